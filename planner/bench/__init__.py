@@ -1,0 +1,1 @@
+"""Benchmarks of the planner's own engine on public scheduling libraries (PSPLIB)."""

@@ -1,0 +1,18 @@
+"""The ``planner`` command line (typer). Only this package imports typer."""
+
+from __future__ import annotations
+
+import typer
+
+from planner.cli.plan import plan
+from planner.cli.validate import validate
+
+app = typer.Typer(
+    name="planner",
+    help="Crew training-readiness planner: schedule training into a fixed window and say who is ready.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+app.command()(validate)
+app.command()(plan)

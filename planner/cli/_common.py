@@ -1,0 +1,93 @@
+"""Shared CLI pieces: exit codes, option types, error and progress printing."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from planner.exceptions import PlannerError, ScenarioError, VerificationError
+from planner.readiness import Verdict
+from planner.scenario.load import LoadedScenario, load_scenario
+from planner.solve import SolveParams
+
+EXIT_READY = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+EXIT_NOT_READY = 3
+EXIT_UNKNOWN = 4
+EXIT_INTERNAL = 5
+
+VERDICT_EXIT = {Verdict.READY: EXIT_READY, Verdict.NOT_READY: EXIT_NOT_READY, Verdict.UNKNOWN: EXIT_UNKNOWN}
+
+ScenarioArg = Annotated[
+    Path, typer.Argument(help="Scenario YAML file.", exists=True, dir_okay=False, readable=True)
+]
+TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Solver time limit in seconds.")]
+Deterministic = Annotated[
+    bool, typer.Option("--deterministic", help="One worker, deterministic limits: byte-identical output.")
+]
+Seed = Annotated[int, typer.Option("--seed", help="Solver random seed.")]
+Variant = Annotated[str | None, typer.Option("--variant", help="Named variant from the scenario's 'variants:'.")]
+Edits = Annotated[
+    list[str] | None, typer.Option("--set", help="Edit PATH=VALUE (repeatable), e.g. resources.centrifuge.capacity=2.")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+
+
+def err(text: str) -> None:
+    """Print to standard error."""
+    typer.echo(text, err=True)
+
+
+def fail(exc: PlannerError) -> NoReturn:
+    """Report a planner error and exit with its documented code."""
+    if isinstance(exc, ScenarioError):
+        for p in exc.problems:
+            err(f"error: {p}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if isinstance(exc, VerificationError):
+        err(f"internal error: {exc}")
+        raise typer.Exit(EXIT_INTERNAL)
+    err(f"error: {exc}")
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def load(path: Path, variant: str | None = None, edits: list[str] | None = None) -> LoadedScenario:
+    """Load a scenario or exit 1 with one line per problem."""
+    try:
+        return load_scenario(path, variant, edits or ())
+    except PlannerError as exc:
+        fail(exc)
+
+
+def params(time_limit: float, deterministic: bool, seed: int) -> SolveParams:
+    """Solver parameters from the common options."""
+    return SolveParams(time_limit=time_limit, deterministic=deterministic, seed=seed)
+
+
+class ProgressPrinter:
+    """Prints solver progress to stderr, at most twice a second per phase."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.last: dict[str, float] = {}
+
+    def __call__(self, phase: str, seconds: float, objective: float, bound: float) -> None:
+        if self.quiet:
+            return
+        now = time.monotonic()
+        if now - self.last.get(phase, -1.0) < 0.5:
+            return
+        self.last[phase] = now
+        if phase == "readiness":
+            text = f"competency pairs met: {objective:.0f} (at most {bound:.0f})"
+        elif phase == "plan":
+            text = f"plan cost {objective:.0f} (bound {bound:.0f})"
+        else:
+            text = f"objective {objective:g} (bound {bound:g})"
+        sys.stderr.write(f"  [{seconds:6.1f}s] {phase}: {text}\n")
+        sys.stderr.flush()

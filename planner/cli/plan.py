@@ -1,0 +1,57 @@
+"""``planner plan``: schedule a scenario and write the verdict and CSVs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.cli._common import (
+    VERDICT_EXIT,
+    Deterministic,
+    Edits,
+    ProgressPrinter,
+    Quiet,
+    ScenarioArg,
+    Seed,
+    TimeLimit,
+    Variant,
+    err,
+    fail,
+    load,
+    params,
+)
+from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
+from planner.exceptions import PlannerError
+from planner.pipeline import plan as run_plan
+from planner.report.export import write_plan
+from planner.report.text import verdict_table
+
+
+def plan(
+    scenario: ScenarioArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).")] = Path("out"),
+    time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
+    deterministic: Deterministic = False,
+    seed: Seed = DEFAULT_SEED,
+    variant: Variant = None,
+    edits: Edits = None,
+    quiet: Quiet = False,
+) -> None:
+    """Schedule every session, check the schedule, and give the readiness verdict.
+
+    Writes schedule.csv, readiness.csv and manifest.json to --out. Exit code:
+    0 all ready, 3 not ready (proven), 4 unknown (time limit), 1 bad input.
+    """
+    loaded = load(scenario, variant, edits)
+    if not quiet:
+        err(f"Planning {loaded.scenario.name} (time limit {time_limit:g} s)")
+    try:
+        outcome = run_plan(loaded, params(time_limit, deterministic, seed), ProgressPrinter(quiet))
+    except PlannerError as exc:
+        fail(exc)
+    paths = write_plan(outcome, out)
+    typer.echo(verdict_table(outcome))
+    typer.echo(f"Wrote {', '.join(str(p) for p in paths)}")
+    raise typer.Exit(VERDICT_EXIT[outcome.overall])

@@ -1,0 +1,14 @@
+"""Build the CP-SAT model of a problem: variables, then every family."""
+
+from __future__ import annotations
+
+from planner.data import ProblemData
+from planner.model.context import Context
+from planner.model.families import add_all
+
+
+def build_model(data: ProblemData, skip: frozenset[str] = frozenset()) -> Context:
+    """The model of ``data`` with every constraint family (except ``skip``)."""
+    ctx = Context(data)
+    add_all(ctx, skip)
+    return ctx

@@ -1,0 +1,124 @@
+"""Decision variables of the CP-SAT model and the context families share.
+
+Each session of a possible job gets ``start``, ``end``, an optional interval
+present with its job and, on multi-day grids, ``day`` and ``offset`` with
+``start = day * slots_per_day + offset`` and ``offset <= slots_per_day -
+length``: this is what keeps a session inside one working day. Week numbers
+of a session's day are made lazily, only when a family asks for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from planner.data import ProblemData
+from planner.model.families import allowed_days
+
+IntExpr = cp_model.LinearExprT
+
+
+@dataclass
+class SessionVars:
+    """Variables of one session."""
+
+    start: cp_model.IntVar
+    end: cp_model.IntVar
+    interval: cp_model.IntervalVar
+    day: cp_model.IntVar | None
+    week: cp_model.IntVar | None = None
+    instructor: dict[int, cp_model.IntVar] = field(default_factory=dict)
+
+
+class Context:
+    """The model under construction: data, variables and helpers."""
+
+    def __init__(self, data: ProblemData) -> None:
+        self.data = data
+        self.model = cp_model.CpModel()
+        self.true = self.model.new_constant(1)
+        self.present: list[cp_model.IntVar] = []
+        self.sessions: list[list[SessionVars]] = []
+        self.impossible: dict[int, str] = {}
+        self.goal_sat: list[cp_model.IntVar] = []
+        self.goal_completion: list[cp_model.IntVar] = []
+        self._make_variables()
+
+    # -- variables ---------------------------------------------------------
+    def _make_variables(self) -> None:
+        data, m = self.data, self.model
+        S = data.slots_per_day
+        for j, job in enumerate(data.jobs):
+            days = allowed_days(data, j, last=False)
+            last_days = allowed_days(data, j, last=True)
+            reason = None
+            if job.length > S:
+                reason = "a session is longer than a working day"
+            elif not days or not last_days:
+                reason = "no working day is open for it (calendar, season, recency or deadline)"
+            elif len(days) < job.num_sessions:
+                reason = f"{job.num_sessions} sessions but only {len(days)} open days"
+            if reason:
+                self.impossible[j] = reason
+                self.present.append(m.new_constant(0))
+                self.sessions.append([])
+                continue
+            pres = self.true if job.mandatory else m.new_bool_var(f"done[{job.id}]")
+            self.present.append(pres)
+            svars = []
+            for k in range(job.num_sessions):
+                allowed = last_days if k == job.num_sessions - 1 else days
+                name = f"{job.id}#{k}"
+                if data.num_days == 1:
+                    start = m.new_int_var(0, S - job.length, f"start[{name}]")
+                    day = None
+                else:
+                    dom = cp_model.Domain.from_intervals(
+                        [[d * S, d * S + S - job.length] for d in allowed]
+                    )
+                    start = m.new_int_var_from_domain(dom, f"start[{name}]")
+                    day = m.new_int_var_from_domain(
+                        cp_model.Domain.from_values(allowed), f"day[{name}]"
+                    )
+                    off = m.new_int_var(0, S - job.length, f"off[{name}]")
+                    m.add(start == S * day + off)
+                end = m.new_int_var(0, data.horizon, f"end[{name}]")
+                if job.mandatory:
+                    itv = m.new_interval_var(start, job.length, end, f"itv[{name}]")
+                else:
+                    itv = m.new_optional_interval_var(start, job.length, end, pres, f"itv[{name}]")
+                svars.append(SessionVars(start, end, itv, day))
+            self.sessions.append(svars)
+
+    def possible(self, job: int) -> bool:
+        """Whether ``job`` can be scheduled at all."""
+        return job not in self.impossible
+
+    def ordinal(self, job: int, k: int) -> IntExpr:
+        """Calendar day (since the window start) of session ``k`` of ``job``."""
+        return self.day(job, k)
+
+    def week(self, job: int, k: int) -> IntExpr:
+        """Calendar week of session ``k`` of ``job``."""
+        sv = self.sessions[job][k]
+        if sv.day is None:
+            return 0
+        if sv.week is None:
+            shift = self.data.week_shift
+            sv.week = self.model.new_int_var(0, self.data.week(self.data.num_days - 1), f"week[{job}#{k}]")
+            self.model.add_division_equality(sv.week, sv.day + shift, 7)
+        return sv.week
+
+    def day(self, job: int, k: int) -> IntExpr:
+        """Working-day index of session ``k`` of ``job``."""
+        sv = self.sessions[job][k]
+        return 0 if sv.day is None else sv.day
+
+    def first(self, job: int) -> SessionVars:
+        """Variables of the first session of ``job``."""
+        return self.sessions[job][0]
+
+    def last(self, job: int) -> SessionVars:
+        """Variables of the last session of ``job``."""
+        return self.sessions[job][-1]

@@ -1,0 +1,40 @@
+"""Participants: one session at a time, crew events, rest days.
+
+A joint (crew) job is one set of intervals shared by every crew member, so
+all attend together. Each participant's sessions, joint or individual, and
+the rest days after an exhausting module never overlap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+if TYPE_CHECKING:
+    from planner.model.context import Context
+
+
+def add(ctx: Context) -> None:
+    """One NoOverlap per participant over their sessions and rest blocks."""
+    data, m = ctx.data, ctx.model
+    S = data.slots_per_day
+    per_p: list[list[cp_model.IntervalVar]] = [[] for _ in data.participants]
+    for j, job in enumerate(data.jobs):
+        if not ctx.possible(j):
+            continue
+        for sv in ctx.sessions[j]:
+            for p in job.participants:
+                per_p[p].append(sv.interval)
+        if job.rest_days_after and ctx.last(j).day is not None:
+            # The rest days are blocked whole: an interval from the start of
+            # the next day, rest_days_after days long.
+            day = ctx.last(j).day
+            assert day is not None
+            size = S * job.rest_days_after
+            itv = m.new_optional_fixed_size_interval_var(S * (day + 1), size, ctx.present[j], f"rest[{job.id}]")
+            for p in job.participants:
+                per_p[p].append(itv)
+    for intervals in per_p:
+        if len(intervals) > 1:
+            m.add_no_overlap(intervals)

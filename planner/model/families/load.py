@@ -1,0 +1,49 @@
+"""Load caps: training hours per participant per working day and per week.
+
+Each session is mapped to a unit interval on the day (or week) axis whose
+demand is its length; a Cumulative with the cap as capacity then bounds the
+hours of every day (week) without one Boolean per session and day.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+if TYPE_CHECKING:
+    from planner.model.context import Context
+
+
+def add(ctx: Context) -> None:
+    """One Cumulative per participant and cap that can bind."""
+    data, m = ctx.data, ctx.model
+    S = data.slots_per_day
+    days_per_week = 7
+    for p, part in enumerate(data.participants):
+        daily = part.daily_cap if part.daily_cap is not None and part.daily_cap < S else None
+        day_cap = min(S, part.daily_cap or S)
+        weekly = part.weekly_cap
+        if weekly is not None and weekly >= days_per_week * day_cap:
+            weekly = None
+        if daily is None and weekly is None:
+            continue
+        day_items: list[tuple[cp_model.IntervalVar, int]] = []
+        week_items: list[tuple[cp_model.IntervalVar, int]] = []
+        for j, job in enumerate(data.jobs):
+            if p not in job.participants or not ctx.possible(j):
+                continue
+            for k, sv in enumerate(ctx.sessions[j]):
+                if sv.day is None:
+                    continue
+                if daily is not None:
+                    itv = m.new_optional_fixed_size_interval_var(sv.day, 1, ctx.present[j], f"dload[{p},{j}#{k}]")
+                    day_items.append((itv, job.length))
+                if weekly is not None:
+                    wk = ctx.week(j, k)
+                    itv = m.new_optional_fixed_size_interval_var(wk, 1, ctx.present[j], f"wload[{p},{j}#{k}]")
+                    week_items.append((itv, job.length))
+        if daily is not None and day_items:
+            m.add_cumulative([i for i, _ in day_items], [d for _, d in day_items], daily)
+        if weekly is not None and week_items:
+            m.add_cumulative([i for i, _ in week_items], [d for _, d in week_items], weekly)

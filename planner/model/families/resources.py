@@ -1,0 +1,32 @@
+"""Shared resources: unary facilities (NoOverlap) and capacities (Cumulative)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+if TYPE_CHECKING:
+    from planner.model.context import Context
+
+
+def add(ctx: Context) -> None:
+    """At every slot, a resource's users fit its capacity."""
+    data, m = ctx.data, ctx.model
+    uses: list[list[tuple[cp_model.IntervalVar, int]]] = [[] for _ in data.resources]
+    for j, job in enumerate(data.jobs):
+        for r, demand in job.resources:
+            if demand > data.resources[r].capacity:
+                if ctx.possible(j):
+                    m.add(ctx.present[j] == 0)
+                continue
+            if ctx.possible(j):
+                uses[r].extend((sv.interval, demand) for sv in ctx.sessions[j])
+    for r, items in enumerate(uses):
+        cap = data.resources[r].capacity
+        if sum(d for _, d in items) <= cap:
+            continue  # can never be exceeded
+        if cap == 1 or all(2 * d > cap for _, d in items):
+            m.add_no_overlap([itv for itv, _ in items])
+        else:
+            m.add_cumulative([itv for itv, _ in items], [d for _, d in items], cap)

@@ -1,0 +1,14 @@
+"""Seasons: modules that can only run in some date windows (e.g. winter survival)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.data import ProblemData
+
+
+def days(data: ProblemData, job: int, last: bool) -> Sequence[bool] | None:
+    """Days inside the module's season (None: no season rule)."""
+    return data.jobs[job].season_days

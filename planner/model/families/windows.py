@@ -1,0 +1,39 @@
+"""Window and gates: deadlines, and the order of a module's sessions.
+
+The grid already ends where regular training ends and leaves gate days out;
+here a module with a ``deadline`` gate must end before that gate, and the
+sessions of one module run in order, with the module's day spacing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.data import ProblemData
+    from planner.model.context import Context
+
+
+def days(data: ProblemData, job: int, last: bool) -> Sequence[bool] | None:
+    """Days before the job's deadline gate (applies to every session)."""
+    limit = data.jobs[job].deadline_day
+    if limit is None:
+        return None
+    return [d < limit for d in range(data.num_days)]
+
+
+def add(ctx: Context) -> None:
+    """Sessions of a job in order; minimum gaps; consecutive days."""
+    m = ctx.model
+    for j, job in enumerate(ctx.data.jobs):
+        if not ctx.possible(j):
+            continue
+        sv = ctx.sessions[j]
+        pres = ctx.present[j]
+        for k in range(1, len(sv)):
+            m.add(sv[k].start >= sv[k - 1].end)
+            if job.consecutive:
+                m.add(ctx.ordinal(j, k) == ctx.ordinal(j, k - 1) + 1).only_enforce_if(pres)
+            elif job.min_gap_days:
+                m.add(ctx.day(j, k) >= ctx.day(j, k - 1) + job.min_gap_days).only_enforce_if(pres)

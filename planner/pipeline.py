@@ -1,0 +1,107 @@
+"""Plan a loaded scenario end to end: grid, data, solve, verify, verdict.
+
+Used by every command that plans (plan, report, whatif, compare, sweep), so
+that each one reports exactly the same, verified, verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.calendar import TimeGrid, build_grid
+from planner.data import ProblemData, build_problem
+from planner.exceptions import Problem, ScenarioError, VerificationError
+from planner.readiness import Readiness, Verdict, assess
+from planner.result import Result
+from planner.scenario.load import LoadedScenario
+from planner.scenario.schema import Scenario
+from planner.solve import Progress, SolveParams, solve
+from planner.verify import verify_dates, verify_schedule
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """Everything a plan produced."""
+
+    loaded: LoadedScenario
+    grid: TimeGrid
+    data: ProblemData
+    result: Result
+    readiness: tuple[Readiness, ...]
+    params: SolveParams
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario that was planned."""
+        return self.loaded.scenario
+
+    @property
+    def overall(self) -> Verdict:
+        """READY if every goal is ready, UNKNOWN if any is unknown, else NOT_READY."""
+        statuses = {r.status for r in self.readiness}
+        if statuses <= {Verdict.READY}:
+            return Verdict.READY
+        if Verdict.UNKNOWN in statuses:
+            return Verdict.UNKNOWN
+        return Verdict.NOT_READY
+
+
+def prepare(loaded: LoadedScenario) -> tuple[TimeGrid, ProblemData]:
+    """Time grid and problem data of a loaded scenario."""
+    try:
+        grid = build_grid(loaded.scenario)
+    except ValueError as exc:
+        raise ScenarioError([Problem(str(loaded.path), "calendar.country", None, str(exc))]) from None
+    return grid, build_problem(loaded.scenario, grid)
+
+
+def schedule_rows(grid: TimeGrid, data: ProblemData, result: Result) -> list[dict[str, object]]:
+    """One row per participant and session, with dates and ids."""
+    rows: list[dict[str, object]] = []
+    if result.schedule is None:
+        return rows
+    for s in result.schedule.sessions:
+        job = data.jobs[s.job]
+        resources = [data.resources[r].id for r, _ in job.resources]
+        teachers = [] if s.instructor is None else [data.instructors[s.instructor].id]
+        for p in job.participants:
+            rows.append(
+                {
+                    "participant": data.participants[p].id,
+                    "crew": data.participants[p].crew,
+                    "module": job.module,
+                    "session": s.index + 1,
+                    "sessions": job.num_sessions,
+                    "start": grid.slot_start(s.start),
+                    "end": grid.slot_end(s.end),
+                    "hours": grid.slots_to_hours(s.end - s.start),
+                    "resources": resources,
+                    "instructors": teachers,
+                    "joint": len(job.participants) > 1,
+                }
+            )
+    rows.sort(key=lambda r: (str(r["participant"]), r["start"], str(r["module"])))  # type: ignore[arg-type]
+    return rows
+
+
+def plan(
+    loaded: LoadedScenario,
+    params: SolveParams | None = None,
+    progress: Progress | None = None,
+    confirm: bool = True,
+) -> PlanOutcome:
+    """Solve, verify twice (grid and dates) and assess readiness.
+
+    Raises :class:`VerificationError` if the schedule breaks any rule: that is
+    a bug and must never be reported as a plan.
+    """
+    params = params or SolveParams()
+    grid, data = prepare(loaded)
+    result = solve(data, params, progress)
+    if result.schedule is not None:
+        problems = verify_schedule(data, result.schedule, result.goals_met)
+        problems += verify_dates(loaded.scenario, schedule_rows(grid, data, result))
+        if problems:
+            raise VerificationError(problems)
+    readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm)
+    return PlanOutcome(loaded, grid, data, result, tuple(readiness), params)

@@ -1,0 +1,160 @@
+"""Readiness verdicts per participant x competency, with slack and reason.
+
+The verdict is only as strong as the proof behind it:
+
+* READY: a verified schedule meets the competency before its deadline;
+* NOT_READY: phase 1 proved that not all goals can be met (or the problem is
+  infeasible) and this plan leaves the goal unmet; the reason says whether it
+  is impossible even on its own (checked by a separate solve) or a trade-off;
+* UNKNOWN: the time limit stopped the solver before it could prove either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+from planner.calendar import TimeGrid, gate_date
+from planner.data import ProblemData
+from planner.model.families import allowed_days
+from planner.result import Result, SolveStatus
+from planner.scenario.schema import Scenario
+from planner.solve import SolveParams, is_achievable
+
+
+class Verdict(str, Enum):
+    """Readiness of one participant for one competency."""
+
+    READY = "READY"
+    NOT_READY = "NOT_READY"
+    UNKNOWN = "UNKNOWN"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """One row of the readiness table."""
+
+    participant: str
+    competency: str
+    status: Verdict
+    achieved_on: dt.date | None
+    deadline: dt.date
+    slack_days: int | None
+    reason: str
+
+
+def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int) -> str | None:
+    """Why ``job`` can never be scheduled, in domain terms, or None."""
+    jb = data.jobs[job]
+    mod = next(m for m in sc.modules if m.id == jb.module)
+    if jb.needs_instructor and not jb.instructors:
+        return f"no instructor is qualified for {mod.instructor}"
+    if jb.season_days is not None and not any(a and b for a, b in zip(jb.season_days, grid.open, strict=True)):
+        seasons = ", ".join(f"{s.start}..{s.end}" for s in mod.allowed)
+        return f"its season ({seasons}) has no working day in the window {grid.window_start}..{grid.training_end}"
+    days = allowed_days(data, job, last=False)
+    last_days = allowed_days(data, job, last=True)
+    if not days:
+        return "no working day is open for it (calendars, resource availability, season or deadline)"
+    if not last_days:
+        if jb.last_open_days is not None:
+            return f"the recency rule ({mod.recency_days} days before launch) leaves no open day before its deadline"
+        return "no open day before its deadline"
+    if len(days) < jb.num_sessions:
+        return f"needs {jb.num_sessions} sessions but only {len(days)} days are open for it"
+    for r, demand in jb.resources:
+        if demand > data.resources[r].capacity:
+            return f"needs {demand} of {data.resources[r].id}, capacity {data.resources[r].capacity}"
+    return None
+
+
+def _binding(sc: Scenario, data: ProblemData, job: int, day: int) -> str:
+    """What holds the last module of a met goal where it is."""
+    jb = data.jobs[job]
+    mod = next(m for m in sc.modules if m.id == jb.module)
+    last_days = allowed_days(data, job, last=True)
+    if jb.last_open_days is not None and last_days and day == last_days[0]:
+        return f"bound by recency: {mod.id} must end within {mod.recency_days} days of launch"
+    if jb.season_days is not None and last_days and day == last_days[0]:
+        return f"bound by season of {mod.id}"
+    return f"last module {mod.id}"
+
+
+def assess(
+    sc: Scenario,
+    grid: TimeGrid,
+    data: ProblemData,
+    result: Result,
+    params: SolveParams | None = None,
+    confirm: bool = True,
+) -> list[Readiness]:
+    """One :class:`Readiness` per goal of ``data``, honest to ``result``'s status.
+
+    With ``confirm``, each unmet goal of a proven plan is re-solved alone (a
+    short feasibility check) to tell "impossible" from "trade-off".
+    """
+    params = params or SolveParams()
+    S = data.slots_per_day
+    gate_dates = {g.id: gate_date(g, sc.window.launch) for g in sc.gates}
+    proven = result.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
+    rows = []
+    sched = result.schedule
+    end_day: dict[int, int] = {}
+    if sched is not None:
+        for s in sched.sessions:
+            end_day[s.job] = max(end_day.get(s.job, -1), s.start // S)
+    comp = {c.id: c for c in sc.competencies}
+    for g, goal in enumerate(data.goals):
+        pid = data.participants[goal.participant].id
+        c = comp[goal.competency]
+        deadline = gate_dates[c.deadline] if c.deadline else grid.training_end
+        met = bool(result.goals_met and result.goals_met[g])
+        if met:
+            # The chosen job of each group is its earliest-ending done option.
+            chosen = []
+            for group in goal.groups:
+                options = [j for j in group if j in end_day and end_day[j] < goal.deadline_day]
+                chosen.append(min(options, key=lambda j: end_day[j]))
+            last_job = max(chosen, key=lambda j: end_day[j])
+            day = grid.days[end_day[last_job]]
+            rows.append(
+                Readiness(pid, c.id, Verdict.READY, day, deadline, (deadline - day).days,
+                          _binding(sc, data, last_job, end_day[last_job]))
+            )
+            continue
+        reason = _unmet_reason(sc, grid, data, goal.groups, goal.missing)
+        if reason is not None:
+            rows.append(Readiness(pid, c.id, Verdict.NOT_READY, None, deadline, None, reason))
+        elif not proven:
+            what = "no plan was found" if sched is None else "the best plan found misses it"
+            rows.append(Readiness(pid, c.id, Verdict.UNKNOWN, None, deadline, None,
+                                  f"time limit: {what}; not proven impossible"))
+        else:
+            why = "not all competencies can be met together (proven)"
+            if confirm:
+                alone = is_achievable(data, g, SolveParams(time_limit=min(10.0, params.time_limit),
+                                                           deterministic=params.deterministic, seed=params.seed))
+                if alone == SolveStatus.INFEASIBLE:
+                    why = "cannot be met even on its own (proven); see 'planner explain'"
+                elif alone == SolveStatus.FEASIBLE:
+                    why = "possible on its own but only at the expense of other competencies (proven trade-off)"
+            rows.append(Readiness(pid, c.id, Verdict.NOT_READY, None, deadline, None, why))
+    return rows
+
+
+def _unmet_reason(
+    sc: Scenario, grid: TimeGrid, data: ProblemData, groups: tuple[tuple[int, ...], ...], missing: tuple[str, ...]
+) -> str | None:
+    """A static reason a goal can never be met, or None."""
+    if missing:
+        return f"the role does not take required module(s): {', '.join(missing)}"
+    for group in groups:
+        reasons = [impossible_reason(sc, grid, data, j) for j in group]
+        if all(r is not None for r in reasons):
+            mods = " / ".join(data.jobs[j].module for j in group)
+            return f"{mods}: {reasons[0]}"
+    return None

@@ -1,0 +1,1 @@
+"""Outputs people read: tables, CSV/JSON exports, terminal text."""

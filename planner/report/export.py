@@ -1,0 +1,95 @@
+"""Write a plan's CSV files and its provenance manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+from planner.pipeline import PlanOutcome
+from planner.report.tables import readiness_frame, schedule_frame, unscheduled_modules
+
+
+def _version(pkg: str) -> str:
+    try:
+        return metadata.version(pkg)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
+    """Provenance of a plan: input hash, versions, parameters, status, bound."""
+    res, params = out.result, out.params
+    counts: dict[str, int] = {}
+    for r in out.readiness:
+        counts[r.status.value] = counts.get(r.status.value, 0) + 1
+    argv = ["planner", command, str(out.loaded.path)]
+    if out.loaded.variant:
+        argv += ["--variant", out.loaded.variant]
+    for e in out.loaded.edits:
+        argv += ["--set", e]
+    argv += ["--time-limit", f"{params.time_limit:g}", "--seed", str(params.seed)]
+    if params.deterministic:
+        argv.append("--deterministic")
+    data: dict[str, object] = {
+        "scenario": {
+            "file": str(out.loaded.path),
+            "sha256": out.loaded.sha256,
+            "name": out.scenario.name,
+            "variant": out.loaded.variant,
+            "edits": list(out.loaded.edits),
+        },
+        "versions": {
+            "planner": _version("crew-planner"),
+            "ortools": _version("ortools"),
+            "pandas": _version("pandas"),
+            "python": platform.python_version(),
+        },
+        "parameters": {
+            "time_limit_s": params.time_limit,
+            "deterministic": params.deterministic,
+            "seed": params.seed,
+            "num_workers": 1 if params.deterministic else params.num_workers or "all cores",
+        },
+        "solver": {
+            "readiness_status": res.status.value,
+            "goals_met": res.num_goals_met,
+            "goals_total": len(out.data.goals),
+            "goals_upper_bound": res.goals_bound,
+            "plan_objective": res.objective,
+            "plan_bound": res.bound,
+            "plan_gap": None if res.gap is None else round(res.gap, 6),
+            "phases": list(res.phases),
+        },
+        "verdict": {
+            "overall": out.overall.value,
+            "counts": dict(sorted(counts.items())),
+            "unscheduled_modules": unscheduled_modules(out),
+        },
+        "grid": {
+            "window_start": out.grid.window_start.isoformat(),
+            "training_end": out.grid.training_end.isoformat(),
+            "launch": out.grid.launch.isoformat(),
+            "working_days": out.grid.num_open_days,
+            "slots_per_day": out.grid.slots_per_day,
+            "slot_minutes": out.grid.slot_minutes,
+        },
+        "verified": res.schedule is not None,
+        "reproduce": " ".join(argv) + " --out DIR",
+    }
+    if not params.deterministic:
+        data["created"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        data["runtime_s"] = round(res.runtime, 3)
+    return data
+
+
+def write_plan(out: PlanOutcome, folder: Path, command: str = "plan") -> list[Path]:
+    """Write ``schedule.csv``, ``readiness.csv`` and ``manifest.json`` to ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / "schedule.csv", folder / "readiness.csv", folder / "manifest.json"]
+    schedule_frame(out).to_csv(paths[0], index=False, lineterminator="\n")
+    readiness_frame(out).to_csv(paths[1], index=False, lineterminator="\n")
+    paths[2].write_text(json.dumps(manifest(out, command), indent=2, default=str) + "\n", encoding="utf-8")
+    return paths

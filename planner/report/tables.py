@@ -1,0 +1,76 @@
+"""Plan outcome → pandas DataFrames with a fixed column order and sort."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from planner.pipeline import PlanOutcome, schedule_rows
+
+SCHEDULE_COLUMNS = [
+    "participant",
+    "crew",
+    "module",
+    "session",
+    "start",
+    "end",
+    "hours",
+    "resources",
+    "instructors",
+    "joint",
+]
+READINESS_COLUMNS = [
+    "participant",
+    "competency",
+    "status",
+    "achieved_on",
+    "deadline",
+    "slack_days",
+    "reason",
+]
+
+
+def schedule_frame(out: PlanOutcome) -> pd.DataFrame:
+    """One row per participant and session (ISO 8601 local date-times)."""
+    rows = schedule_rows(out.grid, out.data, out.result)
+    frame = pd.DataFrame(
+        [
+            {
+                **r,
+                "session": f"{r['session']}/{r['sessions']}",
+                "start": r["start"].isoformat(timespec="minutes"),  # type: ignore[attr-defined]
+                "end": r["end"].isoformat(timespec="minutes"),  # type: ignore[attr-defined]
+                "resources": ";".join(r["resources"]),  # type: ignore[arg-type]
+                "instructors": ";".join(r["instructors"]),  # type: ignore[arg-type]
+            }
+            for r in rows
+        ],
+        columns=[*SCHEDULE_COLUMNS, "sessions"],
+    )
+    return frame[SCHEDULE_COLUMNS]
+
+
+def readiness_frame(out: PlanOutcome) -> pd.DataFrame:
+    """One row per participant x required competency."""
+    frame = pd.DataFrame(
+        [
+            {
+                "participant": r.participant,
+                "competency": r.competency,
+                "status": r.status.value,
+                "achieved_on": r.achieved_on.isoformat() if r.achieved_on else "",
+                "deadline": r.deadline.isoformat(),
+                "slack_days": r.slack_days,
+                "reason": r.reason,
+            }
+            for r in out.readiness
+        ],
+        columns=READINESS_COLUMNS,
+    )
+    frame["slack_days"] = frame["slack_days"].astype("Int64")
+    return frame
+
+
+def unscheduled_modules(out: PlanOutcome) -> list[str]:
+    """Jobs of the programme that the plan leaves out (``owner/module``)."""
+    done = out.result.schedule.done_jobs if out.result.schedule else frozenset()
+    return [job.id for j, job in enumerate(out.data.jobs) if j not in done]

@@ -1,0 +1,46 @@
+"""Plain-text terminal summaries (no computation here)."""
+
+from __future__ import annotations
+
+from planner.pipeline import PlanOutcome
+from planner.readiness import Verdict
+
+_MARK = {Verdict.READY: "ready", Verdict.NOT_READY: "NOT READY", Verdict.UNKNOWN: "unknown"}
+
+
+def verdict_table(out: PlanOutcome) -> str:
+    """Participant x competency matrix with slack days, then the reasons."""
+    comps = sorted({r.competency for r in out.readiness}, key=[c.id for c in out.scenario.competencies].index)
+    people = [p.id for p in out.scenario.participants]
+    cell = {(r.participant, r.competency): r for r in out.readiness}
+    width = max([len(p) for p in people] + [11])
+    cw = max([len(c) for c in comps] + [9])
+    lines = [" " * width + " | " + " | ".join(c.ljust(cw) for c in comps)]
+    lines.append("-" * len(lines[0]))
+    for p in people:
+        cells = []
+        for c in comps:
+            r = cell.get((p, c))
+            if r is None:
+                cells.append("held/n.a.".ljust(cw))
+            elif r.status == Verdict.READY:
+                cells.append(f"ok +{r.slack_days}d".ljust(cw))
+            else:
+                cells.append(_MARK[r.status].ljust(cw))
+        lines.append(p.ljust(width) + " | " + " | ".join(cells))
+    res = out.result
+    lines.append("")
+    lines.append(
+        f"Readiness: {out.overall.value}  ({res.num_goals_met}/{len(out.data.goals)} participant-competency pairs met; "
+        f"solver {res.status.value}"
+        + (f", at most {res.goals_bound} can be met" if res.goals_bound is not None and res.goals_bound < len(out.data.goals) else "")
+        + ")"
+    )
+    if res.objective is not None:
+        gap = res.gap or 0.0
+        kind = "optimal" if gap < 1e-9 else f"gap {gap:.1%}"
+        lines.append(f"Plan: {len(res.schedule.sessions) if res.schedule else 0} sessions, secondary objective {kind}")
+    for r in out.readiness:
+        if r.status != Verdict.READY:
+            lines.append(f"  {r.participant}/{r.competency}: {r.status.value} - {r.reason}")
+    return "\n".join(lines)

@@ -1,0 +1,174 @@
+"""Cross-reference checks of a scenario that pydantic cannot do field by field.
+
+Each check yields ``(yaml_location, message)`` so that the loader can point at
+the line. Nothing here knows about the time grid: these are facts of the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TypeAlias
+
+from planner.scenario.schema import AnyOf, DateRange, Scenario
+
+Loc: TypeAlias = tuple[str | int, ...]
+Found: TypeAlias = tuple[Loc, str]
+
+
+def check_scenario(sc: Scenario) -> list[Found]:
+    """All cross-reference problems of ``sc``; empty when it is consistent."""
+    found: list[Found] = []
+    for check in (_duplicates, _references, _cycles, _sessions, _dates):
+        found.extend(check(sc))
+    return found
+
+
+def _duplicates(sc: Scenario) -> Iterator[Found]:
+    for section in ("gates", "roles", "participants", "resources", "instructors", "modules", "competencies"):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(getattr(sc, section)):
+            if item.id in seen:
+                yield (section, i, "id"), f"duplicate id {item.id!r} (first at {section}[{seen[item.id]}])"
+            seen.setdefault(item.id, i)
+
+
+def _unknown(kind: str, ref: str, known: set[str]) -> str:
+    hint = ", ".join(sorted(known)[:12]) or "none defined"
+    return f"unknown {kind} {ref!r} (known: {hint})"
+
+
+def _references(sc: Scenario) -> Iterator[Found]:
+    roles = {r.id for r in sc.roles}
+    comps = {c.id for c in sc.competencies}
+    mods = {m.id for m in sc.modules}
+    res = {r.id for r in sc.resources}
+    gates = {g.id for g in sc.gates}
+    quals = {q for i in sc.instructors for q in i.qualifications}
+    for i, role in enumerate(sc.roles):
+        for j, c in enumerate(role.requires):
+            if c not in comps:
+                yield ("roles", i, "requires", j), _unknown("competency", c, comps)
+    for i, p in enumerate(sc.participants):
+        if p.role not in roles:
+            yield ("participants", i, "role"), _unknown("role", p.role, roles)
+        for j, c in enumerate(p.holds):
+            if c not in comps:
+                yield ("participants", i, "holds", j), _unknown("competency", c, comps)
+    for i, m in enumerate(sc.modules):
+        for j, r in enumerate(m.roles):
+            if r not in roles:
+                yield ("modules", i, "roles", j), _unknown("role", r, roles)
+        for j, use in enumerate(m.resources):
+            if use.id not in res:
+                yield ("modules", i, "resources", j), _unknown("resource", use.id, res)
+        if m.instructor is not None and m.instructor not in quals:
+            yield ("modules", i, "instructor"), (
+                f"no instructor holds qualification {m.instructor!r}"
+                f" (held: {', '.join(sorted(quals)) or 'none'})"
+            )
+        for j, pre in enumerate(m.prerequisites):
+            if pre.module not in mods:
+                yield ("modules", i, "prerequisites", j, "module"), _unknown("module", pre.module, mods)
+            elif pre.module == m.id:
+                yield ("modules", i, "prerequisites", j, "module"), "a module cannot be its own prerequisite"
+        if m.deadline is not None and m.deadline not in gates:
+            yield ("modules", i, "deadline"), _unknown("gate", m.deadline, gates)
+    for i, c in enumerate(sc.competencies):
+        for j, req in enumerate(c.requires):
+            ids = req.any_of if isinstance(req, AnyOf) else (req,)
+            for k, mid in enumerate(ids):
+                if mid not in mods:
+                    loc: Loc = ("competencies", i, "requires", j, "any_of", k) if isinstance(req, AnyOf) else ("competencies", i, "requires", j)
+                    yield loc, _unknown("module", mid, mods)
+        if c.deadline is not None and c.deadline not in gates:
+            yield ("competencies", i, "deadline"), _unknown("gate", c.deadline, gates)
+    for i, s in enumerate(sc.spacing):
+        for key in ("after", "forbid"):
+            if getattr(s, key) not in mods:
+                yield ("spacing", i, key), _unknown("module", getattr(s, key), mods)
+
+
+def _cycles(sc: Scenario) -> Iterator[Found]:
+    index = {m.id: i for i, m in enumerate(sc.modules)}
+    graph = {m.id: [p.module for p in m.prerequisites if p.module in index] for m in sc.modules}
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, stack: list[str]) -> Iterator[Found]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                cycle = [*stack[stack.index(nxt) :], nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    yield ("modules", index[node], "prerequisites"), (
+                        "prerequisite cycle: " + " -> ".join(reversed(cycle))
+                    )
+            elif nxt not in state:
+                yield from visit(nxt, stack)
+        stack.pop()
+        state[node] = 2
+
+    for mid in graph:
+        if mid not in state:
+            yield from visit(mid, [])
+
+
+def _sessions(sc: Scenario) -> Iterator[Found]:
+    cal = sc.calendar
+    for i, m in enumerate(sc.modules):
+        if m.session_hours > cal.day_hours + 1e-9:
+            yield ("modules", i, "session_hours"), (
+                f"a session of {m.session_hours} h is longer than the working day "
+                f"({cal.day_hours} h); split the module into shorter sessions"
+            )
+        slots = m.session_hours * 60 / cal.slot_minutes
+        if abs(slots - round(slots)) > 1e-9:
+            yield ("modules", i, "session_hours"), (
+                f"{m.session_hours} h is not a whole number of {cal.slot_minutes}-minute slots"
+            )
+        if m.joint == "crew" and m.consecutive_days and m.num_sessions > 14:
+            yield ("modules", i, "consecutive_days"), "at most 14 consecutive days"
+    for i, p in enumerate(sc.participants):
+        if p.load and p.load.max_hours_per_day is not None:
+            for j, m in enumerate(sc.modules):
+                if (not m.roles or p.role in m.roles) and m.session_hours > p.load.max_hours_per_day + 1e-9:
+                    yield ("participants", i, "load", "max_hours_per_day"), (
+                        f"{p.id} may train {p.load.max_hours_per_day} h a day but module "
+                        f"{m.id!r} (modules[{j}]) has {m.session_hours}-h sessions"
+                    )
+
+
+def _gate_day(sc: Scenario, gate_idx: int) -> dt.date:
+    g = sc.gates[gate_idx]
+    if g.date is not None:
+        return g.date
+    assert g.before_launch_days is not None
+    return sc.window.launch - dt.timedelta(days=g.before_launch_days)
+
+
+def _dates(sc: Scenario) -> Iterator[Found]:
+    start, launch = sc.window.start, sc.window.launch
+    inside = f"the window {start} .. {launch}"
+    for i, _g in enumerate(sc.gates):
+        day = _gate_day(sc, i)
+        if not start <= day < launch:
+            yield ("gates", i), f"gate on {day} lies outside {inside}"
+
+    def ranges(section: str, items: tuple[object, ...]) -> Iterator[Found]:
+        for i, item in enumerate(items):
+            blackouts: tuple[DateRange, ...] = getattr(item, "blackouts", ())
+            for j, b in enumerate(blackouts):
+                if b.end < start or b.start > launch:
+                    yield (section, i, "blackouts", j), f"blackout {b.start} .. {b.end} lies outside {inside}"
+
+    yield from ranges("participants", sc.participants)
+    yield from ranges("resources", sc.resources)
+    yield from ranges("instructors", sc.instructors)
+    for i, r in enumerate(sc.resources):
+        for j, day in enumerate(r.available_dates):
+            if not start <= day <= launch:
+                yield ("resources", i, "available_dates", j), f"{day} lies outside {inside}"

@@ -1,0 +1,368 @@
+"""Pydantic models of the scenario YAML: one model per section, strict.
+
+Every model forbids unknown keys, so a typo in a YAML file is an error that
+names the path instead of a silently ignored setting. Cross-references
+(module ids, resource ids, ...) are checked in :mod:`planner.scenario.checks`,
+where the messages can name the YAML path of the offending reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_ID = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
+Id = Annotated[str, Field(pattern=_ID, max_length=64)]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+class StrictModel(BaseModel):
+    """Base of every scenario model: unknown keys are errors, values frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class DateRange(StrictModel):
+    """An inclusive range of calendar dates, e.g. an outage or a leave."""
+
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+    reason: str = ""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start})")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` lies in the range (both ends included)."""
+        return self.start <= day <= self.end
+
+
+class SeasonRange(StrictModel):
+    """A date window: absolute (``2021-06-01``) or yearly (``06-01``) bounds.
+
+    A yearly window may wrap the new year (``from: 11-25, to: 02-28``).
+    """
+
+    start: str = Field(alias="from")
+    end: str = Field(alias="to")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _as_text(cls, value: object) -> str:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if not isinstance(value, str):
+            raise ValueError("expected a date YYYY-MM-DD or a yearly date MM-DD")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SeasonRange:
+        kinds = {_season_kind(self.start), _season_kind(self.end)}
+        if len(kinds) != 1:
+            raise ValueError("'from' and 'to' must both be YYYY-MM-DD or both MM-DD")
+        if kinds == {"absolute"} and self.end < self.start:
+            raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start})")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` lies inside the window."""
+        if _season_kind(self.start) == "absolute":
+            return self.start <= day.isoformat() <= self.end
+        md = day.strftime("%m-%d")
+        if self.start <= self.end:
+            return self.start <= md <= self.end
+        return md >= self.start or md <= self.end  # wraps the new year
+
+
+def _season_kind(text: str) -> str:
+    match = _MONTH_DAY.match(text)
+    if match:
+        month, day = int(match[1]), int(match[2])
+        dt.date(2000, month, day)  # raises ValueError for 02-30 and the like
+        return "yearly"
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is neither a date YYYY-MM-DD nor a yearly date MM-DD"
+        ) from None
+    return "absolute"
+
+
+class Window(StrictModel):
+    """The training window: first training day and launch day."""
+
+    start: dt.date
+    launch: dt.date
+
+    @model_validator(mode="after")
+    def _length(self) -> Window:
+        days = (self.launch - self.start).days
+        if days < 28:
+            raise ValueError(
+                f"window is {days} days long; it must be at least 1 month (28 days)"
+            )
+        if days > 366:
+            raise ValueError(
+                f"window is {days} days long; it must be at most 12 months (366 days)"
+            )
+        return self
+
+
+class Calendar(StrictModel):
+    """Working time: which days, which hours, which holidays."""
+
+    workdays: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = (
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+    )
+    day_start: dt.time = dt.time(9, 0)
+    day_hours: float = Field(8.0, gt=0, le=16)
+    slot_minutes: int = Field(30, ge=5, le=240)
+    country: str | None = Field(None, description="holidays-package country code")
+    subdivision: str | None = None
+    holidays: tuple[dt.date, ...] = ()
+    extra_workdays: tuple[dt.date, ...] = ()
+
+    @model_validator(mode="after")
+    def _grid(self) -> Calendar:
+        if 60 % self.slot_minutes and self.slot_minutes % 60:
+            raise ValueError("slot_minutes must divide an hour or be whole hours")
+        minutes = self.day_hours * 60
+        if abs(minutes / self.slot_minutes - round(minutes / self.slot_minutes)) > 1e-9:
+            raise ValueError(
+                f"day_hours ({self.day_hours}) is not a whole number of "
+                f"{self.slot_minutes}-minute slots"
+            )
+        start_min = self.day_start.hour * 60 + self.day_start.minute
+        if start_min + minutes > 24 * 60:
+            raise ValueError("the working day must end by midnight")
+        if not self.workdays:
+            raise ValueError("at least one workday is needed")
+        return self
+
+
+class Gate(StrictModel):
+    """A fixed event before launch (commission, exams, pre-launch block).
+
+    Give ``date`` or ``before_launch_days`` (L-N). No regular training takes
+    place on a gate's days; a gate with ``until_launch`` ends regular
+    training for good (the pre-launch block at the launch site).
+    """
+
+    id: Id
+    name: str = ""
+    date: dt.date | None = None
+    before_launch_days: int | None = Field(None, ge=0)
+    days: int = Field(1, ge=1, le=60)
+    until_launch: bool = False
+
+    @model_validator(mode="after")
+    def _one_date(self) -> Gate:
+        if (self.date is None) == (self.before_launch_days is None):
+            raise ValueError("give exactly one of 'date' and 'before_launch_days'")
+        return self
+
+
+class Load(StrictModel):
+    """Per-participant training load caps (hours)."""
+
+    max_hours_per_day: float | None = Field(None, gt=0, le=24)
+    max_hours_per_week: float | None = Field(None, gt=0, le=168)
+
+
+class Participant(StrictModel):
+    """A trainee: a spaceflight participant or a professional crew member."""
+
+    id: Id
+    name: str = ""
+    role: Id
+    crew: Id
+    holds: tuple[Id, ...] = ()
+    blackouts: tuple[DateRange, ...] = ()
+    load: Load | None = None
+
+
+class Role(StrictModel):
+    """A role and the competencies it must hold at launch."""
+
+    id: Id
+    name: str = ""
+    requires: tuple[Id, ...] = ()
+
+
+class Resource(StrictModel):
+    """A shared facility: centrifuge, simulator, classroom, survival site.
+
+    ``capacity`` counts concurrent sessions (``unit: sessions``, e.g. a
+    simulator takes one crew at a time) or concurrent participants
+    (``unit: participants``, e.g. classroom seats). ``available`` limits the
+    facility to date windows (seasons, campaigns); ``available_dates`` to
+    single days (parabolic-flight campaign days).
+    """
+
+    id: Id
+    name: str = ""
+    capacity: int = Field(1, ge=1, le=1000)
+    unit: Literal["sessions", "participants"] = "sessions"
+    available: tuple[SeasonRange, ...] = ()
+    available_dates: tuple[dt.date, ...] = ()
+    blackouts: tuple[DateRange, ...] = ()
+
+
+class Instructor(StrictModel):
+    """An instructor with qualifications and a number of parallel sessions."""
+
+    id: Id
+    name: str = ""
+    qualifications: tuple[Id, ...] = Field(min_length=1)
+    capacity: int = Field(1, ge=1, le=100)
+    blackouts: tuple[DateRange, ...] = ()
+
+
+class Prerequisite(StrictModel):
+    """A prerequisite module with optional lags in calendar days.
+
+    ``min_lag_days`` is the least number of calendar days between the end of
+    the prerequisite and the start of this module (0: same day allowed);
+    ``max_lag_days`` the most.
+    """
+
+    module: Id
+    min_lag_days: int = Field(0, ge=0)
+    max_lag_days: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Prerequisite:
+        if self.max_lag_days is not None and self.max_lag_days < self.min_lag_days:
+            raise ValueError("max_lag_days is smaller than min_lag_days")
+        return self
+
+
+class ResourceUse(StrictModel):
+    """A resource a module's sessions use, with an optional demand."""
+
+    id: Id
+    demand: int | None = Field(None, ge=1)
+
+
+class Module(StrictModel):
+    """A training module: ``hours`` split into sessions of ``session_hours``.
+
+    A session never crosses a day boundary. ``joint: crew`` makes every
+    session a crew event (all crew members holding the role attend
+    together). ``allowed`` restricts the dates (seasons); ``recency_days``
+    requires the module to end at most that many days before launch;
+    ``deadline`` names a gate the module must end before.
+    """
+
+    id: Id
+    name: str = ""
+    hours: float = Field(gt=0)
+    session_hours: float = Field(gt=0)
+    roles: tuple[Id, ...] = ()
+    resources: tuple[ResourceUse, ...] = ()
+    instructor: Id | None = None
+    prerequisites: tuple[Prerequisite, ...] = ()
+    joint: Literal["none", "crew"] = "none"
+    allowed: tuple[SeasonRange, ...] = ()
+    min_days_between_sessions: int = Field(0, ge=0)
+    consecutive_days: bool = False
+    rest_days_after: int = Field(0, ge=0, le=14)
+    recency_days: int | None = Field(None, ge=1)
+    deadline: Id | None = None
+
+    @field_validator("resources", mode="before")
+    @classmethod
+    def _resource_ids(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return [{"id": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("prerequisites", mode="before")
+    @classmethod
+    def _prereq_ids(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return [{"module": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _sessions(self) -> Module:
+        ratio = self.hours / self.session_hours
+        if abs(ratio - round(ratio)) > 1e-9:
+            raise ValueError(
+                f"hours ({self.hours}) is not a whole number of sessions of "
+                f"{self.session_hours} h"
+            )
+        if self.consecutive_days and self.min_days_between_sessions:
+            raise ValueError("consecutive_days and min_days_between_sessions exclude each other")
+        return self
+
+    @property
+    def num_sessions(self) -> int:
+        """How many sessions the module is split into."""
+        return round(self.hours / self.session_hours)
+
+
+class AnyOf(StrictModel):
+    """At least one of these modules."""
+
+    any_of: tuple[Id, ...] = Field(min_length=1)
+
+
+class Competency(StrictModel):
+    """An emergency-response competency: a rule over modules.
+
+    ``requires`` lists module ids (all needed) and ``{any_of: [...]}`` groups
+    (one of them needed). ``deadline`` names the gate by which it must hold
+    (default: the end of regular training).
+    """
+
+    id: Id
+    name: str = ""
+    requires: tuple[Id | AnyOf, ...] = Field(min_length=1)
+    deadline: Id | None = None
+
+
+class Spacing(StrictModel):
+    """No session of ``forbid`` within ``hours`` after a session of ``after``.
+
+    Applies per participant. Counted in whole calendar days (rounded up), so
+    24 h after a flight means no centrifuge that day or the next.
+    """
+
+    after: Id
+    forbid: Id
+    hours: float = Field(gt=0, le=24 * 30)
+
+
+class Scenario(StrictModel):
+    """A whole training scenario."""
+
+    name: str
+    description: str = ""
+    window: Window
+    calendar: Calendar = Calendar()
+    gates: tuple[Gate, ...] = ()
+    roles: tuple[Role, ...] = Field(min_length=1)
+    participants: tuple[Participant, ...] = Field(min_length=1)
+    resources: tuple[Resource, ...] = ()
+    instructors: tuple[Instructor, ...] = ()
+    modules: tuple[Module, ...] = Field(min_length=1)
+    competencies: tuple[Competency, ...] = ()
+    spacing: tuple[Spacing, ...] = ()
+    variants: dict[Id, dict[str, object]] = Field(default_factory=dict)

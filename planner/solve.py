@@ -1,0 +1,206 @@
+"""Solve a problem with CP-SAT and return a solver-free :class:`Result`.
+
+Readiness problems are solved in two phases. Phase 1 maximises the number of
+goals (participant x competency) met; its status is what the readiness
+verdict rests on. Phase 2 keeps at least that many goals, schedules as much
+of the programme as possible and finishes readiness as early as possible,
+starting from the phase-1 plan as a hint.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
+from planner.data import ProblemData
+from planner.model import objective
+from planner.model.builder import build_model
+from planner.model.context import Context
+from planner.result import Result, Schedule, ScheduledSession, SolveStatus
+
+Progress = Callable[[str, float, float, float], None]
+"""Called on every improving solution: phase, seconds, objective, bound."""
+
+_STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
+    cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
+}
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """Solver settings.
+
+    ``deterministic`` runs one search worker with a deterministic time limit
+    (CP-SAT work units, about seconds of one core), so that the same input
+    gives the same plan on any machine; the wall clock then only caps the run
+    at three times the limit as a safety net.
+    """
+
+    time_limit: float = DEFAULT_TIME_LIMIT_S
+    deterministic: bool = False
+    seed: int = DEFAULT_SEED
+    num_workers: int = 0
+    log: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def apply(self, solver: cp_model.CpSolver, limit: float) -> None:
+        """Set ``solver``'s parameters for a phase of at most ``limit`` seconds."""
+        p = solver.parameters
+        p.random_seed = self.seed
+        p.log_search_progress = self.log
+        if self.deterministic:
+            p.num_workers = 1
+            p.max_deterministic_time = max(limit, 0.01)
+            p.max_time_in_seconds = max(3 * limit, 1.0)
+        else:
+            p.max_time_in_seconds = max(limit, 0.01)
+            if self.num_workers:
+                p.num_workers = self.num_workers
+        for key, value in self.extra.items():
+            setattr(p, key, value)
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, phase: str, progress: Progress | None, t0: float) -> None:
+        super().__init__()
+        self.phase, self.progress, self.t0 = phase, progress, t0
+
+    def on_solution_callback(self) -> None:
+        if self.progress is not None:
+            self.progress(self.phase, time.perf_counter() - self.t0, self.objective_value, self.best_objective_bound)
+
+
+def _run(
+    ctx: Context, params: SolveParams, limit: float, phase: str, progress: Progress | None, t0: float
+) -> tuple[cp_model.CpSolver, SolveStatus, dict[str, object]]:
+    solver = cp_model.CpSolver()
+    params.apply(solver, limit)
+    code = solver.solve(ctx.model, _Callback(phase, progress, t0))
+    status = _STATUS[code]
+    info: dict[str, object] = {
+        "phase": phase,
+        "status": status.value,
+        "objective": solver.objective_value if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) else None,
+        "bound": solver.best_objective_bound if status != SolveStatus.INFEASIBLE else None,
+        "deterministic_time": round(solver.deterministic_time, 3),
+    }
+    if not params.deterministic:
+        info["wall_time"] = round(solver.wall_time, 3)
+    return solver, status, info
+
+
+def _extract(ctx: Context, solver: cp_model.CpSolver) -> Schedule:
+    out = []
+    for j in range(len(ctx.data.jobs)):
+        if not ctx.possible(j) or not solver.boolean_value(ctx.present[j]):
+            continue
+        for k, sv in enumerate(ctx.sessions[j]):
+            teacher = next((i for i, x in sv.instructor.items() if solver.boolean_value(x)), None)
+            start = solver.value(sv.start)
+            out.append(ScheduledSession(j, k, start, start + ctx.data.jobs[j].length, teacher))
+    return Schedule(tuple(sorted(out)))
+
+
+def _hint(ctx: Context, solver: cp_model.CpSolver) -> None:
+    """Hint every decision variable with its value in ``solver``'s solution."""
+    m = ctx.model
+    m.clear_hints()
+    for j in range(len(ctx.data.jobs)):
+        if not ctx.possible(j):
+            continue
+        pres = ctx.present[j]
+        if not ctx.data.jobs[j].mandatory:
+            m.add_hint(pres, solver.boolean_value(pres))
+        for sv in ctx.sessions[j]:
+            m.add_hint(sv.start, solver.value(sv.start))
+            for x in sv.instructor.values():
+                m.add_hint(x, solver.boolean_value(x))
+    for sat in ctx.goal_sat:
+        m.add_hint(sat, solver.boolean_value(sat))
+
+
+def solve(
+    data: ProblemData,
+    params: SolveParams | None = None,
+    progress: Progress | None = None,
+    require_goals: tuple[int, ...] = (),
+) -> Result:
+    """Solve ``data``; never raises for infeasible or timed-out problems.
+
+    ``require_goals`` forces those goals to be met (used to test whether a
+    single unmet goal is achievable at all).
+    """
+    params = params or SolveParams()
+    t0 = time.perf_counter()
+    ctx = build_model(data)
+    m = ctx.model
+    if data.objective == "makespan":
+        m.minimize(objective.makespan(ctx))
+        solver, status, info = _run(ctx, params, params.time_limit, "makespan", progress, t0)
+        sched = _extract(ctx, solver) if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) else None
+        return Result(
+            status,
+            sched,
+            objective=info["objective"],  # type: ignore[arg-type]
+            bound=info["bound"],  # type: ignore[arg-type]
+            runtime=time.perf_counter() - t0,
+            phases=(info,),
+        )
+
+    for g in require_goals:
+        m.add(ctx.goal_sat[g] == 1)
+    num_goals = len(data.goals)
+    m.maximize(objective.goals_met(ctx))
+    first_limit = params.time_limit * 0.75
+    solver, status1, info1 = _run(ctx, params, first_limit, "readiness", progress, t0)
+    if status1 not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        return Result(status1, None, runtime=time.perf_counter() - t0, phases=(info1,),
+                      goals_bound=None if status1 != SolveStatus.INFEASIBLE else 0)
+    best = round(solver.objective_value)
+    goals_bound = min(num_goals, int(solver.best_objective_bound + 1e-6))
+    sched1 = _extract(ctx, solver)
+    met1 = tuple(solver.boolean_value(s) for s in ctx.goal_sat)
+
+    # Phase 2: keep the goals count, complete the programme, finish early.
+    _hint(ctx, solver)
+    m.add(objective.goals_met(ctx) >= best)
+    m.minimize(objective.plan_cost(ctx))
+    spent = time.perf_counter() - t0
+    second_limit = max(params.time_limit - spent, params.time_limit * 0.1)
+    if params.deterministic:
+        second_limit = params.time_limit * 0.25
+    solver2, status2, info2 = _run(ctx, params, second_limit, "plan", progress, t0)
+    if status2 in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        sched = _extract(ctx, solver2)
+        met = tuple(solver2.boolean_value(s) for s in ctx.goal_sat)
+        obj, bnd = solver2.objective_value, solver2.best_objective_bound
+    else:
+        sched, met, obj, bnd = sched1, met1, None, None
+    return Result(
+        status1,
+        sched,
+        goals_met=met,
+        goals_bound=goals_bound,
+        objective=obj,
+        bound=bnd,
+        runtime=time.perf_counter() - t0,
+        phases=(info1, info2),
+    )
+
+
+def is_achievable(data: ProblemData, goal: int, params: SolveParams) -> SolveStatus:
+    """Whether goal ``goal`` alone can be met: FEASIBLE, INFEASIBLE or UNKNOWN."""
+    ctx = build_model(data)
+    ctx.model.add(ctx.goal_sat[goal] == 1)
+    solver = cp_model.CpSolver()
+    params.apply(solver, params.time_limit)
+    status = _STATUS[solver.solve(ctx.model)]
+    return SolveStatus.FEASIBLE if status == SolveStatus.OPTIMAL else status

@@ -1,0 +1,281 @@
+"""Independent pure-Python verification of a schedule.
+
+Nothing here uses the CP-SAT model: every rule is re-checked from the problem
+data (``verify_schedule``) and, for training scenarios, from the scenario's
+dates (``verify_dates``), which rebuilds holidays, weekdays, blackouts, seasons
+and campaign days from the YAML rather than from the time grid. A violation
+is a bug in the model, never a user error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from planner.calendar import gate_date, in_any, in_season, public_holidays
+from planner.data import ProblemData
+from planner.result import Schedule, ScheduledSession
+from planner.scenario.schema import WEEKDAYS, Scenario
+
+
+def _load_profile(items: Iterable[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Sweep ``(start, end, demand)`` into ``(time, load)`` change points."""
+    events: dict[int, int] = defaultdict(int)
+    for s, e, d in items:
+        if e > s:
+            events[s] += d
+            events[e] -= d
+    load, out = 0, []
+    for t in sorted(events):
+        load += events[t]
+        out.append((t, load))
+    return out
+
+
+def goals_achieved(data: ProblemData, schedule: Schedule) -> tuple[bool, ...]:
+    """Which goals ``schedule`` actually meets, recomputed from scratch."""
+    done = schedule.done_jobs
+    last_day: dict[int, int] = {}
+    for s in schedule.sessions:
+        last_day[s.job] = max(last_day.get(s.job, -1), s.start // data.slots_per_day)
+    met = []
+    for goal in data.goals:
+        ok = all(
+            any(j in done and last_day[j] < goal.deadline_day for j in group) for group in goal.groups
+        )
+        met.append(ok)
+    return tuple(met)
+
+
+def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool, ...] = ()) -> list[str]:
+    """Every rule ``schedule`` breaks, in words; empty when it is valid.
+
+    ``goals_met`` is what the solver claims; each claimed goal must hold.
+    """
+    out: list[str] = []
+    S = data.slots_per_day
+    by_job: dict[int, list[ScheduledSession]] = defaultdict(list)
+    for s in schedule.sessions:
+        by_job[s.job].append(s)
+    for j, job in enumerate(data.jobs):
+        if job.mandatory and j not in by_job:
+            out.append(f"{job.id}: mandatory job not scheduled")
+    for j, sessions in by_job.items():
+        job = data.jobs[j]
+        sessions.sort(key=lambda s: s.index)
+        if [s.index for s in sessions] != list(range(job.num_sessions)):
+            out.append(f"{job.id}: sessions {[s.index for s in sessions]} instead of 0..{job.num_sessions - 1}")
+            continue
+        for s in sessions:
+            tag = f"{job.id} session {s.index + 1}"
+            day = s.start // S
+            last = s.index == job.num_sessions - 1
+            if s.end - s.start != job.length:
+                out.append(f"{tag}: lasts {s.end - s.start} slots, not {job.length}")
+            if s.start < 0 or s.end > data.horizon:
+                out.append(f"{tag}: outside the horizon")
+                continue
+            if job.length and (s.end - 1) // S != day:
+                out.append(f"{tag}: crosses a day boundary")
+            if not job.open_days[day]:
+                out.append(f"{tag}: day {day} is closed for a participant, resource or the calendar")
+            if job.season_days is not None and not job.season_days[day]:
+                out.append(f"{tag}: day {day} is outside the module's season")
+            if last and job.last_open_days is not None and not job.last_open_days[day]:
+                out.append(f"{tag}: ends too early for the recency rule")
+            if job.deadline_day is not None and day >= job.deadline_day:
+                out.append(f"{tag}: after its deadline gate (day {job.deadline_day})")
+            if job.needs_instructor:
+                if s.instructor is None:
+                    out.append(f"{tag}: has no instructor")
+                elif s.instructor not in job.instructors:
+                    out.append(f"{tag}: instructor {data.instructors[s.instructor].id} is not qualified")
+                elif not data.instructors[s.instructor].open_days[day]:
+                    out.append(f"{tag}: instructor {data.instructors[s.instructor].id} is away that day")
+        for a, b in zip(sessions, sessions[1:], strict=False):
+            da, db = a.start // S, b.start // S
+            if b.start < a.end:
+                out.append(f"{job.id}: session {b.index + 1} starts before session {a.index + 1} ends")
+            if job.consecutive and db != da + 1:
+                out.append(f"{job.id}: sessions {a.index + 1} and {b.index + 1} not on consecutive days")
+            if job.min_gap_days and db - da < job.min_gap_days:
+                out.append(f"{job.id}: sessions {a.index + 1} and {b.index + 1} only {db - da} days apart")
+
+    def first(j: int) -> ScheduledSession:
+        return min(by_job[j], key=lambda s: s.index)
+
+    def last(j: int) -> ScheduledSession:
+        return max(by_job[j], key=lambda s: s.index)
+
+    for p in data.precedences:
+        if p.after not in by_job:
+            continue
+        name = f"{data.jobs[p.before].id} -> {data.jobs[p.after].id}"
+        if p.before not in by_job:
+            out.append(f"{name}: done without its prerequisite")
+            continue
+        ref = last(p.before).end if p.kind == "es" else first(p.before).start
+        ref_day = (last(p.before) if p.kind == "es" else first(p.before)).start // S
+        start = first(p.after).start
+        if start < ref + p.min_lag:
+            out.append(f"{name}: starts at {start}, before {ref} + lag {p.min_lag}")
+        if p.max_lag is not None and start > ref + p.max_lag:
+            out.append(f"{name}: starts at {start}, after {ref} + max lag {p.max_lag}")
+        if p.min_days and start // S - ref_day < p.min_days:
+            out.append(f"{name}: only {start // S - ref_day} days after, needs {p.min_days}")
+        if p.max_days is not None and start // S - ref_day > p.max_days:
+            out.append(f"{name}: {start // S - ref_day} days after, at most {p.max_days} allowed")
+
+    # Participants: one thing at a time, rest days, load caps.
+    for pi, part in enumerate(data.participants):
+        items = []
+        for j, sessions in by_job.items():
+            if pi not in data.jobs[j].participants:
+                continue
+            items.extend((s.start, s.end, 1) for s in sessions)
+            rest = data.jobs[j].rest_days_after
+            if rest:
+                d = last(j).start // S
+                items.append(((d + 1) * S, (d + 1 + rest) * S, 1))
+        for t, load in _load_profile(items):
+            if load > 1:
+                out.append(f"{part.id}: two sessions (or a session on a rest day) at slot {t}")
+                break
+        per_day: dict[int, int] = defaultdict(int)
+        per_week: dict[int, int] = defaultdict(int)
+        for j, sessions in by_job.items():
+            if pi in data.jobs[j].participants:
+                for s in sessions:
+                    per_day[s.start // S] += s.end - s.start
+                    per_week[data.week(s.start // S)] += s.end - s.start
+        if part.daily_cap is not None:
+            out.extend(f"{part.id}: {v} slots on day {d} > cap {part.daily_cap}" for d, v in per_day.items() if v > part.daily_cap)
+        if part.weekly_cap is not None:
+            out.extend(f"{part.id}: {v} slots in week {w} > cap {part.weekly_cap}" for w, v in per_week.items() if v > part.weekly_cap)
+
+    # Resources and instructors: capacity at every slot.
+    for r, res in enumerate(data.resources):
+        items = [
+            (s.start, s.end, demand)
+            for j, sessions in by_job.items()
+            for rr, demand in data.jobs[j].resources
+            if rr == r
+            for s in sessions
+        ]
+        for t, load in _load_profile(items):
+            if load > res.capacity:
+                out.append(f"resource {res.id}: {load} in use at slot {t}, capacity {res.capacity}")
+                break
+    for i, ins in enumerate(data.instructors):
+        items = [(s.start, s.end, 1) for sessions in by_job.values() for s in sessions if s.instructor == i]
+        for t, load in _load_profile(items):
+            if load > ins.capacity:
+                out.append(f"instructor {ins.id}: {load} sessions at slot {t}, capacity {ins.capacity}")
+                break
+
+    for rule in data.spacing:
+        if rule.first not in by_job or rule.second not in by_job:
+            continue
+        for a in by_job[rule.first]:
+            for b in by_job[rule.second]:
+                gap = b.start // S - a.start // S
+                if 0 <= gap <= rule.days:
+                    out.append(
+                        f"{data.participants[rule.participant].id}: {data.jobs[rule.second].module} "
+                        f"{gap} days after {data.jobs[rule.first].module} (needs > {rule.days})"
+                    )
+
+    actual = goals_achieved(data, schedule)
+    for g, claimed in enumerate(goals_met):
+        if claimed and not actual[g]:
+            goal = data.goals[g]
+            out.append(f"{data.participants[goal.participant].id}/{goal.competency}: claimed met but is not")
+    return out
+
+
+def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]]) -> list[str]:
+    """Check exported rows (participant, module, start, end, resources, instructors)
+    against the scenario's own dates, without the time grid.
+
+    Rows carry ``participant`` (one id), ``module``, ``start``/``end`` as
+    datetimes, and ``resources``/``instructors`` as lists of ids.
+    """
+    out: list[str] = []
+    cal = sc.calendar
+    hol: set[dt.date] = set(cal.holidays)
+    if cal.country:
+        hol |= set(public_holidays(cal.country, cal.subdivision, range(sc.window.start.year, sc.window.launch.year + 1)))
+    hol -= set(cal.extra_workdays)
+    workdays = {WEEKDAYS.index(w) for w in cal.workdays}
+    closed: set[dt.date] = set()
+    end_training = sc.window.launch
+    for g in sc.gates:
+        first = gate_date(g, sc.window.launch)
+        closed |= {first + dt.timedelta(days=k) for k in range(g.days)}
+        if g.until_launch:
+            end_training = min(end_training, first)
+    gates = {g.id: gate_date(g, sc.window.launch) for g in sc.gates}
+    parts = {p.id: p for p in sc.participants}
+    res = {r.id: r for r in sc.resources}
+    ins = {i.id: i for i in sc.instructors}
+    mods = {m.id: m for m in sc.modules}
+    day_start = dt.datetime.combine(dt.date(2000, 1, 1), cal.day_start)
+    day_end = day_start + dt.timedelta(hours=cal.day_hours)
+    last_end: dict[tuple[str, str], dt.datetime] = {}
+    first_start: dict[tuple[str, str], dt.datetime] = {}
+    for row in rows:
+        p, mid = str(row["participant"]), str(row["module"])
+        start, end = row["start"], row["end"]
+        assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
+        tag = f"{p} {mid} {start:%Y-%m-%d %H:%M}"
+        day = start.date()
+        m = mods[mid]
+        if end.date() != day:
+            out.append(f"{tag}: crosses midnight")
+        if start.time() < day_start.time() or (end - dt.datetime.combine(day, cal.day_start)) > (day_end - day_start):
+            out.append(f"{tag}: outside working hours")
+        if day.weekday() not in workdays and day not in cal.extra_workdays:
+            out.append(f"{tag}: not a workday")
+        if day in hol:
+            out.append(f"{tag}: public holiday")
+        if day in closed:
+            out.append(f"{tag}: on a gate day")
+        if not sc.window.start <= day < end_training:
+            out.append(f"{tag}: outside the training window")
+        if in_any(parts[p].blackouts, day):
+            out.append(f"{tag}: participant unavailable")
+        if not in_season(m.allowed, day):
+            out.append(f"{tag}: outside the module's season")
+        if m.deadline and day >= gates[m.deadline]:
+            out.append(f"{tag}: after deadline gate {m.deadline}")
+        for rid in row["resources"]:  # type: ignore[attr-defined]
+            r = res[rid]
+            if in_any(r.blackouts, day) or (r.available and not in_season(r.available, day)):
+                out.append(f"{tag}: resource {rid} unavailable")
+            if r.available_dates and day not in r.available_dates:
+                out.append(f"{tag}: resource {rid} has no campaign day then")
+        for iid in row["instructors"]:  # type: ignore[attr-defined]
+            if in_any(ins[iid].blackouts, day):
+                out.append(f"{tag}: instructor {iid} unavailable")
+            if m.instructor not in ins[iid].qualifications:
+                out.append(f"{tag}: instructor {iid} lacks {m.instructor}")
+        key = (p, mid)
+        last_end[key] = max(last_end.get(key, end), end)
+        first_start[key] = min(first_start.get(key, start), start)
+    for (p, mid), end in last_end.items():
+        m = mods[mid]
+        if m.recency_days is not None and (sc.window.launch - end.date()).days > m.recency_days:
+            out.append(f"{p} {mid}: completed {(sc.window.launch - end.date()).days} days before launch, more than {m.recency_days}")
+        for pre in m.prerequisites:
+            pk = (p, pre.module)
+            if pk not in last_end:
+                continue  # a role that does not take the prerequisite
+            gap = (first_start[(p, mid)].date() - last_end[pk].date()).days
+            if first_start[(p, mid)] < last_end[pk]:
+                out.append(f"{p} {mid}: starts before prerequisite {pre.module} ends")
+            elif gap < pre.min_lag_days:
+                out.append(f"{p} {mid}: {gap} days after {pre.module}, needs {pre.min_lag_days}")
+            elif pre.max_lag_days is not None and gap > pre.max_lag_days:
+                out.append(f"{p} {mid}: {gap} days after {pre.module}, at most {pre.max_lag_days}")
+    return out
