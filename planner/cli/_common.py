@@ -84,9 +84,9 @@ class ProgressPrinter:
             return
         self.last[phase] = now
         if phase == "readiness":
-            text = f"competency pairs met: {objective:.0f} (at most {bound:.0f})"
+            text = f"competency pairs met: {round(objective)} (at most {round(bound)})"
         elif phase == "plan":
-            text = f"plan cost {objective:.0f} (bound {bound:.0f})"
+            text = f"plan cost {round(objective)} (bound {round(bound)})"
         else:
             text = f"objective {objective:g} (bound {bound:g})"
         sys.stderr.write(f"  [{seconds:6.1f}s] {phase}: {text}\n")

@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from planner.model.families import (
+    bounds,
     calendars,
     competencies,
     instructors,
@@ -45,6 +46,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     spacing,
     load,
     competencies,
+    bounds,
 )
 
 DayFilter = Callable[["ProblemData", int, bool], Sequence[bool] | None]

@@ -1,0 +1,723 @@
+"""PSPLIB on the planner's own engine: RCPSP (``.sm``) and RCPSP/max (``.sch``).
+
+An instance is parsed into a small :class:`RcpspInstance` (activity numbers as
+in the file, all precedences stored as start-to-start lags), turned into
+:class:`ProblemData` (one "day" as long as the horizon, one mandatory session
+per activity, objective ``makespan``) and solved by :func:`planner.solve.solve`,
+i.e. by exactly the model the training planner uses. Every schedule is checked
+twice: by the planner's verifier on the ProblemData and by :func:`check_rcpsp`
+straight from the parsed file, so a bug in ``to_problem`` cannot hide itself.
+A serial schedule generation scheme (:func:`serial_sgs`) gives the baseline.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from planner.data import Job, Precedence, ProblemData, ResourceData
+from planner.result import Result, Schedule, SolveStatus
+from planner.solve import SolveParams, solve
+
+Kind = Literal["rcpsp", "rcpsp_max"]
+SM_SETS = ("j30", "j60", "j90", "j120")
+MAX_DIR = "rcpsp-max"
+COLUMNS = (
+    "instance", "n_jobs", "status", "makespan", "seconds", "best_known", "best_lb", "closed",
+    "lower_bound", "gap_pct", "cpm_lb", "cpm_dev_pct", "verified", "rcpsp_check", "planner_verify",
+    "verify_errors", "sgs_status", "sgs_makespan", "sgs_gap_pct", "sgs_cpm_dev_pct", "reference",
+)  # fmt: skip
+
+
+class BenchInputError(ValueError):
+    """Bad benchmark input: unknown set, missing folder or unreadable file."""
+
+
+@dataclass(frozen=True)
+class RcpspInstance:
+    """One RCPSP(/max) instance, indexed ``0..n-1`` in file order.
+
+    ``activities`` are the numbers used in the file (``.sm``: 1 = source;
+    ``.sch``: 0 = source). ``successors[i]`` holds ``(j, lag)`` meaning
+    ``start[j] >= start[i] + lag``; for plain RCPSP the lag is ``durations[i]``
+    (finish-to-start), for RCPSP/max it is the file's lag (negative = maximum
+    time lag). ``horizon`` is the file's horizon (0 when it has none).
+    """
+
+    name: str
+    kind: Kind
+    activities: tuple[int, ...]
+    durations: tuple[int, ...]
+    demands: tuple[tuple[int, ...], ...]
+    capacities: tuple[int, ...]
+    successors: tuple[tuple[tuple[int, int], ...], ...]
+    horizon: int = 0
+
+    @property
+    def n(self) -> int:
+        """Number of activities, source and sink included."""
+        return len(self.durations)
+
+    def arcs(self) -> Iterator[tuple[int, int, int]]:
+        """Every ``(i, j, lag)``."""
+        for i, succ in enumerate(self.successors):
+            for j, lag in succ:
+                yield i, j, lag
+
+    def predecessors(self) -> list[list[tuple[int, int]]]:
+        """For each activity, its ``(i, lag)`` in-arcs."""
+        out: list[list[tuple[int, int]]] = [[] for _ in range(self.n)]
+        for i, j, lag in self.arcs():
+            out[j].append((i, lag))
+        return out
+
+
+# -- parsing -------------------------------------------------------------------
+
+
+def _rows(lines: list[str], title: str) -> list[list[str]]:
+    """Rows of a ``.sm`` section: lines starting with a number, up to the next ``***``."""
+    try:
+        k = next(i for i, ln in enumerate(lines) if ln.strip().startswith(title))
+    except StopIteration:
+        raise BenchInputError(f"section {title!r} not found") from None
+    out = []
+    for ln in lines[k + 1 :]:
+        if ln.startswith("*"):
+            break
+        tok = ln.split()
+        if tok and tok[0].isdigit():
+            out.append(tok)
+    return out
+
+
+def _field(text: str, label: str) -> int:
+    match = re.search(rf"^\s*{re.escape(label)}[^:\n]*:\s*(\d+)", text, re.MULTILINE)
+    if match is None:
+        raise BenchInputError(f"field {label!r} not found")
+    return int(match.group(1))
+
+
+def parse_sm(path: Path) -> RcpspInstance:
+    """Parse a PSPLIB single-mode ``.sm`` file (renewable resources only)."""
+    text = path.read_text(encoding="latin-1")
+    lines = text.splitlines()
+    n = _field(text, "jobs (incl. supersource/sink")
+    renewable = _field(text, "- renewable")
+    prec = _rows(lines, "PRECEDENCE RELATIONS:")
+    req = _rows(lines, "REQUESTS/DURATIONS:")
+    caps = _rows(lines, "RESOURCEAVAILABILITIES:")
+    if len(prec) != n or len(req) != n or not caps:
+        raise BenchInputError(f"{path.name}: expected {n} jobs, got {len(prec)} / {len(req)} rows")
+    numbers = tuple(int(r[0]) for r in req)
+    index = {a: i for i, a in enumerate(numbers)}
+    durations = tuple(int(r[2]) for r in req)
+    demands = tuple(tuple(int(x) for x in r[3 : 3 + renewable]) for r in req)
+    succ: list[tuple[tuple[int, int], ...]] = [()] * n
+    for r in prec:
+        i = index[int(r[0])]
+        count = int(r[2])
+        succ[i] = tuple((index[int(s)], durations[i]) for s in r[3 : 3 + count])
+    return RcpspInstance(
+        name=path.stem,
+        kind="rcpsp",
+        activities=numbers,
+        durations=durations,
+        demands=demands,
+        capacities=tuple(int(x) for x in caps[0][:renewable]),
+        successors=tuple(succ),
+        horizon=_field(text, "horizon"),
+    )
+
+
+def parse_sch(path: Path) -> RcpspInstance:
+    """Parse a ProGen/max RCPSP/max ``.sch`` file (single mode).
+
+    Layout: ``n K 0 0``; per activity ``act mode #succ succ... [lag]...``;
+    per activity ``act mode duration demand...``; the K capacities.
+    """
+    rows = [ln.split() for ln in path.read_text(encoding="latin-1").splitlines() if ln.strip()]
+    n_real, k = int(rows[0][0]), int(rows[0][1])
+    n = n_real + 2
+    if len(rows) < 2 * n + 2:
+        raise BenchInputError(f"{path.name}: truncated RCPSP/max file")
+    prec, req, caps = rows[1 : 1 + n], rows[1 + n : 1 + 2 * n], rows[1 + 2 * n]
+    numbers = tuple(int(r[0]) for r in req)
+    index = {a: i for i, a in enumerate(numbers)}
+    succ: list[tuple[tuple[int, int], ...]] = [()] * n
+    for r in prec:
+        count = int(r[2])
+        targets = r[3 : 3 + count]
+        lags = r[3 + count : 3 + 2 * count]
+        succ[index[int(r[0])]] = tuple(
+            (index[int(t)], int(lag.strip("[]"))) for t, lag in zip(targets, lags, strict=True)
+        )
+    return RcpspInstance(
+        name=path.stem,
+        kind="rcpsp_max",
+        activities=numbers,
+        durations=tuple(int(r[2]) for r in req),
+        demands=tuple(tuple(int(x) for x in r[3 : 3 + k]) for r in req),
+        capacities=tuple(int(x) for x in caps[:k]),
+        successors=tuple(succ),
+    )
+
+
+def parse(path: Path) -> RcpspInstance:
+    """Parse ``path`` by its suffix: ``.sm`` or ``.sch``."""
+    suffix = path.suffix.lower()
+    if suffix not in (".sm", ".sch"):
+        raise BenchInputError(f"{path.name}: not a .sm or .sch file")
+    try:
+        return parse_sm(path) if suffix == ".sm" else parse_sch(path)
+    except (ValueError, IndexError, KeyError) as exc:
+        if isinstance(exc, BenchInputError):
+            raise
+        raise BenchInputError(f"{path.name}: cannot parse ({exc!r})") from exc
+
+
+# -- model -----------------------------------------------------------------------
+
+
+def default_horizon(inst: RcpspInstance) -> int:
+    """A safe upper bound on the makespan of some optimal schedule.
+
+    RCPSP: the sum of durations (serial schedule). RCPSP/max: the sum of
+    durations and positive lags (Bartusch et al. 1988: a feasible instance
+    has a feasible schedule within it).
+    """
+    total = sum(inst.durations)
+    if inst.kind == "rcpsp":
+        return max(total, inst.horizon, 1)
+    return max(total + sum(lag for _, _, lag in inst.arcs() if lag > 0), 1)
+
+
+def to_problem(inst: RcpspInstance, horizon: int | None = None) -> ProblemData:
+    """The instance as planner data; job ``i`` is activity ``inst.activities[i]``."""
+    H = horizon if horizon is not None else default_horizon(inst)
+    jobs = tuple(
+        Job(
+            id=str(a),
+            module="",
+            participants=(),
+            num_sessions=1,
+            length=d,
+            open_days=(True,),
+            resources=tuple((r, q) for r, q in enumerate(dem) if q > 0),
+            mandatory=True,
+        )
+        for a, d, dem in zip(inst.activities, inst.durations, inst.demands, strict=True)
+    )
+    if inst.kind == "rcpsp":
+        precs = tuple(Precedence(i, j, "es", 0) for i, j, _ in inst.arcs())
+    else:
+        precs = tuple(Precedence(i, j, "ss", lag) for i, j, lag in inst.arcs())
+    return ProblemData(
+        slots_per_day=H,
+        num_days=1,
+        week_shift=0,
+        participants=(),
+        resources=tuple(ResourceData(f"R{r + 1}", c) for r, c in enumerate(inst.capacities)),
+        instructors=(),
+        jobs=jobs,
+        precedences=precs,
+        goals=(),
+        objective="makespan",
+        job_index={job.id: j for j, job in enumerate(jobs)},
+    )
+
+
+def schedule_starts(inst: RcpspInstance, schedule: Schedule) -> list[int]:
+    """Start of every activity in ``schedule`` (index order); -1 if missing."""
+    starts = [-1] * inst.n
+    for s in schedule.sessions:
+        starts[s.job] = s.start
+    return starts
+
+
+def makespan_of(inst: RcpspInstance, starts: Sequence[int]) -> int:
+    """The latest finish."""
+    return max(s + d for s, d in zip(starts, inst.durations, strict=True))
+
+
+# -- temporal analysis, bound and baseline -----------------------------------
+
+
+def earliest_starts(inst: RcpspInstance) -> list[int] | None:
+    """Resource-free earliest starts from time 0; None on a positive cycle
+    (the time lags alone are contradictory: the instance is infeasible)."""
+    es = [0] * inst.n
+    arcs = list(inst.arcs())
+    for _ in range(inst.n + 1):
+        changed = False
+        for i, j, lag in arcs:
+            if es[i] + lag > es[j]:
+                es[j] = es[i] + lag
+                changed = True
+        if not changed:
+            return es
+    return None
+
+
+def cpm_lower_bound(inst: RcpspInstance) -> int | None:
+    """Critical-path (resource-free) lower bound on the makespan; None if the
+    time lags are contradictory."""
+    es = earliest_starts(inst)
+    if es is None:
+        return None
+    return makespan_of(inst, es)
+
+
+class _Profile:
+    """Free capacity of each resource per time unit."""
+
+    def __init__(self, inst: RcpspInstance, length: int) -> None:
+        self.free = [[c] * length for c in inst.capacities]
+        self.inst = inst
+
+    def _conflict(self, j: int, t: int) -> int | None:
+        """Last time in ``[t, t + d_j)`` where ``j`` does not fit, or None."""
+        d = self.inst.durations[j]
+        worst = None
+        for r, q in enumerate(self.inst.demands[j]):
+            if q == 0:
+                continue
+            row = self.free[r]
+            for u in range(t + d - 1, t - 1, -1):
+                if row[u] < q:
+                    worst = u if worst is None else max(worst, u)
+                    break
+        return worst
+
+    def earliest(self, j: int, lo: int, hi: int) -> int | None:
+        """Earliest start of ``j`` in ``[lo, hi]`` that fits the resources."""
+        t = lo
+        while t <= hi:
+            bad = self._conflict(j, t)
+            if bad is None:
+                return t
+            t = bad + 1  # any start up to the conflict overlaps it too
+        return None
+
+    def book(self, j: int, t: int) -> None:
+        for r, q in enumerate(self.inst.demands[j]):
+            if q:
+                row = self.free[r]
+                for u in range(t, t + self.inst.durations[j]):
+                    row[u] -= q
+
+
+def _latest_finish(inst: RcpspInstance, horizon: int) -> list[int]:
+    """Latest finish times (resource-free) for a project ending by ``horizon``."""
+    ls = [horizon - d for d in inst.durations]
+    arcs = list(inst.arcs())
+    for _ in range(inst.n + 1):
+        changed = False
+        for i, j, lag in arcs:
+            if ls[j] - lag < ls[i]:
+                ls[i] = ls[j] - lag
+                changed = True
+        if not changed:
+            break
+    return [s + d for s, d in zip(ls, inst.durations, strict=True)]
+
+
+def serial_sgs(inst: RcpspInstance) -> list[int] | None:
+    """Single-pass serial SGS with latest-finish-time priority (ties: lowest index).
+
+    RCPSP: always succeeds. RCPSP/max: activities are fixed one by one inside
+    their current time window, which is tightened through the lags after each
+    one; it returns None when a window has no resource-feasible start (the
+    classic single pass has no unscheduling step, so this proves nothing).
+    """
+    horizon = default_horizon(inst)
+    lf = _latest_finish(inst, horizon)
+    preds = inst.predecessors()
+    if inst.kind == "rcpsp":
+        return _sgs_plain(inst, lf, preds, horizon)
+    return _sgs_max(inst, lf, preds, horizon)
+
+
+def _sgs_plain(
+    inst: RcpspInstance, lf: list[int], preds: list[list[tuple[int, int]]], horizon: int
+) -> list[int] | None:
+    prof = _Profile(inst, horizon + max(inst.durations) + 1)
+    starts: list[int | None] = [None] * inst.n
+    left = set(range(inst.n))
+    while left:
+        eligible = [j for j in left if all(starts[i] is not None for i, _ in preds[j])]
+        j = min(eligible, key=lambda a: (lf[a], a))
+        es = max((starts[i] + lag for i, lag in preds[j]), default=0)  # type: ignore[operator]
+        t = prof.earliest(j, es, horizon)
+        if t is None:
+            return None
+        prof.book(j, t)
+        starts[j] = t
+        left.discard(j)
+    return [s for s in starts if s is not None]
+
+
+def _sgs_max(
+    inst: RcpspInstance, lf: list[int], preds: list[list[tuple[int, int]]], horizon: int
+) -> list[int] | None:
+    es = earliest_starts(inst)
+    if es is None:
+        return None
+    ls = [f - d for f, d in zip(lf, inst.durations, strict=True)]
+    if any(a > b for a, b in zip(es, ls, strict=True)):
+        return None
+    prof = _Profile(inst, horizon + 1)
+    fixed = [False] * inst.n
+    left = set(range(inst.n))
+    while left:
+        # Eligible once its forward (non-negative lag) predecessors are placed;
+        # zero-lag cycles could leave none, then any activity will do.
+        eligible = [j for j in left if all(fixed[i] for i, lag in preds[j] if lag >= 0)] or list(left)
+        j = min(eligible, key=lambda a: (lf[a], a))
+        t = prof.earliest(j, es[j], ls[j])
+        if t is None:
+            return None
+        prof.book(j, t)
+        fixed[j] = True
+        left.discard(j)
+        es[j] = ls[j] = t
+        if not _tighten(inst, preds, es, ls, j):
+            return None
+    return es
+
+
+def _tighten(
+    inst: RcpspInstance, preds: list[list[tuple[int, int]]], es: list[int], ls: list[int], j: int
+) -> bool:
+    """Propagate ``j``'s new window through the lags; False if some window empties."""
+    queue = deque([j])
+    while queue:
+        a = queue.popleft()
+        for b, lag in inst.successors[a]:
+            if es[a] + lag > es[b]:
+                es[b] = es[a] + lag
+                if es[b] > ls[b]:
+                    return False
+                queue.append(b)
+    queue = deque([j])
+    while queue:
+        b = queue.popleft()
+        for a, lag in preds[b]:
+            if ls[b] - lag < ls[a]:
+                ls[a] = ls[b] - lag
+                if ls[a] < es[a]:
+                    return False
+                queue.append(a)
+    return True
+
+
+def check_rcpsp(inst: RcpspInstance, starts: Sequence[int]) -> list[str]:
+    """Violations of ``starts`` against the parsed instance (empty: valid).
+
+    Independent of :class:`ProblemData` on purpose: lags and capacities are
+    read from the instance itself.
+    """
+    if len(starts) != inst.n:
+        return [f"{len(starts)} starts for {inst.n} activities"]
+    out = [f"activity {inst.activities[i]} starts at {s} < 0" for i, s in enumerate(starts) if s < 0]
+    if out:
+        return out
+    for i, j, lag in inst.arcs():
+        if starts[j] < starts[i] + lag:
+            a, b = inst.activities[i], inst.activities[j]
+            out.append(f"lag {a}->{b}: start {starts[j]} < {starts[i]} + {lag}")
+    end = makespan_of(inst, starts)
+    for r, cap in enumerate(inst.capacities):
+        delta = [0] * (end + 1)
+        for i, s in enumerate(starts):
+            q, d = inst.demands[i][r], inst.durations[i]
+            if q and d:
+                delta[s] += q
+                delta[s + d] -= q
+        use = 0
+        for t in range(end):
+            use += delta[t]
+            if use > cap:
+                out.append(f"resource R{r + 1}: {use} > {cap} at t={t}")
+                break  # one message per resource is enough to fail
+    return out
+
+
+# -- sets, references, runner -------------------------------------------------------
+
+
+def default_root() -> Path:
+    """``$PLANNER_PSPLIB``, else ``../shared/benchmarks/psplib`` from the current
+    directory, else the same path next to the repository."""
+    env = os.environ.get("PLANNER_PSPLIB")
+    if env:
+        return Path(env)
+    here = Path.cwd() / ".." / "shared" / "benchmarks" / "psplib"
+    if here.is_dir():
+        return here.resolve()
+    return (Path(__file__).resolve().parents[2] / ".." / "shared" / "benchmarks" / "psplib").resolve()
+
+
+def natural_key(name: str) -> list[int | str]:
+    """Sort key that orders ``j302_1`` before ``j3010_1`` and ``PSP2`` before ``PSP10``."""
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", name)]
+
+
+def max_subsets(root: Path) -> list[str]:
+    """The RCPSP/max sub-sets present under ``root``."""
+    folder = root / MAX_DIR
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def known_sets(root: Path) -> list[str]:
+    """Every set name :func:`run_benchmark` accepts for ``root``."""
+    return [*SM_SETS, *(f"{MAX_DIR}/{s}" for s in max_subsets(root))]
+
+
+def set_folder(root: Path, set_name: str) -> Path:
+    """The folder of ``set_name``; raises :class:`BenchInputError` if unknown or missing."""
+    if not root.is_dir():
+        raise BenchInputError(f"PSPLIB folder not found: {root} (set PLANNER_PSPLIB or pass --root)")
+    sub = set_name.removeprefix(f"{MAX_DIR}/")
+    if set_name in SM_SETS:
+        folder = root / set_name
+    elif set_name.startswith(f"{MAX_DIR}/") and sub and "/" not in sub and sub not in (".", ".."):
+        folder = root / MAX_DIR / sub
+    else:
+        raise BenchInputError(f"unknown set {set_name!r}; known: {', '.join(known_sets(root))}")
+    if not folder.is_dir():
+        raise BenchInputError(f"set folder not found: {folder}; known: {', '.join(known_sets(root))}")
+    return folder
+
+
+def list_instances(folder: Path) -> list[Path]:
+    """Instance files of a set folder in natural order."""
+    files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".sm", ".sch")]
+    return sorted(files, key=lambda p: natural_key(p.name))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Published bounds of an instance; ``infeasible`` when it is known to have no schedule."""
+
+    best_ub: int | None = None
+    best_lb: int | None = None
+    closed: bool = False
+    infeasible: bool = False
+
+
+def _int(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text else None
+
+
+def load_references(root: Path, set_name: str) -> dict[str, Reference]:
+    """Bounds by lower-case file name: ``solutions/reference_bounds.csv`` for
+    j-sets, ``optimum/optimum.csv`` (int, ``lb..ub``, ``..ub`` or ``unsat``)
+    for RCPSP/max; empty when the file is missing."""
+    out: dict[str, Reference] = {}
+    if set_name in SM_SETS:
+        path = root / "solutions" / "reference_bounds.csv"
+        if not path.is_file():
+            return out
+        with path.open(newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["set"] == set_name:
+                    out[row["instance"].lower()] = Reference(
+                        _int(row["best_ub"]), _int(row["best_lb"]), row["closed"].strip() == "1"
+                    )
+        return out
+    path = set_folder(root, set_name) / "optimum" / "optimum.csv"
+    if not path.is_file():
+        return out
+    with path.open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            value = row["optimum"].strip()
+            key = row["problem"].strip().lower()
+            if value == "unsat":
+                out[key] = Reference(closed=True, infeasible=True)
+            elif ".." in value:
+                lo, hi = (_int(x) for x in value.split("..", 1))
+                out[key] = Reference(hi, lo, lo is not None and lo == hi)
+            else:
+                out[key] = Reference(int(value), int(value), True)
+    return out
+
+
+def _planner_verify(data: ProblemData, schedule: Schedule) -> list[str] | None:
+    """The planner's own verifier, or None while ``planner.verify`` does not exist."""
+    try:
+        from planner.verify import verify_schedule
+    except ImportError:
+        return None
+    return list(verify_schedule(data, schedule))
+
+
+def _pct(value: float | None, ref: float | None) -> float | None:
+    if value is None or ref is None or ref <= 0:
+        return None
+    return round(100.0 * (value - ref) / ref, 2)
+
+
+def solve_instance(inst: RcpspInstance, time_limit: float, workers: int = 0) -> tuple[ProblemData, Result]:
+    """Solve ``inst`` with the planner's engine."""
+    data = to_problem(inst)
+    return data, solve(data, SolveParams(time_limit=time_limit, deterministic=False, num_workers=workers))
+
+
+def run_instance(
+    path: Path, ref: Reference | None, time_limit: float, workers: int = 0, schedules: Path | None = None
+) -> dict[str, object]:
+    """Solve, verify and baseline one instance; one row of ``results.csv``."""
+    inst = parse(path)
+    ref = ref or Reference()
+    data, res = solve_instance(inst, time_limit, workers)
+    cpm = cpm_lower_bound(inst)
+    row: dict[str, object] = dict.fromkeys(COLUMNS)
+    row.update(
+        instance=inst.name,
+        n_jobs=inst.n - 2,
+        status=res.status.value,
+        seconds=round(res.runtime, 3),
+        best_known=ref.best_ub,
+        best_lb=ref.best_lb,
+        closed=ref.closed,
+        cpm_lb=cpm,
+        reference="infeasible" if ref.infeasible else ("feasible" if ref.best_ub is not None else ""),
+        verified=False,
+    )
+    if res.status == SolveStatus.OPTIMAL:
+        row["lower_bound"] = None  # set below from the makespan
+    elif res.bound is not None and res.status == SolveStatus.FEASIBLE:
+        row["lower_bound"] = math.ceil(res.bound - 1e-6)
+    if res.schedule is not None:
+        starts = schedule_starts(inst, res.schedule)
+        ms = makespan_of(inst, starts)
+        own = check_rcpsp(inst, starts)
+        planner = _planner_verify(data, res.schedule)
+        row.update(
+            makespan=ms,
+            gap_pct=_pct(ms, ref.best_ub),
+            cpm_dev_pct=_pct(ms, cpm),
+            rcpsp_check=not own,
+            planner_verify=None if planner is None else not planner,
+            verified=not own and planner is not None and not planner,
+            verify_errors="; ".join([*own, *(planner or [])][:3]),
+        )
+        if res.status == SolveStatus.OPTIMAL:
+            row["lower_bound"] = ms
+        if schedules is not None:
+            lines = ["activity,start", *(f"{a},{s}" for a, s in zip(inst.activities, starts, strict=True))]
+            (schedules / f"{inst.name}.csv").write_text("\n".join(lines) + "\n")
+    sgs = serial_sgs(inst)
+    if sgs is not None and not check_rcpsp(inst, sgs):
+        sgs_ms = makespan_of(inst, sgs)
+        row.update(
+            sgs_status="FEASIBLE",
+            sgs_makespan=sgs_ms,
+            sgs_gap_pct=_pct(sgs_ms, ref.best_ub),
+            sgs_cpm_dev_pct=_pct(sgs_ms, cpm),
+        )
+    else:
+        row["sgs_status"] = "NO_SOLUTION"
+    return row
+
+
+def progress_line(row: dict[str, object]) -> str:
+    """One line per instance: instance, status, makespan, best known, seconds."""
+
+    def show(v: object) -> str:
+        return "-" if v is None else str(v)
+
+    return (
+        f"{row['instance']:<14} {row['status']:<10} makespan={show(row['makespan']):>5} "
+        f"best={show(row['best_known']):>5} {row['seconds']:7.2f}s"
+    )
+
+
+def run_benchmark(
+    root: Path,
+    set_name: str,
+    instances: int | None,
+    time_limit: float,
+    out: Path,
+    progress: Callable[[str], None] | None = None,
+    workers: int = 0,
+) -> pd.DataFrame:
+    """Run the first ``instances`` (natural order; None: all) of ``set_name``.
+
+    Writes ``out/results.csv`` (rewritten after every instance, so a long run
+    that is stopped keeps what it did) and ``out/schedules/INSTANCE.csv``.
+    """
+    folder = set_folder(root, set_name)
+    files = list_instances(folder)
+    if not files:
+        raise BenchInputError(f"no .sm/.sch files in {folder}")
+    if instances is not None:
+        if instances < 1:
+            raise BenchInputError(f"--instances must be at least 1, got {instances}")
+        files = files[:instances]
+    refs = load_references(root, set_name)
+    sched_dir = out / "schedules"
+    sched_dir.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, object]] = []
+    for path in files:
+        row = run_instance(path, refs.get(path.name.lower()), time_limit, workers, sched_dir)
+        rows.append(row)
+        pd.DataFrame(rows, columns=list(COLUMNS)).to_csv(out / "results.csv", index=False)
+        if progress is not None:
+            progress(progress_line(row))
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def summarize(df: pd.DataFrame) -> dict[str, float | int | None]:
+    """Headline figures of a results table (means over instances that have a value)."""
+
+    def mean(col: str) -> float | None:
+        values = pd.to_numeric(df[col], errors="coerce").dropna()
+        return round(float(values.mean()), 2) if len(values) else None
+
+    has_ref = df["best_known"].notna() & df["makespan"].notna()
+    closed = df[df["closed"].astype(bool) & has_ref & (df["reference"] != "infeasible")]
+    return {
+        "instances": len(df),
+        "optimal": int((df["status"] == "OPTIMAL").sum()),
+        "feasible": int((df["status"] == "FEASIBLE").sum()),
+        "infeasible": int((df["status"] == "INFEASIBLE").sum()),
+        "unknown": int((df["status"] == "UNKNOWN").sum()),
+        "verified": int(df["verified"].astype(bool).sum()),
+        "with_schedule": int(df["makespan"].notna().sum()),
+        "closed_matched": int((closed["makespan"] == closed["best_known"]).sum()),
+        "closed_with_schedule": len(closed),
+        "mean_gap_pct": mean("gap_pct"),
+        "mean_cpm_dev_pct": mean("cpm_dev_pct"),
+        "mean_seconds": mean("seconds"),
+        "sgs_solved": int((df["sgs_status"] == "FEASIBLE").sum()),
+        "sgs_mean_gap_pct": mean("sgs_gap_pct"),
+        "sgs_mean_cpm_dev_pct": mean("sgs_cpm_dev_pct"),
+    }
+
+
+def format_summary(s: dict[str, float | int | None]) -> str:
+    """The summary as a few human-readable lines."""
+    return "\n".join(
+        [
+            f"instances {s['instances']}: optimal {s['optimal']}, feasible {s['feasible']}, "
+            f"infeasible {s['infeasible']}, unknown {s['unknown']}; verified {s['verified']}"
+            f"/{s['with_schedule']}",
+            f"engine: mean gap vs best known {s['mean_gap_pct']}%, "
+            f"mean deviation from CPM bound {s['mean_cpm_dev_pct']}%, "
+            f"closed instances at optimum {s['closed_matched']}/{s['closed_with_schedule']}",
+            f"serial SGS: solved {s['sgs_solved']}, mean gap vs best known {s['sgs_mean_gap_pct']}%, "
+            f"mean deviation from CPM bound {s['sgs_mean_cpm_dev_pct']}%",
+        ]
+    )

@@ -1,0 +1,56 @@
+"""``planner bench psplib``: PSPLIB RCPSP and RCPSP/max on the planner's engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.bench.psplib import BenchInputError, default_root, format_summary, run_benchmark, summarize
+
+EXIT_BAD_INPUT = 1
+
+bench_app = typer.Typer(
+    help="Benchmarks of the planner's own scheduling engine on public instance libraries.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@bench_app.command()
+def psplib(
+    set_name: Annotated[
+        str, typer.Option("--set", help="j30, j60, j90, j120 or rcpsp-max/<subset>, e.g. rcpsp-max/sm_j10.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output folder: results.csv and schedules/.")],
+    instances: Annotated[
+        int | None, typer.Option("--instances", min=1, help="Only the first N instances (natural order).")
+    ] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds per instance.")] = 10.0,
+    root: Annotated[
+        Path | None,
+        typer.Option("--root", help="PSPLIB folder (default: $PLANNER_PSPLIB or ../shared/benchmarks/psplib)."),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=0, help="CP-SAT workers (0: all cores).")] = 0,
+) -> None:
+    """Solve a PSPLIB set, verify every schedule and compare with best known bounds.
+
+    Prints one line per instance, then a summary; exit 1 on bad input.
+    """
+    try:
+        df = run_benchmark(
+            root if root is not None else default_root(),
+            set_name,
+            instances,
+            time_limit,
+            out,
+            progress=typer.echo,
+            workers=workers,
+        )
+    except (BenchInputError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    typer.echo(format_summary(summarize(df)))
+    typer.echo(f"results: {out / 'results.csv'}")

@@ -1,0 +1,74 @@
+"""Redundant energy cuts that help CP-SAT *prove* that goals cannot all be met.
+
+For every deadline day D used by a goal, ``need[j, D]`` says job j must be
+finished before D (because a met goal with that deadline needs it, directly
+or as a prerequisite). Then, per participant and per resource, the work of
+the needed jobs must fit the working time before D. These are implied by
+the scheduling constraints, but as plain linear knapsacks they give the LP a
+bound it can otherwise find only by search (e.g. a 2-month window that
+cannot hold 250 training hours).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+if TYPE_CHECKING:
+    from planner.model.context import Context
+
+
+def add(ctx: Context) -> None:
+    """Knapsack cuts per (participant, deadline) and (resource, deadline)."""
+    data, m = ctx.data, ctx.model
+    if not data.goals or data.num_days <= 1:
+        return
+    S = data.slots_per_day
+    preds: dict[int, list[int]] = defaultdict(list)
+    for p in data.precedences:
+        if p.kind == "es" and ctx.possible(p.before):
+            preds[p.after].append(p.before)
+    by_deadline: dict[int, list[int]] = defaultdict(list)
+    for g, goal in enumerate(data.goals):
+        by_deadline[goal.deadline_day].append(g)
+    for deadline, goals in by_deadline.items():
+        need: dict[int, cp_model.IntVar] = {}
+
+        def need_var(j: int, deadline: int = deadline, need: dict[int, cp_model.IntVar] = need) -> cp_model.IntVar:
+            if j not in need:
+                need[j] = m.new_bool_var(f"need[{j},{deadline}]")
+                m.add_implication(need[j], ctx.present[j])
+                for b in preds[j]:
+                    m.add_implication(need[j], need_var(b))
+            return need[j]
+
+        for g in goals:
+            for group in data.goals[g].groups:
+                options = [j for j in group if ctx.possible(j)]
+                if len(options) == 1:
+                    m.add_implication(ctx.goal_sat[g], need_var(options[0]))
+        if not need:
+            continue
+        limit = min(deadline, data.num_days)
+        for p, part in enumerate(data.participants):
+            jobs = [j for j in need if p in data.jobs[j].participants]
+            if not jobs:
+                continue
+            days = sorted({d for j in jobs for d in range(limit) if data.jobs[j].open_days[d]})
+            per_day = min(S, part.daily_cap or S)
+            cap = per_day * len(days)
+            if part.weekly_cap is not None:
+                weeks: dict[int, int] = defaultdict(int)
+                for d in days:
+                    weeks[data.week(d)] += per_day
+                cap = sum(min(v, part.weekly_cap) for v in weeks.values())
+            m.add(sum(data.jobs[j].length * data.jobs[j].num_sessions * need[j] for j in jobs) <= cap)
+        for r, res in enumerate(data.resources):
+            items = [(j, d) for j in need for rr, d in data.jobs[j].resources if rr == r]
+            if not items:
+                continue
+            days = sorted({d for j, _ in items for d in range(limit) if data.jobs[j].open_days[d]})
+            cap = res.capacity * S * len(days)
+            m.add(sum(d * data.jobs[j].length * data.jobs[j].num_sessions * need[j] for j, d in items) <= cap)

@@ -1,0 +1,159 @@
+"""PSPLIB benchmark runner on the planner's engine (skips without the shared data)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from planner.bench.psplib import (
+    BenchInputError,
+    check_rcpsp,
+    cpm_lower_bound,
+    default_root,
+    list_instances,
+    load_references,
+    makespan_of,
+    natural_key,
+    parse,
+    run_benchmark,
+    schedule_starts,
+    serial_sgs,
+    set_folder,
+    solve_instance,
+    to_problem,
+)
+from planner.cli.bench import bench_app
+from planner.result import SolveStatus
+
+ROOT = default_root()
+REQUIRED = (
+    "instance,makespan,status,seconds,best_known,lower_bound,gap_pct,cpm_lb,verified,sgs_makespan,sgs_gap_pct"
+).split(",")
+
+pytestmark = pytest.mark.skipif(not (ROOT / "j30").is_dir(), reason=f"PSPLIB data not found at {ROOT}")
+
+
+def _reference_rows(set_name: str) -> dict[str, dict[str, str]]:
+    with (ROOT / "solutions" / "reference_bounds.csv").open(newline="") as fh:
+        return {r["instance"]: r for r in csv.DictReader(fh) if r["set"] == set_name}
+
+
+def test_parse_j301_1_matches_file() -> None:
+    inst = parse(ROOT / "j30" / "j301_1.sm")
+    assert inst.n == 32 and inst.activities[0] == 1 and inst.activities[-1] == 32
+    assert inst.horizon == 158
+    assert inst.capacities == (12, 13, 4, 12)
+    assert inst.durations[:4] == (0, 8, 4, 6)
+    assert inst.demands[2] == (10, 0, 0, 0)  # job 3
+    assert [inst.activities[j] for j, _ in inst.successors[0]] == [2, 3, 4]
+    assert inst.successors[1] == ((5, 8), (10, 8), (14, 8))  # job 2 -> 6, 11, 15 after its 8 units
+    assert inst.successors[-1] == ()
+
+
+def test_parse_rcpsp_max_keeps_negative_lags() -> None:
+    inst = parse(ROOT / "rcpsp-max" / "sm_j10" / "PSP1.SCH")
+    assert inst.kind == "rcpsp_max" and inst.n == 12 and inst.activities[0] == 0
+    assert inst.capacities == (5, 5, 5, 5, 5)
+    assert inst.successors[8] == ((1, -22), (2, -34), (11, 2))
+    assert inst.durations[2] == 10 and inst.demands[2] == (1, 0, 3, 0, 0)
+
+
+def test_natural_order_and_set_errors() -> None:
+    names = [p.name for p in list_instances(ROOT / "j30")]
+    assert names[:3] == ["j301_1.sm", "j301_2.sm", "j301_3.sm"] and names[9] == "j301_10.sm"
+    assert names.index("j309_10.sm") < names.index("j3010_1.sm")
+    assert sorted(["PSP10", "PSP2"], key=natural_key) == ["PSP2", "PSP10"]
+    for bad in ("j31", "rcpsp-max", "rcpsp-max/nope", "rcpsp-max/../j30"):
+        with pytest.raises(BenchInputError):
+            set_folder(ROOT, bad)
+
+
+@pytest.mark.parametrize(("set_name", "names"), [("j30", ["j301_1.sm", "j3048_10.sm"]), ("j120", ["j1201_1.sm"])])
+def test_cpm_bound_equals_reference(set_name: str, names: list[str]) -> None:
+    ref = _reference_rows(set_name)
+    for name in names:
+        assert cpm_lower_bound(parse(ROOT / set_name / name)) == int(ref[name]["cpm_lb"])
+
+
+def test_sgs_schedule_is_valid_and_not_below_optimum() -> None:
+    ref = _reference_rows("j30")
+    for name in ("j301_1.sm", "j3013_5.sm", "j3045_2.sm"):
+        inst = parse(ROOT / "j30" / name)
+        starts = serial_sgs(inst)
+        assert starts is not None and check_rcpsp(inst, starts) == []
+        assert makespan_of(inst, starts) >= int(ref[name]["best_ub"])
+
+
+def test_check_rcpsp_catches_violations() -> None:
+    inst = parse(ROOT / "j30" / "j301_1.sm")
+    starts = serial_sgs(inst)
+    assert starts is not None
+    early = list(starts)
+    early[5] = 0  # job 6 before its predecessor job 2 ends
+    assert any("lag 2->6" in m for m in check_rcpsp(inst, early))
+    crowd = [0 if inst.demands[i][0] else s for i, s in enumerate(starts)]
+    assert any("resource R1" in m for m in check_rcpsp(inst, crowd))
+
+
+def test_planner_verifier_accepts_sgs_schedule() -> None:
+    verify = pytest.importorskip("planner.verify")
+    from planner.result import Schedule, ScheduledSession
+
+    inst = parse(ROOT / "rcpsp-max" / "sm_j10" / "PSP3.SCH")
+    starts = serial_sgs(inst)
+    if starts is None:
+        pytest.skip("single-pass SGS found no schedule for this instance")
+    data = to_problem(inst)
+    sched = Schedule(tuple(ScheduledSession(j, 0, s, s + inst.durations[j]) for j, s in enumerate(starts)))
+    assert verify.verify_schedule(data, sched) == []
+
+
+def test_ten_j30_solved_to_reference_optimum(tmp_path: Path) -> None:
+    df = run_benchmark(ROOT, "j30", 10, 2.0, tmp_path)
+    ref = load_references(ROOT, "j30")
+    assert len(df) == 10
+    for row in df.itertuples():
+        r = ref[f"{row.instance}.sm"]
+        assert row.rcpsp_check
+        assert row.verified  # planner.verify and check_rcpsp both pass
+        if r.closed:
+            assert row.status == "OPTIMAL" and row.makespan == r.best_ub
+        assert row.sgs_makespan >= r.best_ub
+
+
+def test_rcpsp_max_feasible_and_infeasible() -> None:
+    folder = ROOT / "rcpsp-max" / "sm_j10"
+    ref = load_references(ROOT, "rcpsp-max/sm_j10")
+    assert ref["psp1.sch"].best_ub == 26 and ref["psp2.sch"].infeasible
+    inst = parse(folder / "PSP1.SCH")
+    _, res = solve_instance(inst, 5.0)
+    assert res.status == SolveStatus.OPTIMAL and res.schedule is not None
+    starts = schedule_starts(inst, res.schedule)
+    assert check_rcpsp(inst, starts) == [] and makespan_of(inst, starts) == 26
+    _, res = solve_instance(parse(folder / "PSP2.SCH"), 5.0)
+    assert res.status == SolveStatus.INFEASIBLE and res.schedule is None
+
+
+def test_cli_writes_results(tmp_path: Path) -> None:
+    app = typer.Typer()
+    app.add_typer(bench_app, name="bench")
+    runner = CliRunner()
+    out = tmp_path / "run"
+    args = ["bench", "psplib", "--set", "j30", "--instances", "3", "--time-limit", "2", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--root", str(ROOT)])
+    assert result.exit_code == 0, result.output
+    assert "j301_3" in result.output and "optimal 3" in result.output
+    df = pd.read_csv(out / "results.csv")
+    assert set(REQUIRED) <= set(df.columns) and len(df) == 3
+    sched = pd.read_csv(out / "schedules" / "j301_1.csv")
+    assert list(sched.columns) == ["activity", "start"] and sched["activity"].tolist() == list(range(1, 33))
+
+    bad = runner.invoke(app, ["bench", "psplib", "--set", "j31", "--out", str(out), "--root", str(ROOT)])
+    assert bad.exit_code == 1 and "unknown set" in bad.output
+    missing = runner.invoke(app, ["bench", "psplib", "--set", "j30", "--out", str(out), "--root", "/no/such/dir"])
+    assert missing.exit_code == 1 and "not found" in missing.output
