@@ -301,9 +301,9 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
     for rule in sc.spacing:
         days = math.ceil(rule.hours / 24)
         for pi in range(len(sc.participants)):
-            a, b = job_of_pm.get((pi, rule.after)), job_of_pm.get((pi, rule.forbid))
-            if a is not None and b is not None:
-                spacing.append(SpacingRule(pi, a, b, days))
+            first, second = job_of_pm.get((pi, rule.after)), job_of_pm.get((pi, rule.forbid))
+            if first is not None and second is not None:
+                spacing.append(SpacingRule(pi, first, second, days))
 
     return ProblemData(
         slots_per_day=grid.slots_per_day,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import pairwise
 
 from planner.calendar import gate_date, in_any, in_season, public_holidays
 from planner.data import ProblemData
@@ -93,7 +94,7 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
                     out.append(f"{tag}: instructor {data.instructors[s.instructor].id} is not qualified")
                 elif not data.instructors[s.instructor].open_days[day]:
                     out.append(f"{tag}: instructor {data.instructors[s.instructor].id} is away that day")
-        for a, b in zip(sessions, sessions[1:], strict=False):
+        for a, b in pairwise(sessions):
             da, db = a.start // S, b.start // S
             if b.start < a.end:
                 out.append(f"{job.id}: session {b.index + 1} starts before session {a.index + 1} ends")
@@ -102,10 +103,10 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
             if job.min_gap_days and db - da < job.min_gap_days:
                 out.append(f"{job.id}: sessions {a.index + 1} and {b.index + 1} only {db - da} days apart")
 
-    def first(j: int) -> ScheduledSession:
+    def first_of(j: int) -> ScheduledSession:
         return min(by_job[j], key=lambda s: s.index)
 
-    def last(j: int) -> ScheduledSession:
+    def last_of(j: int) -> ScheduledSession:
         return max(by_job[j], key=lambda s: s.index)
 
     for p in data.precedences:
@@ -115,9 +116,9 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
         if p.before not in by_job:
             out.append(f"{name}: done without its prerequisite")
             continue
-        ref = last(p.before).end if p.kind == "es" else first(p.before).start
-        ref_day = (last(p.before) if p.kind == "es" else first(p.before)).start // S
-        start = first(p.after).start
+        ref = last_of(p.before).end if p.kind == "es" else first_of(p.before).start
+        ref_day = (last_of(p.before) if p.kind == "es" else first_of(p.before)).start // S
+        start = first_of(p.after).start
         if start < ref + p.min_lag:
             out.append(f"{name}: starts at {start}, before {ref} + lag {p.min_lag}")
         if p.max_lag is not None and start > ref + p.max_lag:
@@ -129,14 +130,14 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
 
     # Participants: one thing at a time, rest days, load caps.
     for pi, part in enumerate(data.participants):
-        items = []
+        items: list[tuple[int, int, int]] = []
         for j, sessions in by_job.items():
             if pi not in data.jobs[j].participants:
                 continue
             items.extend((s.start, s.end, 1) for s in sessions)
             rest = data.jobs[j].rest_days_after
             if rest:
-                d = last(j).start // S
+                d = last_of(j).start // S
                 items.append(((d + 1) * S, (d + 1 + rest) * S, 1))
         for t, load in _load_profile(items):
             if load > 1:

@@ -80,7 +80,7 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
         "reproduce": " ".join(argv) + " --out DIR",
     }
     if not params.deterministic:
-        data["created"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        data["created"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         data["runtime_s"] = round(res.runtime, 3)
     return data
 

@@ -46,15 +46,15 @@ def _references(sc: Scenario) -> Iterator[Found]:
     gates = {g.id for g in sc.gates}
     quals = {q for i in sc.instructors for q in i.qualifications}
     for i, role in enumerate(sc.roles):
-        for j, c in enumerate(role.requires):
-            if c not in comps:
-                yield ("roles", i, "requires", j), _unknown("competency", c, comps)
+        for j, cid in enumerate(role.requires):
+            if cid not in comps:
+                yield ("roles", i, "requires", j), _unknown("competency", cid, comps)
     for i, p in enumerate(sc.participants):
         if p.role not in roles:
             yield ("participants", i, "role"), _unknown("role", p.role, roles)
-        for j, c in enumerate(p.holds):
-            if c not in comps:
-                yield ("participants", i, "holds", j), _unknown("competency", c, comps)
+        for j, cid in enumerate(p.holds):
+            if cid not in comps:
+                yield ("participants", i, "holds", j), _unknown("competency", cid, comps)
     for i, m in enumerate(sc.modules):
         for j, r in enumerate(m.roles):
             if r not in roles:

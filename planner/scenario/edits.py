@@ -121,7 +121,11 @@ def save_document(doc: Any, target: Path, source: Path) -> None:
         )
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
+    # The bundled scenarios indent list items by two under their key and keep
+    # long flow lists on one line; a wide line limit stops ruamel from
+    # re-wrapping them, so an unedited document saves byte-identically.
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
     buf = io.StringIO()
     yaml.dump(doc, buf)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -112,7 +112,7 @@ def line_of(doc: Any, loc: Iterable[str | int]) -> int | None:
 def _clean_loc(loc: Sequence[str | int]) -> list[str | int]:
     # pydantic inserts union-branch names ("str", "AnyOf", "function-after[...]")
     # into locations; they are not YAML keys.
-    return [p for p in loc if isinstance(p, int) or not any(c in p for c in "[]() ") and p not in {"AnyOf", "str"}]
+    return [p for p in loc if isinstance(p, int) or (not any(c in p for c in "[]() ") and p not in {"AnyOf", "str"})]
 
 
 def validate_document(plain: Any, doc: Any, file: str) -> Scenario:

@@ -356,7 +356,7 @@ class Scenario(StrictModel):
     name: str
     description: str = ""
     window: Window
-    calendar: Calendar = Calendar()
+    calendar: Calendar = Field(default_factory=lambda: Calendar())  # type: ignore[call-arg]
     gates: tuple[Gate, ...] = ()
     roles: tuple[Role, ...] = Field(min_length=1)
     participants: tuple[Participant, ...] = Field(min_length=1)

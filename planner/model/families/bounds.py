@@ -27,9 +27,9 @@ def add(ctx: Context) -> None:
         return
     S = data.slots_per_day
     preds: dict[int, list[int]] = defaultdict(list)
-    for p in data.precedences:
-        if p.kind == "es" and ctx.possible(p.before):
-            preds[p.after].append(p.before)
+    for prec in data.precedences:
+        if prec.kind == "es" and ctx.possible(prec.before):
+            preds[prec.after].append(prec.before)
     by_deadline: dict[int, list[int]] = defaultdict(list)
     for g, goal in enumerate(data.goals):
         by_deadline[goal.deadline_day].append(g)

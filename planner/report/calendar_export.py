@@ -1,0 +1,220 @@
+"""Calendar (ICS) and spreadsheet (XLSX) exports of a plan, byte-reproducible.
+
+Times are floating local times (no TZID): the scenario gives working hours
+in local time and names no time zone. Every stamp that would record "now"
+(DTSTAMP, the workbook's created/modified dates, zip entry times) is taken
+from the window start instead, so the same plan gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from icalendar import Calendar, Event
+
+from planner.pipeline import PlanOutcome, schedule_rows
+from planner.report.tables import readiness_frame
+from planner.scenario.schema import Scenario
+
+_PRODID = "-//crew-planner//training report//EN"
+_UID_DOMAIN = "crew-planner"
+RESOURCE_COLUMNS = ["kind", "id", "module", "job", "session", "participants", "start", "end", "hours", "demand"]
+PARTICIPANT_COLUMNS = ["module", "name", "session", "start", "end", "hours", "resources", "instructors", "joint"]
+
+
+def fixed_stamp(out: PlanOutcome) -> dt.datetime:
+    """The one time stamp the exports record: the window start at 00:00 (UTC)."""
+    return dt.datetime.combine(out.scenario.window.start, dt.time(0), tzinfo=dt.UTC)
+
+
+def module_competencies(sc: Scenario) -> dict[str, list[str]]:
+    """Module id → every competency (scenario order) it counts towards; modules serving none are absent."""
+    served: dict[str, list[str]] = {}
+    for c in sc.competencies:
+        for req in c.requires:
+            for mid in (req,) if isinstance(req, str) else req.any_of:
+                served.setdefault(mid, []).append(c.id)
+    return served
+
+
+def session_uid(participant: str, module: str, session: int) -> str:
+    """A UID that stays the same for the same participant, module and session number."""
+    digest = hashlib.sha256(f"{participant}/{module}/{session}".encode()).hexdigest()[:32]
+    return f"{digest}@{_UID_DOMAIN}"
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", _PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def session_events(out: PlanOutcome) -> dict[str, list[Event]]:
+    """Participant id → one VEVENT per session they attend, in schedule order."""
+    sc = out.scenario
+    names = {m.id: m.name or m.id for m in sc.modules}
+    people = {p.id: p.name or p.id for p in sc.participants}
+    places = {r.id: r.name or r.id for r in sc.resources}
+    teachers = {i.id: i.name or i.id for i in sc.instructors}
+    served = module_competencies(sc)
+    stamp = fixed_stamp(out)
+    events: dict[str, list[Event]] = {p.id: [] for p in sc.participants}
+    for r in schedule_rows(out.grid, out.data, out.result):
+        pid, mid, k, n = str(r["participant"]), str(r["module"]), int(r["session"]), int(r["sessions"])  # type: ignore[call-overload]
+        ev = Event()
+        # The participant is in the summary so that overlaid calendars (a crew, an instructor's view) stay readable.
+        ev.add("summary", f"{names[mid]} (session {k}/{n}): {people[pid]}")
+        ev.add("uid", session_uid(pid, mid, k))
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", r["start"])
+        ev.add("dtend", r["end"])
+        resources = [places[x] for x in r["resources"]]  # type: ignore[attr-defined]
+        if resources:
+            ev.add("location", ", ".join(resources))
+        lines = [
+            f"Participant: {people[pid]} ({pid}), crew {r['crew']}",
+            f"Instructor: {', '.join(teachers[x] for x in r['instructors']) or 'none'}",  # type: ignore[attr-defined]
+            f"Competencies: {', '.join(served.get(mid, [])) or 'none'}",
+            f"Module: {mid}" + (" (joint crew session)" if r["joint"] else ""),
+        ]
+        ev.add("description", "\n".join(lines))
+        events[pid].append(ev)
+    return events
+
+
+def write_ics(out: PlanOutcome, folder: Path) -> list[Path]:
+    """Write ``schedule-<participant>.ics`` for each participant and the combined ``schedule.ics``."""
+    events = session_events(out)
+    combined = _calendar(out.scenario.name)
+    paths = []
+    for p in out.scenario.participants:
+        cal = _calendar(f"{p.name or p.id}: {out.scenario.name}")
+        for ev in events[p.id]:
+            cal.add_component(ev)
+            combined.add_component(ev)
+        path = folder / f"schedule-{p.id}.ics"
+        path.write_bytes(cal.to_ical())
+        paths.append(path)
+    path = folder / "schedule.ics"
+    path.write_bytes(combined.to_ical())
+    return [path, *paths]
+
+
+def participant_frame(out: PlanOutcome, participant: str) -> pd.DataFrame:
+    """The sessions of one participant, start and end as date-times."""
+    names = {m.id: m.name or m.id for m in out.scenario.modules}
+    rows = [
+        {
+            "module": r["module"],
+            "name": names[str(r["module"])],
+            "session": f"{r['session']}/{r['sessions']}",
+            "start": r["start"],
+            "end": r["end"],
+            "hours": r["hours"],
+            "resources": ";".join(r["resources"]),  # type: ignore[arg-type]
+            "instructors": ";".join(r["instructors"]),  # type: ignore[arg-type]
+            "joint": r["joint"],
+        }
+        for r in schedule_rows(out.grid, out.data, out.result)
+        if r["participant"] == participant
+    ]
+    return pd.DataFrame(rows, columns=PARTICIPANT_COLUMNS)
+
+
+def resource_frame(out: PlanOutcome) -> pd.DataFrame:
+    """One row per session and resource it uses, then per session and its instructor."""
+    grid, data = out.grid, out.data
+    rows = []
+    sessions = out.result.schedule.sessions if out.result.schedule else ()
+    for s in sessions:
+        job = data.jobs[s.job]
+        common = {
+            "module": job.module,
+            "job": job.id,
+            "session": f"{s.index + 1}/{job.num_sessions}",
+            "participants": ";".join(data.participants[p].id for p in job.participants),
+            "start": grid.slot_start(s.start),
+            "end": grid.slot_end(s.end),
+            "hours": grid.slots_to_hours(s.end - s.start),
+        }
+        for r, demand in job.resources:
+            rows.append({"kind": "resource", "id": data.resources[r].id, **common, "demand": demand})
+        if s.instructor is not None:
+            rows.append({"kind": "instructor", "id": data.instructors[s.instructor].id, **common, "demand": 1})
+    rows.sort(key=lambda r: (r["kind"] != "resource", str(r["id"]), r["start"], str(r["job"])))
+    return pd.DataFrame(rows, columns=RESOURCE_COLUMNS)
+
+
+def sheet_names(out: PlanOutcome) -> dict[str, str]:
+    """Participant id → sheet name: Excel allows 31 characters, unique regardless of case."""
+    taken = {"readiness", "resources"}
+    names = {}
+    for p in out.scenario.participants:
+        base = p.id[:31]
+        name, k = base, 2
+        while name.lower() in taken:
+            name = f"{base[: 31 - len(str(k)) - 1]}~{k}"
+            k += 1
+        taken.add(name.lower())
+        names[p.id] = name
+    return names
+
+
+def workbook_frames(out: PlanOutcome) -> dict[str, pd.DataFrame]:
+    """Sheet name → frame, in workbook order: readiness, one per participant, resources."""
+    frames = {"readiness": readiness_frame(out)}
+    for pid, name in sheet_names(out).items():
+        frames[name] = participant_frame(out, pid)
+    frames["resources"] = resource_frame(out)
+    return frames
+
+
+def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """Rewrite an XLSX zip with fixed entry times and a fixed modified date.
+
+    openpyxl stamps docProps/core.xml with the time of saving and each zip
+    entry with the local time; both would make every run's bytes differ.
+    """
+    modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + modified.encode() + rb"\g<2>", body)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, body)
+    return buf.getvalue()
+
+
+def write_xlsx(out: PlanOutcome, folder: Path) -> Path:
+    """Write ``schedule.xlsx``: readiness, one sheet per participant, resources."""
+    stamp = fixed_stamp(out)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl", datetime_format="YYYY-MM-DD HH:MM") as writer:
+        for name, frame in workbook_frames(out).items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            for col, column in zip(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)), frame.columns,
+                                   strict=False):
+                width = max([len(str(column)), *(len(str(c.value)) for c in col if c.value is not None)])
+                sheet.column_dimensions[col[0].column_letter].width = min(width + 2, 60)
+        writer.book.properties.created = stamp.replace(tzinfo=None)
+        writer.book.properties.creator = "crew-planner"
+    path = folder / "schedule.xlsx"
+    path.write_bytes(_fixed_zip(buf.getvalue(), stamp))
+    return path

@@ -1,0 +1,92 @@
+"""Property-based tests: any schedule the planner produces passes the verifier."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.pipeline import plan, schedule_rows
+from planner.readiness import Verdict
+from planner.scenario.load import load_scenario
+from planner.solve import SolveParams
+from planner.verify import goals_achieved, verify_dates, verify_schedule
+from tests.helpers import scenario, write
+
+
+@st.composite
+def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """Random small but valid scenarios touching every constraint family."""
+    n_people = draw(st.integers(1, 3))
+    people = []
+    for i in range(n_people):
+        p: dict[str, Any] = {"id": f"p{i}", "role": "sfp", "crew": draw(st.sampled_from(["c1", "c2"]))}
+        if draw(st.booleans()):
+            p["load"] = {"max_hours_per_day": draw(st.sampled_from([2, 3, 4]))}
+        if draw(st.booleans()):
+            start = draw(st.integers(4, 20))
+            p["blackouts"] = [{"from": f"2024-03-{start:02d}", "to": f"2024-03-{start + draw(st.integers(0, 4)):02d}"}]
+        people.append(p)
+    resources = [{"id": "sim", "capacity": draw(st.integers(1, 2))}]
+    # Sessions must fit every daily cap, or the scenario is (rightly) invalid.
+    longest = min([p["load"]["max_hours_per_day"] for p in people if "load" in p] + [4])
+    n_mod = draw(st.integers(1, 4))
+    modules = []
+    for k in range(n_mod):
+        sess = draw(st.sampled_from([h for h in (1, 2, 4) if h <= longest]))
+        m: dict[str, Any] = {"id": f"m{k}", "hours": sess * draw(st.integers(1, 3)), "session_hours": sess}
+        if draw(st.booleans()):
+            m["resources"] = ["sim"]
+        if k and draw(st.booleans()):
+            m["prerequisites"] = [{"module": f"m{draw(st.integers(0, k - 1))}", "min_lag_days": draw(st.integers(0, 3))}]
+        if draw(st.integers(0, 4)) == 0:
+            m["joint"] = "crew"
+        if draw(st.integers(0, 4)) == 0:
+            m["instructor"] = "q"
+        if draw(st.integers(0, 5)) == 0:
+            m["recency_days"] = draw(st.integers(5, 30))
+        if draw(st.integers(0, 5)) == 0:
+            m["min_days_between_sessions"] = 1
+        if draw(st.integers(0, 6)) == 0:
+            m["rest_days_after"] = 1
+        if draw(st.integers(0, 5)) == 0:
+            m["allowed"] = [{"from": "03-11", "to": "04-05"}]
+        modules.append(m)
+    spacing = []
+    if n_mod >= 2 and draw(st.booleans()):
+        spacing.append({"after": "m0", "forbid": "m1", "hours": 24})
+    comps = [{"id": "comp", "requires": [f"m{k}" for k in range(n_mod)]}]
+    gates = []
+    if draw(st.booleans()):
+        gates.append({"id": "exam", "date": f"2024-03-{draw(st.integers(12, 29)):02d}"})
+        comps[0]["deadline"] = "exam"
+    return scenario(
+        participants=people,
+        resources=resources,
+        instructors=[{"id": "i1", "qualifications": ["q"], "blackouts": [{"from": "2024-03-06", "to": "2024-03-07"}]}],
+        modules=modules,
+        competencies=comps,
+        spacing=spacing,
+        gates=gates,
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_any_schedule_passes_verifier(data: dict[str, Any]) -> None:
+    """Tests that every produced schedule passes both verifiers and claims only real goals."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = plan(load_scenario(write(Path(tmp), data)), SolveParams(time_limit=5, num_workers=2), confirm=False)
+    if out.result.schedule is None:
+        assert out.overall != Verdict.READY
+        return
+    assert verify_schedule(out.data, out.result.schedule, out.result.goals_met) == []
+    assert verify_dates(out.scenario, schedule_rows(out.grid, out.data, out.result)) == []
+    actual = goals_achieved(out.data, out.result.schedule)
+    assert all(a or not claimed for a, claimed in zip(actual, out.result.goals_met, strict=True))
+    for r in out.readiness:
+        if r.status == Verdict.READY:
+            assert r.achieved_on is not None and r.slack_days is not None and r.slack_days >= 0
