@@ -82,6 +82,17 @@ class TimeGrid:
         """Number of working days (days on which training may take place)."""
         return sum(self.open)
 
+    def slot_of(self, when: dt.datetime) -> int | None:
+        """Slot that begins at ``when``, or None if ``when`` is not a slot start."""
+        day = self.day_of(when.date())
+        if day is None:
+            return None
+        minutes = (when - dt.datetime.combine(when.date(), self.day_start)).total_seconds() / 60
+        off, rest = divmod(minutes, self.slot_minutes)
+        if rest or not 0 <= off < self.slots_per_day:
+            return None
+        return day * self.slots_per_day + int(off)
+
     def day_of(self, date: dt.date) -> int | None:
         """Index of ``date`` in the grid, or None if outside it."""
         return self._day_index.get(date)

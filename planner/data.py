@@ -77,6 +77,13 @@ class Job:
     rest_days_after: int = 0
     deadline_day: int | None = None
     mandatory: bool = False
+    fixed_starts: tuple[int, ...] = ()
+    fixed_instructors: tuple[int | None, ...] = ()
+
+    @property
+    def num_fixed(self) -> int:
+        """Sessions already done (re-planning): the first ``num_fixed`` sessions."""
+        return len(self.fixed_starts)
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,10 @@ class ProblemData:
 
     Day ``d`` is the ``d``-th calendar day of the grid, so lags in days are
     differences of day indices; closed days are closed in every job's
-    ``open_days``.
+    ``open_days``. For re-planning, sessions that are not fixed start on or
+    after ``release_day``; ``baseline`` maps (job, session) to the published
+    start slot, and ``max_changes`` caps how many published sessions may move
+    or be dropped.
     """
 
     slots_per_day: int
@@ -142,6 +152,9 @@ class ProblemData:
     spacing: tuple[SpacingRule, ...] = ()
     objective: Literal["readiness", "makespan"] = "readiness"
     job_index: dict[str, int] = field(default_factory=dict, compare=False)
+    release_day: int = 0
+    baseline: dict[tuple[int, int], int] = field(default_factory=dict, compare=False)
+    max_changes: int | None = None
 
     @property
     def horizon(self) -> int:

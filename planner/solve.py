@@ -102,8 +102,11 @@ def _extract(ctx: Context, solver: cp_model.CpSolver) -> Schedule:
     for j in range(len(ctx.data.jobs)):
         if not ctx.possible(j) or not solver.boolean_value(ctx.present[j]):
             continue
+        job = ctx.data.jobs[j]
         for k, sv in enumerate(ctx.sessions[j]):
             teacher = next((i for i, x in sv.instructor.items() if solver.boolean_value(x)), None)
+            if sv.fixed and job.fixed_instructors:
+                teacher = job.fixed_instructors[k]
             start = solver.value(sv.start)
             out.append(ScheduledSession(j, k, start, start + ctx.data.jobs[j].length, teacher))
     return Schedule(tuple(sorted(out)))
@@ -113,18 +116,23 @@ def _hint(ctx: Context, solver: cp_model.CpSolver) -> None:
     """Hint every decision variable with its value in ``solver``'s solution."""
     m = ctx.model
     m.clear_hints()
+    seen: set[int] = set()  # a variable may be hinted once only (shared constants)
+
+    def hint(var: cp_model.IntVar, value: int) -> None:
+        if var.index not in seen:
+            seen.add(var.index)
+            m.add_hint(var, value)
+
     for j in range(len(ctx.data.jobs)):
         if not ctx.possible(j):
             continue
-        pres = ctx.present[j]
-        if not ctx.data.jobs[j].mandatory:
-            m.add_hint(pres, solver.boolean_value(pres))
+        hint(ctx.present[j], solver.value(ctx.present[j]))
         for sv in ctx.sessions[j]:
-            m.add_hint(sv.start, solver.value(sv.start))
+            hint(sv.start, solver.value(sv.start))
             for x in sv.instructor.values():
-                m.add_hint(x, solver.boolean_value(x))
+                hint(x, solver.value(x))
     for sat in ctx.goal_sat:
-        m.add_hint(sat, solver.boolean_value(sat))
+        hint(sat, solver.value(sat))
 
 
 def solve(

@@ -72,6 +72,13 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
             tag = f"{job.id} session {s.index + 1}"
             day = s.start // S
             last = s.index == job.num_sessions - 1
+            if s.index < job.num_fixed:
+                # History (re-planning): it must stay exactly where it happened.
+                if s.start != job.fixed_starts[s.index]:
+                    out.append(f"{tag}: moved although it already took place")
+                continue
+            if day < data.release_day:
+                out.append(f"{tag}: planned before the re-planning date (day {data.release_day})")
             if s.end - s.start != job.length:
                 out.append(f"{tag}: lasts {s.end - s.start} slots, not {job.length}")
             if s.start < 0 or s.end > data.horizon:
@@ -134,7 +141,7 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
         for j, sessions in by_job.items():
             if pi not in data.jobs[j].participants:
                 continue
-            items.extend((s.start, s.end, 1) for s in sessions)
+            items.extend((s.start, s.end, 1) for s in sessions if s.index >= data.jobs[j].num_fixed)
             rest = data.jobs[j].rest_days_after
             if rest:
                 d = last_of(j).start // S
@@ -148,6 +155,8 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
         for j, sessions in by_job.items():
             if pi in data.jobs[j].participants:
                 for s in sessions:
+                    if s.index < data.jobs[j].num_fixed:
+                        continue
                     per_day[s.start // S] += s.end - s.start
                     per_week[data.week(s.start // S)] += s.end - s.start
         if part.daily_cap is not None:
@@ -163,13 +172,19 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
             for rr, demand in data.jobs[j].resources
             if rr == r
             for s in sessions
+            if s.index >= data.jobs[j].num_fixed
         ]
         for t, load in _load_profile(items):
             if load > res.capacity:
                 out.append(f"resource {res.id}: {load} in use at slot {t}, capacity {res.capacity}")
                 break
     for i, ins in enumerate(data.instructors):
-        items = [(s.start, s.end, 1) for sessions in by_job.values() for s in sessions if s.instructor == i]
+        items = [
+            (s.start, s.end, 1)
+            for j, sessions in by_job.items()
+            for s in sessions
+            if s.instructor == i and s.index >= data.jobs[j].num_fixed
+        ]
         for t, load in _load_profile(items):
             if load > ins.capacity:
                 out.append(f"instructor {ins.id}: {load} sessions at slot {t}, capacity {ins.capacity}")
@@ -180,12 +195,20 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
             continue
         for a in by_job[rule.first]:
             for b in by_job[rule.second]:
+                if a.index < data.jobs[rule.first].num_fixed and b.index < data.jobs[rule.second].num_fixed:
+                    continue
                 gap = b.start // S - a.start // S
                 if 0 <= gap <= rule.days:
                     out.append(
                         f"{data.participants[rule.participant].id}: {data.jobs[rule.second].module} "
                         f"{gap} days after {data.jobs[rule.first].module} (needs > {rule.days})"
                     )
+
+    if data.max_changes is not None:
+        starts = {(s.job, s.start) for s in schedule.sessions if s.index >= data.jobs[s.job].num_fixed}
+        changed = sum(1 for (j, _k), at in data.baseline.items() if (j, at) not in starts)
+        if changed > data.max_changes:
+            out.append(f"{changed} published sessions changed, budget {data.max_changes}")
 
     actual = goals_achieved(data, schedule)
     for g, claimed in enumerate(goals_met):

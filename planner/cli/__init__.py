@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from planner.cli.plan import plan
+from planner.cli.replan import replan_cmd
+from planner.cli.report import report
 from planner.cli.validate import validate
 
 app = typer.Typer(
@@ -16,3 +18,5 @@ app = typer.Typer(
 )
 app.command()(validate)
 app.command()(plan)
+app.command()(report)
+app.command("replan")(replan_cmd)

@@ -28,6 +28,7 @@ class SessionVars:
     interval: cp_model.IntervalVar
     day: cp_model.IntVar | None
     week: cp_model.IntVar | None = None
+    fixed: bool = False
     instructor: dict[int, cp_model.IntVar] = field(default_factory=dict)
 
 
@@ -43,6 +44,7 @@ class Context:
         self.impossible: dict[int, str] = {}
         self.goal_sat: list[cp_model.IntVar] = []
         self.goal_completion: list[cp_model.IntVar] = []
+        self.changes: list[cp_model.IntVar] = []
         self._make_variables()
 
     # -- variables ---------------------------------------------------------
@@ -50,26 +52,38 @@ class Context:
         data, m = self.data, self.model
         S = data.slots_per_day
         for j, job in enumerate(data.jobs):
-            days = allowed_days(data, j, last=False)
-            last_days = allowed_days(data, j, last=True)
+            release = data.release_day
+            days = [d for d in allowed_days(data, j, last=False) if d >= release]
+            last_days = [d for d in allowed_days(data, j, last=True) if d >= release]
+            n_free = job.num_sessions - job.num_fixed
             reason = None
             if job.length > S:
                 reason = "a session is longer than a working day"
-            elif not days or not last_days:
+            elif n_free and (not days or not last_days):
                 reason = "no working day is open for it (calendar, season, recency or deadline)"
-            elif len(days) < job.num_sessions:
-                reason = f"{job.num_sessions} sessions but only {len(days)} open days"
+            elif len(days) < n_free:
+                reason = f"{n_free} sessions but only {len(days)} open days"
             if reason:
                 self.impossible[j] = reason
                 self.present.append(m.new_constant(0))
                 self.sessions.append([])
                 continue
-            pres = self.true if job.mandatory else m.new_bool_var(f"done[{job.id}]")
+            fully_done = n_free == 0
+            pres = self.true if job.mandatory or fully_done else m.new_bool_var(f"done[{job.id}]")
             self.present.append(pres)
             svars = []
             for k in range(job.num_sessions):
-                allowed = last_days if k == job.num_sessions - 1 else days
                 name = f"{job.id}#{k}"
+                if k < job.num_fixed:
+                    # History: the session happened there; pin it.
+                    at = job.fixed_starts[k]
+                    start = m.new_int_var(at, at, f"start[{name}]")
+                    day = m.new_int_var(at // S, at // S, f"day[{name}]") if data.num_days > 1 else None
+                    end = m.new_int_var(at + job.length, at + job.length, f"end[{name}]")
+                    itv = m.new_optional_interval_var(start, job.length, end, pres, f"itv[{name}]")
+                    svars.append(SessionVars(start, end, itv, day, fixed=True))
+                    continue
+                allowed = last_days if k == job.num_sessions - 1 else days
                 if data.num_days == 1:
                     start = m.new_int_var(0, S - job.length, f"start[{name}]")
                     day = None

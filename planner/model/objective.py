@@ -19,12 +19,19 @@ def plan_cost(ctx: Context) -> cp_model.LinearExprT:
     """Phase 2 cost: jobs left out first, then sum of goal completion days.
 
     The weight makes one more scheduled job worth more than any change of
-    completion times, so the programme is as complete as possible and,
+    completion times (and, when re-planning, one published session kept
+    worth more than both), so the programme is as complete as possible and,
     within that, readiness comes as early as possible (most slack).
     """
     optional = [ctx.present[j] for j, job in enumerate(ctx.data.jobs) if ctx.possible(j) and not job.mandatory]
     weight = (ctx.data.num_days + 1) * max(1, len(ctx.goal_completion)) + 1
-    return weight * (len(optional) - sum(optional)) + sum(ctx.goal_completion)
+    cost = weight * (len(optional) - sum(optional)) + sum(ctx.goal_completion)
+    if ctx.changes:
+        # Re-planning: fewer moved or dropped published sessions beats
+        # anything else once readiness is settled.
+        change_weight = weight * (len(optional) + 1)
+        cost = change_weight * sum(ctx.changes) + cost
+    return cost
 
 
 def makespan(ctx: Context) -> cp_model.IntVar:

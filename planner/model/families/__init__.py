@@ -25,6 +25,7 @@ from planner.model.families import (
     resources,
     seasons,
     spacing,
+    stability,
     windows,
 )
 
@@ -47,6 +48,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     load,
     competencies,
     bounds,
+    stability,
 )
 
 DayFilter = Callable[["ProblemData", int, bool], Sequence[bool] | None]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
+    from planner.data import ProblemData
     from planner.model.context import Context
 
 
@@ -56,7 +57,7 @@ def add(ctx: Context) -> None:
             jobs = [j for j in need if p in data.jobs[j].participants]
             if not jobs:
                 continue
-            days = sorted({d for j in jobs for d in range(limit) if data.jobs[j].open_days[d]})
+            days = sorted({d for j in jobs for d in range(data.release_day, limit) if data.jobs[j].open_days[d]})
             per_day = min(S, part.daily_cap or S)
             cap = per_day * len(days)
             if part.weekly_cap is not None:
@@ -64,11 +65,17 @@ def add(ctx: Context) -> None:
                 for d in days:
                     weeks[data.week(d)] += per_day
                 cap = sum(min(v, part.weekly_cap) for v in weeks.values())
-            m.add(sum(data.jobs[j].length * data.jobs[j].num_sessions * need[j] for j in jobs) <= cap)
+            m.add(sum(_work(data, j) * need[j] for j in jobs) <= cap)
         for r, res in enumerate(data.resources):
             items = [(j, d) for j in need for rr, d in data.jobs[j].resources if rr == r]
             if not items:
                 continue
-            days = sorted({d for j, _ in items for d in range(limit) if data.jobs[j].open_days[d]})
+            days = sorted({d for j, _ in items for d in range(data.release_day, limit) if data.jobs[j].open_days[d]})
             cap = res.capacity * S * len(days)
-            m.add(sum(d * data.jobs[j].length * data.jobs[j].num_sessions * need[j] for j, d in items) <= cap)
+            m.add(sum(d * _work(data, j) * need[j] for j, d in items) <= cap)
+
+
+def _work(data: ProblemData, job: int) -> int:
+    """Slots of the job's sessions still to be scheduled."""
+    jb = data.jobs[job]
+    return jb.length * (jb.num_sessions - jb.num_fixed)

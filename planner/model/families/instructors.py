@@ -23,6 +23,8 @@ def add(ctx: Context) -> None:
             m.add(ctx.present[j] == 0)
             continue
         for k, sv in enumerate(ctx.sessions[j]):
+            if sv.fixed:
+                continue  # taught already; the record keeps its instructor
             choices = []
             for i in job.instructors:
                 if not any(data.instructors[i].open_days):

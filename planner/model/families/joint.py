@@ -24,6 +24,8 @@ def add(ctx: Context) -> None:
         if not ctx.possible(j):
             continue
         for sv in ctx.sessions[j]:
+            if sv.fixed:
+                continue  # history: before every free session, nothing to check
             for p in job.participants:
                 per_p[p].append(sv.interval)
         if job.rest_days_after and ctx.last(j).day is not None:

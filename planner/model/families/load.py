@@ -34,7 +34,7 @@ def add(ctx: Context) -> None:
             if p not in job.participants or not ctx.possible(j):
                 continue
             for k, sv in enumerate(ctx.sessions[j]):
-                if sv.day is None:
+                if sv.day is None or sv.fixed:
                     continue
                 if daily is not None:
                     itv = m.new_optional_fixed_size_interval_var(sv.day, 1, ctx.present[j], f"dload[{p},{j}#{k}]")

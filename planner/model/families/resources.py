@@ -21,7 +21,7 @@ def add(ctx: Context) -> None:
                     m.add(ctx.present[j] == 0)
                 continue
             if ctx.possible(j):
-                uses[r].extend((sv.interval, demand) for sv in ctx.sessions[j])
+                uses[r].extend((sv.interval, demand) for sv in ctx.sessions[j] if not sv.fixed)
     for r, items in enumerate(uses):
         cap = data.resources[r].capacity
         if sum(d for _, d in items) <= cap:

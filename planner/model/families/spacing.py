@@ -20,6 +20,8 @@ def add(ctx: Context) -> None:
         both = [ctx.present[a], ctx.present[b]]
         for ka in range(len(ctx.sessions[a])):
             for kb in range(len(ctx.sessions[b])):
+                if ctx.sessions[a][ka].fixed and ctx.sessions[b][kb].fixed:
+                    continue  # both in the past
                 before = m.new_bool_var(f"space[{a}#{ka},{b}#{kb}]")
                 oa, ob = ctx.ordinal(a, ka), ctx.ordinal(b, kb)
                 m.add(ob <= oa - 1).only_enforce_if([before, *both])

@@ -1,0 +1,309 @@
+"""Re-planning after day one: progress, minimal disruption, change list.
+
+Inputs: the scenario (possibly edited, e.g. with a new outage), a published
+baseline (``schedule.csv`` of an earlier ``planner plan``), a progress file
+and the as-of date. Everything before the as-of date is history: baseline
+sessions before it count as done as planned unless the progress file says
+``missed`` or ``failed``, and ``completed`` rows may give the actual times.
+Failed or missed sessions are retaken after the as-of date; a module marked
+failed as a whole (empty ``session``), or an interrupted multi-day exercise
+(``consecutive_days``), is retaken from its first session. The rest is
+re-planned keeping published sessions where they were unless moving them is
+needed; ``max_changes`` caps how many may move or be dropped.
+
+Progress CSV columns: ``participant,module,session,status[,start,end,note]``
+with ``status`` one of completed / failed / missed, ``session`` the 1-based
+session number (or empty for the whole module) and ISO local date-times.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from planner.calendar import TimeGrid
+from planner.data import Job, ProblemData
+from planner.exceptions import Problem, ScenarioError, VerificationError
+from planner.pipeline import PlanOutcome, prepare, schedule_rows
+from planner.readiness import Verdict, assess
+from planner.result import Schedule
+from planner.scenario.load import LoadedScenario
+from planner.solve import Progress, SolveParams, solve
+from planner.verify import verify_dates, verify_schedule
+
+STATUSES = ("completed", "failed", "missed")
+
+
+@dataclass(frozen=True)
+class BaselineSession:
+    """A published session of a job: its 0-based index, start slot and instructor."""
+
+    index: int
+    start: int
+    instructor: int | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the change list."""
+
+    owner: str  # participant, or crew for a joint module
+    module: str
+    session: int
+    change: str  # kept / moved / added / removed / done
+    old_start: str
+    new_start: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReplanOutcome:
+    """A re-plan: the new plan (verified) and what changed against the baseline."""
+
+    plan: PlanOutcome
+    changes: tuple[Change, ...]
+    as_of: dt.date
+    max_changes: int | None
+
+    @property
+    def num_changes(self) -> int:
+        """Published sessions moved or removed (what the budget counts)."""
+        return sum(1 for c in self.changes if c.change in ("moved", "removed"))
+
+
+def _bad(file: Path, msg: str, row: int | None = None) -> ScenarioError:
+    return ScenarioError([Problem(str(file), "" if row is None else f"row {row}", None, msg)])
+
+
+def _job_for(data: ProblemData, participant: str, crew: str, module: str) -> int | None:
+    for owner in (participant, crew):
+        j = data.job_index.get(f"{owner}/{module}")
+        if j is not None:
+            return j
+    return None
+
+
+def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, list[BaselineSession]]:
+    """Published sessions per job from a ``planner plan`` schedule.csv (or its folder)."""
+    file = path / "schedule.csv" if path.is_dir() else path
+    if not file.exists():
+        raise _bad(file, "baseline schedule.csv not found (give the --out folder of an earlier 'planner plan')")
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    missing = {"participant", "crew", "module", "session", "start", "instructors"} - set(frame.columns)
+    if missing:
+        raise _bad(file, f"baseline is missing columns: {', '.join(sorted(missing))}")
+    parts = {p.id: p for p in data.participants}
+    teachers = {ins.id: i for i, ins in enumerate(data.instructors)}
+    out: dict[int, dict[int, BaselineSession]] = defaultdict(dict)
+    for n, row in enumerate(frame.itertuples(index=False), start=2):
+        if row.participant not in parts:
+            raise _bad(file, f"unknown participant {row.participant!r}", n)
+        j = _job_for(data, row.participant, row.crew, row.module)
+        if j is None:
+            raise _bad(file, f"{row.participant} does not take module {row.module!r} in this scenario", n)
+        slot = grid.slot_of(dt.datetime.fromisoformat(row.start))
+        if slot is None:
+            raise _bad(file, f"start {row.start} is not on the scenario's time grid", n)
+        index = int(str(row.session).split("/")[0]) - 1
+        teacher = teachers.get(row.instructors.split(";")[0]) if row.instructors else None
+        out[j][index] = BaselineSession(index, slot, teacher)
+    return {j: sorted(v.values(), key=lambda b: b.index) for j, v in out.items()}
+
+
+def read_progress(path: Path, data: ProblemData) -> list[dict[str, object]]:
+    """Validated progress rows (participant, job, session index or None, status, start, end)."""
+    if not path.exists():
+        raise _bad(path, "progress file not found")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"participant", "module", "session", "status"} - set(frame.columns)
+    if missing:
+        raise _bad(path, f"progress file is missing columns: {', '.join(sorted(missing))}")
+    parts = {p.id: p for p in data.participants}
+    rows = []
+    for n, row in enumerate(frame.to_dict("records"), start=2):
+        pid, mid, status = row["participant"], row["module"], row["status"].strip().lower()
+        if pid not in parts:
+            raise _bad(path, f"unknown participant {pid!r}", n)
+        if status not in STATUSES:
+            raise _bad(path, f"status {status!r} is not one of {', '.join(STATUSES)}", n)
+        j = _job_for(data, pid, parts[pid].crew, mid)
+        if j is None:
+            raise _bad(path, f"{pid} does not take module {mid!r}", n)
+        sess = str(row["session"]).split("/")[0].strip()
+        index = None if sess in ("", "all", "*") else int(sess) - 1
+        if index is not None and not 0 <= index < data.jobs[j].num_sessions:
+            raise _bad(path, f"module {mid} has {data.jobs[j].num_sessions} sessions, not {sess}", n)
+        times = []
+        for key in ("start", "end"):
+            text = str(row.get(key, "") or "")
+            times.append(dt.datetime.fromisoformat(text) if text else None)
+        rows.append({"job": j, "index": index, "status": status, "start": times[0], "end": times[1], "row": n})
+    return rows
+
+
+def replan_problem(
+    data: ProblemData,
+    grid: TimeGrid,
+    baseline: dict[int, list[BaselineSession]],
+    progress: list[dict[str, object]],
+    as_of: dt.date,
+    max_changes: int | None,
+    progress_file: Path,
+) -> ProblemData:
+    """``data`` with history pinned, the rest released from ``as_of`` and the baseline attached."""
+    S = data.slots_per_day
+    release = grid.first_day_on_or_after(as_of)
+    status: dict[tuple[int, int], dict[str, object]] = {}
+    whole_failed: set[int] = set()
+    for row in progress:
+        j, k = row["job"], row["index"]
+        assert isinstance(j, int)
+        if k is None:
+            if row["status"] != "completed":
+                whole_failed.add(j)
+            else:
+                for kk in range(data.jobs[j].num_sessions):
+                    status[j, kk] = row
+        else:
+            assert isinstance(k, int)
+            status[j, k] = row
+    jobs: list[Job] = []
+    base_map: dict[tuple[int, int], int] = {}
+    for j, job in enumerate(data.jobs):
+        published = baseline.get(j, [])
+        done: list[tuple[int, int | None]] = []  # (start slot, instructor)
+        future: list[BaselineSession] = []
+        for b in published:
+            row = status.get((j, b.index))
+            if b.start // S >= release:
+                if row is not None and row["status"] == "completed":
+                    raise _bad(progress_file, f"{job.id} session {b.index + 1} is marked completed but is planned after {as_of}", int(row["row"]))  # type: ignore[call-overload]
+                future.append(b)
+                continue
+            if row is not None and row["status"] != "completed":
+                continue  # missed or failed: to be retaken
+            start = b.start
+            if row is not None and row["start"] is not None:
+                actual = grid.slot_of(row["start"])  # type: ignore[arg-type]
+                if actual is None:
+                    raise _bad(progress_file, f"actual start {row['start']} is not on the time grid", int(row["row"]))  # type: ignore[call-overload]
+                start = actual
+            done.append((start, b.instructor))
+        if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions):
+            done = []  # retake the whole module (failed, or an interrupted multi-day exercise)
+        done.sort()
+        if len(done) > job.num_sessions:
+            done = done[: job.num_sessions]
+        jobs.append(
+            dataclasses.replace(
+                job,
+                fixed_starts=tuple(s for s, _ in done),
+                fixed_instructors=tuple(i for _, i in done),
+            )
+        )
+        # Free sessions follow the history; pair them with the published future ones in order.
+        for offset, b in enumerate(future):
+            k = len(done) + offset
+            if k < job.num_sessions:
+                base_map[j, k] = b.start
+    return dataclasses.replace(data, jobs=tuple(jobs), release_day=release, baseline=base_map, max_changes=max_changes)
+
+
+def _changes(
+    loaded: LoadedScenario,
+    grid: TimeGrid,
+    data: ProblemData,
+    schedule: Schedule | None,
+    baseline: dict[int, list[BaselineSession]],
+) -> list[Change]:
+    S = data.slots_per_day
+    new: dict[tuple[int, int], int] = {}
+    if schedule is not None:
+        new = {(s.job, s.index): s.start for s in schedule.sessions}
+
+    def when(slot: int | None) -> str:
+        return "" if slot is None else grid.slot_start(slot).isoformat(timespec="minutes")
+
+    out = []
+    for j, job in enumerate(data.jobs):
+        owner = job.id.split("/")[0]
+        for k in range(job.num_fixed):
+            out.append(Change(owner, job.module, k + 1, "done", when(job.fixed_starts[k]), when(job.fixed_starts[k]), "history before the as-of date"))
+        # Sessions of a job are interchangeable: match published and new
+        # slots as sets; the leftovers pair up in time order as moves.
+        old = sorted(at for (jj, _k), at in data.baseline.items() if jj == j)
+        now = sorted(at for (jj, k), at in new.items() if jj == j and k >= job.num_fixed)
+        kept = set(old) & set(now)
+        gone = [at for at in old if at not in kept]
+        fresh = [at for at in now if at not in kept]
+        number = {at: k + 1 for (jj, k), at in new.items() if jj == j}
+        for at in sorted(kept):
+            out.append(Change(owner, job.module, number[at], "kept", when(at), when(at), ""))
+        for a, b in zip(gone, fresh, strict=False):
+            out.append(Change(owner, job.module, number[b], "moved", when(a), when(b), _why_moved(data, j, a, S)))
+        for a in gone[len(fresh):]:
+            out.append(Change(owner, job.module, 0, "removed", when(a), "", _why_removed(data, j)))
+        for b in fresh[len(gone):]:
+            why = "retake of a failed or missed session" if baseline.get(j) else "not in the published plan; needed for readiness"
+            out.append(Change(owner, job.module, number[b], "added", "", when(b), why))
+    return out
+
+
+def _why_moved(data: ProblemData, j: int, old: int, S: int) -> str:
+    job = data.jobs[j]
+    day = old // S
+    if not job.open_days[day] or (job.season_days is not None and not job.season_days[day]):
+        return "its published day is no longer available (new leave, outage or calendar change)"
+    return "moved to make room for retakes or displaced sessions while keeping readiness"
+
+
+def _why_removed(data: ProblemData, j: int) -> str:
+    return "the module can no longer be completed in time, so its remaining sessions were dropped"
+
+
+def replan(
+    loaded: LoadedScenario,
+    baseline_dir: Path,
+    progress_file: Path,
+    as_of: dt.date,
+    max_changes: int | None = None,
+    params: SolveParams | None = None,
+    progress: Progress | None = None,
+) -> ReplanOutcome:
+    """Re-plan ``loaded`` from ``as_of``; verified like :func:`planner.pipeline.plan`."""
+    params = params or SolveParams()
+    grid, data = prepare(loaded)
+    if not grid.window_start <= as_of <= grid.training_end:
+        raise ScenarioError([Problem(str(loaded.path), "", None, f"--as-of {as_of} is outside the training window {grid.window_start}..{grid.training_end}")])
+    baseline = read_baseline(baseline_dir, grid, data)
+    rows = read_progress(progress_file, data)
+    data2 = replan_problem(data, grid, baseline, rows, as_of, max_changes, progress_file)
+    result = solve(data2, params, progress)
+    if result.schedule is not None:
+        problems = verify_schedule(data2, result.schedule, result.goals_met)
+        problems += verify_dates(loaded.scenario, [r for r in schedule_rows(grid, data2, result) if r["start"] >= dt.datetime.combine(as_of, dt.time())])  # type: ignore[operator]
+        if problems:
+            raise VerificationError(problems)
+    readiness = assess(loaded.scenario, grid, data2, result, params)
+    if max_changes is not None:
+        # Say that the verdict holds under the change budget, not in general.
+        readiness = [
+            r if r.status == Verdict.READY else dataclasses.replace(r, reason=f"{r.reason} (with at most {max_changes} changes to the published plan)")
+            for r in readiness
+        ]
+    outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
+    changes = _changes(loaded, grid, data2, result.schedule, baseline)
+    return ReplanOutcome(outcome, tuple(changes), as_of, max_changes)
+
+
+def changes_frame(out: ReplanOutcome) -> pd.DataFrame:
+    """The change list as a DataFrame (sorted by owner, module, session)."""
+    frame = pd.DataFrame([dataclasses.asdict(c) for c in out.changes])
+    if frame.empty:
+        return pd.DataFrame(columns=[f.name for f in dataclasses.fields(Change)])
+    return frame.sort_values(["owner", "module", "session"], kind="stable").reset_index(drop=True)

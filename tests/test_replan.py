@@ -1,0 +1,114 @@
+"""Re-planning: history fixed, minimal disruption, budgets, retakes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from planner.cli import app
+from tests.helpers import scenario, write
+
+runner = CliRunner()
+HEADER = "participant,module,session,status,start,end,note\n"
+
+
+def _sc() -> dict[str, Any]:
+    # Ann: six 2-h simulator sessions, one a day; Bob: two 4-h theory days.
+    return scenario(
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1"}, {"id": "bob", "role": "sfp", "crew": "c2"}],
+        resources=[{"id": "sim", "capacity": 1}],
+        modules=[
+            {"id": "sim_runs", "hours": 12, "session_hours": 2, "resources": ["sim"], "min_days_between_sessions": 1, "roles": ["sfp"]},
+            {"id": "theory", "hours": 8, "session_hours": 4},
+        ],
+        competencies=[{"id": "comp", "requires": ["sim_runs", "theory"]}],
+    )
+
+
+@pytest.fixture()
+def baseline(tmp_path: Path) -> tuple[Path, Path]:
+    """A published deterministic plan of the tiny scenario."""
+    path = write(tmp_path, _sc())
+    out = tmp_path / "base"
+    result = runner.invoke(app, ["plan", str(path), "--out", str(out), "--deterministic", "--time-limit", "5", "-q"])
+    assert result.exit_code == 0, result.output
+    return path, out
+
+
+def _replan(path: Path, base: Path, tmp: Path, progress: str, as_of: str, *extra: str) -> tuple[int, pd.DataFrame, str]:
+    prog = tmp / "progress.csv"
+    prog.write_text(HEADER + progress)
+    out = tmp / "re"
+    result = runner.invoke(
+        app,
+        ["replan", str(path), "--progress", str(prog), "--as-of", as_of, "--baseline", str(base),
+         "--out", str(out), "--time-limit", "5", "-q", *extra],
+    )
+    changes = pd.read_csv(out / "changes.csv") if (out / "changes.csv").exists() else pd.DataFrame()
+    return result.exit_code, changes, result.output
+
+
+def test_replan_without_news_changes_nothing(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests that a re-plan with no progress news and no edits keeps every session."""
+    path, base = baseline
+    code, changes, out = _replan(path, base, tmp_path, "", "2024-03-06")
+    assert code == 0, out
+    assert set(changes["change"]) <= {"kept", "done"}
+    before = pd.read_csv(base / "schedule.csv")
+    after = pd.read_csv(tmp_path / "re" / "schedule.csv")
+    assert sorted(before["start"]) == sorted(after["start"])
+
+
+def test_outage_moves_only_what_it_must(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests that a one-day simulator outage moves exactly the sessions on that day."""
+    path, base = baseline
+    sched = pd.read_csv(base / "schedule.csv")
+    sim = sched[sched["module"] == "sim_runs"].sort_values("start")
+    day = sim["start"].iloc[3][:10]  # the 4th simulator run's day
+    on_day = int((sched["start"].str[:10] == day).sum() - (sched[(sched["start"].str[:10] == day)]["module"] != "sim_runs").sum())
+    code, changes, out = _replan(
+        path, base, tmp_path, "", "2024-03-05", "--set", f"resources.sim.blackouts=[{{from: {day}, to: {day}}}]"
+    )
+    assert code == 0, out
+    moved = changes[changes["change"].isin(["moved", "removed"])]
+    assert len(moved) == on_day == 1
+    assert moved["old_start"].iloc[0].startswith(day)
+    assert "no longer available" in moved["reason"].iloc[0]
+
+
+def test_max_changes_budget_respected_or_not_ready(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests that --max-changes 0 with an outage cannot keep readiness and says so."""
+    path, base = baseline
+    sched = pd.read_csv(base / "schedule.csv")
+    day = sched[sched["module"] == "sim_runs"].sort_values("start")["start"].iloc[3][:10]
+    code, changes, out = _replan(
+        path, base, tmp_path, "", "2024-03-05", "--max-changes", "0",
+        "--set", f"resources.sim.blackouts=[{{from: {day}, to: {day}}}]",
+    )
+    assert code == 3, out
+    assert not changes["change"].isin(["moved"]).any()
+    ready = pd.read_csv(tmp_path / "re" / "readiness.csv")
+    assert (ready[ready["participant"] == "ann"]["status"] == "NOT_READY").all()
+
+
+def test_failed_session_gets_a_retake(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests that a failed session is retaken after the as-of date and the rest is kept."""
+    path, base = baseline
+    code, changes, out = _replan(path, base, tmp_path, "ann,sim_runs,1,failed,,,failed\n", "2024-03-06")
+    assert code == 0, out
+    added = changes[changes["change"] == "added"]
+    assert len(added) == 1 and added["module"].iloc[0] == "sim_runs"
+    assert added["new_start"].iloc[0] >= "2024-03-06"
+    assert "retake" in added["reason"].iloc[0]
+
+
+def test_bad_progress_row_is_named(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests that an unknown status fails with the row number."""
+    path, base = baseline
+    code, _, out = _replan(path, base, tmp_path, "ann,sim_runs,1,skipped,,,\n", "2024-03-06")
+    assert code == 1
+    assert "row 2" in out and "skipped" in out
