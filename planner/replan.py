@@ -49,6 +49,18 @@ class BaselineSession:
 
 
 @dataclass(frozen=True)
+class ProgressRow:
+    """One validated line of the progress file (``index`` None: whole module)."""
+
+    job: int
+    index: int | None
+    status: str
+    start: dt.datetime | None
+    end: dt.datetime | None
+    row: int
+
+
+@dataclass(frozen=True)
 class Change:
     """One line of the change list."""
 
@@ -100,22 +112,24 @@ def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, li
     parts = {p.id: p for p in data.participants}
     teachers = {ins.id: i for i, ins in enumerate(data.instructors)}
     out: dict[int, dict[int, BaselineSession]] = defaultdict(dict)
-    for n, row in enumerate(frame.itertuples(index=False), start=2):
-        if row.participant not in parts:
-            raise _bad(file, f"unknown participant {row.participant!r}", n)
-        j = _job_for(data, row.participant, row.crew, row.module)
+    records: list[dict[str, str]] = [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    for n, row in enumerate(records, start=2):
+        pid, module = row["participant"], row["module"]
+        if pid not in parts:
+            raise _bad(file, f"unknown participant {pid!r}", n)
+        j = _job_for(data, pid, row["crew"], module)
         if j is None:
-            raise _bad(file, f"{row.participant} does not take module {row.module!r} in this scenario", n)
-        slot = grid.slot_of(dt.datetime.fromisoformat(row.start))
+            raise _bad(file, f"{pid} does not take module {module!r} in this scenario", n)
+        slot = grid.slot_of(dt.datetime.fromisoformat(row["start"]))
         if slot is None:
-            raise _bad(file, f"start {row.start} is not on the scenario's time grid", n)
-        index = int(str(row.session).split("/")[0]) - 1
-        teacher = teachers.get(row.instructors.split(";")[0]) if row.instructors else None
+            raise _bad(file, f"start {row['start']} is not on the scenario's time grid", n)
+        index = int(row["session"].split("/")[0]) - 1
+        teacher = teachers.get(row["instructors"].split(";")[0]) if row["instructors"] else None
         out[j][index] = BaselineSession(index, slot, teacher)
     return {j: sorted(v.values(), key=lambda b: b.index) for j, v in out.items()}
 
 
-def read_progress(path: Path, data: ProblemData) -> list[dict[str, object]]:
+def read_progress(path: Path, data: ProblemData) -> list[ProgressRow]:
     """Validated progress rows (participant, job, session index or None, status, start, end)."""
     if not path.exists():
         raise _bad(path, "progress file not found")
@@ -125,7 +139,8 @@ def read_progress(path: Path, data: ProblemData) -> list[dict[str, object]]:
         raise _bad(path, f"progress file is missing columns: {', '.join(sorted(missing))}")
     parts = {p.id: p for p in data.participants}
     rows = []
-    for n, row in enumerate(frame.to_dict("records"), start=2):
+    records: list[dict[str, str]] = [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    for n, row in enumerate(records, start=2):
         pid, mid, status = row["participant"], row["module"], row["status"].strip().lower()
         if pid not in parts:
             raise _bad(path, f"unknown participant {pid!r}", n)
@@ -142,7 +157,7 @@ def read_progress(path: Path, data: ProblemData) -> list[dict[str, object]]:
         for key in ("start", "end"):
             text = str(row.get(key, "") or "")
             times.append(dt.datetime.fromisoformat(text) if text else None)
-        rows.append({"job": j, "index": index, "status": status, "start": times[0], "end": times[1], "row": n})
+        rows.append(ProgressRow(j, index, status, times[0], times[1], n))
     return rows
 
 
@@ -150,7 +165,7 @@ def replan_problem(
     data: ProblemData,
     grid: TimeGrid,
     baseline: dict[int, list[BaselineSession]],
-    progress: list[dict[str, object]],
+    progress: list[ProgressRow],
     as_of: dt.date,
     max_changes: int | None,
     progress_file: Path,
@@ -158,20 +173,17 @@ def replan_problem(
     """``data`` with history pinned, the rest released from ``as_of`` and the baseline attached."""
     S = data.slots_per_day
     release = grid.first_day_on_or_after(as_of)
-    status: dict[tuple[int, int], dict[str, object]] = {}
+    status: dict[tuple[int, int], ProgressRow] = {}
     whole_failed: set[int] = set()
     for row in progress:
-        j, k = row["job"], row["index"]
-        assert isinstance(j, int)
-        if k is None:
-            if row["status"] != "completed":
-                whole_failed.add(j)
+        if row.index is None:
+            if row.status != "completed":
+                whole_failed.add(row.job)
             else:
-                for kk in range(data.jobs[j].num_sessions):
-                    status[j, kk] = row
+                for kk in range(data.jobs[row.job].num_sessions):
+                    status[row.job, kk] = row
         else:
-            assert isinstance(k, int)
-            status[j, k] = row
+            status[row.job, row.index] = row
     jobs: list[Job] = []
     base_map: dict[tuple[int, int], int] = {}
     for j, job in enumerate(data.jobs):
@@ -179,19 +191,19 @@ def replan_problem(
         done: list[tuple[int, int | None]] = []  # (start slot, instructor)
         future: list[BaselineSession] = []
         for b in published:
-            row = status.get((j, b.index))
+            prow = status.get((j, b.index))
             if b.start // S >= release:
-                if row is not None and row["status"] == "completed":
-                    raise _bad(progress_file, f"{job.id} session {b.index + 1} is marked completed but is planned after {as_of}", int(row["row"]))  # type: ignore[call-overload]
+                if prow is not None and prow.status == "completed":
+                    raise _bad(progress_file, f"{job.id} session {b.index + 1} is marked completed but is planned after {as_of}", prow.row)
                 future.append(b)
                 continue
-            if row is not None and row["status"] != "completed":
+            if prow is not None and prow.status != "completed":
                 continue  # missed or failed: to be retaken
             start = b.start
-            if row is not None and row["start"] is not None:
-                actual = grid.slot_of(row["start"])  # type: ignore[arg-type]
+            if prow is not None and prow.start is not None:
+                actual = grid.slot_of(prow.start)
                 if actual is None:
-                    raise _bad(progress_file, f"actual start {row['start']} is not on the time grid", int(row["row"]))  # type: ignore[call-overload]
+                    raise _bad(progress_file, f"actual start {prow.start} is not on the time grid", prow.row)
                 start = actual
             done.append((start, b.instructor))
         if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions):

@@ -75,8 +75,11 @@ def replan_cmd(
     counts = ", ".join(f"{k} {v}" for k, v in man["replan"]["counts"].items())
     budget = "" if max_changes is None else f" (budget {max_changes})"
     typer.echo(f"Changes against the baseline: {outcome.num_changes} moved or removed{budget}; {counts}")
-    for row in frame[frame["change"].isin(["moved", "added", "removed"])].itertuples():
-        typer.echo(f"  {row.change:8} {row.owner}/{row.module} #{row.session}: {row.old_start or '-'} -> {row.new_start or '-'}  ({row.reason})")
+    for rec in frame[frame["change"].isin(["moved", "added", "removed"])].to_dict("records"):
+        typer.echo(
+            f"  {rec['change']!s:8} {rec['owner']!s}/{rec['module']!s} #{rec['session']!s}: "
+            f"{rec['old_start'] or '-'!s} -> {rec['new_start'] or '-'!s}  ({rec['reason']!s})"
+        )
     if not quiet:
         err(f"Wrote {', '.join(str(p) for p in [*paths, out / 'changes.csv'])}")
     raise typer.Exit(VERDICT_EXIT[outcome.plan.overall])
