@@ -38,10 +38,14 @@ def plan(
     variant: Variant = None,
     edits: Edits = None,
     quiet: Quiet = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="Also write the report (HTML, Markdown, charts, ICS, XLSX) to --out.")
+    ] = False,
 ) -> None:
     """Schedule every session, check the schedule, and give the readiness verdict.
 
-    Writes schedule.csv, readiness.csv and manifest.json to --out. Exit code:
+    Writes schedule.csv, readiness.csv and manifest.json to --out (with
+    --report also the files of 'planner report'). Exit code:
     0 all ready, 3 not ready (proven), 4 unknown (time limit), 1 bad input.
     """
     loaded = load(scenario, variant, edits)
@@ -51,7 +55,13 @@ def plan(
         outcome = run_plan(loaded, params(time_limit, deterministic, seed), ProgressPrinter(quiet))
     except PlannerError as exc:
         fail(exc)
-    paths = write_plan(outcome, out)
+    if report:
+        # Imported here: matplotlib and openpyxl slow down start-up. The report includes the CSVs and manifest.
+        from planner.report.build import write_report
+
+        paths = write_report(outcome, out, command="plan")
+    else:
+        paths = write_plan(outcome, out)
     typer.echo(verdict_table(outcome))
     typer.echo(f"Wrote {', '.join(str(p) for p in paths)}")
     raise typer.Exit(VERDICT_EXIT[outcome.overall])

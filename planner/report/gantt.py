@@ -23,7 +23,7 @@ from matplotlib.patches import Patch, Rectangle
 from planner.calendar import TimeGrid, gate_date, in_any, in_season
 from planner.pipeline import PlanOutcome, schedule_rows
 from planner.report.calendar_export import module_competencies
-from planner.scenario.schema import Scenario
+from planner.scenario.schema import Instructor, Resource, Scenario
 
 NO_COMPETENCY = "no competency"
 _GREY = "#9e9e9e"
@@ -99,6 +99,28 @@ def _lanes(bars: Sequence[Bar]) -> tuple[list[int], int]:
     return lane, max(len(ends), 1)
 
 
+def resource_unavailable(grid: TimeGrid, res: Resource) -> tuple[bool, ...]:
+    """Per grid day: whether ``res`` is blacked out or outside its availability (as in planner.data)."""
+    dates = set(res.available_dates)
+    return grid.days_where(
+        lambda d: (
+            in_any(res.blackouts, d)
+            or (bool(res.available) and not in_season(res.available, d))
+            or (bool(dates) and d not in dates)
+        )
+    )
+
+
+def instructor_unavailable(grid: TimeGrid, ins: Instructor) -> tuple[bool, ...]:
+    """Per grid day: whether instructor ``ins`` is blacked out."""
+    return grid.days_where(lambda d: in_any(ins.blackouts, d))
+
+
+def instructor_label(ident: str) -> str:
+    """Row label of an instructor among resources."""
+    return f"{ident} (instructor)"
+
+
 def participant_rows(out: PlanOutcome, served: dict[str, str]) -> list[Row]:
     """One row per participant (scenario order) with their sessions and blackouts."""
     sessions: dict[str, list[Bar]] = {p.id: [] for p in out.scenario.participants}
@@ -133,20 +155,11 @@ def resource_rows(out: PlanOutcome, served: dict[str, str]) -> list[Row]:
             by_res[r].append(bar)
         if s.instructor is not None:
             by_ins[s.instructor].append(bar)
-    rows = []
-    for r, res in enumerate(sc.resources):
-        dates = set(res.available_dates)
-        closed = grid.days_where(
-            lambda d, res=res, dates=dates: (  # type: ignore[misc]
-                in_any(res.blackouts, d)
-                or (bool(res.available) and not in_season(res.available, d))
-                or (bool(dates) and d not in dates)
-            ),
-        )
-        rows.append(Row(res.id, tuple(by_res[r]), closed))
-    for i, ins in enumerate(sc.instructors):
-        closed = grid.days_where(lambda d, ins=ins: in_any(ins.blackouts, d))  # type: ignore[misc]
-        rows.append(Row(f"{ins.id} (instructor)", tuple(by_ins[i]), closed))
+    rows = [Row(res.id, tuple(by_res[r]), resource_unavailable(grid, res)) for r, res in enumerate(sc.resources)]
+    rows += [
+        Row(instructor_label(ins.id), tuple(by_ins[i]), instructor_unavailable(grid, ins))
+        for i, ins in enumerate(sc.instructors)
+    ]
     return rows
 
 
@@ -213,7 +226,7 @@ def gantt_figure(out: PlanOutcome, rows: Sequence[Row], title: str, colours: dic
                 fc=colours.get(bar.competency, _GREY), ec="black" if bar.joint else "none", lw=0.5, zorder=3,
             ))
     ax.set_xlim(0, end)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     ax.set_yticks(range(len(rows)), [r.label for r in rows], fontsize=9)
     _day_ticks(ax, grid, end)
     ax.grid(axis="x", color="#dddddd", lw=0.5, zorder=0)

@@ -64,11 +64,15 @@ class Para:
 
 @dataclass(frozen=True)
 class Table:
-    """A table; ``id`` names it in the HTML, ``rows`` hold strings or cells."""
+    """A table; ``id`` names it in the HTML, ``rows`` hold strings or cells.
+
+    With ``row_headers`` the first cell of each row is a header cell.
+    """
 
     columns: Sequence[str]
     rows: Sequence[Sequence[str | Cell]]
     id: str = ""
+    row_headers: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,7 @@ def _block_html(block: Block) -> str:
         ident = f' id="{_esc(block.id)}"' if block.id else ""
         head = "".join(_cell_html(c, header=True) for c in block.columns)
         body = "\n".join(
-            "<tr>" + "".join(_cell_html(c, header=(i == 0 and isinstance(c, str) and block.id == "matrix"))
-                             for i, c in enumerate(row)) + "</tr>"
+            "<tr>" + "".join(_cell_html(c, header=block.row_headers and i == 0) for i, c in enumerate(row)) + "</tr>"
             for row in block.rows
         )
         return f'<div class="scroll"><table{ident}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table></div>'

@@ -1,0 +1,61 @@
+"""``planner report``: plan a scenario and write the report people read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.cli._common import (
+    VERDICT_EXIT,
+    Deterministic,
+    Edits,
+    ProgressPrinter,
+    Quiet,
+    ScenarioArg,
+    Seed,
+    TimeLimit,
+    Variant,
+    err,
+    fail,
+    load,
+    params,
+)
+from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
+from planner.exceptions import PlannerError
+from planner.pipeline import plan as run_plan
+from planner.report.text import verdict_table
+
+
+def report(
+    scenario: ScenarioArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder (created if missing).")] = Path("report"),
+    time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
+    deterministic: Deterministic = False,
+    seed: Seed = DEFAULT_SEED,
+    variant: Variant = None,
+    edits: Edits = None,
+    quiet: Quiet = False,
+) -> None:
+    """Plan, then write report.html/.md, Gantt charts, calendars (ICS), a workbook (XLSX) and the CSVs.
+
+    The exit code is that of plan: 0 all ready, 3 not ready (proven),
+    4 unknown (time limit), 1 bad input.
+    """
+    # Imported here: matplotlib and openpyxl slow down every other command's start-up.
+    from planner.report.build import write_report
+
+    loaded = load(scenario, variant, edits)
+    if not quiet:
+        err(f"Planning {loaded.scenario.name} (time limit {time_limit:g} s)")
+    try:
+        outcome = run_plan(loaded, params(time_limit, deterministic, seed), ProgressPrinter(quiet))
+    except PlannerError as exc:
+        fail(exc)
+    if not quiet:
+        err(f"Writing the report to {out}")
+    paths = write_report(outcome, out)
+    typer.echo(verdict_table(outcome))
+    typer.echo(f"Wrote {len(paths)} files to {out}: open {out / 'report.html'}")
+    raise typer.Exit(VERDICT_EXIT[outcome.overall])
