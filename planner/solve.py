@@ -39,9 +39,9 @@ class SolveParams:
     """Solver settings.
 
     ``deterministic`` runs one search worker with a deterministic time limit
-    (CP-SAT work units, about seconds of one core), so that the same input
-    gives the same plan on any machine; the wall clock then only caps the run
-    at three times the limit as a safety net.
+    (CP-SAT work units), so that the same input gives the same plan on any
+    machine; the wall clock then only caps the run at ten times the limit
+    plus ten seconds as a safety net.
     """
 
     time_limit: float = DEFAULT_TIME_LIMIT_S
@@ -59,7 +59,9 @@ class SolveParams:
         if self.deterministic:
             p.num_workers = 1
             p.max_deterministic_time = max(limit, 0.01)
-            p.max_time_in_seconds = max(3 * limit, 1.0)
+            # CP-SAT's work units run several times slower than wall seconds
+            # on a loaded machine; the wall cap is only a safety net.
+            p.max_time_in_seconds = 10 * limit + 10
         else:
             p.max_time_in_seconds = max(limit, 0.01)
             if self.num_workers:
@@ -208,9 +210,56 @@ def solve(
 
 def is_achievable(data: ProblemData, goal: int, params: SolveParams) -> SolveStatus:
     """Whether goal ``goal`` alone can be met: FEASIBLE, INFEASIBLE or UNKNOWN."""
+    return goals_achievable(data, (goal,), params)
+
+
+def hint_schedule(ctx: Context, schedule: Schedule) -> None:
+    """Hint the model with ``schedule`` (e.g. the plan before a disruption).
+
+    Sessions the schedule does not have are hinted absent; CP-SAT repairs
+    the parts a disruption broke far faster than it searches from scratch.
+    """
+    m = ctx.model
+    m.clear_hints()
+    starts = {(s.job, s.index): s for s in schedule.sessions}
+    seen: set[int] = set()
+    for j in range(len(ctx.data.jobs)):
+        if not ctx.possible(j) or ctx.data.jobs[j].mandatory:
+            continue
+        if ctx.present[j].index not in seen:
+            seen.add(ctx.present[j].index)
+            m.add_hint(ctx.present[j], int((j, 0) in starts))
+        for k, sv in enumerate(ctx.sessions[j]):
+            old = starts.get((j, k))
+            if old is None or sv.fixed:
+                continue
+            m.add_hint(sv.start, old.start)
+            for i, x in sv.instructor.items():
+                m.add_hint(x, int(old.instructor == i))
+
+
+def feasible_plan(
+    data: ProblemData, goals: tuple[int, ...] | None, params: SolveParams, hint: Schedule | None = None
+) -> tuple[SolveStatus, Schedule | None]:
+    """A schedule meeting all ``goals`` (None: every goal), or a proof there is none.
+
+    Returns FEASIBLE with the schedule, INFEASIBLE (proven) or UNKNOWN.
+    """
     ctx = build_model(data)
-    ctx.model.add(ctx.goal_sat[goal] == 1)
+    for g in range(len(data.goals)) if goals is None else goals:
+        ctx.model.add(ctx.goal_sat[g] == 1)
+    if hint is not None:
+        hint_schedule(ctx, hint)
     solver = cp_model.CpSolver()
     params.apply(solver, params.time_limit)
     status = _STATUS[solver.solve(ctx.model)]
-    return SolveStatus.FEASIBLE if status == SolveStatus.OPTIMAL else status
+    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        return SolveStatus.FEASIBLE, _extract(ctx, solver)
+    return status, None
+
+
+def goals_achievable(
+    data: ProblemData, goals: tuple[int, ...] | None, params: SolveParams, hint: Schedule | None = None
+) -> SolveStatus:
+    """Whether all ``goals`` (None: every goal) can be met together."""
+    return feasible_plan(data, goals, params, hint)[0]

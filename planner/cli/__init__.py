@@ -7,6 +7,7 @@ import typer
 from planner.cli.plan import plan
 from planner.cli.replan import replan_cmd
 from planner.cli.report import report
+from planner.cli.stress import stress
 from planner.cli.validate import validate
 
 app = typer.Typer(
@@ -20,3 +21,4 @@ app.command()(validate)
 app.command()(plan)
 app.command()(report)
 app.command("replan")(replan_cmd)
+app.command()(stress)

@@ -350,6 +350,20 @@ class Spacing(StrictModel):
     hours: float = Field(gt=0, le=24 * 30)
 
 
+class Disruptions(StrictModel):
+    """Disruption rates for Monte Carlo robustness studies (``planner stress``).
+
+    Rates are per working day (sick days, absences, outage starts) or per
+    participant and module (a failed module needs one extra session).
+    """
+
+    sick_day_rate: float = Field(0.0, ge=0, le=1)
+    instructor_absence_rate: float = Field(0.0, ge=0, le=1)
+    outage_rate: float = Field(0.0, ge=0, le=1)
+    outage_days: int = Field(3, ge=1, le=60)
+    session_failure_rate: float = Field(0.0, ge=0, le=1)
+
+
 class Scenario(StrictModel):
     """A whole training scenario."""
 
@@ -365,4 +379,5 @@ class Scenario(StrictModel):
     modules: tuple[Module, ...] = Field(min_length=1)
     competencies: tuple[Competency, ...] = ()
     spacing: tuple[Spacing, ...] = ()
+    disruptions: Disruptions | None = None
     variants: dict[Id, dict[str, object]] = Field(default_factory=dict)

@@ -1,0 +1,101 @@
+"""``planner stress``: largest survivable outages, or Monte Carlo disruptions."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from planner.cli._common import EXIT_BAD_INPUT, Edits, Quiet, ScenarioArg, Variant, err, fail, load
+from planner.exceptions import PlannerError
+from planner.pipeline import prepare
+from planner.report.stress_chart import montecarlo_chart, outage_chart
+from planner.scenario.schema import Disruptions
+from planner.stress import estimate, monte_carlo, outage_study
+
+
+def stress(
+    scenario: ScenarioArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out-stress"),
+    samples: Annotated[int | None, typer.Option("--samples", min=1, help="Monte Carlo samples (omit for the outage study).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the disruptions.")] = 0,
+    executor: Annotated[str, typer.Option("--executor", help="local (processes), serial or ray.")] = "local",
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Parallel processes (default: cores).")] = None,
+    max_outage_days: Annotated[int, typer.Option("--max-outage-days", min=1, help="Longest outage tried.")] = 10,
+    stride: Annotated[int, typer.Option("--stride", min=1, help="Try an outage start every N working days.")] = 5,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Deterministic solver limit per case.")] = 5.0,
+    variant: Variant = None,
+    edits: Edits = None,
+    quiet: Quiet = False,
+) -> None:
+    """Robustness of readiness to outages and disruptions.
+
+    Without --samples: for each resource, instructor and participant a goal
+    depends on, the largest outage (working days, worst tested start) after
+    which every participant can still be made ready (stress.csv, stress.png).
+    With --samples: disruptions drawn from the scenario's 'disruptions:' rates,
+    each re-planned; P(every participant ready) with a 95 % interval
+    (montecarlo.csv, montecarlo.png). Same seed, same numbers, any executor.
+    """
+    if executor not in ("local", "serial", "ray"):
+        err(f"error: --executor must be local, serial or ray, not {executor!r}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    loaded = load(scenario, variant, edits)
+    try:
+        grid, data = prepare(loaded)
+    except PlannerError as exc:
+        fail(exc)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def say(text: str) -> None:
+        if not quiet:
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+
+    if samples is None:
+        say(f"Outage study: outages of 1..{max_outage_days} working days, a start every {stride} working days")
+        results = outage_study(
+            data, grid, max_outage_days, stride, time_limit, 0, workers,
+            lambda r: say(f"  {r.kind} {r.entity}: survives {r.max_outage_days}{'+' if r.capped else ''} days"),
+        )
+        frame = pd.DataFrame([dataclasses.asdict(r) for r in results])
+        frame.to_csv(out / "stress.csv", index=False, lineterminator="\n")
+        outage_chart(results, out / "stress.png")
+        typer.echo(frame[["kind", "entity", "max_outage_days", "capped", "worst_start", "fails_first"]].to_string(index=False))
+        typer.echo(f"Wrote {out / 'stress.csv'}, {out / 'stress.png'}")
+        return
+
+    rates = loaded.scenario.disruptions
+    if rates is None:
+        err("warning: the scenario has no 'disruptions:' section; using the defaults of the Disruptions schema (all zero)")
+        rates = Disruptions()
+    say(f"Monte Carlo: {samples} samples, seed {seed}, executor {executor}")
+    done = 0
+
+    def tick(_r: object) -> None:
+        nonlocal done
+        done += 1
+        if done % 10 == 0 or done == samples:
+            say(f"  {done}/{samples} samples")
+
+    try:
+        results_mc = monte_carlo(data, grid, rates, samples, seed, time_limit, executor, workers, tick)  # type: ignore[arg-type]
+    except RuntimeError as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    frame = pd.DataFrame([dataclasses.asdict(r) for r in results_mc])
+    frame.to_csv(out / "montecarlo.csv", index=False, lineterminator="\n")
+    est = estimate(results_mc)
+    summary = {"seed": seed, "samples": samples, "rates": rates.model_dump(), **dataclasses.asdict(est)}
+    (out / "montecarlo.json").write_text(json.dumps(summary, indent=2) + "\n")
+    montecarlo_chart(results_mc, out / "montecarlo.png")
+    typer.echo(
+        f"P(every participant ready) = {est.p_ready:.3f}  (95% CI {est.ci_low:.3f}-{est.ci_high:.3f}; "
+        f"{est.ready}/{est.samples} ready, {est.unknown} unknown)"
+    )
+    typer.echo(f"Wrote {out / 'montecarlo.csv'}, {out / 'montecarlo.json'}, {out / 'montecarlo.png'}")

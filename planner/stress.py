@@ -1,0 +1,332 @@
+"""Robustness: how large an outage a plan survives, and Monte Carlo disruptions.
+
+Both studies edit the index-based problem data directly (closing days for a
+participant, resource or instructor, or adding a retake session) and ask one
+question per case: can every participant still be made ready (a pure
+feasibility solve, re-planning freely)? Each case is solved with one worker
+and a deterministic time limit, so the numbers depend only on the input and
+the seed, never on how the cases are spread over processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+from planner.calendar import TimeGrid
+from planner.data import Job, ProblemData
+from planner.result import SolveStatus
+from planner.scenario.schema import Disruptions
+from planner.result import Schedule
+from planner.solve import SolveParams, feasible_plan, goals_achievable, solve
+
+Kind = Literal["resource", "instructor", "participant"]
+Executor = Literal["local", "serial", "ray"]
+
+
+@dataclass(frozen=True)
+class Outage:
+    """Entity ``index`` of ``kind`` unavailable on grid days ``days``."""
+
+    kind: Kind
+    index: int
+    days: tuple[int, ...]
+
+
+def _close(flags: tuple[bool, ...], days: Iterable[int]) -> tuple[bool, ...]:
+    shut = set(days)
+    return tuple(f and d not in shut for d, f in enumerate(flags))
+
+
+def apply_outages(data: ProblemData, outages: Sequence[Outage]) -> ProblemData:
+    """``data`` with the outages' days closed for the jobs (or instructors) they hit."""
+    jobs = list(data.jobs)
+    instructors = list(data.instructors)
+    for o in outages:
+        if o.kind == "instructor":
+            ins = instructors[o.index]
+            instructors[o.index] = dataclasses.replace(ins, open_days=_close(ins.open_days, o.days))
+            continue
+        for j, job in enumerate(jobs):
+            hit = o.index in job.participants if o.kind == "participant" else any(r == o.index for r, _ in job.resources)
+            if hit:
+                jobs[j] = dataclasses.replace(job, open_days=_close(job.open_days, o.days))
+    return dataclasses.replace(data, jobs=tuple(jobs), instructors=tuple(instructors))
+
+
+def add_retakes(data: ProblemData, retakes: Iterable[int]) -> ProblemData:
+    """``data`` with one extra session for each job in ``retakes``."""
+    jobs: list[Job] = list(data.jobs)
+    for j in retakes:
+        jobs[j] = dataclasses.replace(jobs[j], num_sessions=jobs[j].num_sessions + 1)
+    return dataclasses.replace(data, jobs=tuple(jobs))
+
+
+def _params(time_limit: float, seed: int) -> SolveParams:
+    return SolveParams(time_limit=time_limit, deterministic=True, seed=seed)
+
+
+def _status(data: ProblemData, time_limit: float, seed: int, hint: Schedule | None) -> SolveStatus:
+    return goals_achievable(data, None, _params(time_limit, seed), hint)
+
+
+def reference_plan(data: ProblemData, time_limit: float, seed: int) -> Schedule | None:
+    """The undisturbed plan (deterministic), used as the hint of every case."""
+    return feasible_plan(data, None, _params(time_limit, seed))[1]
+
+
+# -- largest survivable outage ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutageResult:
+    """Largest outage (working days) an entity can have at any tested time."""
+
+    kind: Kind
+    entity: str
+    max_outage_days: int
+    capped: bool
+    worst_start: str
+    fails_first: str
+    unknown_cases: int
+    cases: int
+
+
+def entities(data: ProblemData) -> list[tuple[Kind, int, str]]:
+    """Resources, instructors and participants that some goal depends on."""
+    used_r, used_i, used_p = set(), set(), set()
+    for goal in data.goals:
+        for group in goal.groups:
+            for j in group:
+                job = data.jobs[j]
+                used_r |= {r for r, _ in job.resources}
+                if job.needs_instructor:
+                    used_i |= set(job.instructors)
+                used_p |= set(job.participants)
+    out: list[tuple[Kind, int, str]] = [("resource", r, data.resources[r].id) for r in sorted(used_r)]
+    out += [("instructor", i, data.instructors[i].id) for i in sorted(used_i)]
+    out += [("participant", p, data.participants[p].id) for p in sorted(used_p)]
+    return out
+
+
+def _working_days(grid: TimeGrid, data: ProblemData) -> list[int]:
+    last = max((g.deadline_day for g in data.goals), default=grid.num_days)
+    return [d for d in range(min(last, grid.num_days)) if grid.open[d]]
+
+
+def _failing_goals(data: ProblemData, time_limit: float, seed: int) -> str:
+    res = solve(data, _params(time_limit, seed))
+    missed = [g for g, met in enumerate(res.goals_met) if not met]
+    comps = sorted({data.goals[g].competency for g in missed})
+    return ", ".join(comps) if comps else "(none proven)"
+
+
+def outage_study_one(
+    data: ProblemData,
+    grid: TimeGrid,
+    kind: Kind,
+    index: int,
+    name: str,
+    max_days: int,
+    stride: int,
+    time_limit: float,
+    seed: int,
+    hint: Schedule | None = None,
+) -> OutageResult:
+    """Grow the outage one working day at a time; the first length that fails at
+    some tested start (every ``stride``-th working day) ends the search."""
+    work = _working_days(grid, data)
+    starts = work[::stride]
+    cases = unknown = 0
+    for length in range(1, max_days + 1):
+        for t in starts:
+            pos = work.index(t)
+            days = tuple(work[pos : pos + length])
+            if len(days) < length:
+                continue
+            cases += 1
+            status = _status(apply_outages(data, [Outage(kind, index, days)]), time_limit, seed, hint)
+            if status == SolveStatus.UNKNOWN:
+                unknown += 1
+            if status == SolveStatus.INFEASIBLE:
+                broken = apply_outages(data, [Outage(kind, index, days)])
+                return OutageResult(
+                    kind, name, length - 1, False, grid.days[t].isoformat(),
+                    _failing_goals(broken, time_limit, seed), unknown, cases,
+                )
+    return OutageResult(kind, name, max_days, True, "", "", unknown, cases)
+
+
+def _outage_task(args: tuple[ProblemData, TimeGrid, Kind, int, str, int, int, float, int, Schedule | None]) -> OutageResult:
+    return outage_study_one(*args)
+
+
+def outage_study(
+    data: ProblemData,
+    grid: TimeGrid,
+    max_days: int = 10,
+    stride: int = 5,
+    time_limit: float = 5.0,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Callable[[OutageResult], None] | None = None,
+) -> list[OutageResult]:
+    """:func:`outage_study_one` for every entity, in parallel processes."""
+    hint = reference_plan(data, time_limit * 4, seed)
+    tasks = [(data, grid, k, i, n, max_days, stride, time_limit, seed, hint) for k, i, n in entities(data)]
+    results: list[OutageResult] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for res in pool.map(_outage_task, tasks):
+            results.append(res)
+            if progress:
+                progress(res)
+    return results
+
+
+# -- Monte Carlo -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    """One Monte Carlo sample: what was drawn and the verdict."""
+
+    sample: int
+    status: str  # READY / NOT_READY / UNKNOWN
+    sick_days: int
+    absences: int
+    outages: int
+    retakes: int
+
+
+def draw_disruptions(data: ProblemData, grid: TimeGrid, rates: Disruptions, seed: int, sample: int) -> tuple[list[Outage], list[int]]:
+    """Disruptions of one sample, from its own random stream (seed, sample)."""
+    rng = random.Random(f"{seed}:{sample}")
+    work = [d for d in range(grid.num_days) if grid.open[d]]
+    outages: list[Outage] = []
+    for p in range(len(data.participants)):
+        sick = tuple(d for d in work if rng.random() < rates.sick_day_rate)
+        if sick:
+            outages.append(Outage("participant", p, sick))
+    for i in range(len(data.instructors)):
+        away = tuple(d for d in work if rng.random() < rates.instructor_absence_rate)
+        if away:
+            outages.append(Outage("instructor", i, away))
+    for r in range(len(data.resources)):
+        for pos, d in enumerate(work):
+            if rng.random() < rates.outage_rate:
+                outages.append(Outage("resource", r, tuple(work[pos : pos + rates.outage_days])))
+    retakes = [j for j in range(len(data.jobs)) for _ in data.jobs[j].participants[:1] if rng.random() < rates.session_failure_rate]
+    return outages, retakes
+
+
+def run_sample(
+    data: ProblemData, grid: TimeGrid, rates: Disruptions, seed: int, sample: int, time_limit: float,
+    hint: Schedule | None = None,
+) -> SampleResult:
+    """Draw one sample's disruptions and re-plan (from the undisturbed plan as hint)."""
+    outages, retakes = draw_disruptions(data, grid, rates, seed, sample)
+    disrupted = add_retakes(apply_outages(data, outages), retakes)
+    status = _status(disrupted, time_limit, seed, hint)
+    verdict = {SolveStatus.FEASIBLE: "READY", SolveStatus.INFEASIBLE: "NOT_READY"}.get(status, "UNKNOWN")
+    count = {k: sum(len(o.days) for o in outages if o.kind == k) for k in ("participant", "instructor")}
+    return SampleResult(
+        sample, verdict, count["participant"], count["instructor"],
+        sum(1 for o in outages if o.kind == "resource"), len(retakes),
+    )
+
+
+def _sample_task(args: tuple[ProblemData, TimeGrid, Disruptions, int, int, float, Schedule | None]) -> SampleResult:
+    return run_sample(*args)
+
+
+def monte_carlo(
+    data: ProblemData,
+    grid: TimeGrid,
+    rates: Disruptions,
+    samples: int,
+    seed: int,
+    time_limit: float = 10.0,
+    executor: Executor = "local",
+    workers: int | None = None,
+    progress: Callable[[SampleResult], None] | None = None,
+) -> list[SampleResult]:
+    """Run ``samples`` samples; results are in sample order whatever the executor."""
+    hint = reference_plan(data, time_limit * 4, seed)
+    tasks = [(data, grid, rates, seed, i, time_limit, hint) for i in range(samples)]
+    results: list[SampleResult] = []
+    if executor == "serial":
+        for t in tasks:
+            results.append(_sample_task(t))
+            if progress:
+                progress(results[-1])
+    elif executor == "local":
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for res in pool.map(_sample_task, tasks):
+                results.append(res)
+                if progress:
+                    progress(res)
+    else:
+        results = _run_ray(tasks, progress)
+    return sorted(results, key=lambda r: r.sample)
+
+
+def _run_ray(tasks: list[tuple[ProblemData, TimeGrid, Disruptions, int, int, float, Schedule | None]], progress: Callable[[SampleResult], None] | None) -> list[SampleResult]:
+    """Run samples on an existing (or local) Ray cluster."""
+    try:
+        import ray  # type: ignore[import-not-found]
+    except ImportError:
+        raise RuntimeError("the ray executor needs the optional extra: pip install 'crew-planner[ray]'") from None
+    if not ray.is_initialized():
+        # RAY_ADDRESS (set by 'ray start' or the user) joins an existing cluster.
+        ray.init(ignore_reinit_error=True, log_to_driver=False)
+    remote = ray.remote(_sample_task)
+    refs = [remote.remote(t) for t in tasks]
+    out = []
+    for ref in refs:
+        res = ray.get(ref)
+        out.append(res)
+        if progress:
+            progress(res)
+    return out
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Probability that every participant is ready, with a 95 % Wilson interval.
+
+    UNKNOWN samples are counted as not ready for ``p_ready`` and the lower
+    bound, and as ready for ``p_ready_if_unknown_ready``.
+    """
+
+    samples: int
+    ready: int
+    unknown: int
+    p_ready: float
+    ci_low: float
+    ci_high: float
+    p_ready_if_unknown_ready: float
+
+
+def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def estimate(results: Sequence[SampleResult]) -> Estimate:
+    """Summary of Monte Carlo results."""
+    n = len(results)
+    ready = sum(r.status == "READY" for r in results)
+    unknown = sum(r.status == "UNKNOWN" for r in results)
+    lo, hi = wilson(ready, n)
+    return Estimate(n, ready, unknown, ready / n if n else 0.0, lo, hi, (ready + unknown) / n if n else 0.0)
