@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
+from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S, DEFAULT_WORKERS
 from planner.data import ProblemData
 from planner.model import objective
 from planner.model.builder import build_model
@@ -64,8 +64,10 @@ class SolveParams:
             p.max_time_in_seconds = 10 * limit + 10
         else:
             p.max_time_in_seconds = max(limit, 0.01)
-            if self.num_workers:
-                p.num_workers = self.num_workers
+            # CP-SAT sizes its portfolio by the core count; on small machines
+            # the two-worker portfolio lacks the bound-proving workers, so ask
+            # for eight (time-sliced) unless the user chose.
+            p.num_workers = self.num_workers or DEFAULT_WORKERS
         for key, value in self.extra.items():
             setattr(p, key, value)
 

@@ -8,6 +8,7 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
+from planner.constants import DEFAULT_WORKERS
 from planner.pipeline import PlanOutcome
 from planner.report.tables import readiness_frame, schedule_frame, unscheduled_modules
 
@@ -51,7 +52,7 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
             "time_limit_s": params.time_limit,
             "deterministic": params.deterministic,
             "seed": params.seed,
-            "num_workers": 1 if params.deterministic else params.num_workers or "all cores",
+            "num_workers": 1 if params.deterministic else params.num_workers or DEFAULT_WORKERS,
         },
         "solver": {
             "readiness_status": res.status.value,
