@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from planner.calendar import TimeGrid, build_grid
 from planner.data import ProblemData, build_problem
 from planner.exceptions import Problem, ScenarioError, VerificationError
+from planner.presolve import presolve_checks
 from planner.readiness import Readiness, Verdict, assess
 from planner.result import Result
 from planner.scenario.load import LoadedScenario
@@ -29,6 +30,7 @@ class PlanOutcome:
     result: Result
     readiness: tuple[Readiness, ...]
     params: SolveParams
+    findings: tuple[str, ...] = ()
 
     @property
     def scenario(self) -> Scenario:
@@ -97,6 +99,7 @@ def plan(
     """
     params = params or SolveParams()
     grid, data = prepare(loaded)
+    findings = tuple(presolve_checks(loaded.scenario, grid, data))
     result = solve(data, params, progress)
     if result.schedule is not None:
         problems = verify_schedule(data, result.schedule, result.goals_met)
@@ -104,4 +107,4 @@ def plan(
         if problems:
             raise VerificationError(problems)
     readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm)
-    return PlanOutcome(loaded, grid, data, result, tuple(readiness), params)
+    return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings)

@@ -57,15 +57,20 @@ def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
         if not limits:
             continue
         jobs = [j for j, job in enumerate(data.jobs) if job.module == m.id]
+        needed = _needed_jobs(data)
+        note = "" if any(j in needed for j in jobs) else " (no required competency depends on it)"
         for j in jobs[:1]:
             days = _open_before(data, j, data.num_days)
             if not days:
                 out.append(
                     f"season: {m.id} is limited to {'; '.join(limits)}, which leaves no working day in the "
-                    f"training window {grid.window_start}..{grid.training_end}"
+                    f"training window {grid.window_start}..{grid.training_end}{note}"
                 )
             elif len(days) < m.num_sessions:
-                out.append(f"season: {m.id} needs {m.num_sessions} days but {'; '.join(limits)} leaves {len(days)}")
+                out.append(
+                    f"season: {m.id} needs {m.num_sessions} days but {'; '.join(limits)} leave only "
+                    f"{len(days)} working day(s) in the window{note}"
+                )
     return out
 
 

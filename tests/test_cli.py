@@ -110,3 +110,14 @@ def test_plan_with_set_edit(tmp_path: Path) -> None:
          "--set", "modules.m1.allowed=[{from: '01-01', to: '01-31'}]"],
     )
     assert result.exit_code == 3, result.output
+
+
+def test_plan_time_limit_is_unknown_not_not_ready(tmp_path: Path) -> None:
+    """Tests that a time limit too short for any proof gives UNKNOWN (exit 4), never NOT_READY."""
+    scenario_file = Path(__file__).parents[1] / "scenarios" / "challenge-2021.yaml"
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["plan", str(scenario_file), "--out", str(out), "--time-limit", "0.1", "-q"])
+    assert result.exit_code == 4, result.output
+    ready = pd.read_csv(out / "readiness.csv")
+    assert "NOT_READY" not in set(ready["status"])
+    assert "UNKNOWN" in set(ready["status"])

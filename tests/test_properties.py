@@ -90,3 +90,5 @@ def test_any_schedule_passes_verifier(data: dict[str, Any]) -> None:
     for r in out.readiness:
         if r.status == Verdict.READY:
             assert r.achieved_on is not None and r.slack_days is not None and r.slack_days >= 0
+        else:
+            assert r.reason  # a verdict other than READY always says why

@@ -55,6 +55,8 @@ def plan(
         outcome = run_plan(loaded, params(time_limit, deterministic, seed), ProgressPrinter(quiet))
     except PlannerError as exc:
         fail(exc)
+    for finding in outcome.findings:
+        err(f"pre-solve: {finding}")
     if report:
         # Imported here: matplotlib and openpyxl slow down start-up. The report includes the CSVs and manifest.
         from planner.report.build import write_report

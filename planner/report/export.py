@@ -77,6 +77,7 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
             "slots_per_day": out.grid.slots_per_day,
             "slot_minutes": out.grid.slot_minutes,
         },
+        "presolve_findings": list(out.findings),
         "verified": res.schedule is not None,
         "reproduce": " ".join(argv) + " --out DIR",
     }
