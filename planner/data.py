@@ -215,7 +215,11 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             )
         )
     instructors = tuple(
-        InstructorData(i.id, i.capacity, grid.days_where(lambda d, i=i: not in_any(i.blackouts, d)))  # type: ignore[misc]
+        InstructorData(
+            i.id,
+            i.capacity,
+            grid.days_where(lambda d, i=i: not in_any(i.blackouts, d) and in_season(i.available, d)),  # type: ignore[misc]
+        )
         for i in sc.instructors
     )
 

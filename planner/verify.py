@@ -280,7 +280,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]]) -> list[str]:
             if r.available_dates and day not in r.available_dates:
                 out.append(f"{tag}: resource {rid} has no campaign day then")
         for iid in row["instructors"]:  # type: ignore[attr-defined]
-            if in_any(ins[iid].blackouts, day):
+            if in_any(ins[iid].blackouts, day) or not in_season(ins[iid].available, day):
                 out.append(f"{tag}: instructor {iid} unavailable")
             if m.instructor not in ins[iid].qualifications:
                 out.append(f"{tag}: instructor {iid} lacks {m.instructor}")

@@ -231,3 +231,18 @@ def test_held_competency_needs_no_training(tmp_path: Path) -> None:
     sc = scenario(participants=[{"id": "ann", "role": "sfp", "crew": "c1", "holds": ["comp"]}])
     out = run(tmp_path, sc)
     assert out.readiness == ()
+
+
+def test_sessions_count_instead_of_hours(tmp_path: Path) -> None:
+    """Tests 'sessions: 3' with 'session_hours: 4': three full days, Mon 4 - Wed 6."""
+    sc = scenario(modules=[{"id": "m1", "sessions": 3, "session_hours": 4}])
+    assert ready_on(run(tmp_path, sc)) == D(2024, 3, 6)
+
+
+def test_instructor_available_window(tmp_path: Path) -> None:
+    """Tests an instructor only available from 11 March: the session is on Mon 11."""
+    sc = scenario(
+        instructors=[{"id": "i1", "qualifications": ["q"], "available": [{"from": "2024-03-11", "to": "2024-04-30"}]}],
+        modules=[{"id": "m1", "hours": 2, "session_hours": 2, "instructor": "q"}],
+    )
+    assert ready_on(run(tmp_path, sc)) == D(2024, 3, 11)

@@ -231,6 +231,7 @@ class Instructor(StrictModel):
     name: str = ""
     qualifications: tuple[Id, ...] = Field(min_length=1)
     capacity: int = Field(1, ge=1, le=100)
+    available: tuple[SeasonRange, ...] = ()
     blackouts: tuple[DateRange, ...] = ()
 
 
@@ -272,8 +273,9 @@ class Module(StrictModel):
 
     id: Id
     name: str = ""
-    hours: float = Field(gt=0)
+    hours: float | None = Field(None, gt=0)
     session_hours: float = Field(gt=0)
+    sessions: int | None = Field(None, ge=1, le=500)
     roles: tuple[Id, ...] = ()
     resources: tuple[ResourceUse, ...] = ()
     instructor: Id | None = None
@@ -300,22 +302,43 @@ class Module(StrictModel):
             return [{"module": v} if isinstance(v, str) else v for v in value]
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _hours_from_sessions(cls, value: object) -> object:
+        # 'sessions: N' may stand for 'hours: N x session_hours'.
+        if isinstance(value, dict) and value.get("hours") is None and value.get("sessions") is not None:
+            try:
+                return {**value, "hours": float(value["sessions"]) * float(value["session_hours"])}
+            except (KeyError, TypeError, ValueError):
+                return value
+        return value
+
     @model_validator(mode="after")
     def _sessions(self) -> Module:
+        if self.hours is None:
+            raise ValueError("give 'hours' (total) or 'sessions' (count) with 'session_hours'")
         ratio = self.hours / self.session_hours
         if abs(ratio - round(ratio)) > 1e-9:
             raise ValueError(
                 f"hours ({self.hours}) is not a whole number of sessions of "
                 f"{self.session_hours} h"
             )
+        if self.sessions is not None and self.sessions != round(ratio):
+            raise ValueError(f"sessions ({self.sessions}) x session_hours ({self.session_hours}) is not hours ({self.hours})")
         if self.consecutive_days and self.min_days_between_sessions:
             raise ValueError("consecutive_days and min_days_between_sessions exclude each other")
         return self
 
     @property
+    def total_hours(self) -> float:
+        """Total hours of the module."""
+        assert self.hours is not None
+        return self.hours
+
+    @property
     def num_sessions(self) -> int:
         """How many sessions the module is split into."""
-        return round(self.hours / self.session_hours)
+        return round(self.total_hours / self.session_hours)
 
 
 class AnyOf(StrictModel):
