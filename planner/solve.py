@@ -49,6 +49,7 @@ class SolveParams:
     seed: int = DEFAULT_SEED
     num_workers: int = 0
     log: bool = False
+    plan_phase: bool = True
     extra: dict[str, object] = field(default_factory=dict)
 
     def apply(self, solver: cp_model.CpSolver, limit: float) -> None:
@@ -144,16 +145,21 @@ def solve(
     params: SolveParams | None = None,
     progress: Progress | None = None,
     require_goals: tuple[int, ...] = (),
+    hint: Schedule | None = None,
 ) -> Result:
     """Solve ``data``; never raises for infeasible or timed-out problems.
 
     ``require_goals`` forces those goals to be met (used to test whether a
-    single unmet goal is achievable at all).
+    single unmet goal is achievable at all). ``hint`` starts the search from
+    a known schedule (e.g. the plan of a nearby scenario). With
+    ``params.plan_phase`` False the result of phase 1 is returned as is.
     """
     params = params or SolveParams()
     t0 = time.perf_counter()
     ctx = build_model(data)
     m = ctx.model
+    if hint is not None:
+        hint_schedule(ctx, hint)
     if data.objective == "makespan":
         m.minimize(objective.makespan(ctx))
         solver, status, info = _run(ctx, params, params.time_limit, "makespan", progress, t0)
@@ -171,7 +177,7 @@ def solve(
         m.add(ctx.goal_sat[g] == 1)
     num_goals = len(data.goals)
     m.maximize(objective.goals_met(ctx))
-    first_limit = params.time_limit * 0.75
+    first_limit = params.time_limit * (0.75 if params.plan_phase else 1.0)
     solver, status1, info1 = _run(ctx, params, first_limit, "readiness", progress, t0)
     if status1 not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return Result(status1, None, runtime=time.perf_counter() - t0, phases=(info1,),
@@ -180,6 +186,9 @@ def solve(
     goals_bound = min(num_goals, int(solver.best_objective_bound + 1e-6))
     sched1 = _extract(ctx, solver)
     met1 = tuple(solver.boolean_value(s) for s in ctx.goal_sat)
+    if not params.plan_phase:
+        return Result(status1, sched1, goals_met=met1, goals_bound=goals_bound,
+                      runtime=time.perf_counter() - t0, phases=(info1,))
 
     # Phase 2: keep the goals count, complete the programme, finish early.
     _hint(ctx, solver)

@@ -12,6 +12,7 @@ cannot hold 250 training hours).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -57,22 +58,60 @@ def add(ctx: Context) -> None:
             jobs = [j for j in need if p in data.jobs[j].participants]
             if not jobs:
                 continue
-            days = sorted({d for j in jobs for d in range(data.release_day, limit) if data.jobs[j].open_days[d]})
             per_day = min(S, part.daily_cap or S)
-            cap = per_day * len(days)
-            if part.weekly_cap is not None:
+
+            def cap_p(days: list[int], per_day: int = per_day, weekly: int | None = part.weekly_cap) -> int:
+                if weekly is None:
+                    return per_day * len(days)
                 weeks: dict[int, int] = defaultdict(int)
                 for d in days:
                     weeks[data.week(d)] += per_day
-                cap = sum(min(v, part.weekly_cap) for v in weeks.values())
-            m.add(sum(_work(data, j) * need[j] for j in jobs) <= cap)
+                return sum(min(v, weekly) for v in weeks.values())
+
+            _energy_cuts(ctx, jobs, need, dict.fromkeys(jobs, 1), limit, cap_p)
         for r, res in enumerate(data.resources):
-            items = [(j, d) for j in need for rr, d in data.jobs[j].resources if rr == r]
-            if not items:
-                continue
-            days = sorted({d for j, _ in items for d in range(data.release_day, limit) if data.jobs[j].open_days[d]})
-            cap = res.capacity * S * len(days)
-            m.add(sum(d * _work(data, j) * need[j] for j, d in items) <= cap)
+            demand = {j: d for j in need for rr, d in data.jobs[j].resources if rr == r}
+            if demand:
+                _energy_cuts(ctx, list(demand), need, demand, limit, lambda days, c=res.capacity: c * S * len(days))
+
+
+def _energy_cuts(
+    ctx: Context,
+    jobs: list[int],
+    need: dict[int, cp_model.IntVar],
+    weight: dict[int, int],
+    limit: int,
+    capacity: Callable[[list[int]], int],
+) -> None:
+    """Energy of the needed jobs that must fall in [t, limit) fits its capacity.
+
+    For each release day t of one of the jobs: a job whose sessions cannot
+    start before t brings all its remaining work, a job whose *last* session
+    cannot start before t (recency) brings at least that session.
+    """
+    from planner.model.families import allowed_days  # the registry imports this module
+
+    data = ctx.data
+    release: dict[int, tuple[int, int]] = {}
+    for j in jobs:
+        first = allowed_days(data, j, last=False)
+        last = allowed_days(data, j, last=True)
+        if first and last:
+            release[j] = (max(first[0], data.release_day), max(last[0], data.release_day))
+    points = sorted({data.release_day} | {t for pair in release.values() for t in pair})
+    for t in points:
+        if t >= limit:
+            continue
+        terms = []
+        for j, (r_all, r_last) in release.items():
+            if r_all >= t:
+                terms.append(weight[j] * _work(data, j) * need[j])
+            elif r_last >= t and data.jobs[j].num_sessions > data.jobs[j].num_fixed:
+                terms.append(weight[j] * data.jobs[j].length * need[j])
+        if not terms:
+            continue
+        days = sorted({d for j in release for d in range(t, limit) if data.jobs[j].open_days[d]})
+        ctx.model.add(sum(terms) <= capacity(days))
 
 
 def _work(data: ProblemData, job: int) -> int:
