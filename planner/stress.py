@@ -20,9 +20,8 @@ from typing import Literal
 
 from planner.calendar import TimeGrid
 from planner.data import Job, ProblemData
-from planner.result import SolveStatus
+from planner.result import Schedule, SolveStatus
 from planner.scenario.schema import Disruptions
-from planner.result import Schedule
 from planner.solve import SolveParams, feasible_plan, goals_achievable, solve
 
 Kind = Literal["resource", "instructor", "participant"]
@@ -217,10 +216,10 @@ def draw_disruptions(data: ProblemData, grid: TimeGrid, rates: Disruptions, seed
         if away:
             outages.append(Outage("instructor", i, away))
     for r in range(len(data.resources)):
-        for pos, d in enumerate(work):
+        for pos in range(len(work)):
             if rng.random() < rates.outage_rate:
                 outages.append(Outage("resource", r, tuple(work[pos : pos + rates.outage_days])))
-    retakes = [j for j in range(len(data.jobs)) for _ in data.jobs[j].participants[:1] if rng.random() < rates.session_failure_rate]
+    retakes = [j for j, job in enumerate(data.jobs) if job.participants and rng.random() < rates.session_failure_rate]
     return outages, retakes
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import typer
 
+from planner.cli.explain import explain
+from planner.cli.export import export_app
+from planner.cli.generate import generate
 from planner.cli.plan import plan
 from planner.cli.replan import replan_cmd
 from planner.cli.report import report
 from planner.cli.stress import stress
 from planner.cli.validate import validate
+from planner.cli.whatif import compare, whatif
+from planner.cli.window import min_window, sweep
 
 app = typer.Typer(
     name="planner",
@@ -22,3 +27,10 @@ app.command()(plan)
 app.command()(report)
 app.command("replan")(replan_cmd)
 app.command()(stress)
+app.command()(generate)
+app.add_typer(export_app, name="export")
+app.command()(explain)
+app.command("min-window")(min_window)
+app.command()(sweep)
+app.command()(whatif)
+app.command()(compare)

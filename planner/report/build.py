@@ -9,13 +9,10 @@ deterministic, so two deterministic runs give byte-identical folders.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
-import importlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
 from pathlib import Path
 
 from planner.calendar import gate_date
@@ -230,51 +227,28 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _as_rows(value: object) -> list[dict[str, object]]:
-    """Whatever ``explain`` returns, as table rows (dicts, dataclasses and named tuples become columns)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [{"explanation": value}]
-    items: Iterable[object] = value if isinstance(value, list | tuple) else [value]
-    rows: list[dict[str, object]] = []
-    for item in items:
-        if isinstance(item, dict):
-            rows.append({str(k): v for k, v in item.items()})
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            rows.append({f.name: getattr(item, f.name) for f in dataclasses.fields(item)})
-        elif hasattr(item, "_asdict"):
-            rows.append(dict(item._asdict()))
-        elif hasattr(item, "model_dump"):
-            rows.append(dict(item.model_dump()))
-        else:
-            rows.append({"explanation": item})
-    return rows
-
-
 def explanation_section(out: PlanOutcome) -> Section | None:
     """Why the crew is not ready and what would fix it; None when all is ready.
 
-    Uses ``planner.explain.explain`` when that module exists, otherwise the
-    readiness reasons of the rows that are not ready.
+    Runs ``planner explain`` within the plan's time limit. Under
+    ``--deterministic`` its wall-clock budget could make the report differ
+    between runs, so the report then lists the readiness reasons instead.
     """
     if out.overall == Verdict.READY:
         return None
-    try:
-        explain = importlib.import_module("planner.explain").explain
-    except ModuleNotFoundError as exc:
-        if exc.name != "planner.explain":  # a broken import inside explain is a bug, not an absence
-            raise
-        explain = None
-    if explain is not None:
-        rows, intro = _as_rows(explain(out)), "From the explanation of the plan (planner explain):"
+    rows: list[dict[str, object]]
+    if not out.params.deterministic:
+        from planner.explain import explain, explain_rows
+
+        ex = explain(out.loaded, out.params, time_limit=max(10.0, out.params.time_limit))
+        rows, intro = explain_rows(ex), "From the explanation of the plan (planner explain):"
     else:
         rows = [
             {"participant": r.participant, "competency": r.competency, "status": r.status.value, "reason": r.reason}
             for r in out.readiness
             if r.status != Verdict.READY
         ]
-        intro = "Readiness reasons of the pairs that are not ready:"
+        intro = "Readiness reasons of the pairs that are not ready (run 'planner explain' for conflicts and fixes):"
     keys = list(dict.fromkeys(k for row in rows for k in row))
     table = Table(keys, [[_text(row.get(k, "")) for k in keys] for row in rows], id="explanation")
     return Section("Why not ready, and what would fix it", [Para(intro), table], id="explain")

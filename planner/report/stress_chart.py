@@ -8,9 +8,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from planner.stress import OutageResult, SampleResult  # noqa: E402
+from planner.stress import OutageResult, SampleResult
 
 
 def _save(fig: plt.Figure, path: Path) -> None:

@@ -72,7 +72,11 @@ def add(ctx: Context) -> None:
         for r, res in enumerate(data.resources):
             demand = {j: d for j in need for rr, d in data.jobs[j].resources if rr == r}
             if demand:
-                _energy_cuts(ctx, list(demand), need, demand, limit, lambda days, c=res.capacity: c * S * len(days))
+
+                def cap_r(days: list[int], c: int = res.capacity) -> int:
+                    return c * S * len(days)
+
+                _energy_cuts(ctx, list(demand), need, demand, limit, cap_r)
 
 
 def _energy_cuts(

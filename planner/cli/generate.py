@@ -1,0 +1,43 @@
+"""``planner generate``: write a synthetic, realistic scenario of any size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.cli._common import EXIT_BAD_INPUT, err
+from planner.constants import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
+from planner.generate import DEFAULT_START, generate_yaml
+
+
+def generate(
+    crews: Annotated[int, typer.Option("--crews", min=1, max=100, help="Number of crews of 3 (K).")] = 2,
+    days: Annotated[
+        int, typer.Option("--days", min=MIN_WINDOW_DAYS, max=MAX_WINDOW_DAYS, help="Window length: launch = start + days.")
+    ] = 120,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random details (leave, outage, campaign days).")] = 1,
+    start: Annotated[
+        str, typer.Option("--start", help="First training day, YYYY-MM-DD.")
+    ] = DEFAULT_START.isoformat(),
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output YAML file (default: standard output).")] = None,
+) -> None:
+    """Generate a scenario: K crews sharing facilities and instructors, MS-19-style gates.
+
+    Built from the module catalogue of the domain fact sheet (section 7.2).
+    The same arguments always give the same bytes.
+    """
+    try:
+        first = dt.date.fromisoformat(start)
+        text = generate_yaml(crews, days, seed, first)
+    except ValueError as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    err(f"Wrote {out}")

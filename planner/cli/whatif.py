@@ -1,0 +1,122 @@
+"""``planner whatif`` and ``planner compare``: plan two versions of a scenario and diff them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.cli._common import (
+    EXIT_BAD_INPUT,
+    VERDICT_EXIT,
+    Deterministic,
+    Edits,
+    Quiet,
+    ScenarioArg,
+    Seed,
+    TimeLimit,
+    Variant,
+    err,
+    fail,
+    load,
+    params,
+)
+from planner.compare import compare_outcomes, comparison_frame, edited_document, format_comparison
+from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
+from planner.exceptions import PlannerError
+from planner.pipeline import PlanOutcome, plan
+from planner.scenario.edits import save_document
+from planner.scenario.load import LoadedScenario
+from planner.solve import SolveParams
+
+
+def _plan_both(before: LoadedScenario, after: LoadedScenario, p: SolveParams, quiet: bool) -> tuple[
+    PlanOutcome, PlanOutcome
+]:
+    outcomes = []
+    for label, loaded in (("before", before), ("after", after)):
+        if not quiet:
+            err(f"Planning {label}: {loaded.path}" + (f" --variant {loaded.variant}" if loaded.variant else "")
+                + "".join(f" --set {e}" for e in loaded.edits))
+        try:
+            # No per-goal confirmation solves: the diff needs verdicts and
+            # slack, not the reasons, and they would double the time.
+            outcomes.append(plan(loaded, p, confirm=False))
+        except PlannerError as exc:
+            fail(exc)
+    return outcomes[0], outcomes[1]
+
+
+def _report(before: PlanOutcome, after: PlanOutcome, out: Path | None) -> None:
+    comparison = compare_outcomes(before, after)
+    typer.echo(format_comparison(comparison))
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        comparison_frame(comparison).to_csv(out / "compare.csv", index=False, lineterminator="\n")
+        typer.echo(f"Wrote {out / 'compare.csv'}")
+    raise typer.Exit(VERDICT_EXIT[after.overall])
+
+
+def whatif(
+    scenario: ScenarioArg,
+    edits: Edits = None,
+    variant: Variant = None,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Write the edited scenario here (comments and layout kept).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write compare.csv to this folder.")] = None,
+    time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
+    deterministic: Deterministic = False,
+    seed: Seed = DEFAULT_SEED,
+    quiet: Quiet = False,
+) -> None:
+    """Apply --set PATH=VALUE edits (and/or a --variant), plan before and after, show what changes.
+
+    The scenario file is never modified; --save writes the edited copy to
+    another file. Exit code is the verdict after the edits (0 ready, 3 not
+    ready, 4 unknown), 1 on a bad path or value.
+    """
+    if not edits and variant is None:
+        err("error: nothing to change: give --set PATH=VALUE (repeatable) and/or --variant NAME")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    before = load(scenario)
+    try:
+        doc, after = edited_document(scenario, variant, edits or [])
+        if save is not None:
+            save_document(doc, save, scenario)
+    except PlannerError as exc:
+        fail(exc)
+    if save is not None and not quiet:
+        err(f"Saved the edited scenario to {save}")
+    b, a = _plan_both(before, after, params(time_limit, deterministic, seed), quiet)
+    _report(b, a, out)
+
+
+def compare(
+    scenario: ScenarioArg,
+    other: Annotated[
+        Path | None, typer.Argument(help="Second scenario; omit to compare SCENARIO with its --variant/--set.",
+                                    exists=True, dir_okay=False, readable=True)
+    ] = None,
+    variant: Variant = None,
+    edits: Edits = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for compare.csv.")] = Path("out"),
+    time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
+    deterministic: Deterministic = False,
+    seed: Seed = DEFAULT_SEED,
+    quiet: Quiet = False,
+) -> None:
+    """Plan two scenarios (A and B, or A and A with --variant/--set) and compare them.
+
+    Per participant and competency: verdict and slack before and after;
+    sessions moved, added and removed; resource hours. Writes compare.csv.
+    Exit code is B's verdict (0 ready, 3 not ready, 4 unknown), 1 on bad input.
+    """
+    if other is None and variant is None and not edits:
+        err("error: give a second scenario, or --variant NAME / --set PATH=VALUE to compare with")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    before = load(scenario)
+    after = load(other if other is not None else scenario, variant, edits)
+    b, a = _plan_both(before, after, params(time_limit, deterministic, seed), quiet)
+    _report(b, a, out)

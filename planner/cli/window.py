@@ -1,0 +1,116 @@
+"""``planner min-window`` and ``planner sweep``: how long must the training window be?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.cli._common import (
+    EXIT_BAD_INPUT,
+    VERDICT_EXIT,
+    Deterministic,
+    Edits,
+    Quiet,
+    ScenarioArg,
+    Seed,
+    Variant,
+    err,
+    fail,
+    load,
+    params,
+)
+from planner.constants import DEFAULT_SEED
+from planner.exceptions import PlannerError
+from planner.report.export import write_plan
+from planner.window import min_window as run_min_window
+from planner.window import probes_frame, sweep_plot
+from planner.window import sweep as run_sweep
+
+ProbeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Solver seconds per probed window.")]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).")]
+
+
+def min_window(
+    scenario: ScenarioArg,
+    time_limit: ProbeLimit = 20.0,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write window.csv and the READY plan's CSVs here.")
+    ] = None,
+    deterministic: Deterministic = False,
+    seed: Seed = DEFAULT_SEED,
+    variant: Variant = None,
+    edits: Edits = None,
+    quiet: Quiet = False,
+) -> None:
+    """Shortest training window (latest start for the fixed launch) at which everyone is ready.
+
+    Binary search on the start day, with a verified READY plan at N days and
+    a proof of NOT_READY at N-1 days; when probes hit the time limit the
+    answer is an interval. Exit 0 exact, 4 interval, 3 never ready, 1 bad input.
+    """
+    loaded = load(scenario, variant, edits)
+    if not quiet:
+        err(f"Searching the shortest window for {loaded.scenario.name} (launch {loaded.scenario.window.launch}, "
+            f"{time_limit:g} s per probe)")
+    try:
+        result = run_min_window(loaded, params(time_limit, deterministic, seed), say=None if quiet else err)
+    except PlannerError as exc:
+        fail(exc)
+    typer.echo(probes_frame(result).to_string(index=False))
+    typer.echo("")
+    typer.echo(result.summary())
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        probes_frame(result).to_csv(out / "window.csv", index=False, lineterminator="\n")
+        written = [out / "window.csv"]
+        ready = result.ready_probe
+        if ready is not None and ready.outcome is not None:
+            written += write_plan(ready.outcome, out, command="min-window")
+        typer.echo(f"Wrote {', '.join(str(p) for p in written)}")
+    raise typer.Exit(VERDICT_EXIT[result.verdict])
+
+
+def sweep(
+    scenario: ScenarioArg,
+    months: Annotated[str, typer.Option("--months", help="Window lengths in months, comma-separated.")] = "2,3,4,5",
+    out: Out = Path("out"),
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Solver seconds per window.")] = 20.0,
+    deterministic: Deterministic = False,
+    seed: Seed = DEFAULT_SEED,
+    variant: Variant = None,
+    edits: Edits = None,
+    quiet: Quiet = False,
+) -> None:
+    """Plan the scenario for several window lengths before the same launch; who is ready per competency.
+
+    Writes sweep.csv and sweep.png to --out. Exit 0 when every window is
+    planned (whatever its verdict), 1 on bad input.
+    """
+    try:
+        values = sorted({int(m) for m in months.split(",") if m.strip()})
+    except ValueError:
+        err(f"error: --months must be whole numbers separated by commas, got {months!r}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if not values or min(values) < 1 or max(values) > 12:
+        err("error: --months must lie between 1 and 12")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    loaded = load(scenario, variant, edits)
+    try:
+        frame = run_sweep(loaded, values, params(time_limit, deterministic, seed), say=None if quiet else err)
+    except PlannerError as exc:
+        fail(exc)
+    table = frame.pivot(index="competency", columns="months", values="ready").astype(str)
+    totals = frame.pivot(index="competency", columns="months", values="total").astype(str)
+    verdicts = frame.pivot(index="competency", columns="months", values="verdict")
+    marks = verdicts.map(lambda v: {"READY": "", "NOT_READY": "", "UNKNOWN": "?"}[v])
+    cells = table + "/" + totals + marks
+    cells = cells.reindex(list(dict.fromkeys(frame["competency"])))
+    cells.columns = [f"{m} mo" for m in cells.columns]
+    typer.echo("Ready participants per competency and window ('?': some unknown at the time limit)")
+    typer.echo(cells.to_string())
+    out.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out / "sweep.csv", index=False, lineterminator="\n")
+    sweep_plot(frame, out / "sweep.png", f"{loaded.scenario.name}: ready per competency")
+    typer.echo(f"Wrote {out / 'sweep.csv'}, {out / 'sweep.png'}")

@@ -1,0 +1,95 @@
+"""``planner min-window`` and ``planner sweep`` on tiny scenarios with hand-derived answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from planner.cli import app
+from planner.readiness import Verdict
+from planner.scenario.load import load_scenario
+from planner.solve import SolveParams
+from planner.window import min_window, months_before, reload, scenario_plain, set_window_start, sweep
+
+DATA = Path(__file__).parent / "data"
+PARAMS = SolveParams(time_limit=5.0, num_workers=2)
+runner = CliRunner()
+
+
+def test_min_window_matches_hand_count() -> None:
+    """Tests tiny_window: 25 full-day sessions before Mon 7 June need a start on Mon 3 May (35 days).
+
+    The derivation is in the comment at the top of tests/data/tiny_window.yaml.
+    """
+    result = min_window(load_scenario(DATA / "tiny_window.yaml"), PARAMS)
+    assert result.exact and result.verdict == Verdict.READY
+    assert (result.ready_days, result.not_ready_days) == (35, 34)
+    assert result.start_for(35) == dt.date(2021, 5, 3)
+    ready = result.ready_probe
+    assert ready is not None and ready.outcome is not None and ready.outcome.overall == Verdict.READY
+    assert "35 days (start 2021-05-03" in result.summary()
+
+
+def test_min_window_beyond_the_own_window() -> None:
+    """Tests tiny_season: summer-only sessions, launch Mon 12 April 2021.
+
+    Two sessions on distinct working days inside 1 Jun .. 31 Aug: the latest
+    are Fri 28 and Mon 31 Aug 2020, so the window must start by 28 Aug 2020:
+    227 days; a start on Sat 29 Aug leaves one summer working day.
+    """
+    result = min_window(load_scenario(DATA / "tiny_season.yaml"), PARAMS)
+    assert (result.ready_days, result.not_ready_days) == (227, 226)
+    assert result.start_for(227) == dt.date(2020, 8, 28)
+
+
+def test_window_edit_drops_campaign_days_and_blackouts_outside() -> None:
+    """Tests that moving the start drops dates the schema would reject and closes a resource with none left."""
+    loaded = load_scenario(DATA / "tiny_capacity.yaml")
+    plain = scenario_plain(loaded.scenario)
+    plain["resources"][0]["available_dates"] = [dt.date(2021, 3, 2), dt.date(2021, 3, 20)]
+    plain["participants"][0]["blackouts"] = [{"from": dt.date(2021, 3, 1), "to": dt.date(2021, 3, 3), "reason": ""}]
+    set_window_start(plain, dt.date(2021, 3, 5))
+    assert plain["resources"][0]["available_dates"] == [dt.date(2021, 3, 20)]
+    assert plain["participants"][0]["blackouts"] == []
+    reload(loaded, plain)  # valid
+    set_window_start(plain, dt.date(2021, 3, 21))
+    assert plain["resources"][0]["available_dates"] == []
+    assert plain["resources"][0]["blackouts"][0]["from"] == dt.date(2021, 3, 21)
+
+
+def test_months_before_clamps_to_month_end() -> None:
+    """Tests month arithmetic: 31 March minus one month is 28 February."""
+    assert months_before(dt.date(2021, 3, 31), 1) == dt.date(2021, 2, 28)
+    assert months_before(dt.date(2021, 10, 5), 2) == dt.date(2021, 8, 5)
+
+
+def test_sweep_counts_ready_per_competency() -> None:
+    """Tests tiny_capacity: one month leaves no one ready, two months everyone."""
+    frame = sweep(load_scenario(DATA / "tiny_capacity.yaml"), [1, 2], PARAMS)
+    all_rows = frame[frame["competency"] == "ALL"].set_index("months")
+    assert all_rows.loc[1, "ready"] == 0 and all_rows.loc[2, "ready"] == 2
+    assert all_rows.loc[2, "verdict"] == "READY"
+
+
+def test_cli_min_window_and_sweep_write_files(tmp_path: Path) -> None:
+    """Tests both commands end to end: exit codes, window.csv with the plan, sweep.csv and sweep.png."""
+    result = runner.invoke(app, ["min-window", str(DATA / "tiny_window.yaml"), "--out", str(tmp_path / "w"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "shortest window: 35 days" in result.output
+    assert (tmp_path / "w" / "schedule.csv").exists()
+    assert set(pd.read_csv(tmp_path / "w" / "window.csv")["days"]) >= {34, 35}
+    result = runner.invoke(app, ["sweep", str(DATA / "tiny_capacity.yaml"), "--months", "1,2", "--out",
+                                 str(tmp_path / "s"), "--time-limit", "5", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "s" / "sweep.png").stat().st_size > 0
+    assert list(pd.read_csv(tmp_path / "s" / "sweep.csv")["months"].unique()) == [1, 2]
+
+
+def test_cli_sweep_rejects_bad_months(tmp_path: Path) -> None:
+    """Tests that --months must be whole numbers in 1..12."""
+    result = runner.invoke(app, ["sweep", str(DATA / "tiny_capacity.yaml"), "--months", "two", "--out",
+                                 str(tmp_path)])
+    assert result.exit_code == 1 and "--months" in result.output
