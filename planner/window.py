@@ -166,7 +166,8 @@ def readiness_probe(
         if all(result.goals_met):
             return (Verdict.READY, f"verified plan meets all {total} pairs",
                     _verified(loaded, grid, data, result, params))
-    result = solve(data, replace(params, time_limit=(1 - share) * params.time_limit))
+    # Phase 1 alone settles the question; polishing a plan is not needed here.
+    result = solve(data, replace(params, time_limit=(1 - share) * params.time_limit, plan_phase=False), hint=hint)
     if result.schedule is not None and all(result.goals_met):
         return Verdict.READY, f"verified plan meets all {total} pairs", _verified(loaded, grid, data, result, params)
     if result.status == SolveStatus.INFEASIBLE or (result.goals_bound is not None and result.goals_bound < total):

@@ -31,9 +31,18 @@ def psplib(
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds per instance.")] = 10.0,
     root: Annotated[
         Path | None,
-        typer.Option("--root", help="PSPLIB folder (default: $PLANNER_PSPLIB or ../shared/benchmarks/psplib)."),
+        typer.Option(
+            "--root", help="PSPLIB folder (default: $PLANNER_PSPLIB or ../shared/benchmarks/psplib)."
+        ),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=0, help="CP-SAT workers (0: all cores).")] = 0,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            "--deterministic",
+            help="One worker, limit in CP-SAT work units: figures that do not depend on machine load.",
+        ),
+    ] = False,
 ) -> None:
     """Solve a PSPLIB set, verify every schedule and compare with best known bounds.
 
@@ -48,6 +57,7 @@ def psplib(
             out,
             progress=typer.echo,
             workers=workers,
+            deterministic=deterministic,
         )
     except (BenchInputError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
