@@ -84,7 +84,12 @@ def reference_plan(data: ProblemData, time_limit: float, seed: int) -> Schedule 
 
 @dataclass(frozen=True)
 class OutageResult:
-    """Largest outage (working days) an entity can have at any tested time."""
+    """Largest outage (working days) an entity can have at any tested time.
+
+    ``capped``: it survived the longest outage tried. ``worst_start``: a start
+    day at which one more day of outage breaks readiness; ``fails_first``: the
+    competencies then lost. UNKNOWN cases count as survived (not proven).
+    """
 
     kind: Kind
     entity: str
@@ -137,28 +142,42 @@ def outage_study_one(
     seed: int,
     hint: Schedule | None = None,
 ) -> OutageResult:
-    """Grow the outage one working day at a time; the first length that fails at
-    some tested start (every ``stride``-th working day) ends the search."""
+    """Binary search on the outage length (a longer outage contains a shorter
+    one, so survival is monotone); a length survives when every tested start
+    (every ``stride``-th working day) still lets every participant be ready."""
     work = _working_days(grid, data)
-    starts = work[::stride]
+    starts = list(range(0, len(work), stride))
     cases = unknown = 0
-    for length in range(1, max_days + 1):
-        for t in starts:
-            pos = work.index(t)
+    failing: dict[int, tuple[int, ProblemData]] = {}
+
+    def survives(length: int) -> bool:
+        nonlocal cases, unknown
+        for pos in starts:
             days = tuple(work[pos : pos + length])
             if len(days) < length:
                 continue
             cases += 1
-            status = _status(apply_outages(data, [Outage(kind, index, days)]), time_limit, seed, hint)
+            broken = apply_outages(data, [Outage(kind, index, days)])
+            status = _status(broken, time_limit, seed, hint)
             if status == SolveStatus.UNKNOWN:
                 unknown += 1
             if status == SolveStatus.INFEASIBLE:
-                broken = apply_outages(data, [Outage(kind, index, days)])
-                return OutageResult(
-                    kind, name, length - 1, False, grid.days[t].isoformat(),
-                    _failing_goals(broken, time_limit, seed), unknown, cases,
-                )
-    return OutageResult(kind, name, max_days, True, "", "", unknown, cases)
+                failing[length] = (work[pos], broken)
+                return False
+        return True
+
+    lo, hi = 0, max_days  # lo survives (no outage); find the largest surviving length
+    if survives(max_days):
+        return OutageResult(kind, name, max_days, True, "", "", unknown, cases)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if survives(mid):
+            lo = mid
+        else:
+            hi = mid
+    day, broken = failing[hi]
+    return OutageResult(kind, name, lo, False, grid.days[day].isoformat(), _failing_goals(broken, time_limit, seed),
+                        unknown, cases)
 
 
 def _outage_task(args: tuple[ProblemData, TimeGrid, Kind, int, str, int, int, float, int, Schedule | None]) -> OutageResult:
