@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from planner.calendar import TimeGrid, build_grid
 from planner.data import ProblemData, build_problem
 from planner.exceptions import Problem, ScenarioError, VerificationError
+from planner.greedy import greedy_schedule
 from planner.presolve import presolve_checks
 from planner.readiness import Readiness, Verdict, assess
 from planner.result import Result
@@ -100,7 +101,10 @@ def plan(
     params = params or SolveParams()
     grid, data = prepare(loaded)
     findings = tuple(presolve_checks(loaded.scenario, grid, data))
-    result = solve(data, params, progress)
+    # A greedy list schedule (milliseconds) is a far better start than CP-SAT's
+    # own first solutions on large cohorts; it is only a hint, never trusted.
+    hint = greedy_schedule(data)[0]
+    result = solve(data, params, progress, hint=hint)
     if result.schedule is not None:
         problems = verify_schedule(data, result.schedule, result.goals_met)
         problems += verify_dates(loaded.scenario, schedule_rows(grid, data, result))

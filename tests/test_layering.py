@@ -17,6 +17,8 @@ LAYERS = {
     "planner.result": 2,
     "planner.verify": 2,
     "planner.presolve": 2,
+    "planner.greedy": 2,
+    "planner.export_tjp": 5,
     "planner.model": 3,
     "planner.solve": 3,
     "planner.bench": 4,

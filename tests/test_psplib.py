@@ -169,3 +169,9 @@ def test_cli_writes_results(tmp_path: Path) -> None:
         app, ["bench", "psplib", "--set", "j30", "--out", str(out), "--root", "/no/such/dir"]
     )
     assert missing.exit_code == 1 and "not found" in missing.output
+
+
+def test_stride_samples_across_parameter_sets(tmp_path: Path) -> None:
+    df = run_benchmark(ROOT, "j30", 3, 2.0, tmp_path, stride=10, deterministic=True)
+    assert df["instance"].tolist() == ["j301_1", "j302_1", "j303_1"]
+    assert (df["status"] == "OPTIMAL").all() and df["verified"].all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from planner.cli.bench import bench_app
 from planner.cli.explain import explain
 from planner.cli.export import export_app
 from planner.cli.generate import generate
@@ -29,6 +30,7 @@ app.command("replan")(replan_cmd)
 app.command()(stress)
 app.command()(generate)
 app.add_typer(export_app, name="export")
+app.add_typer(bench_app, name="bench")
 app.command()(explain)
 app.command("min-window")(min_window)
 app.command()(sweep)
