@@ -21,6 +21,7 @@ from planner.model import objective
 from planner.model.builder import build_model
 from planner.model.context import Context
 from planner.result import Result, Schedule, ScheduledSession, SolveStatus
+from planner.verify import goals_achieved
 
 Progress = Callable[[str, float, float, float], None]
 """Called on every improving solution: phase, seconds, objective, bound."""
@@ -158,7 +159,9 @@ def solve(
     t0 = time.perf_counter()
     ctx = build_model(data)
     m = ctx.model
-    if hint is not None:
+    if hint is not None and data.objective != "makespan":
+        complete_hint(ctx, hint, params)
+    elif hint is not None:
         hint_schedule(ctx, hint)
     if data.objective == "makespan":
         m.minimize(objective.makespan(ctx))
@@ -247,6 +250,54 @@ def hint_schedule(ctx: Context, schedule: Schedule) -> None:
             m.add_hint(sv.start, old.start)
             for i, x in sv.instructor.items():
                 m.add_hint(x, int(old.instructor == i))
+
+
+def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams) -> bool:
+    """Hint *every* variable of the model with a completion of ``schedule``.
+
+    A hint of the sessions alone is rarely used on large models: CP-SAT must
+    first complete it (days, offsets, goals, auxiliary literals) within a small
+    conflict budget. Here a copy of the model with the schedule's decisions
+    fixed is solved first (a propagation exercise), and its whole assignment
+    becomes the hint. Falls back to the partial hint if that fails.
+    """
+    starts = {(s.job, s.index): s for s in schedule.sessions}
+    copy = ctx.model.clone()
+
+    def var(v: cp_model.IntVar) -> cp_model.IntVar:
+        return copy.get_int_var_from_proto_index(v.index)
+
+    for j in range(len(ctx.data.jobs)):
+        if not ctx.possible(j):
+            continue
+        done = (j, 0) in starts
+        if not ctx.data.jobs[j].mandatory:
+            copy.add(var(ctx.present[j]) == int(done))
+        if not done:
+            continue
+        for k, sv in enumerate(ctx.sessions[j]):
+            old = starts.get((j, k))
+            if old is None:
+                continue
+            copy.add(var(sv.start) == old.start)
+            for i, x in sv.instructor.items():
+                copy.add(var(x) == int(old.instructor == i))
+    # The goals the schedule meets are fixed too: completing them is then
+    # pure propagation instead of an optimisation.
+    for g, met in enumerate(goals_achieved(ctx.data, schedule)):
+        if met and g < len(ctx.goal_sat):
+            copy.add(var(ctx.goal_sat[g]) == 1)
+    solver = cp_model.CpSolver()
+    SolveParams(deterministic=True, seed=params.seed).apply(solver, max(1.0, min(10.0, 0.1 * params.time_limit)))
+    if _STATUS[solver.solve(copy)] not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        hint_schedule(ctx, schedule)
+        return False
+    m = ctx.model
+    m.clear_hints()
+    for i in range(len(m.proto.variables)):
+        v = m.get_int_var_from_proto_index(i)
+        m.add_hint(v, solver.value(copy.get_int_var_from_proto_index(i)))
+    return True
 
 
 def feasible_plan(
