@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from planner.exceptions import PlannerError, ScenarioError, VerificationError
+from planner.pipeline import PlanOutcome, plan
 from planner.readiness import Verdict
 from planner.scenario.load import LoadedScenario, load_scenario
 from planner.solve import SolveParams
@@ -91,3 +92,25 @@ class ProgressPrinter:
             text = f"objective {objective:g} (bound {bound:g})"
         sys.stderr.write(f"  [{seconds:6.1f}s] {phase}: {text}\n")
         sys.stderr.flush()
+
+
+def plan_or_exit(
+    scenario: Path,
+    variant: str | None,
+    edits: list[str] | None,
+    time_limit: float,
+    deterministic: bool,
+    seed: int,
+    quiet: bool,
+) -> PlanOutcome:
+    """Load and plan a scenario with progress and pre-solve findings on stderr; exit on errors."""
+    loaded = load(scenario, variant, edits)
+    if not quiet:
+        err(f"Planning {loaded.scenario.name} (time limit {time_limit:g} s)")
+    try:
+        outcome = plan(loaded, params(time_limit, deterministic, seed), ProgressPrinter(quiet))
+    except PlannerError as exc:
+        fail(exc)
+    for finding in outcome.findings:
+        err(f"pre-solve: {finding}")
+    return outcome

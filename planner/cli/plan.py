@@ -11,20 +11,14 @@ from planner.cli._common import (
     VERDICT_EXIT,
     Deterministic,
     Edits,
-    ProgressPrinter,
     Quiet,
     ScenarioArg,
     Seed,
     TimeLimit,
     Variant,
-    err,
-    fail,
-    load,
-    params,
+    plan_or_exit,
 )
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
-from planner.exceptions import PlannerError
-from planner.pipeline import plan as run_plan
 from planner.report.export import write_plan
 from planner.report.text import verdict_table
 
@@ -48,15 +42,7 @@ def plan(
     --report also the files of 'planner report'). Exit code:
     0 all ready, 3 not ready (proven), 4 unknown (time limit), 1 bad input.
     """
-    loaded = load(scenario, variant, edits)
-    if not quiet:
-        err(f"Planning {loaded.scenario.name} (time limit {time_limit:g} s)")
-    try:
-        outcome = run_plan(loaded, params(time_limit, deterministic, seed), ProgressPrinter(quiet))
-    except PlannerError as exc:
-        fail(exc)
-    for finding in outcome.findings:
-        err(f"pre-solve: {finding}")
+    outcome = plan_or_exit(scenario, variant, edits, time_limit, deterministic, seed, quiet)
     if report:
         # Imported here: matplotlib and openpyxl slow down start-up. The report includes the CSVs and manifest.
         from planner.report.build import write_report

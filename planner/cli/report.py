@@ -11,20 +11,15 @@ from planner.cli._common import (
     VERDICT_EXIT,
     Deterministic,
     Edits,
-    ProgressPrinter,
     Quiet,
     ScenarioArg,
     Seed,
     TimeLimit,
     Variant,
     err,
-    fail,
-    load,
-    params,
+    plan_or_exit,
 )
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
-from planner.exceptions import PlannerError
-from planner.pipeline import plan as run_plan
 from planner.report.text import verdict_table
 
 
@@ -46,13 +41,7 @@ def report(
     # Imported here: matplotlib and openpyxl slow down every other command's start-up.
     from planner.report.build import write_report
 
-    loaded = load(scenario, variant, edits)
-    if not quiet:
-        err(f"Planning {loaded.scenario.name} (time limit {time_limit:g} s)")
-    try:
-        outcome = run_plan(loaded, params(time_limit, deterministic, seed), ProgressPrinter(quiet))
-    except PlannerError as exc:
-        fail(exc)
+    outcome = plan_or_exit(scenario, variant, edits, time_limit, deterministic, seed, quiet)
     if not quiet:
         err(f"Writing the report to {out}")
     paths = write_report(outcome, out)
