@@ -311,7 +311,7 @@ def feasible_plan(
     for g in range(len(data.goals)) if goals is None else goals:
         ctx.model.add(ctx.goal_sat[g] == 1)
     if hint is not None:
-        hint_schedule(ctx, hint)
+        complete_hint(ctx, hint, params)
     solver = cp_model.CpSolver()
     params.apply(solver, params.time_limit)
     status = _STATUS[solver.solve(ctx.model)]
