@@ -173,6 +173,30 @@ class ProblemData:
                 out[p].append(j)
         return out
 
+    def instructor_pools(self) -> tuple[list[list[int]], list[int]]:
+        """Groups of interchangeable instructors, and each instructor's group.
+
+        Instructors who may teach exactly the same jobs on the same days are
+        interchangeable: the model only decides how many of a group teach at
+        once, and names them afterwards, which removes the symmetry (and the
+        Booleans) of choosing among identical people.
+        """
+        can_teach: dict[int, set[int]] = defaultdict(set)
+        for j, job in enumerate(self.jobs):
+            for i in job.instructors:
+                can_teach[i].add(j)
+        index: dict[tuple[tuple[bool, ...], frozenset[int]], int] = {}
+        members: list[list[int]] = []
+        pool_of: list[int] = []
+        for i, ins in enumerate(self.instructors):
+            key = (ins.open_days, frozenset(can_teach[i]))
+            if key not in index:
+                index[key] = len(members)
+                members.append([])
+            members[index[key]].append(i)
+            pool_of.append(index[key])
+        return members, pool_of
+
     def week(self, day: int) -> int:
         """Calendar week of day ``day`` (weeks start on Monday)."""
         return (day + self.week_shift) // 7

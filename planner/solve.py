@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -104,18 +104,49 @@ def _run(
 
 
 def _extract(ctx: Context, solver: cp_model.CpSolver) -> Schedule:
-    out = []
+    out: list[ScheduledSession] = []
+    pooled: list[tuple[int, int]] = []  # (position in out, instructor pool)
     for j in range(len(ctx.data.jobs)):
         if not ctx.possible(j) or not solver.boolean_value(ctx.present[j]):
             continue
         job = ctx.data.jobs[j]
         for k, sv in enumerate(ctx.sessions[j]):
-            teacher = next((i for i, x in sv.instructor.items() if solver.boolean_value(x)), None)
+            start = solver.value(sv.start)
+            teacher = None
             if sv.fixed and job.fixed_instructors:
                 teacher = job.fixed_instructors[k]
-            start = solver.value(sv.start)
-            out.append(ScheduledSession(j, k, start, start + ctx.data.jobs[j].length, teacher))
-    return Schedule(tuple(sorted(out)))
+            else:
+                pool = next((p for p, x in sv.instructor.items() if solver.boolean_value(x)), None)
+                if pool is not None:
+                    pooled.append((len(out), pool))
+            out.append(ScheduledSession(j, k, start, start + job.length, teacher))
+    return Schedule(tuple(sorted(name_instructors(ctx.data, out, pooled))))
+
+
+def name_instructors(
+    data: ProblemData, sessions: list[ScheduledSession], pooled: list[tuple[int, int]]
+) -> list[ScheduledSession]:
+    """Give each pooled session a member of its pool with spare capacity.
+
+    Sweeping sessions by start time, a member with spare capacity always
+    exists because the model kept every pool within its total capacity.
+    """
+    members, _ = data.instructor_pools()
+    out = list(sessions)
+    by_pool: dict[int, list[int]] = {}
+    for pos, pool in pooled:
+        by_pool.setdefault(pool, []).append(pos)
+    for pool, positions in by_pool.items():
+        busy: dict[int, list[int]] = {i: [] for i in members[pool]}  # end slots of running sessions
+        for pos in sorted(positions, key=lambda q: (out[q].start, out[q].end, out[q].job, out[q].index)):
+            s = out[pos]
+            for ends in busy.values():
+                ends[:] = [e for e in ends if e > s.start]
+            free = [i for i in members[pool] if len(busy[i]) < data.instructors[i].capacity]
+            pick = free[0] if free else min(members[pool], key=lambda i: len(busy[i]))
+            busy[pick].append(s.end)
+            out[pos] = replace(s, instructor=pick)
+    return out
 
 
 def _hint(ctx: Context, solver: cp_model.CpSolver) -> None:
@@ -236,6 +267,7 @@ def hint_schedule(ctx: Context, schedule: Schedule) -> None:
     m = ctx.model
     m.clear_hints()
     starts = {(s.job, s.index): s for s in schedule.sessions}
+    _, pool_of = ctx.data.instructor_pools()
     seen: set[int] = set()
     for j in range(len(ctx.data.jobs)):
         if not ctx.possible(j) or ctx.data.jobs[j].mandatory:
@@ -248,8 +280,10 @@ def hint_schedule(ctx: Context, schedule: Schedule) -> None:
             if old is None or sv.fixed:
                 continue
             m.add_hint(sv.start, old.start)
-            for i, x in sv.instructor.items():
-                m.add_hint(x, int(old.instructor == i))
+            for p, x in sv.instructor.items():
+                if x.index not in seen:
+                    seen.add(x.index)
+                    m.add_hint(x, int(old.instructor is not None and pool_of[old.instructor] == p))
 
 
 def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams) -> bool:
@@ -262,6 +296,7 @@ def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams) -> bool
     becomes the hint. Falls back to the partial hint if that fails.
     """
     starts = {(s.job, s.index): s for s in schedule.sessions}
+    _, pool_of = ctx.data.instructor_pools()
     copy = ctx.model.clone()
 
     def var(v: cp_model.IntVar) -> cp_model.IntVar:
@@ -280,8 +315,8 @@ def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams) -> bool
             if old is None:
                 continue
             copy.add(var(sv.start) == old.start)
-            for i, x in sv.instructor.items():
-                copy.add(var(x) == int(old.instructor == i))
+            for p, x in sv.instructor.items():
+                copy.add(var(x) == int(old.instructor is not None and pool_of[old.instructor] == p))
     # The goals the schedule meets are fixed too: completing them is then
     # pure propagation instead of an optimisation.
     for g, met in enumerate(goals_achieved(ctx.data, schedule)):

@@ -1,5 +1,12 @@
 """Instructors: each session that needs one gets exactly one qualified,
-available instructor, and no instructor exceeds their parallel capacity."""
+available instructor, and no instructor exceeds their parallel capacity.
+
+Interchangeable instructors (same jobs, same days) form a pool: a session
+chooses a pool, each pool's sessions fit its total capacity, and
+:func:`planner.solve.name_instructors` names the people afterwards (always
+possible for intervals: at any moment fewer sessions run than the pool's
+capacity, so a free member exists).
+"""
 
 from __future__ import annotations
 
@@ -12,44 +19,51 @@ if TYPE_CHECKING:
 
 
 def add(ctx: Context) -> None:
-    """Assignment variables per candidate, then one capacity rule per instructor."""
+    """Pool choice per session, then one capacity rule per pool."""
     data, m = ctx.data, ctx.model
-    per_i: list[list[cp_model.IntervalVar]] = [[] for _ in data.instructors]
-    blockers = [0] * len(data.instructors)
+    members, pool_of = data.instructor_pools()
+    per_pool: list[list[cp_model.IntervalVar]] = [[] for _ in members]
     for j, job in enumerate(data.jobs):
         if not job.needs_instructor or not ctx.possible(j):
             continue
         if not job.instructors:
             m.add(ctx.present[j] == 0)
             continue
+        pools = sorted({pool_of[i] for i in job.instructors if any(data.instructors[i].open_days)})
         for k, sv in enumerate(ctx.sessions[j]):
             if sv.fixed:
                 continue  # taught already; the record keeps its instructor
             choices = []
-            for i in job.instructors:
-                if not any(data.instructors[i].open_days):
-                    continue
-                x = m.new_bool_var(f"teach[{job.id}#{k},{data.instructors[i].id}]")
-                itv = m.new_optional_interval_var(sv.start, job.length, sv.end, x, f"teach_itv[{job.id}#{k},{i}]")
-                per_i[i].append(itv)
-                sv.instructor[i] = x
+            for p in pools:
+                x = ctx.present[j] if len(pools) == 1 else m.new_bool_var(f"teach[{job.id}#{k},pool{p}]")
+                itv = sv.interval if len(pools) == 1 else m.new_optional_interval_var(
+                    sv.start, job.length, sv.end, x, f"teach_itv[{job.id}#{k},{p}]"
+                )
+                per_pool[p].append(itv)
+                sv.instructor[p] = x
                 choices.append(x)
-            m.add(sum(choices) == ctx.present[j])
-    for i, intervals in enumerate(per_i):
-        cap = data.instructors[i].capacity
-        if len(per_i[i]) and len(ctx.data.jobs) and data.num_days > 1:
-            # Days off are fixed intervals that fill the instructor's capacity,
+            if len(choices) > 1:
+                m.add(sum(choices) == ctx.present[j])
+            elif not choices:
+                m.add(ctx.present[j] == 0)
+    S = data.slots_per_day
+    for p, intervals in enumerate(per_pool):
+        if not intervals:
+            continue
+        cap = sum(data.instructors[i].capacity for i in members[p])
+        blockers = 0
+        if data.num_days > 1:
+            # Days off are fixed intervals that fill the pool's capacity,
             # cheaper than one enforced domain constraint per assignment.
-            S = data.slots_per_day
-            for a, b in _runs(data.instructors[i].open_days, False):
-                intervals.append(m.new_fixed_size_interval_var(a * S, (b - a) * S, f"off[{i},{a}]"))
-                blockers[i] += 1
-        if len(intervals) - blockers[i] <= cap and not blockers[i]:
+            for a, b in _runs(data.instructors[members[p][0]].open_days, False):
+                intervals.append(m.new_fixed_size_interval_var(a * S, (b - a) * S, f"off[pool{p},{a}]"))
+                blockers += 1
+        if len(intervals) - blockers <= cap and not blockers:
             continue
         if cap == 1:
             m.add_no_overlap(intervals)
         else:
-            demands = [1] * (len(intervals) - blockers[i]) + [cap] * blockers[i]
+            demands = [1] * (len(intervals) - blockers) + [cap] * blockers
             m.add_cumulative(intervals, demands, cap)
 
 
