@@ -112,16 +112,27 @@ class OutageResult:
 
 
 def entities(data: ProblemData) -> list[tuple[Kind, int, str]]:
-    """Resources, instructors and participants that some goal depends on."""
-    used_r, used_i, used_p = set(), set(), set()
-    for goal in data.goals:
-        for group in goal.groups:
-            for j in group:
-                job = data.jobs[j]
-                used_r |= {r for r, _ in job.resources}
-                if job.needs_instructor:
-                    used_i |= set(job.instructors)
-                used_p |= set(job.participants)
+    """Resources, instructors and participants that some goal depends on,
+    directly or through a prerequisite."""
+    preds: dict[int, list[int]] = {}
+    for p in data.precedences:
+        preds.setdefault(p.after, []).append(p.before)
+    needed: set[int] = set()
+    stack = [j for goal in data.goals for group in goal.groups for j in group]
+    while stack:
+        j = stack.pop()
+        if j not in needed:
+            needed.add(j)
+            stack.extend(preds.get(j, []))
+    used_r: set[int] = set()
+    used_i: set[int] = set()
+    used_p: set[int] = set()
+    for j in needed:
+        job = data.jobs[j]
+        used_r |= {r for r, _ in job.resources}
+        if job.needs_instructor:
+            used_i |= set(job.instructors)
+        used_p |= set(job.participants)
     out: list[tuple[Kind, int, str]] = [("resource", r, data.resources[r].id) for r in sorted(used_r)]
     out += [("instructor", i, data.instructors[i].id) for i in sorted(used_i)]
     out += [("participant", p, data.participants[p].id) for p in sorted(used_p)]
