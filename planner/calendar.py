@@ -19,7 +19,7 @@ from functools import cached_property
 
 import holidays as holidays_lib
 
-from planner.scenario.schema import WEEKDAYS, DateRange, Gate, Scenario, SeasonRange
+from planner.scenario.schema import WEEKDAYS, DateRange, Gate, Instructor, Resource, Scenario, SeasonRange
 
 
 def gate_date(gate: Gate, launch: dt.date) -> dt.date:
@@ -177,3 +177,17 @@ def in_any(ranges: tuple[DateRange, ...], day: dt.date) -> bool:
 def in_season(seasons: tuple[SeasonRange, ...], day: dt.date) -> bool:
     """Whether ``day`` lies in one of ``seasons`` (no seasons: always)."""
     return not seasons or any(s.contains(day) for s in seasons)
+
+
+def resource_available(res: Resource, day: dt.date) -> bool:
+    """Whether facility ``res`` can be used on ``day`` (outages, seasons, campaign days)."""
+    return (
+        not in_any(res.blackouts, day)
+        and in_season(res.available, day)
+        and (not res.available_dates or day in res.available_dates)
+    )
+
+
+def instructor_available(ins: Instructor, day: dt.date) -> bool:
+    """Whether instructor ``ins`` works on ``day`` (blackouts, availability windows)."""
+    return not in_any(ins.blackouts, day) and in_season(ins.available, day)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from planner.calendar import TimeGrid, gate_date, in_any, in_season
+from planner.calendar import TimeGrid, gate_date, in_any, in_season, instructor_available, resource_available
 from planner.scenario.schema import AnyOf, Scenario
 
 
@@ -226,23 +226,12 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
 
     res_index = {r.id: i for i, r in enumerate(sc.resources)}
     resources = tuple(ResourceData(r.id, r.capacity) for r in sc.resources)
-    r_open = []
-    for r in sc.resources:
-        dates = set(r.available_dates)
-        r_open.append(
-            grid.days_where(
-                lambda d, r=r, dates=dates: (  # type: ignore[misc]
-                    not in_any(r.blackouts, d)
-                    and (not r.available or in_season(r.available, d))
-                    and (not dates or d in dates)
-                )
-            )
-        )
+    r_open = [grid.days_where(lambda d, r=r: resource_available(r, d)) for r in sc.resources]  # type: ignore[misc]
     instructors = tuple(
         InstructorData(
             i.id,
             i.capacity,
-            grid.days_where(lambda d, i=i: not in_any(i.blackouts, d) and in_season(i.available, d)),  # type: ignore[misc]
+            grid.days_where(lambda d, i=i: instructor_available(i, d)),  # type: ignore[misc]
         )
         for i in sc.instructors
     )

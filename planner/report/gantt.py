@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from planner.calendar import TimeGrid, gate_date, in_any, in_season
+from planner.calendar import TimeGrid, gate_date, in_any, instructor_available, resource_available
 from planner.pipeline import PlanOutcome, schedule_rows
 from planner.report.calendar_export import module_competencies
 from planner.scenario.schema import Instructor, Resource, Scenario
@@ -100,20 +100,13 @@ def _lanes(bars: Sequence[Bar]) -> tuple[list[int], int]:
 
 
 def resource_unavailable(grid: TimeGrid, res: Resource) -> tuple[bool, ...]:
-    """Per grid day: whether ``res`` is blacked out or outside its availability (as in planner.data)."""
-    dates = set(res.available_dates)
-    return grid.days_where(
-        lambda d: (
-            in_any(res.blackouts, d)
-            or (bool(res.available) and not in_season(res.available, d))
-            or (bool(dates) and d not in dates)
-        )
-    )
+    """Per grid day: whether ``res`` is blacked out or outside its availability."""
+    return grid.days_where(lambda d: not resource_available(res, d))
 
 
 def instructor_unavailable(grid: TimeGrid, ins: Instructor) -> tuple[bool, ...]:
-    """Per grid day: whether instructor ``ins`` is blacked out."""
-    return grid.days_where(lambda d: in_any(ins.blackouts, d))
+    """Per grid day: whether instructor ``ins`` is away (blackouts, availability windows)."""
+    return grid.days_where(lambda d: not instructor_available(ins, d))
 
 
 def instructor_label(ident: str) -> str:
