@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from planner.calendar import TimeGrid
 from planner.data import Job, ProblemData
@@ -28,6 +28,8 @@ from planner.verify import goals_achieved, verify_schedule
 
 Kind = Literal["resource", "instructor", "participant"]
 Executor = Literal["local", "serial", "ray"]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -218,13 +220,7 @@ def outage_study(
     """:func:`outage_study_one` for every entity, in parallel processes."""
     hint = reference_plan(data, time_limit * 4, seed)
     tasks = [(data, grid, k, i, n, max_days, stride, time_limit, seed, hint) for k, i, n in entities(data)]
-    results: list[OutageResult] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for res in pool.map(_outage_task, tasks):
-            results.append(res)
-            if progress:
-                progress(res)
-    return results
+    return _map(_outage_task, tasks, "local", workers, progress)
 
 
 # -- Monte Carlo -------------------------------------------------------------
@@ -297,40 +293,41 @@ def monte_carlo(
     """Run ``samples`` samples; results are in sample order whatever the executor."""
     hint = reference_plan(data, time_limit * 4, seed)
     tasks = [(data, grid, rates, seed, i, time_limit, hint) for i in range(samples)]
-    results: list[SampleResult] = []
+    return sorted(_map(_sample_task, tasks, executor, workers, progress), key=lambda r: r.sample)
+
+
+def _map(
+    fn: Callable[[T], R],
+    tasks: Sequence[T],
+    executor: Executor,
+    workers: int | None,
+    progress: Callable[[R], None] | None,
+) -> list[R]:
+    """``fn`` over ``tasks`` in task order, serially, in local processes or on Ray."""
     if executor == "serial":
-        for t in tasks:
-            results.append(_sample_task(t))
-            if progress:
-                progress(results[-1])
+        results: Iterable[R] = map(fn, tasks)
     elif executor == "local":
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for res in pool.map(_sample_task, tasks):
-                results.append(res)
-                if progress:
-                    progress(res)
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(fn, tasks)
     else:
-        results = _run_ray(tasks, progress)
-    return sorted(results, key=lambda r: r.sample)
-
-
-def _run_ray(tasks: list[tuple[ProblemData, TimeGrid, Disruptions, int, int, float, Schedule | None]], progress: Callable[[SampleResult], None] | None) -> list[SampleResult]:
-    """Run samples on an existing (or local) Ray cluster."""
+        try:
+            import ray  # type: ignore[import-not-found]
+        except ImportError:
+            raise RuntimeError("the ray executor needs the optional extra: pip install 'crew-planner[ray]'") from None
+        if not ray.is_initialized():
+            # RAY_ADDRESS (set by 'ray start' or the user) joins an existing cluster.
+            ray.init(ignore_reinit_error=True, log_to_driver=False)
+        remote = ray.remote(fn)
+        results = (ray.get(ref) for ref in [remote.remote(t) for t in tasks])
+    out: list[R] = []
     try:
-        import ray  # type: ignore[import-not-found]
-    except ImportError:
-        raise RuntimeError("the ray executor needs the optional extra: pip install 'crew-planner[ray]'") from None
-    if not ray.is_initialized():
-        # RAY_ADDRESS (set by 'ray start' or the user) joins an existing cluster.
-        ray.init(ignore_reinit_error=True, log_to_driver=False)
-    remote = ray.remote(_sample_task)
-    refs = [remote.remote(t) for t in tasks]
-    out = []
-    for ref in refs:
-        res = ray.get(ref)
-        out.append(res)
-        if progress:
-            progress(res)
+        for res in results:
+            out.append(res)
+            if progress:
+                progress(res)
+    finally:
+        if executor == "local":
+            pool.shutdown()
     return out
 
 
