@@ -349,3 +349,57 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         objective="readiness",
         job_index=job_index,
     )
+
+
+def restrict(data: ProblemData, keep: Sequence[int], goals: Sequence[int]) -> ProblemData:
+    """The sub-problem of jobs ``keep`` and goals ``goals``: a relaxation of ``data``.
+
+    Every constraint among the kept jobs stays; every constraint touching a
+    dropped job (precedence, spacing, shared capacity) goes. A schedule of
+    ``data`` restricted to ``keep`` is therefore a schedule of the result, so
+    "the sub-problem cannot meet these goals" proves the same of ``data``.
+    Goals must only need kept jobs.
+    """
+    new_of = {j: n for n, j in enumerate(sorted(set(keep)))}
+    jobs = tuple(data.jobs[j] for j in sorted(new_of))
+    kept_goals = []
+    for g in goals:
+        goal = data.goals[g]
+        if any(j not in new_of for group in goal.groups for j in group):
+            raise ValueError(f"goal {g} needs a job outside the sub-problem")
+        groups = tuple(tuple(new_of[j] for j in group) for group in goal.groups)
+        kept_goals.append(Goal(goal.participant, goal.competency, groups, goal.deadline_day, goal.missing))
+    precs = tuple(
+        Precedence(new_of[p.before], new_of[p.after], p.kind, p.min_lag, p.max_lag, p.min_days, p.max_days)
+        for p in data.precedences
+        if p.before in new_of and p.after in new_of
+    )
+    spacing = tuple(
+        SpacingRule(s.participant, new_of[s.first], new_of[s.second], s.days)
+        for s in data.spacing
+        if s.first in new_of and s.second in new_of
+    )
+    return ProblemData(
+        slots_per_day=data.slots_per_day,
+        num_days=data.num_days,
+        week_shift=data.week_shift,
+        participants=data.participants,
+        resources=data.resources,
+        instructors=data.instructors,
+        jobs=jobs,
+        precedences=precs,
+        goals=tuple(kept_goals),
+        spacing=spacing,
+        objective=data.objective,
+        job_index={job_id: new_of[j] for job_id, j in data.job_index.items() if j in new_of},
+        release_day=data.release_day,
+        baseline={(new_of[j], k): s for (j, k), s in data.baseline.items() if j in new_of},
+        max_changes=data.max_changes,
+    )
+
+
+def participant_part(data: ProblemData, p: int) -> ProblemData:
+    """Participant ``p``'s jobs and goals alone (crew-mates stay only in joint jobs): a relaxation."""
+    keep = [j for j, job in enumerate(data.jobs) if p in job.participants]
+    goals = [g for g, goal in enumerate(data.goals) if goal.participant == p]
+    return restrict(data, keep, goals)

@@ -9,8 +9,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.data import participant_part
 from planner.pipeline import plan, schedule_rows
 from planner.readiness import Verdict
+from planner.result import Schedule, ScheduledSession
 from planner.scenario.load import load_scenario
 from planner.solve import SolveParams
 from planner.verify import goals_achieved, verify_dates, verify_schedule
@@ -92,3 +94,24 @@ def test_any_schedule_passes_verifier(data: dict[str, Any]) -> None:
             assert r.achieved_on is not None and r.slack_days is not None and r.slack_days >= 0
         else:
             assert r.reason  # a verdict other than READY always says why
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_participant_part_is_a_relaxation(data: dict[str, Any]) -> None:
+    """Tests that a plan, cut down to one participant's jobs, is a valid plan of that
+    participant's part meeting the same goals: what makes a part's infeasibility a proof."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = plan(load_scenario(write(Path(tmp), data)), SolveParams(time_limit=5, num_workers=2), confirm=False)
+    if out.result.schedule is None:
+        return
+    for p in range(len(out.data.participants)):
+        part = participant_part(out.data, p)
+        keep = sorted(j for j, job in enumerate(out.data.jobs) if p in job.participants)
+        new_of = {j: n for n, j in enumerate(keep)}
+        cut = Schedule(tuple(ScheduledSession(new_of[s.job], s.index, s.start, s.end, s.instructor)
+                             for s in out.result.schedule.sessions if s.job in new_of))
+        met_whole = [m for g, m in zip(out.data.goals, goals_achieved(out.data, out.result.schedule), strict=True)
+                     if g.participant == p]
+        assert verify_schedule(part, cut) == []
+        assert list(goals_achieved(part, cut)) == met_whole

@@ -9,10 +9,20 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from planner.cli import app
+from planner.pipeline import prepare
 from planner.readiness import Verdict
 from planner.scenario.load import load_scenario
 from planner.solve import SolveParams
-from planner.window import min_window, months_before, reload, scenario_plain, set_window_start, sweep
+from planner.window import (
+    min_window,
+    months_before,
+    readiness_probe,
+    relaxation_proof,
+    reload,
+    scenario_plain,
+    set_window_start,
+    sweep,
+)
 
 DATA = Path(__file__).parent / "data"
 PARAMS = SolveParams(time_limit=5.0, num_workers=2)
@@ -93,3 +103,28 @@ def test_cli_sweep_rejects_bad_months(tmp_path: Path) -> None:
     result = runner.invoke(app, ["sweep", str(DATA / "tiny_capacity.yaml"), "--months", "two", "--out",
                                  str(tmp_path)])
     assert result.exit_code == 1 and "--months" in result.output
+
+
+def test_relaxation_proof_names_the_overloaded_participant(tmp_path: Path) -> None:
+    """Tests the one-participant relaxation on tiny_window with two trainees in one crew.
+
+    Window Mon 3 May .. launch Mon 7 June: 25 working days of 2 h. Ann may
+    train 8 h a week, so 5 weeks give her at most 40 h < the 50 h module:
+    infeasible alone. Bob has no cap and fits (25 x 2 h = 50 h), so the
+    proof must name Ann, and the probe must say NOT_READY, not UNKNOWN.
+    """
+    plain = scenario_plain(load_scenario(DATA / "tiny_window.yaml").scenario)
+    set_window_start(plain, dt.date(2021, 5, 3))
+    plain["participants"] = [
+        {"id": "bob", "role": "sfp", "crew": "c1"},
+        {"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 8}},
+    ]
+    loaded = reload(load_scenario(DATA / "tiny_window.yaml"), plain)
+    _, data = prepare(loaded)
+    proof = relaxation_proof(data, PARAMS, 5.0)
+    assert proof is not None and proof.startswith("proven: ann alone")
+    verdict, text, _ = readiness_probe(loaded, PARAMS)
+    assert verdict == Verdict.NOT_READY and "ann alone" in text
+    plain["participants"][1]["load"] = {"max_hours_per_week": 10}  # 5 x 10 h = 50 h: fits exactly
+    _, data = prepare(reload(loaded, plain))
+    assert relaxation_proof(data, PARAMS, 5.0) is None

@@ -34,7 +34,7 @@ Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder (created i
 
 def min_window(
     scenario: ScenarioArg,
-    time_limit: ProbeLimit = 20.0,
+    time_limit: ProbeLimit = 60.0,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write window.csv and the READY plan's CSVs here.")
     ] = None,
