@@ -16,8 +16,9 @@ unachievable, and relaxing any one of them as well makes it achievable. A probe 
 proven infeasible"; the set is then still a conflict but is marked as not
 proven minimal. Fixes are single changes of a conflicting fact (the fewest
 extra window days, the fewest extra capacity units, a waiver, ...), each
-first checked on the goal and then verified by re-planning the whole
-scenario.
+first checked on the goal and then verified on the whole scenario: one
+plan that meets the goal and keeps every pair that was ready (both
+verifiers check it).
 
 Each probe runs on a *focused* copy of the scenario: only the participants,
 modules (with their prerequisite closure) and competencies of the goals in
@@ -39,15 +40,16 @@ from typing import Any
 
 from planner.calendar import gate_date
 from planner.constants import MAX_WINDOW_DAYS
-from planner.exceptions import ScenarioError
-from planner.pipeline import PlanOutcome, plan, prepare
+from planner.exceptions import ScenarioError, VerificationError
+from planner.pipeline import PlanOutcome, plan, prepare, schedule_rows
 from planner.presolve import presolve_checks
 from planner.readiness import Verdict
-from planner.result import SolveStatus
+from planner.result import Result, SolveStatus
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import AnyOf, Scenario
-from planner.solve import SolveParams, goals_achievable, is_achievable
-from planner.window import reload, scenario_plain, set_window_start
+from planner.solve import SolveParams, feasible_plan, goals_achievable, is_achievable
+from planner.verify import goals_achieved, verify_dates, verify_schedule
+from planner.window import reload, scenario_plain, set_window_start, shift_schedule
 
 Plain = dict[str, Any]
 Edit = Callable[[Plain], None]
@@ -114,11 +116,16 @@ class Fix:
 
 @dataclass
 class Verification:
-    """A whole re-plan with a fix applied."""
+    """Whole-scenario checks of one fix: for each goal tried, whether a full
+    plan with the fix makes it ready while every already-ready pair stays ready.
+
+    ``status[goal]``: READY (a verified whole plan exists), NOT_READY (proven:
+    not without losing a ready pair) or UNKNOWN (time limit). ``ready`` is the
+    number of pairs the best verified plan meets.
+    """
 
     ready: int
     total: int
-    overall: Verdict
     status: dict[GoalKey, Verdict]
     seconds: float
 
@@ -166,14 +173,14 @@ class Explanation:
         return sum(r.status == Verdict.READY for r in self.outcome.readiness)
 
     def verified(self, fix: Fix, goal: GoalKey) -> str:
-        """``yes``/``no``/``unknown`` from the re-plan with ``fix``, or ``not run``."""
+        """``yes``/``no``/``unknown`` from the whole-scenario check of ``fix``, or ``not run``."""
         return ex_verified(self.verifications, fix, goal)
 
 
 def ex_verified(verifications: dict[str, Verification], fix: Fix, goal: GoalKey) -> str:
-    """Whether the re-plan with ``fix`` makes ``goal`` ready: yes, no, unknown or not run."""
+    """Whether ``fix`` makes ``goal`` ready in a whole plan keeping every ready pair: yes, no, unknown or not run."""
     v = verifications.get(fix.key)
-    if v is None:
+    if v is None or goal not in v.status:
         return "not run"
     return {Verdict.READY: "yes", Verdict.NOT_READY: "no", Verdict.UNKNOWN: "unknown"}[v.status[goal]]
 
@@ -567,8 +574,10 @@ class _Prober:
             return SolveStatus.UNKNOWN
         index = {(data.participants[g.participant].id, g.competency): i for i, g in enumerate(data.goals)}
         goals = tuple(index[g] for g in required)
-        # One worker: on these small models more workers cost more than they gain.
-        params = replace(self.params, time_limit=limit, num_workers=1)
+        # One worker: on these small models more workers cost more than they
+        # gain; likewise symmetry detection, probing and repeated presolve
+        # (together 25 % of explain's time on MS-19, answers unchanged).
+        params = replace(self.params, time_limit=limit, num_workers=1, extra={**PROBE_EXTRA, **self.params.extra})
         status = is_achievable(data, goals[0], params) if len(goals) == 1 else goals_achievable(data, goals, params)
         if status not in (SolveStatus.FEASIBLE, SolveStatus.INFEASIBLE):
             self.timed_out = True
@@ -740,7 +749,8 @@ def _shares(sc: Scenario, a: GoalKey, b: GoalKey) -> bool:
     return bool(needs(ma) & needs(mb))
 
 
-ANALYSIS_SHARE = 0.7  # conflicts and fix searches end here; whole re-plans use the rest
+PROBE_EXTRA: dict[str, object] = {"symmetry_level": 0, "cp_model_probing_level": 0, "max_presolve_iterations": 1}
+ANALYSIS_SHARE = 0.7  # conflicts and fix searches end here; whole-scenario fix checks use the rest
 
 
 class _Run:
@@ -849,30 +859,46 @@ class _Run:
         return None
 
     def verify(self, goals: list[GoalExplanation], limit: float) -> dict[str, Verification]:
-        """Re-plan with the cheapest fix of each goal, then the next, until one is verified or time is up."""
+        """Check the cheapest fix of each goal on the whole scenario, then the next, until
+        one is verified or time is up. Goals sharing a fix are checked together first."""
         done: dict[str, Verification] = {}
 
         def settled(ge: GoalExplanation, upto: int) -> bool:
-            # A goal needs no more re-plans once one of its fixes is verified.
+            # A goal needs no more checks once one of its fixes is verified.
             return any(ex_verified(done, f, ge.goal) == "yes" for f in ge.fixes[:upto])
 
         for rank in range(max((len(ge.fixes) for ge in goals), default=0)):
-            todo = [ge.fixes[rank] for ge in goals if len(ge.fixes) > rank and not settled(ge, rank)]
-            for fix in sorted(todo, key=lambda f: (f.cost, f.key)):
-                if fix.key in done:
-                    continue
-                left = self.clock.left()
-                if left < 2.0:
-                    self.exhausted = True
-                    return done
-                done[fix.key] = _verify(self.loaded, self.plain, fix, self.params, min(limit, left))
+            todo: dict[str, tuple[Fix, list[GoalKey]]] = {}
+            for ge in goals:
+                if len(ge.fixes) > rank and not settled(ge, rank):
+                    fix = ge.fixes[rank]
+                    todo.setdefault(fix.key, (fix, []))[1].append(ge.goal)
+            for fix, wanted in sorted(todo.values(), key=lambda t: (t[0].cost, t[0].key)):
+                wanted = [g for g in wanted if ex_verified(done, fix, g) == "not run"]
+                # Together first (one solve when they all fit), then one by one.
+                groups: list[list[GoalKey]] = [wanted, *([g] for g in wanted)] if len(wanted) > 1 else [wanted]
+                for group in groups:
+                    if not group or all(ex_verified(done, fix, g) != "not run" for g in group):
+                        continue
+                    left = self.clock.left()
+                    if left < 1.0:
+                        self.exhausted = True
+                        return done
+                    check = _verify(self.outcome, self.plain, fix, group, self.met, self.params, min(limit, left))
+                    if len(group) > 1 and any(v != Verdict.READY for v in check.status.values()):
+                        continue  # not all together: the single checks answer for each
+                    old = done.get(fix.key)
+                    if old is not None:
+                        check = Verification(max(old.ready, check.ready), check.total,
+                                             {**old.status, **check.status}, old.seconds + check.seconds)
+                    done[fix.key] = check
         return done
 
 
 def explain(
     loaded: LoadedScenario,
     params: SolveParams,
-    time_limit: float = 60.0,
+    time_limit: float = 28.0,
     probe_limit: float = 5.0,
     say: Say | None = None,
 ) -> Explanation:
@@ -880,7 +906,7 @@ def explain(
 
     ``time_limit`` caps the whole run: at most a quarter for the plan, then
     conflicts and fix searches goal by goal (each probe at most
-    ``probe_limit`` s) up to 70 % of it, then whole re-plans verify the
+    ``probe_limit`` s) up to 70 % of it, then whole-scenario checks verify the
     cheapest fixes with the time left.
     """
     clock = _Clock(time_limit)
@@ -890,8 +916,9 @@ def explain(
     if say:
         for finding in findings:
             say(f"pre-solve: {finding}")
-    outcome = plan(loaded, replace(params, time_limit=max(1.0, min(params.time_limit, 0.25 * time_limit))),
-                   confirm=False)
+    # Phase 1 settles who is ready; polishing the plan would only eat the budget.
+    outcome = plan(loaded, replace(params, time_limit=max(1.0, min(params.time_limit, 0.25 * time_limit)),
+                                   plan_phase=False), confirm=False)
     if say:
         say(f"plan: {outcome.overall.value}, {sum(r.status == Verdict.READY for r in outcome.readiness)}/"
             f"{len(outcome.readiness)} pairs ready ({clock.elapsed():.1f} s)")
@@ -926,15 +953,40 @@ def explain(
                        len(run.cache))
 
 
-def _verify(loaded: LoadedScenario, plain: Plain, fix: Fix, params: SolveParams, limit: float) -> Verification:
-    """Re-plan the whole scenario with ``fix``."""
+def _verify(outcome: PlanOutcome, plain: Plain, fix: Fix, wanted: Sequence[GoalKey], met: Sequence[GoalKey],
+            params: SolveParams, limit: float) -> Verification:
+    """Whether, with ``fix``, one whole plan meets ``wanted`` and every pair in ``met``.
+
+    A feasibility solve of the whole edited scenario with those goals
+    required, started from the plan being explained (moved onto the new grid
+    when the fix moves the window). A plan found is checked by both
+    verifiers like any plan; INFEASIBLE proves the fix cannot do it without
+    losing a ready pair.
+    """
     t0 = time.perf_counter()
     edited = copy.deepcopy(plain)
     fix.edit(edited)
-    out = plan(reload(loaded, edited, (f"fix: {fix.text}",)), replace(params, time_limit=limit), confirm=False)
-    status = {(r.participant, r.competency): r.status for r in out.readiness}
-    ready = sum(s == Verdict.READY for s in status.values())
-    return Verification(ready, len(status), out.overall, status, time.perf_counter() - t0)
+    loaded = reload(outcome.loaded, edited, (f"fix: {fix.text}",))
+    grid, data = prepare(loaded)
+    index = {(data.participants[g.participant].id, g.competency): i for i, g in enumerate(data.goals)}
+    required = tuple(sorted({index[g] for g in (*met, *wanted) if g in index}))
+    hint = None
+    if outcome.result.schedule is not None:
+        hint = shift_schedule(outcome.result.schedule, outcome.scenario.window.start, loaded.scenario.window.start,
+                              data.slots_per_day)
+    status, schedule = feasible_plan(data, required, replace(params, time_limit=limit), hint)
+    ready = 0
+    if schedule is not None:
+        met_now = goals_achieved(data, schedule)
+        problems = verify_schedule(data, schedule, met_now)
+        problems += verify_dates(loaded.scenario, schedule_rows(
+            grid, data, Result(SolveStatus.FEASIBLE, schedule, goals_met=met_now)))
+        if problems:
+            raise VerificationError(problems)
+        ready = sum(met_now)
+    verdict = {SolveStatus.FEASIBLE: Verdict.READY, SolveStatus.INFEASIBLE: Verdict.NOT_READY}.get(
+        status, Verdict.UNKNOWN)
+    return Verification(ready, len(data.goals), dict.fromkeys(wanted, verdict), time.perf_counter() - t0)
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -1036,14 +1088,17 @@ def format_explanation(ex: Explanation) -> str:
             for f in ge.conflict:
                 lines.append(f"    - {alike(f.text)}")
         if ge.fixes:
-            lines.append("  fixes (cheapest first; checked on the goal, then verified by re-planning everything):")
+            lines.append("  fixes (cheapest first; checked on the goal, then on the whole scenario keeping every ready pair):")
             for fix in ge.fixes:
                 v = ex.verifications.get(fix.key)
                 least = "" if fix.least else " (a smaller change not ruled out)"
                 settled = any(ex.verified(f, ge.goal) == "yes" for f in ge.fixes)
                 skipped = "a cheaper fix is verified" if settled else "time budget"
-                result = f"not re-planned ({skipped})" if v is None else (
-                    f"re-plan: {ex.verified(fix, ge.goal)}, {v.ready}/{v.total} pairs ready, overall {v.overall.value}")
+                verdict = ex.verified(fix, ge.goal)
+                result = f"not checked ({skipped})" if v is None or verdict == "not run" else (
+                    f"whole plan: {verdict}" + (f" ({v.ready}/{v.total} pairs ready in it)" if verdict == "yes"
+                                                 else " (not without losing a ready pair)" if verdict == "no"
+                                                 else " (time limit)"))
                 lines.append(f"    - {alike(fix.text)}{least} "
                              f"[cost {fix.cost:g}]: {result}")
     if ex.exhausted:

@@ -33,8 +33,8 @@ def explain(
         "out"
     ),
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1.0, help="Seconds for the whole explanation (plan, probes, re-plans).")
-    ] = 60.0,
+        float, typer.Option("--time-limit", min=1.0, help="Seconds for the whole explanation (plan, probes, fix checks).")
+    ] = 28.0,
     probe_limit: Annotated[float, typer.Option("--probe-limit", min=0.1, help="Seconds per feasibility probe.")] = 5.0,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,
@@ -46,7 +46,7 @@ def explain(
 
     For each participant-competency pair that is not ready: a small set of
     scenario facts that together rule it out, and single changes that fix
-    it, each checked on the pair and verified by re-planning. Writes explain.csv to --out. Exit code as for plan: 0 all ready, 3 not
+    it, each checked on the pair and verified on the whole scenario. Writes explain.csv to --out. Exit code as for plan: 0 all ready, 3 not
     ready, 4 unknown, 1 bad input.
     """
     loaded = load(scenario, variant, edits)
