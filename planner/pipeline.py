@@ -14,11 +14,14 @@ from planner.exceptions import Problem, ScenarioError, VerificationError
 from planner.greedy import greedy_schedule
 from planner.presolve import presolve_checks
 from planner.readiness import Readiness, Verdict, assess
+from planner.relax import relaxation_proof
 from planner.result import Result
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import Scenario
 from planner.solve import Progress, SolveParams, solve
 from planner.verify import verify_dates, verify_schedule
+
+PLAN_RELAX_SHARE = 0.25  # of the time limit, for relaxation proofs when pairs are left UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class PlanOutcome:
     readiness: tuple[Readiness, ...]
     params: SolveParams
     findings: tuple[str, ...] = ()
+    proof: str = ""  # why not every pair can be met, when the plan's own bound could not show it
 
     @property
     def scenario(self) -> Scenario:
@@ -40,11 +44,12 @@ class PlanOutcome:
 
     @property
     def overall(self) -> Verdict:
-        """READY if every goal is ready, UNKNOWN if any is unknown, else NOT_READY."""
+        """READY if every goal is ready; NOT_READY if some goal is proven not ready, or a
+        relaxation proves that not all can be (``proof``); else UNKNOWN."""
         statuses = {r.status for r in self.readiness}
         if statuses <= {Verdict.READY}:
             return Verdict.READY
-        if Verdict.UNKNOWN in statuses:
+        if Verdict.UNKNOWN in statuses and not self.proof:
             return Verdict.UNKNOWN
         return Verdict.NOT_READY
 
@@ -111,4 +116,9 @@ def plan(
         if problems:
             raise VerificationError(problems)
     readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm)
-    return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings)
+    proof = ""
+    if any(r.status == Verdict.UNKNOWN for r in readiness) and len(data.participants) > 1:
+        # The time limit left pairs open: one participant alone may still
+        # prove that not everybody can be ready (a quarter of the limit).
+        proof = relaxation_proof(data, params, PLAN_RELAX_SHARE * params.time_limit) or ""
+    return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof)

@@ -23,6 +23,7 @@ LAYERS = {
     "planner.solve": 3,
     "planner.bench": 4,
     "planner.readiness": 4,
+    "planner.relax": 4,
     "planner.pipeline": 4,
     "planner.explain": 5,
     "planner.window": 5,

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
+from planner import pipeline
 from planner.cli import app
 from planner.pipeline import prepare
 from planner.readiness import Verdict
-from planner.scenario.load import load_scenario
+from planner.relax import relaxation_proof
+from planner.report.text import verdict_table
+from planner.result import Result, SolveStatus
+from planner.scenario.load import LoadedScenario, load_scenario
 from planner.solve import SolveParams
 from planner.window import (
     min_window,
     months_before,
     readiness_probe,
-    relaxation_proof,
     reload,
     scenario_plain,
     set_window_start,
@@ -105,6 +110,17 @@ def test_cli_sweep_rejects_bad_months(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "--months" in result.output
 
 
+def _ann_and_bob() -> tuple[LoadedScenario, dict[str, Any]]:
+    """tiny_window from Mon 3 May with Bob (no cap) and Ann (8 h a week) in one crew."""
+    plain = scenario_plain(load_scenario(DATA / "tiny_window.yaml").scenario)
+    set_window_start(plain, dt.date(2021, 5, 3))
+    plain["participants"] = [
+        {"id": "bob", "role": "sfp", "crew": "c1"},
+        {"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 8}},
+    ]
+    return reload(load_scenario(DATA / "tiny_window.yaml"), plain), plain
+
+
 def test_relaxation_proof_names_the_overloaded_participant(tmp_path: Path) -> None:
     """Tests the one-participant relaxation on tiny_window with two trainees in one crew.
 
@@ -113,13 +129,7 @@ def test_relaxation_proof_names_the_overloaded_participant(tmp_path: Path) -> No
     infeasible alone. Bob has no cap and fits (25 x 2 h = 50 h), so the
     proof must name Ann, and the probe must say NOT_READY, not UNKNOWN.
     """
-    plain = scenario_plain(load_scenario(DATA / "tiny_window.yaml").scenario)
-    set_window_start(plain, dt.date(2021, 5, 3))
-    plain["participants"] = [
-        {"id": "bob", "role": "sfp", "crew": "c1"},
-        {"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 8}},
-    ]
-    loaded = reload(load_scenario(DATA / "tiny_window.yaml"), plain)
+    loaded, plain = _ann_and_bob()
     _, data = prepare(loaded)
     proof = relaxation_proof(data, PARAMS, 5.0)
     assert proof is not None and proof.startswith("proven: ann alone")
@@ -128,3 +138,19 @@ def test_relaxation_proof_names_the_overloaded_participant(tmp_path: Path) -> No
     plain["participants"][1]["load"] = {"max_hours_per_week": 10}  # 5 x 10 h = 50 h: fits exactly
     _, data = prepare(reload(loaded, plain))
     assert relaxation_proof(data, PARAMS, 5.0) is None
+
+
+def test_plan_falls_back_on_a_relaxation_proof(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests plan() when its solve gives up (UNKNOWN, no plan), as a short time limit would.
+
+    The pairs stay UNKNOWN (nothing is known pair by pair), but Ann's part
+    alone is infeasible (at most 40 h < 50 h, see above), so the overall
+    verdict is a proven NOT_READY that says why, and the exit code is 3.
+    """
+    loaded, _ = _ann_and_bob()
+    monkeypatch.setattr(pipeline, "solve", lambda *args, **kwargs: Result(SolveStatus.UNKNOWN, None))
+    out = pipeline.plan(loaded, PARAMS, confirm=False)
+    assert {r.status for r in out.readiness} == {Verdict.UNKNOWN}
+    assert out.overall == Verdict.NOT_READY
+    assert out.proof.startswith("proven: ann alone")
+    assert "Not everybody can be ready (proven: ann alone" in verdict_table(out)

@@ -200,6 +200,7 @@ def solver_section(out: PlanOutcome) -> Section:
         ("readiness status", res.status.value),
         ("competency pairs met", f"{res.num_goals_met} of {len(out.data.goals)}"),
         ("proven upper bound on pairs met", "" if res.goals_bound is None else str(res.goals_bound)),
+        ("proof that not all pairs can be met", out.proof),
         ("sessions scheduled", str(len(res.schedule.sessions) if res.schedule else 0)),
         ("plan objective (secondary)", "" if res.objective is None else f"{res.objective:g}"),
         ("plan bound", "" if res.bound is None else f"{res.bound:g}"),

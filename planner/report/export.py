@@ -66,6 +66,7 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
         },
         "verdict": {
             "overall": out.overall.value,
+            "overall_proof": out.proof,
             "counts": dict(sorted(counts.items())),
             "unscheduled_modules": unscheduled_modules(out),
         },

@@ -36,6 +36,8 @@ def verdict_table(out: PlanOutcome) -> str:
         + (f", at most {res.goals_bound} can be met" if res.goals_bound is not None and res.goals_bound < len(out.data.goals) else "")
         + ")"
     )
+    if out.proof:
+        lines.append(f"Not everybody can be ready ({out.proof}); the pairs left UNKNOWN are not decided one by one")
     if res.objective is not None:
         gap = res.gap or 0.0
         kind = "optimal" if gap < 1e-9 else f"gap {gap:.1%}"
