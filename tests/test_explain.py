@@ -138,3 +138,57 @@ def test_cli_explain_writes_csv(tmp_path: Path) -> None:
         assert col in frame.columns
     assert frame.loc[0, "fix_verified"] == "yes"
     assert frame.loc[0, "goals_ready_after"] == 1
+
+
+def test_instructor_leave_conflict_and_fixes(tmp_path: Path) -> None:
+    """Tests an instructor conflict known by construction.
+
+    Exam Mon 11 Mar 2024: the 5 working days Mon 4 - Fri 8 Mar lie before it.
+    m1 is two 4-h sessions (a full day each) taught only by Ivan, who is on
+    leave Tue 5 - Fri 8: one teaching day for two sessions. Each of the four
+    facts is needed: an earlier window (Fri 1 Mar gives a second day), no
+    deadline, no leave, or a second instructor would each make it possible.
+    """
+    sc = scenario(
+        gates=[{"id": "exam", "date": "2024-03-11"}],
+        instructors=[{"id": "ivan", "qualifications": ["q"],
+                      "blackouts": [{"from": "2024-03-05", "to": "2024-03-08", "reason": "leave"}]}],
+        modules=[{"id": "m1", "hours": 8, "session_hours": 4, "instructor": "q"}],
+        competencies=[{"id": "comp", "requires": ["m1"], "deadline": "exam"}],
+    )
+    ex = explain(load_scenario(write(tmp_path, sc)), PARAMS, time_limit=15.0)
+    (ge,) = ex.goals
+    assert ge.kind == "conflict" and ge.proven_minimal
+    assert {f.key for f in ge.conflict} == {"window:start", "deadline:comp", "blackout:instructor:ivan:2024-03-05",
+                                            "instructors:q"}
+    texts = [f.text for f in ge.fixes]
+    assert texts[0] == "open the window 3 days earlier (on 2024-03-01)"
+    assert "add one instructor qualified for q" in texts and "cancel ivan's absence from 2024-03-05" in texts
+    assert ex.verified(ge.fixes[0], ge.goal) == "yes"
+
+
+def test_spacing_conflict_and_fixes(tmp_path: Path) -> None:
+    """Tests a spacing conflict known by construction.
+
+    Five working days (Mon 4 - Fri 8 Mar 2024) before the exam, five full-day
+    sessions: four of a, then b (b needs a). So a ends Thursday and b is on
+    Friday, the day after an a session, which the 24-h spacing rule forbids.
+    Dropping the rule, the prerequisite (b first on Monday) or the deadline
+    fixes it, and so does a window opening Fri 1 Mar (a on Fri-Wed, Thursday
+    free, b on Friday).
+    """
+    sc = scenario(
+        gates=[{"id": "exam", "date": "2024-03-11"}],
+        modules=[{"id": "a", "hours": 16, "session_hours": 4},
+                 {"id": "b", "hours": 4, "session_hours": 4, "prerequisites": ["a"]}],
+        competencies=[{"id": "comp", "requires": ["b"], "deadline": "exam"}],
+        spacing=[{"after": "a", "forbid": "b", "hours": 24}],
+    )
+    ex = explain(load_scenario(write(tmp_path, sc)), PARAMS, time_limit=15.0)
+    (ge,) = ex.goals
+    assert ge.kind == "conflict" and ge.proven_minimal
+    assert {f.key for f in ge.conflict} == {"window:start", "deadline:comp", "spacing:a:b", "prerequisite:b:a"}
+    texts = [f.text for f in ge.fixes]
+    assert texts[0] == "open the window 3 days earlier (on 2024-03-01)"
+    assert "drop the spacing rule a -> b (waiver)" in texts
+    assert ex.verified(ge.fixes[0], ge.goal) == "yes"
