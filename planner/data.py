@@ -400,6 +400,7 @@ def restrict(data: ProblemData, keep: Sequence[int], goals: Sequence[int]) -> Pr
 
 def participant_part(data: ProblemData, p: int) -> ProblemData:
     """Participant ``p``'s jobs and goals alone (crew-mates stay only in joint jobs): a relaxation."""
-    keep = [j for j, job in enumerate(data.jobs) if p in job.participants]
     goals = [g for g, goal in enumerate(data.goals) if goal.participant == p]
-    return restrict(data, keep, goals)
+    keep = {j for j, job in enumerate(data.jobs) if p in job.participants}
+    keep |= {j for g in goals for group in data.goals[g].groups for j in group}  # never a goal without its jobs
+    return restrict(data, sorted(keep), goals)
