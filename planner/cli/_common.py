@@ -27,7 +27,10 @@ VERDICT_EXIT = {Verdict.READY: EXIT_READY, Verdict.NOT_READY: EXIT_NOT_READY, Ve
 ScenarioArg = Annotated[
     Path, typer.Argument(help="Scenario YAML file.", exists=True, dir_okay=False, readable=True)
 ]
-TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Solver time limit in seconds.")]
+TimeLimit = Annotated[float, typer.Option(
+    "--time-limit", min=0.1,
+    help="Solver time limit in seconds (when pairs are left UNKNOWN, up to a quarter more is spent on "
+         "one-participant relaxation proofs).")]
 Deterministic = Annotated[
     bool, typer.Option("--deterministic", help="One worker, deterministic limits: byte-identical output.")
 ]
