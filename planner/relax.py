@@ -60,23 +60,32 @@ RELAX_SHARE = 0.5  # of a probe's limit, for the one-participant relaxations
 RELAX_WORKERS = 2  # these models are small: more interleaved workers slow the proof
 
 
-def relaxation_proof(data: ProblemData, params: SolveParams, limit: float) -> str | None:
-    """A proof that not every goal can be met, from one participant alone.
+def relaxation_status(data: ProblemData, params: SolveParams, limit: float) -> tuple[SolveStatus, str]:
+    """Whether every participant's part alone can meet all its goals.
 
-    Each participant's part (their jobs and goals; crew-mates only in joint
-    sessions; every shared capacity still there) is a relaxation of the whole
-    problem: if it is infeasible, so is the whole. Far smaller than the whole,
-    it is often proven infeasible where the whole is not.
+    INFEASIBLE with the proof's text (then not every goal of ``data`` can
+    be met), FEASIBLE when every part can (which proves nothing about the
+    whole), UNKNOWN when the time ran out first. The most loaded part is
+    tried first and may use the whole ``limit``.
     """
     t0 = time.perf_counter()
+    undecided = False
     for p, part in participant_parts(data):
         left = limit - (time.perf_counter() - t0)
         if left < 0.2:
-            return None
+            return SolveStatus.UNKNOWN, ""
         workers = params.num_workers or RELAX_WORKERS
         status = feasible_plan(part, None, replace(params, time_limit=left, num_workers=workers))[0]
         if status == SolveStatus.INFEASIBLE:
             who = data.participants[p].id
-            return (f"proven: {who} alone cannot meet all {len(part.goals)} of their pairs (relaxation: "
-                    "only their sessions, crew-mates in joint ones)")
-    return None
+            return SolveStatus.INFEASIBLE, (f"proven: {who} alone cannot meet all {len(part.goals)} of their pairs "
+                                            "(relaxation: only their sessions, crew-mates in joint ones)")
+        undecided = undecided or status != SolveStatus.FEASIBLE
+    return (SolveStatus.UNKNOWN if undecided else SolveStatus.FEASIBLE), ""
+
+
+def relaxation_proof(data: ProblemData, params: SolveParams, limit: float) -> str | None:
+    """A proof that not every goal can be met, from one participant alone (see
+    :func:`relaxation_status`), or None."""
+    status, proof = relaxation_status(data, params, limit)
+    return proof if status == SolveStatus.INFEASIBLE else None

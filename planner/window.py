@@ -25,7 +25,7 @@ from planner.data import ProblemData
 from planner.exceptions import Problem, ScenarioError, VerificationError
 from planner.pipeline import PlanOutcome, plan, prepare, schedule_rows
 from planner.readiness import Verdict, assess
-from planner.relax import RELAX_SHARE, relaxation_proof
+from planner.relax import RELAX_SHARE, relaxation_proof, relaxation_status
 from planner.result import Result, Schedule, SolveStatus
 from planner.scenario.load import LoadedScenario, validate_document
 from planner.scenario.schema import Scenario
@@ -136,7 +136,7 @@ def shift_schedule(schedule: Schedule, old_start: dt.date, new_start: dt.date, s
 
 
 def readiness_probe(
-    loaded: LoadedScenario, params: SolveParams, hint: Schedule | None = None
+    loaded: LoadedScenario, params: SolveParams, hint: Schedule | None = None, relax: bool = True
 ) -> tuple[Verdict, str, PlanOutcome | None]:
     """Whether every goal can be met: a verified plan, a proof of the contrary, or UNKNOWN.
 
@@ -149,6 +149,7 @@ def readiness_probe(
     still undecided, the usual two-phase solve, whose phase 1 builds a plan
     goal by goal and often finds a READY plan sooner than a cold feasibility
     search; a phase-1 bound below the number of goals is also a proof.
+    ``relax=False`` skips the relaxations (already known to be feasible).
     """
     t0 = time.perf_counter()
     grid, data = prepare(loaded)
@@ -163,7 +164,7 @@ def readiness_probe(
     # little when the window is long enough), up to half; then a feasibility
     # solve with every goal required, a short share (more with a hint to
     # repair); phase 1 gets the rest.
-    if len(data.participants) > 1:
+    if relax and len(data.participants) > 1:
         proof = relaxation_proof(data, params, RELAX_SHARE * params.time_limit)
         if proof is not None:
             return Verdict.NOT_READY, proof, None
@@ -272,7 +273,7 @@ def min_window(
     shortest = shortest_allowed_days(sc)
     probes: dict[int, Probe] = {}
 
-    def probe(days: int) -> Probe:
+    def probe(days: int, relax: bool = True) -> Probe:
         if days not in probes:
             t0 = time.perf_counter()
             loaded_d = with_window_days(loaded, days)
@@ -284,7 +285,7 @@ def min_window(
                 assert best.outcome is not None and best.outcome.result.schedule is not None
                 hint = shift_schedule(best.outcome.result.schedule, best.start, loaded_d.scenario.window.start,
                                       best.outcome.data.slots_per_day)
-            verdict, proof, outcome = readiness_probe(loaded_d, params, hint)
+            verdict, proof, outcome = readiness_probe(loaded_d, params, hint, relax)
             probes[days] = Probe(days, launch - dt.timedelta(days=days), verdict, proof,
                                  time.perf_counter() - t0, outcome)
             if say is not None:
@@ -319,9 +320,21 @@ def min_window(
             else:
                 unknown += 1
 
+    # The one-participant relaxations bound the answer from below, cheaply:
+    # bisect on them first, then probe the whole problem where they all
+    # become feasible. When that probe is READY the answer is exact at once.
+    relaxed = _relaxed_bound(loaded, params, not_ready, current, probes, say) if len(sc.participants) > 1 else None
+    if relaxed is not None:
+        not_ready = max(not_ready, relaxed.not_ready)
+        if relaxed.feasible is not None and relaxed.feasible > not_ready:
+            verdict = probe(relaxed.feasible, relax=False).verdict
+            if verdict == Verdict.READY:
+                ready = relaxed.feasible
+            elif verdict == Verdict.NOT_READY:
+                not_ready = relaxed.feasible
     # Most scenarios are ready in their own window: search below it first,
     # so that the own window is probed only if nothing shorter is ready.
-    narrow(current)
+    narrow(ready if ready is not None else current)
     if ready is None:
         verdict = probe(current).verdict
         if verdict == Verdict.READY:
@@ -336,6 +349,49 @@ def min_window(
             elif verdict == Verdict.NOT_READY:
                 not_ready = MAX_WINDOW_DAYS
     return WindowResult(launch, shortest, ready, not_ready, tuple(sorted(probes.values(), key=lambda p: p.days)))
+
+
+@dataclass(frozen=True)
+class _Relaxed:
+    """What the relaxation bisection learned: the longest window proven NOT_READY
+    by a participant alone, and the shortest where every part was feasible."""
+
+    not_ready: int
+    feasible: int | None
+
+
+def _relaxed_bound(loaded: LoadedScenario, params: SolveParams, lo: int, hi: int, probes: dict[int, Probe],
+                   say: Say | None) -> _Relaxed | None:
+    """Bisect (lo, hi] on the one-participant relaxations alone (monotone in the
+    window like the whole problem). Proven days are recorded as NOT_READY probes;
+    an undecided relaxation stops the bisection with what is known."""
+    feasible: int | None = None
+    top = hi
+    while top - lo > 1 or feasible is None:
+        days = top if feasible is None else (lo + top) // 2
+        t0 = time.perf_counter()
+        loaded_d = with_window_days(loaded, days)
+        _, data = prepare(loaded_d)
+        if any(g.missing for g in data.goals):
+            return None  # statically impossible goals: the usual probes say why
+        status, proof = relaxation_status(data, params, RELAX_SHARE * params.time_limit)
+        if status == SolveStatus.INFEASIBLE:
+            probes[days] = Probe(days, loaded_d.scenario.window.start, Verdict.NOT_READY, proof,
+                                 time.perf_counter() - t0)
+            if say is not None:
+                say(f"  {days:3d} days (start {loaded_d.scenario.window.start}): NOT_READY "
+                    f"{time.perf_counter() - t0:5.1f} s  {proof}")
+            lo = days
+            if feasible is None:
+                return _Relaxed(lo, None)  # even the own window fails alone
+        elif status == SolveStatus.FEASIBLE:
+            feasible = top = days
+            if say is not None:
+                say(f"  {days:3d} days (start {loaded_d.scenario.window.start}): each participant's part alone "
+                    f"is feasible ({time.perf_counter() - t0:.1f} s); the whole is probed below")
+        else:
+            break
+    return _Relaxed(lo, feasible)
 
 
 def probes_frame(result: WindowResult) -> pd.DataFrame:

@@ -154,3 +154,25 @@ def test_plan_falls_back_on_a_relaxation_proof(monkeypatch: pytest.MonkeyPatch) 
     assert out.overall == Verdict.NOT_READY
     assert out.proof.startswith("proven: ann alone")
     assert "Not everybody can be ready (proven: ann alone" in verdict_table(out)
+
+
+def test_min_window_uses_the_relaxation_bound() -> None:
+    """Tests min-window when one trainee's own hours decide it (tiny_window, Ann and Bob).
+
+    Ann may train 8 h a week (four 2-h days), and needs 25 sessions before
+    the launch on Mon 7 June 2021: four a week in the six weeks from Mon 26
+    April to Fri 4 June give 24, so the 25th must fall in the week before;
+    the latest start is Fri 23 April, 45 days. From Sat 24 April (44 days)
+    her part alone is infeasible, which proves the whole NOT_READY; Bob (no
+    cap) needs only 35 days, so the whole is READY at 45.
+    """
+    plain = scenario_plain(load_scenario(DATA / "tiny_window.yaml").scenario)
+    plain["participants"] = [
+        {"id": "bob", "role": "sfp", "crew": "c1"},
+        {"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 8}},
+    ]
+    result = min_window(reload(load_scenario(DATA / "tiny_window.yaml"), plain), PARAMS)
+    assert (result.ready_days, result.not_ready_days) == (45, 44)
+    assert result.start_for(45) == dt.date(2021, 4, 23)
+    (p44,) = [p for p in result.probes if p.days == 44]
+    assert p44.verdict == Verdict.NOT_READY and "ann alone" in p44.proof
