@@ -1034,7 +1034,9 @@ def explain_rows(ex: Explanation) -> list[dict[str, object]]:
             rows.append({**base, "fix": fix.text, "fix_cost": fix.cost,
                          "fix_least": "yes" if fix.least else "not proven",
                          "fix_verified": ex.verified(fix, ge.goal),
-                         "goals_ready_after": None if v is None else v.ready})
+                         # pairs met by the verifying plan; none when there is no such plan
+                         "goals_ready_after": v.ready if v is not None and ex.verified(fix, ge.goal) == "yes"
+                         else None})
     return rows
 
 
