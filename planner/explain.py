@@ -40,15 +40,15 @@ from typing import Any
 
 from planner.calendar import gate_date
 from planner.constants import MAX_WINDOW_DAYS
-from planner.exceptions import ScenarioError, VerificationError
-from planner.pipeline import PlanOutcome, plan, prepare, schedule_rows
+from planner.exceptions import ScenarioError
+from planner.pipeline import PlanOutcome, check_schedule, plan, prepare
 from planner.presolve import presolve_checks
 from planner.readiness import Verdict
 from planner.result import Result, SolveStatus
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import AnyOf, Scenario
 from planner.solve import SolveParams, feasible_plan, goals_achievable, is_achievable
-from planner.verify import goals_achieved, verify_dates, verify_schedule
+from planner.verify import goals_achieved
 from planner.window import reload, scenario_plain, set_window_start, shift_schedule
 
 Plain = dict[str, Any]
@@ -978,11 +978,7 @@ def _verify(outcome: PlanOutcome, plain: Plain, fix: Fix, wanted: Sequence[GoalK
     ready = 0
     if schedule is not None:
         met_now = goals_achieved(data, schedule)
-        problems = verify_schedule(data, schedule, met_now)
-        problems += verify_dates(loaded.scenario, schedule_rows(
-            grid, data, Result(SolveStatus.FEASIBLE, schedule, goals_met=met_now)))
-        if problems:
-            raise VerificationError(problems)
+        check_schedule(loaded.scenario, grid, data, Result(SolveStatus.FEASIBLE, schedule, goals_met=met_now))
         ready = sum(met_now)
     verdict = {SolveStatus.FEASIBLE: Verdict.READY, SolveStatus.INFEASIBLE: Verdict.NOT_READY}.get(
         status, Verdict.UNKNOWN)

@@ -92,6 +92,16 @@ def schedule_rows(grid: TimeGrid, data: ProblemData, result: Result) -> list[dic
     return rows
 
 
+def check_schedule(sc: Scenario, grid: TimeGrid, data: ProblemData, result: Result) -> None:
+    """Both independent verifiers on ``result``'s schedule (problem data, then the
+    scenario's dates); raises :class:`VerificationError`: a violation is a bug."""
+    assert result.schedule is not None
+    problems = verify_schedule(data, result.schedule, result.goals_met)
+    problems += verify_dates(sc, schedule_rows(grid, data, result))
+    if problems:
+        raise VerificationError(problems)
+
+
 def plan(
     loaded: LoadedScenario,
     params: SolveParams | None = None,
@@ -111,10 +121,7 @@ def plan(
     hint = greedy_schedule(data)[0]
     result = solve(data, params, progress, hint=hint)
     if result.schedule is not None:
-        problems = verify_schedule(data, result.schedule, result.goals_met)
-        problems += verify_dates(loaded.scenario, schedule_rows(grid, data, result))
-        if problems:
-            raise VerificationError(problems)
+        check_schedule(loaded.scenario, grid, data, result)
     readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm)
     proof = ""
     if any(r.status == Verdict.UNKNOWN for r in readiness) and len(data.participants) > 1:

@@ -22,15 +22,15 @@ import pandas as pd
 from planner.calendar import TimeGrid, gate_date
 from planner.constants import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 from planner.data import ProblemData
-from planner.exceptions import Problem, ScenarioError, VerificationError
-from planner.pipeline import PlanOutcome, plan, prepare, schedule_rows
+from planner.exceptions import Problem, ScenarioError
+from planner.pipeline import PlanOutcome, check_schedule, plan, prepare
 from planner.readiness import Verdict, assess
 from planner.relax import RELAX_SHARE, relaxation_proof, relaxation_status
 from planner.result import Result, Schedule, SolveStatus
 from planner.scenario.load import LoadedScenario, validate_document
 from planner.scenario.schema import Scenario
 from planner.solve import SolveParams, feasible_plan, solve
-from planner.verify import goals_achieved, verify_dates, verify_schedule
+from planner.verify import goals_achieved
 
 Say = Callable[[str], None]
 
@@ -116,11 +116,7 @@ class Probe:
 def _verified(loaded: LoadedScenario, grid: TimeGrid, data: ProblemData, result: Result,
               params: SolveParams) -> PlanOutcome:
     """The same independent checks as ``planner plan``; a violation is a bug."""
-    assert result.schedule is not None
-    problems = verify_schedule(data, result.schedule, result.goals_met)
-    problems += verify_dates(loaded.scenario, schedule_rows(grid, data, result))
-    if problems:
-        raise VerificationError(problems)
+    check_schedule(loaded.scenario, grid, data, result)
     readiness = assess(loaded.scenario, grid, data, result, params, confirm=False)
     return PlanOutcome(loaded, grid, data, result, tuple(readiness), params)
 
