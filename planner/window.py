@@ -269,7 +269,9 @@ def min_window(
     shortest = shortest_allowed_days(sc)
     probes: dict[int, Probe] = {}
 
-    def probe(days: int, relax: bool = True) -> Probe:
+    relax_from: int | None = None  # from this many days on, every participant's part is known feasible
+
+    def probe(days: int) -> Probe:
         if days not in probes:
             t0 = time.perf_counter()
             loaded_d = with_window_days(loaded, days)
@@ -281,12 +283,12 @@ def min_window(
                 assert best.outcome is not None and best.outcome.result.schedule is not None
                 hint = shift_schedule(best.outcome.result.schedule, best.start, loaded_d.scenario.window.start,
                                       best.outcome.data.slots_per_day)
+            # Relaxations are monotone in the window: not redone where known feasible.
+            relax = relax_from is None or days < relax_from
             verdict, proof, outcome = readiness_probe(loaded_d, params, hint, relax)
             probes[days] = Probe(days, launch - dt.timedelta(days=days), verdict, proof,
                                  time.perf_counter() - t0, outcome)
-            if say is not None:
-                p = probes[days]
-                say(f"  {days:3d} days (start {p.start}): {p.verdict.value:9s} {p.seconds:5.1f} s  {p.proof}")
+            _report(say, probes[days])
         return probes[days]
 
     current = (launch - sc.window.start).days
@@ -322,8 +324,9 @@ def min_window(
     relaxed = _relaxed_bound(loaded, params, not_ready, current, probes, say) if len(sc.participants) > 1 else None
     if relaxed is not None:
         not_ready = max(not_ready, relaxed.not_ready)
+        relax_from = relaxed.feasible
         if relaxed.feasible is not None and relaxed.feasible > not_ready:
-            verdict = probe(relaxed.feasible, relax=False).verdict
+            verdict = probe(relaxed.feasible).verdict
             if verdict == Verdict.READY:
                 ready = relaxed.feasible
             elif verdict == Verdict.NOT_READY:
@@ -345,6 +348,12 @@ def min_window(
             elif verdict == Verdict.NOT_READY:
                 not_ready = MAX_WINDOW_DAYS
     return WindowResult(launch, shortest, ready, not_ready, tuple(sorted(probes.values(), key=lambda p: p.days)))
+
+
+def _report(say: Say | None, p: Probe) -> None:
+    """One progress line per decided window."""
+    if say is not None:
+        say(f"  {p.days:3d} days (start {p.start}): {p.verdict.value:9s} {p.seconds:5.1f} s  {p.proof}")
 
 
 @dataclass(frozen=True)
@@ -374,9 +383,7 @@ def _relaxed_bound(loaded: LoadedScenario, params: SolveParams, lo: int, hi: int
         if status == SolveStatus.INFEASIBLE:
             probes[days] = Probe(days, loaded_d.scenario.window.start, Verdict.NOT_READY, proof,
                                  time.perf_counter() - t0)
-            if say is not None:
-                say(f"  {days:3d} days (start {loaded_d.scenario.window.start}): NOT_READY "
-                    f"{time.perf_counter() - t0:5.1f} s  {proof}")
+            _report(say, probes[days])
             lo = days
             if feasible is None:
                 return _Relaxed(lo, None)  # even the own window fails alone
