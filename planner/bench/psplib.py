@@ -424,27 +424,12 @@ def _tighten(
 
 def _sgs_list(inst: RcpspInstance, preds: Sequence[Sequence[int]], order: Sequence[int], length: int) -> list[int]:
     """Serial SGS over a precedence-feasible activity list, finish-to-start arcs ``preds``."""
-    dur, dem = inst.durations, inst.demands
-    free = [[c] * length for c in inst.capacities]
+    prof = _Profile(inst, length + max(inst.durations) + 1)
     starts = [0] * inst.n
     for j in order:
-        t = max((starts[i] + dur[i] for i in preds[j]), default=0)
-        d = dur[j]
-        rows = [(free[r], q) for r, q in enumerate(dem[j]) if q]
-        if d and rows:
-            while True:
-                bad = -1
-                for row, q in rows:
-                    for u in range(t + d - 1, t - 1, -1):
-                        if row[u] < q:
-                            bad = max(bad, u)
-                            break
-                if bad < 0:
-                    break
-                t = bad + 1  # every start up to the conflict overlaps it too
-            for row, q in rows:
-                for u in range(t, t + d):
-                    row[u] -= q
+        t = prof.earliest(j, max((starts[i] + inst.durations[i] for i in preds[j]), default=0), length)
+        assert t is not None  # ``length`` is the serial schedule's length: every activity fits by then
+        prof.book(j, t)
         starts[j] = t
     return starts
 
