@@ -40,6 +40,7 @@ from typing import Any
 
 from planner.calendar import gate_date
 from planner.constants import MAX_WINDOW_DAYS
+from planner.data import ProblemData
 from planner.exceptions import ScenarioError
 from planner.pipeline import PlanOutcome, check_schedule, plan, prepare
 from planner.presolve import presolve_checks
@@ -540,6 +541,11 @@ def canonical(plain: Plain, required: Sequence[GoalKey]) -> str:
     return json.dumps([out, goals], sort_keys=True, default=str)
 
 
+def _goal_index(data: ProblemData) -> dict[GoalKey, int]:
+    """Goal index of each (participant id, competency)."""
+    return {(data.participants[g.participant].id, g.competency): i for i, g in enumerate(data.goals)}
+
+
 class _Prober:
     """Answers "can these goals be met with these edits?" on a focused scenario.
 
@@ -572,7 +578,7 @@ class _Prober:
             self.problems.append(f"relaxed scenario rejected ({', '.join(k for k, _ in edits)}): {exc}")
             self.cache[key] = SolveStatus.UNKNOWN
             return SolveStatus.UNKNOWN
-        index = {(data.participants[g.participant].id, g.competency): i for i, g in enumerate(data.goals)}
+        index = _goal_index(data)
         goals = tuple(index[g] for g in required)
         # One worker: on these small models more workers cost more than they
         # gain; likewise symmetry detection, probing and repeated presolve
@@ -968,7 +974,7 @@ def _verify(outcome: PlanOutcome, plain: Plain, fix: Fix, wanted: Sequence[GoalK
     fix.edit(edited)
     loaded = reload(outcome.loaded, edited, (f"fix: {fix.text}",))
     grid, data = prepare(loaded)
-    index = {(data.participants[g.participant].id, g.competency): i for i, g in enumerate(data.goals)}
+    index = _goal_index(data)
     required = tuple(sorted({index[g] for g in (*met, *wanted) if g in index}))
     hint = None
     if outcome.result.schedule is not None:
