@@ -387,13 +387,24 @@ def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams) -> bool
 
 
 def feasible_plan(
-    data: ProblemData, goals: tuple[int, ...] | None, params: SolveParams, hint: Schedule | None = None
+    data: ProblemData,
+    goals: tuple[int, ...] | None,
+    params: SolveParams,
+    hint: Schedule | None = None,
+    earliest_first: bool = False,
 ) -> tuple[SolveStatus, Schedule | None]:
     """A schedule meeting all ``goals`` (None: every goal), or a proof there is none.
 
     Returns FEASIBLE with the schedule, INFEASIBLE (proven) or UNKNOWN.
+    ``earliest_first`` adds the schedule-or-postpone style branching of
+    lazy-clause-generation schedulers (the unfixed session that can start
+    earliest, at its earliest start): on tight pure-scheduling decisions it
+    proves "no" about twice as fast as CP-SAT's default search.
     """
     ctx = build_model(data)
+    if earliest_first:
+        starts = [sv.start for sessions in ctx.sessions for sv in sessions]
+        ctx.model.add_decision_strategy(starts, cp_model.CHOOSE_LOWEST_MIN, cp_model.SELECT_MIN_VALUE)
     for g in range(len(data.goals)) if goals is None else goals:
         ctx.model.add(ctx.goal_sat[g] == 1)
     if hint is not None:
