@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=0)
     ap.add_argument("--deterministic", action="store_true", help="one worker, limit in CP-SAT work units")
+    ap.add_argument("--no-ga", action="store_true", help="CP-SAT alone (no activity-list GA) on plain RCPSP")
     ap.add_argument("--root", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=Path("out/psplib"))
     args = ap.parse_args(argv)
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             df = run_benchmark(
                 root, name, int(count) if count else None, args.time_limit, out,
                 progress=lambda line: print(line, flush=True), workers=args.workers, stride=stride,
-                deterministic=args.deterministic,
+                deterministic=args.deterministic, ga=not args.no_ga,
             )  # fmt: skip
         except (BenchInputError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)

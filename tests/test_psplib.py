@@ -175,3 +175,17 @@ def test_stride_samples_across_parameter_sets(tmp_path: Path) -> None:
     df = run_benchmark(ROOT, "j30", 3, 2.0, tmp_path, stride=10, deterministic=True)
     assert df["instance"].tolist() == ["j301_1", "j302_1", "j303_1"]
     assert (df["status"] == "OPTIMAL").all() and df["verified"].all()
+
+
+def test_hybrid_and_cpsat_alone_agree_on_easy_instances() -> None:
+    # j301_1..3 are closed at 43, 47 and 47 (reference_bounds.csv); both engines must prove them,
+    # and the hybrid's phases must show the GA start it hands to CP-SAT.
+    for name, opt in (("j301_1", 43), ("j301_2", 47), ("j301_3", 47)):
+        inst = parse(ROOT / "j30" / f"{name}.sm")
+        for ga in (True, False):
+            _, res = solve_instance(inst, 5.0, ga=ga)
+            assert res.status == SolveStatus.OPTIMAL and res.objective == opt, (name, ga)
+            assert res.schedule is not None
+            starts = schedule_starts(inst, res.schedule)
+            assert check_rcpsp(inst, starts) == [] and makespan_of(inst, starts) == opt
+            assert (res.phases[0].get("phase") == "ga") == ga

@@ -43,6 +43,14 @@ def psplib(
             help="One worker, limit in CP-SAT work units: figures that do not depend on machine load.",
         ),
     ] = False,
+    ga: Annotated[
+        bool,
+        typer.Option(
+            "--ga/--no-ga",
+            help="Plain RCPSP: alternate the activity-list GA with CP-SAT (default); --no-ga: CP-SAT alone "
+            "from the serial SGS schedule.",
+        ),
+    ] = True,
 ) -> None:
     """Solve a PSPLIB set, verify every schedule and compare with best known bounds.
 
@@ -58,6 +66,7 @@ def psplib(
             progress=typer.echo,
             workers=workers,
             deterministic=deterministic,
+            ga=ga,
         )
     except (BenchInputError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
