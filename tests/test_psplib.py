@@ -189,3 +189,12 @@ def test_hybrid_and_cpsat_alone_agree_on_easy_instances() -> None:
             starts = schedule_starts(inst, res.schedule)
             assert check_rcpsp(inst, starts) == [] and makespan_of(inst, starts) == opt
             assert (res.phases[0].get("phase") == "ga") == ga
+
+
+def test_deterministic_hybrid_repeats_exactly() -> None:
+    # --deterministic budgets the GA in schedules and CP-SAT in work units: same input, same output.
+    inst = parse(ROOT / "j30" / "j3013_1.sm")
+    runs = [solve_instance(inst, 1.0, deterministic=True)[1] for _ in range(2)]
+    assert runs[0].schedule is not None and runs[1].schedule is not None
+    assert [(r.status, r.objective, r.bound) for r in runs] == [(runs[0].status, runs[0].objective, runs[0].bound)] * 2
+    assert schedule_starts(inst, runs[0].schedule) == schedule_starts(inst, runs[1].schedule)

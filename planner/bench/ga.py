@@ -34,7 +34,7 @@ try:  # numba is a dependency; the fallback keeps a broken install usable, only 
 
     def jit(fn: F) -> F:
         """Compile ``fn`` (cached on disk, so later processes skip the compile)."""
-        return cast(F, _njit(cache=True, nogil=True)(fn))
+        return cast(F, _njit(cache=True)(fn))
 
     COMPILED = True
 except ImportError:  # pragma: no cover - exercised only without numba
