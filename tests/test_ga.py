@@ -102,3 +102,20 @@ def test_ga_schedules_are_valid_and_no_worse_than_the_baseline(inst: RcpspInstan
     baseline = serial_sgs(inst)
     assert cpm is not None and baseline is not None
     assert cpm <= span <= makespan_of(inst, baseline)
+
+
+def test_activity_that_never_fits_is_left_to_cp_sat() -> None:
+    # Activity 1 needs 3 units of a resource of capacity 2: no schedule exists. The GA refuses
+    # the instance (its SGS would search forever) and the hybrid reports CP-SAT's proof.
+    from planner.bench.psplib import solve_instance
+    from planner.result import SolveStatus
+
+    inst = _instance([2, 1], [[3], [1]], [2], [])
+    try:
+        ActivityListGA(inst)
+    except ValueError as exc:
+        assert "capacity" in str(exc)
+    else:
+        raise AssertionError("expected ValueError")
+    _, res = solve_instance(inst, 2.0)
+    assert res.status == SolveStatus.INFEASIBLE and res.schedule is None

@@ -224,6 +224,9 @@ class ActivityListGA:
                  mutation: float = MUTATION) -> None:
         if inst.kind != "rcpsp":
             raise ValueError("the activity-list GA handles plain RCPSP (finish-to-start arcs) only")
+        if any(q > c for dem in inst.demands for q, c in zip(dem, inst.capacities, strict=True)):
+            # The SGS would look for a start forever; CP-SAT proves such an instance infeasible.
+            raise ValueError("an activity needs more than a resource's capacity")
         n = self.n = inst.n
         self.size, self.mutation = population, mutation
         self.dur = np.array(inst.durations, np.int64)

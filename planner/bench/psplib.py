@@ -601,11 +601,14 @@ def solve_instance(
     ``ga=False`` runs CP-SAT alone, hinted with the serial SGS schedule: the
     planner's model without the RCPSP-specific heuristic, for comparison.
     """
-    if inst.kind == "rcpsp" and ga:
+    ga = ga and inst.kind == "rcpsp" and all(
+        q <= c for dem in inst.demands for q, c in zip(dem, inst.capacities, strict=True)
+    )  # an activity that never fits: no list schedule exists, CP-SAT proves it infeasible
+    if ga:
         warm_up()
     t0 = time.perf_counter()
     data = to_problem(inst)
-    if inst.kind != "rcpsp" or not ga:
+    if not ga:
         sgs = serial_sgs(inst) if inst.kind == "rcpsp" else None
         params = SolveParams(time_limit=time_limit, deterministic=deterministic, num_workers=workers)
         res = solve(data, params, hint=None if sgs is None else _as_schedule(inst, sgs))
