@@ -613,7 +613,7 @@ def solve_instance(
         params = SolveParams(time_limit=time_limit, deterministic=deterministic, num_workers=workers)
         res = solve(data, params, hint=None if sgs is None else _as_schedule(inst, sgs))
         return data, replace(res, runtime=time.perf_counter() - t0)
-    return data, _Hybrid(inst, time_limit, workers, deterministic, t0).solve(data)
+    return data, _Hybrid(inst, time_limit, workers, deterministic, t0).solve()
 
 
 class _Hybrid:
@@ -683,7 +683,7 @@ class _Hybrid:
         self.ub = makespan_of(self.inst, self.best)
         return True
 
-    def solve(self, data: ProblemData) -> Result:
+    def solve(self) -> Result:
         # Small instances need less GA time for a good start, and CP-SAT's proofs want the rest.
         self.evolve(min(GA_FIRST_MAX_S, GA_FIRST * self.limit) * min(1.0, self.inst.n / 122))
         if self.lb < self.ub:
