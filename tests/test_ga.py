@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from planner.bench import ga as ga_mod
 from planner.bench.ga import ActivityListGA
-from planner.bench.psplib import RcpspInstance, check_rcpsp, cpm_lower_bound, makespan_of, serial_sgs
+from planner.bench.psplib import RcpspInstance, check_rcpsp, cpm_lower_bound, lft_order, makespan_of, serial_sgs
 
 
 def _instance(durations: list[int], demands: list[list[int]], capacities: list[int],
@@ -74,7 +74,7 @@ def test_compiled_kernels_match_plain_python() -> None:
         return
     inst = _instance([3, 2, 4, 1, 2], [[2], [1], [2], [1], [2]], [3], [(0, 2), (1, 3)])
     ga = ActivityListGA(inst, population=5)
-    order = ga._lft_list()
+    order = np.array(lft_order(inst), np.int64)
     fast, slow = np.zeros(inst.n, np.int64), np.zeros(inst.n, np.int64)
     args = (order, ga.dur, ga.dem, ga.cap, ga.pptr, ga.pidx, ga.usage)
     assert ga_mod._sgs(*args, fast) == ga_mod._sgs.py_func(*args, slow)  # type: ignore[attr-defined]

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
-if TYPE_CHECKING:
-    from planner.bench.psplib import RcpspInstance
+from planner.bench.psplib import RcpspInstance, latest_finish, lft_order
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -222,11 +221,10 @@ class ActivityListGA:
 
     def __init__(self, inst: RcpspInstance, seed: int = 0, population: int = POPULATION,
                  mutation: float = MUTATION) -> None:
-        if inst.kind != "rcpsp":
-            raise ValueError("the activity-list GA handles plain RCPSP (finish-to-start arcs) only")
-        if any(q > c for dem in inst.demands for q, c in zip(dem, inst.capacities, strict=True)):
-            # The SGS would look for a start forever; CP-SAT proves such an instance infeasible.
-            raise ValueError("an activity needs more than a resource's capacity")
+        reason = unsupported(inst)
+        if reason is not None:
+            raise ValueError(reason)
+        self.inst = inst
         n = self.n = inst.n
         self.size, self.mutation = population, mutation
         self.dur = np.array(inst.durations, np.int64)
@@ -251,12 +249,8 @@ class ActivityListGA:
         for i in range(n):
             for j in reach[i]:
                 self.related[i, j] = self.related[j, i] = True
-        horizon = int(self.dur.sum())
-        lf = [horizon] * n
-        for j in reversed(topo):
-            for s in succs[j]:
-                lf[j] = min(lf[j], lf[s] - int(self.dur[s]))
-        self.lft = np.array(lf, np.int64)
+        self.lft = np.array(latest_finish(inst), np.int64)
+        horizon = int(self.dur.sum())  # a serial schedule never ends later
         self.usage = np.zeros((horizon + int(self.dur.max(initial=0)) + 1, len(inst.capacities)), np.int64)
         self.pop = np.zeros((0, n), np.int64)
         self.spans = np.zeros(0, np.int64)
@@ -300,7 +294,7 @@ class ActivityListGA:
 
         if len(self.pop) == 0:
             # The latest-finish-time list first: the GA never ends worse than the single-pass baseline.
-            span, lst = self._evaluate(self._lft_list())
+            span, lst = self._evaluate(np.array(lft_order(self.inst), np.int64))
             lists: list[IntArray] = [lst]
             spans: list[int] = [span]
             order = np.zeros(self.n, np.int64)
@@ -320,20 +314,6 @@ class ActivityListGA:
             self._merge(kids, kid_spans)
         return self.best()
 
-    def _lft_list(self) -> IntArray:
-        indeg = np.diff(self.pptr)
-        eligible = [j for j in range(self.n) if indeg[j] == 0]
-        out: list[int] = []
-        while eligible:
-            j = min(eligible, key=lambda a: (self.lft[a], a))
-            eligible.remove(j)
-            out.append(j)
-            for s in self.sidx[self.sptr[j] : self.sptr[j + 1]]:
-                indeg[s] -= 1
-                if indeg[s] == 0:
-                    eligible.append(int(s))
-        return np.array(out, np.int64)
-
     def add(self, starts: list[int]) -> None:
         """Take a schedule found elsewhere (e.g. by CP-SAT) into the population."""
         span, lst = self._evaluate(np.argsort(np.array(starts, np.int64) * (self.n + 1) + self.rank))
@@ -351,6 +331,16 @@ class ActivityListGA:
         starts = np.zeros(self.n, np.int64)
         span = _sgs(self.pop[0], self.dur, self.dem, self.cap, self.pptr, self.pidx, self.usage, starts)
         return int(span), [int(s) for s in starts]
+
+
+def unsupported(inst: RcpspInstance) -> str | None:
+    """Why the GA cannot take ``inst``, or None."""
+    if inst.kind != "rcpsp":
+        return "the activity-list GA handles plain RCPSP (finish-to-start arcs) only"
+    if any(q > c for dem in inst.demands for q, c in zip(dem, inst.capacities, strict=True)):
+        # The SGS would look for a start forever; CP-SAT proves such an instance infeasible.
+        return "an activity needs more than a resource's capacity"
+    return None
 
 
 def _csr(lists: list[list[int]]) -> tuple[IntArray, IntArray]:
@@ -384,7 +374,6 @@ def warm_up() -> None:
     global _warm
     if _warm:
         return
-    from planner.bench.psplib import RcpspInstance
 
     toy = RcpspInstance("warm-up", "rcpsp", (1, 2, 3), (0, 1, 0), ((0,), (1,), (0,)), (1,),
                         (((1, 0),), ((2, 1),), ()))

@@ -21,14 +21,16 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
-from planner.bench.ga import ActivityListGA, warm_up
 from planner.data import Job, Precedence, ProblemData, ResourceData
 from planner.result import Result, Schedule, ScheduledSession, SolveStatus
 from planner.solve import SolveParams, feasible_plan, solve
+
+if TYPE_CHECKING:
+    from planner.bench.ga import ActivityListGA
 
 Kind = Literal["rcpsp", "rcpsp_max"]
 SM_SETS = ("j30", "j60", "j90", "j120")
@@ -333,6 +335,28 @@ def _latest_finish(inst: RcpspInstance, horizon: int) -> list[int]:
     return [s + d for s, d in zip(ls, inst.durations, strict=True)]
 
 
+def latest_finish(inst: RcpspInstance) -> list[int]:
+    """Latest finish times (resource-free) against :func:`default_horizon`."""
+    return _latest_finish(inst, default_horizon(inst))
+
+
+def lft_order(inst: RcpspInstance) -> list[int]:
+    """Plain RCPSP: the single-pass baseline's activity list, i.e. repeatedly the
+    eligible activity (all predecessors listed) with the lowest latest finish time,
+    ties to the lowest index."""
+    lf = latest_finish(inst)
+    preds = inst.predecessors()
+    listed = [False] * inst.n
+    left = set(range(inst.n))
+    order: list[int] = []
+    while left:
+        j = min((a for a in left if all(listed[i] for i, _ in preds[a])), key=lambda a: (lf[a], a))
+        order.append(j)
+        listed[j] = True
+        left.discard(j)
+    return order
+
+
 def serial_sgs(inst: RcpspInstance) -> list[int] | None:
     """Single-pass serial SGS with latest-finish-time priority (ties: lowest index).
 
@@ -342,30 +366,25 @@ def serial_sgs(inst: RcpspInstance) -> list[int] | None:
     classic single pass has no unscheduling step, so this proves nothing).
     """
     horizon = default_horizon(inst)
-    lf = _latest_finish(inst, horizon)
     preds = inst.predecessors()
     if inst.kind == "rcpsp":
-        return _sgs_plain(inst, lf, preds, horizon)
-    return _sgs_max(inst, lf, preds, horizon)
+        return _sgs_plain(inst, lft_order(inst), preds, horizon)
+    return _sgs_max(inst, latest_finish(inst), preds, horizon)
 
 
 def _sgs_plain(
-    inst: RcpspInstance, lf: list[int], preds: list[list[tuple[int, int]]], horizon: int
+    inst: RcpspInstance, order: list[int], preds: list[list[tuple[int, int]]], horizon: int
 ) -> list[int] | None:
     prof = _Profile(inst, horizon + max(inst.durations) + 1)
-    starts: list[int | None] = [None] * inst.n
-    left = set(range(inst.n))
-    while left:
-        eligible = [j for j in left if all(starts[i] is not None for i, _ in preds[j])]
-        j = min(eligible, key=lambda a: (lf[a], a))
-        es = max((starts[i] + lag for i, lag in preds[j]), default=0)  # type: ignore[operator]
+    starts = [0] * inst.n
+    for j in order:
+        es = max((starts[i] + lag for i, lag in preds[j]), default=0)
         t = prof.earliest(j, es, horizon)
         if t is None:
             return None
         prof.book(j, t)
         starts[j] = t
-        left.discard(j)
-    return [s for s in starts if s is not None]
+    return starts
 
 
 def _sgs_max(
@@ -601,9 +620,10 @@ def solve_instance(
     ``ga=False`` runs CP-SAT alone, hinted with the serial SGS schedule: the
     planner's model without the RCPSP-specific heuristic, for comparison.
     """
-    ga = ga and inst.kind == "rcpsp" and all(
-        q <= c for dem in inst.demands for q, c in zip(dem, inst.capacities, strict=True)
-    )  # an activity that never fits: no list schedule exists, CP-SAT proves it infeasible
+    # The GA imports this module (for the instance and the baseline's list), hence here.
+    from planner.bench.ga import ActivityListGA, unsupported, warm_up
+
+    ga = ga and unsupported(inst) is None  # e.g. an activity that never fits: CP-SAT proves it
     if ga:
         warm_up()
     t0 = time.perf_counter()
@@ -613,20 +633,19 @@ def solve_instance(
         params = SolveParams(time_limit=time_limit, deterministic=deterministic, num_workers=workers)
         res = solve(data, params, hint=None if sgs is None else _as_schedule(inst, sgs))
         return data, replace(res, runtime=time.perf_counter() - t0)
-    return data, _Hybrid(inst, time_limit, workers, deterministic, t0).solve()
+    return data, _Hybrid(inst, ActivityListGA(inst), time_limit, workers, deterministic, t0).solve()
 
 
 class _Hybrid:
     """State of :func:`solve_instance` on plain RCPSP: the incumbent, its bound, the clock."""
 
-    def __init__(self, inst: RcpspInstance, time_limit: float, workers: int, deterministic: bool,
-                 t0: float) -> None:
-        self.inst, self.limit, self.workers, self.deterministic, self.t0 = (
-            inst, time_limit, workers, deterministic, t0)
+    def __init__(self, inst: RcpspInstance, ga: ActivityListGA, time_limit: float, workers: int,
+                 deterministic: bool, t0: float) -> None:
+        self.inst, self.ga, self.limit, self.workers, self.deterministic, self.t0 = (
+            inst, ga, time_limit, workers, deterministic, t0)
         self.used = 0.0  # --deterministic: budget handed out so far
         self.cpm = cpm_lower_bound(inst)
         self.lb = self.cpm or 0
-        self.ga = ActivityListGA(inst)
         self.ub, self.best = 0, [0] * inst.n
         self.phases: list[dict[str, object]] = []
 
@@ -653,8 +672,9 @@ class _Hybrid:
         self.phases.extend(res.phases)
         if res.schedule is not None:
             starts = schedule_starts(self.inst, res.schedule)
-            if makespan_of(self.inst, starts) <= self.ub:
-                self.ub, self.best = makespan_of(self.inst, starts), starts
+            span = makespan_of(self.inst, starts)
+            if span <= self.ub:
+                self.ub, self.best = span, starts
         if res.status == SolveStatus.OPTIMAL:
             self.lb = max(self.lb, self.ub)
         elif res.bound is not None and res.status == SolveStatus.FEASIBLE:
