@@ -264,6 +264,16 @@ def _solve_makespan(ctx: Context, params: SolveParams, progress: Progress | None
     m.minimize(span)
     solver, status, info = _run(ctx, params, params.time_limit * (1 - DECIDE_SHARE), "makespan", progress, t0)
     phases: list[dict[str, object]] = [info]
+
+    def left() -> float:
+        if params.deterministic:
+            return params.time_limit - sum(p["deterministic_time"] for p in phases)  # type: ignore[misc]
+        return params.time_limit - (time.perf_counter() - t0)
+
+    if status == SolveStatus.UNKNOWN and left() > 0.05:
+        # No schedule yet: the share kept back for the decision goes to the search instead.
+        solver, status, info = _run(ctx, params, left(), "makespan", progress, t0)
+        phases.append(info)
     if status != SolveStatus.FEASIBLE:
         sched = _extract(ctx, solver) if status == SolveStatus.OPTIMAL else None
         return Result(status, sched, objective=info["objective"], bound=info["bound"],  # type: ignore[arg-type]
@@ -271,11 +281,6 @@ def _solve_makespan(ctx: Context, params: SolveParams, progress: Progress | None
     sched = _extract(ctx, solver)
     ub = round(solver.objective_value)
     lb = math.ceil(solver.best_objective_bound - 1e-6)
-
-    def left() -> float:
-        if params.deterministic:
-            return params.time_limit - sum(p["deterministic_time"] for p in phases)  # type: ignore[misc]
-        return params.time_limit - (time.perf_counter() - t0)
 
     if ub - lb > DECIDE_GAP * ub:
         _hint(ctx, solver)
