@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from planner.calendar import TimeGrid, build_grid
@@ -137,11 +138,12 @@ def _unbook(data: ProblemData, st: _State, j: int) -> None:
     st.days_of.pop(j, None)
 
 
-def _place_job(data: ProblemData, st: _State, j: int, first_day: int, first_slot: int) -> str | None:
-    """Place every session of job ``j`` earliest-first; None on success, else why not."""
+def _place_job(data: ProblemData, st: _State, j: int, first_day: int, first_slot: int,
+               due: int | None = None) -> str | None:
+    """Place every session of job ``j`` earliest-first, before day ``due`` if given; None on success, else why not."""
     job = data.jobs[j]
     S, n = data.slots_per_day, data.num_days
-    last_day = min(n, job.deadline_day if job.deadline_day is not None else n)
+    last_day = min(n, job.deadline_day if job.deadline_day is not None else n, n if due is None else due)
     start_day = first_day
     while start_day < last_day:
         day, ok = start_day, True
@@ -198,15 +200,16 @@ def _rest(data: ProblemData, st: _State, j: int) -> None:
         st.busy[p][lo:hi] = b"\x01" * (hi - lo)
 
 
-def greedy_schedule(data: ProblemData) -> tuple[Schedule, dict[str, str]]:
-    """A greedy schedule of ``data`` and the jobs it had to drop (id -> reason)."""
-    S = data.slots_per_day
+def due_days(data: ProblemData) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """The jobs a plan needs and the day each falls due (before it), and each job's prerequisites.
+
+    Needed: the first option of every goal group and, recursively, its
+    prerequisites (due with the job that needs them), and mandatory jobs
+    (due at the end of the window).
+    """
     preds: dict[int, list[int]] = defaultdict(list)
-    succs: dict[int, list[int]] = defaultdict(list)
-    for i, pr in enumerate(data.precedences):
-        preds[pr.after].append(i)
-        succs[pr.before].append(pr.after)
-    # The jobs goals need (first option of each group) and their prerequisites; when each falls due.
+    for pr in data.precedences:
+        preds[pr.after].append(pr.before)
     due: dict[int, int] = {}
     for goal in data.goals:
         for group in goal.groups:
@@ -215,14 +218,27 @@ def greedy_schedule(data: ProblemData) -> tuple[Schedule, dict[str, str]]:
     stack = list(due)
     while stack:
         j = stack.pop()
-        for i in preds[j]:
-            b = data.precedences[i].before
+        for b in preds[j]:
             if due.get(b, data.num_days + 1) > due[j]:
                 due[b] = due[j]
                 stack.append(b)
     for j, job in enumerate(data.jobs):
         if job.mandatory:
             due.setdefault(j, data.num_days)
+    return due, preds
+
+
+def greedy_schedule(data: ProblemData, priority: Sequence[float] | None = None) -> tuple[Schedule, dict[str, str]]:
+    """A greedy schedule of ``data`` and the jobs it had to drop (id -> reason).
+
+    ``priority`` (one number per job, lower first) replaces the due-date
+    order among the jobs whose prerequisites are placed.
+    """
+    S = data.slots_per_day
+    due, _ = due_days(data)
+    preds: dict[int, list[int]] = defaultdict(list)
+    for i, pr in enumerate(data.precedences):
+        preds[pr.after].append(i)
     st = _State(data)
     failed: dict[str, str] = {}
     done: set[int] = set()
@@ -230,7 +246,10 @@ def greedy_schedule(data: ProblemData) -> tuple[Schedule, dict[str, str]]:
     todo = set(due)
     while todo:
         ready = [j for j in todo if all(data.precedences[i].before in done | dead for i in preds[j])]
-        j = min(ready, key=lambda x: (due[x], -data.jobs[x].num_sessions * data.jobs[x].length, x))
+        if priority is None:
+            j = min(ready, key=lambda x: (due[x], -data.jobs[x].num_sessions * data.jobs[x].length, x))
+        else:
+            j = min(ready, key=lambda x: (priority[x], x))
         todo.discard(j)
         blocked = [data.precedences[i].before for i in preds[j] if data.precedences[i].before in dead]
         if blocked:
@@ -245,7 +264,7 @@ def greedy_schedule(data: ProblemData) -> tuple[Schedule, dict[str, str]]:
             ref_slot = anchor.end if pr.kind == "es" else anchor.start
             first_slot = max(first_slot, ref_slot + pr.min_lag)
             first_day = max(first_day, anchor.start // S + (pr.min_days or 0), (ref_slot + pr.min_lag) // S)
-        why = _place_job(data, st, j, first_day, first_slot)
+        why = _place_job(data, st, j, first_day, first_slot, None if priority is None else due[j])
         if why is None:
             try:
                 _rest(data, st, j)

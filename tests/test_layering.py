@@ -18,6 +18,7 @@ LAYERS = {
     "planner.verify": 2,
     "planner.presolve": 2,
     "planner.greedy": 2,
+    "planner.swo": 2,
     "planner.export_tjp": 5,
     "planner.model": 3,
     "planner.solve": 3,

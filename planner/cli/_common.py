@@ -89,6 +89,8 @@ class ProgressPrinter:
         self.last[phase] = now
         if phase == "readiness":
             text = f"competency pairs met: {round(objective)} (at most {round(bound)})"
+        elif phase == "start":
+            text = f"greedy start meets {round(objective)} of {round(bound)} competency pairs"
         elif phase == "plan":
             text = f"plan cost {round(objective)} (bound {round(bound)})"
         else:
