@@ -66,6 +66,28 @@ class _State:
         self.week_load: list[dict[int, int]] = [defaultdict(int) for _ in data.participants]
         self.days_of: dict[int, set[int]] = defaultdict(set)  # job -> days it has sessions on
         self.sessions: dict[int, list[ScheduledSession]] = {}
+        self.teachers: dict[int, tuple[int, ...]] = {}  # id(job) -> its instructors, the one to try first first
+
+
+def spare_first(data: ProblemData) -> dict[int, tuple[int, ...]]:
+    """Each job's instructors, the least demanded elsewhere first.
+
+    An instructor's demand elsewhere: the hours of the jobs of every other
+    pool it belongs to, shared among that pool. An emergency drill that a
+    Soyuz or an RS instructor may teach then goes to the RS one when the
+    Soyuz instructors alone must teach far more hours.
+    """
+    demand: dict[tuple[int, ...], int] = defaultdict(int)
+    for job in data.jobs:
+        if job.needs_instructor:
+            demand[job.instructors] += job.num_sessions * job.length
+    out: dict[int, tuple[int, ...]] = {}
+    for job in data.jobs:
+        if job.needs_instructor and len(job.instructors) > 1:
+            def elsewhere(i: int, own: tuple[int, ...] = job.instructors) -> tuple[float, int]:
+                return sum(h / len(pool) for pool, h in demand.items() if i in pool and pool != own), i
+            out[id(job)] = tuple(sorted(job.instructors, key=elsewhere))
+    return out
 
 
 def _spacing_ok(data: ProblemData, st: _State, j: int, day: int) -> bool:
@@ -96,7 +118,7 @@ def _fits(data: ProblemData, st: _State, job: Job, t: int) -> tuple[bool, int | 
             return False, None
     if not job.needs_instructor:
         return True, None
-    for i in job.instructors:
+    for i in st.teachers.get(id(job), job.instructors):
         ins = data.instructors[i]
         if ins.open_days[day] and all(u < ins.capacity for u in st.ins[i][t : t + L]):
             return True, i
@@ -240,6 +262,8 @@ def greedy_schedule(data: ProblemData, priority: Sequence[float] | None = None) 
     for i, pr in enumerate(data.precedences):
         preds[pr.after].append(i)
     st = _State(data)
+    if priority is not None:
+        st.teachers = spare_first(data)
     failed: dict[str, str] = {}
     done: set[int] = set()
     dead: set[int] = set()

@@ -39,7 +39,7 @@ class SwoResult:
     goals_met: int
     jobs_placed: int
     passes: int
-    first_goals_met: int  # the plain greedy pass, for comparison
+    first_goals_met: int  # the plain greedy pass (the first), for comparison
 
 
 def _score(data: ProblemData, schedule: Schedule, dropped: int) -> tuple[int, int, int]:
@@ -55,8 +55,11 @@ def squeaky_wheel(
 
     Stops when every goal is met, after ``passes`` passes or ``seconds``
     (whichever is given and comes first), or after ``stall`` passes without
-    a better schedule. The first pass is the plain greedy order, so the
-    result is never worse than :func:`planner.greedy.greedy_schedule`.
+    a better schedule. The first pass is the plain
+    :func:`planner.greedy.greedy_schedule`, so the result is never worse;
+    the search passes then cap each job at its due day and give a drill
+    that several pools may teach to the least demanded instructor
+    (:func:`planner.greedy.spare_first`).
     """
     rng = random.Random(seed)
     due, before = due_days(data)
@@ -66,13 +69,14 @@ def squeaky_wheel(
     key = [float(due.get(j, data.num_days)) - size[j] / (1 + max(size, default=0)) for j in range(n)]
     index = {job.id: j for j, job in enumerate(data.jobs)}
     t0 = time.perf_counter()
-    best_key, best, best_score, first, count, since = list(key), Schedule(()), (-1, -1, 0), -1, 0, 0
-    while True:
+    # The plain greedy first, so that the result is never worse than it.
+    best, failed = greedy_schedule(data)
+    best_key, best_score, count, since = list(key), _score(data, best, len(failed)), 1, 0
+    first = best_score[0]
+    while best_score[0] < len(data.goals) and (passes is None or count < passes):
         schedule, failed = greedy_schedule(data, key)
         count += 1
         score = _score(data, schedule, len(failed))
-        if first < 0:
-            first = score[0]
         if score > best_score:
             best_key, best, best_score, since = list(key), schedule, score, 0
         else:
