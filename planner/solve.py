@@ -10,8 +10,9 @@ starting from the phase-1 plan as a hint.
 from __future__ import annotations
 
 import math
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
@@ -406,12 +407,7 @@ def feasible_plan(
     earliest, at its earliest start): on tight pure-scheduling decisions it
     proves "no" about twice as fast as CP-SAT's default search.
     """
-    ctx = build_model(data)
-    if earliest_first:
-        starts = [sv.start for sessions in ctx.sessions for sv in sessions]
-        ctx.model.add_decision_strategy(starts, cp_model.CHOOSE_LOWEST_MIN, cp_model.SELECT_MIN_VALUE)
-    for g in range(len(data.goals)) if goals is None else goals:
-        ctx.model.add(ctx.goal_sat[g] == 1)
+    ctx = _feasibility_model(data, goals, earliest_first)
     if hint is not None:
         complete_hint(ctx, hint, params)
     solver = cp_model.CpSolver()
@@ -420,6 +416,65 @@ def feasible_plan(
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return SolveStatus.FEASIBLE, _extract(ctx, solver)
     return status, None
+
+
+def _feasibility_model(data: ProblemData, goals: tuple[int, ...] | None, earliest_first: bool) -> Context:
+    ctx = build_model(data)
+    if earliest_first:
+        starts = [sv.start for sessions in ctx.sessions for sv in sessions]
+        ctx.model.add_decision_strategy(starts, cp_model.CHOOSE_LOWEST_MIN, cp_model.SELECT_MIN_VALUE)
+    for g in range(len(data.goals)) if goals is None else goals:
+        ctx.model.add(ctx.goal_sat[g] == 1)
+    return ctx
+
+
+def first_answer(
+    problems: Sequence[ProblemData], params: SolveParams, earliest_first: bool = False
+) -> tuple[int, SolveStatus, Schedule | None]:
+    """Decide equivalent problems at once, one search each, e.g. an RCPSP and its time reversal.
+
+    "Can every goal be met?" is asked of each problem in its own thread (one
+    CP-SAT worker each; the solver releases the GIL): how long a proof takes
+    differs wildly between equivalent formulations, and the first answer,
+    FEASIBLE with a schedule or INFEASIBLE, stops the others. The caller
+    vouches that the problems have the same answer. Returns the index of the
+    problem that answered, its status and schedule; UNKNOWN (index 0) if none
+    answered within the limit. ``--deterministic``: every search runs to its
+    own deterministic limit and the first problem in order with an answer
+    wins, so the outcome never depends on timing.
+    """
+    ctxs = [_feasibility_model(d, None, earliest_first) for d in problems]
+    solvers = [cp_model.CpSolver() for _ in problems]
+    for solver in solvers:
+        params.apply(solver, params.time_limit)
+        solver.parameters.num_workers = 1
+    codes: list[SolveStatus | None] = [None] * len(problems)
+    answered = threading.Event()
+
+    def run(k: int) -> None:
+        codes[k] = _STATUS[solvers[k].solve(ctxs[k].model)]
+        if codes[k] != SolveStatus.UNKNOWN:
+            answered.set()
+
+    threads = [threading.Thread(target=run, args=(k,), daemon=True) for k in range(len(problems))]
+    for t in threads:
+        t.start()
+    if not params.deterministic:
+        # A stop request before a search has begun is lost, so repeat it until every search is over.
+        while any(t.is_alive() for t in threads):
+            if answered.wait(0.05):
+                for solver, t in zip(solvers, threads, strict=True):
+                    if t.is_alive():
+                        solver.stop_search()
+                time.sleep(0.01)
+    for t in threads:
+        t.join()
+    for k, code in enumerate(codes):
+        if code in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            return k, SolveStatus.FEASIBLE, _extract(ctxs[k], solvers[k])
+        if code == SolveStatus.INFEASIBLE:
+            return k, code, None
+    return 0, SolveStatus.UNKNOWN, None
 
 
 def goals_achievable(

@@ -20,15 +20,18 @@ from planner.bench.psplib import (
     makespan_of,
     natural_key,
     parse,
+    reversed_instance,
     run_benchmark,
     schedule_starts,
     serial_sgs,
     set_folder,
     solve_instance,
     to_problem,
+    unreverse,
 )
 from planner.cli.bench import bench_app
 from planner.result import SolveStatus
+from planner.solve import SolveParams, first_answer
 
 ROOT = default_root()
 REQUIRED = [
@@ -198,3 +201,44 @@ def test_deterministic_hybrid_repeats_exactly() -> None:
     assert runs[0].schedule is not None and runs[1].schedule is not None
     assert [(r.status, r.objective, r.bound) for r in runs] == [(runs[0].status, runs[0].objective, runs[0].bound)] * 2
     assert schedule_starts(inst, runs[0].schedule) == schedule_starts(inst, runs[1].schedule)
+
+
+def test_reversed_instance_reads_schedules_backwards() -> None:
+    """Tests the time reversal: arcs flip with the later activity's duration as lag,
+    reversing twice gives the instance back, and a schedule of the reversal, read
+    backwards, is a valid schedule of the original with the same makespan."""
+    inst = parse(ROOT / "j30" / "j301_1.sm")
+    rev = reversed_instance(inst)
+    # j301_1: job 2 (duration 8) precedes job 6, so the reversal has 6 -> 2 after job 6's duration.
+    six = inst.activities.index(6)
+    assert (1, inst.durations[six]) in rev.successors[six]
+    assert sorted(reversed_instance(rev).arcs()) == sorted(inst.arcs())
+    starts = serial_sgs(rev)
+    assert starts is not None and check_rcpsp(rev, starts) == []
+    back = unreverse(inst, starts)
+    assert check_rcpsp(inst, back) == []
+    assert makespan_of(inst, back) == makespan_of(rev, starts) and min(back) == 0
+    with pytest.raises(ValueError, match="plain RCPSP"):
+        reversed_instance(parse(ROOT / "rcpsp-max" / "sm_j10" / "PSP1.SCH"))
+
+
+def test_first_answer_forward_and_reversed() -> None:
+    """Tests the two-search decision on j301_1 (optimum 43, from the reference file):
+    "makespan <= 42?" is proven INFEASIBLE, "makespan <= 43?" answered with a valid
+    schedule of the problem that answered; under --deterministic the forward problem
+    (first in order) answers when both can, and the answer repeats exactly."""
+    inst = parse(ROOT / "j30" / "j301_1.sm")
+    rev = reversed_instance(inst)
+    params = SolveParams(time_limit=10)
+    _, status, schedule = first_answer([to_problem(inst, horizon=42), to_problem(rev, horizon=42)], params)
+    assert status == SolveStatus.INFEASIBLE and schedule is None
+    which, status, schedule = first_answer([to_problem(inst, horizon=43), to_problem(rev, horizon=43)], params,
+                                           earliest_first=True)
+    assert status == SolveStatus.FEASIBLE and schedule is not None
+    starts = schedule_starts((inst, rev)[which], schedule)
+    if which == 1:
+        starts = unreverse(inst, starts)
+    assert check_rcpsp(inst, starts) == [] and makespan_of(inst, starts) <= 43
+    det = SolveParams(time_limit=2, deterministic=True)
+    runs = [first_answer([to_problem(inst, horizon=43), to_problem(rev, horizon=43)], det) for _ in range(2)]
+    assert runs[0] == runs[1] and runs[0][0] == 0 and runs[0][1] == SolveStatus.FEASIBLE
