@@ -35,7 +35,7 @@ def psplib(
             "--root", help="PSPLIB folder (default: $PLANNER_PSPLIB or ../shared/benchmarks/psplib)."
         ),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", min=0, help="CP-SAT workers (0: the default portfolio of 8, time-sliced on small machines).")] = 0,
+    workers: Annotated[int, typer.Option("--workers", min=0, help="CP-SAT workers (0: the default portfolio of 8, time-sliced on small machines). The final 'makespan <= U-1?' decision on plain RCPSP always runs two one-worker searches (forward and time-reversed).")] = 0,
     deterministic: Annotated[
         bool,
         typer.Option(
