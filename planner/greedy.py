@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from planner.calendar import TimeGrid, build_grid
-from planner.data import Job, ProblemData, build_problem
+from planner.data import ProblemData, build_problem
 from planner.result import Schedule, ScheduledSession
 from planner.scenario.schema import Scenario
 from planner.verify import goals_achieved, verify_schedule
@@ -66,11 +66,11 @@ class _State:
         self.week_load: list[dict[int, int]] = [defaultdict(int) for _ in data.participants]
         self.days_of: dict[int, set[int]] = defaultdict(set)  # job -> days it has sessions on
         self.sessions: dict[int, list[ScheduledSession]] = {}
-        self.teachers: dict[int, tuple[int, ...]] = {}  # id(job) -> its instructors, the one to try first first
+        self.teachers: dict[int, tuple[int, ...]] = {}  # job -> its instructors in the order to try them
 
 
 def spare_first(data: ProblemData) -> dict[int, tuple[int, ...]]:
-    """Each job's instructors, the least demanded elsewhere first.
+    """Each job's instructors (job index -> instructors), the least demanded elsewhere first.
 
     An instructor's demand elsewhere: the hours of the jobs of every other
     pool it belongs to, shared among that pool. An emergency drill that a
@@ -82,11 +82,11 @@ def spare_first(data: ProblemData) -> dict[int, tuple[int, ...]]:
         if job.needs_instructor:
             demand[job.instructors] += job.num_sessions * job.length
     out: dict[int, tuple[int, ...]] = {}
-    for job in data.jobs:
+    for j, job in enumerate(data.jobs):
         if job.needs_instructor and len(job.instructors) > 1:
             def elsewhere(i: int, own: tuple[int, ...] = job.instructors) -> tuple[float, int]:
                 return sum(h / len(pool) for pool, h in demand.items() if i in pool and pool != own), i
-            out[id(job)] = tuple(sorted(job.instructors, key=elsewhere))
+            out[j] = tuple(sorted(job.instructors, key=elsewhere))
     return out
 
 
@@ -100,8 +100,9 @@ def _spacing_ok(data: ProblemData, st: _State, j: int, day: int) -> bool:
     return True
 
 
-def _fits(data: ProblemData, st: _State, job: Job, t: int) -> tuple[bool, int | None]:
-    """Whether slots ``[t, t + length)`` are free for ``job``, and the instructor to book (if any)."""
+def _fits(data: ProblemData, st: _State, j: int, t: int) -> tuple[bool, int | None]:
+    """Whether slots ``[t, t + length)`` are free for job ``j``, and the instructor to book (if any)."""
+    job = data.jobs[j]
     L, S = job.length, data.slots_per_day
     day = t // S
     for p in job.participants:
@@ -118,7 +119,7 @@ def _fits(data: ProblemData, st: _State, job: Job, t: int) -> tuple[bool, int | 
             return False, None
     if not job.needs_instructor:
         return True, None
-    for i in st.teachers.get(id(job), job.instructors):
+    for i in st.teachers.get(j, job.instructors):
         ins = data.instructors[i]
         if ins.open_days[day] and all(u < ins.capacity for u in st.ins[i][t : t + L]):
             return True, i
@@ -181,7 +182,7 @@ def _place_job(data: ProblemData, st: _State, j: int, first_day: int, first_slot
                         t = day * S + off
                         if t < first_slot:
                             continue
-                        free, teacher = _fits(data, st, job, t)
+                        free, teacher = _fits(data, st, j, t)
                         if free:
                             _book(data, st, j, k, t, teacher)
                             placed = True
@@ -250,11 +251,15 @@ def due_days(data: ProblemData) -> tuple[dict[int, int], dict[int, list[int]]]:
     return due, preds
 
 
-def greedy_schedule(data: ProblemData, priority: Sequence[float] | None = None) -> tuple[Schedule, dict[str, str]]:
+def greedy_schedule(
+    data: ProblemData, priority: Sequence[float] | None = None, teachers: dict[int, tuple[int, ...]] | None = None
+) -> tuple[Schedule, dict[str, str]]:
     """A greedy schedule of ``data`` and the jobs it had to drop (id -> reason).
 
     ``priority`` (one number per job, lower first) replaces the due-date
-    order among the jobs whose prerequisites are placed.
+    order among the jobs whose prerequisites are placed, and caps each job
+    at its due day. ``teachers`` (e.g. :func:`spare_first`) gives the order
+    in which a job's instructors are tried; by default, as listed.
     """
     S = data.slots_per_day
     due, _ = due_days(data)
@@ -262,8 +267,7 @@ def greedy_schedule(data: ProblemData, priority: Sequence[float] | None = None) 
     for i, pr in enumerate(data.precedences):
         preds[pr.after].append(i)
     st = _State(data)
-    if priority is not None:
-        st.teachers = spare_first(data)
+    st.teachers = teachers or {}
     failed: dict[str, str] = {}
     done: set[int] = set()
     dead: set[int] = set()

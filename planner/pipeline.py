@@ -127,13 +127,13 @@ def plan(
     t0 = time.perf_counter()
     if params.deterministic:
         start = squeaky_wheel(data, seconds=None, passes=max(1, round(budget * HINT_PASSES_PER_S)), seed=params.seed)
-        rest = params.time_limit - budget
     else:
         start = squeaky_wheel(data, seconds=budget, seed=params.seed)
-        rest = params.time_limit - (time.perf_counter() - t0)
-    if progress is not None:
-        progress("start", time.perf_counter() - t0, float(start.goals_met), float(len(data.goals)))
     spent = time.perf_counter() - t0
+    # --deterministic: the solver's limit must not depend on how long the passes took.
+    rest = params.time_limit - (budget if params.deterministic else spent)
+    if progress is not None:
+        progress("start", spent, float(start.goals_met), float(len(data.goals)))
     shifted = None if progress is None else (
         lambda phase, s, obj, bnd: progress(phase, s + spent, obj, bnd))  # times since the plan began
     result = solve(data, replace(params, time_limit=max(0.1, rest)), shifted, hint=start.schedule)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 
 from planner.data import ProblemData
-from planner.greedy import due_days, greedy_schedule
+from planner.greedy import due_days, greedy_schedule, spare_first
 from planner.result import Schedule
 from planner.verify import goals_achieved
 
@@ -68,13 +68,14 @@ def squeaky_wheel(
     # The greedy's own order: due day, then the largest job first.
     key = [float(due.get(j, data.num_days)) - size[j] / (1 + max(size, default=0)) for j in range(n)]
     index = {job.id: j for j, job in enumerate(data.jobs)}
+    teachers = spare_first(data)  # the same for every pass
     t0 = time.perf_counter()
     # The plain greedy first, so that the result is never worse than it.
     best, failed = greedy_schedule(data)
     best_key, best_score, count, since = list(key), _score(data, best, len(failed)), 1, 0
     first = best_score[0]
     while best_score[0] < len(data.goals) and (passes is None or count < passes):
-        schedule, failed = greedy_schedule(data, key)
+        schedule, failed = greedy_schedule(data, key, teachers)
         count += 1
         score = _score(data, schedule, len(failed))
         if score > best_score:
