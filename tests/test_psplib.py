@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from planner.bench.psplib import (
     BenchInputError,
+    _Hybrid,
     check_rcpsp,
     cpm_lower_bound,
     default_root,
@@ -242,3 +244,23 @@ def test_first_answer_forward_and_reversed() -> None:
     det = SolveParams(time_limit=2, deterministic=True)
     runs = [first_answer([to_problem(inst, horizon=43), to_problem(rev, horizon=43)], det) for _ in range(2)]
     assert runs[0] == runs[1] and runs[0][0] == 0 and runs[0][1] == SolveStatus.FEASIBLE
+
+
+def test_decisions_alone_descend_to_the_optimum() -> None:
+    """Tests the tuned "makespan <= U-1?" decision (no LP, no derived disjunctions) on
+    its own: from the serial SGS schedule of j301_1, repeated decisions must find
+    shorter valid schedules until "<= 42?" is proven INFEASIBLE at the optimum 43
+    (reference_bounds.csv), each step recorded as a phase."""
+    from planner.bench.ga import ActivityListGA
+
+    inst = parse(ROOT / "j30" / "j301_1.sm")
+    sgs = serial_sgs(inst)
+    assert sgs is not None
+    hybrid = _Hybrid(inst, ActivityListGA(inst), 30.0, 0, False, time.perf_counter())
+    hybrid.ub, hybrid.best = makespan_of(inst, sgs), sgs
+    assert hybrid.ub > 43  # the SGS schedule is not optimal here, so at least one FEASIBLE step
+    while hybrid.lb < hybrid.ub and hybrid.decide(hybrid.left()):
+        assert check_rcpsp(inst, hybrid.best) == [] and makespan_of(inst, hybrid.best) == hybrid.ub
+    assert (hybrid.lb, hybrid.ub) == (43, 43)
+    steps = [p["status"] for p in hybrid.phases if p["phase"] == "decide"]
+    assert steps[-1] == "INFEASIBLE" and set(steps[:-1]) == {"FEASIBLE"} and len(steps) >= 2

@@ -609,8 +609,14 @@ def _pct(value: float | None, ref: float | None) -> float | None:
 
 GA_FIRST = 0.1  # of the limit (at most GA_FIRST_MAX_S): the GA's first incumbent, CP-SAT's hint
 GA_FIRST_MAX_S = 1.0
-CP_FIRST = 0.35  # of the limit: CP-SAT from that incumbent; most easy instances are proven here
+CP_FIRST = 0.25  # of the limit: CP-SAT from that incumbent; most easy instances are proven here
 GA_GAP = 0.1  # a larger relative gap left then: the GA goes on first, otherwise CP-SAT gets the rest
+# The decision is a pure search for a schedule inside tight windows: there the
+# LP relaxation and the disjunctions CP-SAT derives from each cumulative cost
+# more node throughput than they prune. Without both, the six hardest j30
+# decisions (j3013_2/5/6, j3029_3/6/8 at optimum - 1, one worker) take 1.9-6.4 s
+# in the faster direction instead of 4.7-22 s (benchmarks/README.md).
+DECIDE_TUNING: dict[str, object] = {"linearization_level": 0, "use_disjunctive_constraint_in_cumulative": False}
 GA_STALL = 50  # generations' worth of schedules without a gain that hand the rest back to CP-SAT
 GA_EVALS_PER_S = 2_400_000  # --deterministic: GA schedules per second of limit, times 1 / activities
 
@@ -704,9 +710,9 @@ class _Hybrid:
         the bound of a minimisation closes. Asked of the instance and of its time
         reversal at once (one worker each, earliest-first branching): the same
         question, but which of the two is proven sooner varies by instance
-        (hard j30 decisions: forward 11.4 s and reversal over 25 s on j3013_2, 12.8 s
-        and 4.7 s on j3029_8). True if answered (either way)."""
-        params = SolveParams(time_limit=max(0.1, seconds), deterministic=self.deterministic)
+        (hard j30 decisions, forward / reversed with :data:`DECIDE_TUNING`: j3029_3
+        7.9 / 6.4 s, j3029_8 3.3 / 1.9 s). True if answered (either way)."""
+        params = SolveParams(time_limit=max(0.1, seconds), deterministic=self.deterministic, extra=dict(DECIDE_TUNING))
         t = time.perf_counter()
         problems = [to_problem(self.inst, horizon=self.ub - 1), to_problem(self.reverse, horizon=self.ub - 1)]
         which, status, schedule = first_answer(problems, params, earliest_first=True)
