@@ -13,10 +13,12 @@ from typer.testing import CliRunner
 
 from planner.bench.psplib import (
     BenchInputError,
+    RcpspInstance,
     _Hybrid,
     check_rcpsp,
     cpm_lower_bound,
     default_root,
+    left_justify,
     list_instances,
     load_references,
     makespan_of,
@@ -152,6 +154,29 @@ def test_rcpsp_max_feasible_and_infeasible() -> None:
     assert check_rcpsp(inst, starts) == [] and makespan_of(inst, starts) == 26
     _, res = solve_instance(parse(folder / "PSP2.SCH"), 5.0)
     assert res.status == SolveStatus.INFEASIBLE and res.schedule is None
+    # The two-direction search alone, as used when CP-SAT's minimisation has no schedule yet:
+    # PSP1 gets a valid schedule (left-justified), PSP2 a proof.
+    for name, expected in (("PSP1.SCH", SolveStatus.FEASIBLE), ("PSP2.SCH", SolveStatus.INFEASIBLE)):
+        inst = parse(folder / name)
+        hybrid = _Hybrid(inst, None, 10.0, 0, False, time.perf_counter())
+        assert hybrid.first_schedule(10.0) == expected, name
+        if expected == SolveStatus.FEASIBLE:
+            assert check_rcpsp(inst, hybrid.best) == [] and hybrid.ub == makespan_of(inst, hybrid.best) >= 26
+
+
+def test_left_justify_moves_blocks_and_dummies() -> None:
+    """Tests left-justification on a hand-made RCPSP/max instance: source 0, A (2 long)
+    and B (3 long) on one unit of capacity, sink; B -> A with lag -2 (A starts at most
+    2 before B). From A at 10, B at 12, sink at 40: neither A nor B can move alone (A is
+    held by B's maximum lag, B by A's use of the resource), the pair shifts by 10 to A 0,
+    B 2, and the sink drops to B's end, 5."""
+    inst = RcpspInstance(
+        name="tiny", kind="rcpsp_max", activities=(0, 1, 2, 3), durations=(0, 2, 3, 0),
+        demands=((0,), (1,), (1,), (0,)), capacities=(1,),
+        successors=(((1, 0), (2, 0)), ((3, 2),), ((3, 3), (1, -2)), ()),
+    )
+    assert check_rcpsp(inst, [0, 10, 12, 40]) == []
+    assert left_justify(inst, [0, 10, 12, 40]) == [0, 0, 2, 5]
 
 
 def test_cli_writes_results(tmp_path: Path) -> None:
@@ -220,8 +245,26 @@ def test_reversed_instance_reads_schedules_backwards() -> None:
     back = unreverse(inst, starts)
     assert check_rcpsp(inst, back) == []
     assert makespan_of(inst, back) == makespan_of(rev, starts) and min(back) == 0
-    with pytest.raises(ValueError, match="plain RCPSP"):
-        reversed_instance(parse(ROOT / "rcpsp-max" / "sm_j10" / "PSP1.SCH"))
+
+
+
+def test_rcpsp_max_reversal_keeps_schedules_valid() -> None:
+    """Tests the time reversal with maximum lags: an arc start[j] >= start[i] + lag becomes
+    j -> i with lag + d_j - d_i, reversing twice gives the instance back, and a schedule of
+    the reversal (one of makespan 26, PSP1's optimum in sm_j10's optimum.csv, found by the
+    two-direction decision) read backwards is valid for the original with makespan <= 26."""
+    inst = parse(ROOT / "rcpsp-max" / "sm_j10" / "PSP1.SCH")
+    rev = reversed_instance(inst)
+    d = inst.durations
+    i, j, lag = next((i, j, lag) for i, j, lag in inst.arcs() if lag < 0)  # a maximum lag
+    assert (i, lag + d[j] - d[i]) in rev.successors[j]
+    assert sorted(reversed_instance(rev).arcs()) == sorted(inst.arcs())
+    _, status, schedule = first_answer([to_problem(rev, horizon=26)], SolveParams(time_limit=10), earliest_first=True)
+    assert status == SolveStatus.FEASIBLE and schedule is not None
+    back = unreverse(inst, schedule_starts(rev, schedule))
+    assert check_rcpsp(inst, back) == [] and makespan_of(inst, back) <= 26
+    _, status, _ = first_answer([to_problem(rev, horizon=25)], SolveParams(time_limit=10), earliest_first=True)
+    assert status == SolveStatus.INFEASIBLE  # the optimum is the same backwards
 
 
 def test_first_answer_forward_and_reversed() -> None:

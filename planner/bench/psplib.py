@@ -253,6 +253,64 @@ def makespan_of(inst: RcpspInstance, starts: Sequence[int]) -> int:
     return max(s + d for s, d in zip(starts, inst.durations, strict=True))
 
 
+def left_justify(inst: RcpspInstance, starts: Sequence[int]) -> list[int]:
+    """``starts`` with every activity moved as early as it can go, the others kept.
+
+    A valid schedule stays valid: an activity moves only down to the largest
+    lower bound its in-arcs give (out-arcs only cap it from above, so moving
+    earlier keeps them) and only to a time where its demands fit; the earliest
+    such time is that bound or another activity's end. Repeated until nothing
+    moves. Why: a feasibility search leaves activities that no constraint
+    pushes down (e.g. the sink of an RCPSP/max instance) wherever presolve put
+    them, up to the horizon, and a schedule read back from the time reversal
+    starts that late as a whole.
+    """
+    out = list(starts)
+    d, n = inst.durations, inst.n
+    preds = inst.predecessors()
+    # Maximum lags tie activities into blocks that cannot move one by one, so first
+    # shift every real activity by the same amount (the resource profile only moves),
+    # as far as arcs from the dummies (no duration, no demand: source, sink) allow.
+    dummy = [d[i] == 0 and not any(inst.demands[i]) for i in range(n)]
+    real = [i for i in range(n) if not dummy[i]]
+    if real:
+        shift = min(out[k] for k in real)
+        for i, k, lag in inst.arcs():
+            if dummy[i] and not dummy[k]:
+                shift = min(shift, out[k] - out[i] - lag)
+        for k in real:
+            out[k] -= max(0, shift)
+    end = makespan_of(inst, out)
+    use = [[0] * (end + 1) for _ in inst.capacities]
+    for i in range(n):
+        for r, q in enumerate(inst.demands[i]):
+            for t in range(out[i], out[i] + d[i]):
+                use[r][t] += q
+
+    def fits(i: int, at: int) -> bool:
+        return all(q == 0 or all(use[r][t] + q <= inst.capacities[r] for t in range(at, at + d[i]))
+                   for r, q in enumerate(inst.demands[i]))
+
+    moved = True
+    while moved:
+        moved = False
+        for i in sorted(range(n), key=lambda k: out[k]):
+            lb = max([0] + [out[j] + lag for j, lag in preds[i]])
+            if lb >= out[i]:
+                continue
+            for r, q in enumerate(inst.demands[i]):
+                for t in range(out[i], out[i] + d[i]):
+                    use[r][t] -= q
+            times = sorted({lb} | {out[j] + d[j] for j in range(n) if lb < out[j] + d[j] < out[i]})
+            at = next((t for t in times if fits(i, t)), out[i])
+            for r, q in enumerate(inst.demands[i]):
+                for t in range(at, at + d[i]):
+                    use[r][t] += q
+            moved = moved or at < out[i]
+            out[i] = at
+    return out
+
+
 # -- temporal analysis, bound and baseline -----------------------------------
 
 
@@ -442,14 +500,17 @@ def _tighten(
 
 
 def reversed_instance(inst: RcpspInstance) -> RcpspInstance:
-    """Plain RCPSP with time running backwards: every arc ``i -> j`` becomes ``j -> i``
-    (lag: ``j``'s duration). A schedule of makespan T of one is, read backwards
-    (:func:`unreverse`), a schedule of makespan T of the other."""
-    if inst.kind != "rcpsp":
-        raise ValueError("only plain RCPSP (finish-to-start arcs) can be reversed")
+    """The instance with time running backwards: start ``S'_i = T - S_i - d_i``.
+
+    An arc ``start[j] >= start[i] + lag`` becomes ``start'[i] >= start'[j] +
+    lag + d_j - d_i``, so ``i -> j`` turns into ``j -> i`` with that lag (plain
+    RCPSP: ``j``'s duration; maximum lags stay maximum lags). A schedule of
+    makespan T of one is, read backwards (:func:`unreverse`), a schedule of
+    makespan at most T of the other."""
+    d = inst.durations
     succ: list[list[tuple[int, int]]] = [[] for _ in range(inst.n)]
-    for i, j, _lag in inst.arcs():
-        succ[j].append((i, inst.durations[j]))
+    for i, j, lag in inst.arcs():
+        succ[j].append((i, lag + d[j] - d[i]))
     return replace(inst, successors=tuple(tuple(s) for s in succ))
 
 
@@ -617,6 +678,7 @@ GA_GAP = 0.1  # a larger relative gap left then: the GA goes on first, otherwise
 # decisions (j3013_2/5/6, j3029_3/6/8 at optimum - 1, one worker) take 1.9-6.4 s
 # in the faster direction instead of 4.7-22 s (benchmarks/README.md).
 DECIDE_TUNING: dict[str, object] = {"linearization_level": 0, "use_disjunctive_constraint_in_cumulative": False}
+MAX_CP_FIRST = 0.3  # of the limit: RCPSP/max, CP-SAT's minimisation before the two-direction search
 GA_STALL = 50  # generations' worth of schedules without a gain that hand the rest back to CP-SAT
 GA_EVALS_PER_S = 2_400_000  # --deterministic: GA schedules per second of limit, times 1 / activities
 
@@ -632,7 +694,9 @@ def solve_instance(
     limit in CP-SAT work units and GA schedule counts, so the outcome does not
     depend on machine load).
 
-    RCPSP/max goes to CP-SAT alone. Plain RCPSP alternates the activity-list
+    RCPSP/max has no GA: its first schedule (or the proof that there is none)
+    comes from the two-direction search of the decision, then CP-SAT
+    minimises and decides as below. Plain RCPSP alternates the activity-list
     GA (:mod:`planner.bench.ga`) and CP-SAT on the same instance: the GA's
     first incumbent bounds the horizon and hints CP-SAT, which proves most
     instances optimal within :data:`CP_FIRST` of the limit; if a gap over
@@ -640,29 +704,33 @@ def solve_instance(
     time), the GA, given CP-SAT's schedule too, uses the rest of the time,
     otherwise CP-SAT does (it closes small gaps by decision). The returned
     data has the default horizon, so verification does not depend on it.
-    ``ga=False`` runs CP-SAT alone, hinted with the serial SGS schedule: the
-    planner's model without the RCPSP-specific heuristic, for comparison.
+    ``ga=False`` runs CP-SAT's minimisation alone (plain RCPSP: hinted with the
+    serial SGS schedule): the planner's model without the benchmark-specific
+    heuristics, for comparison.
     """
     # The GA imports this module (for the instance and the baseline's list), hence here.
     from planner.bench.ga import ActivityListGA, unsupported, warm_up
 
-    ga = ga and unsupported(inst) is None  # e.g. an activity that never fits: CP-SAT proves it
-    if ga:
+    use_ga = ga and unsupported(inst) is None  # e.g. an activity that never fits: CP-SAT proves it
+    if use_ga:
         warm_up()
     t0 = time.perf_counter()
     data = to_problem(inst)
-    if not ga:
-        sgs = serial_sgs(inst) if inst.kind == "rcpsp" else None
-        params = SolveParams(time_limit=time_limit, deterministic=deterministic, num_workers=workers)
-        res = solve(data, params, hint=None if sgs is None else _as_schedule(inst, sgs))
-        return data, replace(res, runtime=time.perf_counter() - t0)
-    return data, _Hybrid(inst, ActivityListGA(inst), time_limit, workers, deterministic, t0).solve()
+    if use_ga:
+        return data, _Hybrid(inst, ActivityListGA(inst), time_limit, workers, deterministic, t0).solve()
+    if ga and inst.kind == "rcpsp_max":
+        return data, _Hybrid(inst, None, time_limit, workers, deterministic, t0).solve()
+    sgs = serial_sgs(inst) if inst.kind == "rcpsp" else None
+    params = SolveParams(time_limit=time_limit, deterministic=deterministic, num_workers=workers)
+    res = solve(data, params, hint=None if sgs is None else _as_schedule(inst, sgs))
+    return data, replace(res, runtime=time.perf_counter() - t0)
 
 
 class _Hybrid:
-    """State of :func:`solve_instance` on plain RCPSP: the incumbent, its bound, the clock."""
+    """State of :func:`solve_instance`: the incumbent, its bound, the clock
+    (``ga`` None: RCPSP/max, whose first schedule comes from :meth:`first_schedule`)."""
 
-    def __init__(self, inst: RcpspInstance, ga: ActivityListGA, time_limit: float, workers: int,
+    def __init__(self, inst: RcpspInstance, ga: ActivityListGA | None, time_limit: float, workers: int,
                  deterministic: bool, t0: float) -> None:
         self.inst, self.ga, self.limit, self.workers, self.deterministic, self.t0 = (
             inst, ga, time_limit, workers, deterministic, t0)
@@ -677,6 +745,7 @@ class _Hybrid:
         return self.limit - (self.used if self.deterministic else time.perf_counter() - self.t0)
 
     def evolve(self, seconds: float, stall: int | None = None) -> None:
+        assert self.ga is not None
         done = self.ga.evaluations
         if self.deterministic:
             n_evals = max(1, round(seconds * GA_EVALS_PER_S / self.inst.n))
@@ -712,33 +781,66 @@ class _Hybrid:
         question, but which of the two is proven sooner varies by instance
         (hard j30 decisions, forward / reversed with :data:`DECIDE_TUNING`: j3029_3
         7.9 / 6.4 s, j3029_8 3.3 / 1.9 s). True if answered (either way)."""
-        params = SolveParams(time_limit=max(0.1, seconds), deterministic=self.deterministic, extra=dict(DECIDE_TUNING))
-        t = time.perf_counter()
-        problems = [to_problem(self.inst, horizon=self.ub - 1), to_problem(self.reverse, horizon=self.ub - 1)]
-        which, status, schedule = first_answer(problems, params, earliest_first=True)
-        self.used += seconds
-        self.phases.append({"phase": "decide", "question": f"makespan <= {self.ub - 1}", "status": status.value,
-                            "answered_by": None if status == SolveStatus.UNKNOWN else ("forward", "reversed")[which],
-                            "wall_time": round(time.perf_counter() - t, 3)})
+        status = self._ask(self.ub - 1, seconds, "decide")
         if status == SolveStatus.INFEASIBLE:
             self.lb = self.ub
-            return True
-        if schedule is None:
-            return False
-        starts = schedule_starts((self.inst, self.reverse)[which], schedule)
-        if which == 1:
-            starts = unreverse(self.inst, starts)
-        self.best = starts
-        self.ub = makespan_of(self.inst, self.best)
-        return True
+        return status != SolveStatus.UNKNOWN
+
+    def first_schedule(self, seconds: float) -> SolveStatus:
+        """RCPSP/max: any schedule within the default horizon, or a proof there is none.
+
+        Maximum lags make even a first schedule hard to find on large instances,
+        and CP-SAT's default portfolio often finds none (testset_ubo200: no
+        schedule in 30 s on psp2) where the decision's search, one worker per
+        direction without LP, finds one in seconds (psp2: 5.3 s forward).
+        """
+        return self._ask(default_horizon(self.inst), seconds, "first")
+
+    def _ask(self, horizon: int, seconds: float, phase: str) -> SolveStatus:
+        """Is there a schedule of makespan at most ``horizon``? A "yes" becomes the incumbent."""
+        params = SolveParams(time_limit=max(0.1, seconds), deterministic=self.deterministic, extra=dict(DECIDE_TUNING))
+        t = time.perf_counter()
+        problems = [to_problem(self.inst, horizon=horizon), to_problem(self.reverse, horizon=horizon)]
+        which, status, schedule = first_answer(problems, params, earliest_first=True)
+        self.used += seconds
+        self.phases.append({"phase": phase, "question": f"makespan <= {horizon}", "status": status.value,
+                            "answered_by": None if status == SolveStatus.UNKNOWN else ("forward", "reversed")[which],
+                            "wall_time": round(time.perf_counter() - t, 3)})
+        if schedule is not None:
+            starts = schedule_starts((self.inst, self.reverse)[which], schedule)
+            self.best = left_justify(self.inst, unreverse(self.inst, starts) if which == 1 else starts)
+            self.ub = makespan_of(self.inst, self.best)
+        return status
 
     def solve(self) -> Result:
-        # Small instances need less GA time for a good start, and CP-SAT's proofs want the rest.
-        self.evolve(min(GA_FIRST_MAX_S, GA_FIRST * self.limit) * min(1.0, self.inst.n / 122))
-        if self.lb < self.ub:
-            self.cpsat(min(CP_FIRST * self.limit, self.left()))
+        if self.ga is None:
+            # RCPSP/max: CP-SAT's minimisation first, which settles easy instances and
+            # proves many infeasible in a fraction of a second; if it has no schedule yet,
+            # the two-direction search gets the rest for one (--deterministic: half of
+            # it, as each search then runs to its own limit and is charged so).
+            res = solve(to_problem(self.inst), SolveParams(
+                time_limit=MAX_CP_FIRST * self.limit, deterministic=self.deterministic, num_workers=self.workers))
+            self.used += MAX_CP_FIRST * self.limit
+            self.phases.extend(res.phases)
+            if res.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE, SolveStatus.MODEL_INVALID):
+                return replace(res, runtime=time.perf_counter() - self.t0, phases=tuple(self.phases))
+            if res.schedule is not None:
+                self.best = left_justify(self.inst, schedule_starts(self.inst, res.schedule))
+                self.ub = makespan_of(self.inst, self.best)
+                if res.bound is not None:
+                    self.lb = max(self.lb, math.ceil(res.bound - 1e-6))
+            else:
+                first = self.first_schedule(self.left() / 2 if self.deterministic else self.left())
+                if first != SolveStatus.FEASIBLE:
+                    return Result(first, None, runtime=time.perf_counter() - self.t0, phases=tuple(self.phases))
+        else:
+            # Small instances need less GA time for a good start, and CP-SAT's proofs want the rest.
+            self.evolve(min(GA_FIRST_MAX_S, GA_FIRST * self.limit) * min(1.0, self.inst.n / 122))
         if self.lb < self.ub and self.left() > 0.05:
-            if self.ub - self.lb > GA_GAP * self.ub:
+            # RCPSP/max has no GA to hand a wide gap to: CP-SAT's minimisation keeps the time.
+            self.cpsat(min(CP_FIRST * self.limit, self.left()) if self.ga is not None else self.left())
+        if self.lb < self.ub and self.left() > 0.05:
+            if self.ga is not None and self.ub - self.lb > GA_GAP * self.ub:
                 # A wide gap: CP-SAT's bound will not close in time, so first look for
                 # better schedules; once the GA stalls (often at the optimum on small
                 # instances), CP-SAT gets what is left to prove or improve it.

@@ -47,8 +47,9 @@ def psplib(
         bool,
         typer.Option(
             "--ga/--no-ga",
-            help="Plain RCPSP: alternate the activity-list GA with CP-SAT (default); --no-ga: CP-SAT alone "
-            "from the serial SGS schedule.",
+            help="Plain RCPSP: alternate the activity-list GA with CP-SAT; RCPSP/max: first schedule from "
+            "the two-direction search (default). --no-ga: CP-SAT's minimisation alone (from the serial "
+            "SGS schedule on plain RCPSP), for comparison.",
         ),
     ] = True,
 ) -> None:
