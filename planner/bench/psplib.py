@@ -694,9 +694,10 @@ def solve_instance(
     limit in CP-SAT work units and GA schedule counts, so the outcome does not
     depend on machine load).
 
-    RCPSP/max has no GA: its first schedule (or the proof that there is none)
-    comes from the two-direction search of the decision, then CP-SAT
-    minimises and decides as below. Plain RCPSP alternates the activity-list
+    RCPSP/max has no GA: CP-SAT's minimisation runs first (:data:`MAX_CP_FIRST`
+    of the limit); without a schedule by then, the decision's two-direction
+    search looks for a first one (or proves there is none), and CP-SAT's
+    minimisation goes on from it. Plain RCPSP alternates the activity-list
     GA (:mod:`planner.bench.ga`) and CP-SAT on the same instance: the GA's
     first incumbent bounds the horizon and hints CP-SAT, which proves most
     instances optimal within :data:`CP_FIRST` of the limit; if a gap over
