@@ -280,17 +280,19 @@ def left_justify(inst: RcpspInstance, starts: Sequence[int]) -> list[int]:
                 shift = min(shift, out[k] - out[i] - lag)
         for k in real:
             out[k] -= max(0, shift)
-    end = makespan_of(inst, out)
-    use = [[0] * (end + 1) for _ in inst.capacities]
-    for i in range(n):
+    use = [[0] * (makespan_of(inst, out) + 1) for _ in inst.capacities]
+
+    def book(i: int, at: int, sign: int) -> None:
         for r, q in enumerate(inst.demands[i]):
-            for t in range(out[i], out[i] + d[i]):
-                use[r][t] += q
+            for t in range(at, at + d[i]):
+                use[r][t] += sign * q
 
     def fits(i: int, at: int) -> bool:
         return all(q == 0 or all(use[r][t] + q <= inst.capacities[r] for t in range(at, at + d[i]))
                    for r, q in enumerate(inst.demands[i]))
 
+    for i in range(n):
+        book(i, out[i], 1)
     moved = True
     while moved:
         moved = False
@@ -298,14 +300,10 @@ def left_justify(inst: RcpspInstance, starts: Sequence[int]) -> list[int]:
             lb = max([0] + [out[j] + lag for j, lag in preds[i]])
             if lb >= out[i]:
                 continue
-            for r, q in enumerate(inst.demands[i]):
-                for t in range(out[i], out[i] + d[i]):
-                    use[r][t] -= q
+            book(i, out[i], -1)
             times = sorted({lb} | {out[j] + d[j] for j in range(n) if lb < out[j] + d[j] < out[i]})
             at = next((t for t in times if fits(i, t)), out[i])
-            for r, q in enumerate(inst.demands[i]):
-                for t in range(at, at + d[i]):
-                    use[r][t] += q
+            book(i, at, 1)
             moved = moved or at < out[i]
             out[i] = at
     return out
@@ -764,10 +762,17 @@ class _Hybrid:
         res = solve(to_problem(self.inst, horizon=self.ub), params, hint=_as_schedule(self.inst, self.best))
         self.used += seconds
         self.phases.extend(res.phases)
+        self._adopt(res)
+
+    def _adopt(self, res: Result, justify: bool = False) -> None:
+        """Take CP-SAT's schedule if no worse than the incumbent (any while there is none,
+        ``ub`` 0; ``justify``: left-justified first) and its bound."""
         if res.schedule is not None:
             starts = schedule_starts(self.inst, res.schedule)
+            if justify:
+                starts = left_justify(self.inst, starts)
             span = makespan_of(self.inst, starts)
-            if span <= self.ub:
+            if not self.ub or span <= self.ub:
                 self.ub, self.best = span, starts
         if res.status == SolveStatus.OPTIMAL:
             self.lb = max(self.lb, self.ub)
@@ -826,10 +831,7 @@ class _Hybrid:
             if res.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE, SolveStatus.MODEL_INVALID):
                 return replace(res, runtime=time.perf_counter() - self.t0, phases=tuple(self.phases))
             if res.schedule is not None:
-                self.best = left_justify(self.inst, schedule_starts(self.inst, res.schedule))
-                self.ub = makespan_of(self.inst, self.best)
-                if res.bound is not None:
-                    self.lb = max(self.lb, math.ceil(res.bound - 1e-6))
+                self._adopt(res, justify=True)
             else:
                 first = self.first_schedule(self.left() / 2 if self.deterministic else self.left())
                 if first != SolveStatus.FEASIBLE:
