@@ -429,7 +429,10 @@ def _feasibility_model(data: ProblemData, goals: tuple[int, ...] | None, earlies
 
 
 def first_answer(
-    problems: Sequence[ProblemData], params: SolveParams, earliest_first: bool = False
+    problems: Sequence[ProblemData],
+    params: SolveParams,
+    earliest_first: bool = False,
+    tunings: Sequence[dict[str, object]] | None = None,
 ) -> tuple[int, SolveStatus, Schedule | None]:
     """Decide equivalent problems at once, one search each, e.g. an RCPSP and its time reversal.
 
@@ -441,12 +444,15 @@ def first_answer(
     problem that answered, its status and schedule; UNKNOWN (index 0) if none
     answered within the limit. ``--deterministic``: every search runs to its
     own deterministic limit and the first problem in order with an answer
-    wins, so the outcome never depends on timing.
+    wins, so the outcome never depends on timing. ``tunings`` (one per
+    problem) replaces ``params.extra`` per search, so that the same problem may
+    be asked twice with different solver settings (e.g. with and without LP).
     """
     ctxs = [_feasibility_model(d, None, earliest_first) for d in problems]
     solvers = [cp_model.CpSolver() for _ in problems]
-    for solver in solvers:
-        params.apply(solver, params.time_limit)
+    for k, solver in enumerate(solvers):
+        own = params if tunings is None else replace(params, extra=dict(tunings[k]))
+        own.apply(solver, params.time_limit)
         solver.parameters.num_workers = 1
     codes: list[SolveStatus | None] = [None] * len(problems)
     answered = threading.Event()

@@ -289,6 +289,20 @@ def test_first_answer_forward_and_reversed() -> None:
     assert runs[0] == runs[1] and runs[0][0] == 0 and runs[0][1] == SolveStatus.FEASIBLE
 
 
+def test_first_answer_tunings_are_per_search() -> None:
+    """Tests that each search gets its own settings: the same decision ("j301_1 in 42?",
+    INFEASIBLE, optimum 43) asked twice, the first search given no time at all, is
+    not answered by the first, so under --deterministic (first answer in order wins)
+    the second one answers."""
+    inst = parse(ROOT / "j30" / "j301_1.sm")
+    problem = to_problem(inst, horizon=42)
+    det = SolveParams(time_limit=2, deterministic=True)
+    starved: dict[str, object] = {"max_deterministic_time": 0.0}
+    which, status, _ = first_answer([problem, problem], det, tunings=[starved, {}])
+    assert (which, status) == (1, SolveStatus.INFEASIBLE)
+    assert first_answer([problem], det, tunings=[starved])[1] == SolveStatus.UNKNOWN
+
+
 def test_decisions_alone_descend_to_the_optimum() -> None:
     """Tests the tuned "makespan <= U-1?" decision (no LP, no derived disjunctions) on
     its own: from the serial SGS schedule of j301_1, repeated decisions must find
