@@ -18,6 +18,7 @@ from planner.bench.psplib import (
     check_rcpsp,
     cpm_lower_bound,
     default_root,
+    lag_proof,
     left_justify,
     list_instances,
     load_references,
@@ -30,6 +31,7 @@ from planner.bench.psplib import (
     serial_sgs,
     set_folder,
     solve_instance,
+    time_lag_distances,
     to_problem,
     unreverse,
 )
@@ -177,6 +179,45 @@ def test_left_justify_moves_blocks_and_dummies() -> None:
     )
     assert check_rcpsp(inst, [0, 10, 12, 40]) == []
     assert left_justify(inst, [0, 10, 12, 40]) == [0, 0, 2, 5]
+
+
+def _tied_pair(back_lag: int) -> RcpspInstance:
+    """Source 0, A and B (4 long, 2 units each of a capacity of 3), sink 3; B starts at
+    least 1 after A (lag 1) and at most ``-back_lag`` after A (arc B -> A, ``back_lag``)."""
+    return RcpspInstance(
+        name="tied", kind="rcpsp_max", activities=(0, 1, 2, 3), durations=(0, 4, 4, 0),
+        demands=((0,), (2,), (2,), (0,)), capacities=(3,),
+        successors=(((1, 0), (2, 0)), ((2, 1), (3, 4)), ((1, back_lag), (3, 4)), ()),
+    )
+
+
+def test_lag_proof_on_tied_activities() -> None:
+    """Tests the temporal proof. With B -> A lag -2, start(B) - start(A) lies in [1, 2]:
+    B cannot follow A (it would need an offset of at least 4) nor precede it (at most
+    -4), and 2 + 2 units exceed the capacity 3, so they cannot overlap either:
+    INFEASIBLE without search. With lag -4 the offset may be 4: B right after A is
+    forced, no proof, and the optimum is A at 0, B at 4, makespan 8."""
+    tight = _tied_pair(-2)
+    dist = time_lag_distances(tight)
+    assert (dist[1, 2], -dist[2, 1]) == (1, 2)
+    proof = lag_proof(tight)
+    assert proof is not None and "activities 1 and 2 can neither overlap" in proof
+    _, res = solve_instance(tight, 5)
+    assert res.status == SolveStatus.INFEASIBLE and res.phases[0]["phase"] == "lags"
+    loose = _tied_pair(-4)
+    assert lag_proof(loose) is None
+    _, res = solve_instance(loose, 5)
+    assert res.status == SolveStatus.OPTIMAL and res.objective == 8
+
+
+def test_lag_proof_never_on_a_feasible_instance() -> None:
+    """Tests the proof against the reference: on the first 40 instances of sm_j10 it
+    appears exactly for those listed `unsat` (on all eight RCPSP/max sets: 329 of the
+    330 `unsat`, never a feasible one; benchmarks/README.md)."""
+    folder = set_folder(ROOT, "rcpsp-max/sm_j10")
+    refs = load_references(ROOT, "rcpsp-max/sm_j10")
+    for path in list_instances(folder)[:40]:
+        assert (lag_proof(parse(path)) is not None) == refs[path.name.lower()].infeasible, path.name
 
 
 def test_cli_writes_results(tmp_path: Path) -> None:
