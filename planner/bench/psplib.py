@@ -339,7 +339,8 @@ def cpm_lower_bound(inst: RcpspInstance) -> int | None:
 
 
 _NO_PATH = -(1 << 40)
-LAG_PROOF_MAX_S = 2.0  # cap on the temporal proof's time (it is milliseconds on 200 activities)
+LAG_PROOF_MAX_S = 2.0  # cap on the temporal proof's time (at most 0.18 s on testset_ubo200)
+LAG_PROOF_ROUNDS = 100  # and on its rounds of forced orders (at most 14 on testset_ubo200 and sm_j30)
 
 
 def _close(dist: np.ndarray) -> None:
@@ -389,7 +390,9 @@ def _overlap_group(inst: RcpspInstance, dist: np.ndarray) -> tuple[list[int], in
     return None
 
 
-def lag_analysis(inst: RcpspInstance, seconds: float = LAG_PROOF_MAX_S) -> tuple[str | None, list[tuple[int, int, int]]]:
+def lag_analysis(
+    inst: RcpspInstance, seconds: float | None = LAG_PROOF_MAX_S, rounds: int = LAG_PROOF_ROUNDS
+) -> tuple[str | None, list[tuple[int, int, int]]]:
     """Why the time lags and resource clashes admit no schedule, or None.
 
     Two activities whose demands together exceed a capacity never overlap: one
@@ -401,8 +404,9 @@ def lag_analysis(inst: RcpspInstance, seconds: float = LAG_PROOF_MAX_S) -> tuple
     implied by the instance, so this is a proof (pure propagation, no search); it
     settles every `unsat` instance of sm_j30, testset_ubo100 and testset_ubo200 in
     at most a few hundredths of a second each. Returns the proof (None when nothing
-    is found within ``seconds``: then the search decides) and the forced orders as
-    arcs ``(i, j, lag)``, implied constraints that tighten the model.
+    is found within ``rounds`` rounds and ``seconds``, None: no clock, as under
+    --deterministic; then the search decides) and the forced orders as arcs
+    ``(i, j, lag)``, implied constraints that tighten the model.
     """
     t0 = time.perf_counter()
     dist = time_lag_distances(inst)
@@ -429,7 +433,8 @@ def lag_analysis(inst: RcpspInstance, seconds: float = LAG_PROOF_MAX_S) -> tuple
             return (f"activities {name[i]} and {name[j]} can neither overlap (resources) nor follow each other "
                     f"(time lags and {forced} forced orders)"), arcs
         before, after = np.nonzero(cannot.T & (dist < dur[:, None]))  # j before i: D[j, i] >= dur[j]
-        if not len(before) or time.perf_counter() - t0 > seconds:
+        rounds -= 1
+        if not len(before) or rounds < 0 or (seconds is not None and time.perf_counter() - t0 > seconds):
             break
         dist[before, after] = dur[before]
         arcs.extend((int(b), int(a), int(dur[b])) for b, a in zip(before, after, strict=True))
@@ -442,9 +447,9 @@ def lag_analysis(inst: RcpspInstance, seconds: float = LAG_PROOF_MAX_S) -> tuple
     return None, arcs
 
 
-def lag_proof(inst: RcpspInstance, seconds: float = LAG_PROOF_MAX_S) -> str | None:
+def lag_proof(inst: RcpspInstance) -> str | None:
     """The proof of :func:`lag_analysis` alone."""
-    return lag_analysis(inst, seconds)[0]
+    return lag_analysis(inst)[0]
 
 
 def with_arcs(inst: RcpspInstance, arcs: Sequence[tuple[int, int, int]]) -> RcpspInstance:
@@ -842,7 +847,7 @@ def solve_instance(
         # 5 of the 10 `unsat` in 10 s without it, all 10 with it); the orders it forces
         # are implied arcs, which tighten the model (psp36: a first schedule in 0.4 s
         # with them, none in 8 s without). Schedules are checked against ``data`` alone.
-        proof, forced = lag_analysis(inst)
+        proof, forced = lag_analysis(inst, None if deterministic else LAG_PROOF_MAX_S)
         if proof is not None:
             return data, Result(SolveStatus.INFEASIBLE, None, runtime=time.perf_counter() - t0,
                                 phases=({"phase": "lags", "status": SolveStatus.INFEASIBLE.value, "proof": proof},))
