@@ -27,6 +27,7 @@ from planner.bench.psplib import (
     parse,
     reversed_instance,
     run_benchmark,
+    run_instance,
     schedule_starts,
     serial_sgs,
     set_folder,
@@ -156,6 +157,8 @@ def test_rcpsp_max_feasible_and_infeasible() -> None:
     assert check_rcpsp(inst, starts) == [] and makespan_of(inst, starts) == 26
     _, res = solve_instance(parse(folder / "PSP2.SCH"), 5.0)
     assert res.status == SolveStatus.INFEASIBLE and res.schedule is None
+    row = run_instance(folder / "PSP2.SCH", ref["psp2.sch"], 5.0)
+    assert row["status"] == "INFEASIBLE" and str(row["proof"]).startswith("time lags: ")
     # The two-direction search alone, as used when CP-SAT's minimisation has no schedule yet:
     # PSP1 gets a valid schedule (left-justified), PSP2 a proof.
     for name, expected in (("PSP1.SCH", SolveStatus.FEASIBLE), ("PSP2.SCH", SolveStatus.INFEASIBLE)):

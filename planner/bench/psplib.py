@@ -39,7 +39,7 @@ MAX_DIR = "rcpsp-max"
 COLUMNS = (
     "instance", "n_jobs", "status", "makespan", "seconds", "best_known", "best_lb", "closed",
     "lower_bound", "gap_pct", "cpm_lb", "cpm_dev_pct", "verified", "rcpsp_check", "planner_verify",
-    "verify_errors", "sgs_status", "sgs_makespan", "sgs_gap_pct", "sgs_cpm_dev_pct", "reference",
+    "verify_errors", "sgs_status", "sgs_makespan", "sgs_gap_pct", "sgs_cpm_dev_pct", "reference", "proof",
 )  # fmt: skip
 
 
@@ -1026,6 +1026,10 @@ def run_instance(
         reference="infeasible" if ref.infeasible else ("feasible" if ref.best_ub is not None else ""),
         verified=False,
     )
+    if res.status == SolveStatus.INFEASIBLE:
+        # Which proof: the temporal one (with its reason) or CP-SAT's search.
+        lags = next((ph for ph in res.phases if ph.get("phase") == "lags"), None)
+        row["proof"] = f"time lags: {lags['proof']}" if lags else "CP-SAT"
     if res.bound is not None and res.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN):
         row["lower_bound"] = math.ceil(res.bound - 1e-6)  # integer makespans: round the LP bound up
     if res.schedule is not None:
