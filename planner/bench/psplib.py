@@ -393,7 +393,8 @@ def _overlap_group(inst: RcpspInstance, dist: np.ndarray) -> tuple[list[int], in
 def lag_analysis(
     inst: RcpspInstance, seconds: float | None = LAG_PROOF_MAX_S, rounds: int = LAG_PROOF_ROUNDS
 ) -> tuple[str | None, list[tuple[int, int, int]]]:
-    """Why the time lags and resource clashes admit no schedule, or None.
+    """The temporal proof: why the time lags and resource clashes admit no schedule
+    (or None), and the orders it forces.
 
     Two activities whose demands together exceed a capacity never overlap: one
     ends before the other starts. Where the lags bound their start offset so that
