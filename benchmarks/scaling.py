@@ -1,14 +1,16 @@
 """Scaling study: time to a verified verdict as crews and window length grow.
 
-For every (crews, days) case, ``planner generate`` builds the scenario (seed 1)
+For every (crews, days) case, ``planner generate`` builds the scenario (seed 1,
+``--staffing full`` unless told otherwise)
 and a fresh subprocess plans it (``planner.pipeline.plan``, confirm=False) so
 that its peak memory is its own. The child prints one JSON line: time to
 verdict (model build + readiness phase), total wall time, statuses, goals met
 and proven bound, plan gap, peak RSS and the model size. Results are appended
 to benchmarks/results/scaling.csv case by case (a long run keeps what it has
-measured) and drawn on a log-log chart, benchmarks/results/scaling.png.
+measured) and drawn on a log-log chart, benchmarks/results/scaling.png
+(``--staffing lean``: scaling-lean.csv / .png).
 
-    python benchmarks/scaling.py [--crews 1,2,4,8,16] [--days 60,90,120,150] [--time-limit 120]
+    python benchmarks/scaling.py [--crews 1,2,4,8,16] [--days 60,90,120,150] [--time-limit 120] [--staffing lean]
     python benchmarks/scaling.py --plot-only
 """
 
@@ -35,7 +37,7 @@ FIELDS = [
 ]
 
 
-def run_case(crews: int, days: int, time_limit: float, seed: int, log: bool) -> dict[str, object]:
+def run_case(crews: int, days: int, time_limit: float, seed: int, log: bool, staffing: str) -> dict[str, object]:
     """Plan one generated scenario in this process and describe the outcome (the child's job)."""
     from planner.generate import generate_yaml
     from planner.model.builder import build_model
@@ -45,7 +47,7 @@ def run_case(crews: int, days: int, time_limit: float, seed: int, log: bool) -> 
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"gen-{crews}x{days}.yaml"
-        path.write_text(generate_yaml(crews, days, seed), encoding="utf-8")
+        path.write_text(generate_yaml(crews, days, seed, staffing=staffing), encoding="utf-8")
         t0 = time.perf_counter()
         outcome = plan(load_scenario(path), SolveParams(time_limit=time_limit, log=log), confirm=False)
         total = time.perf_counter() - t0
@@ -85,17 +87,17 @@ def run_case(crews: int, days: int, time_limit: float, seed: int, log: bool) -> 
     }
 
 
-def _child(crews: int, days: int, time_limit: float, seed: int) -> dict[str, object]:
+def _child(crews: int, days: int, time_limit: float, seed: int, staffing: str) -> dict[str, object]:
     # The machine is shared: the 1-minute load average says how much CPU the case competed for.
     load = round(os.getloadavg()[0], 1)
-    row = _run_child(crews, days, time_limit, seed)
+    row = _run_child(crews, days, time_limit, seed, staffing)
     row["load_avg"] = load
     return row
 
 
-def _run_child(crews: int, days: int, time_limit: float, seed: int) -> dict[str, object]:
+def _run_child(crews: int, days: int, time_limit: float, seed: int, staffing: str) -> dict[str, object]:
     cmd = [sys.executable, __file__, "--case", f"{crews},{days}", "--time-limit", str(time_limit), "--seed", str(seed),
-           "--log"]
+           "--staffing", staffing, "--log"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3 * time_limit + 300, check=False, cwd=ROOT)
     except subprocess.TimeoutExpired:
@@ -176,6 +178,8 @@ def main() -> None:
     ap.add_argument("--days", default="60,90,120,150")
     ap.add_argument("--time-limit", type=float, default=120.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--staffing", choices=["full", "lean"], default="full",
+                    help="Instructors per qualification of the generated scenarios (planner generate --staffing).")
     ap.add_argument("--fresh", action="store_true", help="Start a new CSV instead of replacing matching rows.")
     ap.add_argument("--plot-only", action="store_true")
     ap.add_argument("--case", help=argparse.SUPPRESS)
@@ -183,10 +187,11 @@ def main() -> None:
     args = ap.parse_args()
     if args.case:
         crews, days = _ints(args.case)
-        print(json.dumps(run_case(crews, days, args.time_limit, args.seed, args.log)))
+        print(json.dumps(run_case(crews, days, args.time_limit, args.seed, args.log, args.staffing)))
         return
     RESULTS.mkdir(parents=True, exist_ok=True)
-    csv_path, png_path = RESULTS / "scaling.csv", RESULTS / "scaling.png"
+    stem = "scaling" if args.staffing == "full" else f"scaling-{args.staffing}"
+    csv_path, png_path = RESULTS / f"{stem}.csv", RESULTS / f"{stem}.png"
     if not args.plot_only:
         old: list[dict[str, str]] = []
         if csv_path.exists() and not args.fresh:
@@ -194,7 +199,7 @@ def main() -> None:
                 old = list(csv.DictReader(fh))
         cases = [(c, d) for c in _ints(args.crews) for d in _ints(args.days)]
         for crews, days in sorted(cases, key=lambda cd: cd[0] * cd[1]):
-            row = _child(crews, days, args.time_limit, args.seed)
+            row = _child(crews, days, args.time_limit, args.seed, args.staffing)
             print(json.dumps(row), flush=True)
             # Replace an earlier measurement of the same case, keep the others.
             old = [r for r in old if (int(r["crews"]), int(r["days"])) != (crews, days)]

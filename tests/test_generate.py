@@ -45,12 +45,23 @@ def test_same_arguments_same_bytes_and_seeds_differ() -> None:
 
 
 def test_instructor_pools_grow_with_crews() -> None:
-    """Tests that every qualification is covered and pools grow as ceil(K/2)."""
-    for crews, per_pool in ((1, 1), (4, 2), (5, 3)):
-        sc = generate_scenario(crews, 120, 1)
+    """Tests that every qualification is covered and pools grow as K (full) or ceil(K/2) (lean)."""
+    for crews, staffing, per_pool in ((1, "full", 1), (4, "full", 4), (5, "full", 5),
+                                      (1, "lean", 1), (4, "lean", 2), (5, "lean", 3)):
+        sc = generate_scenario(crews, 120, 1, staffing=staffing)
         quals = [q for i in sc["instructors"] for q in i["qualifications"]]
         assert quals.count("soyuz") == per_pool and quals.count("rs") == per_pool
+        assert quals.count("flight_surgeon") == per_pool
         assert {"emergency", "medical", "flight_surgeon", "survival"} <= set(quals)
+
+
+def test_unknown_staffing_is_rejected() -> None:
+    """Tests that a staffing other than full/lean is an input error with the choices named."""
+    with pytest.raises(ValueError, match="staffing must be one of full, lean, not 'ample'"):
+        generate_scenario(2, 120, 1, staffing="ample")
+    res = runner.invoke(app, ["generate", "--crews", "2", "--staffing", "ample"])
+    assert res.exit_code == 1
+    assert "staffing must be one of full, lean" in res.output
 
 
 def test_winter_module_only_when_the_window_has_winter() -> None:

@@ -22,6 +22,13 @@ def generate(
     start: Annotated[
         str, typer.Option("--start", help="First training day, YYYY-MM-DD.")
     ] = DEFAULT_START.isoformat(),
+    staffing: Annotated[
+        str,
+        typer.Option(
+            "--staffing",
+            help="Instructors per qualification: full = one per crew (the fact sheet's ratio), lean = ceil(K/2).",
+        ),
+    ] = "full",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output YAML file (default: standard output).")] = None,
 ) -> None:
     """Generate a scenario: K crews sharing facilities and instructors, MS-19-style gates.
@@ -31,7 +38,7 @@ def generate(
     """
     try:
         first = dt.date.fromisoformat(start)
-        text = generate_yaml(crews, days, seed, first)
+        text = generate_yaml(crews, days, seed, first, staffing)
     except ValueError as exc:
         err(f"error: {exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
