@@ -14,18 +14,20 @@ from planner.data import ProblemData, build_problem
 from planner.exceptions import Problem, ScenarioError, VerificationError
 from planner.presolve import presolve_checks
 from planner.readiness import Readiness, Verdict, assess
-from planner.relax import relaxation_proof
+from planner.relax import relaxation_proof, screen_goals
 from planner.result import Result
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import Scenario
 from planner.solve import Progress, SolveParams, solve
 from planner.swo import squeaky_wheel
-from planner.verify import verify_dates, verify_schedule
+from planner.verify import goals_achieved, verify_dates, verify_schedule
 
 PLAN_RELAX_SHARE = 0.25  # of the time limit, for relaxation proofs when pairs are left UNKNOWN
 HINT_SHARE = 0.05  # of the time limit, at most, for the squeaky-wheel start (taken from the solver's share)
 HINT_MAX_S = 3.0
 HINT_PASSES_PER_S = 25  # --deterministic: the start's budget in greedy passes (about a second's worth on 12 trainees)
+SCREEN_SHARE = 0.1  # of the time limit, at most, for proving goals impossible alone before the solve
+SCREEN_MAX_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,9 @@ class PlanOutcome:
         statuses = {r.status for r in self.readiness}
         if statuses <= {Verdict.READY}:
             return Verdict.READY
-        if Verdict.UNKNOWN in statuses and not self.proof:
-            return Verdict.UNKNOWN
-        return Verdict.NOT_READY
+        if Verdict.NOT_READY in statuses or self.proof:  # a NOT_READY pair is always a proven one
+            return Verdict.NOT_READY
+        return Verdict.UNKNOWN
 
 
 def prepare(loaded: LoadedScenario) -> tuple[TimeGrid, ProblemData]:
@@ -130,18 +132,31 @@ def plan(
     else:
         start = squeaky_wheel(data, seconds=budget, seed=params.seed)
     spent = time.perf_counter() - t0
-    # --deterministic: the solver's limit must not depend on how long the passes took.
-    rest = params.time_limit - (budget if params.deterministic else spent)
     if progress is not None:
         progress("start", spent, float(start.goals_met), float(len(data.goals)))
+    # Goals the start misses may be impossible even alone (e.g. their modules'
+    # hours exceed the load caps before the deadline): proven in a fraction of a
+    # second each, they become NOT_READY with the reason, and the search skips them.
+    screen_budget = min(SCREEN_MAX_S, SCREEN_SHARE * params.time_limit)
+    t1 = time.perf_counter()
+    met = {g for g, ok in enumerate(goals_achieved(data, start.schedule)) if ok}
+    impossible = screen_goals(data, params, screen_budget, skip=met) if len(met) < len(data.goals) else {}
+    screen_spent = time.perf_counter() - t1
+    if progress is not None and impossible:
+        progress("screen", spent + screen_spent, float(len(impossible)), float(len(data.goals)))
+    spent += screen_spent
+    # --deterministic: the solver's limit must not depend on how long the passes took.
+    rest = params.time_limit - (budget + screen_budget if params.deterministic else spent)
     shifted = None if progress is None else (
         lambda phase, s, obj, bnd: progress(phase, s + spent, obj, bnd))  # times since the plan began
-    result = solve(data, replace(params, time_limit=max(0.1, rest)), shifted, hint=start.schedule)
+    result = solve(data, replace(params, time_limit=max(0.1, rest)), shifted, hint=start.schedule,
+                   forbid_goals=tuple(sorted(impossible)))
     if result.schedule is not None:
         check_schedule(loaded.scenario, grid, data, result)
-    readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm)
+    readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm, impossible=impossible)
     proof = ""
-    if any(r.status == Verdict.UNKNOWN for r in readiness) and len(data.participants) > 1:
+    statuses = {r.status for r in readiness}
+    if Verdict.UNKNOWN in statuses and Verdict.NOT_READY not in statuses and len(data.participants) > 1:
         # The time limit left pairs open: one participant alone may still
         # prove that not everybody can be ready (a quarter of the limit).
         proof = relaxation_proof(data, params, PLAN_RELAX_SHARE * params.time_limit) or ""

@@ -6,6 +6,8 @@ The verdict is only as strong as the proof behind it:
 * NOT_READY: phase 1 proved that not all goals can be met (or the problem is
   infeasible) and this plan leaves the goal unmet; the reason says whether it
   is impossible even on its own (checked by a separate solve) or a trade-off;
+  or, whatever phase 1 proved, the goal was screened out beforehand as
+  impossible on its own modules alone (a relaxation, see planner.relax);
 * UNKNOWN: the time limit stopped the solver before it could prove either.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -92,12 +95,16 @@ def assess(
     result: Result,
     params: SolveParams | None = None,
     confirm: bool = True,
+    impossible: Mapping[int, tuple[int, int] | None] | None = None,
 ) -> list[Readiness]:
     """One :class:`Readiness` per goal of ``data``, honest to ``result``'s status.
 
     With ``confirm``, each unmet goal of a proven plan is re-solved alone (a
     short feasibility check) to tell "impossible" from "trade-off".
+    ``impossible``: goals proven impossible alone beforehand
+    (:func:`planner.relax.screen_goals`), NOT_READY whatever the plan's status.
     """
+    impossible = impossible or {}
     params = params or SolveParams()
     # Telling "impossible" from "trade-off" costs one solve per unmet goal;
     # half the plan's time budget caps them all together.
@@ -131,6 +138,8 @@ def assess(
             )
             continue
         reason = _unmet_reason(sc, grid, data, goal.groups, goal.missing)
+        if reason is None and g in impossible:
+            reason = _alone_reason(grid, goal.deadline_day, impossible[g])
         if reason is not None:
             rows.append(Readiness(pid, c.id, Verdict.NOT_READY, None, deadline, None, reason))
         elif not proven:
@@ -150,6 +159,16 @@ def assess(
                     why = "possible on its own but only at the expense of other competencies (proven trade-off)"
             rows.append(Readiness(pid, c.id, Verdict.NOT_READY, None, deadline, None, why))
     return rows
+
+
+def _alone_reason(grid: TimeGrid, deadline_day: int, load: tuple[int, int] | None) -> str:
+    """Why a goal screened out as impossible alone is, in hours and dates when the load caps explain it."""
+    if load is None:
+        return "cannot be met even on its own (proven on its own modules alone); see 'planner explain'"
+    need, fit = load
+    by = grid.days[deadline_day] if deadline_day < grid.num_days else grid.training_end
+    return (f"cannot be met even on its own (proven): its modules need {grid.slots_to_hours(need):g} h, at most "
+            f"{grid.slots_to_hours(fit):g} h fit under the load caps before {by}")
 
 
 def _unmet_reason(

@@ -12,23 +12,33 @@ weekly cap around fixed campaign days.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import replace
 
-from planner.data import ProblemData, participant_part
+from planner.data import ProblemData, participant_part, restrict
 from planner.result import SolveStatus
 from planner.solve import SolveParams, feasible_plan
 
 
 def _signature(part: ProblemData, p: int) -> tuple[object, ...]:
     """What makes two participants' relaxed sub-problems the same (ids aside):
-    the same jobs, lags, goals and caps, e.g. the doctors of two crews."""
+    the same jobs, lags, goals and caps, e.g. the doctors of two crews.
+
+    Participants are relabelled in order of appearance (``p`` first), and each
+    one's caps are part of the key: two parts differ if a crew-mate in a joint
+    job has other caps.
+    """
+    label = {p: 0}
+    for j in part.jobs:
+        for q in j.participants:
+            label.setdefault(q, len(label))
     jobs = tuple((j.module, j.num_sessions, j.length, j.open_days, j.season_days, j.last_open_days, j.resources,
                   j.instructors, j.min_gap_days, j.consecutive, j.rest_days_after, j.deadline_day, j.mandatory,
-                  j.fixed_starts, len(j.participants)) for j in part.jobs)
-    goals = tuple((g.competency, g.groups, g.deadline_day) for g in part.goals)
-    who = part.participants[p]
-    return jobs, part.precedences, goals, tuple((s.first, s.second, s.days) for s in part.spacing), \
-        (who.daily_cap, who.weekly_cap)
+                  j.fixed_starts, tuple(label[q] for q in j.participants)) for j in part.jobs)
+    goals = tuple((label.get(g.participant, -1), g.competency, g.groups, g.deadline_day) for g in part.goals)
+    caps = tuple((part.participants[q].daily_cap, part.participants[q].weekly_cap) for q in sorted(label, key=lambda q: label[q]))
+    spacing = tuple((label.get(s.participant, -1), s.first, s.second, s.days) for s in part.spacing)
+    return jobs, part.precedences, goals, spacing, caps
 
 
 def participant_parts(data: ProblemData) -> list[tuple[int, ProblemData]]:
@@ -89,3 +99,74 @@ def relaxation_proof(data: ProblemData, params: SolveParams, limit: float) -> st
     :func:`relaxation_status`), or None."""
     status, proof = relaxation_status(data, params, limit)
     return proof if status == SolveStatus.INFEASIBLE else None
+
+
+SCREEN_GOAL_S = 0.5  # per goal: the parts that fail do so in presolve (about 0.01 s), the others in 0.1 s
+
+
+def goal_part(data: ProblemData, g: int) -> ProblemData:
+    """Goal ``g`` alone with the jobs it needs (its options and, transitively,
+    their prerequisites; crew-mates only in joint sessions): a relaxation."""
+    before: dict[int, list[int]] = {}
+    for pr in data.precedences:
+        before.setdefault(pr.after, []).append(pr.before)
+    keep = {j for group in data.goals[g].groups for j in group}
+    stack = list(keep)
+    while stack:
+        for b in before.get(stack.pop(), ()):
+            if b not in keep:
+                keep.add(b)
+                stack.append(b)
+    return restrict(data, sorted(keep), [g])
+
+
+def _load_numbers(part: ProblemData, p: int) -> tuple[int, int] | None:
+    """(required, available) slots of participant ``p`` for the part's goal under the load caps
+    before its deadline, when the required do not fit (the usual reason); else None."""
+    who, goal, S = part.participants[p], part.goals[0], part.slots_per_day
+    mine = [j for j in part.jobs if p in j.participants]
+    demand = sum(j.length * j.num_sessions for j in mine)
+    per_day = min(S, who.daily_cap or S)
+    weeks: dict[int, int] = {}
+    for d in range(min(goal.deadline_day, part.num_days)):
+        if any(j.open_days[d] for j in mine):
+            weeks[part.week(d)] = weeks.get(part.week(d), 0) + per_day
+    supply = sum(min(v, who.weekly_cap or v) for v in weeks.values())
+    return (demand, supply) if demand > supply else None
+
+
+def screen_goals(
+    data: ProblemData, params: SolveParams, limit: float, skip: Collection[int] = ()
+) -> dict[int, tuple[int, int] | None]:
+    """Goals that cannot be met even alone (proven), each with its load numbers
+    (required and available slots, see :func:`_load_numbers`) when they explain it.
+
+    Each goal is asked of its own part (:func:`goal_part`), most often
+    settled in CP-SAT's presolve, e.g. a participant whose required hours for
+    that competency alone exceed the load caps before the deadline. Knowing
+    them, the full model need not search for them, and the verdict names each
+    one instead of leaving it UNKNOWN. ``skip``: goals known to be possible
+    (met by a start schedule). ``limit`` caps the whole screening; under
+    ``--deterministic`` each check is charged its full deterministic limit,
+    so the outcome never depends on timing.
+    """
+    t0 = time.perf_counter()
+    spent = 0.0
+    out: dict[int, tuple[int, int] | None] = {}
+    seen: dict[tuple[object, ...], tuple[bool, tuple[int, int] | None]] = {}
+    for g, goal in enumerate(data.goals):
+        if g in skip:
+            continue
+        part = goal_part(data, g)
+        p = goal.participant
+        key = (goal.competency, _signature(part, p))
+        if key not in seen:
+            each = min(SCREEN_GOAL_S, limit - spent if params.deterministic else limit - (time.perf_counter() - t0))
+            if each < 0.05:
+                break
+            status = feasible_plan(part, None, replace(params, time_limit=each, num_workers=1))[0]
+            spent += each
+            seen[key] = (status == SolveStatus.INFEASIBLE, _load_numbers(part, p))
+        if seen[key][0]:
+            out[g] = seen[key][1]
+    return out

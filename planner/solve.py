@@ -180,11 +180,14 @@ def solve(
     progress: Progress | None = None,
     require_goals: tuple[int, ...] = (),
     hint: Schedule | None = None,
+    forbid_goals: tuple[int, ...] = (),
 ) -> Result:
     """Solve ``data``; never raises for infeasible or timed-out problems.
 
     ``require_goals`` forces those goals to be met (used to test whether a
-    single unmet goal is achievable at all). ``hint`` starts the search from
+    single unmet goal is achievable at all); ``forbid_goals`` rules out goals
+    proven impossible elsewhere (the search need not try them, and the
+    proven bound stays the same). ``hint`` starts the search from
     a known schedule (e.g. the plan of a nearby scenario). With
     ``params.plan_phase`` False the result of phase 1 is returned as is.
     """
@@ -201,6 +204,8 @@ def solve(
 
     for g in require_goals:
         m.add(ctx.goal_sat[g] == 1)
+    for g in forbid_goals:
+        m.add(ctx.goal_sat[g] == 0)
     num_goals = len(data.goals)
     m.maximize(objective.goals_met(ctx))
     first_limit = params.time_limit * (0.75 if params.plan_phase else 1.0)

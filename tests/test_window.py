@@ -14,7 +14,7 @@ from planner import pipeline
 from planner.cli import app
 from planner.pipeline import prepare
 from planner.readiness import Verdict
-from planner.relax import relaxation_proof
+from planner.relax import relaxation_proof, screen_goals
 from planner.report.text import verdict_table
 from planner.result import Result, SolveStatus
 from planner.scenario.load import LoadedScenario, load_scenario
@@ -149,11 +149,54 @@ def test_plan_falls_back_on_a_relaxation_proof(monkeypatch: pytest.MonkeyPatch) 
     """
     loaded, _ = _ann_and_bob()
     monkeypatch.setattr(pipeline, "solve", lambda *args, **kwargs: Result(SolveStatus.UNKNOWN, None))
+    # Without the per-pair screening (see the next test), which would prove Ann's pair alone.
+    monkeypatch.setattr(pipeline, "screen_goals", lambda *args, **kwargs: {})
     out = pipeline.plan(loaded, PARAMS, confirm=False)
     assert {r.status for r in out.readiness} == {Verdict.UNKNOWN}
     assert out.overall == Verdict.NOT_READY
     assert out.proof.startswith("proven: ann alone")
     assert "Not everybody can be ready (proven: ann alone" in verdict_table(out)
+
+
+def test_plan_screens_a_pair_impossible_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests the per-pair screening before the solve (same Ann and Bob, solve giving up).
+
+    Ann's one competency needs the 50-h module; her 8 h a week over the five
+    weeks before the launch give at most 40 h, so her pair is NOT_READY with
+    those numbers, whatever the solve says; Bob's pair stays UNKNOWN. One
+    NOT_READY pair proves the overall NOT_READY, so no relaxation is needed.
+    """
+    loaded, _ = _ann_and_bob()
+    monkeypatch.setattr(pipeline, "solve", lambda *args, **kwargs: Result(SolveStatus.UNKNOWN, None))
+    out = pipeline.plan(loaded, PARAMS, confirm=False)
+    status = {r.participant: r for r in out.readiness}
+    assert status["bob"].status == Verdict.UNKNOWN
+    assert status["ann"].status == Verdict.NOT_READY
+    assert "its modules need 50 h, at most 40 h fit under the load caps" in status["ann"].reason
+    assert out.overall == Verdict.NOT_READY and out.proof == ""
+
+
+def test_screening_tells_crew_mates_caps_apart() -> None:
+    """Tests that a joint module carries a crew-mate's cap into each pair's proof.
+
+    Two crews of two take the 50-h module together (joint: crew), window from
+    Mon 3 May as above. In crew c1 Amy may train 8 h a week: at most 40 h, so
+    the joint sessions cannot all happen, and both c1 pairs (Ann's through
+    Amy) are impossible alone. Crew c2 has no cap: 25 days x 2 h = 50 h fit, so
+    its pairs are possible, although Bea's part looks like Ann's but for the
+    crew-mate's cap (a cache keyed without it would wrongly reuse Ann's answer).
+    """
+    _, plain = _ann_and_bob()
+    plain["participants"] = [
+        {"id": "ann", "role": "sfp", "crew": "c1"},
+        {"id": "amy", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 8}},
+        {"id": "bea", "role": "sfp", "crew": "c2"},
+        {"id": "bet", "role": "sfp", "crew": "c2"},
+    ]
+    plain["modules"][0]["joint"] = "crew"
+    _, data = prepare(reload(load_scenario(DATA / "tiny_window.yaml"), plain))
+    found = screen_goals(data, PARAMS, 5.0)
+    assert sorted(data.participants[data.goals[g].participant].id for g in found) == ["amy", "ann"]
 
 
 def test_min_window_uses_the_relaxation_bound() -> None:

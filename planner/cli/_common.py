@@ -91,6 +91,8 @@ class ProgressPrinter:
             text = f"competency pairs met: {round(objective)} (at most {round(bound)})"
         elif phase == "start":
             text = f"greedy start meets {round(objective)} of {round(bound)} competency pairs"
+        elif phase == "screen":
+            text = f"{round(objective)} of {round(bound)} competency pairs cannot be met even alone (proven)"
         elif phase == "plan":
             text = f"plan cost {round(objective)} (bound {round(bound)})"
         else:
