@@ -33,7 +33,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 FIELDS = [
     "crews", "participants", "days", "jobs", "sessions", "goals", "model_vars", "model_constraints",
     "readiness_status", "verdict", "proof", "goals_met", "goals_bound", "plan_status", "plan_gap",
-    "verdict_s", "readiness_phase_s", "build_s", "presolve_s", "first_solution_s", "total_s", "peak_rss_mb", "time_limit", "load_avg", "error",
+    "screened_impossible", "proven_s", "verdict_s", "readiness_phase_s", "build_s", "presolve_s", "first_solution_s", "total_s", "peak_rss_mb", "time_limit", "load_avg", "error",
 ]
 
 
@@ -42,6 +42,7 @@ def run_case(crews: int, days: int, time_limit: float, seed: int, log: bool, sta
     from planner.generate import generate_yaml
     from planner.model.builder import build_model
     from planner.pipeline import plan
+    from planner.result import SolveStatus
     from planner.scenario.load import load_scenario
     from planner.solve import SolveParams
 
@@ -57,6 +58,16 @@ def run_case(crews: int, days: int, time_limit: float, seed: int, log: bool, sta
     # The verdict rests on phase 1 (and a relaxation proof when phase 1 left
     # pairs open): everything but the polishing phase.
     verdict_s = total - plan_wall
+    # When the overall verdict was proven: NOT_READY as soon as one pair is
+    # proven impossible alone (the screening before the solve); else when phase
+    # 1 proved its count (OPTIMAL / INFEASIBLE) or a relaxation proved NOT_READY;
+    # never for UNKNOWN.
+    screened, screen_s = outcome.screened
+    proven_s: float | None = None
+    if screened:
+        proven_s = round(screen_s, 2)
+    elif res.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) or outcome.proof:
+        proven_s = round(verdict_s, 2)
     t1 = time.perf_counter()
     proto = build_model(outcome.data).model.Proto()  # built again only to time and size it
     build_s = time.perf_counter() - t1
@@ -76,6 +87,8 @@ def run_case(crews: int, days: int, time_limit: float, seed: int, log: bool, sta
         "goals_bound": res.goals_bound,
         "plan_status": str(phases.get("plan", {}).get("status", "")),
         "plan_gap": None if res.gap is None else round(res.gap, 4),
+        "screened_impossible": screened,
+        "proven_s": proven_s,
         "verdict_s": round(verdict_s, 2),
         "readiness_phase_s": phases.get("readiness", {}).get("wall_time"),
         "build_s": round(build_s, 2),

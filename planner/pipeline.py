@@ -42,6 +42,7 @@ class PlanOutcome:
     params: SolveParams
     findings: tuple[str, ...] = ()
     proof: str = ""  # why not every pair can be met, when the plan's own bound could not show it
+    screened: tuple[int, float] = (0, 0.0)  # pairs proven impossible alone before the solve; seconds by then
 
     @property
     def scenario(self) -> Scenario:
@@ -160,4 +161,4 @@ def plan(
         # The time limit left pairs open: one participant alone may still
         # prove that not everybody can be ready (a quarter of the limit).
         proof = relaxation_proof(data, params, PLAN_RELAX_SHARE * params.time_limit) or ""
-    return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof)
+    return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))
