@@ -165,6 +165,22 @@ class ProblemData:
         """Index of job ``job_id``."""
         return self.job_index[job_id]
 
+    def days_needed(self, job: int, sessions: int | None = None) -> int:
+        """Fewest working days ``sessions`` (default: all) sessions of ``job`` can take.
+
+        One a day when sessions are spaced or consecutive; otherwise as many as
+        fit in a working day and under every attendee's daily cap (a bound, not
+        a packing: other jobs may take part of those days).
+        """
+        jb = self.jobs[job]
+        n = jb.num_sessions if sessions is None else sessions
+        per_day = 1 if jb.min_gap_days or jb.consecutive else self.slots_per_day // max(1, jb.length)
+        for p in jb.participants:
+            cap = self.participants[p].daily_cap
+            if cap is not None:
+                per_day = min(per_day, cap // max(1, jb.length))
+        return math.ceil(n / max(1, per_day))
+
     def participant_jobs(self) -> list[list[int]]:
         """For each participant, the jobs they attend."""
         out: list[list[int]] = [[] for _ in self.participants]
@@ -218,9 +234,10 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         daily = weekly = None
         if p.load is not None:
             if p.load.max_hours_per_day is not None:
-                daily = grid.hours_to_slots(p.load.max_hours_per_day)
+                # A cap that is not a whole number of slots rounds down: it is a limit.
+                daily = math.floor(p.load.max_hours_per_day * 60 / grid.slot_minutes + 1e-9)
             if p.load.max_hours_per_week is not None:
-                weekly = math.floor(p.load.max_hours_per_week * 60 / grid.slot_minutes)
+                weekly = math.floor(p.load.max_hours_per_week * 60 / grid.slot_minutes + 1e-9)
         participants.append(ParticipantData(p.id, p.crew, p.role, daily, weekly))
         p_open.append(grid.days_where(lambda d, p=p: not in_any(p.blackouts, d)))  # type: ignore[misc]
 
@@ -243,6 +260,12 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
     crews: dict[str, list[int]] = defaultdict(list)
     for pi, p in enumerate(sc.participants):
         crews[p.crew].append(pi)
+    # A spacing rule from a module to itself spaces its consecutive sessions
+    # (e.g. 48 h between centrifuge runs): a minimum gap in days between them.
+    self_gap: dict[str, int] = defaultdict(int)
+    for rule in sc.spacing:
+        if rule.after == rule.forbid:
+            self_gap[rule.after] = max(self_gap[rule.after], math.ceil(rule.hours / 24) + 1)
     for m in sc.modules:
         takers = [pi for pi, p in enumerate(sc.participants) if not m.roles or p.role in m.roles]
         if m.joint == "crew":
@@ -283,7 +306,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 resources=tuple(uses),
                 instructors=cands,
                 needs_instructor=m.instructor is not None,
-                min_gap_days=m.min_days_between_sessions,
+                min_gap_days=max(m.min_days_between_sessions, self_gap[m.id]),
                 consecutive=m.consecutive_days,
                 rest_days_after=m.rest_days_after,
                 deadline_day=gate_day[m.deadline] if m.deadline else None,
@@ -329,6 +352,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
 
     spacing = []
     for rule in sc.spacing:
+        if rule.after == rule.forbid:
+            continue  # a minimum gap of the module's own sessions (above)
         days = math.ceil(rule.hours / 24)
         for pi in range(len(sc.participants)):
             first, second = job_of_pm.get((pi, rule.after)), job_of_pm.get((pi, rule.forbid))

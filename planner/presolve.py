@@ -8,7 +8,6 @@ bounds do not already rule it out.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 from planner.calendar import TimeGrid
@@ -22,7 +21,7 @@ def _hours(grid: TimeGrid, slots: float) -> str:
 
 def _span(grid: TimeGrid, days: list[int]) -> str:
     if not days:
-        return "no day"
+        return "(no open day)"
     return f"between {grid.days[days[0]]} and {grid.days[days[-1]]}"
 
 
@@ -59,18 +58,26 @@ def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
         jobs = [j for j, job in enumerate(data.jobs) if job.module == m.id]
         needed = _needed_jobs(data)
         note = "" if any(j in needed for j in jobs) else " (no required competency depends on it)"
-        for j in jobs[:1]:
-            days = _open_before(data, j, data.num_days)
-            if not days:
-                out.append(
-                    f"season: {m.id} is limited to {'; '.join(limits)}, which leaves no working day in the "
-                    f"training window {grid.window_start}..{grid.training_end}{note}"
-                )
-            elif len(days) < m.num_sessions:
-                out.append(
-                    f"season: {m.id} needs {m.num_sessions} days but {'; '.join(limits)} leave only "
-                    f"{len(days)} working day(s) in the window{note}"
-                )
+        # The season is the module's; the days left also depend on each
+        # attendee's blackouts, so every job is checked and the short ones named.
+        short = [(j, _open_before(data, j, data.num_days)) for j in jobs]
+        short = [(j, days) for j, days in short if len(days) < data.days_needed(j)]
+        if not short:
+            continue
+        who = "" if len(short) == len(jobs) else " for " + ", ".join(
+            "/".join(data.participants[p].id for p in data.jobs[j].participants) for j, _ in short)
+        days = min((days for _, days in short), key=len)
+        need = data.days_needed(short[0][0])
+        if not days:
+            out.append(
+                f"season: {m.id} is limited to {'; '.join(limits)}, which leaves no working day in the "
+                f"training window {grid.window_start}..{grid.training_end}{who}{note}"
+            )
+        else:
+            out.append(
+                f"season: {m.id} needs {need} day(s) but {'; '.join(limits)} leave only "
+                f"{len(days)} working day(s) in the window{who}{note}"
+            )
     return out
 
 
@@ -81,7 +88,6 @@ def _open_before(data: ProblemData, job: int, limit: int) -> list[int]:
 
 def _chains(grid: TimeGrid, data: ProblemData) -> list[str]:
     """Longest prerequisite chain (working days, one job at a time) vs the deadline."""
-    S = data.slots_per_day
     preds: dict[int, list[int]] = defaultdict(list)
     lag: dict[tuple[int, int], int] = {}
     for p in data.precedences:
@@ -94,7 +100,6 @@ def _chains(grid: TimeGrid, data: ProblemData) -> list[str]:
     def finish(j: int, stack: frozenset[int] = frozenset()) -> tuple[int, list[int]]:
         if j in memo:
             return memo[j]
-        job = data.jobs[j]
         start, chain = 0, [j]
         for b in preds[j]:
             if b in stack:
@@ -104,7 +109,7 @@ def _chains(grid: TimeGrid, data: ProblemData) -> list[str]:
             if cand > start:
                 start, chain = cand, [*cb, j]
         open_days = [d for d in _open_before(data, j, data.num_days) if d >= start]
-        days_needed = job.num_sessions if (job.min_gap_days or job.consecutive or job.length * 2 > S) else math.ceil(job.num_sessions * job.length / S)
+        days_needed = data.days_needed(j)
         end = open_days[days_needed - 1] + 1 if len(open_days) >= days_needed else data.num_days + 1
         memo[j] = (end, chain)
         return memo[j]

@@ -68,8 +68,18 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
         if jb.last_open_days is not None:
             return f"the recency rule ({mod.recency_days} days before launch) leaves no open day before its deadline"
         return "no open day before its deadline"
-    if len(days) < jb.num_sessions:
-        return f"needs {jb.num_sessions} sessions but only {len(days)} days are open for it"
+    need = data.days_needed(job)
+    if len(days) < need:
+        on = "" if need == jb.num_sessions else f" on at least {need} days"
+        return f"needs {jb.num_sessions} sessions{on} but only {len(days)} days are open for it"
+    n = jb.num_sessions
+    if jb.min_gap_days and n > 1 and last_days[-1] - days[0] < (n - 1) * jb.min_gap_days:
+        return (f"{n} sessions at least {jb.min_gap_days} days apart need {(n - 1) * jb.min_gap_days + 1} "
+                f"calendar days, but it may only run from {grid.days[days[0]]} to {grid.days[last_days[-1]]}")
+    if jb.consecutive and n > 1:
+        open_set = set(days)
+        if not any(all(d + k in open_set for k in range(n - 1)) and d + n - 1 in last_days for d in days):
+            return f"its {n} sessions must run on {n} consecutive calendar days, and no such run of open days exists"
     for r, demand in jb.resources:
         if demand > data.resources[r].capacity:
             return f"needs {demand} of {data.resources[r].id}, capacity {data.resources[r].capacity}"
@@ -122,7 +132,9 @@ def assess(
     for g, goal in enumerate(data.goals):
         pid = data.participants[goal.participant].id
         c = comp[goal.competency]
-        deadline = gate_dates[c.deadline] if c.deadline else grid.training_end
+        # A deadline gate after the end of regular training (an until_launch
+        # gate) is not reachable: training ends first, and slack counts to then.
+        deadline = min(gate_dates[c.deadline], grid.training_end) if c.deadline else grid.training_end
         met = bool(result.goals_met and result.goals_met[g])
         if met:
             # The chosen job of each group is its earliest-ending done option.
@@ -169,6 +181,17 @@ def _alone_reason(grid: TimeGrid, deadline_day: int, load: tuple[int, int] | Non
     by = grid.days[deadline_day] if deadline_day < grid.num_days else grid.training_end
     return (f"cannot be met even on its own (proven): its modules need {grid.slots_to_hours(need):g} h, at most "
             f"{grid.slots_to_hours(fit):g} h fit under the load caps before {by}")
+
+
+def static_reasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> dict[int, str]:
+    """Goals that can never be met for a reason visible without solving (a module the
+    role does not take, a season outside the window...), with the reason."""
+    out = {}
+    for g, goal in enumerate(data.goals):
+        reason = _unmet_reason(sc, grid, data, goal.groups, goal.missing)
+        if reason is not None:
+            out[g] = reason
+    return out
 
 
 def _unmet_reason(

@@ -223,7 +223,11 @@ def replan_problem(
             k = len(done) + offset
             if k < job.num_sessions:
                 base_map[j, k] = b.start
-    return dataclasses.replace(data, jobs=tuple(jobs), release_day=release, baseline=base_map, max_changes=max_changes)
+    # A module that has already begun keeps its place after its prerequisites
+    # even when one of them failed and is retaken later: history is not re-ordered.
+    precedences = tuple(p for p in data.precedences if not jobs[p.after].num_fixed)
+    return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, release_day=release,
+                               baseline=base_map, max_changes=max_changes)
 
 
 def _changes(
@@ -298,7 +302,7 @@ def replan(
     result = solve(data2, params, progress)
     if result.schedule is not None:
         problems = verify_schedule(data2, result.schedule, result.goals_met)
-        problems += verify_dates(loaded.scenario, [r for r in schedule_rows(grid, data2, result) if r["start"] >= dt.datetime.combine(as_of, dt.time())])  # type: ignore[operator]
+        problems += verify_dates(loaded.scenario, schedule_rows(grid, data2, result), since=dt.datetime.combine(as_of, dt.time()))
         if problems:
             raise VerificationError(problems)
     readiness = assess(loaded.scenario, grid, data2, result, params)

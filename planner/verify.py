@@ -150,19 +150,25 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
             if load > 1:
                 out.append(f"{part.id}: two sessions (or a session on a rest day) at slot {t}")
                 break
+        # History (re-planning) counts towards its day and week, but only a
+        # period with a newly planned session can break a cap: the past is given.
         per_day: dict[int, int] = defaultdict(int)
         per_week: dict[int, int] = defaultdict(int)
+        planned_days: set[int] = set()
         for j, sessions in by_job.items():
             if pi in data.jobs[j].participants:
                 for s in sessions:
-                    if s.index < data.jobs[j].num_fixed:
-                        continue
                     per_day[s.start // S] += s.end - s.start
                     per_week[data.week(s.start // S)] += s.end - s.start
+                    if s.index >= data.jobs[j].num_fixed:
+                        planned_days.add(s.start // S)
+        planned_weeks = {data.week(d) for d in planned_days}
         if part.daily_cap is not None:
-            out.extend(f"{part.id}: {v} slots on day {d} > cap {part.daily_cap}" for d, v in per_day.items() if v > part.daily_cap)
+            out.extend(f"{part.id}: {v} slots on day {d} > cap {part.daily_cap}"
+                       for d, v in per_day.items() if v > part.daily_cap and d in planned_days)
         if part.weekly_cap is not None:
-            out.extend(f"{part.id}: {v} slots in week {w} > cap {part.weekly_cap}" for w, v in per_week.items() if v > part.weekly_cap)
+            out.extend(f"{part.id}: {v} slots in week {w} > cap {part.weekly_cap}"
+                       for w, v in per_week.items() if v > part.weekly_cap and w in planned_weeks)
 
     # Resources and instructors: capacity at every slot.
     for r, res in enumerate(data.resources):
@@ -218,12 +224,14 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
     return out
 
 
-def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]]) -> list[str]:
+def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.datetime | None = None) -> list[str]:
     """Check exported rows (participant, module, start, end, resources, instructors)
     against the scenario's own dates, without the time grid.
 
     Rows carry ``participant`` (one id), ``module``, ``start``/``end`` as
-    datetimes, and ``resources``/``instructors`` as lists of ids.
+    datetimes, and ``resources``/``instructors`` as lists of ids. Rows that
+    start before ``since`` are history (re-planning): not checked themselves,
+    but they count towards load caps, recency and the order of prerequisites.
     """
     out: list[str] = []
     cal = sc.calendar
@@ -248,14 +256,27 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]]) -> list[str]:
     day_end = day_start + dt.timedelta(hours=cal.day_hours)
     last_end: dict[tuple[str, str], dt.datetime] = {}
     first_start: dict[tuple[str, str], dt.datetime] = {}
+    hours_day: dict[tuple[str, dt.date], float] = defaultdict(float)
+    hours_week: dict[tuple[str, dt.date], float] = defaultdict(float)
+    planned: set[tuple[str, dt.date]] = set()  # (participant, day) with a session that is not history
     for row in rows:
         p, mid = str(row["participant"]), str(row["module"])
         start, end = row["start"], row["end"]
         assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
-        tag = f"{p} {mid} {start:%Y-%m-%d %H:%M}"
         day = start.date()
+        monday = day - dt.timedelta(days=day.weekday())
+        hours_day[p, day] += (end - start).total_seconds() / 3600
+        hours_week[p, monday] += (end - start).total_seconds() / 3600
+        key = (p, mid)
+        last_end[key] = max(last_end.get(key, end), end)
+        first_start[key] = min(first_start.get(key, start), start)
+        if since is not None and start < since:
+            continue
+        planned.add((p, day))
+        tag = f"{p} {mid} {start:%Y-%m-%d %H:%M}"
         m = mods[mid]
-        if end.date() != day:
+        # A working day may end at 24:00 exactly: that end is dated the next day.
+        if end > dt.datetime.combine(day + dt.timedelta(days=1), dt.time()):
             out.append(f"{tag}: crosses midnight")
         if start.time() < day_start.time() or (end - dt.datetime.combine(day, cal.day_start)) > (day_end - day_start):
             out.append(f"{tag}: outside working hours")
@@ -284,13 +305,24 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]]) -> list[str]:
                 out.append(f"{tag}: instructor {iid} unavailable")
             if m.instructor not in ins[iid].qualifications:
                 out.append(f"{tag}: instructor {iid} lacks {m.instructor}")
-        key = (p, mid)
-        last_end[key] = max(last_end.get(key, end), end)
-        first_start[key] = min(first_start.get(key, start), start)
+    # Load caps in hours, from the dates alone (weeks from Monday).
+    planned_weeks = {(p, d - dt.timedelta(days=d.weekday())) for p, d in planned}
+    for (p, day), h in sorted(hours_day.items()):
+        load = parts[p].load
+        cap = load.max_hours_per_day if load is not None else None
+        if cap is not None and h > cap + 1e-9 and (p, day) in planned:
+            out.append(f"{p}: {h:g} h on {day}, daily cap {cap:g} h")
+    for (p, monday), h in sorted(hours_week.items()):
+        load = parts[p].load
+        cap = load.max_hours_per_week if load is not None else None
+        if cap is not None and h > cap + 1e-9 and (p, monday) in planned_weeks:
+            out.append(f"{p}: {h:g} h in the week of {monday}, weekly cap {cap:g} h")
     for (p, mid), end in last_end.items():
         m = mods[mid]
         if m.recency_days is not None and (sc.window.launch - end.date()).days > m.recency_days:
             out.append(f"{p} {mid}: completed {(sc.window.launch - end.date()).days} days before launch, more than {m.recency_days}")
+        if since is not None and first_start[(p, mid)] < since:
+            continue  # started in the history: its order is a fact, not a plan
         for pre in m.prerequisites:
             pk = (p, pre.module)
             if pk not in last_end:

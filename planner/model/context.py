@@ -61,8 +61,8 @@ class Context:
                 reason = "a session is longer than a working day"
             elif n_free and (not days or not last_days):
                 reason = "no working day is open for it (calendar, season, recency or deadline)"
-            elif len(days) < n_free:
-                reason = f"{n_free} sessions but only {len(days)} open days"
+            elif len(days) < data.days_needed(j, n_free):
+                reason = f"{n_free} sessions need {data.days_needed(j, n_free)} days but only {len(days)} are open"
             if reason:
                 self.impossible[j] = reason
                 self.present.append(m.new_constant(0))

@@ -7,6 +7,7 @@ hours of every day (week) without one Boolean per session and day.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -30,11 +31,20 @@ def add(ctx: Context) -> None:
             continue
         day_items: list[tuple[cp_model.IntervalVar, int]] = []
         week_items: list[tuple[cp_model.IntervalVar, int]] = []
+        # Sessions already done (re-planning) fill their day and week; capped at
+        # the cap, since a past overload must not make the future infeasible.
+        done_day: dict[int, int] = defaultdict(int)
+        done_week: dict[int, int] = defaultdict(int)
         for j, job in enumerate(data.jobs):
             if p not in job.participants or not ctx.possible(j):
                 continue
             for k, sv in enumerate(ctx.sessions[j]):
-                if sv.day is None or sv.fixed:
+                if sv.day is None:
+                    continue
+                if sv.fixed:
+                    day = job.fixed_starts[k] // S
+                    done_day[day] += job.length
+                    done_week[data.week(day)] += job.length
                     continue
                 if daily is not None:
                     itv = m.new_optional_fixed_size_interval_var(sv.day, 1, ctx.present[j], f"dload[{p},{j}#{k}]")
@@ -43,6 +53,12 @@ def add(ctx: Context) -> None:
                     wk = ctx.week(j, k)
                     itv = m.new_optional_fixed_size_interval_var(wk, 1, ctx.present[j], f"wload[{p},{j}#{k}]")
                     week_items.append((itv, job.length))
+        if daily is not None:
+            day_items += [(m.new_fixed_size_interval_var(d, 1, f"dload[{p},done@{d}]"), min(v, daily))
+                          for d, v in sorted(done_day.items())]
+        if weekly is not None:
+            week_items += [(m.new_fixed_size_interval_var(w, 1, f"wload[{p},done@{w}]"), min(v, weekly))
+                           for w, v in sorted(done_week.items())]
         if daily is not None and day_items:
             m.add_cumulative([i for i, _ in day_items], [d for _, d in day_items], daily)
         if weekly is not None and week_items:
