@@ -9,47 +9,15 @@ session that keeps its number but changes its start is "moved".
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
 import pandas as pd
 
-from planner.exceptions import ScenarioError
 from planner.pipeline import PlanOutcome, schedule_rows
 from planner.readiness import Readiness, Verdict
-from planner.scenario.edits import apply_edits, apply_variant
-from planner.scenario.load import LoadedScenario, read_document, to_plain, validate_document
 
 COMPARE_COLUMNS = ["kind", "participant", "item", "before", "after", "change"]
-
-
-def edited_document(path: Path, variant: str | None, edits: Sequence[str]) -> tuple[Any, LoadedScenario]:
-    """The round-trip document of ``path`` with a variant and edits applied, and its validated scenario.
-
-    Raises :class:`~planner.exceptions.ScenarioError` naming the path of a
-    bad edit (unknown key, wrong value) with the line where it can be seen.
-    """
-    doc, text = read_document(path)
-    if variant is not None:
-        doc = apply_variant(doc, variant, str(path))
-    if edits:
-        doc = apply_edits(doc, edits, str(path))
-    try:
-        scenario = validate_document(to_plain(doc), doc, str(path))
-    except ScenarioError as exc:
-        # The located path is the schema's (resources[0].capacity); say which
-        # edit produced the bad value in the user's own words.
-        changes = [f"--variant {variant}"] if variant else []
-        changes += [f"--set {e}" for e in edits]
-        raise ScenarioError(
-            [replace(p, message=f"{p.message} (after {', '.join(changes)})") for p in exc.problems]
-        ) from None
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return doc, LoadedScenario(scenario, path, sha, variant, tuple(edits))
 
 
 @dataclass(frozen=True)

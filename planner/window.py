@@ -397,15 +397,18 @@ def _relaxed_bound(loaded: LoadedScenario, params: SolveParams, lo: int, hi: int
     return _Relaxed(lo, feasible)
 
 
-def probes_frame(result: WindowResult) -> pd.DataFrame:
-    """One row per probe of a min-window search."""
+def probes_frame(result: WindowResult, timings: bool = True) -> pd.DataFrame:
+    """One row per probe of a min-window search (``timings=False``: no wall-clock
+    column, for --deterministic output)."""
+    columns = ["days", "window_start", "verdict", "seconds", "proof"] if timings else \
+        ["days", "window_start", "verdict", "proof"]
     return pd.DataFrame(
         [
             {"days": p.days, "window_start": p.start.isoformat(), "verdict": p.verdict.value,
              "seconds": round(p.seconds, 2), "proof": p.proof}
             for p in result.probes
         ],
-        columns=["days", "window_start", "verdict", "seconds", "proof"],
+        columns=columns,
     )
 
 

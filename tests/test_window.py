@@ -104,10 +104,10 @@ def test_cli_min_window_and_sweep_write_files(tmp_path: Path) -> None:
 
 
 def test_cli_sweep_rejects_bad_months(tmp_path: Path) -> None:
-    """Tests that --months must be whole numbers in 1..12."""
+    """Tests that --months must be whole numbers in 1..12 (a usage error, exit 2)."""
     result = runner.invoke(app, ["sweep", str(DATA / "tiny_capacity.yaml"), "--months", "two", "--out",
                                  str(tmp_path)])
-    assert result.exit_code == 1 and "--months" in result.output
+    assert result.exit_code == 2 and "--months" in result.output
 
 
 def _ann_and_bob() -> tuple[LoadedScenario, dict[str, Any]]:

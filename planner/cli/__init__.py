@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import typer
+import sys
+import traceback
+from typing import Any
 
+import typer
+from typer.core import TyperGroup
+
+from planner.cli._common import EXIT_INTERNAL
 from planner.cli.bench import bench_app
 from planner.cli.explain import explain
 from planner.cli.export import export_app
@@ -16,7 +22,30 @@ from planner.cli.validate import validate
 from planner.cli.whatif import compare, whatif
 from planner.cli.window import min_window, sweep
 
+_CLI_EXCEPTIONS = {"ClickException", "Exit", "Abort"}
+
+
+class _Guarded(TyperGroup):
+    """Turns an unexpected exception (a bug) into exit code 5 with the traceback,
+    so that scripts never mistake a crash for exit 1, bad input."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            # Usage errors, --help and typer.Exit are the CLI's own (typer
+            # vendors click in some versions, so they are known by name).
+            if isinstance(exc, typer.Exit | typer.Abort) or any(
+                    c.__name__ in _CLI_EXCEPTIONS for c in type(exc).__mro__):
+                raise
+            traceback.print_exc(file=sys.stderr)
+            typer.echo(f"internal error (a bug in the planner, please report it): {type(exc).__name__}: {exc}",
+                       err=True)
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
 app = typer.Typer(
+    cls=_Guarded,
     name="planner",
     help="Crew training-readiness planner: schedule training into a fixed window and say who is ready.",
     no_args_is_help=True,

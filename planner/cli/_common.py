@@ -28,13 +28,13 @@ ScenarioArg = Annotated[
     Path, typer.Argument(help="Scenario YAML file.", exists=True, dir_okay=False, readable=True)
 ]
 TimeLimit = Annotated[float, typer.Option(
-    "--time-limit", min=0.1,
+    "--time-limit", min=0.1, max=1e6,
     help="Solver time limit in seconds (when pairs are left UNKNOWN, up to a quarter more is spent on "
          "one-participant relaxation proofs).")]
 Deterministic = Annotated[
     bool, typer.Option("--deterministic", help="One worker, deterministic limits: byte-identical output.")
 ]
-Seed = Annotated[int, typer.Option("--seed", help="Solver random seed.")]
+Seed = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Solver random seed.")]
 Variant = Annotated[str | None, typer.Option("--variant", help="Named variant from the scenario's 'variants:'.")]
 Edits = Annotated[
     list[str] | None, typer.Option("--set", help="Edit PATH=VALUE (repeatable), e.g. resources.centrifuge.capacity=2.")
@@ -63,9 +63,12 @@ def fail(exc: PlannerError) -> NoReturn:
 def load(path: Path, variant: str | None = None, edits: list[str] | None = None) -> LoadedScenario:
     """Load a scenario or exit 1 with one line per problem."""
     try:
-        return load_scenario(path, variant, edits or ())
+        loaded = load_scenario(path, variant, edits or ())
     except PlannerError as exc:
         fail(exc)
+    for w in loaded.warnings:
+        err(f"warning: {w}")
+    return loaded
 
 
 def params(time_limit: float, deterministic: bool, seed: int) -> SolveParams:

@@ -24,11 +24,11 @@ def psplib(
     set_name: Annotated[
         str, typer.Option("--set", help="j30, j60, j90, j120 or rcpsp-max/<subset>, e.g. rcpsp-max/sm_j10.")
     ],
-    out: Annotated[Path, typer.Option("--out", help="Output folder: results.csv and schedules/.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder: results.csv and schedules/.", file_okay=False)],
     instances: Annotated[
         int | None, typer.Option("--instances", min=1, help="Only the first N instances (natural order).")
     ] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds per instance.")] = 10.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, max=1e6, help="Seconds per instance.")] = 10.0,
     root: Annotated[
         Path | None,
         typer.Option(

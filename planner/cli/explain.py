@@ -29,11 +29,11 @@ from planner.explain import explain as run_explain
 
 def explain(
     scenario: ScenarioArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for explain.csv (created if missing).")] = Path(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for explain.csv (created if missing).", file_okay=False)] = Path(
         "out"
     ),
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1.0, help="Seconds for the whole explanation (plan, probes, fix checks).")
+        float, typer.Option("--time-limit", min=1.0, max=1e6, help="Seconds for the whole explanation (plan, probes, fix checks).")
     ] = 28.0,
     probe_limit: Annotated[float, typer.Option("--probe-limit", min=0.1, help="Seconds per feasibility probe.")] = 5.0,
     deterministic: Deterministic = False,

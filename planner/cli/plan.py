@@ -25,7 +25,7 @@ from planner.report.text import verdict_table
 
 def plan(
     scenario: ScenarioArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).", file_okay=False)] = Path("out"),
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,

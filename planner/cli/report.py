@@ -25,7 +25,7 @@ from planner.report.text import verdict_table
 
 def report(
     scenario: ScenarioArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder (created if missing).")] = Path("report"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder (created if missing).", file_okay=False)] = Path("report"),
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,

@@ -21,14 +21,14 @@ from planner.stress import estimate, monte_carlo, outage_study
 
 def stress(
     scenario: ScenarioArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out-stress"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = Path("out-stress"),
     samples: Annotated[int | None, typer.Option("--samples", min=1, help="Monte Carlo samples (omit for the outage study).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the disruptions.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed of the disruptions.")] = 0,
     executor: Annotated[str, typer.Option("--executor", help="local (processes), serial or ray.")] = "local",
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Parallel processes (default: cores).")] = None,
     max_outage_days: Annotated[int, typer.Option("--max-outage-days", min=1, help="Longest outage tried.")] = 10,
     stride: Annotated[int, typer.Option("--stride", min=1, help="Try an outage start every N working days.")] = 5,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Deterministic solver limit per case.")] = 5.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, max=1e6, help="Deterministic solver limit per case.")] = 5.0,
     variant: Variant = None,
     edits: Edits = None,
     quiet: Quiet = False,

@@ -22,12 +22,12 @@ from planner.cli._common import (
     load,
     params,
 )
-from planner.compare import compare_outcomes, comparison_frame, edited_document, format_comparison
+from planner.compare import compare_outcomes, comparison_frame, format_comparison
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
 from planner.exceptions import PlannerError
 from planner.pipeline import PlanOutcome, plan
 from planner.scenario.edits import save_document
-from planner.scenario.load import LoadedScenario
+from planner.scenario.load import LoadedScenario, load_document
 from planner.solve import SolveParams
 
 
@@ -65,7 +65,7 @@ def whatif(
     save: Annotated[
         Path | None, typer.Option("--save", help="Write the edited scenario here (comments and layout kept).")
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write compare.csv to this folder.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write compare.csv to this folder.", file_okay=False)] = None,
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,
@@ -82,7 +82,7 @@ def whatif(
         raise typer.Exit(EXIT_BAD_INPUT)
     before = load(scenario)
     try:
-        doc, after = edited_document(scenario, variant, edits or [])
+        doc, after = load_document(scenario, variant, edits or [])
         if save is not None:
             save_document(doc, save, scenario)
     except PlannerError as exc:
@@ -101,7 +101,7 @@ def compare(
     ] = None,
     variant: Variant = None,
     edits: Edits = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for compare.csv.")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for compare.csv.", file_okay=False)] = Path("out"),
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from planner.cli._common import (
-    EXIT_BAD_INPUT,
+    EXIT_USAGE,
     VERDICT_EXIT,
     Deterministic,
     Edits,
@@ -28,15 +28,15 @@ from planner.window import min_window as run_min_window
 from planner.window import probes_frame, sweep_plot
 from planner.window import sweep as run_sweep
 
-ProbeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Solver seconds per probed window.")]
-Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).")]
+ProbeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, max=1e6, help="Solver seconds per probed window.")]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).", file_okay=False)]
 
 
 def min_window(
     scenario: ScenarioArg,
     time_limit: ProbeLimit = 60.0,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Also write window.csv and the READY plan's CSVs here.")
+        Path | None, typer.Option("--out", "-o", help="Also write window.csv and the READY plan's CSVs here.", file_okay=False)
     ] = None,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,
@@ -63,7 +63,7 @@ def min_window(
     typer.echo(result.summary())
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        probes_frame(result).to_csv(out / "window.csv", index=False, lineterminator="\n")
+        probes_frame(result, timings=not deterministic).to_csv(out / "window.csv", index=False, lineterminator="\n")
         written = [out / "window.csv"]
         ready = result.ready_probe
         if ready is not None and ready.outcome is not None:
@@ -76,7 +76,7 @@ def sweep(
     scenario: ScenarioArg,
     months: Annotated[str, typer.Option("--months", help="Window lengths in months, comma-separated.")] = "2,3,4,5",
     out: Out = Path("out"),
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Solver seconds per window.")] = 20.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, max=1e6, help="Solver seconds per window.")] = 20.0,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,
     variant: Variant = None,
@@ -86,16 +86,16 @@ def sweep(
     """Plan the scenario for several window lengths before the same launch; who is ready per competency.
 
     Writes sweep.csv and sweep.png to --out. Exit 0 when every window is
-    planned (whatever its verdict), 1 on bad input.
+    planned (whatever its verdict), 1 on bad input, 2 on a bad --months.
     """
     try:
         values = sorted({int(m) for m in months.split(",") if m.strip()})
     except ValueError:
         err(f"error: --months must be whole numbers separated by commas, got {months!r}")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise typer.Exit(EXIT_USAGE) from None
     if not values or min(values) < 1 or max(values) > 12:
         err("error: --months must lie between 1 and 12")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise typer.Exit(EXIT_USAGE)
     loaded = load(scenario, variant, edits)
     try:
         frame = run_sweep(loaded, values, params(time_limit, deterministic, seed), say=None if quiet else err)

@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TypeAlias
 
+import holidays as holidays_lib
+
 from planner.scenario.schema import AnyOf, DateRange, Scenario
 
 Loc: TypeAlias = tuple[str | int, ...]
@@ -19,9 +21,26 @@ Found: TypeAlias = tuple[Loc, str]
 def check_scenario(sc: Scenario) -> list[Found]:
     """All cross-reference problems of ``sc``; empty when it is consistent."""
     found: list[Found] = []
-    for check in (_duplicates, _references, _cycles, _sessions, _dates):
+    for check in (_duplicates, _references, _cycles, _sessions, _dates, _holiday_calendar):
         found.extend(check(sc))
     return found
+
+
+def _holiday_calendar(sc: Scenario) -> Iterator[Found]:
+    """The public-holiday calendar must be one the holidays package has."""
+    cal = sc.calendar
+    if cal.country is None:
+        if cal.subdivision is not None:
+            yield ("calendar", "subdivision"), "a subdivision needs a country (calendar.country)"
+        return
+    known = holidays_lib.list_supported_countries()
+    if cal.country not in known:
+        hint = f"did you mean {cal.country.upper()!r}?" if cal.country.upper() in known else \
+            "ISO 3166 codes such as RU, US, DE, KZ"
+        yield ("calendar", "country"), f"the holidays package does not know country {cal.country!r} ({hint})"
+    elif cal.subdivision is not None and cal.subdivision not in known[cal.country]:
+        subs = ", ".join(known[cal.country][:20]) or "none"
+        yield ("calendar", "subdivision"), f"{cal.country} has no subdivision {cal.subdivision!r} (known: {subs})"
 
 
 def _duplicates(sc: Scenario) -> Iterator[Found]:
@@ -132,12 +151,22 @@ def _sessions(sc: Scenario) -> Iterator[Found]:
             )
         if m.joint == "crew" and m.consecutive_days and m.num_sessions > 14:
             yield ("modules", i, "consecutive_days"), "at most 14 consecutive days"
+        if m.consecutive_days and m.num_sessions > 1:
+            for k, rule in enumerate(sc.spacing):
+                if rule.after == rule.forbid == m.id:
+                    yield ("spacing", k), (f"spaces the sessions of {m.id!r}, whose sessions run on consecutive "
+                                           "days (consecutive_days): the two exclude each other")
     for i, p in enumerate(sc.participants):
-        if p.load and p.load.max_hours_per_day is not None:
+        if p.load is None:
+            continue
+        for key, cap, per in (("max_hours_per_day", p.load.max_hours_per_day, "a day"),
+                              ("max_hours_per_week", p.load.max_hours_per_week, "a week")):
+            if cap is None:
+                continue
             for j, m in enumerate(sc.modules):
-                if (not m.roles or p.role in m.roles) and m.session_hours > p.load.max_hours_per_day + 1e-9:
-                    yield ("participants", i, "load", "max_hours_per_day"), (
-                        f"{p.id} may train {p.load.max_hours_per_day} h a day but module "
+                if (not m.roles or p.role in m.roles) and m.session_hours > cap + 1e-9:
+                    yield ("participants", i, "load", key), (
+                        f"{p.id} may train {cap} h {per} but module "
                         f"{m.id!r} (modules[{j}]) has {m.session_hours}-h sessions"
                     )
 
@@ -158,17 +187,22 @@ def _dates(sc: Scenario) -> Iterator[Found]:
         if not start <= day < launch:
             yield ("gates", i), f"gate on {day} lies outside {inside}"
 
-    def ranges(section: str, items: tuple[object, ...]) -> Iterator[Found]:
-        for i, item in enumerate(items):
-            blackouts: tuple[DateRange, ...] = getattr(item, "blackouts", ())
+
+def scenario_warnings(sc: Scenario) -> list[Found]:
+    """Dates that have no effect because they lie outside the window: a typo, or
+    a window moved by an edit (what-if, sweep), so a warning and not an error."""
+    start, launch = sc.window.start, sc.window.launch
+    inside = f"the window {start} .. {launch}"
+    found: list[Found] = []
+    for section in ("participants", "resources", "instructors"):
+        for i, item in enumerate(getattr(sc, section)):
+            blackouts: tuple[DateRange, ...] = item.blackouts
             for j, b in enumerate(blackouts):
                 if b.end < start or b.start > launch:
-                    yield (section, i, "blackouts", j), f"blackout {b.start} .. {b.end} lies outside {inside}"
-
-    yield from ranges("participants", sc.participants)
-    yield from ranges("resources", sc.resources)
-    yield from ranges("instructors", sc.instructors)
+                    found.append(((section, i, "blackouts", j),
+                                  f"blackout {b.start} .. {b.end} lies outside {inside} (no effect)"))
     for i, r in enumerate(sc.resources):
         for j, day in enumerate(r.available_dates):
             if not start <= day <= launch:
-                yield ("resources", i, "available_dates", j), f"{day} lies outside {inside}"
+                found.append((("resources", i, "available_dates", j), f"{day} lies outside {inside} (no effect)"))
+    return found

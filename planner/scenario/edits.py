@@ -20,13 +20,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from planner.exceptions import Problem, ScenarioError
+from planner.scenario.load import Edited
 
 
 def _parse_value(text: str) -> Any:
     try:
         return YAML(typ="rt").load(io.StringIO(text))
-    except YAMLError:
-        return text
+    except (YAMLError, ValueError):
+        return text  # e.g. 2021-02-30: validation then says what is wrong with it
 
 
 def _child(node: Any, key: str) -> tuple[Any, Any]:
@@ -54,24 +55,28 @@ def _known(node: Any) -> str:
     return "none (not a mapping or list)"
 
 
-def set_path(doc: Any, path: str, value: Any, file: str) -> None:
-    """Set ``path`` in ``doc`` to ``value``; creating only the last key."""
+def set_path(doc: Any, path: str, value: Any, file: str) -> tuple[str | int, ...]:
+    """Set ``path`` in ``doc`` to ``value``, creating only the last key; return
+    the concrete path written (list items by position)."""
     parts = [p for p in path.split(".") if p]
     if not parts:
         raise ScenarioError([Problem(file, path, None, "empty edit path")])
     node = doc
+    where: list[str | int] = []
     for depth, part in enumerate(parts[:-1]):
         try:
-            _, node = _child(node, part)
+            key, node = _child(node, part)
+            where.append(key)
         except KeyError:
-            where = ".".join(parts[:depth]) or "the top level"
+            parent = ".".join(parts[:depth]) or "the top level"
             raise ScenarioError(
-                [Problem(file, path, None, f"no {part!r} under {where} (there: {_known(node)})")]
+                [Problem(file, path, None, f"no {part!r} under {parent} (there: {_known(node)})")]
             ) from None
     last = parts[-1]
     if isinstance(node, CommentedMap):
         node[last] = value
-    elif isinstance(node, CommentedSeq):
+        return (*where, last)
+    if isinstance(node, CommentedSeq):
         try:
             key, _ = _child(node, last)
         except KeyError:
@@ -79,14 +84,15 @@ def set_path(doc: Any, path: str, value: Any, file: str) -> None:
                 [Problem(file, path, None, f"no item {last!r} (there: {_known(node)})")]
             ) from None
         node[key] = value
-    else:
-        raise ScenarioError(
-            [Problem(file, path, None, f"{'.'.join(parts[:-1])} is a value, not a mapping")]
-        )
+        return (*where, key)
+    raise ScenarioError(
+        [Problem(file, path, None, f"{'.'.join(parts[:-1])} is a value, not a mapping")]
+    )
 
 
-def apply_edits(doc: Any, edits: Sequence[str], file: str) -> Any:
-    """A copy of ``doc`` with each ``PATH=VALUE`` edit applied in order."""
+def apply_edits(doc: Any, edits: Sequence[str], file: str, edited: list[Edited] | None = None) -> Any:
+    """A copy of ``doc`` with each ``PATH=VALUE`` edit applied in order
+    (``edited`` collects where each one wrote)."""
     doc = copy.deepcopy(doc)
     for edit in edits:
         if "=" not in edit:
@@ -94,13 +100,17 @@ def apply_edits(doc: Any, edits: Sequence[str], file: str) -> Any:
                 [Problem(file, edit, None, "an edit must read PATH=VALUE, e.g. resources.centrifuge.capacity=2")]
             )
         path, _, raw = edit.partition("=")
-        set_path(doc, path.strip(), _parse_value(raw.strip()), file)
+        where = set_path(doc, path.strip(), _parse_value(raw.strip()), file)
+        if edited is not None:
+            edited.append((where, f"--set {edit}"))
     return doc
 
 
-def apply_variant(doc: Any, name: str, file: str) -> Any:
+def apply_variant(doc: Any, name: str, file: str, edited: list[Edited] | None = None) -> Any:
     """A copy of ``doc`` with the overrides of variant ``name`` applied."""
     variants = doc.get("variants") or {}
+    if not isinstance(variants, CommentedMap):
+        raise ScenarioError([Problem(file, "variants", None, "variants must map NAME: {PATH: VALUE, ...}")])
     if name not in variants:
         known = ", ".join(str(k) for k in variants) or "none defined"
         raise ScenarioError([Problem(file, "variants", None, f"unknown variant {name!r} (known: {known})")])
@@ -109,7 +119,9 @@ def apply_variant(doc: Any, name: str, file: str) -> Any:
     if not isinstance(overrides, CommentedMap):
         raise ScenarioError([Problem(file, f"variants.{name}", None, "a variant must map PATH: VALUE")])
     for path, value in overrides.items():
-        set_path(doc, str(path), copy.deepcopy(value), file)
+        where = set_path(doc, str(path), copy.deepcopy(value), file)
+        if edited is not None:
+            edited.append((where, f"variant {name}: {path}"))
     return doc
 
 

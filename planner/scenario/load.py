@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from planner.exceptions import Problem, ScenarioError
-from planner.scenario.checks import check_scenario
+from planner.scenario.checks import check_scenario, scenario_warnings
 from planner.scenario.schema import Scenario
 
 
@@ -33,6 +34,7 @@ class LoadedScenario:
     sha256: str
     variant: str | None = None
     edits: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # valid but suspicious: dates with no effect
 
 
 def _yaml() -> YAML:
@@ -47,24 +49,56 @@ def read_document(path: Path) -> tuple[Any, str]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError([Problem(str(path), "", None, f"cannot read file: {exc}")]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem(str(path), "", None, "cannot read file: it is not UTF-8 text")]) from None
     try:
         doc = _yaml().load(text)
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        context = f" ({exc.context}, from line {exc.context_mark.line + 1})" if exc.context and exc.context_mark else ""
         raise ScenarioError(
-            [Problem(str(path), "", line, f"not valid YAML: {exc.problem}")]
+            [Problem(str(path), "", line, f"not valid YAML: {exc.problem}{context}")]
         ) from None
+    except ValueError as exc:
+        # ruamel builds unquoted dates itself and fails on 2021-02-30 with no position.
+        line, token = _bad_date(text)
+        what = f"invalid date {token} ({exc})" if token else str(exc)
+        raise ScenarioError([Problem(str(path), "", line, f"not valid YAML: {what}")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(str(path), "", None, "not valid YAML: nested too deeply")]) from None
     if not isinstance(doc, CommentedMap):
         raise ScenarioError([Problem(str(path), "", 1, "the top level must be a mapping")])
     return doc, text
 
 
-def to_plain(node: Any) -> Any:
-    """Turn ruamel's commented containers into plain dicts, lists and scalars."""
+def _bad_date(text: str) -> tuple[int | None, str]:
+    """Line and text of the first date-like token that is not a real date."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        for token in re.findall(r"\b\d{4}-\d{1,2}-\d{1,2}\b", line.split("#")[0]):
+            try:
+                dt.date(*map(int, token.split("-")))
+            except ValueError:
+                return n, token
+    return None, ""
+
+
+MAX_VALUES = 200_000  # a scenario has a few thousand values; YAML aliases can expand without bound
+
+
+def to_plain(node: Any, _count: list[int] | None = None) -> Any:
+    """Turn ruamel's commented containers into plain dicts, lists and scalars.
+
+    Raises :class:`ValueError` past :data:`MAX_VALUES` values, so that aliases
+    of aliases ("billion laughs") cannot exhaust memory.
+    """
+    count = [0] if _count is None else _count
+    count[0] += 1
+    if count[0] > MAX_VALUES:
+        raise ValueError(f"the document expands to more than {MAX_VALUES} values (aliases?)")
     if isinstance(node, Mapping):
-        return {str(k): to_plain(v) for k, v in node.items()}
+        return {str(k): to_plain(v, count) for k, v in node.items()}
     if isinstance(node, list | tuple):
-        return [to_plain(v) for v in node]
+        return [to_plain(v, count) for v in node]
     if isinstance(node, bool):
         return bool(node)
     if isinstance(node, int):
@@ -78,6 +112,14 @@ def to_plain(node: Any) -> Any:
     if isinstance(node, str):
         return str(node)
     return node
+
+
+def plain_document(doc: Any, file: str) -> Any:
+    """:func:`to_plain`, with an oversized document reported as a scenario problem."""
+    try:
+        return to_plain(doc)
+    except (ValueError, RecursionError) as exc:
+        raise ScenarioError([Problem(file, "", None, f"not a usable scenario: {exc or 'nested too deeply'}")]) from None
 
 
 def format_path(loc: Sequence[str | int]) -> str:
@@ -96,27 +138,45 @@ def line_of(doc: Any, loc: Iterable[str | int]) -> int | None:
     node = doc
     line: int | None = 1
     for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            pos = node.lc.key(part)
-            line = pos[0] + 1
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            pos = node.lc.item(part)
-            line = pos[0] + 1
-            node = node[part]
-        else:
-            break
+        try:
+            if isinstance(node, CommentedMap) and part in node:
+                line = node.lc.key(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+                line = node.lc.item(part)[0] + 1
+                node = node[part]
+            else:
+                break
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break  # no position: a key added by an edit, or inherited through a merge key
     return line
 
 
 def _clean_loc(loc: Sequence[str | int]) -> list[str | int]:
     # pydantic inserts union-branch names ("str", "AnyOf", "function-after[...]")
     # into locations; they are not YAML keys.
-    return [p for p in loc if isinstance(p, int) or (not any(c in p for c in "[]() ") and p not in {"AnyOf", "str"})]
+    return [p for p in loc if isinstance(p, int) or (not any(c in p for c in "[]() ")
+                                                      and p not in {"AnyOf", "str", "constrained-str"})]
 
 
-def validate_document(plain: Any, doc: Any, file: str) -> Scenario:
-    """Validate plain data; raise :class:`ScenarioError` with located problems."""
+def _locate(doc: Any, loc: Sequence[str | int], file: str, msg: str, edited: Sequence[Edited]) -> Problem:
+    """A problem at ``loc``: at its line in the file, or named after the edit that set it."""
+    for where, label in sorted(edited, key=lambda e: -len(e[0])):
+        if tuple(loc[: len(where)]) == tuple(where):
+            return Problem(file, format_path(loc), None, f"{msg} (set by {label})")
+    return Problem(file, format_path(loc), line_of(doc, loc), msg)
+
+
+Edited = tuple[tuple[str | int, ...], str]
+"""Where an edit or variant wrote (concrete YAML path) and how to name it."""
+
+
+def validate_document(plain: Any, doc: Any, file: str, edited: Sequence[Edited] = ()) -> Scenario:
+    """Validate plain data; raise :class:`ScenarioError` with located problems.
+
+    ``edited``: paths written by ``--set`` edits or a variant, whose problems
+    name the edit instead of a line of the file.
+    """
     try:
         scenario = Scenario.model_validate(plain)
     except ValidationError as exc:
@@ -131,25 +191,22 @@ def validate_document(plain: Any, doc: Any, file: str) -> Scenario:
             if key in seen:
                 continue
             seen.add(key)
-            problems.append(Problem(file, format_path(loc), line_of(doc, loc), msg))
+            problems.append(_locate(doc, loc, file, msg, edited))
         raise ScenarioError(problems) from None
-    problems = [
-        Problem(file, format_path(loc), line_of(doc, loc), msg)
-        for loc, msg in check_scenario(scenario)
-    ]
+    problems = [_locate(doc, loc, file, msg, edited) for loc, msg in check_scenario(scenario)]
     if problems:
         raise ScenarioError(problems)
     return scenario
 
 
-def load_scenario(
+def load_document(
     path: str | Path,
     variant: str | None = None,
     edits: Sequence[str] = (),
-) -> LoadedScenario:
-    """Load, apply a named variant and ``PATH=VALUE`` edits, and validate.
-
-    The file itself is never written.
+) -> tuple[Any, LoadedScenario]:
+    """The round-trip document of ``path`` with a named variant and ``PATH=VALUE``
+    edits applied (for saving), and its validated scenario. The file itself is
+    never written; a problem an edit caused names that edit.
     """
     from planner.scenario.edits import apply_edits, apply_variant
 
@@ -157,9 +214,20 @@ def load_scenario(
     doc, text = read_document(path)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     file = str(path)
+    edited: list[Edited] = []
     if variant is not None:
-        doc = apply_variant(doc, variant, file)
+        doc = apply_variant(doc, variant, file, edited)
     if edits:
-        doc = apply_edits(doc, edits, file)
-    scenario = validate_document(to_plain(doc), doc, file)
-    return LoadedScenario(scenario, path, sha, variant, tuple(edits))
+        doc = apply_edits(doc, edits, file, edited)
+    scenario = validate_document(plain_document(doc, file), doc, file, edited)
+    warnings = tuple(_locate(doc, loc, file, msg, edited) for loc, msg in scenario_warnings(scenario))
+    return doc, LoadedScenario(scenario, path, sha, variant, tuple(edits), warnings)
+
+
+def load_scenario(
+    path: str | Path,
+    variant: str | None = None,
+    edits: Sequence[str] = (),
+) -> LoadedScenario:
+    """Load, apply a named variant and ``PATH=VALUE`` edits, and validate."""
+    return load_document(path, variant, edits)[1]

@@ -18,12 +18,14 @@ _ID = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
 Id = Annotated[str, Field(pattern=_ID, max_length=64)]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_DAYS = 366  # the longest window: no lag, gap or offset in days can usefully exceed it
 
 
 class StrictModel(BaseModel):
     """Base of every scenario model: unknown keys are errors, values frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class DateRange(StrictModel):
@@ -33,7 +35,7 @@ class DateRange(StrictModel):
     end: dt.date = Field(alias="to")
     reason: str = ""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _ordered(self) -> DateRange:
@@ -55,7 +57,7 @@ class SeasonRange(StrictModel):
     start: str = Field(alias="from")
     end: str = Field(alias="to")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -92,6 +94,8 @@ def _season_kind(text: str) -> str:
         dt.date(2000, month, day)  # raises ValueError for 02-30 and the like
         return "yearly"
     try:
+        if not _ISO_DATE.match(text):  # fromisoformat also takes 20210601 and 2021-W26-1
+            raise ValueError(text)
         dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(
@@ -108,6 +112,9 @@ class Window(StrictModel):
 
     @model_validator(mode="after")
     def _length(self) -> Window:
+        for when in (self.start, self.launch):
+            if not 1957 <= when.year <= 2199:  # room for gates and seasons around the window
+                raise ValueError(f"{when} is not a plausible training date (years 1957 to 2199)")
         days = (self.launch - self.start).days
         if days < 28:
             raise ValueError(
@@ -155,6 +162,17 @@ class Calendar(StrictModel):
             raise ValueError("at least one workday is needed")
         return self
 
+    @field_validator("day_start", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        # pydantic reads a bare number as seconds after midnight, and YAML 1.1
+        # tools write 09:00 as 540: only "HH:MM" text is unambiguous.
+        if isinstance(value, dt.time):
+            return value
+        if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+            raise ValueError(f"day_start must be a clock time \"HH:MM\" in quotes, not {value!r}")
+        return value
+
 
 class Gate(StrictModel):
     """A fixed event before launch (commission, exams, pre-launch block).
@@ -167,7 +185,7 @@ class Gate(StrictModel):
     id: Id
     name: str = ""
     date: dt.date | None = None
-    before_launch_days: int | None = Field(None, ge=0)
+    before_launch_days: int | None = Field(None, ge=0, le=MAX_DAYS)
     days: int = Field(1, ge=1, le=60)
     until_launch: bool = False
 
@@ -244,8 +262,8 @@ class Prerequisite(StrictModel):
     """
 
     module: Id
-    min_lag_days: int = Field(0, ge=0)
-    max_lag_days: int | None = Field(None, ge=0)
+    min_lag_days: int = Field(0, ge=0, le=MAX_DAYS)
+    max_lag_days: int | None = Field(None, ge=0, le=MAX_DAYS)
 
     @model_validator(mode="after")
     def _ordered(self) -> Prerequisite:
@@ -258,7 +276,7 @@ class ResourceUse(StrictModel):
     """A resource a module's sessions use, with an optional demand."""
 
     id: Id
-    demand: int | None = Field(None, ge=1)
+    demand: int | None = Field(None, ge=1, le=1000)
 
 
 class Module(StrictModel):
@@ -273,8 +291,8 @@ class Module(StrictModel):
 
     id: Id
     name: str = ""
-    hours: float | None = Field(None, gt=0)
-    session_hours: float = Field(gt=0)
+    hours: float | None = Field(None, gt=0, le=10_000)
+    session_hours: float = Field(gt=0, le=24)
     sessions: int | None = Field(None, ge=1, le=500)
     roles: tuple[Id, ...] = ()
     resources: tuple[ResourceUse, ...] = ()
@@ -282,10 +300,10 @@ class Module(StrictModel):
     prerequisites: tuple[Prerequisite, ...] = ()
     joint: Literal["none", "crew"] = "none"
     allowed: tuple[SeasonRange, ...] = ()
-    min_days_between_sessions: int = Field(0, ge=0)
+    min_days_between_sessions: int = Field(0, ge=0, le=MAX_DAYS)
     consecutive_days: bool = False
     rest_days_after: int = Field(0, ge=0, le=14)
-    recency_days: int | None = Field(None, ge=1)
+    recency_days: int | None = Field(None, ge=1, le=MAX_DAYS)
     deadline: Id | None = None
 
     @field_validator("resources", mode="before")
@@ -308,6 +326,8 @@ class Module(StrictModel):
         # 'sessions: N' may stand for 'hours: N x session_hours'.
         if isinstance(value, dict) and value.get("hours") is None and value.get("sessions") is not None:
             try:
+                if float(value["sessions"]) <= 0:
+                    return value  # reported on 'sessions', not on a derived 'hours'
                 return {**value, "hours": float(value["sessions"]) * float(value["session_hours"])}
             except (KeyError, TypeError, ValueError):
                 return value
