@@ -68,8 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root or default_root()
     rows = []
     for spec in args.sets:
+        text = spec
         spec, _, every = spec.partition("@")
         name, _, count = spec.partition(":")
+        if not (every or "1").isdigit() or not (count or "1").isdigit():
+            print(f"error: {text!r}: write SET[:COUNT][@STRIDE] with whole numbers, e.g. j120:60@10", file=sys.stderr)
+            return 2
         stride = int(every) if every else 1
         out = args.out / (name.replace("/", "_") + (f"_every{stride}" if stride > 1 else ""))
         t0 = time.perf_counter()

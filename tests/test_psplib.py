@@ -365,3 +365,42 @@ def test_decisions_alone_descend_to_the_optimum() -> None:
     assert (hybrid.lb, hybrid.ub) == (43, 43)
     steps = [p["status"] for p in hybrid.phases if p["phase"] == "decide"]
     assert steps[-1] == "INFEASIBLE" and set(steps[:-1]) == {"FEASIBLE"} and len(steps) >= 2
+
+
+def _corrupt(tmp_path: Path, edit: str) -> Path:
+    """A copy of j301_1 and j301_2 under tmp_path/j30, with j301_2 edited by ``edit``."""
+    folder = tmp_path / "root" / "j30"
+    folder.mkdir(parents=True)
+    (folder / "j301_1.sm").write_text((ROOT / "j30" / "j301_1.sm").read_text())
+    text = (ROOT / "j30" / "j301_2.sm").read_text()
+    lines = text.splitlines()
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("PRECEDENCE RELATIONS:")) + 2  # activity 1's row
+    if edit == "cut-successors":
+        lines[k] = " ".join(lines[k].split()[:4])  # announces 3 successors, lists 1
+    elif edit == "cycle":
+        # activity 1 -> 2 -> ... and now 2 also precedes 1
+        row = lines[k + 1].split()
+        lines[k + 1] = " ".join([*row[:2], str(int(row[2]) + 1), *row[3:], "1"])
+    (folder / "j301_2.sm").write_text("\n".join(lines) + "\n")
+    return tmp_path / "root"
+
+
+@pytest.mark.parametrize(("edit", "message"), [("cut-successors", "announces 3 successors and lists 1"),
+                                               ("cycle", "contain a cycle")])
+def test_a_corrupt_file_is_an_error_row_and_the_run_goes_on(tmp_path: Path, edit: str, message: str) -> None:
+    """Tests that a malformed instance is named in an ERROR row (exit 1) while the others are
+    solved, instead of being solved wrongly (cut rows: OPTIMAL below the optimum) or crashing."""
+    app = typer.Typer()
+    app.add_typer(bench_app, name="bench")
+    out = tmp_path / "run"
+    (out / "schedules").mkdir(parents=True)
+    (out / "schedules" / "stale.csv").write_text("activity,start\n")
+    result = CliRunner().invoke(app, ["bench", "psplib", "--set", "j30", "--time-limit", "2", "--out", str(out),
+                                      "--root", str(_corrupt(tmp_path, edit)), "--deterministic"])
+    assert result.exit_code == 1, result.output
+    assert message in result.output and "j301_2.sm" in result.output
+    df = pd.read_csv(out / "results.csv")
+    assert df["status"].tolist() == ["OPTIMAL", "ERROR"]
+    assert sorted(p.name for p in (out / "schedules").iterdir()) == ["j301_1.csv"]  # the stale one is gone
+    assert "makespan,seconds" in (out / "results.csv").read_text().splitlines()[0]
+    assert ",43," in (out / "results.csv").read_text().splitlines()[1]  # whole numbers stay whole

@@ -126,11 +126,15 @@ def parse_sm(path: Path) -> RcpspInstance:
     numbers = tuple(int(r[0]) for r in req)
     index = {a: i for i, a in enumerate(numbers)}
     durations = tuple(int(r[2]) for r in req)
+    if any(len(r) != 3 + renewable for r in req) or len(caps[0]) != renewable:
+        raise BenchInputError(f"{path.name}: a request or capacity row does not list {renewable} resources")
     demands = tuple(tuple(int(x) for x in r[3 : 3 + renewable]) for r in req)
     succ: list[tuple[tuple[int, int], ...]] = [()] * n
     for r in prec:
         i = index[int(r[0])]
         count = int(r[2])
+        if len(r) != 3 + count:  # a cut row would silently drop precedences
+            raise BenchInputError(f"{path.name}: activity {r[0]} announces {count} successors and lists {len(r) - 3}")
         succ[i] = tuple((index[int(s)], durations[i]) for s in r[3 : 3 + count])
     return RcpspInstance(
         name=path.stem,
@@ -161,6 +165,9 @@ def parse_sch(path: Path) -> RcpspInstance:
     succ: list[tuple[tuple[int, int], ...]] = [()] * n
     for r in prec:
         count = int(r[2])
+        if len(r) != 3 + 2 * count:
+            raise BenchInputError(f"{path.name}: activity {r[0]} announces {count} successors with lags, "
+                                  f"its row has {len(r) - 3} values")
         targets = r[3 : 3 + count]
         lags = r[3 + count : 3 + 2 * count]
         succ[index[int(r[0])]] = tuple(
@@ -177,16 +184,45 @@ def parse_sch(path: Path) -> RcpspInstance:
     )
 
 
+def check_instance(inst: RcpspInstance, name: str) -> RcpspInstance:
+    """``inst`` if it is a well-formed instance, else :class:`BenchInputError` naming ``name``."""
+    k = len(inst.capacities)
+    if len(set(inst.activities)) != inst.n:
+        raise BenchInputError(f"{name}: activity numbers repeat")
+    if any(d < 0 for d in inst.durations) or any(c < 0 for c in inst.capacities):
+        raise BenchInputError(f"{name}: negative duration or capacity")
+    if any(len(row) != k or min(row, default=0) < 0 for row in inst.demands):
+        raise BenchInputError(f"{name}: every activity needs {k} non-negative demands")
+    if inst.kind == "rcpsp":
+        # Plain RCPSP precedences must form a DAG (RCPSP/max may have cycles of lags).
+        indeg = [0] * inst.n
+        for _i, j, _lag in inst.arcs():
+            indeg[j] += 1
+        ready = [a for a in range(inst.n) if indeg[a] == 0]
+        seen = 0
+        while ready:
+            a = ready.pop()
+            seen += 1
+            for b, _lag in inst.successors[a]:
+                indeg[b] -= 1
+                if indeg[b] == 0:
+                    ready.append(b)
+        if seen != inst.n:
+            raise BenchInputError(f"{name}: the precedence relations contain a cycle")
+    return inst
+
+
 def parse(path: Path) -> RcpspInstance:
     """Parse ``path`` by its suffix: ``.sm`` or ``.sch``."""
     suffix = path.suffix.lower()
     if suffix not in (".sm", ".sch"):
         raise BenchInputError(f"{path.name}: not a .sm or .sch file")
     try:
-        return parse_sm(path) if suffix == ".sm" else parse_sch(path)
+        return check_instance(parse_sm(path) if suffix == ".sm" else parse_sch(path), path.name)
+    except BenchInputError as exc:
+        text = str(exc)
+        raise BenchInputError(text if text.startswith(path.name) else f"{path.name}: {text}") from None
     except (ValueError, IndexError, KeyError) as exc:
-        if isinstance(exc, BenchInputError):
-            raise
         raise BenchInputError(f"{path.name}: cannot parse ({exc!r})") from exc
 
 
@@ -1025,8 +1061,7 @@ def run_instance(
         closed=ref.closed,
         cpm_lb=cpm,
         reference="infeasible" if ref.infeasible else ("feasible" if ref.best_ub is not None else ""),
-        verified=False,
-    )
+    )  # verified stays empty without a schedule: nothing was checked
     if res.status == SolveStatus.INFEASIBLE:
         # Which proof: the temporal one (with its reason) or CP-SAT's search.
         lags = next((ph for ph in res.phases if ph.get("phase") == "lags"), None)
@@ -1114,14 +1149,32 @@ def run_benchmark(
     refs = load_references(root, set_name)
     sched_dir = out / "schedules"
     sched_dir.mkdir(parents=True, exist_ok=True)
+    for old in sched_dir.glob("*.csv"):
+        old.unlink()  # a schedule left from an earlier run would contradict this results.csv
     rows: list[dict[str, object]] = []
     for path in files:
-        row = run_instance(path, refs.get(path.name.lower()), time_limit, workers, sched_dir, deterministic, ga)
+        try:
+            row = run_instance(path, refs.get(path.name.lower()), time_limit, workers, sched_dir, deterministic, ga)
+        except BenchInputError as exc:
+            # One unreadable file must not cost the rest of the run: an ERROR row, and on.
+            row = dict.fromkeys(COLUMNS)
+            row.update(instance=path.stem, status="ERROR", verify_errors=str(exc))
         rows.append(row)
-        pd.DataFrame(rows, columns=list(COLUMNS)).to_csv(out / "results.csv", index=False)
+        results_frame(rows).to_csv(out / "results.csv", index=False)
         if progress is not None:
-            progress(progress_line(row))
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+            progress(progress_line(row) if row["status"] != "ERROR" else f"{path.stem:<14} ERROR      {row['verify_errors']}")
+    return results_frame(rows)
+
+
+INT_COLUMNS = ("n_jobs", "makespan", "best_known", "best_lb", "lower_bound", "cpm_lb", "sgs_makespan")
+
+
+def results_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """``results.csv`` as a frame: whole numbers stay whole where a row has none."""
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    for col in INT_COLUMNS:
+        frame[col] = pd.to_numeric(frame[col]).astype("Int64")
+    return frame
 
 
 def summarize(df: pd.DataFrame) -> dict[str, float | int | None]:

@@ -52,10 +52,14 @@ def psplib(
             "SGS schedule on plain RCPSP), for comparison.",
         ),
     ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-instance lines (the summary only).")] = False,
 ) -> None:
     """Solve a PSPLIB set, verify every schedule and compare with best known bounds.
 
-    Prints one line per instance, then a summary; exit 1 on bad input.
+    Prints one line per instance, then a summary. An unreadable instance file
+    gets an ERROR row and the run goes on. schedules/ is emptied first, so it
+    matches results.csv. Exit 0, or 1 on bad input (also when some file was
+    unreadable; the other instances are still run and written).
     """
     try:
         df = run_benchmark(
@@ -64,7 +68,7 @@ def psplib(
             instances,
             time_limit,
             out,
-            progress=typer.echo,
+            progress=None if quiet else typer.echo,
             workers=workers,
             deterministic=deterministic,
             ga=ga,
@@ -74,3 +78,8 @@ def psplib(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     typer.echo(format_summary(summarize(df)))
     typer.echo(f"results: {out / 'results.csv'}")
+    errors = df[df["status"] == "ERROR"]
+    for _, row in errors.iterrows():
+        typer.echo(f"error: {row['verify_errors']}", err=True)
+    if len(errors):
+        raise typer.Exit(EXIT_BAD_INPUT)
