@@ -28,11 +28,36 @@ def _span(grid: TimeGrid, days: list[int]) -> str:
 def presolve_checks(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
     """Findings of every check, most fundamental first."""
     out: list[str] = []
+    out += _structure(sc)
     out += _seasons(sc, grid, data)
     out += _chains(grid, data)
     out += _resources(grid, data)
     out += _instructors(sc, grid, data)
     out += _participants(grid, data)
+    return out
+
+
+def _structure(sc: Scenario) -> list[str]:
+    """Rules that silently do nothing for some participants: likely slips in the file."""
+    out = []
+    # Roles whose every participant already holds what the role requires train for nothing: no warning.
+    training = {p.role for p in sc.participants
+                if set(next(r.requires for r in sc.roles if r.id == p.role)) - set(p.holds)}
+    takes = {r.id: {m.id for m in sc.modules if not m.roles or r.id in m.roles} for r in sc.roles if r.id in training}
+    for m in sc.modules:
+        for pre in m.prerequisites:
+            skip = sorted(r for r, mods in takes.items() if m.id in mods and pre.module not in mods)
+            if skip:
+                out.append(f"prerequisite: {m.id} requires {pre.module}, which role(s) {', '.join(skip)} do not "
+                           f"take: for them {m.id} has no prerequisite {pre.module}")
+    crews: dict[str, list[str]] = defaultdict(list)
+    for p in sc.participants:
+        crews[p.crew].append(p.id)
+    joint = [m.id for m in sc.modules if m.joint == "crew"]
+    alone = sorted(c for c, members in crews.items() if len(members) == 1)
+    if joint and alone and len(crews) > 1:
+        out.append(f"crew: {', '.join(alone)} ha{'s' if len(alone) == 1 else 've'} a single member, who takes the "
+                   f"joint module(s) {', '.join(joint)} alone (a typo in 'crew'?)")
     return out
 
 

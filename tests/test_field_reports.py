@@ -206,3 +206,38 @@ def test_deterministic_manifest_has_no_work_unit_counts(tmp_path: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["solver"]["phases"]
     assert all("deterministic_time" not in ph for ph in manifest["solver"]["phases"])
+
+
+def test_validate_warns_about_rules_that_do_nothing(tmp_path: Path) -> None:
+    """Tests two silent slips: a prerequisite the role does not take (dropped for it) and a
+    crew of one in a joint module (a typo in 'crew')."""
+    data = scenario(
+        roles=[{"id": "sfp", "requires": ["comp"]}, {"id": "cmdr", "requires": []}],
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1"}, {"id": "bob", "role": "sfp", "crew": "c2"},
+                      {"id": "cid", "role": "cmdr", "crew": "c2"}],
+        modules=[{"id": "brief", "hours": 2, "session_hours": 2, "roles": ["cmdr"]},
+                 {"id": "m1", "hours": 2, "session_hours": 2, "roles": ["sfp"], "prerequisites": ["brief"],
+                  "joint": "crew"}],
+    )
+    result = runner.invoke(app, ["validate", str(write(tmp_path, data))])
+    assert result.exit_code == 0, result.output
+    assert "prerequisite: m1 requires brief, which role(s) sfp do not take" in result.output
+    assert "crew: c1 has a single member" in result.output
+
+
+def test_matrix_tells_held_from_not_required(tmp_path: Path) -> None:
+    """Tests that the terminal matrix prints 'held' for a held competency and '-' where the
+    role does not require it (both printed 'held/n.a.')."""
+    data = scenario(
+        roles=[{"id": "sfp", "requires": ["comp", "other"]}, {"id": "guest", "requires": ["comp"]}],
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1", "holds": ["other"]},
+                      {"id": "gus", "role": "guest", "crew": "c2"}],
+        competencies=[{"id": "comp", "requires": ["m1"]}, {"id": "other", "requires": ["m1"]}],
+    )
+    result = runner.invoke(app, ["plan", str(write(tmp_path, data)), "-q", "--time-limit", "5",
+                                 "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    rows = {line.split("|")[0].strip(): [c.strip() for c in line.split("|")[1:]]
+            for line in result.output.splitlines() if line.startswith(("ann", "gus"))}
+    assert rows["ann"][1] == "held" and rows["gus"][1] == "-"
+    assert "Plan: 2 sessions" in result.output

@@ -10,19 +10,23 @@ _MARK = {Verdict.READY: "ready", Verdict.NOT_READY: "NOT READY", Verdict.UNKNOWN
 
 def verdict_table(out: PlanOutcome) -> str:
     """Participant x competency matrix with slack days, then the reasons."""
-    comps = sorted({r.competency for r in out.readiness}, key=[c.id for c in out.scenario.competencies].index)
+    # Every competency some role requires, held or not, in the file's order.
+    required = {c for r in out.scenario.roles for c in r.requires} | {r.competency for r in out.readiness}
+    comps = [c.id for c in out.scenario.competencies if c.id in required]
     people = [p.id for p in out.scenario.participants]
     cell = {(r.participant, r.competency): r for r in out.readiness}
     width = max([len(p) for p in people] + [11])
     cw = max([len(c) for c in comps] + [9])
     lines = [" " * width + " | " + " | ".join(c.ljust(cw) for c in comps)]
     lines.append("-" * len(lines[0]))
+    held = {p.id: set(p.holds) for p in out.scenario.participants}
     for p in people:
         cells = []
         for c in comps:
             r = cell.get((p, c))
             if r is None:
-                cells.append("held/n.a.".ljust(cw))
+                # No goal: the participant already holds it, or the role does not require it.
+                cells.append(("held" if c in held[p] else "-").ljust(cw))
             elif r.status == Verdict.READY:
                 cells.append(f"ok +{r.slack_days}d".ljust(cw))
             else:
@@ -41,7 +45,9 @@ def verdict_table(out: PlanOutcome) -> str:
     if res.objective is not None:
         gap = res.gap or 0.0
         kind = "optimal" if gap < 1e-9 else f"gap {gap:.1%}"
-        lines.append(f"Plan: {len(res.schedule.sessions) if res.schedule else 0} sessions, secondary objective {kind}")
+        n = len(res.schedule.sessions) if res.schedule else 0
+        lines.append(f"Plan: {n} session{'' if n == 1 else 's'}, secondary objective {kind}")
+    lines.append("(ok +Nd: ready with N days of slack before the deadline; held: already held; -: not required)")
     for r in out.readiness:
         if r.status != Verdict.READY:
             lines.append(f"  {r.participant}/{r.competency}: {r.status.value} - {r.reason}")
