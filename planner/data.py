@@ -155,6 +155,7 @@ class ProblemData:
     release_day: int = 0
     baseline: dict[tuple[int, int], int] = field(default_factory=dict, compare=False)
     max_changes: int | None = None
+    done_after: tuple[tuple[int, int], ...] = ()  # (before, after): after only with before done, in any order
 
     @property
     def horizon(self) -> int:

@@ -91,8 +91,8 @@ def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
             continue
         who = "" if len(short) == len(jobs) else " for " + ", ".join(
             "/".join(data.participants[p].id for p in data.jobs[j].participants) for j, _ in short)
-        days = min((days for _, days in short), key=len)
-        need = data.days_needed(short[0][0])
+        worst, days = min(short, key=lambda jd: len(jd[1]))
+        need = data.days_needed(worst)
         if not days:
             out.append(
                 f"season: {m.id} is limited to {'; '.join(limits)}, which leaves no working day in the "

@@ -60,19 +60,21 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
     if jb.season_days is not None and not any(a and b for a, b in zip(jb.season_days, grid.open, strict=True)):
         seasons = ", ".join(f"{s.start}..{s.end}" for s in mod.allowed)
         return f"its season ({seasons}) has no working day in the window {grid.window_start}..{grid.training_end}"
-    days = allowed_days(data, job, last=False)
-    last_days = allowed_days(data, job, last=True)
+    n = jb.num_sessions - jb.num_fixed  # re-planning: only the sessions still to do, from the release day
+    if n == 0:
+        return None
+    days = [d for d in allowed_days(data, job, last=False) if d >= data.release_day]
+    last_days = [d for d in allowed_days(data, job, last=True) if d >= data.release_day]
     if not days:
         return "no working day is open for it (calendars, resource availability, season or deadline)"
     if not last_days:
         if jb.last_open_days is not None:
             return f"the recency rule ({mod.recency_days} days before launch) leaves no open day before its deadline"
         return "no open day before its deadline"
-    need = data.days_needed(job)
+    need = data.days_needed(job, n)
     if len(days) < need:
-        on = "" if need == jb.num_sessions else f" on at least {need} days"
-        return f"needs {jb.num_sessions} sessions{on} but only {len(days)} days are open for it"
-    n = jb.num_sessions
+        on = "" if need == n else f" on at least {need} days"
+        return f"needs {n} sessions{on} but only {len(days)} days are open for it"
     if jb.min_gap_days and n > 1 and last_days[-1] - days[0] < (n - 1) * jb.min_gap_days:
         return (f"{n} sessions at least {jb.min_gap_days} days apart need {(n - 1) * jb.min_gap_days + 1} "
                 f"calendar days, but it may only run from {grid.days[days[0]]} to {grid.days[last_days[-1]]}")

@@ -92,6 +92,14 @@ def _bad(file: Path, msg: str, row: int | None = None) -> ScenarioError:
     return ScenarioError([Problem(str(file), "" if row is None else f"row {row}", None, msg)])
 
 
+def _read_csv(file: Path) -> pd.DataFrame:
+    """A CSV file as text columns, or a located error."""
+    try:
+        return pd.read_csv(file, dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise _bad(file, f"not a readable CSV file: {exc}") from None
+
+
 def _job_for(data: ProblemData, participant: str, crew: str, module: str) -> int | None:
     for owner in (participant, crew):
         j = data.job_index.get(f"{owner}/{module}")
@@ -105,7 +113,7 @@ def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, li
     file = path / "schedule.csv" if path.is_dir() else path
     if not file.exists():
         raise _bad(file, "baseline schedule.csv not found (give the --out folder of an earlier 'planner plan')")
-    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    frame = _read_csv(file)
     missing = {"participant", "crew", "module", "session", "start", "instructors"} - set(frame.columns)
     if missing:
         raise _bad(file, f"baseline is missing columns: {', '.join(sorted(missing))}")
@@ -120,10 +128,13 @@ def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, li
         j = _job_for(data, pid, row["crew"], module)
         if j is None:
             raise _bad(file, f"{pid} does not take module {module!r} in this scenario", n)
-        slot = grid.slot_of(dt.datetime.fromisoformat(row["start"]))
+        try:
+            slot = grid.slot_of(dt.datetime.fromisoformat(row["start"]))
+            index = int(row["session"].split("/")[0]) - 1
+        except ValueError as exc:
+            raise _bad(file, f"cannot read the row: {exc}", n) from None
         if slot is None:
             raise _bad(file, f"start {row['start']} is not on the scenario's time grid", n)
-        index = int(row["session"].split("/")[0]) - 1
         teacher = teachers.get(row["instructors"].split(";")[0]) if row["instructors"] else None
         out[j][index] = BaselineSession(index, slot, teacher)
     return {j: sorted(v.values(), key=lambda b: b.index) for j, v in out.items()}
@@ -133,7 +144,7 @@ def read_progress(path: Path, data: ProblemData) -> list[ProgressRow]:
     """Validated progress rows (participant, job, session index or None, status, start, end)."""
     if not path.exists():
         raise _bad(path, "progress file not found")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = _read_csv(path)
     missing = {"participant", "module", "session", "status"} - set(frame.columns)
     if missing:
         raise _bad(path, f"progress file is missing columns: {', '.join(sorted(missing))}")
@@ -150,13 +161,18 @@ def read_progress(path: Path, data: ProblemData) -> list[ProgressRow]:
         if j is None:
             raise _bad(path, f"{pid} does not take module {mid!r}", n)
         sess = str(row["session"]).split("/")[0].strip()
+        if sess not in ("", "all", "*") and not sess.isdigit():
+            raise _bad(path, f"session {sess!r} is not a session number (or empty for the whole module)", n)
         index = None if sess in ("", "all", "*") else int(sess) - 1
         if index is not None and not 0 <= index < data.jobs[j].num_sessions:
             raise _bad(path, f"module {mid} has {data.jobs[j].num_sessions} sessions, not {sess}", n)
         times = []
         for key in ("start", "end"):
             text = str(row.get(key, "") or "")
-            times.append(dt.datetime.fromisoformat(text) if text else None)
+            try:
+                times.append(dt.datetime.fromisoformat(text) if text else None)
+            except ValueError:
+                raise _bad(path, f"{key} {text!r} is not an ISO date-time (YYYY-MM-DDTHH:MM)", n) from None
         rows.append(ProgressRow(j, index, status, times[0], times[1], n))
     return rows
 
@@ -204,6 +220,8 @@ def replan_problem(
                 actual = grid.slot_of(prow.start)
                 if actual is None:
                     raise _bad(progress_file, f"actual start {prow.start} is not on the time grid", prow.row)
+                if actual // S >= release:
+                    raise _bad(progress_file, f"actual start {prow.start} is not before the as-of date {as_of}", prow.row)
                 start = actual
             done.append((start, b.instructor))
         if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions):
@@ -224,10 +242,14 @@ def replan_problem(
             if k < job.num_sessions:
                 base_map[j, k] = b.start
     # A module that has already begun keeps its place after its prerequisites
-    # even when one of them failed and is retaken later: history is not re-ordered.
+    # even when one of them failed and is retaken later: history is not
+    # re-ordered. Unless it is finished, it still counts as done only once the
+    # prerequisite is (the retake).
     precedences = tuple(p for p in data.precedences if not jobs[p.after].num_fixed)
-    return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, release_day=release,
-                               baseline=base_map, max_changes=max_changes)
+    done_after = tuple(sorted({(p.before, p.after) for p in data.precedences
+                               if 0 < jobs[p.after].num_fixed < jobs[p.after].num_sessions}))
+    return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, done_after=done_after,
+                               release_day=release, baseline=base_map, max_changes=max_changes)
 
 
 def _changes(

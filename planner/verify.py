@@ -105,6 +105,8 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
             da, db = a.start // S, b.start // S
             if b.start < a.end:
                 out.append(f"{job.id}: session {b.index + 1} starts before session {a.index + 1} ends")
+            if b.index < job.num_fixed:
+                continue  # both in the history
             if job.consecutive and db != da + 1:
                 out.append(f"{job.id}: sessions {a.index + 1} and {b.index + 1} not on consecutive days")
             if job.min_gap_days and db - da < job.min_gap_days:
@@ -116,6 +118,9 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
     def last_of(j: int) -> ScheduledSession:
         return max(by_job[j], key=lambda s: s.index)
 
+    for before, after in data.done_after:
+        if after in by_job and before not in by_job:
+            out.append(f"{data.jobs[before].id} -> {data.jobs[after].id}: done without its prerequisite")
     for p in data.precedences:
         if p.after not in by_job:
             continue
@@ -256,6 +261,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
     day_end = day_start + dt.timedelta(hours=cal.day_hours)
     last_end: dict[tuple[str, str], dt.datetime] = {}
     first_start: dict[tuple[str, str], dt.datetime] = {}
+    last_day: dict[tuple[str, str], dt.date] = {}
     hours_day: dict[tuple[str, dt.date], float] = defaultdict(float)
     hours_week: dict[tuple[str, dt.date], float] = defaultdict(float)
     planned: set[tuple[str, dt.date]] = set()  # (participant, day) with a session that is not history
@@ -269,6 +275,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
         hours_week[p, monday] += (end - start).total_seconds() / 3600
         key = (p, mid)
         last_end[key] = max(last_end.get(key, end), end)
+        last_day[key] = max(last_day.get(key, day), day)  # lags count from this day, even if it ends at 24:00
         first_start[key] = min(first_start.get(key, start), start)
         if since is not None and start < since:
             continue
@@ -319,15 +326,17 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             out.append(f"{p}: {h:g} h in the week of {monday}, weekly cap {cap:g} h")
     for (p, mid), end in last_end.items():
         m = mods[mid]
-        if m.recency_days is not None and (sc.window.launch - end.date()).days > m.recency_days:
-            out.append(f"{p} {mid}: completed {(sc.window.launch - end.date()).days} days before launch, more than {m.recency_days}")
+        before_launch = (sc.window.launch - last_day[p, mid]).days
+        history = since is not None and end <= since  # finished in the history: a fact, not a plan
+        if m.recency_days is not None and before_launch > m.recency_days and not history:
+            out.append(f"{p} {mid}: completed {before_launch} days before launch, more than {m.recency_days}")
         if since is not None and first_start[(p, mid)] < since:
             continue  # started in the history: its order is a fact, not a plan
         for pre in m.prerequisites:
             pk = (p, pre.module)
             if pk not in last_end:
                 continue  # a role that does not take the prerequisite
-            gap = (first_start[(p, mid)].date() - last_end[pk].date()).days
+            gap = (first_start[(p, mid)].date() - last_day[pk]).days
             if first_start[(p, mid)] < last_end[pk]:
                 out.append(f"{p} {mid}: starts before prerequisite {pre.module} ends")
             elif gap < pre.min_lag_days:

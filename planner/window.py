@@ -176,7 +176,10 @@ def readiness_probe(
             return (Verdict.READY, f"verified plan meets all {total} pairs",
                     _verified(loaded, grid, data, result, params))
     # Phase 1 alone settles the question; polishing a plan is not needed here.
-    left = max(0.25 * params.time_limit, params.time_limit - (time.perf_counter() - t0))
+    # --deterministic: the share must not depend on how long the steps above took.
+    spent = (RELAX_SHARE if relax and len(data.participants) > 1 else 0.0) * params.time_limit + max(0.5, first) \
+        if params.deterministic else time.perf_counter() - t0
+    left = max(0.25 * params.time_limit, params.time_limit - spent)
     # Cold: phase 1 builds its own plan goal by goal; a hint that the
     # feasibility solve could not repair only pulls it back to the same place.
     result = solve(data, replace(params, time_limit=left, plan_phase=False))

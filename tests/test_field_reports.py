@@ -241,3 +241,35 @@ def test_matrix_tells_held_from_not_required(tmp_path: Path) -> None:
             for line in result.output.splitlines() if line.startswith(("ann", "gus"))}
     assert rows["ann"][1] == "held" and rows["gus"][1] == "-"
     assert "Plan: 2 sessions" in result.output
+
+
+def test_lag_after_a_session_ending_at_midnight(tmp_path: Path) -> None:
+    """Tests that a min_lag_days of 1 counts from the day a prerequisite's session ran, also
+    when it ends at 24:00 (dated the next day): the plan verifies (it exited 5).
+
+    Day 20:00-24:00; a (4 h) fills Mon 4 Mar; m1 may start on Tue 5 Mar at the earliest."""
+    data = scenario(
+        calendar={"day_hours": 4, "slot_minutes": 60, "day_start": "20:00"},
+        modules=[{"id": "a", "hours": 4, "session_hours": 4},
+                 {"id": "m1", "hours": 2, "session_hours": 2,
+                  "prerequisites": [{"module": "a", "min_lag_days": 1}]}],
+    )
+    out = run(tmp_path, data)
+    assert out.overall == Verdict.READY
+    assert sessions(out, "a")[0][1] == "2024-03-05T00:00"
+    assert sessions(out, "m1")[0][0] >= "2024-03-05T20:00"
+
+
+def test_the_last_edit_of_a_path_is_named(tmp_path: Path) -> None:
+    """Tests that when a variant and --set both write a value, the error names --set (it won)."""
+    data = scenario(participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_day": 4}}])
+    data["variants"] = {"v": {"participants.ann.load.max_hours_per_day": 3}}
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(tmp_path, data), variant="v", edits=["participants.ann.load.max_hours_per_day=0"])
+    assert "(set by --set participants.ann.load.max_hours_per_day=0)" in str(info.value)
+
+
+def test_unknown_variant_without_variants_block(tmp_path: Path) -> None:
+    """Tests that --variant on a file without 'variants:' says the variant is unknown."""
+    with pytest.raises(ScenarioError, match=r"unknown variant 'x' \(known: none defined\)"):
+        load_scenario(write(tmp_path, scenario()), variant="x")

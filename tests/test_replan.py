@@ -161,3 +161,35 @@ def test_history_fills_the_as_of_week(tmp_path: Path) -> None:
     code, _, out = _replan(path, base, tmp_path, "", "2024-03-06",
                            "--set", "participants.ann.blackouts=[{from: 2024-03-09, to: 2024-04-14}]")
     assert code == 3, out
+
+
+def test_a_begun_module_still_needs_its_failed_prerequisite(tmp_path: Path) -> None:
+    """Tests that a module begun in the history counts as done only once a failed prerequisite
+    is retaken: here the retake is impossible (its simulator is out from the as-of date), so
+    b's competency is NOT_READY even though b's last session could still be given.
+
+    Ann: a (1 x 2 h, simulator), b (2 x 2 h, one a day, after a). The published plan: a and b#1
+    on Mon 4 Mar, b#2 on Tue 5 Mar. As of Tue 5 Mar, a failed."""
+    data = scenario(
+        resources=[{"id": "sim"}],
+        modules=[{"id": "a", "sessions": 1, "session_hours": 2, "resources": ["sim"]},
+                 {"id": "b", "sessions": 2, "session_hours": 2, "prerequisites": ["a"],
+                  "min_days_between_sessions": 1}],
+        competencies=[{"id": "comp", "requires": ["b"]}],
+    )
+    path, base = _published(tmp_path, data)
+    sched = pd.read_csv(base / "schedule.csv").sort_values("start")
+    if list(sched["start"].str[:10]) != ["2024-03-04", "2024-03-04", "2024-03-05"]:
+        pytest.skip("the published plan is not the one this case was derived for")
+    code, _, out = _replan(path, base, tmp_path, "ann,a,1,failed,,,\n", "2024-03-05",
+                           "--set", "resources.sim.blackouts=[{from: 2024-03-05, to: 2024-04-14}]")
+    assert code == 3, out
+
+
+def test_malformed_progress_rows_are_bad_input(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests that a non-numeric session and a bad date-time are exit 1 with the row (they crashed)."""
+    path, base = baseline
+    code, _, out = _replan(path, base, tmp_path, "ann,sim_runs,first,completed,,,\n", "2024-03-06")
+    assert code == 1 and "row 2" in out and "not a session number" in out
+    code, _, out = _replan(path, base, tmp_path, "ann,sim_runs,1,completed,yesterday,,\n", "2024-03-06")
+    assert code == 1 and "row 2" in out and "not an ISO date-time" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 import traceback
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from planner.cli._common import EXIT_INTERNAL
+from planner.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL
 from planner.cli.bench import bench_app
 from planner.cli.explain import explain
 from planner.cli.export import export_app
@@ -32,6 +33,12 @@ class _Guarded(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # output piped into 'head': typer ends quietly
+            # Not a bug: a file that cannot be read or written (permissions, disk full).
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         except Exception as exc:
             # Usage errors, --help and typer.Exit are the CLI's own (typer
             # vendors click in some versions, so they are known by name).

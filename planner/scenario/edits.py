@@ -108,7 +108,9 @@ def apply_edits(doc: Any, edits: Sequence[str], file: str, edited: list[Edited] 
 
 def apply_variant(doc: Any, name: str, file: str, edited: list[Edited] | None = None) -> Any:
     """A copy of ``doc`` with the overrides of variant ``name`` applied."""
-    variants = doc.get("variants") or {}
+    variants = doc.get("variants")
+    if variants is None or variants == {}:
+        variants = CommentedMap()
     if not isinstance(variants, CommentedMap):
         raise ScenarioError([Problem(file, "variants", None, "variants must map NAME: {PATH: VALUE, ...}")])
     if name not in variants:

@@ -161,10 +161,14 @@ def _clean_loc(loc: Sequence[str | int]) -> list[str | int]:
 
 def _locate(doc: Any, loc: Sequence[str | int], file: str, msg: str, edited: Sequence[Edited]) -> Problem:
     """A problem at ``loc``: at its line in the file, or named after the edit that set it."""
-    for where, label in sorted(edited, key=lambda e: -len(e[0])):
+    # The last edit that wrote at or above loc set its value (later edits win);
+    # one that wrote below it (window.start, for a window error) contributed to it.
+    for where, label in reversed(edited):
         if tuple(loc[: len(where)]) == tuple(where):
             return Problem(file, format_path(loc), None, f"{msg} (set by {label})")
-    return Problem(file, format_path(loc), line_of(doc, loc), msg)
+    below = [label for where, label in edited if tuple(where[: len(loc)]) == tuple(loc)]
+    after = f" (after {', '.join(below)})" if below else ""
+    return Problem(file, format_path(loc), line_of(doc, loc), msg + after)
 
 
 Edited = tuple[tuple[str | int, ...], str]

@@ -11,6 +11,9 @@ if TYPE_CHECKING:
 def add(ctx: Context) -> None:
     """A job may be done only if its prerequisites are, and after them."""
     m = ctx.model
+    for a, b in ctx.data.done_after:  # re-planning: the order is history, the requirement stays
+        if ctx.possible(b):
+            m.add_implication(ctx.present[b], ctx.present[a] if ctx.possible(a) else ctx.model.new_constant(0))
     for p in ctx.data.precedences:
         a, b = p.before, p.after
         if not ctx.possible(b):

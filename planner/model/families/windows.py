@@ -33,6 +33,8 @@ def add(ctx: Context) -> None:
         pres = ctx.present[j]
         for k in range(1, len(sv)):
             m.add(sv[k].start >= sv[k - 1].end)
+            if sv[k].fixed:
+                continue  # two sessions in the history: their days are facts, whatever the gap
             if job.consecutive:
                 m.add(ctx.ordinal(j, k) == ctx.ordinal(j, k - 1) + 1).only_enforce_if(pres)
             elif job.min_gap_days:
