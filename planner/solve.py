@@ -60,6 +60,9 @@ class SolveParams:
         p = solver.parameters
         p.random_seed = self.seed
         p.log_search_progress = self.log
+        # Ctrl-C is Python's (see solve_interruptibly): CP-SAT's own handler
+        # would only end the current search and let the run go on.
+        p.catch_sigint_signal = False
         if self.deterministic:
             p.num_workers = 1
             p.max_deterministic_time = max(limit, 0.01)
@@ -74,6 +77,38 @@ class SolveParams:
             p.num_workers = self.num_workers or DEFAULT_WORKERS
         for key, value in self.extra.items():
             setattr(p, key, value)
+
+
+def solve_interruptibly(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, callback: cp_model.CpSolverSolutionCallback | None = None
+) -> cp_model.CpSolverStatus:
+    """``solver.solve(model)`` in a worker thread, so that Ctrl-C reaches Python at once:
+    the search is stopped (repeatedly: a stop before it starts is lost) and
+    KeyboardInterrupt is raised only after the solver has returned."""
+    code: list[cp_model.CpSolverStatus] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            code.append(solver.solve(model, callback))
+        finally:
+            done.set()
+
+    threading.Thread(target=work, daemon=True).start()
+    interrupted = False
+    # An Event, not Thread.join/is_alive: a join interrupted by Ctrl-C can leave
+    # is_alive() False while the thread still runs (CPython before 3.13), and an
+    # interpreter that exits under a running solver aborts.
+    while not done.is_set():
+        try:
+            done.wait(0.1)
+        except KeyboardInterrupt:
+            interrupted = True
+        if interrupted:
+            solver.stop_search()
+    if interrupted:
+        raise KeyboardInterrupt
+    return code[0]
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
@@ -91,7 +126,7 @@ def _run(
 ) -> tuple[cp_model.CpSolver, SolveStatus, dict[str, object]]:
     solver = cp_model.CpSolver()
     params.apply(solver, limit)
-    code = solver.solve(ctx.model, _Callback(phase, progress, t0))
+    code = solve_interruptibly(solver, ctx.model, _Callback(phase, progress, t0))
     status = _STATUS[code]
     info: dict[str, object] = {
         "phase": phase,
@@ -386,7 +421,7 @@ def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams) -> bool
             copy.add(var(ctx.goal_sat[g]) == 1)
     solver = cp_model.CpSolver()
     SolveParams(deterministic=True, seed=params.seed).apply(solver, max(1.0, min(10.0, 0.1 * params.time_limit)))
-    if _STATUS[solver.solve(copy)] not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+    if _STATUS[solve_interruptibly(solver, copy)] not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         hint_schedule(ctx, schedule)
         return False
     m = ctx.model
@@ -417,7 +452,7 @@ def feasible_plan(
         complete_hint(ctx, hint, params)
     solver = cp_model.CpSolver()
     params.apply(solver, params.time_limit)
-    status = _STATUS[solver.solve(ctx.model)]
+    status = _STATUS[solve_interruptibly(solver, ctx.model)]
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return SolveStatus.FEASIBLE, _extract(ctx, solver)
     return status, None
@@ -462,24 +497,37 @@ def first_answer(
     codes: list[SolveStatus | None] = [None] * len(problems)
     answered = threading.Event()
 
-    def run(k: int) -> None:
-        codes[k] = _STATUS[solvers[k].solve(ctxs[k].model)]
-        if codes[k] != SolveStatus.UNKNOWN:
-            answered.set()
+    finished = [threading.Event() for _ in problems]  # not Thread.is_alive: see solve_interruptibly
 
-    threads = [threading.Thread(target=run, args=(k,), daemon=True) for k in range(len(problems))]
-    for t in threads:
-        t.start()
-    if not params.deterministic:
-        # A stop request before a search has begun is lost, so repeat it until every search is over.
-        while any(t.is_alive() for t in threads):
-            if answered.wait(0.05):
-                for solver, t in zip(solvers, threads, strict=True):
-                    if t.is_alive():
-                        solver.stop_search()
+    def run(k: int) -> None:
+        try:
+            codes[k] = _STATUS[solvers[k].solve(ctxs[k].model)]
+            if codes[k] != SolveStatus.UNKNOWN:
+                answered.set()
+        finally:
+            finished[k].set()
+
+    for k in range(len(problems)):
+        threading.Thread(target=run, args=(k,), daemon=True).start()
+    # A stop request before a search has begun is lost, so it is repeated until
+    # every search is over: after the first answer (not --deterministic), or Ctrl-C.
+    interrupted = False
+    while not all(f.is_set() for f in finished):
+        stop = False
+        try:
+            stop = answered.wait(0.05) and not params.deterministic
+        except KeyboardInterrupt:
+            interrupted = True
+        if stop or interrupted:
+            for solver, f in zip(solvers, finished, strict=True):
+                if not f.is_set():
+                    solver.stop_search()
+            try:
                 time.sleep(0.01)
-    for t in threads:
-        t.join()
+            except KeyboardInterrupt:
+                interrupted = True
+    if interrupted:
+        raise KeyboardInterrupt
     for k, code in enumerate(codes):
         if code in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             return k, SolveStatus.FEASIBLE, _extract(ctxs[k], solvers[k])

@@ -121,3 +121,30 @@ def test_plan_time_limit_is_unknown_not_not_ready(tmp_path: Path) -> None:
     ready = pd.read_csv(out / "readiness.csv")
     assert "NOT_READY" not in set(ready["status"])
     assert "UNKNOWN" in set(ready["status"])
+
+
+def test_ctrl_c_stops_a_long_solve_at_once(tmp_path: Path) -> None:
+    """Tests that SIGINT during a solve ends the run within seconds with exit 130 (CP-SAT's own
+    handler used to end only the current search, and the run went on to its time limit)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from planner.generate import generate_yaml
+
+    path = tmp_path / "g.yaml"
+    path.write_text(generate_yaml(4, 90, 2))  # the plan-polishing phase runs on for up to 60 s
+    # SIGINT at its default in the child even when this run inherited it ignored (a background job).
+    proc = subprocess.Popen([sys.executable, "-m", "planner", "plan", str(path), "--time-limit", "120",
+                             "--out", str(tmp_path / "o")], stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert proc.stderr is not None
+    for line in proc.stderr:  # wait until the solver runs
+        if "readiness:" in line:
+            break
+    t0 = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    code = proc.wait(timeout=60)
+    assert code == 130
+    assert time.perf_counter() - t0 < 15

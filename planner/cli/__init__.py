@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from planner.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL
+from planner.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 from planner.cli.bench import bench_app
 from planner.cli.explain import explain
 from planner.cli.export import export_app
@@ -33,6 +33,11 @@ class _Guarded(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # Ctrl-C: the solver was stopped cleanly (planner.solve.solve_interruptibly);
+            # files already written stay (a benchmark keeps its finished rows).
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 raise  # output piped into 'head': typer ends quietly
