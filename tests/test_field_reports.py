@@ -273,3 +273,13 @@ def test_unknown_variant_without_variants_block(tmp_path: Path) -> None:
     """Tests that --variant on a file without 'variants:' says the variant is unknown."""
     with pytest.raises(ScenarioError, match=r"unknown variant 'x' \(known: none defined\)"):
         load_scenario(write(tmp_path, scenario()), variant="x")
+
+
+def test_an_edit_creates_missing_mappings(tmp_path: Path) -> None:
+    """Tests that --set participants.ann.load.max_hours_per_day=1 works where ann has no 'load:'
+    (it said "no 'load' under participants.ann"); a mistyped key is still named with the edit."""
+    loaded = load_scenario(write(tmp_path, scenario()), edits=["participants.ann.load.max_hours_per_day=3"])
+    load = loaded.scenario.participants[0].load
+    assert load is not None and load.max_hours_per_day == 3
+    with pytest.raises(ScenarioError, match=r"unknown key.*\(set by --set participants.ann.lood.x=3\)"):
+        load_scenario(write(tmp_path, scenario()), edits=["participants.ann.lood.x=3"])

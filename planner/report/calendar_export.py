@@ -33,6 +33,20 @@ def fixed_stamp(out: PlanOutcome) -> dt.datetime:
     return dt.datetime.combine(out.scenario.window.start, dt.time(0), tzinfo=dt.UTC)
 
 
+def _serves(mid: str, served: dict[str, list[str]], needed_by: dict[str, list[str]]) -> str:
+    """The competencies module ``mid`` counts towards, or those it leads to as a prerequisite."""
+    if served.get(mid):
+        return ", ".join(served[mid])
+    seen, todo, via = {mid}, list(needed_by.get(mid, [])), []
+    while todo:  # every module that needs mid, directly or through others
+        m = todo.pop()
+        if m not in seen:
+            seen.add(m)
+            via += [c for c in served.get(m, []) if c not in via]
+            todo += needed_by.get(m, [])
+    return f"none directly; a prerequisite for {', '.join(via)}" if via else "none"
+
+
 def module_competencies(sc: Scenario) -> dict[str, list[str]]:
     """Module id → every competency (scenario order) it counts towards; modules serving none are absent."""
     served: dict[str, list[str]] = {}
@@ -66,6 +80,7 @@ def session_events(out: PlanOutcome) -> dict[str, list[Event]]:
     places = {r.id: r.name or r.id for r in sc.resources}
     teachers = {i.id: i.name or i.id for i in sc.instructors}
     served = module_competencies(sc)
+    needed_by = {m.id: [n.id for n in sc.modules if any(p.module == m.id for p in n.prerequisites)] for m in sc.modules}
     stamp = fixed_stamp(out)
     events: dict[str, list[Event]] = {p.id: [] for p in sc.participants}
     for r in schedule_rows(out.grid, out.data, out.result):
@@ -83,7 +98,7 @@ def session_events(out: PlanOutcome) -> dict[str, list[Event]]:
         lines = [
             f"Participant: {people[pid]} ({pid}), crew {r['crew']}",
             f"Instructor: {', '.join(teachers[x] for x in r['instructors']) or 'none'}",  # type: ignore[attr-defined]
-            f"Competencies: {', '.join(served.get(mid, [])) or 'none'}",
+            f"Competencies: {_serves(mid, served, needed_by)}",
             f"Module: {mid}" + (" (joint crew session)" if r["joint"] else ""),
         ]
         ev.add("description", "\n".join(lines))

@@ -56,14 +56,20 @@ def _known(node: Any) -> str:
 
 
 def set_path(doc: Any, path: str, value: Any, file: str) -> tuple[str | int, ...]:
-    """Set ``path`` in ``doc`` to ``value``, creating only the last key; return
-    the concrete path written (list items by position)."""
+    """Set ``path`` in ``doc`` to ``value``; return the concrete path written
+    (list items by position). Missing mapping keys on the way are created
+    (``participants.ann.load.max_hours_per_day=6`` where ann has no ``load:``);
+    list items are never created: an unknown id is an error."""
     parts = [p for p in path.split(".") if p]
     if not parts:
         raise ScenarioError([Problem(file, path, None, "empty edit path")])
     node = doc
     where: list[str | int] = []
+    created: int | None = None  # depth of the first mapping this edit creates: it wrote all below
     for depth, part in enumerate(parts[:-1]):
+        if isinstance(node, CommentedMap) and part not in node:
+            node[part] = CommentedMap()  # validation names a wrong key, with this edit
+            created = depth if created is None else created
         try:
             key, node = _child(node, part)
             where.append(key)
@@ -75,7 +81,7 @@ def set_path(doc: Any, path: str, value: Any, file: str) -> tuple[str | int, ...
     last = parts[-1]
     if isinstance(node, CommentedMap):
         node[last] = value
-        return (*where, last)
+        return tuple(where[: created + 1]) if created is not None else (*where, last)
     if isinstance(node, CommentedSeq):
         try:
             key, _ = _child(node, last)
