@@ -74,7 +74,8 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
     need = data.days_needed(job, n)
     if len(days) < need:
         on = "" if need == n else f" on at least {need} days"
-        return f"needs {n} sessions{on} but only {len(days)} days are open for it"
+        open_ = "1 day is" if len(days) == 1 else f"{len(days)} days are"
+        return f"needs {n} sessions{on} but only {open_} open for it"
     if jb.min_gap_days and n > 1 and last_days[-1] - days[0] < (n - 1) * jb.min_gap_days:
         return (f"{n} sessions at least {jb.min_gap_days} days apart need {(n - 1) * jb.min_gap_days + 1} "
                 f"calendar days, but it may only run from {grid.days[days[0]]} to {grid.days[last_days[-1]]}")
