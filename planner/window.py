@@ -450,13 +450,17 @@ def sweep(
     launch = sc.window.launch
     shortest = shortest_allowed_days(sc)
     rows: list[dict[str, object]] = []
+    skipped: list[str] = []
     for m in months:
         start = months_before(launch, m)
         days = (launch - start).days
         if not shortest <= days <= MAX_WINDOW_DAYS:
-            raise ScenarioError([Problem(str(loaded.path), "window.start", None,
-                                         f"a {m}-month window ({days} days) is outside the allowed "
-                                         f"{shortest}..{MAX_WINDOW_DAYS} days (28-day minimum, gates, 12 months)")])
+            # One impossible length must not cost the others: skipped, and said.
+            skipped.append(f"a {m}-month window ({days} days) is outside the allowed "
+                           f"{shortest}..{MAX_WINDOW_DAYS} days (28-day minimum, gates, 12 months)")
+            if say is not None:
+                say(f"  {m} months: skipped, {skipped[-1]}")
+            continue
         t0 = time.perf_counter()
         out = plan(with_window_days(loaded, days), params, confirm=False)
         if say is not None:
@@ -467,11 +471,16 @@ def sweep(
         for cid in [*comps, "ALL"]:
             rs = [r for r in out.readiness if cid in ("ALL", r.competency)]
             counts = {v: sum(r.status == v for r in rs) for v in Verdict}
-            verdict = (Verdict.READY if counts[Verdict.READY] == len(rs)
-                       else Verdict.UNKNOWN if counts[Verdict.UNKNOWN] else Verdict.NOT_READY)
+            # One proven NOT_READY pair settles a row; the whole window also
+            # counts a relaxation's proof (PlanOutcome.overall).
+            verdict = out.overall if cid == "ALL" else (
+                Verdict.READY if counts[Verdict.READY] == len(rs)
+                else Verdict.NOT_READY if counts[Verdict.NOT_READY] else Verdict.UNKNOWN)
             rows.append({"months": m, "window_start": start.isoformat(), "window_days": days, "competency": cid,
                          "ready": counts[Verdict.READY], "not_ready": counts[Verdict.NOT_READY],
                          "unknown": counts[Verdict.UNKNOWN], "total": len(rs), "verdict": verdict.value})
+    if not rows:
+        raise ScenarioError([Problem(str(loaded.path), "window.start", None, "; ".join(skipped))])
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
 
 
@@ -489,7 +498,7 @@ def sweep_plot(frame: pd.DataFrame, path: Any, title: str) -> None:
     for _, r in frame.iterrows():
         i, j = comps.index(r["competency"]), months.index(r["months"])
         grid[i][j] = r["ready"] / r["total"] if r["total"] else 1.0
-        mark = {"READY": "", "NOT_READY": "", "UNKNOWN": "?"}[r["verdict"]]
+        mark = "?" if r["unknown"] else ""
         ax.text(j, i, f"{r['ready']}/{r['total']}{mark}", ha="center", va="center", fontsize=9)
     ax.imshow(grid, cmap="RdYlGn", vmin=0.0, vmax=1.0, aspect="auto", alpha=0.55)  # light: text stays legible
     ax.set_xticks(range(len(months)), [f"{m} mo" for m in months])

@@ -219,3 +219,12 @@ def test_min_window_uses_the_relaxation_bound() -> None:
     assert result.start_for(45) == dt.date(2021, 4, 23)
     (p44,) = [p for p in result.probes if p.days == 44]
     assert p44.verdict == Verdict.NOT_READY and "ann alone" in p44.proof
+
+
+def test_sweep_row_with_a_proven_pair_is_not_ready_and_bad_lengths_are_skipped() -> None:
+    """Tests that a window whose pairs are proven NOT_READY (tiny_capacity, one month: nobody
+    fits) is NOT_READY, never UNKNOWN, and that a 13-month length is skipped, not fatal."""
+    frame = sweep(load_scenario(DATA / "tiny_capacity.yaml"), [1, 2, 13], PARAMS)
+    assert sorted(set(frame["months"])) == [1, 2]
+    one = frame[frame["months"] == 1]
+    assert (one["verdict"] == "NOT_READY").all() and (one["not_ready"] > 0).all()

@@ -103,8 +103,8 @@ def sweep(
         fail(exc)
     table = frame.pivot(index="competency", columns="months", values="ready").astype(str)
     totals = frame.pivot(index="competency", columns="months", values="total").astype(str)
-    verdicts = frame.pivot(index="competency", columns="months", values="verdict")
-    marks = verdicts.map(lambda v: {"READY": "", "NOT_READY": "", "UNKNOWN": "?"}[v])
+    unknown = frame.pivot(index="competency", columns="months", values="unknown")
+    marks = unknown.map(lambda n: "?" if n else "")
     cells = table + "/" + totals + marks
     cells = cells.reindex(list(dict.fromkeys(frame["competency"])))
     cells.columns = [f"{m} mo" for m in cells.columns]
