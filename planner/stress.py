@@ -88,7 +88,28 @@ def _status(data: ProblemData, time_limit: float, seed: int, hint: Schedule | No
 
 def reference_plan(data: ProblemData, time_limit: float, seed: int) -> Schedule | None:
     """The undisturbed plan (deterministic), used as the hint of every case."""
-    return feasible_plan(data, None, _params(time_limit, seed))[1]
+    return reference(data, time_limit, seed)[1]
+
+
+def reference(data: ProblemData, time_limit: float, seed: int) -> tuple[SolveStatus, Schedule | None]:
+    """Whether every goal can be met without any disruption (FEASIBLE with the plan,
+    INFEASIBLE proven, or UNKNOWN): a study of disruptions needs a READY start."""
+    return feasible_plan(data, None, _params(time_limit, seed))
+
+
+def _used_days(data: ProblemData, plan: Schedule | None, kind: Kind, index: int) -> set[int]:
+    """Days on which ``plan`` uses the entity: an outage there is the likeliest to hurt."""
+    if plan is None:
+        return set()
+    S = data.slots_per_day
+    out = set()
+    for s in plan.sessions:
+        job = data.jobs[s.job]
+        if ((kind == "resource" and any(r == index for r, _ in job.resources))
+                or (kind == "instructor" and s.instructor == index)
+                or (kind == "participant" and index in job.participants)):
+            out.add(s.start // S)
+    return out
 
 
 # -- largest survivable outage ---------------------------------------------
@@ -167,9 +188,12 @@ def outage_study_one(
 ) -> OutageResult:
     """Binary search on the outage length (a longer outage contains a shorter
     one, so survival is monotone); a length survives when every tested start
-    (every ``stride``-th working day) still lets every participant be ready."""
+    (every ``stride``-th working day, and every day the undisturbed plan uses
+    the entity: a single campaign day must not fall between two starts) still
+    lets every participant be ready."""
     work = _working_days(grid, data)
-    starts = list(range(0, len(work), stride))
+    used = _used_days(data, hint, kind, index)
+    starts = sorted(set(range(0, len(work), stride)) | {pos for pos, d in enumerate(work) if d in used})
     cases = unknown = 0
     failing: dict[int, tuple[int, ProblemData]] = {}
 
@@ -216,9 +240,11 @@ def outage_study(
     seed: int = 0,
     workers: int | None = None,
     progress: Callable[[OutageResult], None] | None = None,
+    hint: Schedule | None = None,
 ) -> list[OutageResult]:
-    """:func:`outage_study_one` for every entity, in parallel processes."""
-    hint = reference_plan(data, time_limit * 4, seed)
+    """:func:`outage_study_one` for every entity, in parallel processes (``hint``:
+    the undisturbed plan, else it is solved here)."""
+    hint = hint if hint is not None else reference_plan(data, time_limit * 4, seed)
     tasks = [(data, grid, k, i, n, max_days, stride, time_limit, seed, hint) for k, i, n in entities(data)]
     return _map(_outage_task, tasks, "local", workers, progress)
 

@@ -96,3 +96,23 @@ def test_stress_bad_executor(tmp_path: Path) -> None:
     """Tests a clear error for an unknown executor."""
     result = runner.invoke(app, ["stress", str(write(tmp_path, _sc())), "--samples", "2", "--executor", "spark"])
     assert result.exit_code == 1 and "--executor must be" in result.output
+
+
+def test_outage_study_tries_the_single_campaign_day(tmp_path: Path) -> None:
+    """Tests that a resource open on one day only (Fri 15 Mar) cannot survive even a one-day
+    outage, although the every-5th-working-day starts (Mon 4, Mon 11, Mon 18...) miss that day;
+    it was reported to survive 4 days. And a scenario that is NOT_READY undisturbed is said so
+    (exit 3), not stressed."""
+    data = scenario(
+        resources=[{"id": "sim", "capacity": 2, "available_dates": ["2024-03-15"]}],
+        modules=[{"id": "m1", "sessions": 1, "session_hours": 2, "resources": ["sim"]}],
+    )
+    out = tmp_path / "st"
+    result = CliRunner().invoke(app, ["stress", str(write(tmp_path, data)), "--max-outage-days", "3",
+                                      "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out / "stress.csv").set_index("entity")
+    assert frame.loc["sim", "max_outage_days"] == 0 and frame.loc["sim", "worst_start"] == "2024-03-15"
+    data["modules"][0]["sessions"] = 3  # three sessions of 2 h, one 4-h day: impossible undisturbed
+    result = CliRunner().invoke(app, ["stress", str(write(tmp_path, data, "b.yaml")), "--out", str(out), "-q"])
+    assert result.exit_code == 3 and "nothing to stress" in result.output

@@ -11,12 +11,24 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from planner.cli._common import EXIT_BAD_INPUT, Edits, Quiet, ScenarioArg, Variant, err, fail, load
+from planner.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_NOT_READY,
+    EXIT_UNKNOWN,
+    Edits,
+    Quiet,
+    ScenarioArg,
+    Variant,
+    err,
+    fail,
+    load,
+)
 from planner.exceptions import PlannerError
 from planner.pipeline import prepare
 from planner.report.stress_chart import montecarlo_chart, outage_chart
+from planner.result import SolveStatus
 from planner.scenario.schema import Disruptions
-from planner.stress import estimate, monte_carlo, outage_study
+from planner.stress import estimate, monte_carlo, outage_study, reference
 
 
 def stress(
@@ -57,11 +69,20 @@ def stress(
             sys.stderr.write(text + "\n")
             sys.stderr.flush()
 
+    # Disruptions only make sense on a scenario that is READY without them.
+    status, reference_plan = reference(data, time_limit * 4, 0)
+    if status != SolveStatus.FEASIBLE:
+        proven = status == SolveStatus.INFEASIBLE
+        err(f"The scenario is {'NOT_READY (proven)' if proven else 'not shown READY within the time limit'} "
+            "without any disruption: nothing to stress. See 'planner plan' and 'planner explain'.")
+        raise typer.Exit(EXIT_NOT_READY if proven else EXIT_UNKNOWN)
     if samples is None:
-        say(f"Outage study: outages of 1..{max_outage_days} working days, a start every {stride} working days")
+        say(f"Outage study: outages of 1..{max_outage_days} working days, a start every {stride} working days "
+            "and on every day the undisturbed plan uses the entity")
         results = outage_study(
             data, grid, max_outage_days, stride, time_limit, 0, workers,
             lambda r: say(f"  {r.kind} {r.entity}: survives {r.max_outage_days}{'+' if r.capped else ''} days"),
+            hint=reference_plan,
         )
         frame = pd.DataFrame([dataclasses.asdict(r) for r in results])
         frame.to_csv(out / "stress.csv", index=False, lineterminator="\n")
