@@ -15,7 +15,7 @@ from planner.exceptions import Problem, ScenarioError, VerificationError
 from planner.presolve import presolve_checks
 from planner.readiness import Readiness, Verdict, assess
 from planner.relax import relaxation_proof, screen_goals
-from planner.result import Result
+from planner.result import Result, ScheduledSession
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import Scenario
 from planner.solve import Progress, SolveParams, solve
@@ -71,11 +71,18 @@ def prepare(loaded: LoadedScenario) -> tuple[TimeGrid, ProblemData]:
 
 
 def schedule_rows(grid: TimeGrid, data: ProblemData, result: Result) -> list[dict[str, object]]:
-    """One row per participant and session, with dates and ids."""
+    """One row per participant and session, with dates and ids.
+
+    Sessions done before a re-plan's as-of date are rows even when their module
+    is not completed in the plan (or there is no plan): they happened.
+    """
     rows: list[dict[str, object]] = []
-    if result.schedule is None:
-        return rows
-    for s in result.schedule.sessions:
+    sessions = list(result.schedule.sessions) if result.schedule is not None else []
+    planned = {s.job for s in sessions}
+    sessions += [ScheduledSession(j, k, at, at + job.length, job.fixed_instructors[k])
+                 for j, job in enumerate(data.jobs) if j not in planned
+                 for k, at in enumerate(job.fixed_starts)]
+    for s in sessions:
         job = data.jobs[s.job]
         resources = [data.resources[r].id for r, _ in job.resources]
         teachers = [] if s.instructor is None else [data.instructors[s.instructor].id]

@@ -31,7 +31,7 @@ from planner.data import Job, ProblemData
 from planner.exceptions import Problem, ScenarioError, VerificationError
 from planner.pipeline import PlanOutcome, prepare, schedule_rows
 from planner.readiness import Verdict, assess
-from planner.result import Schedule
+from planner.result import Schedule, SolveStatus
 from planner.scenario.load import LoadedScenario
 from planner.solve import Progress, SolveParams, solve
 from planner.verify import verify_dates, verify_schedule
@@ -270,8 +270,13 @@ def _changes(
     out = []
     for j, job in enumerate(data.jobs):
         owner = job.id.split("/")[0]
+        # Sessions keep their numbers of the published plan (N of the baseline's
+        # schedule.csv 'N/M'); only added ones are numbered in the new plan.
+        published = {b.start: b.index + 1 for b in baseline.get(j, [])}
         for k in range(job.num_fixed):
-            out.append(Change(owner, job.module, k + 1, "done", when(job.fixed_starts[k]), when(job.fixed_starts[k]), "history before the as-of date"))
+            at = job.fixed_starts[k]
+            out.append(Change(owner, job.module, published.get(at, k + 1), "done", when(at), when(at),
+                              "history before the as-of date"))
         # Sessions of a job are interchangeable: match published and new
         # slots as sets; the leftovers pair up in time order as moves.
         old = sorted(at for (jj, _k), at in data.baseline.items() if jj == j)
@@ -281,11 +286,12 @@ def _changes(
         fresh = [at for at in now if at not in kept]
         number = {at: k + 1 for (jj, k), at in new.items() if jj == j}
         for at in sorted(kept):
-            out.append(Change(owner, job.module, number[at], "kept", when(at), when(at), ""))
+            out.append(Change(owner, job.module, published.get(at, number[at]), "kept", when(at), when(at), ""))
         for a, b in zip(gone, fresh, strict=False):
-            out.append(Change(owner, job.module, number[b], "moved", when(a), when(b), _why_moved(data, j, a, S)))
+            out.append(Change(owner, job.module, published.get(a, number[b]), "moved", when(a), when(b),
+                              _why_moved(data, j, a, S)))
         for a in gone[len(fresh):]:
-            out.append(Change(owner, job.module, 0, "removed", when(a), "", _why_removed(data, j)))
+            out.append(Change(owner, job.module, published.get(a, 0), "removed", when(a), "", _why_removed(data, j)))
         for b in fresh[len(gone):]:
             why = "retake of a failed or missed session" if baseline.get(j) else "not in the published plan; needed for readiness"
             out.append(Change(owner, job.module, number[b], "added", "", when(b), why))
@@ -327,6 +333,20 @@ def replan(
         problems += verify_dates(loaded.scenario, schedule_rows(grid, data2, result), since=dt.datetime.combine(as_of, dt.time()))
         if problems:
             raise VerificationError(problems)
+    if max_changes is not None and result.status == SolveStatus.INFEASIBLE:
+        # No plan at all stays within the budget (even dropping a module moves
+        # its published sessions): say so, and how many changes readiness needs.
+        free = solve(dataclasses.replace(data2, max_changes=None), params)
+        need = sum(1 for c in _changes(loaded, grid, data2, free.schedule, baseline) if c.change in ("moved", "removed"))
+        least = (f"the least-change plan without --max-changes moves or drops {need} and meets "
+                 f"{free.num_goals_met} of {len(data2.goals)} pairs") if free.schedule is not None else \
+            "no plan was found without the budget either"
+        why = f"no plan stays within {max_changes} change(s) to the published plan (proven); {least}"
+        readiness = [dataclasses.replace(r, status=Verdict.NOT_READY, achieved_on=None, slack_days=None, reason=why)
+                     for r in assess(loaded.scenario, grid, data2, result, params, confirm=False)]
+        outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
+        history = [c for c in _changes(loaded, grid, data2, None, baseline) if c.change == "done"]
+        return ReplanOutcome(outcome, tuple(history), as_of, max_changes)
     readiness = assess(loaded.scenario, grid, data2, result, params)
     if max_changes is not None:
         # Say that the verdict holds under the change budget, not in general.

@@ -193,3 +193,33 @@ def test_malformed_progress_rows_are_bad_input(tmp_path: Path, baseline: tuple[P
     assert code == 1 and "row 2" in out and "not a session number" in out
     code, _, out = _replan(path, base, tmp_path, "ann,sim_runs,1,completed,yesterday,,\n", "2024-03-06")
     assert code == 1 and "row 2" in out and "not an ISO date-time" in out
+
+
+def test_a_budget_no_plan_can_keep_is_said_so(tmp_path: Path) -> None:
+    """Tests --max-changes 0 when a failed session forces a move: NOT_READY naming the budget and
+    the least number of changes (1), the history kept in schedule.csv, no 'removed' rows; without
+    the budget the moved session keeps its published number.
+
+    Ann: a (3 x 4 h) on Mon 4 - Wed 6 Mar, then b (2 x 4 h) Thu 7 - Fri 8 Mar. As of Thu 7 Mar,
+    a's third session failed: its retake takes Thu 7, so one b session must move."""
+    data = scenario(
+        modules=[{"id": "a", "sessions": 3, "session_hours": 4},
+                 {"id": "b", "sessions": 2, "session_hours": 4, "prerequisites": ["a"]}],
+        competencies=[{"id": "comp", "requires": ["b"]}],
+    )
+    path, base = _published(tmp_path, data)
+    sched = pd.read_csv(base / "schedule.csv").sort_values("start")
+    if list(sched["start"].str[:10]) != ["2024-03-04", "2024-03-05", "2024-03-06", "2024-03-07", "2024-03-08"]:
+        pytest.skip("the published plan is not the one this case was derived for")
+    code, changes, out = _replan(path, base, tmp_path, "ann,a,3,failed,,,\n", "2024-03-07", "--max-changes", "0")
+    assert code == 3, out
+    assert "no plan stays within 0 change(s)" in out and "moves or drops 1" in out
+    assert set(changes["change"]) == {"done"}
+    done = pd.read_csv(tmp_path / "re" / "schedule.csv")
+    assert list(done["session"]) == ["1/3", "2/3"]
+    code, changes, out = _replan(path, base, tmp_path, "ann,a,3,failed,,,\n", "2024-03-07")
+    assert code == 0, out
+    moved = changes[changes["change"] == "moved"]
+    assert len(moved) == 1 and moved["old_start"].iloc[0][:10] in ("2024-03-07", "2024-03-08")
+    published = {"2024-03-07": 1, "2024-03-08": 2}
+    assert moved["session"].iloc[0] == published[moved["old_start"].iloc[0][:10]]
