@@ -82,9 +82,9 @@ def test_whatif_bad_value_names_path_and_edit(source: Path) -> None:
 
 
 def test_whatif_needs_a_change(source: Path) -> None:
-    """Tests that whatif without --set or --variant is a usage error (exit 1)."""
+    """Tests that whatif without --set or --variant is a usage error (exit 2)."""
     result = runner.invoke(app, ["whatif", str(source)])
-    assert result.exit_code == 1 and "nothing to change" in result.output
+    assert result.exit_code == 2 and "nothing to change" in result.output
 
 
 def test_compare_scenario_with_variant(source: Path, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from planner.cli._common import (
-    EXIT_BAD_INPUT,
+    EXIT_USAGE,
     VERDICT_EXIT,
     Deterministic,
     Edits,
@@ -75,11 +75,11 @@ def whatif(
 
     The scenario file is never modified; --save writes the edited copy to
     another file. Exit code is the verdict after the edits (0 ready, 3 not
-    ready, 4 unknown), 1 on a bad path or value.
+    ready, 4 unknown), 1 on a bad path or value, 2 without any change.
     """
     if not edits and variant is None:
         err("error: nothing to change: give --set PATH=VALUE (repeatable) and/or --variant NAME")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise typer.Exit(EXIT_USAGE)
     before = load(scenario)
     try:
         doc, after = load_document(scenario, variant, edits or [])
@@ -111,11 +111,11 @@ def compare(
 
     Per participant and competency: verdict and slack before and after;
     sessions moved, added and removed; resource hours. Writes compare.csv.
-    Exit code is B's verdict (0 ready, 3 not ready, 4 unknown), 1 on bad input.
+    Exit code is B's verdict (0 ready, 3 not ready, 4 unknown), 1 on bad input, 2 without a second scenario or edit.
     """
     if other is None and variant is None and not edits:
         err("error: give a second scenario, or --variant NAME / --set PATH=VALUE to compare with")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise typer.Exit(EXIT_USAGE)
     before = load(scenario)
     after = load(other if other is not None else scenario, variant, edits)
     b, a = _plan_both(before, after, params(time_limit, deterministic, seed), quiet)
