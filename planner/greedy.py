@@ -59,7 +59,7 @@ class _State:
     def __init__(self, data: ProblemData) -> None:
         h = data.horizon
         self.data = data
-        self.busy = [bytearray(h) for _ in data.participants]  # 1 = in a session or resting
+        self.busy = [bytearray(h) for _ in data.participants]  # 1 = in a session, 2 = resting
         self.res = [[0] * h for _ in data.resources]
         self.ins = [[0] * h for _ in data.instructors]
         self.day_load: list[dict[int, int]] = [defaultdict(int) for _ in data.participants]
@@ -216,11 +216,12 @@ def _rest(data: ProblemData, st: _State, j: int) -> None:
     d = max(s.start for s in st.sessions[j]) // S
     lo, hi = (d + 1) * S, min(data.horizon, (d + 1 + job.rest_days_after) * S)
     for p in job.participants:
-        if any(st.busy[p][lo:hi]):
-            # A session already sits on a rest day: the job cannot end here.
+        if 1 in st.busy[p][lo:hi]:
+            # A session already sits on a rest day: the job cannot end here
+            # (another module's rest days may coincide with these).
             _unbook(data, st, j)
             raise ValueError("its rest days collide with sessions already placed")
-        st.busy[p][lo:hi] = b"\x01" * (hi - lo)
+        st.busy[p][lo:hi] = b"\x02" * (hi - lo)
 
 
 def due_days(data: ProblemData) -> tuple[dict[int, int], dict[int, list[int]]]:

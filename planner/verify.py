@@ -140,9 +140,10 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
         if p.max_days is not None and start // S - ref_day > p.max_days:
             out.append(f"{name}: {start // S - ref_day} days after, at most {p.max_days} allowed")
 
-    # Participants: one thing at a time, rest days, load caps.
+    # Participants: one thing at a time, no session on a rest day, load caps.
     for pi, part in enumerate(data.participants):
         items: list[tuple[int, int, int]] = []
+        rests: list[tuple[int, int, str]] = []
         for j, sessions in by_job.items():
             if pi not in data.jobs[j].participants:
                 continue
@@ -150,11 +151,14 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
             rest = data.jobs[j].rest_days_after
             if rest:
                 d = last_of(j).start // S
-                items.append(((d + 1) * S, (d + 1 + rest) * S, 1))
+                rests.append(((d + 1) * S, (d + 1 + rest) * S, data.jobs[j].module))
         for t, load in _load_profile(items):
             if load > 1:
-                out.append(f"{part.id}: two sessions (or a session on a rest day) at slot {t}")
+                out.append(f"{part.id}: two sessions at slot {t}")
                 break
+        for r0, r1, module in rests:  # rest days of two modules may coincide
+            if any(lo < r1 and r0 < hi for lo, hi, _ in items):
+                out.append(f"{part.id}: a session on a rest day after {module}")
         # History (re-planning) counts towards its day and week, but only a
         # period with a newly planned session can break a cap: the past is given.
         per_day: dict[int, int] = defaultdict(int)

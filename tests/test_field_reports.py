@@ -283,3 +283,22 @@ def test_an_edit_creates_missing_mappings(tmp_path: Path) -> None:
     assert load is not None and load.max_hours_per_day == 3
     with pytest.raises(ScenarioError, match=r"unknown key.*\(set by --set participants.ann.lood.x=3\)"):
         load_scenario(write(tmp_path, scenario()), edits=["participants.ann.lood.x=3"])
+
+
+def test_rest_days_of_two_modules_may_coincide(tmp_path: Path) -> None:
+    """Tests that two modules with rest days may end on the same day (their rest days overlap:
+    both ask for the same quiet days). Both need the simulator, open on Tue 5 Mar only: m0 and
+    m1 run that day one after the other, Wed 6 Mar is a rest day for both. It was 'proven'
+    impossible, the two rest blocks being kept apart."""
+    data = scenario(
+        calendar={"day_hours": 8, "slot_minutes": 60, "day_start": "09:00"},
+        resources=[{"id": "sim", "available_dates": ["2024-03-05"]}],
+        modules=[{"id": "m0", "sessions": 1, "session_hours": 2, "resources": ["sim"], "rest_days_after": 1},
+                 {"id": "m1", "sessions": 1, "session_hours": 2, "resources": ["sim"], "rest_days_after": 1},
+                 {"id": "m2", "sessions": 1, "session_hours": 2}],
+        competencies=[{"id": "comp", "requires": ["m0", "m1", "m2"]}],
+    )
+    out = run(tmp_path, data)
+    assert out.overall == Verdict.READY
+    assert sessions(out, "m0")[0][0][:10] == sessions(out, "m1")[0][0][:10] == "2024-03-05"
+    assert sessions(out, "m2")[0][0][:10] != "2024-03-06"  # never on the shared rest day

@@ -1,8 +1,9 @@
 """Participants: one session at a time, crew events, rest days.
 
 A joint (crew) job is one set of intervals shared by every crew member, so
-all attend together. Each participant's sessions, joint or individual, and
-the rest days after an exhausting module never overlap.
+all attend together. Each participant's sessions, joint or individual, never
+overlap, and no session falls on the rest days after an exhausting module;
+rest days of two modules may coincide (both ask for the same quiet days).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ if TYPE_CHECKING:
 
 
 def add(ctx: Context) -> None:
-    """One NoOverlap per participant over their sessions and rest blocks."""
+    """One NoOverlap per participant over their sessions; with rest blocks, a
+    Cumulative in which a session weighs more than all rest blocks together."""
     data, m = ctx.data, ctx.model
     S = data.slots_per_day
     per_p: list[list[cp_model.IntervalVar]] = [[] for _ in data.participants]
+    rest_p: list[list[cp_model.IntervalVar]] = [[] for _ in data.participants]
     for j, job in enumerate(data.jobs):
         if not ctx.possible(j):
             continue
@@ -36,7 +39,13 @@ def add(ctx: Context) -> None:
             size = S * job.rest_days_after
             itv = m.new_optional_fixed_size_interval_var(S * (day + 1), size, ctx.present[j], f"rest[{job.id}]")
             for p in job.participants:
-                per_p[p].append(itv)
-    for intervals in per_p:
-        if len(intervals) > 1:
-            m.add_no_overlap(intervals)
+                rest_p[p].append(itv)
+    for sessions, rests in zip(per_p, rest_p, strict=True):
+        if len(sessions) > 1:
+            m.add_no_overlap(sessions)
+        if rests and sessions:
+            # Sessions weigh len(rests) + 1, rest blocks 1, capacity len(rests) + 1:
+            # a session excludes any other session or rest block, while all rest
+            # blocks may overlap each other.
+            w = len(rests) + 1
+            m.add_cumulative([*sessions, *rests], [w] * len(sessions) + [1] * len(rests), w)
