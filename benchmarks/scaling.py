@@ -199,7 +199,7 @@ def main() -> None:
                     help="Instructors per qualification of the generated scenarios (planner generate --staffing).")
     ap.add_argument("--fresh", action="store_true", help="Start a new CSV instead of replacing matching rows.")
     ap.add_argument("--plot-only", action="store_true")
-    ap.add_argument("--case", help=argparse.SUPPRESS)
+    ap.add_argument("--case", help="One case CREWS,DAYS in this process (prints its JSON line; with --log the CP-SAT log).")
     ap.add_argument("--log", action="store_true", help="With --case: CP-SAT search log on standard output.")
     args = ap.parse_args()
     if args.case:

@@ -56,11 +56,11 @@ def test_instructor_pools_grow_with_crews() -> None:
 
 
 def test_unknown_staffing_is_rejected() -> None:
-    """Tests that a staffing other than full/lean is an input error with the choices named."""
+    """Tests that a staffing other than full/lean is a usage error (exit 2) with the choices named."""
     with pytest.raises(ValueError, match="staffing must be one of full, lean, not 'ample'"):
         generate_scenario(2, 120, 1, staffing="ample")
     res = runner.invoke(app, ["generate", "--crews", "2", "--staffing", "ample"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "staffing must be one of full, lean" in res.output
 
 
@@ -82,7 +82,7 @@ def test_cli_generate_stdout_and_file(tmp_path: Path) -> None:
     assert to_file.exit_code == 0, to_file.output
     assert out.read_text(encoding="utf-8") == to_stdout.stdout == generate_yaml(1, 60, 3)
     bad = runner.invoke(app, [*args, "--start", "2021-13-01"])
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2
 
 
 def test_one_crew_60_days_gets_a_verified_verdict(tmp_path: Path) -> None:

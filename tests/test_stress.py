@@ -95,7 +95,7 @@ def test_stress_cli_monte_carlo_same_seed_same_numbers(tmp_path: Path) -> None:
 def test_stress_bad_executor(tmp_path: Path) -> None:
     """Tests a clear error for an unknown executor."""
     result = runner.invoke(app, ["stress", str(write(tmp_path, _sc())), "--samples", "2", "--executor", "spark"])
-    assert result.exit_code == 1 and "--executor must be" in result.output
+    assert result.exit_code == 2 and "--executor must be" in result.output
 
 
 def test_outage_study_tries_the_single_campaign_day(tmp_path: Path) -> None:

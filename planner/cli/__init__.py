@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import sys
 import traceback
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from planner.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
+from planner.cli._common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED
 from planner.cli.bench import bench_app
 from planner.cli.explain import explain
 from planner.cli.export import export_app
@@ -40,7 +41,10 @@ class _Guarded(TyperGroup):
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except OSError as exc:
             if exc.errno == errno.EPIPE:
-                raise  # output piped into 'head': typer ends quietly
+                # Output piped into 'head' and closed: end quietly with the shell's
+                # code for SIGPIPE (files were written; exit 1 would say "bad input").
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise typer.Exit(EXIT_BROKEN_PIPE) from None
             # Not a bug: a file that cannot be read or written (permissions, disk full).
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None

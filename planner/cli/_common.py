@@ -22,6 +22,7 @@ EXIT_NOT_READY = 3
 EXIT_UNKNOWN = 4
 EXIT_INTERNAL = 5
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+EXIT_BROKEN_PIPE = 141  # standard output closed early (| head), as shells report SIGPIPE
 
 VERDICT_EXIT = {Verdict.READY: EXIT_READY, Verdict.NOT_READY: EXIT_NOT_READY, Verdict.UNKNOWN: EXIT_UNKNOWN}
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from planner.cli._common import EXIT_BAD_INPUT, err
+from planner.cli._common import EXIT_USAGE, err
 from planner.constants import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 from planner.generate import DEFAULT_START, generate_yaml
 
@@ -39,9 +39,9 @@ def generate(
     try:
         first = dt.date.fromisoformat(start)
         text = generate_yaml(crews, days, seed, first, staffing)
-    except ValueError as exc:
+    except ValueError as exc:  # --start or --staffing: an option value
         err(f"error: {exc}")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise typer.Exit(EXIT_USAGE) from None
     if out is None:
         typer.echo(text, nl=False)
         return

@@ -40,7 +40,8 @@ def plan(
 
     Writes schedule.csv, readiness.csv and manifest.json to --out (with
     --report also the files of 'planner report'). Exit code:
-    0 all ready, 3 not ready (proven), 4 unknown (time limit), 1 bad input.
+    0 all ready, 3 not ready (proven), 4 unknown (time limit), 1 bad input,
+    2 usage error, 5 internal error (a bug), 130 Ctrl-C.
     """
     outcome = plan_or_exit(scenario, variant, edits, time_limit, deterministic, seed, quiet)
     if report:

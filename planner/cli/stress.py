@@ -15,6 +15,7 @@ from planner.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_NOT_READY,
     EXIT_UNKNOWN,
+    EXIT_USAGE,
     Edits,
     Quiet,
     ScenarioArg,
@@ -56,7 +57,7 @@ def stress(
     """
     if executor not in ("local", "serial", "ray"):
         err(f"error: --executor must be local, serial or ray, not {executor!r}")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        raise typer.Exit(EXIT_USAGE)
     loaded = load(scenario, variant, edits)
     try:
         grid, data = prepare(loaded)

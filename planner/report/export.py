@@ -46,6 +46,7 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
             "planner": _version("crew-planner"),
             "ortools": _version("ortools"),
             "pandas": _version("pandas"),
+            "matplotlib": _version("matplotlib"),
             "python": platform.python_version(),
         },
         "parameters": {
