@@ -97,20 +97,6 @@ def reference(data: ProblemData, time_limit: float, seed: int) -> tuple[SolveSta
     return feasible_plan(data, None, _params(time_limit, seed))
 
 
-def _used_days(data: ProblemData, plan: Schedule | None, kind: Kind, index: int) -> set[int]:
-    """Days on which ``plan`` uses the entity: an outage there is the likeliest to hurt."""
-    if plan is None:
-        return set()
-    S = data.slots_per_day
-    out = set()
-    for s in plan.sessions:
-        job = data.jobs[s.job]
-        if ((kind == "resource" and any(r == index for r, _ in job.resources))
-                or (kind == "instructor" and s.instructor == index)
-                or (kind == "participant" and index in job.participants)):
-            out.add(s.start // S)
-    return out
-
 
 # -- largest survivable outage ---------------------------------------------
 
@@ -188,18 +174,17 @@ def outage_study_one(
 ) -> OutageResult:
     """Binary search on the outage length (a longer outage contains a shorter
     one, so survival is monotone); a length survives when every tested start
-    (every ``stride``-th working day, and every day the undisturbed plan uses
-    the entity: a single campaign day must not fall between two starts) still
-    lets every participant be ready."""
+    still lets every participant be ready. Starts are every ``stride``-th
+    working day, and every L-th for a length L below the stride, so that the
+    tested outages of each length together cover every working day (a single
+    campaign day must not fall between two starts)."""
     work = _working_days(grid, data)
-    used = _used_days(data, hint, kind, index)
-    starts = sorted(set(range(0, len(work), stride)) | {pos for pos, d in enumerate(work) if d in used})
     cases = unknown = 0
     failing: dict[int, tuple[int, ProblemData]] = {}
 
     def survives(length: int) -> bool:
         nonlocal cases, unknown
-        for pos in starts:
+        for pos in range(0, len(work), max(1, min(stride, length))):
             days = tuple(work[pos : pos + length])
             if len(days) < length:
                 continue

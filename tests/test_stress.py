@@ -100,8 +100,8 @@ def test_stress_bad_executor(tmp_path: Path) -> None:
 
 def test_outage_study_tries_the_single_campaign_day(tmp_path: Path) -> None:
     """Tests that a resource open on one day only (Fri 15 Mar) cannot survive even a one-day
-    outage, although the every-5th-working-day starts (Mon 4, Mon 11, Mon 18...) miss that day;
-    it was reported to survive 4 days. And a scenario that is NOT_READY undisturbed is said so
+    outage, although the every-5th-working-day starts (Mon 4, Mon 11, Mon 18...) miss that day
+    (shorter outages are now tried at every L-th day); it was reported to survive 4 days. And a scenario that is NOT_READY undisturbed is said so
     (exit 3), not stressed."""
     data = scenario(
         resources=[{"id": "sim", "capacity": 2, "available_dates": ["2024-03-15"]}],

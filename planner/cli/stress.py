@@ -79,7 +79,7 @@ def stress(
         raise typer.Exit(EXIT_NOT_READY if proven else EXIT_UNKNOWN)
     if samples is None:
         say(f"Outage study: outages of 1..{max_outage_days} working days, a start every {stride} working days "
-            "and on every day the undisturbed plan uses the entity")
+            "(every L-th for a length L below that)")
         results = outage_study(
             data, grid, max_outage_days, stride, time_limit, 0, workers,
             lambda r: say(f"  {r.kind} {r.entity}: survives {r.max_outage_days}{'+' if r.capped else ''} days"),
