@@ -338,7 +338,7 @@ def replan(
         # its published sessions): say so, and how many changes readiness needs.
         free = solve(dataclasses.replace(data2, max_changes=None), params)
         need = sum(1 for c in _changes(loaded, grid, data2, free.schedule, baseline) if c.change in ("moved", "removed"))
-        least = (f"the least-change plan without --max-changes moves or drops {need} and meets "
+        least = (f"the plan found without --max-changes moves or drops {need} and meets "
                  f"{free.num_goals_met} of {len(data2.goals)} pairs") if free.schedule is not None else \
             "no plan was found without the budget either"
         why = f"no plan stays within {max_changes} change(s) to the published plan (proven); {least}"

@@ -86,11 +86,14 @@ def solve_interruptibly(
     the search is stopped (repeatedly: a stop before it starts is lost) and
     KeyboardInterrupt is raised only after the solver has returned."""
     code: list[cp_model.CpSolverStatus] = []
+    failure: list[BaseException] = []
     done = threading.Event()
 
     def work() -> None:
         try:
             code.append(solver.solve(model, callback))
+        except BaseException as exc:  # e.g. raised in the progress callback: the caller's to handle
+            failure.append(exc)
         finally:
             done.set()
 
@@ -102,12 +105,14 @@ def solve_interruptibly(
     while not done.is_set():
         try:
             done.wait(0.1)
+            if interrupted:
+                solver.stop_search()
         except KeyboardInterrupt:
             interrupted = True
-        if interrupted:
-            solver.stop_search()
     if interrupted:
         raise KeyboardInterrupt
+    if failure:
+        raise failure[0]
     return code[0]
 
 
@@ -513,19 +518,19 @@ def first_answer(
     # every search is over: after the first answer (not --deterministic), or Ctrl-C.
     interrupted = False
     while not all(f.is_set() for f in finished):
-        stop = False
         try:
-            stop = answered.wait(0.05) and not params.deterministic
+            if params.deterministic:  # every search runs to its own limit: wait, do not spin
+                next((f for f in finished if not f.is_set()), answered).wait(0.05)
+                stop = False
+            else:
+                stop = answered.wait(0.05)
+            if stop or interrupted:
+                for solver, f in zip(solvers, finished, strict=True):
+                    if not f.is_set():
+                        solver.stop_search()
+                time.sleep(0.01)
         except KeyboardInterrupt:
             interrupted = True
-        if stop or interrupted:
-            for solver, f in zip(solvers, finished, strict=True):
-                if not f.is_set():
-                    solver.stop_search()
-            try:
-                time.sleep(0.01)
-            except KeyboardInterrupt:
-                interrupted = True
     if interrupted:
         raise KeyboardInterrupt
     for k, code in enumerate(codes):

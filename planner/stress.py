@@ -91,6 +91,21 @@ def reference_plan(data: ProblemData, time_limit: float, seed: int) -> Schedule 
     return reference(data, time_limit, seed)[1]
 
 
+def _used_days(data: ProblemData, plan: Schedule | None, kind: Kind, index: int) -> set[int]:
+    """Days on which ``plan`` uses the entity."""
+    if plan is None:
+        return set()
+    S = data.slots_per_day
+    out = set()
+    for s in plan.sessions:
+        job = data.jobs[s.job]
+        if ((kind == "resource" and any(r == index for r, _ in job.resources))
+                or (kind == "instructor" and s.instructor == index)
+                or (kind == "participant" and index in job.participants)):
+            out.add(s.start // S)
+    return out
+
+
 def reference(data: ProblemData, time_limit: float, seed: int) -> tuple[SolveStatus, Schedule | None]:
     """Whether every goal can be met without any disruption (FEASIBLE with the plan,
     INFEASIBLE proven, or UNKNOWN): a study of disruptions needs a READY start."""
@@ -173,18 +188,22 @@ def outage_study_one(
     hint: Schedule | None = None,
 ) -> OutageResult:
     """Binary search on the outage length (a longer outage contains a shorter
-    one, so survival is monotone); a length survives when every tested start
-    still lets every participant be ready. Starts are every ``stride``-th
-    working day, and every L-th for a length L below the stride, so that the
-    tested outages of each length together cover every working day (a single
-    campaign day must not fall between two starts)."""
+    one from the same start, so survival is monotone over one set of starts); a
+    length survives when every tested start still lets every participant be
+    ready. Starts are every ``stride``-th working day and, for an entity the
+    undisturbed plan uses on few days (at most one in ``stride``, e.g. a
+    campaign resource), each of those days: a single flight day must not fall
+    between two starts."""
     work = _working_days(grid, data)
+    used = _used_days(data, hint, kind, index)
+    sparse = used if len(used) <= len(work) // stride else set()
+    starts = sorted(set(range(0, len(work), stride)) | {pos for pos, d in enumerate(work) if d in sparse})
     cases = unknown = 0
     failing: dict[int, tuple[int, ProblemData]] = {}
 
     def survives(length: int) -> bool:
         nonlocal cases, unknown
-        for pos in range(0, len(work), max(1, min(stride, length))):
+        for pos in starts:
             days = tuple(work[pos : pos + length])
             if len(days) < length:
                 continue

@@ -171,6 +171,11 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
                     per_week[data.week(s.start // S)] += s.end - s.start
                     if s.index >= data.jobs[j].num_fixed:
                         planned_days.add(s.start // S)
+        for j, job in enumerate(data.jobs):  # history of a job that is not completed counts too
+            if j not in by_job and pi in job.participants:
+                for at in job.fixed_starts:
+                    per_day[at // S] += job.length
+                    per_week[data.week(at // S)] += job.length
         planned_weeks = {data.week(d) for d in planned_days}
         if part.daily_cap is not None:
             out.extend(f"{part.id}: {v} slots on day {d} > cap {part.daily_cap}"

@@ -14,7 +14,6 @@ import typer
 from planner.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_NOT_READY,
-    EXIT_UNKNOWN,
     EXIT_USAGE,
     Edits,
     Quiet,
@@ -71,15 +70,15 @@ def stress(
             sys.stderr.flush()
 
     # Disruptions only make sense on a scenario that is READY without them.
+    # (UNKNOWN: the study runs without a reference plan, as a time limit is no proof.)
     status, reference_plan = reference(data, time_limit * 4, 0)
-    if status != SolveStatus.FEASIBLE:
-        proven = status == SolveStatus.INFEASIBLE
-        err(f"The scenario is {'NOT_READY (proven)' if proven else 'not shown READY within the time limit'} "
-            "without any disruption: nothing to stress. See 'planner plan' and 'planner explain'.")
-        raise typer.Exit(EXIT_NOT_READY if proven else EXIT_UNKNOWN)
+    if status == SolveStatus.INFEASIBLE:
+        err("The scenario is NOT_READY (proven) without any disruption: nothing to stress. "
+            "See 'planner plan' and 'planner explain'.")
+        raise typer.Exit(EXIT_NOT_READY)
     if samples is None:
         say(f"Outage study: outages of 1..{max_outage_days} working days, a start every {stride} working days "
-            "(every L-th for a length L below that)")
+            "and on each day an entity used on few days is used")
         results = outage_study(
             data, grid, max_outage_days, stride, time_limit, 0, workers,
             lambda r: say(f"  {r.kind} {r.entity}: survives {r.max_outage_days}{'+' if r.capped else ''} days"),

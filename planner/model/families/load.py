@@ -36,15 +36,16 @@ def add(ctx: Context) -> None:
         done_day: dict[int, int] = defaultdict(int)
         done_week: dict[int, int] = defaultdict(int)
         for j, job in enumerate(data.jobs):
-            if p not in job.participants or not ctx.possible(j):
+            if p not in job.participants:
+                continue
+            if data.num_days > 1:  # history of every job, also one that can no longer be completed
+                for at in job.fixed_starts:
+                    done_day[at // S] += job.length
+                    done_week[data.week(at // S)] += job.length
+            if not ctx.possible(j):
                 continue
             for k, sv in enumerate(ctx.sessions[j]):
-                if sv.day is None:
-                    continue
-                if sv.fixed:
-                    day = job.fixed_starts[k] // S
-                    done_day[day] += job.length
-                    done_week[data.week(day)] += job.length
+                if sv.day is None or sv.fixed:
                     continue
                 if daily is not None:
                     itv = m.new_optional_fixed_size_interval_var(sv.day, 1, ctx.present[j], f"dload[{p},{j}#{k}]")
