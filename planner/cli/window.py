@@ -85,8 +85,10 @@ def sweep(
 ) -> None:
     """Plan the scenario for several window lengths before the same launch; who is ready per competency.
 
-    Writes sweep.csv and sweep.png to --out. Exit 0 when every window is
-    planned (whatever its verdict), 1 on bad input, 2 on a bad --months.
+    Writes sweep.csv and sweep.png to --out; a window length outside the
+    allowed range is skipped with a note on stderr. Exit 0 when the windows
+    are planned (whatever their verdicts), 1 on bad input or when no length
+    can be planned, 2 on a bad --months.
     """
     try:
         values = sorted({int(m) for m in months.split(",") if m.strip()})

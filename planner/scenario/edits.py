@@ -67,7 +67,7 @@ def set_path(doc: Any, path: str, value: Any, file: str) -> tuple[str | int, ...
     where: list[str | int] = []
     created: int | None = None  # depth of the first mapping this edit creates: it wrote all below
     for depth, part in enumerate(parts[:-1]):
-        if isinstance(node, CommentedMap) and part not in node:
+        if isinstance(node, CommentedMap) and node.get(part) is None:  # missing, or 'load:' left empty
             node[part] = CommentedMap()  # validation names a wrong key, with this edit
             created = depth if created is None else created
         try:
