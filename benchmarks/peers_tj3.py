@@ -1,7 +1,7 @@
 """Peers on the same work: the planner against TaskJuggler 3 (and the greedy baseline).
 
 For each bundled scenario and a few generated ones, the planner plans
-(``planner.pipeline.plan``, confirm=False) and TaskJuggler schedules the
+(``planner.plan.pipeline.plan``, confirm=False) and TaskJuggler schedules the
 ``planner export tjp`` translation (``tj3``, with a timeout). For every
 participant the script reports whether each tool makes them ready and by
 when: the readiness date is the last end of the modules their required
@@ -34,14 +34,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planner.calendar import TimeGrid
-from planner.data import ProblemData
-from planner.export_tjp import REPORT_ID, TjpExport, export_tjp
-from planner.generate import generate_yaml
-from planner.pipeline import plan, prepare
-from planner.readiness import Verdict
+from planner.calendar.grid import TimeGrid
+from planner.data.problem import ProblemData
+from planner.interop.tjp import REPORT_ID, TjpExport, export_tjp
+from planner.plan.pipeline import plan, prepare
+from planner.plan.readiness import Verdict
+from planner.scenario.generate import generate_yaml
 from planner.scenario.load import LoadedScenario, load_scenario
-from planner.solve import SolveParams
+from planner.solve.run import SolveParams
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -168,9 +168,9 @@ def planner_readiness(loaded: LoadedScenario, time_limit: float) -> tuple[dict[s
 
 def greedy_readiness(loaded: LoadedScenario) -> tuple[dict[str, Readiness], dict[str, object]] | None:
     """The planner's greedy baseline, if planner/greedy.py exists."""
-    if importlib.util.find_spec("planner.greedy") is None:
+    if importlib.util.find_spec("planner.heuristics.greedy") is None:
         return None
-    from planner.greedy import greedy_plan  # optional module
+    from planner.heuristics.greedy import greedy_plan  # optional module
 
     t0 = time.perf_counter()
     res = greedy_plan(loaded.scenario)

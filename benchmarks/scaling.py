@@ -2,7 +2,7 @@
 
 For every (crews, days) case, ``planner generate`` builds the scenario (seed 1,
 ``--staffing full`` unless told otherwise)
-and a fresh subprocess plans it (``planner.pipeline.plan``, confirm=False) so
+and a fresh subprocess plans it (``planner.plan.pipeline.plan``, confirm=False) so
 that its peak memory is its own. The child prints one JSON line: time to
 verdict (model build + readiness phase), total wall time, statuses, goals met
 and proven bound, plan gap, peak RSS and the model size. Results are appended
@@ -39,12 +39,12 @@ FIELDS = [
 
 def run_case(crews: int, days: int, time_limit: float, seed: int, log: bool, staffing: str) -> dict[str, object]:
     """Plan one generated scenario in this process and describe the outcome (the child's job)."""
-    from planner.generate import generate_yaml
+    from planner.data.result import SolveStatus
     from planner.model.builder import build_model
-    from planner.pipeline import plan
-    from planner.result import SolveStatus
+    from planner.plan.pipeline import plan
+    from planner.scenario.generate import generate_yaml
     from planner.scenario.load import load_scenario
-    from planner.solve import SolveParams
+    from planner.solve.run import SolveParams
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"gen-{crews}x{days}.yaml"

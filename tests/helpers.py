@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from planner.pipeline import PlanOutcome, plan
+from planner.plan.pipeline import PlanOutcome, plan
 from planner.scenario.load import load_scenario
-from planner.solve import SolveParams
+from planner.solve.run import SolveParams
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,7 +48,7 @@ def run(tmp_path: Path, data: dict[str, Any], time_limit: float = 10.0) -> PlanO
 
 def sessions(out: PlanOutcome, module: str, participant: str | None = None) -> list[tuple[str, str]]:
     """(start, end) ISO strings of a module's sessions, in order."""
-    from planner.pipeline import schedule_rows
+    from planner.plan.pipeline import schedule_rows
 
     rows = schedule_rows(out.grid, out.data, out.result)
     return sorted(

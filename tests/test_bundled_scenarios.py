@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from planner.pipeline import plan, schedule_rows
-from planner.readiness import Verdict
-from planner.result import SolveStatus
+from planner.data.result import SolveStatus
+from planner.plan.pipeline import plan, schedule_rows
+from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
-from planner.solve import SolveParams
-from planner.verify import verify_dates, verify_schedule
+from planner.solve.run import SolveParams
+from planner.verify.checks import verify_dates, verify_schedule
 
 SCENARIOS = sorted((Path(__file__).parents[1] / "scenarios").glob("*.yaml"))
 

@@ -9,13 +9,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.data import participant_part
-from planner.pipeline import plan, schedule_rows
-from planner.readiness import Verdict
-from planner.result import Schedule, ScheduledSession
+from planner.data.problem import participant_part
+from planner.data.result import Schedule, ScheduledSession
+from planner.plan.pipeline import plan, schedule_rows
+from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
-from planner.solve import SolveParams
-from planner.verify import goals_achieved, verify_dates, verify_schedule
+from planner.solve.run import SolveParams
+from planner.verify.checks import goals_achieved, verify_dates, verify_schedule
 from tests.helpers import scenario, write
 
 

@@ -3,7 +3,7 @@
 An instance is parsed into a small :class:`RcpspInstance` (activity numbers as
 in the file, all precedences stored as start-to-start lags), turned into
 :class:`ProblemData` (one "day" as long as the horizon, one mandatory session
-per activity, objective ``makespan``) and solved by :func:`planner.solve.solve`,
+per activity, objective ``makespan``) and solved by :func:`planner.solve.run.solve`,
 i.e. by exactly the model the training planner uses. Every schedule is checked
 twice: by the planner's verifier on the ProblemData and by :func:`check_rcpsp`
 straight from the parsed file, so a bug in ``to_problem`` cannot hide itself.
@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from planner.data import Job, Precedence, ProblemData, ResourceData
-from planner.result import Result, Schedule, ScheduledSession, SolveStatus
-from planner.solve import SolveParams, first_answer, solve
+from planner.data.problem import Job, Precedence, ProblemData, ResourceData
+from planner.data.result import Result, Schedule, ScheduledSession, SolveStatus
+from planner.solve.run import SolveParams, first_answer, solve
 
 if TYPE_CHECKING:
     from planner.bench.ga import ActivityListGA
@@ -812,9 +812,9 @@ def load_references(root: Path, set_name: str) -> dict[str, Reference]:
 
 
 def _planner_verify(data: ProblemData, schedule: Schedule) -> list[str] | None:
-    """The planner's own verifier, or None while ``planner.verify`` does not exist."""
+    """The planner's own verifier, or None while ``planner.verify.checks`` does not exist."""
     try:
-        from planner.verify import verify_schedule
+        from planner.verify.checks import verify_schedule
     except ImportError:
         return None
     return list(verify_schedule(data, schedule))

@@ -10,10 +10,10 @@ from typing import Annotated, NoReturn
 import typer
 
 from planner.exceptions import PlannerError, ScenarioError, VerificationError
-from planner.pipeline import PlanOutcome, plan
-from planner.readiness import Verdict
+from planner.plan.pipeline import PlanOutcome, plan
+from planner.plan.readiness import Verdict
 from planner.scenario.load import LoadedScenario, load_scenario
-from planner.solve import SolveParams
+from planner.solve.run import SolveParams
 
 EXIT_READY = 0
 EXIT_BAD_INPUT = 1

@@ -8,6 +8,8 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from planner.analysis.explain import EXPLAIN_COLUMNS, explain_rows, format_explanation
+from planner.analysis.explain import explain as run_explain
 from planner.cli._common import (
     VERDICT_EXIT,
     Deterministic,
@@ -23,8 +25,6 @@ from planner.cli._common import (
 )
 from planner.constants import DEFAULT_SEED
 from planner.exceptions import PlannerError
-from planner.explain import EXPLAIN_COLUMNS, explain_rows, format_explanation
-from planner.explain import explain as run_explain
 
 
 def explain(

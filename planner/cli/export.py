@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from planner.cli._common import EXIT_BAD_INPUT, Edits, Quiet, ScenarioArg, Variant, err, load
-from planner.export_tjp import export_tjp
+from planner.interop.tjp import export_tjp
 
 export_app = typer.Typer(help="Export a scenario for a peer tool (TaskJuggler).", no_args_is_help=True)
 

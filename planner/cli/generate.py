@@ -10,7 +10,7 @@ import typer
 
 from planner.cli._common import EXIT_USAGE, err
 from planner.constants import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
-from planner.generate import DEFAULT_START, generate_yaml
+from planner.scenario.generate import DEFAULT_START, generate_yaml
 
 
 def generate(

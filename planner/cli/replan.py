@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from planner.analysis.replan import changes_frame, replan
 from planner.cli._common import (
     VERDICT_EXIT,
     Deterministic,
@@ -26,7 +27,6 @@ from planner.cli._common import (
 )
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
 from planner.exceptions import PlannerError
-from planner.replan import changes_frame, replan
 from planner.report.export import write_plan
 from planner.report.text import verdict_table
 

@@ -11,6 +11,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from planner.analysis.stress import estimate, monte_carlo, outage_study, reference
 from planner.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_NOT_READY,
@@ -23,12 +24,11 @@ from planner.cli._common import (
     fail,
     load,
 )
+from planner.data.result import SolveStatus
 from planner.exceptions import PlannerError
-from planner.pipeline import prepare
+from planner.plan.pipeline import prepare
 from planner.report.stress_chart import montecarlo_chart, outage_chart
-from planner.result import SolveStatus
 from planner.scenario.schema import Disruptions
-from planner.stress import estimate, monte_carlo, outage_study, reference
 
 
 def stress(

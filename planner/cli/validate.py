@@ -8,9 +8,9 @@ import typer
 
 from planner.cli._common import EXIT_BAD_INPUT, Edits, ScenarioArg, Variant, err, fail, load
 from planner.exceptions import PlannerError
-from planner.pipeline import prepare
-from planner.presolve import presolve_checks
-from planner.readiness import static_reasons
+from planner.plan.pipeline import prepare
+from planner.plan.presolve import presolve_checks
+from planner.plan.readiness import static_reasons
 from planner.scenario.load import load_scenario
 
 

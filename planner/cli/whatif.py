@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from planner.analysis.compare import compare_outcomes, comparison_frame, format_comparison
 from planner.cli._common import (
     EXIT_USAGE,
     VERDICT_EXIT,
@@ -22,13 +23,12 @@ from planner.cli._common import (
     load,
     params,
 )
-from planner.compare import compare_outcomes, comparison_frame, format_comparison
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
 from planner.exceptions import PlannerError
-from planner.pipeline import PlanOutcome, plan
+from planner.plan.pipeline import PlanOutcome, plan
 from planner.scenario.edits import save_document
 from planner.scenario.load import LoadedScenario, load_document
-from planner.solve import SolveParams
+from planner.solve.run import SolveParams
 
 
 def _plan_both(before: LoadedScenario, after: LoadedScenario, p: SolveParams, quiet: bool) -> tuple[

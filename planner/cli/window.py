@@ -7,6 +7,9 @@ from typing import Annotated
 
 import typer
 
+from planner.analysis.window import min_window as run_min_window
+from planner.analysis.window import probes_frame, sweep_plot
+from planner.analysis.window import sweep as run_sweep
 from planner.cli._common import (
     EXIT_USAGE,
     VERDICT_EXIT,
@@ -24,9 +27,6 @@ from planner.cli._common import (
 from planner.constants import DEFAULT_SEED
 from planner.exceptions import PlannerError
 from planner.report.export import write_plan
-from planner.window import min_window as run_min_window
-from planner.window import probes_frame, sweep_plot
-from planner.window import sweep as run_sweep
 
 ProbeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, max=1e6, help="Solver seconds per probed window.")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).", file_okay=False)]

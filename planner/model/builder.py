@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.data import ProblemData
+from planner.data.problem import ProblemData
 from planner.model.context import Context
 from planner.model.families import add_all
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from planner.data import ProblemData
+from planner.data.problem import ProblemData
 from planner.model.families import allowed_days
 
 IntExpr = cp_model.LinearExprT

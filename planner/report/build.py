@@ -15,9 +15,9 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from planner.calendar import gate_date
-from planner.pipeline import PlanOutcome
-from planner.readiness import Readiness, Verdict, impossible_reason
+from planner.calendar.grid import gate_date
+from planner.plan.pipeline import PlanOutcome
+from planner.plan.readiness import Readiness, Verdict, impossible_reason
 from planner.report.calendar_export import write_ics, write_xlsx
 from planner.report.export import write_plan
 from planner.report.gantt import instructor_label, instructor_unavailable, resource_unavailable, write_gantts
@@ -240,7 +240,7 @@ def explanation_section(out: PlanOutcome) -> Section | None:
         return None
     rows: list[dict[str, object]]
     if not out.params.deterministic:
-        from planner.explain import explain, explain_rows
+        from planner.analysis.explain import explain, explain_rows
 
         ex = explain(out.loaded, out.params, time_limit=max(10.0, out.params.time_limit))
         rows, intro = explain_rows(ex), "From the explanation of the plan (planner explain):"

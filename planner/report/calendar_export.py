@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from icalendar import Calendar, Event
 
-from planner.pipeline import PlanOutcome, schedule_rows
+from planner.plan.pipeline import PlanOutcome, schedule_rows
 from planner.report.tables import readiness_frame
 from planner.scenario.schema import Scenario
 

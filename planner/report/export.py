@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 
 from planner.constants import DEFAULT_WORKERS
-from planner.pipeline import PlanOutcome
+from planner.plan.pipeline import PlanOutcome
 from planner.report.tables import readiness_frame, schedule_frame, unscheduled_modules
 
 

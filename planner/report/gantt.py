@@ -20,8 +20,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from planner.calendar import TimeGrid, gate_date, in_any, instructor_available, resource_available
-from planner.pipeline import PlanOutcome, schedule_rows
+from planner.calendar.grid import TimeGrid, gate_date, in_any, instructor_available, resource_available
+from planner.plan.pipeline import PlanOutcome, schedule_rows
 from planner.report.calendar_export import module_competencies
 from planner.scenario.schema import Instructor, Resource, Scenario
 

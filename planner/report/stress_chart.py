@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from planner.stress import OutageResult, SampleResult
+from planner.analysis.stress import OutageResult, SampleResult
 
 
 def _save(fig: plt.Figure, path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from planner.pipeline import PlanOutcome, schedule_rows
+from planner.plan.pipeline import PlanOutcome, schedule_rows
 
 SCHEDULE_COLUMNS = [
     "participant",

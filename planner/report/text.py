@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planner.pipeline import PlanOutcome
-from planner.readiness import Verdict
+from planner.plan.pipeline import PlanOutcome
+from planner.plan.readiness import Verdict
 
 _MARK = {Verdict.READY: "ready", Verdict.NOT_READY: "NOT READY", Verdict.UNKNOWN: "unknown"}
 

@@ -30,7 +30,7 @@ from planner.model.families import (
 )
 
 if TYPE_CHECKING:
-    from planner.data import ProblemData
+    from planner.data.problem import ProblemData
     from planner.model.context import Context
 
 # Order matters only for readability of the model: every family is

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
-    from planner.data import ProblemData
+    from planner.data.problem import ProblemData
     from planner.model.context import Context
 
 

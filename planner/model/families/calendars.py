@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from planner.data import ProblemData
+    from planner.data.problem import ProblemData
 
 
 def days(data: ProblemData, job: int, last: bool) -> Sequence[bool] | None:

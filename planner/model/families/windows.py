@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from planner.data import ProblemData
+    from planner.data.problem import ProblemData
     from planner.model.context import Context
 
 

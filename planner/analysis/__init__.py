@@ -1,0 +1,1 @@
+"""Questions asked of plans: explain, shortest window, compare, re-plan, stress."""

@@ -1,0 +1,367 @@
+"""Re-planning after day one: progress, minimal disruption, change list.
+
+Inputs: the scenario (possibly edited, e.g. with a new outage), a published
+baseline (``schedule.csv`` of an earlier ``planner plan``), a progress file
+and the as-of date. Everything before the as-of date is history: baseline
+sessions before it count as done as planned unless the progress file says
+``missed`` or ``failed``, and ``completed`` rows may give the actual times.
+Failed or missed sessions are retaken after the as-of date; a module marked
+failed as a whole (empty ``session``), or an interrupted multi-day exercise
+(``consecutive_days``), is retaken from its first session. The rest is
+re-planned keeping published sessions where they were unless moving them is
+needed; ``max_changes`` caps how many may move or be dropped.
+
+Progress CSV columns: ``participant,module,session,status[,start,end,note]``
+with ``status`` one of completed / failed / missed, ``session`` the 1-based
+session number (or empty for the whole module) and ISO local date-times.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from planner.calendar.grid import TimeGrid
+from planner.data.problem import Job, ProblemData
+from planner.data.result import Schedule, SolveStatus
+from planner.exceptions import Problem, ScenarioError, VerificationError
+from planner.plan.pipeline import PlanOutcome, prepare, schedule_rows
+from planner.plan.readiness import Verdict, assess
+from planner.scenario.load import LoadedScenario
+from planner.solve.run import Progress, SolveParams, solve
+from planner.verify.checks import verify_dates, verify_schedule
+
+STATUSES = ("completed", "failed", "missed")
+
+
+@dataclass(frozen=True)
+class BaselineSession:
+    """A published session of a job: its 0-based index, start slot and instructor."""
+
+    index: int
+    start: int
+    instructor: int | None
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One validated line of the progress file (``index`` None: whole module)."""
+
+    job: int
+    index: int | None
+    status: str
+    start: dt.datetime | None
+    end: dt.datetime | None
+    row: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the change list."""
+
+    owner: str  # participant, or crew for a joint module
+    module: str
+    session: int
+    change: str  # kept / moved / added / removed / done
+    old_start: str
+    new_start: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReplanOutcome:
+    """A re-plan: the new plan (verified) and what changed against the baseline."""
+
+    plan: PlanOutcome
+    changes: tuple[Change, ...]
+    as_of: dt.date
+    max_changes: int | None
+
+    @property
+    def num_changes(self) -> int:
+        """Published sessions moved or removed (what the budget counts)."""
+        return sum(1 for c in self.changes if c.change in ("moved", "removed"))
+
+
+def _bad(file: Path, msg: str, row: int | None = None) -> ScenarioError:
+    return ScenarioError([Problem(str(file), "" if row is None else f"row {row}", None, msg)])
+
+
+def _read_csv(file: Path) -> pd.DataFrame:
+    """A CSV file as text columns, or a located error."""
+    try:
+        return pd.read_csv(file, dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise _bad(file, f"not a readable CSV file: {exc}") from None
+
+
+def _job_for(data: ProblemData, participant: str, crew: str, module: str) -> int | None:
+    for owner in (participant, crew):
+        j = data.job_index.get(f"{owner}/{module}")
+        if j is not None:
+            return j
+    return None
+
+
+def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, list[BaselineSession]]:
+    """Published sessions per job from a ``planner plan`` schedule.csv (or its folder)."""
+    file = path / "schedule.csv" if path.is_dir() else path
+    if not file.exists():
+        raise _bad(file, "baseline schedule.csv not found (give the --out folder of an earlier 'planner plan')")
+    frame = _read_csv(file)
+    missing = {"participant", "crew", "module", "session", "start", "instructors"} - set(frame.columns)
+    if missing:
+        raise _bad(file, f"baseline is missing columns: {', '.join(sorted(missing))}")
+    parts = {p.id: p for p in data.participants}
+    teachers = {ins.id: i for i, ins in enumerate(data.instructors)}
+    out: dict[int, dict[int, BaselineSession]] = defaultdict(dict)
+    records: list[dict[str, str]] = [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    for n, row in enumerate(records, start=2):
+        pid, module = row["participant"], row["module"]
+        if pid not in parts:
+            raise _bad(file, f"unknown participant {pid!r}", n)
+        j = _job_for(data, pid, row["crew"], module)
+        if j is None:
+            raise _bad(file, f"{pid} does not take module {module!r} in this scenario", n)
+        try:
+            slot = grid.slot_of(dt.datetime.fromisoformat(row["start"]))
+            index = int(row["session"].split("/")[0]) - 1
+        except ValueError as exc:
+            raise _bad(file, f"cannot read the row: {exc}", n) from None
+        if slot is None:
+            raise _bad(file, f"start {row['start']} is not on the scenario's time grid", n)
+        teacher = teachers.get(row["instructors"].split(";")[0]) if row["instructors"] else None
+        out[j][index] = BaselineSession(index, slot, teacher)
+    return {j: sorted(v.values(), key=lambda b: b.index) for j, v in out.items()}
+
+
+def read_progress(path: Path, data: ProblemData) -> list[ProgressRow]:
+    """Validated progress rows (participant, job, session index or None, status, start, end)."""
+    if not path.exists():
+        raise _bad(path, "progress file not found")
+    frame = _read_csv(path)
+    missing = {"participant", "module", "session", "status"} - set(frame.columns)
+    if missing:
+        raise _bad(path, f"progress file is missing columns: {', '.join(sorted(missing))}")
+    parts = {p.id: p for p in data.participants}
+    rows = []
+    records: list[dict[str, str]] = [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    for n, row in enumerate(records, start=2):
+        pid, mid, status = row["participant"], row["module"], row["status"].strip().lower()
+        if pid not in parts:
+            raise _bad(path, f"unknown participant {pid!r}", n)
+        if status not in STATUSES:
+            raise _bad(path, f"status {status!r} is not one of {', '.join(STATUSES)}", n)
+        j = _job_for(data, pid, parts[pid].crew, mid)
+        if j is None:
+            raise _bad(path, f"{pid} does not take module {mid!r}", n)
+        sess = str(row["session"]).split("/")[0].strip()
+        if sess not in ("", "all", "*") and not sess.isdigit():
+            raise _bad(path, f"session {sess!r} is not a session number (or empty for the whole module)", n)
+        index = None if sess in ("", "all", "*") else int(sess) - 1
+        if index is not None and not 0 <= index < data.jobs[j].num_sessions:
+            raise _bad(path, f"module {mid} has {data.jobs[j].num_sessions} sessions, not {sess}", n)
+        times = []
+        for key in ("start", "end"):
+            text = str(row.get(key, "") or "")
+            try:
+                times.append(dt.datetime.fromisoformat(text) if text else None)
+            except ValueError:
+                raise _bad(path, f"{key} {text!r} is not an ISO date-time (YYYY-MM-DDTHH:MM)", n) from None
+        rows.append(ProgressRow(j, index, status, times[0], times[1], n))
+    return rows
+
+
+def replan_problem(
+    data: ProblemData,
+    grid: TimeGrid,
+    baseline: dict[int, list[BaselineSession]],
+    progress: list[ProgressRow],
+    as_of: dt.date,
+    max_changes: int | None,
+    progress_file: Path,
+) -> ProblemData:
+    """``data`` with history pinned, the rest released from ``as_of`` and the baseline attached."""
+    S = data.slots_per_day
+    release = grid.first_day_on_or_after(as_of)
+    status: dict[tuple[int, int], ProgressRow] = {}
+    whole_failed: set[int] = set()
+    for row in progress:
+        if row.index is None:
+            if row.status != "completed":
+                whole_failed.add(row.job)
+            else:
+                for kk in range(data.jobs[row.job].num_sessions):
+                    status[row.job, kk] = row
+        else:
+            status[row.job, row.index] = row
+    jobs: list[Job] = []
+    base_map: dict[tuple[int, int], int] = {}
+    for j, job in enumerate(data.jobs):
+        published = baseline.get(j, [])
+        done: list[tuple[int, int | None]] = []  # (start slot, instructor)
+        future: list[BaselineSession] = []
+        for b in published:
+            prow = status.get((j, b.index))
+            if b.start // S >= release:
+                if prow is not None and prow.status == "completed":
+                    raise _bad(progress_file, f"{job.id} session {b.index + 1} is marked completed but is planned after {as_of}", prow.row)
+                future.append(b)
+                continue
+            if prow is not None and prow.status != "completed":
+                continue  # missed or failed: to be retaken
+            start = b.start
+            if prow is not None and prow.start is not None:
+                actual = grid.slot_of(prow.start)
+                if actual is None:
+                    raise _bad(progress_file, f"actual start {prow.start} is not on the time grid", prow.row)
+                if actual // S >= release:
+                    raise _bad(progress_file, f"actual start {prow.start} is not before the as-of date {as_of}", prow.row)
+                start = actual
+            done.append((start, b.instructor))
+        if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions):
+            done = []  # retake the whole module (failed, or an interrupted multi-day exercise)
+        done.sort()
+        if len(done) > job.num_sessions:
+            done = done[: job.num_sessions]
+        jobs.append(
+            dataclasses.replace(
+                job,
+                fixed_starts=tuple(s for s, _ in done),
+                fixed_instructors=tuple(i for _, i in done),
+            )
+        )
+        # Free sessions follow the history; pair them with the published future ones in order.
+        for offset, b in enumerate(future):
+            k = len(done) + offset
+            if k < job.num_sessions:
+                base_map[j, k] = b.start
+    # A module that has already begun keeps its place after its prerequisites
+    # even when one of them failed and is retaken later: history is not
+    # re-ordered. Unless it is finished, it still counts as done only once the
+    # prerequisite is (the retake).
+    precedences = tuple(p for p in data.precedences if not jobs[p.after].num_fixed)
+    done_after = tuple(sorted({(p.before, p.after) for p in data.precedences
+                               if 0 < jobs[p.after].num_fixed < jobs[p.after].num_sessions}))
+    return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, done_after=done_after,
+                               release_day=release, baseline=base_map, max_changes=max_changes)
+
+
+def _changes(
+    loaded: LoadedScenario,
+    grid: TimeGrid,
+    data: ProblemData,
+    schedule: Schedule | None,
+    baseline: dict[int, list[BaselineSession]],
+) -> list[Change]:
+    S = data.slots_per_day
+    new: dict[tuple[int, int], int] = {}
+    if schedule is not None:
+        new = {(s.job, s.index): s.start for s in schedule.sessions}
+
+    def when(slot: int | None) -> str:
+        return "" if slot is None else grid.slot_start(slot).isoformat(timespec="minutes")
+
+    out = []
+    for j, job in enumerate(data.jobs):
+        owner = job.id.split("/")[0]
+        # Sessions keep their numbers of the published plan (N of the baseline's
+        # schedule.csv 'N/M'); only added ones are numbered in the new plan.
+        published = {b.start: b.index + 1 for b in baseline.get(j, [])}
+        for k in range(job.num_fixed):
+            at = job.fixed_starts[k]
+            out.append(Change(owner, job.module, published.get(at, k + 1), "done", when(at), when(at),
+                              "history before the as-of date"))
+        # Sessions of a job are interchangeable: match published and new
+        # slots as sets; the leftovers pair up in time order as moves.
+        old = sorted(at for (jj, _k), at in data.baseline.items() if jj == j)
+        now = sorted(at for (jj, k), at in new.items() if jj == j and k >= job.num_fixed)
+        kept = set(old) & set(now)
+        gone = [at for at in old if at not in kept]
+        fresh = [at for at in now if at not in kept]
+        number = {at: k + 1 for (jj, k), at in new.items() if jj == j}
+        for at in sorted(kept):
+            out.append(Change(owner, job.module, published.get(at, number[at]), "kept", when(at), when(at), ""))
+        for a, b in zip(gone, fresh, strict=False):
+            out.append(Change(owner, job.module, published.get(a, number[b]), "moved", when(a), when(b),
+                              _why_moved(data, j, a, S)))
+        for a in gone[len(fresh):]:
+            out.append(Change(owner, job.module, published.get(a, 0), "removed", when(a), "", _why_removed(data, j)))
+        for b in fresh[len(gone):]:
+            why = "retake of a failed or missed session" if baseline.get(j) else "not in the published plan; needed for readiness"
+            out.append(Change(owner, job.module, number[b], "added", "", when(b), why))
+    return out
+
+
+def _why_moved(data: ProblemData, j: int, old: int, S: int) -> str:
+    job = data.jobs[j]
+    day = old // S
+    if not job.open_days[day] or (job.season_days is not None and not job.season_days[day]):
+        return "its published day is no longer available (new leave, outage or calendar change)"
+    return "moved to make room for retakes or displaced sessions while keeping readiness"
+
+
+def _why_removed(data: ProblemData, j: int) -> str:
+    return "the module can no longer be completed in time, so its remaining sessions were dropped"
+
+
+def replan(
+    loaded: LoadedScenario,
+    baseline_dir: Path,
+    progress_file: Path,
+    as_of: dt.date,
+    max_changes: int | None = None,
+    params: SolveParams | None = None,
+    progress: Progress | None = None,
+) -> ReplanOutcome:
+    """Re-plan ``loaded`` from ``as_of``; verified like :func:`planner.plan.pipeline.plan`."""
+    params = params or SolveParams()
+    grid, data = prepare(loaded)
+    if not grid.window_start <= as_of <= grid.training_end:
+        raise ScenarioError([Problem(str(loaded.path), "", None, f"--as-of {as_of} is outside the training window {grid.window_start}..{grid.training_end}")])
+    baseline = read_baseline(baseline_dir, grid, data)
+    rows = read_progress(progress_file, data)
+    data2 = replan_problem(data, grid, baseline, rows, as_of, max_changes, progress_file)
+    result = solve(data2, params, progress)
+    if result.schedule is not None:
+        problems = verify_schedule(data2, result.schedule, result.goals_met)
+        problems += verify_dates(loaded.scenario, schedule_rows(grid, data2, result), since=dt.datetime.combine(as_of, dt.time()))
+        if problems:
+            raise VerificationError(problems)
+    if max_changes is not None and result.status == SolveStatus.INFEASIBLE:
+        # No plan at all stays within the budget (even dropping a module moves
+        # its published sessions): say so, and how many changes readiness needs.
+        free = solve(dataclasses.replace(data2, max_changes=None), params)
+        need = sum(1 for c in _changes(loaded, grid, data2, free.schedule, baseline) if c.change in ("moved", "removed"))
+        least = (f"the plan found without --max-changes moves or drops {need} and meets "
+                 f"{free.num_goals_met} of {len(data2.goals)} pairs") if free.schedule is not None else \
+            "no plan was found without the budget either"
+        why = f"no plan stays within {max_changes} change(s) to the published plan (proven); {least}"
+        readiness = [dataclasses.replace(r, status=Verdict.NOT_READY, achieved_on=None, slack_days=None, reason=why)
+                     for r in assess(loaded.scenario, grid, data2, result, params, confirm=False)]
+        outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
+        history = [c for c in _changes(loaded, grid, data2, None, baseline) if c.change == "done"]
+        return ReplanOutcome(outcome, tuple(history), as_of, max_changes)
+    readiness = assess(loaded.scenario, grid, data2, result, params)
+    if max_changes is not None:
+        # Say that the verdict holds under the change budget, not in general.
+        readiness = [
+            r if r.status == Verdict.READY else dataclasses.replace(r, reason=f"{r.reason} (with at most {max_changes} changes to the published plan)")
+            for r in readiness
+        ]
+    outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
+    changes = _changes(loaded, grid, data2, result.schedule, baseline)
+    return ReplanOutcome(outcome, tuple(changes), as_of, max_changes)
+
+
+def changes_frame(out: ReplanOutcome) -> pd.DataFrame:
+    """The change list as a DataFrame (sorted by owner, module, session)."""
+    frame = pd.DataFrame([dataclasses.asdict(c) for c in out.changes])
+    if frame.empty:
+        return pd.DataFrame(columns=[f.name for f in dataclasses.fields(Change)])
+    return frame.sort_values(["owner", "module", "session"], kind="stable").reset_index(drop=True)

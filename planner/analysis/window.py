@@ -1,0 +1,510 @@
+"""How short can the training window be? ``min-window`` and ``sweep``.
+
+Both move ``window.start`` for a fixed launch. A shorter window must also drop
+what the schema would reject outside it: campaign days (``available_dates``)
+before the new start and blackouts that end before it. Readiness only grows
+with the window (a plan for a later start is a plan for an earlier one), so
+the shortest window is found by binary search, with a proof on both sides:
+a verified READY plan at N days and a proven NOT_READY at N-1 days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from planner.calendar.grid import TimeGrid, gate_date
+from planner.constants import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
+from planner.data.problem import ProblemData
+from planner.data.result import Result, Schedule, SolveStatus
+from planner.exceptions import Problem, ScenarioError
+from planner.plan.pipeline import PlanOutcome, check_schedule, plan, prepare
+from planner.plan.readiness import Verdict, assess
+from planner.plan.relax import RELAX_SHARE, relaxation_proof, relaxation_status
+from planner.scenario.load import LoadedScenario, validate_document
+from planner.scenario.schema import Scenario
+from planner.solve.run import SolveParams, feasible_plan, solve
+from planner.verify.checks import goals_achieved
+
+Say = Callable[[str], None]
+
+
+# -- scenario edits on plain data ------------------------------------------------
+
+
+def _listify(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _listify(v) for k, v in node.items()}
+    if isinstance(node, list | tuple):
+        return [_listify(v) for v in node]
+    return node
+
+
+def scenario_plain(sc: Scenario) -> dict[str, Any]:
+    """``sc`` as plain, mutable YAML-shaped data (lists, dicts, ``from``/``to`` keys)."""
+    plain: dict[str, Any] = _listify(sc.model_dump(by_alias=True))
+    return plain
+
+
+def reload(base: LoadedScenario, plain: dict[str, Any], edits: Sequence[str] = ()) -> LoadedScenario:
+    """Validate edited plain data as a scenario derived from ``base``.
+
+    Raises :class:`ScenarioError` naming the YAML path if the edit broke a rule.
+    """
+    scenario = validate_document(plain, {}, str(base.path))
+    return LoadedScenario(scenario, base.path, base.sha256, base.variant, (*base.edits, *edits))
+
+
+def set_window_start(plain: dict[str, Any], start: dt.date) -> None:
+    """Move the window start, keeping the scenario valid for the new window.
+
+    Campaign days outside the window are dropped; if none is left, the
+    resource gets a blackout over the whole window, because an empty
+    ``available_dates`` would mean "available every day".
+    """
+    launch: dt.date = plain["window"]["launch"]
+    plain["window"]["start"] = start
+    for section in ("participants", "resources", "instructors"):
+        for item in plain.get(section) or []:
+            if item.get("blackouts"):
+                item["blackouts"] = [b for b in item["blackouts"] if not (b["to"] < start or b["from"] > launch)]
+    for res in plain.get("resources") or []:
+        dates = res.get("available_dates") or []
+        if dates:
+            kept = [d for d in dates if start <= d <= launch]
+            res["available_dates"] = kept
+            if not kept:
+                res["blackouts"] = [{"from": start, "to": launch, "reason": "no campaign day in the window"}]
+
+
+def shortest_allowed_days(sc: Scenario) -> int:
+    """Fewest window days the schema allows: 28, and every gate inside the window."""
+    launch = sc.window.launch
+    gates = [(launch - gate_date(g, launch)).days for g in sc.gates]
+    return max([MIN_WINDOW_DAYS, *gates])
+
+
+def with_window_days(base: LoadedScenario, days: int) -> LoadedScenario:
+    """``base`` with a window of ``days`` days before the same launch."""
+    plain = scenario_plain(base.scenario)
+    start = base.scenario.window.launch - dt.timedelta(days=days)
+    set_window_start(plain, start)
+    return reload(base, plain, (f"window.start={start.isoformat()}",))
+
+
+# -- one probe: can everybody be ready? --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Readiness of the whole scenario for one window length, with its proof."""
+
+    days: int
+    start: dt.date
+    verdict: Verdict
+    proof: str
+    seconds: float
+    outcome: PlanOutcome | None = None
+
+
+def _verified(loaded: LoadedScenario, grid: TimeGrid, data: ProblemData, result: Result,
+              params: SolveParams) -> PlanOutcome:
+    """The same independent checks as ``planner plan``; a violation is a bug."""
+    check_schedule(loaded.scenario, grid, data, result)
+    readiness = assess(loaded.scenario, grid, data, result, params, confirm=False)
+    return PlanOutcome(loaded, grid, data, result, tuple(readiness), params)
+
+
+def shift_schedule(schedule: Schedule, old_start: dt.date, new_start: dt.date, slots_per_day: int) -> Schedule:
+    """``schedule`` on the grid of a window starting ``new_start`` (same dates and times).
+
+    Sessions before the new start get negative slots: as a hint they are
+    simply repaired by the solver.
+    """
+    shift = (old_start - new_start).days * slots_per_day
+    return Schedule(tuple(replace(s, start=s.start + shift, end=s.end + shift) for s in schedule.sessions))
+
+
+def readiness_probe(
+    loaded: LoadedScenario, params: SolveParams, hint: Schedule | None = None, relax: bool = True
+) -> tuple[Verdict, str, PlanOutcome | None]:
+    """Whether every goal can be met: a verified plan, a proof of the contrary, or UNKNOWN.
+
+    First a feasibility solve with every goal required (one phase, hinted
+    with ``hint``, e.g. the READY plan of a longer window): CP-SAT's presolve
+    often proves INFEASIBLE at once, which is exactly "phase-1 optimum below
+    the number of goals", and a good hint is repaired into a plan quickly.
+    Before it, one-participant relaxations (:func:`relaxation_proof`), which
+    prove load-bound windows infeasible far sooner than the whole model. Then, if
+    still undecided, the usual two-phase solve, whose phase 1 builds a plan
+    goal by goal and often finds a READY plan sooner than a cold feasibility
+    search; a phase-1 bound below the number of goals is also a proof.
+    ``relax=False`` skips the relaxations (already known to be feasible).
+    """
+    t0 = time.perf_counter()
+    grid, data = prepare(loaded)
+    total = len(data.goals)
+    missing = [g for g in data.goals if g.missing]
+    if missing:
+        g = missing[0]
+        return (Verdict.NOT_READY,
+                f"{data.participants[g.participant].id}'s role does not take {', '.join(g.missing)}", None)
+    # The probe's time is split: the one-participant relaxations first (each
+    # part is small: a feasible one answers in about a second, so they cost
+    # little when the window is long enough), up to half; then a feasibility
+    # solve with every goal required, a short share (more with a hint to
+    # repair); phase 1 gets the rest.
+    if relax and len(data.participants) > 1:
+        proof = relaxation_proof(data, params, RELAX_SHARE * params.time_limit)
+        if proof is not None:
+            return Verdict.NOT_READY, proof, None
+    # Without a hint the feasibility solve is only there for presolve's quick
+    # proofs: cold, it rarely finds a plan that phase 1 would not find sooner.
+    first = 0.15 * params.time_limit if hint is not None else min(2.0, 0.05 * params.time_limit)
+    status, schedule = feasible_plan(data, None, replace(params, time_limit=max(0.5, first)), hint)
+    if status == SolveStatus.INFEASIBLE:
+        return Verdict.NOT_READY, "proven: not every pair can be met (INFEASIBLE with all required)", None
+    if schedule is not None:
+        result = Result(SolveStatus.FEASIBLE, schedule, goals_met=goals_achieved(data, schedule), goals_bound=total)
+        if all(result.goals_met):
+            return (Verdict.READY, f"verified plan meets all {total} pairs",
+                    _verified(loaded, grid, data, result, params))
+    # Phase 1 alone settles the question; polishing a plan is not needed here.
+    # --deterministic: the share must not depend on how long the steps above took.
+    spent = (RELAX_SHARE if relax and len(data.participants) > 1 else 0.0) * params.time_limit + max(0.5, first) \
+        if params.deterministic else time.perf_counter() - t0
+    left = max(0.25 * params.time_limit, params.time_limit - spent)
+    # Cold: phase 1 builds its own plan goal by goal; a hint that the
+    # feasibility solve could not repair only pulls it back to the same place.
+    result = solve(data, replace(params, time_limit=left, plan_phase=False))
+    if result.schedule is not None and all(result.goals_met):
+        return Verdict.READY, f"verified plan meets all {total} pairs", _verified(loaded, grid, data, result, params)
+    if result.status == SolveStatus.INFEASIBLE or (result.goals_bound is not None and result.goals_bound < total):
+        return Verdict.NOT_READY, f"proven: at most {result.goals_bound or 0} of {total} pairs can be met", None
+    return (Verdict.UNKNOWN,
+            f"time limit: best plan meets {result.num_goals_met} of {total} pairs, no proof that all cannot", None)
+
+
+# -- min-window ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    """Outcome of the search.
+
+    ``ready_days``: the shortest window with a verified READY plan (None: none
+    found). ``not_ready_days``: the longest window proven NOT_READY, or
+    ``shortest - 1`` when the shortest allowed window is ready. The answer is
+    exact when they differ by one.
+    """
+
+    launch: dt.date
+    shortest_allowed: int
+    ready_days: int | None
+    not_ready_days: int | None
+    probes: tuple[Probe, ...]
+
+    @property
+    def exact(self) -> bool:
+        """Whether the shortest window is pinned to the day."""
+        return (
+            self.ready_days is not None
+            and self.not_ready_days is not None
+            and self.ready_days == self.not_ready_days + 1
+        )
+
+    @property
+    def verdict(self) -> Verdict:
+        """READY when pinned down, NOT_READY when even the longest window fails, else UNKNOWN."""
+        if self.exact:
+            return Verdict.READY
+        if self.ready_days is None and self.not_ready_days == MAX_WINDOW_DAYS:
+            return Verdict.NOT_READY
+        return Verdict.UNKNOWN
+
+    @property
+    def ready_probe(self) -> Probe | None:
+        """The READY probe at ``ready_days``."""
+        return next((p for p in self.probes if p.days == self.ready_days and p.verdict == Verdict.READY), None)
+
+    def start_for(self, days: int) -> dt.date:
+        """Window start for a window of ``days`` days."""
+        return self.launch - dt.timedelta(days=days)
+
+    def summary(self) -> str:
+        """One sentence in the scenario's terms."""
+        if self.verdict == Verdict.NOT_READY:
+            return f"not ready even with the longest window allowed ({MAX_WINDOW_DAYS} days, proven)"
+        if self.exact:
+            assert self.ready_days is not None and self.not_ready_days is not None
+            lower = (
+                f"{self.not_ready_days} days is proven not enough"
+                if self.not_ready_days >= self.shortest_allowed
+                else "no shorter window is allowed (gates and the 28-day minimum)"
+            )
+            return (
+                f"shortest window: {self.ready_days} days (start {self.start_for(self.ready_days)} for launch "
+                f"{self.launch}); {lower}"
+            )
+        lo = self.not_ready_days + 1 if self.not_ready_days is not None else self.shortest_allowed
+        if self.ready_days is None:
+            longest = max(p.days for p in self.probes)
+            return (f"undecided: no probe up to {longest} days found a READY plan or a proof within the time limit; "
+                    f"the shortest window is at least {lo} days (raise --time-limit)")
+        return f"shortest window: between {lo} and {self.ready_days} days (some probes hit the time limit)"
+
+
+def min_window(
+    loaded: LoadedScenario,
+    params: SolveParams,
+    say: Say | None = None,
+    max_unknown: int = 3,
+) -> WindowResult:
+    """Shortest window (days before the fixed launch) at which everybody is ready."""
+    sc = loaded.scenario
+    launch = sc.window.launch
+    shortest = shortest_allowed_days(sc)
+    probes: dict[int, Probe] = {}
+
+    relax_from: int | None = None  # from this many days on, every participant's part is known feasible
+
+    def probe(days: int) -> Probe:
+        if days not in probes:
+            t0 = time.perf_counter()
+            loaded_d = with_window_days(loaded, days)
+            hint = None
+            near = [p for p in probes.values() if p.outcome is not None and p.outcome.result.schedule is not None]
+            if near:
+                # The READY plan of the nearest probed window, moved onto this grid.
+                best = min(near, key=lambda p: abs(p.days - days))
+                assert best.outcome is not None and best.outcome.result.schedule is not None
+                hint = shift_schedule(best.outcome.result.schedule, best.start, loaded_d.scenario.window.start,
+                                      best.outcome.data.slots_per_day)
+            # Relaxations are monotone in the window: not redone where known feasible.
+            relax = relax_from is None or days < relax_from
+            verdict, proof, outcome = readiness_probe(loaded_d, params, hint, relax)
+            probes[days] = Probe(days, launch - dt.timedelta(days=days), verdict, proof,
+                                 time.perf_counter() - t0, outcome)
+            _report(say, probes[days])
+        return probes[days]
+
+    current = (launch - sc.window.start).days
+    ready: int | None = None
+    not_ready = shortest - 1  # below the shortest allowed window: no plan at all
+    unknown = 0
+
+    def narrow(top: int) -> None:
+        # Bisect (not_ready, top), ``top`` assumed ready. An UNKNOWN point
+        # stays inside the interval and splits it: the next probe halves the
+        # largest gap left, the upper one on ties, because longer windows are
+        # easier to plan, so the search moves away from the hard region.
+        nonlocal ready, not_ready, unknown
+        while unknown < max_unknown:
+            inside = [d for d, p in probes.items() if not_ready < d < top and p.verdict == Verdict.UNKNOWN]
+            points = sorted({not_ready, top, *inside})
+            gaps = [(b - a, a, b) for a, b in itertools.pairwise(points) if b - a > 1]
+            if not gaps:
+                return
+            _, a, b = max(gaps)
+            days = (a + b) // 2
+            verdict = probe(days).verdict
+            if verdict == Verdict.READY:
+                ready = top = days
+            elif verdict == Verdict.NOT_READY:
+                not_ready = days
+            else:
+                unknown += 1
+
+    # The one-participant relaxations bound the answer from below, cheaply:
+    # bisect on them first, then probe the whole problem where they all
+    # become feasible. When that probe is READY the answer is exact at once.
+    relaxed = _relaxed_bound(loaded, params, not_ready, current, probes, say) if len(sc.participants) > 1 else None
+    if relaxed is not None:
+        not_ready = max(not_ready, relaxed.not_ready)
+        relax_from = relaxed.feasible
+        if relaxed.feasible is not None and relaxed.feasible > not_ready:
+            verdict = probe(relaxed.feasible).verdict
+            if verdict == Verdict.READY:
+                ready = relaxed.feasible
+            elif verdict == Verdict.NOT_READY:
+                not_ready = relaxed.feasible
+    # Most scenarios are ready in their own window: search below it first,
+    # so that the own window is probed only if nothing shorter is ready.
+    narrow(ready if ready is not None else current)
+    if ready is None:
+        verdict = probe(current).verdict
+        if verdict == Verdict.READY:
+            ready = current
+        elif verdict == Verdict.NOT_READY:
+            # Not ready in its own window: try the longest one the format allows.
+            not_ready = current
+            verdict = probe(MAX_WINDOW_DAYS).verdict
+            if verdict == Verdict.READY:
+                ready = MAX_WINDOW_DAYS
+                narrow(MAX_WINDOW_DAYS)
+            elif verdict == Verdict.NOT_READY:
+                not_ready = MAX_WINDOW_DAYS
+    return WindowResult(launch, shortest, ready, not_ready, tuple(sorted(probes.values(), key=lambda p: p.days)))
+
+
+def _report(say: Say | None, p: Probe) -> None:
+    """One progress line per decided window."""
+    if say is not None:
+        say(f"  {p.days:3d} days (start {p.start}): {p.verdict.value:9s} {p.seconds:5.1f} s  {p.proof}")
+
+
+@dataclass(frozen=True)
+class _Relaxed:
+    """What the relaxation bisection learned: the longest window proven NOT_READY
+    by a participant alone, and the shortest where every part was feasible."""
+
+    not_ready: int
+    feasible: int | None
+
+
+def _relaxed_bound(loaded: LoadedScenario, params: SolveParams, lo: int, hi: int, probes: dict[int, Probe],
+                   say: Say | None) -> _Relaxed | None:
+    """Bisect (lo, hi] on the one-participant relaxations alone (monotone in the
+    window like the whole problem). Proven days are recorded as NOT_READY probes;
+    an undecided relaxation stops the bisection with what is known."""
+    feasible: int | None = None
+    top = hi
+    while top - lo > 1 or feasible is None:
+        days = top if feasible is None else (lo + top) // 2
+        t0 = time.perf_counter()
+        loaded_d = with_window_days(loaded, days)
+        _, data = prepare(loaded_d)
+        if any(g.missing for g in data.goals):
+            return None  # statically impossible goals: the usual probes say why
+        status, proof = relaxation_status(data, params, RELAX_SHARE * params.time_limit)
+        if status == SolveStatus.INFEASIBLE:
+            probes[days] = Probe(days, loaded_d.scenario.window.start, Verdict.NOT_READY, proof,
+                                 time.perf_counter() - t0)
+            _report(say, probes[days])
+            lo = days
+            if feasible is None:
+                return _Relaxed(lo, None)  # even the own window fails alone
+        elif status == SolveStatus.FEASIBLE:
+            feasible = top = days
+            if say is not None:
+                say(f"  {days:3d} days (start {loaded_d.scenario.window.start}): each participant's part alone "
+                    f"is feasible ({time.perf_counter() - t0:.1f} s); the whole is probed below")
+        else:
+            break
+    return _Relaxed(lo, feasible)
+
+
+def probes_frame(result: WindowResult, timings: bool = True) -> pd.DataFrame:
+    """One row per probe of a min-window search (``timings=False``: no wall-clock
+    column, for --deterministic output)."""
+    columns = ["days", "window_start", "verdict", "seconds", "proof"] if timings else \
+        ["days", "window_start", "verdict", "proof"]
+    return pd.DataFrame(
+        [
+            {"days": p.days, "window_start": p.start.isoformat(), "verdict": p.verdict.value,
+             "seconds": round(p.seconds, 2), "proof": p.proof}
+            for p in result.probes
+        ],
+        columns=columns,
+    )
+
+
+# -- sweep -------------------------------------------------------------------------
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day of the month ``months`` months before ``day`` (clamped to the month's end)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for dom in range(day.day, 27, -1):
+        try:
+            return dt.date(year, month, dom)
+        except ValueError:
+            continue
+    return dt.date(year, month, min(day.day, 28))
+
+
+SWEEP_COLUMNS = ["months", "window_start", "window_days", "competency", "ready", "not_ready", "unknown", "total",
+                 "verdict"]
+
+
+def sweep(
+    loaded: LoadedScenario,
+    months: Sequence[int],
+    params: SolveParams,
+    say: Say | None = None,
+) -> pd.DataFrame:
+    """Plan the scenario for each window length; count who is ready per competency.
+
+    Each window is a full plan (verified), without the per-goal
+    confirmation solves, so the time per window is the time limit.
+    """
+    sc = loaded.scenario
+    launch = sc.window.launch
+    shortest = shortest_allowed_days(sc)
+    rows: list[dict[str, object]] = []
+    skipped: list[str] = []
+    for m in months:
+        start = months_before(launch, m)
+        days = (launch - start).days
+        if not shortest <= days <= MAX_WINDOW_DAYS:
+            # One impossible length must not cost the others: skipped, and said.
+            skipped.append(f"a {m}-month window ({days} days) is outside the allowed "
+                           f"{shortest}..{MAX_WINDOW_DAYS} days (28-day minimum, gates, 12 months)")
+            if say is not None:
+                say(f"  {m} months: skipped, {skipped[-1]}")
+            continue
+        t0 = time.perf_counter()
+        out = plan(with_window_days(loaded, days), params, confirm=False)
+        if say is not None:
+            met = sum(r.status == Verdict.READY for r in out.readiness)
+            say(f"  {m} months ({start} .. {launch}, {days} days): {out.overall.value}, {met}/{len(out.readiness)} "
+                f"pairs ready ({time.perf_counter() - t0:.1f} s)")
+        comps = [c.id for c in sc.competencies if any(r.competency == c.id for r in out.readiness)]
+        for cid in [*comps, "ALL"]:
+            rs = [r for r in out.readiness if cid in ("ALL", r.competency)]
+            counts = {v: sum(r.status == v for r in rs) for v in Verdict}
+            # One proven NOT_READY pair settles a row; the whole window also
+            # counts a relaxation's proof (PlanOutcome.overall).
+            verdict = out.overall if cid == "ALL" else (
+                Verdict.READY if counts[Verdict.READY] == len(rs)
+                else Verdict.NOT_READY if counts[Verdict.NOT_READY] else Verdict.UNKNOWN)
+            rows.append({"months": m, "window_start": start.isoformat(), "window_days": days, "competency": cid,
+                         "ready": counts[Verdict.READY], "not_ready": counts[Verdict.NOT_READY],
+                         "unknown": counts[Verdict.UNKNOWN], "total": len(rs), "verdict": verdict.value})
+    if not rows:
+        raise ScenarioError([Problem(str(loaded.path), "window.start", None, "; ".join(skipped))])
+    return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+
+
+def sweep_plot(frame: pd.DataFrame, path: Any, title: str) -> None:
+    """Heat map competency x window length: share ready, with counts and verdicts."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    comps = list(dict.fromkeys(frame["competency"]))
+    months = list(dict.fromkeys(frame["months"]))
+    grid = [[0.0] * len(months) for _ in comps]
+    fig, ax = plt.subplots(figsize=(1.6 + 1.2 * len(months), 1.0 + 0.45 * len(comps)))
+    for _, r in frame.iterrows():
+        i, j = comps.index(r["competency"]), months.index(r["months"])
+        grid[i][j] = r["ready"] / r["total"] if r["total"] else 1.0
+        mark = "?" if r["unknown"] else ""
+        ax.text(j, i, f"{r['ready']}/{r['total']}{mark}", ha="center", va="center", fontsize=9)
+    ax.imshow(grid, cmap="RdYlGn", vmin=0.0, vmax=1.0, aspect="auto", alpha=0.55)  # light: text stays legible
+    ax.set_xticks(range(len(months)), [f"{m} mo" for m in months])
+    ax.set_yticks(range(len(comps)), comps)
+    ax.set_xlabel("training window before launch")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

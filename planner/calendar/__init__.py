@@ -1,0 +1,1 @@
+"""The calendar layer: the only place that turns dates into working days and slots."""

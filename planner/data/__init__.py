@@ -1,0 +1,1 @@
+"""Index-based problem data compiled from a scenario on a time grid, and solver-free results."""

@@ -1,0 +1,432 @@
+"""Index-based problem data: what the model and the verifier work on.
+
+``build_problem`` compiles a :class:`Scenario` on a :class:`TimeGrid` into
+plain integer data: *jobs* (a module for one participant, or for a crew when
+the module is joint), each split into equal sessions; precedences; goals
+(participant x competency); spacing and load rules. Only this module maps ids
+to indices. The same structure also holds a plain RCPSP instance (PSPLIB): a
+single "day" as long as the horizon, one session per activity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from planner.calendar.grid import TimeGrid, gate_date, in_any, in_season, instructor_available, resource_available
+from planner.scenario.schema import AnyOf, Scenario
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    """A trainee: id, crew and load caps in slots (None: no cap)."""
+
+    id: str
+    crew: str
+    role: str
+    daily_cap: int | None = None
+    weekly_cap: int | None = None
+
+
+@dataclass(frozen=True)
+class ResourceData:
+    """A renewable resource of ``capacity`` units."""
+
+    id: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class InstructorData:
+    """An instructor: parallel capacity and the working days they are available."""
+
+    id: str
+    capacity: int
+    open_days: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A module to be done by one participant, or jointly by a crew.
+
+    Sessions ``0..num_sessions-1`` run in order, each ``length`` slots, on
+    working days where ``open_days`` (participant and resource calendars) and
+    ``season_days`` hold; the last one additionally on ``last_open_days``
+    (recency). ``deadline_day``: the last session ends on a
+    day before it. ``mandatory`` jobs must be scheduled (benchmarks); others
+    are optional and scheduled when they serve a goal or the programme.
+    """
+
+    id: str
+    module: str
+    participants: tuple[int, ...]
+    num_sessions: int
+    length: int
+    open_days: tuple[bool, ...]
+    season_days: tuple[bool, ...] | None = None
+    last_open_days: tuple[bool, ...] | None = None
+    resources: tuple[tuple[int, int], ...] = ()
+    instructors: tuple[int, ...] = ()
+    needs_instructor: bool = False
+    min_gap_days: int = 0
+    consecutive: bool = False
+    rest_days_after: int = 0
+    deadline_day: int | None = None
+    mandatory: bool = False
+    fixed_starts: tuple[int, ...] = ()
+    fixed_instructors: tuple[int | None, ...] = ()
+
+    @property
+    def num_fixed(self) -> int:
+        """Sessions already done (re-planning): the first ``num_fixed`` sessions."""
+        return len(self.fixed_starts)
+
+
+@dataclass(frozen=True)
+class Precedence:
+    """``after`` may start only once ``before`` allows it.
+
+    ``kind="es"``: end of ``before``'s last session to start of ``after``'s
+    first session; ``"ss"``: start to start. ``min_lag``/``max_lag`` are in
+    slots (may be negative for "ss"); ``min_days``/``max_days`` in calendar
+    days between the two sessions' days.
+    """
+
+    before: int
+    after: int
+    kind: Literal["es", "ss"] = "es"
+    min_lag: int = 0
+    max_lag: int | None = None
+    min_days: int | None = None
+    max_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Goal:
+    """Participant ``participant`` holds ``competency`` when, for every group,
+    one job of the group is done and ends before ``deadline_day``."""
+
+    participant: int
+    competency: str
+    groups: tuple[tuple[int, ...], ...]
+    deadline_day: int
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpacingRule:
+    """For ``participant``: no session of ``second`` on the calendar day of a
+    session of ``first`` nor on the ``days`` days after it."""
+
+    participant: int
+    first: int
+    second: int
+    days: int
+
+
+@dataclass(frozen=True)
+class ProblemData:
+    """The whole problem in integers; see the module docstring.
+
+    Day ``d`` is the ``d``-th calendar day of the grid, so lags in days are
+    differences of day indices; closed days are closed in every job's
+    ``open_days``. For re-planning, sessions that are not fixed start on or
+    after ``release_day``; ``baseline`` maps (job, session) to the published
+    start slot, and ``max_changes`` caps how many published sessions may move
+    or be dropped.
+    """
+
+    slots_per_day: int
+    num_days: int
+    week_shift: int
+    participants: tuple[ParticipantData, ...]
+    resources: tuple[ResourceData, ...]
+    instructors: tuple[InstructorData, ...]
+    jobs: tuple[Job, ...]
+    precedences: tuple[Precedence, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    spacing: tuple[SpacingRule, ...] = ()
+    objective: Literal["readiness", "makespan"] = "readiness"
+    job_index: dict[str, int] = field(default_factory=dict, compare=False)
+    release_day: int = 0
+    baseline: dict[tuple[int, int], int] = field(default_factory=dict, compare=False)
+    max_changes: int | None = None
+    done_after: tuple[tuple[int, int], ...] = ()  # (before, after): after only with before done, in any order
+
+    @property
+    def horizon(self) -> int:
+        """Total number of slots."""
+        return self.slots_per_day * self.num_days
+
+    def job_of(self, job_id: str) -> int:
+        """Index of job ``job_id``."""
+        return self.job_index[job_id]
+
+    def days_needed(self, job: int, sessions: int | None = None) -> int:
+        """Fewest working days ``sessions`` (default: all) sessions of ``job`` can take.
+
+        One a day when sessions are spaced or consecutive; otherwise as many as
+        fit in a working day and under every attendee's daily cap (a bound, not
+        a packing: other jobs may take part of those days).
+        """
+        jb = self.jobs[job]
+        n = jb.num_sessions if sessions is None else sessions
+        per_day = 1 if jb.min_gap_days or jb.consecutive else self.slots_per_day // max(1, jb.length)
+        for p in jb.participants:
+            cap = self.participants[p].daily_cap
+            if cap is not None:
+                per_day = min(per_day, cap // max(1, jb.length))
+        return math.ceil(n / max(1, per_day))
+
+    def participant_jobs(self) -> list[list[int]]:
+        """For each participant, the jobs they attend."""
+        out: list[list[int]] = [[] for _ in self.participants]
+        for j, job in enumerate(self.jobs):
+            for p in job.participants:
+                out[p].append(j)
+        return out
+
+    def instructor_pools(self) -> tuple[list[list[int]], list[int]]:
+        """Groups of interchangeable instructors, and each instructor's group.
+
+        Instructors who may teach exactly the same jobs on the same days are
+        interchangeable: the model only decides how many of a group teach at
+        once, and names them afterwards, which removes the symmetry (and the
+        Booleans) of choosing among identical people.
+        """
+        can_teach: dict[int, set[int]] = defaultdict(set)
+        for j, job in enumerate(self.jobs):
+            for i in job.instructors:
+                can_teach[i].add(j)
+        index: dict[tuple[tuple[bool, ...], frozenset[int]], int] = {}
+        members: list[list[int]] = []
+        pool_of: list[int] = []
+        for i, ins in enumerate(self.instructors):
+            key = (ins.open_days, frozenset(can_teach[i]))
+            if key not in index:
+                index[key] = len(members)
+                members.append([])
+            members[index[key]].append(i)
+            pool_of.append(index[key])
+        return members, pool_of
+
+    def week(self, day: int) -> int:
+        """Calendar week of day ``day`` (weeks start on Monday)."""
+        return (day + self.week_shift) // 7
+
+
+def _and(*flags: Sequence[bool]) -> tuple[bool, ...]:
+    return tuple(all(v) for v in zip(*flags, strict=True))
+
+
+def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
+    """Compile ``sc`` on ``grid`` into :class:`ProblemData`."""
+    n = grid.num_days
+    every = grid.open
+    gate_day = {g.id: grid.first_day_on_or_after(gate_date(g, sc.window.launch)) for g in sc.gates}
+
+    participants = []
+    p_open = []
+    for p in sc.participants:
+        daily = weekly = None
+        if p.load is not None:
+            if p.load.max_hours_per_day is not None:
+                # A cap that is not a whole number of slots rounds down: it is a limit.
+                daily = math.floor(p.load.max_hours_per_day * 60 / grid.slot_minutes + 1e-9)
+            if p.load.max_hours_per_week is not None:
+                weekly = math.floor(p.load.max_hours_per_week * 60 / grid.slot_minutes + 1e-9)
+        participants.append(ParticipantData(p.id, p.crew, p.role, daily, weekly))
+        p_open.append(grid.days_where(lambda d, p=p: not in_any(p.blackouts, d)))  # type: ignore[misc]
+
+    res_index = {r.id: i for i, r in enumerate(sc.resources)}
+    resources = tuple(ResourceData(r.id, r.capacity) for r in sc.resources)
+    r_open = [grid.days_where(lambda d, r=r: resource_available(r, d)) for r in sc.resources]  # type: ignore[misc]
+    instructors = tuple(
+        InstructorData(
+            i.id,
+            i.capacity,
+            grid.days_where(lambda d, i=i: instructor_available(i, d)),  # type: ignore[misc]
+        )
+        for i in sc.instructors
+    )
+
+    # Which participants take which module, and in which job.
+    jobs: list[Job] = []
+    job_index: dict[str, int] = {}
+    job_of_pm: dict[tuple[int, str], int] = {}
+    crews: dict[str, list[int]] = defaultdict(list)
+    for pi, p in enumerate(sc.participants):
+        crews[p.crew].append(pi)
+    # A spacing rule from a module to itself spaces its consecutive sessions
+    # (e.g. 48 h between centrifuge runs): a minimum gap in days between them.
+    self_gap: dict[str, int] = defaultdict(int)
+    for rule in sc.spacing:
+        if rule.after == rule.forbid:
+            self_gap[rule.after] = max(self_gap[rule.after], math.ceil(rule.hours / 24) + 1)
+    for m in sc.modules:
+        takers = [pi for pi, p in enumerate(sc.participants) if not m.roles or p.role in m.roles]
+        if m.joint == "crew":
+            groups = [
+                (crew, tuple(pi for pi in members if pi in takers)) for crew, members in crews.items()
+            ]
+        else:
+            groups = [(sc.participants[pi].id, (pi,)) for pi in takers]
+        season = grid.days_where(lambda d, m=m: in_season(m.allowed, d))  # type: ignore[misc]
+        last_open = None
+        if m.recency_days is not None:
+            earliest = grid.first_day_on_or_after(sc.window.launch - dt.timedelta(days=m.recency_days))
+            last_open = tuple(d >= earliest for d in range(n))
+        for owner, members in groups:
+            if not members:
+                continue
+            open_days = _and(every, *(p_open[pi] for pi in members))
+            uses = []
+            for use in m.resources:
+                ri = res_index[use.id]
+                demand = use.demand
+                if demand is None:
+                    demand = len(members) if sc.resources[ri].unit == "participants" else 1
+                uses.append((ri, demand))
+                open_days = _and(open_days, r_open[ri])
+            cands = tuple(
+                ii for ii, ins in enumerate(sc.instructors) if m.instructor in ins.qualifications
+            )
+            job = Job(
+                id=f"{owner}/{m.id}",
+                module=m.id,
+                participants=members,
+                num_sessions=m.num_sessions,
+                length=grid.hours_to_slots(m.session_hours),
+                open_days=open_days,
+                season_days=season if m.allowed else None,
+                last_open_days=last_open,
+                resources=tuple(uses),
+                instructors=cands,
+                needs_instructor=m.instructor is not None,
+                min_gap_days=max(m.min_days_between_sessions, self_gap[m.id]),
+                consecutive=m.consecutive_days,
+                rest_days_after=m.rest_days_after,
+                deadline_day=gate_day[m.deadline] if m.deadline else None,
+            )
+            job_index[job.id] = len(jobs)
+            for pi in members:
+                job_of_pm[pi, m.id] = len(jobs)
+            jobs.append(job)
+
+    precedences = []
+    seen: set[tuple[int, int]] = set()
+    for m in sc.modules:
+        for pre in m.prerequisites:
+            for (pi, mid), j in job_of_pm.items():
+                if mid != m.id or (pi, pre.module) not in job_of_pm:
+                    continue
+                b = job_of_pm[pi, pre.module]
+                if (b, j) in seen or b == j:
+                    continue
+                seen.add((b, j))
+                precedences.append(
+                    Precedence(b, j, "es", 0, None, pre.min_lag_days, pre.max_lag_days)
+                )
+
+    role_req = {r.id: r.requires for r in sc.roles}
+    comp = {c.id: c for c in sc.competencies}
+    goals = []
+    for pi, p in enumerate(sc.participants):
+        for cid in role_req[p.role]:
+            if cid in p.holds:
+                continue
+            c = comp[cid]
+            groups_: list[tuple[int, ...]] = []
+            missing = []
+            for req in c.requires:
+                options = req.any_of if isinstance(req, AnyOf) else (req,)
+                jobs_ = tuple(job_of_pm[pi, o] for o in options if (pi, o) in job_of_pm)
+                if not jobs_:
+                    missing.append(" or ".join(options))
+                groups_.append(jobs_)
+            deadline = gate_day[c.deadline] if c.deadline else n
+            goals.append(Goal(pi, cid, tuple(groups_), deadline, tuple(missing)))
+
+    spacing = []
+    for rule in sc.spacing:
+        if rule.after == rule.forbid:
+            continue  # a minimum gap of the module's own sessions (above)
+        days = math.ceil(rule.hours / 24)
+        for pi in range(len(sc.participants)):
+            first, second = job_of_pm.get((pi, rule.after)), job_of_pm.get((pi, rule.forbid))
+            if first is not None and second is not None:
+                spacing.append(SpacingRule(pi, first, second, days))
+
+    return ProblemData(
+        slots_per_day=grid.slots_per_day,
+        num_days=n,
+        week_shift=grid.week_shift,
+        participants=tuple(participants),
+        resources=resources,
+        instructors=instructors,
+        jobs=tuple(jobs),
+        precedences=tuple(precedences),
+        goals=tuple(goals),
+        spacing=tuple(spacing),
+        objective="readiness",
+        job_index=job_index,
+    )
+
+
+def restrict(data: ProblemData, keep: Sequence[int], goals: Sequence[int]) -> ProblemData:
+    """The sub-problem of jobs ``keep`` and goals ``goals``: a relaxation of ``data``.
+
+    Every constraint among the kept jobs stays; every constraint touching a
+    dropped job (precedence, spacing, shared capacity) goes. A schedule of
+    ``data`` restricted to ``keep`` is therefore a schedule of the result, so
+    "the sub-problem cannot meet these goals" proves the same of ``data``.
+    Goals must only need kept jobs.
+    """
+    new_of = {j: n for n, j in enumerate(sorted(set(keep)))}
+    jobs = tuple(data.jobs[j] for j in sorted(new_of))
+    kept_goals = []
+    for g in goals:
+        goal = data.goals[g]
+        if any(j not in new_of for group in goal.groups for j in group):
+            raise ValueError(f"goal {g} needs a job outside the sub-problem")
+        groups = tuple(tuple(new_of[j] for j in group) for group in goal.groups)
+        kept_goals.append(Goal(goal.participant, goal.competency, groups, goal.deadline_day, goal.missing))
+    precs = tuple(
+        Precedence(new_of[p.before], new_of[p.after], p.kind, p.min_lag, p.max_lag, p.min_days, p.max_days)
+        for p in data.precedences
+        if p.before in new_of and p.after in new_of
+    )
+    spacing = tuple(
+        SpacingRule(s.participant, new_of[s.first], new_of[s.second], s.days)
+        for s in data.spacing
+        if s.first in new_of and s.second in new_of
+    )
+    return ProblemData(
+        slots_per_day=data.slots_per_day,
+        num_days=data.num_days,
+        week_shift=data.week_shift,
+        participants=data.participants,
+        resources=data.resources,
+        instructors=data.instructors,
+        jobs=jobs,
+        precedences=precs,
+        goals=tuple(kept_goals),
+        spacing=spacing,
+        objective=data.objective,
+        job_index={job_id: new_of[j] for job_id, j in data.job_index.items() if j in new_of},
+        release_day=data.release_day,
+        baseline={(new_of[j], k): s for (j, k), s in data.baseline.items() if j in new_of},
+        max_changes=data.max_changes,
+    )
+
+
+def participant_part(data: ProblemData, p: int) -> ProblemData:
+    """Participant ``p``'s jobs and goals alone (crew-mates stay only in joint jobs): a relaxation."""
+    goals = [g for g, goal in enumerate(data.goals) if goal.participant == p]
+    keep = {j for j, job in enumerate(data.jobs) if p in job.participants}
+    keep |= {j for g in goals for group in data.goals[g].groups for j in group}  # never a goal without its jobs
+    return restrict(data, sorted(keep), goals)

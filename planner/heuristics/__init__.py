@@ -1,0 +1,1 @@
+"""List-scheduling heuristics (greedy, squeaky wheel): solver starts, never trusted alone."""

@@ -1,0 +1,322 @@
+"""Export a scenario as a TaskJuggler 3 project (``.tjp``), the peer on the same work.
+
+TaskJuggler is a heuristic project scheduler: it books resources task by task,
+as soon as possible, and only *checks* deadlines. The translation:
+
+* project span: window start to the end of regular training; working hours
+  from the calendar; public holidays and gate days as global leaves;
+* one resource per participant (load caps as ``limits``, blackouts as leaves);
+  one per facility and instructor, with ``efficiency 0`` so that they are
+  booked but do no work (a facility of capacity ``c`` is ``c`` instances);
+  days outside a facility's seasons or campaign dates are leaves;
+* one task per job (participant x module, or crew x module for joint
+  modules) with ``effort`` = hours x attendees, every allocation
+  ``mandatory`` (all attendees, the facility and the instructor together);
+* prerequisites as ``depends`` (``min_lag_days`` as ``gapduration``);
+  seasons and recency as a dependency on a "not before" milestone (a
+  task's own ``start`` would pin it to that day); competency and module
+  deadlines as ``maxend`` (a warning when broken, not a constraint).
+
+What TaskJuggler cannot express is listed in :attr:`TjpExport.notes`:
+sessions (a task is booked in any pieces), session spacing and consecutive
+days, spacing rules, maximum lags, rest days. Recency is stricter than in
+the planner (the whole module, not only its last session, in the window).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from planner.calendar.grid import TimeGrid, build_grid, in_any, in_season
+from planner.data.problem import ProblemData, build_problem
+from planner.scenario.holidays import public_holidays
+from planner.scenario.schema import Scenario
+
+REPORT_ID = "tasks"
+_TJ_RESOLUTIONS = (60, 30, 20, 15, 10, 5)  # minutes TaskJuggler accepts as timingresolution
+
+
+@dataclass(frozen=True)
+class TjpTask:
+    """A task of the export: its TaskJuggler id and the job it stands for."""
+
+    tj_id: str
+    job: int
+    job_id: str
+    module: str
+    participants: tuple[str, ...]
+    maxend: dt.date | None
+
+
+@dataclass(frozen=True)
+class TjpExport:
+    """The ``.tjp`` text, its tasks, and what could not be expressed."""
+
+    text: str
+    tasks: tuple[TjpTask, ...]
+    skipped: tuple[str, ...]
+    notes: tuple[str, ...]
+    project_end: dt.date
+
+
+def tj_ids(texts: list[str], prefix: str) -> list[str]:
+    """Distinct TaskJuggler identifiers (letters, digits, underscores) for ``texts``."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for text in texts:
+        base = prefix + re.sub(r"[^A-Za-z0-9_]", "_", text)
+        tid, k = base, 1
+        while tid in seen:  # "a.b" and "a_b" would clash
+            k += 1
+            tid = f"{base}_{k}"
+        seen.add(tid)
+        out.append(tid)
+    return out
+
+
+def _q(text: str) -> str:
+    """A TaskJuggler string literal (double quotes; inner ones become single)."""
+    return '"' + text.replace('"', "'").replace("\n", " ") + '"'
+
+
+def _hours(h: float) -> str:
+    return f"{h:g}h"
+
+
+def _ranges(days: list[dt.date]) -> list[tuple[dt.date, int]]:
+    """Consecutive runs of ``days`` (sorted) as (first day, length)."""
+    out: list[tuple[dt.date, int]] = []
+    for d in days:
+        if out and out[-1][0] + dt.timedelta(days=out[-1][1]) == d:
+            out[-1] = (out[-1][0], out[-1][1] + 1)
+        else:
+            out.append((d, 1))
+    return out
+
+
+def _leaves(kind: str, days: list[dt.date], indent: str) -> list[str]:
+    return [f"{indent}leaves {kind} {first.isoformat()} +{n}d" for first, n in _ranges(days)]
+
+
+def _resource(rid: str, name: str, capacity: int, closed: list[dt.date]) -> tuple[list[str], list[str]]:
+    """Lines of a facility/instructor resource of ``capacity`` instances, and the instance ids."""
+    # Instance ids nest under the group id, so they cannot clash with other resources.
+    ids = [rid] if capacity == 1 else [f"{rid}__{k}" for k in range(1, capacity + 1)]
+    lines: list[str] = []
+    # Efficiency 0: booked (so never double-booked) but does none of the effort.
+    body = ["  efficiency 0.0", *_leaves("unpaid", closed, "  ")]
+    if capacity == 1:
+        lines += [f"resource {rid} {_q(name)} {{", *body, "}"]
+    else:
+        lines.append(f"resource {rid} {_q(name)} {{")
+        for k, iid in enumerate(ids, start=1):
+            lines += [f"  resource {iid} {_q(f'{name} {k}')} {{", *("  " + b for b in body), "  }"]
+        lines.append("}")
+    return lines, ids
+
+
+def _alloc(first: str, alternatives: list[str]) -> str:
+    alt = f"alternative {', '.join(alternatives)} " if alternatives else ""
+    return f"  allocate {first} {{ {alt}mandatory }}"
+
+
+def _span_days(first: dt.date, end: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=k) for k in range((end - first).days)]
+
+
+def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) -> TjpExport:
+    """Translate ``sc`` into a TaskJuggler project.
+
+    ``extra_days`` lengthens the project beyond the end of regular training
+    (weekends and public holidays still off) so that TaskJuggler can place
+    work that does not fit: its dates then show how late a heuristic plan is.
+    With 0 the span is exactly the training window. ``drop`` leaves out jobs
+    (by id) and everything that needs them: TaskJuggler schedules nothing at
+    all while one task cannot be placed.
+    """
+    grid: TimeGrid = build_grid(sc)
+    data: ProblemData = build_problem(sc, grid)
+    cal = sc.calendar
+    start, end = grid.window_start, grid.training_end + dt.timedelta(days=extra_days)
+    span = _span_days(start, end)
+    notes: list[str] = []
+    skipped: list[str] = []
+
+    res = next(r for r in _TJ_RESOLUTIONS if cal.slot_minutes % r == 0)
+    end_min = cal.day_start.hour * 60 + cal.day_start.minute + round(cal.day_hours * 60)
+    day_end = f"{end_min // 60:02d}:{end_min % 60:02d}"  # may be 24:00, which TaskJuggler accepts
+    wd = ", ".join(cal.workdays)
+    off = [w for w in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") if w not in cal.workdays]
+    lines = [
+        f"# TaskJuggler export of {sc.name!r} (planner export tjp).",
+        "# Heuristic peer: sessions, session spacing, spacing rules, maximum lags and rest days are not",
+        "# expressible here; deadlines are maxend checks (warnings), not constraints.",
+        f"project training {_q(sc.name)} {start.isoformat()} - {end.isoformat()} {{",
+        '  timezone "UTC"',
+        '  timeformat "%Y-%m-%d %H:%M"',
+        f"  timingresolution {res}min",
+        f"  dailyworkinghours {cal.day_hours:g}",
+        f"  workinghours {wd} {cal.day_start.strftime('%H:%M')} - {day_end}",
+    ]
+    if off:
+        lines.append(f"  workinghours {', '.join(off)} off")
+    lines += ["}", ""]
+    if cal.extra_workdays:
+        notes.append("calendar.extra_workdays are not exported (TaskJuggler working hours are weekly)")
+
+    # Public holidays and gate days close every resource: global leaves.
+    closed = dict(grid.closed_days)
+    if extra_days and cal.country:
+        hol = public_holidays(cal.country, cal.subdivision, range(grid.training_end.year, end.year + 1))
+        closed.update({d: f"holiday: {n}" for d, n in hol.items() if grid.training_end <= d < end})
+    for d in sorted(closed):
+        if start <= d < end:
+            lines.append(f"leaves holiday {_q(closed[d])} {d.isoformat()} +1d")
+    lines.append("")
+
+    # Participants: the only resources that do the work (efficiency 1).
+    p_ids = tj_ids([p.id for p in sc.participants], "p_")
+    for p, pid in zip(sc.participants, p_ids, strict=True):
+        body = []
+        if p.load is not None:
+            lim = []
+            if p.load.max_hours_per_day is not None:
+                lim.append(f"dailymax {_hours(p.load.max_hours_per_day)}")
+            if p.load.max_hours_per_week is not None:
+                lim.append(f"weeklymax {_hours(p.load.max_hours_per_week)}")
+            if lim:
+                body.append(f"  limits {{ {' '.join(lim)} }}")
+        body += _leaves("annual", [d for d in span if in_any(p.blackouts, d)], "  ")
+        lines += [f"resource {pid} {_q(p.name or p.id)} {{", *body, "}"]
+
+    facility_ids: list[list[str]] = []
+    for r, rid in zip(sc.resources, tj_ids([r.id for r in sc.resources], "r_"), strict=True):
+        dates = set(r.available_dates)
+        shut = [d for d in span if in_any(r.blackouts, d) or not in_season(r.available, d) or (dates and d not in dates)]
+        more, ids = _resource(rid, r.name or r.id, r.capacity, shut)
+        lines += more
+        facility_ids.append(ids)
+    instructor_ids: list[list[str]] = []
+    for ins, iid in zip(sc.instructors, tj_ids([i.id for i in sc.instructors], "i_"), strict=True):
+        more, ids = _resource(iid, ins.name or ins.id, ins.capacity, [d for d in span if in_any(ins.blackouts, d)])
+        lines += more
+        instructor_ids.append(ids)
+    lines.append("")
+
+    # Deadlines: the gate of the module, and of every competency for which the job is the only option.
+    deadline: dict[int, int] = {}
+    for j, job in enumerate(data.jobs):
+        if job.deadline_day is not None:
+            deadline[j] = job.deadline_day
+    for goal in data.goals:
+        for group in goal.groups:
+            if len(group) == 1 and goal.deadline_day < data.num_days:
+                deadline[group[0]] = min(deadline.get(group[0], data.num_days), goal.deadline_day)
+
+    # Jobs that can never run (no open day, nobody to teach, too little capacity), and all that need them.
+    dead: set[int] = set()
+    for j, job in enumerate(data.jobs):
+        days = [d for d in range(data.num_days) if job.open_days[d] and (job.season_days is None or job.season_days[d])]
+        why = None
+        if job.id in drop:
+            why = "dropped"
+        elif not days:
+            why = "no open day in its season or facility availability"
+        elif job.needs_instructor and not job.instructors:
+            why = "no qualified instructor"
+        elif any(demand > len(facility_ids[ri]) for ri, demand in job.resources):
+            why = "needs more facility units than exist"
+        if why:
+            dead.add(j)
+            skipped.append(f"{job.id}: {why}")
+    changed = True
+    while changed:
+        changed = False
+        for pr in data.precedences:
+            if pr.before in dead and pr.after not in dead:
+                dead.add(pr.after)
+                skipped.append(f"{data.jobs[pr.after].id}: its prerequisite {data.jobs[pr.before].id} cannot run")
+                changed = True
+
+    t_ids = tj_ids([job.id for job in data.jobs], "t_")
+    preds: dict[int, list[str]] = {}
+    for pr in data.precedences:
+        if pr.after in dead:
+            continue
+        gap = ""
+        if pr.min_days:
+            # Ends at day X (at the latest at the end of the working day); may start on day X + min_days.
+            gap = f" {{ gapduration {_hours(24 * pr.min_days - cal.day_hours)} }}"
+        preds.setdefault(pr.after, []).append(f"{t_ids[pr.before]}{gap}")
+        if pr.max_days is not None:
+            notes.append(f"{data.jobs[pr.after].id}: max_lag_days not expressible, ignored")
+
+    hour_per_slot = cal.slot_minutes / 60
+    milestones: set[dt.date] = set()
+    task_lines: list[str] = []
+    tasks: list[TjpTask] = []
+    unexpressed: set[str] = set()
+    for j, job in enumerate(data.jobs):
+        if j in dead:
+            continue
+        tid = t_ids[j]
+        hours = job.num_sessions * job.length * hour_per_slot
+        body = [f"  effort {_hours(hours * len(job.participants))}"]
+        earliest = [grid.window_start]
+        if job.season_days is not None and any(job.season_days):
+            earliest.append(grid.days[job.season_days.index(True)])
+        if job.last_open_days is not None and any(job.last_open_days):
+            earliest.append(grid.days[job.last_open_days.index(True)])
+        deps = list(preds.get(j, []))
+        if max(earliest) > start:
+            # A task's own 'start' would pin it to that day; a dependency on a milestone only bounds it.
+            not_before = max(earliest)
+            milestones.add(not_before)
+            deps.append(f"nb_{not_before.strftime('%Y_%m_%d')}")
+        if deps:
+            body.append(f"  depends {', '.join(deps)}")
+        body += [_alloc(p_ids[p], []) for p in job.participants]
+        for ri, demand in job.resources:
+            ids = facility_ids[ri]
+            for k in range(demand):  # "any `demand` of the instances": one allocation each, rotated
+                rot = ids[k:] + ids[:k]
+                body.append(_alloc(rot[0], rot[1:]))
+        if job.needs_instructor:
+            pool = [i for ii in job.instructors for i in instructor_ids[ii]]
+            body.append(_alloc(pool[0], pool[1:]))
+        due = None
+        if j in deadline:
+            due = grid.days[deadline[j]] if deadline[j] < grid.num_days else grid.training_end
+            body.append(f"  maxend {due.isoformat()}")
+        if job.num_sessions > 1:
+            unexpressed.add("sessions")
+        if job.min_gap_days or job.consecutive:
+            unexpressed.add("min_days_between_sessions / consecutive_days")
+        if job.rest_days_after:
+            unexpressed.add("rest_days_after")
+        module = next(m for m in sc.modules if m.id == job.module)
+        name = f"{job.id}: {module.name or module.id}"
+        task_lines += [f"task {tid} {_q(name)} {{", *body, "}"]
+        parts = tuple(data.participants[p].id for p in job.participants)
+        tasks.append(TjpTask(tid, j, job.id, job.module, parts, due))
+    for day in sorted(milestones):
+        lines.append(f'task nb_{day.strftime("%Y_%m_%d")} "not before {day.isoformat()}" {{ milestone start {day.isoformat()} }}')
+    lines += task_lines
+    if data.spacing:
+        unexpressed.add("spacing rules")
+    notes += [f"not expressible, ignored: {u}" for u in sorted(unexpressed)]
+
+    lines += [
+        "",
+        f'taskreport {REPORT_ID} "{REPORT_ID}" {{',
+        "  formats csv",
+        "  columns id, start, end",
+        '  timeformat "%Y-%m-%d %H:%M"',
+        "}",
+        "",
+    ]
+    return TjpExport("\n".join(lines), tuple(tasks), tuple(skipped), tuple(notes), end)
+

@@ -1,0 +1,171 @@
+"""Plan a loaded scenario end to end: grid, data, solve, verify, verdict.
+
+Used by every command that plans (plan, report, whatif, compare, sweep), so
+that each one reports exactly the same, verified, verdict.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from planner.calendar.grid import TimeGrid, build_grid
+from planner.data.problem import ProblemData, build_problem
+from planner.data.result import Result, ScheduledSession
+from planner.exceptions import Problem, ScenarioError, VerificationError
+from planner.heuristics.swo import squeaky_wheel
+from planner.plan.presolve import presolve_checks
+from planner.plan.readiness import Readiness, Verdict, assess
+from planner.plan.relax import relaxation_proof, screen_goals
+from planner.scenario.load import LoadedScenario
+from planner.scenario.schema import Scenario
+from planner.solve.run import Progress, SolveParams, solve
+from planner.verify.checks import goals_achieved, verify_dates, verify_schedule
+
+PLAN_RELAX_SHARE = 0.25  # of the time limit, for relaxation proofs when pairs are left UNKNOWN
+HINT_SHARE = 0.05  # of the time limit, at most, for the squeaky-wheel start (taken from the solver's share)
+HINT_MAX_S = 3.0
+HINT_PASSES_PER_S = 25  # --deterministic: the start's budget in greedy passes (about a second's worth on 12 trainees)
+SCREEN_SHARE = 0.1  # of the time limit, at most, for proving goals impossible alone before the solve
+SCREEN_MAX_S = 10.0
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """Everything a plan produced."""
+
+    loaded: LoadedScenario
+    grid: TimeGrid
+    data: ProblemData
+    result: Result
+    readiness: tuple[Readiness, ...]
+    params: SolveParams
+    findings: tuple[str, ...] = ()
+    proof: str = ""  # why not every pair can be met, when the plan's own bound could not show it
+    screened: tuple[int, float] = (0, 0.0)  # pairs proven impossible alone before the solve; seconds by then
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario that was planned."""
+        return self.loaded.scenario
+
+    @property
+    def overall(self) -> Verdict:
+        """READY if every goal is ready; NOT_READY if some goal is proven not ready, or a
+        relaxation proves that not all can be (``proof``); else UNKNOWN."""
+        statuses = {r.status for r in self.readiness}
+        if statuses <= {Verdict.READY}:
+            return Verdict.READY
+        if Verdict.NOT_READY in statuses or self.proof:  # a NOT_READY pair is always a proven one
+            return Verdict.NOT_READY
+        return Verdict.UNKNOWN
+
+
+def prepare(loaded: LoadedScenario) -> tuple[TimeGrid, ProblemData]:
+    """Time grid and problem data of a loaded scenario."""
+    try:
+        grid = build_grid(loaded.scenario)
+    except ValueError as exc:
+        raise ScenarioError([Problem(str(loaded.path), "calendar.country", None, str(exc))]) from None
+    return grid, build_problem(loaded.scenario, grid)
+
+
+def schedule_rows(grid: TimeGrid, data: ProblemData, result: Result) -> list[dict[str, object]]:
+    """One row per participant and session, with dates and ids.
+
+    Sessions done before a re-plan's as-of date are rows even when their module
+    is not completed in the plan (or there is no plan): they happened.
+    """
+    rows: list[dict[str, object]] = []
+    sessions = list(result.schedule.sessions) if result.schedule is not None else []
+    planned = {s.job for s in sessions}
+    sessions += [ScheduledSession(j, k, at, at + job.length, job.fixed_instructors[k])
+                 for j, job in enumerate(data.jobs) if j not in planned
+                 for k, at in enumerate(job.fixed_starts)]
+    for s in sessions:
+        job = data.jobs[s.job]
+        resources = [data.resources[r].id for r, _ in job.resources]
+        teachers = [] if s.instructor is None else [data.instructors[s.instructor].id]
+        for p in job.participants:
+            rows.append(
+                {
+                    "participant": data.participants[p].id,
+                    "crew": data.participants[p].crew,
+                    "module": job.module,
+                    "session": s.index + 1,
+                    "sessions": job.num_sessions,
+                    "start": grid.slot_start(s.start),
+                    "end": grid.slot_end(s.end),
+                    "hours": grid.slots_to_hours(s.end - s.start),
+                    "resources": resources,
+                    "instructors": teachers,
+                    "joint": len(job.participants) > 1,
+                }
+            )
+    rows.sort(key=lambda r: (str(r["participant"]), r["start"], str(r["module"])))  # type: ignore[arg-type]
+    return rows
+
+
+def check_schedule(sc: Scenario, grid: TimeGrid, data: ProblemData, result: Result) -> None:
+    """Both independent verifiers on ``result``'s schedule (problem data, then the
+    scenario's dates); raises :class:`VerificationError`: a violation is a bug."""
+    assert result.schedule is not None
+    problems = verify_schedule(data, result.schedule, result.goals_met)
+    problems += verify_dates(sc, schedule_rows(grid, data, result))
+    if problems:
+        raise VerificationError(problems)
+
+
+def plan(
+    loaded: LoadedScenario,
+    params: SolveParams | None = None,
+    progress: Progress | None = None,
+    confirm: bool = True,
+) -> PlanOutcome:
+    """Solve, verify twice (grid and dates) and assess readiness.
+
+    Raises :class:`VerificationError` if the schedule breaks any rule: that is
+    a bug and must never be reported as a plan.
+    """
+    params = params or SolveParams()
+    grid, data = prepare(loaded)
+    findings = tuple(presolve_checks(loaded.scenario, grid, data))
+    # Greedy list schedules (milliseconds each), re-ordered by the squeaky-wheel
+    # search, are a far better start than CP-SAT's own first solutions on large
+    # cohorts; only a hint, never trusted. Its time comes out of the solver's.
+    budget = min(HINT_MAX_S, HINT_SHARE * params.time_limit)
+    t0 = time.perf_counter()
+    if params.deterministic:
+        start = squeaky_wheel(data, seconds=None, passes=max(1, round(budget * HINT_PASSES_PER_S)), seed=params.seed)
+    else:
+        start = squeaky_wheel(data, seconds=budget, seed=params.seed)
+    spent = time.perf_counter() - t0
+    if progress is not None:
+        progress("start", spent, float(start.goals_met), float(len(data.goals)))
+    # Goals the start misses may be impossible even alone (e.g. their modules'
+    # hours exceed the load caps before the deadline): proven in a fraction of a
+    # second each, they become NOT_READY with the reason, and the search skips them.
+    screen_budget = min(SCREEN_MAX_S, SCREEN_SHARE * params.time_limit)
+    t1 = time.perf_counter()
+    met = {g for g, ok in enumerate(goals_achieved(data, start.schedule)) if ok}
+    impossible = screen_goals(data, params, screen_budget, skip=met) if len(met) < len(data.goals) else {}
+    screen_spent = time.perf_counter() - t1
+    if progress is not None and impossible:
+        progress("screen", spent + screen_spent, float(len(impossible)), float(len(data.goals)))
+    spent += screen_spent
+    # --deterministic: the solver's limit must not depend on how long the passes took.
+    rest = params.time_limit - (budget + screen_budget if params.deterministic else spent)
+    shifted = None if progress is None else (
+        lambda phase, s, obj, bnd: progress(phase, s + spent, obj, bnd))  # times since the plan began
+    result = solve(data, replace(params, time_limit=max(0.1, rest)), shifted, hint=start.schedule,
+                   forbid_goals=tuple(sorted(impossible)))
+    if result.schedule is not None:
+        check_schedule(loaded.scenario, grid, data, result)
+    readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm, impossible=impossible)
+    proof = ""
+    statuses = {r.status for r in readiness}
+    if Verdict.UNKNOWN in statuses and Verdict.NOT_READY not in statuses and len(data.participants) > 1:
+        # The time limit left pairs open: one participant alone may still
+        # prove that not everybody can be ready (a quarter of the limit).
+        proof = relaxation_proof(data, params, PLAN_RELAX_SHARE * params.time_limit) or ""
+    return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))

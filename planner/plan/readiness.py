@@ -1,0 +1,211 @@
+"""Readiness verdicts per participant x competency, with slack and reason.
+
+The verdict is only as strong as the proof behind it:
+
+* READY: a verified schedule meets the competency before its deadline;
+* NOT_READY: phase 1 proved that not all goals can be met (or the problem is
+  infeasible) and this plan leaves the goal unmet; the reason says whether it
+  is impossible even on its own (checked by a separate solve) or a trade-off;
+  or, whatever phase 1 proved, the goal was screened out beforehand as
+  impossible on its own modules alone (a relaxation, see planner.plan.relax);
+* UNKNOWN: the time limit stopped the solver before it could prove either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from planner.calendar.grid import TimeGrid, gate_date
+from planner.data.problem import ProblemData
+from planner.data.result import Result, SolveStatus
+from planner.model.families import allowed_days
+from planner.scenario.schema import Scenario
+from planner.solve.run import SolveParams, is_achievable
+
+
+class Verdict(str, Enum):
+    """Readiness of one participant for one competency."""
+
+    READY = "READY"
+    NOT_READY = "NOT_READY"
+    UNKNOWN = "UNKNOWN"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """One row of the readiness table."""
+
+    participant: str
+    competency: str
+    status: Verdict
+    achieved_on: dt.date | None
+    deadline: dt.date
+    slack_days: int | None
+    reason: str
+
+
+def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int) -> str | None:
+    """Why ``job`` can never be scheduled, in domain terms, or None."""
+    jb = data.jobs[job]
+    mod = next(m for m in sc.modules if m.id == jb.module)
+    if jb.needs_instructor and not jb.instructors:
+        return f"no instructor is qualified for {mod.instructor}"
+    if jb.season_days is not None and not any(a and b for a, b in zip(jb.season_days, grid.open, strict=True)):
+        seasons = ", ".join(f"{s.start}..{s.end}" for s in mod.allowed)
+        return f"its season ({seasons}) has no working day in the window {grid.window_start}..{grid.training_end}"
+    n = jb.num_sessions - jb.num_fixed  # re-planning: only the sessions still to do, from the release day
+    if n == 0:
+        return None
+    days = [d for d in allowed_days(data, job, last=False) if d >= data.release_day]
+    last_days = [d for d in allowed_days(data, job, last=True) if d >= data.release_day]
+    if not days:
+        return "no working day is open for it (calendars, resource availability, season or deadline)"
+    if not last_days:
+        if jb.last_open_days is not None:
+            return f"the recency rule ({mod.recency_days} days before launch) leaves no open day before its deadline"
+        return "no open day before its deadline"
+    need = data.days_needed(job, n)
+    if len(days) < need:
+        on = "" if need == n else f" on at least {need} days"
+        open_ = "1 day is" if len(days) == 1 else f"{len(days)} days are"
+        return f"needs {n} sessions{on} but only {open_} open for it"
+    if jb.min_gap_days and n > 1 and last_days[-1] - days[0] < (n - 1) * jb.min_gap_days:
+        return (f"{n} sessions at least {jb.min_gap_days} days apart need {(n - 1) * jb.min_gap_days + 1} "
+                f"calendar days, but it may only run from {grid.days[days[0]]} to {grid.days[last_days[-1]]}")
+    if jb.consecutive and n > 1:
+        open_set = set(days)
+        if not any(all(d + k in open_set for k in range(n - 1)) and d + n - 1 in last_days for d in days):
+            return f"its {n} sessions must run on {n} consecutive calendar days, and no such run of open days exists"
+    for r, demand in jb.resources:
+        if demand > data.resources[r].capacity:
+            return f"needs {demand} of {data.resources[r].id}, capacity {data.resources[r].capacity}"
+    return None
+
+
+def _binding(sc: Scenario, data: ProblemData, job: int, day: int) -> str:
+    """What holds the last module of a met goal where it is."""
+    jb = data.jobs[job]
+    mod = next(m for m in sc.modules if m.id == jb.module)
+    last_days = allowed_days(data, job, last=True)
+    if jb.last_open_days is not None and last_days and day == last_days[0]:
+        return f"bound by recency: {mod.id} must end within {mod.recency_days} days of launch"
+    if jb.season_days is not None and last_days and day == last_days[0]:
+        return f"bound by season of {mod.id}"
+    return f"last module {mod.id}"
+
+
+def assess(
+    sc: Scenario,
+    grid: TimeGrid,
+    data: ProblemData,
+    result: Result,
+    params: SolveParams | None = None,
+    confirm: bool = True,
+    impossible: Mapping[int, tuple[int, int] | None] | None = None,
+) -> list[Readiness]:
+    """One :class:`Readiness` per goal of ``data``, honest to ``result``'s status.
+
+    With ``confirm``, each unmet goal of a proven plan is re-solved alone (a
+    short feasibility check) to tell "impossible" from "trade-off".
+    ``impossible``: goals proven impossible alone beforehand
+    (:func:`planner.plan.relax.screen_goals`), NOT_READY whatever the plan's status.
+    """
+    impossible = impossible or {}
+    params = params or SolveParams()
+    # Telling "impossible" from "trade-off" costs one solve per unmet goal;
+    # half the plan's time budget caps them all together.
+    confirm_until = time.perf_counter() + params.time_limit * 0.5
+    S = data.slots_per_day
+    gate_dates = {g.id: gate_date(g, sc.window.launch) for g in sc.gates}
+    proven = result.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
+    rows = []
+    sched = result.schedule
+    end_day: dict[int, int] = {}
+    if sched is not None:
+        for s in sched.sessions:
+            end_day[s.job] = max(end_day.get(s.job, -1), s.start // S)
+    comp = {c.id: c for c in sc.competencies}
+    for g, goal in enumerate(data.goals):
+        pid = data.participants[goal.participant].id
+        c = comp[goal.competency]
+        # A deadline gate after the end of regular training (an until_launch
+        # gate) is not reachable: training ends first, and slack counts to then.
+        deadline = min(gate_dates[c.deadline], grid.training_end) if c.deadline else grid.training_end
+        met = bool(result.goals_met and result.goals_met[g])
+        if met:
+            # The chosen job of each group is its earliest-ending done option.
+            chosen = []
+            for group in goal.groups:
+                options = [j for j in group if j in end_day and end_day[j] < goal.deadline_day]
+                chosen.append(min(options, key=lambda j: end_day[j]))
+            last_job = max(chosen, key=lambda j: end_day[j])
+            day = grid.days[end_day[last_job]]
+            rows.append(
+                Readiness(pid, c.id, Verdict.READY, day, deadline, (deadline - day).days,
+                          _binding(sc, data, last_job, end_day[last_job]))
+            )
+            continue
+        reason = _unmet_reason(sc, grid, data, goal.groups, goal.missing)
+        if reason is None and g in impossible:
+            reason = _alone_reason(grid, goal.deadline_day, impossible[g])
+        if reason is not None:
+            rows.append(Readiness(pid, c.id, Verdict.NOT_READY, None, deadline, None, reason))
+        elif not proven:
+            what = "no plan was found" if sched is None else "the best plan found misses it"
+            rows.append(Readiness(pid, c.id, Verdict.UNKNOWN, None, deadline, None,
+                                  f"time limit: {what}; not proven impossible"))
+        else:
+            why = "not all competencies can be met together (proven)"
+            left = confirm_until - time.perf_counter()
+            if confirm and (left > 0.5 or params.deterministic):
+                limit = min(10.0, params.time_limit) if params.deterministic else min(10.0, left)
+                alone = is_achievable(data, g, SolveParams(time_limit=limit, deterministic=params.deterministic,
+                                                           seed=params.seed, num_workers=params.num_workers))
+                if alone == SolveStatus.INFEASIBLE:
+                    why = "cannot be met even on its own (proven); see 'planner explain'"
+                elif alone == SolveStatus.FEASIBLE:
+                    why = "possible on its own but only at the expense of other competencies (proven trade-off)"
+            rows.append(Readiness(pid, c.id, Verdict.NOT_READY, None, deadline, None, why))
+    return rows
+
+
+def _alone_reason(grid: TimeGrid, deadline_day: int, load: tuple[int, int] | None) -> str:
+    """Why a goal screened out as impossible alone is, in hours and dates when the load caps explain it."""
+    if load is None:
+        return "cannot be met even on its own (proven on its own modules alone); see 'planner explain'"
+    need, fit = load
+    by = grid.days[deadline_day] if deadline_day < grid.num_days else grid.training_end
+    return (f"cannot be met even on its own (proven): its modules need {grid.slots_to_hours(need):g} h, at most "
+            f"{grid.slots_to_hours(fit):g} h fit under the load caps before {by}")
+
+
+def static_reasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> dict[int, str]:
+    """Goals that can never be met for a reason visible without solving (a module the
+    role does not take, a season outside the window...), with the reason."""
+    out = {}
+    for g, goal in enumerate(data.goals):
+        reason = _unmet_reason(sc, grid, data, goal.groups, goal.missing)
+        if reason is not None:
+            out[g] = reason
+    return out
+
+
+def _unmet_reason(
+    sc: Scenario, grid: TimeGrid, data: ProblemData, groups: tuple[tuple[int, ...], ...], missing: tuple[str, ...]
+) -> str | None:
+    """A static reason a goal can never be met, or None."""
+    if missing:
+        return f"the role does not take required module(s): {', '.join(missing)}"
+    for group in groups:
+        reasons = [impossible_reason(sc, grid, data, j) for j in group]
+        if all(r is not None for r in reasons):
+            mods = " / ".join(data.jobs[j].module for j in group)
+            return f"{mods}: {reasons[0]}"
+    return None

@@ -1,0 +1,172 @@
+"""Proofs from relaxations: one participant's part of the problem alone.
+
+Each participant's part (their jobs and goals; crew-mates only in joint
+sessions; every shared capacity kept) is a relaxation of the whole problem:
+a schedule of the whole, cut down to the part, is a schedule of the part. So
+if the part cannot meet all its goals, the whole cannot meet all goals. The
+parts are small, and CP-SAT often proves them infeasible where the whole
+model does not finish, e.g. a trainee whose own hours do not fit under a
+weekly cap around fixed campaign days.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+from dataclasses import replace
+
+from planner.data.problem import ProblemData, participant_part, restrict
+from planner.data.result import SolveStatus
+from planner.solve.run import SolveParams, feasible_plan
+
+
+def _signature(part: ProblemData, p: int) -> tuple[object, ...]:
+    """What makes two participants' relaxed sub-problems the same (ids aside):
+    the same jobs, lags, goals and caps, e.g. the doctors of two crews.
+
+    Participants are relabelled in order of appearance (``p`` first), and each
+    one's caps are part of the key: two parts differ if a crew-mate in a joint
+    job has other caps.
+    """
+    label = {p: 0}
+    for j in part.jobs:
+        for q in j.participants:
+            label.setdefault(q, len(label))
+    jobs = tuple((j.module, j.num_sessions, j.length, j.open_days, j.season_days, j.last_open_days, j.resources,
+                  j.instructors, j.min_gap_days, j.consecutive, j.rest_days_after, j.deadline_day, j.mandatory,
+                  j.fixed_starts, tuple(label[q] for q in j.participants)) for j in part.jobs)
+    goals = tuple((label.get(g.participant, -1), g.competency, g.groups, g.deadline_day) for g in part.goals)
+    caps = tuple((part.participants[q].daily_cap, part.participants[q].weekly_cap) for q in sorted(label, key=lambda q: label[q]))
+    spacing = tuple((label.get(s.participant, -1), s.first, s.second, s.days) for s in part.spacing)
+    return jobs, part.precedences, goals, spacing, caps
+
+
+def participant_parts(data: ProblemData) -> list[tuple[int, ProblemData]]:
+    """Each participant's part alone (one per distinct sub-problem), the most loaded first.
+
+    "Most loaded": hours to train per open working slot of the window under
+    the participant's caps, so that the part most likely to be infeasible is
+    tried first.
+    """
+    seen: set[tuple[object, ...]] = set()
+    out: list[tuple[float, int, ProblemData]] = []
+    for p, who in enumerate(data.participants):
+        part = participant_part(data, p)
+        if not part.goals:
+            continue
+        key = _signature(part, p)
+        if key in seen:
+            continue
+        seen.add(key)
+        need = sum(j.num_sessions * j.length for j in part.jobs)
+        per_day = min(data.slots_per_day, who.daily_cap or data.slots_per_day)
+        per_week = min(7 * per_day, who.weekly_cap or 7 * per_day)
+        capacity = max(1, per_week * data.num_days / 7)
+        out.append((-need / capacity, p, part))
+    return [(p, part) for _, p, part in sorted(out, key=lambda t: (t[0], t[1]))]
+
+
+RELAX_SHARE = 0.5  # of a probe's limit, for the one-participant relaxations
+RELAX_WORKERS = 2  # these models are small: more interleaved workers slow the proof
+
+
+def relaxation_status(data: ProblemData, params: SolveParams, limit: float) -> tuple[SolveStatus, str]:
+    """Whether every participant's part alone can meet all its goals.
+
+    INFEASIBLE with the proof's text (then not every goal of ``data`` can
+    be met), FEASIBLE when every part can (which proves nothing about the
+    whole), UNKNOWN when the time ran out first. The most loaded part is
+    tried first and may use the whole ``limit``.
+    """
+    t0 = time.perf_counter()
+    undecided = False
+    for p, part in participant_parts(data):
+        left = limit - (time.perf_counter() - t0)
+        if left < 0.2:
+            return SolveStatus.UNKNOWN, ""
+        workers = params.num_workers or RELAX_WORKERS
+        status = feasible_plan(part, None, replace(params, time_limit=left, num_workers=workers))[0]
+        if status == SolveStatus.INFEASIBLE:
+            who = data.participants[p].id
+            return SolveStatus.INFEASIBLE, (f"proven: {who} alone cannot meet all {len(part.goals)} of their pairs "
+                                            "(relaxation: only their sessions, crew-mates in joint ones)")
+        undecided = undecided or status != SolveStatus.FEASIBLE
+    return (SolveStatus.UNKNOWN if undecided else SolveStatus.FEASIBLE), ""
+
+
+def relaxation_proof(data: ProblemData, params: SolveParams, limit: float) -> str | None:
+    """A proof that not every goal can be met, from one participant alone (see
+    :func:`relaxation_status`), or None."""
+    status, proof = relaxation_status(data, params, limit)
+    return proof if status == SolveStatus.INFEASIBLE else None
+
+
+SCREEN_GOAL_S = 0.5  # per goal: the parts that fail do so in presolve (about 0.01 s), the others in 0.1 s
+
+
+def goal_part(data: ProblemData, g: int) -> ProblemData:
+    """Goal ``g`` alone with the jobs it needs (its options and, transitively,
+    their prerequisites; crew-mates only in joint sessions): a relaxation."""
+    before: dict[int, list[int]] = {}
+    for pr in data.precedences:
+        before.setdefault(pr.after, []).append(pr.before)
+    keep = {j for group in data.goals[g].groups for j in group}
+    stack = list(keep)
+    while stack:
+        for b in before.get(stack.pop(), ()):
+            if b not in keep:
+                keep.add(b)
+                stack.append(b)
+    return restrict(data, sorted(keep), [g])
+
+
+def _load_numbers(part: ProblemData, p: int) -> tuple[int, int] | None:
+    """(required, available) slots of participant ``p`` for the part's goal under the load caps
+    before its deadline, when the required do not fit (the usual reason); else None."""
+    who, goal, S = part.participants[p], part.goals[0], part.slots_per_day
+    mine = [j for j in part.jobs if p in j.participants]
+    demand = sum(j.length * j.num_sessions for j in mine)
+    per_day = min(S, who.daily_cap or S)
+    weeks: dict[int, int] = {}
+    for d in range(min(goal.deadline_day, part.num_days)):
+        if any(j.open_days[d] for j in mine):
+            weeks[part.week(d)] = weeks.get(part.week(d), 0) + per_day
+    supply = sum(min(v, who.weekly_cap or v) for v in weeks.values())
+    return (demand, supply) if demand > supply else None
+
+
+def screen_goals(
+    data: ProblemData, params: SolveParams, limit: float, skip: Collection[int] = ()
+) -> dict[int, tuple[int, int] | None]:
+    """Goals that cannot be met even alone (proven), each with its load numbers
+    (required and available slots, see :func:`_load_numbers`) when they explain it.
+
+    Each goal is asked of its own part (:func:`goal_part`), most often
+    settled in CP-SAT's presolve, e.g. a participant whose required hours for
+    that competency alone exceed the load caps before the deadline. Knowing
+    them, the full model need not search for them, and the verdict names each
+    one instead of leaving it UNKNOWN. ``skip``: goals known to be possible
+    (met by a start schedule). ``limit`` caps the whole screening; under
+    ``--deterministic`` each check is charged its full deterministic limit,
+    so the outcome never depends on timing.
+    """
+    t0 = time.perf_counter()
+    spent = 0.0
+    out: dict[int, tuple[int, int] | None] = {}
+    seen: dict[tuple[object, ...], tuple[bool, tuple[int, int] | None]] = {}
+    for g, goal in enumerate(data.goals):
+        if g in skip:
+            continue
+        part = goal_part(data, g)
+        p = goal.participant
+        key = (goal.competency, _signature(part, p))
+        if key not in seen:
+            each = min(SCREEN_GOAL_S, limit - spent if params.deterministic else limit - (time.perf_counter() - t0))
+            if each < 0.05:
+                break
+            status = feasible_plan(part, None, replace(params, time_limit=each, num_workers=1))[0]
+            spent += each
+            seen[key] = (status == SolveStatus.INFEASIBLE, _load_numbers(part, p))
+        if seen[key][0]:
+            out[g] = seen[key][1]
+    return out

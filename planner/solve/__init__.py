@@ -1,0 +1,1 @@
+"""CP-SAT runs: parameters, the time budget, the two-phase readiness solve and makespan solves."""

@@ -1,0 +1,1 @@
+"""The independent pure-Python verifier: re-checks every schedule without the model."""

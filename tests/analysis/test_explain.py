@@ -1,0 +1,194 @@
+"""``planner explain``: irreducible conflicts of scenario facts and verified fixes.
+
+The tiny scenarios under tests/data have conflicts known by construction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from planner.analysis.explain import Explanation, Fact, canonical, deletion_filter, explain, focus
+from planner.analysis.window import scenario_plain
+from planner.cli import app
+from planner.data.result import SolveStatus
+from planner.scenario.load import load_scenario
+from planner.solve.run import SolveParams
+from tests.helpers import scenario, write
+
+DATA = Path(__file__).parents[1] / "data"
+PARAMS = SolveParams(time_limit=5.0, num_workers=2)
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def season() -> Explanation:
+    """Explanation of tiny_season: a module whose season misses the window."""
+    return explain(load_scenario(DATA / "tiny_season.yaml"), PARAMS, time_limit=20.0)
+
+
+@pytest.fixture(scope="module")
+def capacity() -> Explanation:
+    """Explanation of tiny_capacity: two trainees, one unary simulator, too few days before the gate."""
+    return explain(load_scenario(DATA / "tiny_capacity.yaml"), PARAMS, time_limit=20.0)
+
+
+def test_season_conflict_is_the_season(season: Explanation) -> None:
+    """Tests that the conflict is exactly the module's season, proven irreducible."""
+    (ge,) = season.goals
+    assert (ge.participant, ge.competency, ge.kind) == ("ann", "water", "conflict")
+    assert [f.key for f in ge.conflict] == ["season:sea"]
+    assert ge.proven_minimal
+    assert "sea runs only 06-01..08-31" in ge.conflict[0].text
+
+
+def test_season_fix_is_verified_by_replanning(season: Explanation) -> None:
+    """Tests that waiving the season is offered and a whole re-plan makes everyone ready."""
+    (ge,) = season.goals
+    fix = ge.fixes[0]
+    assert "sea in any season" in fix.text
+    assert season.verified(fix, ge.goal) == "yes"
+    assert season.verifications[fix.key].ready == 1
+
+
+def test_capacity_trade_off_names_the_simulator(capacity: Explanation) -> None:
+    """Tests that the unmet trainee's conflict names the simulator capacity and the competing trainee."""
+    (ge,) = capacity.goals
+    assert ge.kind == "trade-off"
+    keys = {f.key for f in ge.conflict}
+    assert "capacity:sim" in keys
+    other = "ann" if ge.participant == "bob" else "bob"
+    assert f"goal:{other}:ready" in keys
+    assert {"window:start", "deadline:ready"} <= keys  # more days before the gate would also do
+    assert ge.proven_minimal
+
+
+def test_capacity_fixes_are_least_and_verified(capacity: Explanation) -> None:
+    """Tests the fixes: 3 more days (Fri 26 Feb gives the sixth working day) or a second simulator."""
+    (ge,) = capacity.goals
+    texts = [f.text for f in ge.fixes]
+    assert texts[0] == "open the window 3 days earlier (on 2021-02-26)"
+    assert "raise sim capacity from 1 to 2" in texts
+    assert all(f.least for f in ge.fixes)
+    assert capacity.verified(ge.fixes[0], ge.goal) == "yes"
+    assert capacity.verifications[ge.fixes[0].key].ready == 2
+
+
+def test_role_without_module_is_unachievable(tmp_path: Path) -> None:
+    """Tests that a goal whose role does not take a required module is reported without probing."""
+    sc = scenario(
+        roles=[{"id": "sfp", "requires": ["comp"]}, {"id": "other"}],
+        modules=[{"id": "m1", "hours": 2, "session_hours": 2, "roles": ["other"]}],
+    )
+    ex = explain(load_scenario(write(tmp_path, sc)), PARAMS, time_limit=10.0)
+    (ge,) = ex.goals
+    assert ge.kind == "unachievable" and "m1" in ge.note
+
+
+def _fact(key: str) -> Fact:
+    return Fact(key, "window", key, "relaxed")
+
+
+def test_deletion_filter_finds_the_core() -> None:
+    """Tests the deletion filter on a known oracle: infeasible iff b and d are enforced."""
+    facts = [_fact(k) for k in "abcde"]
+
+    def status(enforced: object) -> SolveStatus:
+        keys = {f.key for f in enforced}  # type: ignore[attr-defined]
+        return SolveStatus.INFEASIBLE if {"b", "d"} <= keys else SolveStatus.FEASIBLE
+
+    kept, proven = deletion_filter(facts, status)
+    assert [f.key for f in kept] == ["b", "d"] and proven
+
+
+def test_deletion_filter_unknown_is_not_proven() -> None:
+    """Tests that an UNKNOWN probe keeps the fact and marks the set as not proven minimal."""
+    facts = [_fact(k) for k in "abc"]
+
+    def status(enforced: object) -> SolveStatus:
+        keys = {f.key for f in enforced}  # type: ignore[attr-defined]
+        if keys == {"a", "b"}:
+            return SolveStatus.UNKNOWN
+        return SolveStatus.INFEASIBLE if "a" in keys else SolveStatus.FEASIBLE
+
+    kept, proven = deletion_filter(facts, status)
+    assert [f.key for f in kept] == ["a", "c"] and not proven
+
+
+def test_alike_goals_share_probes() -> None:
+    """Tests that two trainees of the same make-up in different crews give the same canonical probe."""
+    loaded = load_scenario(DATA / "tiny_capacity.yaml")
+    plain = scenario_plain(loaded.scenario)
+    a = canonical(focus(plain, loaded.scenario, [("ann", "ready")]), [("ann", "ready")])
+    b = canonical(focus(plain, loaded.scenario, [("bob", "ready")]), [("bob", "ready")])
+    assert a == b
+
+
+def test_cli_explain_writes_csv(tmp_path: Path) -> None:
+    """Tests the command: exit 3 (not ready), the table, and explain.csv with the agreed columns."""
+    result = runner.invoke(app, ["explain", str(DATA / "tiny_season.yaml"), "--out", str(tmp_path),
+                                 "--time-limit", "20", "--quiet"])
+    assert result.exit_code == 3, result.output
+    assert "sea runs only 06-01..08-31" in result.output
+    frame = pd.read_csv(tmp_path / "explain.csv")
+    for col in ("participant", "competency", "conflict", "fix", "fix_verified", "goals_ready_after"):
+        assert col in frame.columns
+    assert frame.loc[0, "fix_verified"] == "yes"
+    assert frame.loc[0, "goals_ready_after"] == 1
+
+
+def test_instructor_leave_conflict_and_fixes(tmp_path: Path) -> None:
+    """Tests an instructor conflict known by construction.
+
+    Exam Mon 11 Mar 2024: the 5 working days Mon 4 - Fri 8 Mar lie before it.
+    m1 is two 4-h sessions (a full day each) taught only by Ivan, who is on
+    leave Tue 5 - Fri 8: one teaching day for two sessions. Each of the four
+    facts is needed: an earlier window (Fri 1 Mar gives a second day), no
+    deadline, no leave, or a second instructor would each make it possible.
+    """
+    sc = scenario(
+        gates=[{"id": "exam", "date": "2024-03-11"}],
+        instructors=[{"id": "ivan", "qualifications": ["q"],
+                      "blackouts": [{"from": "2024-03-05", "to": "2024-03-08", "reason": "leave"}]}],
+        modules=[{"id": "m1", "hours": 8, "session_hours": 4, "instructor": "q"}],
+        competencies=[{"id": "comp", "requires": ["m1"], "deadline": "exam"}],
+    )
+    ex = explain(load_scenario(write(tmp_path, sc)), PARAMS, time_limit=15.0)
+    (ge,) = ex.goals
+    assert ge.kind == "conflict" and ge.proven_minimal
+    assert {f.key for f in ge.conflict} == {"window:start", "deadline:comp", "blackout:instructor:ivan:2024-03-05",
+                                            "instructors:q"}
+    texts = [f.text for f in ge.fixes]
+    assert texts[0] == "open the window 3 days earlier (on 2024-03-01)"
+    assert "add one instructor qualified for q" in texts and "cancel ivan's absence from 2024-03-05" in texts
+    assert ex.verified(ge.fixes[0], ge.goal) == "yes"
+
+
+def test_spacing_conflict_and_fixes(tmp_path: Path) -> None:
+    """Tests a spacing conflict known by construction.
+
+    Five working days (Mon 4 - Fri 8 Mar 2024) before the exam, five full-day
+    sessions: four of a, then b (b needs a). So a ends Thursday and b is on
+    Friday, the day after an a session, which the 24-h spacing rule forbids.
+    Dropping the rule, the prerequisite (b first on Monday) or the deadline
+    fixes it, and so does a window opening Fri 1 Mar (a on Fri-Wed, Thursday
+    free, b on Friday).
+    """
+    sc = scenario(
+        gates=[{"id": "exam", "date": "2024-03-11"}],
+        modules=[{"id": "a", "hours": 16, "session_hours": 4},
+                 {"id": "b", "hours": 4, "session_hours": 4, "prerequisites": ["a"]}],
+        competencies=[{"id": "comp", "requires": ["b"], "deadline": "exam"}],
+        spacing=[{"after": "a", "forbid": "b", "hours": 24}],
+    )
+    ex = explain(load_scenario(write(tmp_path, sc)), PARAMS, time_limit=15.0)
+    (ge,) = ex.goals
+    assert ge.kind == "conflict" and ge.proven_minimal
+    assert {f.key for f in ge.conflict} == {"window:start", "deadline:comp", "spacing:a:b", "prerequisite:b:a"}
+    texts = [f.text for f in ge.fixes]
+    assert texts[0] == "open the window 3 days earlier (on 2024-03-01)"
+    assert "drop the spacing rule a -> b (waiver)" in texts
+    assert ex.verified(ge.fixes[0], ge.goal) == "yes"
