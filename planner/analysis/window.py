@@ -483,28 +483,3 @@ def sweep(
         raise ScenarioError([Problem(str(loaded.path), "window.start", None, "; ".join(skipped))])
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
 
-
-def sweep_plot(frame: pd.DataFrame, path: Any, title: str) -> None:
-    """Heat map competency x window length: share ready, with counts and verdicts."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    comps = list(dict.fromkeys(frame["competency"]))
-    months = list(dict.fromkeys(frame["months"]))
-    grid = [[0.0] * len(months) for _ in comps]
-    fig, ax = plt.subplots(figsize=(1.6 + 1.2 * len(months), 1.0 + 0.45 * len(comps)))
-    for _, r in frame.iterrows():
-        i, j = comps.index(r["competency"]), months.index(r["months"])
-        grid[i][j] = r["ready"] / r["total"] if r["total"] else 1.0
-        mark = "?" if r["unknown"] else ""
-        ax.text(j, i, f"{r['ready']}/{r['total']}{mark}", ha="center", va="center", fontsize=9)
-    ax.imshow(grid, cmap="RdYlGn", vmin=0.0, vmax=1.0, aspect="auto", alpha=0.55)  # light: text stays legible
-    ax.set_xticks(range(len(months)), [f"{m} mo" for m in months])
-    ax.set_yticks(range(len(comps)), comps)
-    ax.set_xlabel("training window before launch")
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)

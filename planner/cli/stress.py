@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from planner.analysis.stress import estimate, monte_carlo, outage_study, reference
@@ -27,7 +24,7 @@ from planner.cli._common import (
 from planner.data.result import SolveStatus
 from planner.exceptions import PlannerError
 from planner.plan.pipeline import prepare
-from planner.report.stress_chart import montecarlo_chart, outage_chart
+from planner.report.stress import montecarlo_text, outage_text, write_montecarlo, write_outages
 from planner.scenario.schema import Disruptions
 
 
@@ -84,11 +81,9 @@ def stress(
             lambda r: say(f"  {r.kind} {r.entity}: survives {r.max_outage_days}{'+' if r.capped else ''} days"),
             hint=reference_plan,
         )
-        frame = pd.DataFrame([dataclasses.asdict(r) for r in results])
-        frame.to_csv(out / "stress.csv", index=False, lineterminator="\n")
-        outage_chart(results, out / "stress.png")
-        typer.echo(frame[["kind", "entity", "max_outage_days", "capped", "worst_start", "fails_first"]].to_string(index=False))
-        typer.echo(f"Wrote {out / 'stress.csv'}, {out / 'stress.png'}")
+        written = write_outages(results, out)
+        typer.echo(outage_text(results))
+        typer.echo(f"Wrote {', '.join(str(p) for p in written)}")
         return
 
     rates = loaded.scenario.disruptions
@@ -109,14 +104,7 @@ def stress(
     except RuntimeError as exc:
         err(f"error: {exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    frame = pd.DataFrame([dataclasses.asdict(r) for r in results_mc])
-    frame.to_csv(out / "montecarlo.csv", index=False, lineterminator="\n")
     est = estimate(results_mc)
-    summary = {"seed": seed, "samples": samples, "rates": rates.model_dump(), **dataclasses.asdict(est)}
-    (out / "montecarlo.json").write_text(json.dumps(summary, indent=2) + "\n")
-    montecarlo_chart(results_mc, out / "montecarlo.png")
-    typer.echo(
-        f"P(every participant ready) = {est.p_ready:.3f}  (95% CI {est.ci_low:.3f}-{est.ci_high:.3f}; "
-        f"{est.ready}/{est.samples} ready, {est.unknown} unknown)"
-    )
-    typer.echo(f"Wrote {out / 'montecarlo.csv'}, {out / 'montecarlo.json'}, {out / 'montecarlo.png'}")
+    written = write_montecarlo(results_mc, est, seed, samples, rates, out)
+    typer.echo(montecarlo_text(est))
+    typer.echo(f"Wrote {', '.join(str(p) for p in written)}")

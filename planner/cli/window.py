@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from planner.analysis.window import min_window as run_min_window
-from planner.analysis.window import probes_frame, sweep_plot
+from planner.analysis.window import probes_frame
 from planner.analysis.window import sweep as run_sweep
 from planner.cli._common import (
     EXIT_USAGE,
@@ -27,6 +27,7 @@ from planner.cli._common import (
 from planner.constants import DEFAULT_SEED
 from planner.exceptions import PlannerError
 from planner.report.export import write_plan
+from planner.report.sweep import sweep_table, write_sweep
 
 ProbeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, max=1e6, help="Solver seconds per probed window.")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).", file_okay=False)]
@@ -103,16 +104,7 @@ def sweep(
         frame = run_sweep(loaded, values, params(time_limit, deterministic, seed), say=None if quiet else err)
     except PlannerError as exc:
         fail(exc)
-    table = frame.pivot(index="competency", columns="months", values="ready").astype(str)
-    totals = frame.pivot(index="competency", columns="months", values="total").astype(str)
-    unknown = frame.pivot(index="competency", columns="months", values="unknown")
-    marks = unknown.map(lambda n: "?" if n else "")
-    cells = table + "/" + totals + marks
-    cells = cells.reindex(list(dict.fromkeys(frame["competency"])))
-    cells.columns = [f"{m} mo" for m in cells.columns]
     typer.echo("Ready participants per competency and window ('?': some unknown at the time limit)")
-    typer.echo(cells.to_string())
-    out.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out / "sweep.csv", index=False, lineterminator="\n")
-    sweep_plot(frame, out / "sweep.png", f"{loaded.scenario.name}: ready per competency")
-    typer.echo(f"Wrote {out / 'sweep.csv'}, {out / 'sweep.png'}")
+    typer.echo(sweep_table(frame))
+    written = write_sweep(frame, out, f"{loaded.scenario.name}: ready per competency")
+    typer.echo(f"Wrote {', '.join(str(p) for p in written)}")

@@ -20,7 +20,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from planner.exceptions import Problem, ScenarioError
-from planner.scenario.load import Edited
+
+Edited = tuple[tuple[str | int, ...], str]
+"""Where an edit or variant wrote (concrete YAML path) and how to name it."""
 
 
 def _parse_value(text: str) -> Any:

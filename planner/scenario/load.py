@@ -22,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from planner.exceptions import Problem, ScenarioError
 from planner.scenario.checks import check_scenario, scenario_warnings
+from planner.scenario.edits import Edited, apply_edits, apply_variant
 from planner.scenario.schema import Scenario
 
 
@@ -171,10 +172,6 @@ def _locate(doc: Any, loc: Sequence[str | int], file: str, msg: str, edited: Seq
     return Problem(file, format_path(loc), line_of(doc, loc), msg + after)
 
 
-Edited = tuple[tuple[str | int, ...], str]
-"""Where an edit or variant wrote (concrete YAML path) and how to name it."""
-
-
 def validate_document(plain: Any, doc: Any, file: str, edited: Sequence[Edited] = ()) -> Scenario:
     """Validate plain data; raise :class:`ScenarioError` with located problems.
 
@@ -212,8 +209,6 @@ def load_document(
     edits applied (for saving), and its validated scenario. The file itself is
     never written; a problem an edit caused names that edit.
     """
-    from planner.scenario.edits import apply_edits, apply_variant
-
     path = Path(path)
     doc, text = read_document(path)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
