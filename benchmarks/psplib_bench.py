@@ -21,7 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from planner.bench.psplib import BenchInputError, default_root, run_benchmark, summarize
+from planner.bench.instance import BenchInputError, default_root
+from planner.bench.runner import run_benchmark, summarize
 
 HEADER = (
     "| set | instances | optimal | infeasible | feasible (not proven) | no solution | verified "

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from planner.bench.psplib import BenchInputError, default_root, format_summary, run_benchmark, summarize
+from planner.bench.instance import BenchInputError, default_root
+from planner.bench.runner import format_summary, run_benchmark, summarize
 
 EXIT_BAD_INPUT = 1
 

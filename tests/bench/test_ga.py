@@ -9,8 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.bench import ga as ga_mod
+from planner.bench.bounds import cpm_lower_bound
+from planner.bench.checker import check_rcpsp
 from planner.bench.ga import ActivityListGA
-from planner.bench.psplib import RcpspInstance, check_rcpsp, cpm_lower_bound, lft_order, makespan_of, serial_sgs
+from planner.bench.instance import RcpspInstance, makespan_of
+from planner.bench.sgs import lft_order, serial_sgs
 
 
 def _instance(durations: list[int], demands: list[list[int]], capacities: list[int],
@@ -108,7 +111,7 @@ def test_ga_schedules_are_valid_and_no_worse_than_the_baseline(inst: RcpspInstan
 def test_activity_that_never_fits_is_left_to_cp_sat() -> None:
     # Activity 1 needs 3 units of a resource of capacity 2: no schedule exists. The GA refuses
     # the instance (its SGS would search forever) and the hybrid reports CP-SAT's proof.
-    from planner.bench.psplib import solve_instance
+    from planner.bench.hybrid import solve_instance
     from planner.data.result import SolveStatus
 
     inst = _instance([2, 1], [[3], [1]], [2], [])
