@@ -20,7 +20,6 @@ schedules (numba's random numbers follow NumPy's for the same seed).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import time
 from collections.abc import Callable
@@ -37,13 +36,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PLAIN_ENV = "PLANNER_GA_PLAIN"  # "1" at import: plain-Python kernels even when numba is installed
 INSTALL_HINT = 'python3 -m pip install -e ".[bench]"'  # the optional extra that brings numba
-NUMBA_INSTALLED = importlib.util.find_spec("numba") is not None
 
 
 def _numba_njit() -> Callable[..., Any] | None:
-    """numba's ``njit``, or None: not installed (or broken), or plain Python asked for."""
-    if os.environ.get(PLAIN_ENV, "0") not in ("", "0"):
-        return None
+    """numba's ``njit``, or None when numba cannot be imported (not installed, or broken)."""
     try:
         from numba import njit
     except ImportError:
@@ -52,13 +48,14 @@ def _numba_njit() -> Callable[..., Any] | None:
 
 
 _NJIT = _numba_njit()
-COMPILED = _NJIT is not None  # the kernels below are numba-compiled
+NUMBA_INSTALLED = _NJIT is not None
+COMPILED = NUMBA_INSTALLED and os.environ.get(PLAIN_ENV, "0") in ("", "0")  # the kernels are numba-compiled
 
 
 def jit(fn: F) -> F:
     """``fn`` compiled by numba (cached on disk, so later processes skip the compile),
     or ``fn`` itself when numba is not used."""
-    return fn if _NJIT is None else cast(F, _NJIT(cache=True)(fn))
+    return cast(F, _NJIT(cache=True)(fn)) if COMPILED and _NJIT is not None else fn
 
 
 IntArray = npt.NDArray[np.int64]
