@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from planner.bench.ga import INSTALL_HINT, NUMBA_INSTALLED
 from planner.bench.instance import BenchInputError, default_root
 from planner.bench.runner import run_benchmark, summarize
 
@@ -67,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("out/psplib"))
     args = ap.parse_args(argv)
     root = args.root or default_root()
+    if not NUMBA_INSTALLED and not args.no_ga:
+        print(f"note: numba is not installed, so the activity-list GA runs as plain Python (much slower); "
+              f"for the compiled GA: {INSTALL_HINT}", file=sys.stderr)
     rows = []
     for spec in args.sets:
         text = spec
