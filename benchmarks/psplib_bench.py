@@ -21,7 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-from planner.bench.psplib import BenchInputError, default_root, run_benchmark, summarize
+from planner.bench.ga import INSTALL_HINT, NUMBA_INSTALLED
+from planner.bench.instance import BenchInputError, default_root
+from planner.bench.runner import run_benchmark, summarize
 
 HEADER = (
     "| set | instances | optimal | infeasible | feasible (not proven) | no solution | verified "
@@ -66,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("out/psplib"))
     args = ap.parse_args(argv)
     root = args.root or default_root()
+    if not NUMBA_INSTALLED and not args.no_ga:
+        print(f"note: numba is not installed, so the activity-list GA runs as plain Python (much slower); "
+              f"for the compiled GA: {INSTALL_HINT}", file=sys.stderr)
     rows = []
     for spec in args.sets:
         text = spec

@@ -1,4 +1,4 @@
-"""A genetic algorithm over activity lists for plain RCPSP (compiled with numba).
+"""A genetic algorithm over activity lists for plain RCPSP (compiled with numba when installed).
 
 Each individual is a precedence-feasible activity list, decoded by the serial
 schedule generation scheme and improved by forward-backward justification
@@ -8,15 +8,19 @@ two-point crossover, which keeps lists precedence-feasible, and a mutation
 that swaps neighbours without a precedence path between them. The initial
 population is drawn by regret-based biased sampling on latest finish times.
 
-Used by :func:`planner.bench.psplib.solve_instance` next to CP-SAT: on
+Used by :func:`planner.bench.hybrid.solve_instance` next to CP-SAT: on
 instances with scarce resources CP-SAT's neighbourhood search on two cores
 improves slowly, while a few hundred thousand list schedules per instance
 get far closer to the best known makespans. The kernels are plain Python
-functions on NumPy arrays, so without numba they still run (much slower).
+functions on NumPy arrays: numba, an optional extra (``pip install -e ".[bench]"``),
+compiles them; without it, or with ``PLANNER_GA_PLAIN=1`` in the environment when
+this module is imported, they run as plain Python, much slower but with the same
+schedules (numba's random numbers follow NumPy's for the same seed).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -24,25 +28,35 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
-from planner.bench.psplib import RcpspInstance, latest_finish, lft_order
+from planner.bench.bounds import latest_finish
+from planner.bench.instance import RcpspInstance
+from planner.bench.sgs import lft_order
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-try:  # numba is a dependency; the fallback keeps a broken install usable, only slower
-    from numba import njit as _njit
+PLAIN_ENV = "PLANNER_GA_PLAIN"  # "1" at import: plain-Python kernels even when numba is installed
+INSTALL_HINT = 'python3 -m pip install -e ".[bench]"'  # the optional extra that brings numba
 
-    def jit(fn: F) -> F:
-        """Compile ``fn`` (cached on disk, so later processes skip the compile)."""
-        return cast(F, _njit(cache=True)(fn))
 
-    COMPILED = True
-except ImportError:  # pragma: no cover - exercised only without numba
+def _numba_njit() -> Callable[..., Any] | None:
+    """numba's ``njit``, or None when numba cannot be imported (not installed, or broken)."""
+    try:
+        from numba import njit
+    except ImportError:
+        return None
+    return cast(Callable[..., Any], njit)
 
-    def jit(fn: F) -> F:
-        """No numba: run ``fn`` as plain Python."""
-        return fn
 
-    COMPILED = False
+_NJIT = _numba_njit()
+NUMBA_INSTALLED = _NJIT is not None
+COMPILED = NUMBA_INSTALLED and os.environ.get(PLAIN_ENV, "0") in ("", "0")  # the kernels are numba-compiled
+
+
+def jit(fn: F) -> F:
+    """``fn`` compiled by numba (cached on disk, so later processes skip the compile),
+    or ``fn`` itself when numba is not used."""
+    return cast(F, _NJIT(cache=True)(fn)) if COMPILED and _NJIT is not None else fn
+
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

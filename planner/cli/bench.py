@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from planner.bench.psplib import BenchInputError, default_root, format_summary, run_benchmark, summarize
-
 EXIT_BAD_INPUT = 1
 
 bench_app = typer.Typer(
@@ -59,8 +57,18 @@ def psplib(
     Prints one line per instance, then a summary. An unreadable instance file
     gets an ERROR row and the run goes on. schedules/ is emptied first, so it
     matches results.csv. Exit 0, or 1 on bad input (also when some file was
-    unreadable; the other instances are still run and written).
+    unreadable; the other instances are still run and written). Without
+    numba (the ``bench`` extra) the GA runs as plain Python, with a note.
     """
+    # Imported here, not at the top: the GA imports numba (about 0.3 s), which no other command needs.
+    from planner.bench.ga import INSTALL_HINT, NUMBA_INSTALLED
+    from planner.bench.instance import MAX_DIR, BenchInputError, default_root
+    from planner.bench.runner import format_summary, run_benchmark, summarize
+
+    if ga and not NUMBA_INSTALLED and not set_name.startswith(f"{MAX_DIR}/"):
+        # numba is an optional extra: the GA still runs, as plain Python.
+        typer.echo(f"note: numba is not installed, so the activity-list GA runs as plain Python (much slower; "
+                   f"the same schedules under --deterministic); for the compiled GA: {INSTALL_HINT}", err=True)
     try:
         df = run_benchmark(
             root if root is not None else default_root(),

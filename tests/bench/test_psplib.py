@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -11,33 +10,27 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from planner.bench.psplib import (
+from planner.bench.bounds import cpm_lower_bound, load_references
+from planner.bench.checker import check_rcpsp
+from planner.bench.hybrid import Hybrid, solve_instance
+from planner.bench.instance import (
     BenchInputError,
     RcpspInstance,
-    _Hybrid,
-    check_rcpsp,
-    cpm_lower_bound,
     default_root,
-    lag_proof,
-    left_justify,
     list_instances,
-    load_references,
     makespan_of,
     natural_key,
     parse,
-    reversed_instance,
-    run_benchmark,
-    run_instance,
     schedule_starts,
-    serial_sgs,
     set_folder,
-    solve_instance,
-    time_lag_distances,
     to_problem,
-    unreverse,
 )
+from planner.bench.runner import run_benchmark, run_instance
+from planner.bench.sgs import left_justify, reversed_instance, serial_sgs, unreverse
+from planner.bench.temporal import lag_proof, time_lag_distances
 from planner.cli.bench import bench_app
 from planner.data.result import SolveStatus
+from planner.solve.budget import Budget
 from planner.solve.run import SolveParams, first_answer
 
 ROOT = default_root()
@@ -163,7 +156,7 @@ def test_rcpsp_max_feasible_and_infeasible() -> None:
     # PSP1 gets a valid schedule (left-justified), PSP2 a proof.
     for name, expected in (("PSP1.SCH", SolveStatus.FEASIBLE), ("PSP2.SCH", SolveStatus.INFEASIBLE)):
         inst = parse(folder / name)
-        hybrid = _Hybrid(inst, None, 10.0, 0, False, time.perf_counter())
+        hybrid = Hybrid(inst, None, Budget(10.0))
         assert hybrid.first_schedule(10.0) == expected, name
         if expected == SolveStatus.FEASIBLE:
             assert check_rcpsp(inst, hybrid.best) == [] and hybrid.ub == makespan_of(inst, hybrid.best) >= 26
@@ -357,7 +350,7 @@ def test_decisions_alone_descend_to_the_optimum() -> None:
     inst = parse(ROOT / "j30" / "j301_1.sm")
     sgs = serial_sgs(inst)
     assert sgs is not None
-    hybrid = _Hybrid(inst, ActivityListGA(inst), 30.0, 0, False, time.perf_counter())
+    hybrid = Hybrid(inst, ActivityListGA(inst), Budget(30.0))
     hybrid.ub, hybrid.best = makespan_of(inst, sgs), sgs
     assert hybrid.ub > 43  # the SGS schedule is not optimal here, so at least one FEASIBLE step
     while hybrid.lb < hybrid.ub and hybrid.decide(hybrid.left()):
