@@ -26,7 +26,7 @@ LAYERS = {
     "planner.cli": 13,
     "planner.__main__": 14,
 }
-ORTOOLS_OK = ("planner.model", "planner.solve.run")
+ORTOOLS_OK = ("planner.model", "planner.solve")
 
 
 def _layer(module: str) -> int | None:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from planner.data.problem import Job, Precedence, ProblemData, ResourceData
-from planner.data.result import Result, Schedule, ScheduledSession, SolveStatus
+from planner.data.result import PhaseInfo, Result, Schedule, ScheduledSession, SolveStatus
 from planner.solve.run import SolveParams, first_answer, solve
 
 if TYPE_CHECKING:
@@ -887,7 +887,7 @@ def solve_instance(
         proof, forced = lag_analysis(inst, None if deterministic else LAG_PROOF_MAX_S)
         if proof is not None:
             return data, Result(SolveStatus.INFEASIBLE, None, runtime=time.perf_counter() - t0,
-                                phases=({"phase": "lags", "status": SolveStatus.INFEASIBLE.value, "proof": proof},))
+                                phases=(PhaseInfo("lags", SolveStatus.INFEASIBLE, details=(("proof", proof),)),))
         return data, _Hybrid(with_arcs(inst, forced), None, time_limit, workers, deterministic, t0).solve()
     sgs = serial_sgs(inst) if inst.kind == "rcpsp" else None
     params = SolveParams(time_limit=time_limit, deterministic=deterministic, num_workers=workers)
@@ -907,7 +907,7 @@ class _Hybrid:
         self.cpm = cpm_lower_bound(inst)
         self.lb = self.cpm or 0
         self.ub, self.best = 0, [0] * inst.n
-        self.phases: list[dict[str, object]] = []
+        self.phases: list[PhaseInfo] = []
         self.reverse = reversed_instance(inst)
 
     def left(self) -> float:
@@ -924,7 +924,7 @@ class _Hybrid:
         self.used += (self.ga.evaluations - done) * self.inst.n / GA_EVALS_PER_S
         if not self.phases or span < self.ub:
             self.ub, self.best = span, starts
-        self.phases.append({"phase": "ga", "makespan": self.ub, "evaluations": self.ga.evaluations})
+        self.phases.append(PhaseInfo("ga", details=(("makespan", self.ub), ("evaluations", self.ga.evaluations))))
 
     def cpsat(self, seconds: float) -> None:
         params = SolveParams(time_limit=max(0.1, seconds), deterministic=self.deterministic,
@@ -988,9 +988,9 @@ class _Hybrid:
         tunings = [tuning for _, tuning in searches]
         which, status, schedule = first_answer(problems, params, earliest_first=True, tunings=tunings)
         self.used += seconds
-        self.phases.append({"phase": phase, "question": f"makespan <= {horizon}", "status": status.value,
-                            "answered_by": None if status == SolveStatus.UNKNOWN else ("forward", "reversed")[searches[which][0]],
-                            "wall_time": round(time.perf_counter() - t, 3)})
+        answered_by = None if status == SolveStatus.UNKNOWN else ("forward", "reversed")[searches[which][0]]
+        self.phases.append(PhaseInfo(phase, status, wall_time=round(time.perf_counter() - t, 3),
+                                     question=f"makespan <= {horizon}", details=(("answered_by", answered_by),)))
         if schedule is not None:
             backwards = searches[which][0]
             starts = schedule_starts(self.reverse if backwards else self.inst, schedule)
@@ -1064,8 +1064,8 @@ def run_instance(
     )  # verified stays empty without a schedule: nothing was checked
     if res.status == SolveStatus.INFEASIBLE:
         # Which proof: the temporal one (with its reason) or CP-SAT's search.
-        lags = next((ph for ph in res.phases if ph.get("phase") == "lags"), None)
-        row["proof"] = f"time lags: {lags['proof']}" if lags else "CP-SAT"
+        lags = next((ph for ph in res.phases if ph.phase == "lags"), None)
+        row["proof"] = f"time lags: {dict(lags.details)['proof']}" if lags else "CP-SAT"
     if res.bound is not None and res.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN):
         row["lower_bound"] = math.ceil(res.bound - 1e-6)  # integer makespans: round the LP bound up
     if res.schedule is not None:
