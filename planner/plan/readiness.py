@@ -166,8 +166,8 @@ def assess(
                                   f"time limit: {what}; not proven impossible"))
         else:
             why = "not all competencies can be met together (proven)"
-            limit = confirming.rest(cap=CONFIRM_EACH_S)
-            if confirm and limit >= CONFIRM_MIN_S:
+            if confirm and confirming.worth(CONFIRM_MIN_S):
+                limit = confirming.rest(cap=CONFIRM_EACH_S)
                 alone = plan_meeting_goals(data, (g,), SolveParams(time_limit=limit, deterministic=params.deterministic,
                                                                    seed=params.seed, num_workers=params.num_workers),
                                            budget=confirming)[0]

@@ -72,6 +72,11 @@ class Budget:
         """The wall-clock safety limit of a deterministic budget (its own limit otherwise)."""
         return OUTER_FACTOR * self.seconds + OUTER_SLACK_S if self.deterministic else self.seconds
 
+    def worth(self, minimum: float) -> bool:
+        """Whether another step is worth starting: in wall mode at least ``minimum`` seconds
+        remain (building a model costs time of its own); counted in work units, any remain."""
+        return self.remaining() >= minimum if not self.deterministic else self.remaining() > 0.0
+
     def out_of_time(self) -> bool:
         """Whether the wall clock passed :attr:`outer` (a deterministic answer then depends on load)."""
         return self.elapsed() > self.outer
@@ -196,7 +201,7 @@ CONFIRMS_ALONE = Share(0.5, deterministic=1.0)
 CONFIRM_EACH_S = 10.0
 """Each confirmation solve at most (and at most what :data:`CONFIRMS` has left)."""
 CONFIRM_MIN_S = 0.5
-"""No confirmation solve is started with less than this left."""
+"""Wall mode: no confirmation solve is started with less than this left (see :meth:`Budget.worth`)."""
 PLAN_RELAX = Share(0.25)
 """One-participant relaxation proof when the solve left pairs UNKNOWN (:meth:`Budget.after`)."""
 
