@@ -27,7 +27,6 @@ from planner.cli._common import (
 from planner.data.result import SolveStatus
 from planner.exceptions import PlannerError
 from planner.plan.pipeline import prepare
-from planner.report.stress_chart import montecarlo_chart, outage_chart
 from planner.scenario.schema import Disruptions
 
 
@@ -86,6 +85,8 @@ def stress(
         )
         frame = pd.DataFrame([dataclasses.asdict(r) for r in results])
         frame.to_csv(out / "stress.csv", index=False, lineterminator="\n")
+        from planner.report.stress_chart import outage_chart  # here: matplotlib slows every command's start-up
+
         outage_chart(results, out / "stress.png")
         typer.echo(frame[["kind", "entity", "max_outage_days", "capped", "worst_start", "fails_first"]].to_string(index=False))
         typer.echo(f"Wrote {out / 'stress.csv'}, {out / 'stress.png'}")
@@ -114,6 +115,8 @@ def stress(
     est = estimate(results_mc)
     summary = {"seed": seed, "samples": samples, "rates": rates.model_dump(), **dataclasses.asdict(est)}
     (out / "montecarlo.json").write_text(json.dumps(summary, indent=2) + "\n")
+    from planner.report.stress_chart import montecarlo_chart  # here: matplotlib slows every command's start-up
+
     montecarlo_chart(results_mc, out / "montecarlo.png")
     typer.echo(
         f"P(every participant ready) = {est.p_ready:.3f}  (95% CI {est.ci_low:.3f}-{est.ci_high:.3f}; "
