@@ -6,7 +6,7 @@ time", "parabolic needs vestibular first"), each with a relaxation written as
 an edit of the plain scenario data. No explanation code lives in the model:
 a question "can goal g be met with these facts relaxed?" is answered by
 editing the scenario, compiling it as usual and calling
-:func:`planner.solve.run.is_achievable` (or :func:`planner.solve.run.goals_achievable`
+:func:`planner.solve.feasibility.can_meet_goals` (one goal, or several
 when several goals compete).
 
 For each unmet goal, a deletion filter over the facts (keeping the most
