@@ -15,6 +15,11 @@ Two ways of counting:
   out, never from the clock, so the same input gets the same limits and the
   same answer however busy the machine is. The wall clock is then only an
   outer safety limit (:attr:`Budget.outer`).
+
+Every share is named once, at the end of this module, with the step it is
+for. Steps that follow the solve (confirmation solves, relaxation proofs) use
+:meth:`Budget.after`: out of the same limit in wall mode; on top of it, with
+their own cap, under ``--deterministic`` (see the README's "Time limit").
 """
 
 from __future__ import annotations
