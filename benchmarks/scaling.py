@@ -53,7 +53,7 @@ def run_case(crews: int, days: int, time_limit: float, seed: int, log: bool, sta
         outcome = plan(load_scenario(path), SolveParams(time_limit=time_limit, log=log), confirm=False)
         total = time.perf_counter() - t0
     res = outcome.result
-    phases = {str(p["phase"]): p for p in res.phases}
+    phases = {p.phase: p.as_dict() for p in res.phases}
     plan_wall = float(phases.get("plan", {}).get("wall_time") or 0.0)  # type: ignore[arg-type]
     # The verdict rests on phase 1 (and a relaxation proof when phase 1 left
     # pairs open): everything but the polishing phase.

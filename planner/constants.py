@@ -9,3 +9,10 @@ DETERMINISTIC_TIME_PER_SECOND = 1.0
 MIN_WINDOW_DAYS = 28
 MAX_WINDOW_DAYS = 366
 DEFAULT_WORKERS = 8
+# Wall mode: 'plan --time-limit S' ends within S * (1 + TIME_LIMIT_OVERRUN) + TIME_LIMIT_SLACK_S
+# seconds after start-up (loading Python, OR-Tools and the scenario: what 'planner validate' of the
+# same scenario takes, 2-3 s on an idle 2-core machine). Every solve draws from one budget of S
+# (planner.solve.budget); the overrun covers solvers stopping a little after their limits and model
+# building between solves, the slack the verification and writing the files.
+TIME_LIMIT_OVERRUN = 0.1
+TIME_LIMIT_SLACK_S = 2.0

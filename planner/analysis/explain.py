@@ -6,7 +6,7 @@ time", "parabolic needs vestibular first"), each with a relaxation written as
 an edit of the plain scenario data. No explanation code lives in the model:
 a question "can goal g be met with these facts relaxed?" is answered by
 editing the scenario, compiling it as usual and calling
-:func:`planner.solve.run.is_achievable` (or :func:`planner.solve.run.goals_achievable`
+:func:`planner.solve.feasibility.can_meet_goals` (one goal, or several
 when several goals compete).
 
 For each unmet goal, a deletion filter over the facts (keeping the most
@@ -49,7 +49,8 @@ from planner.plan.presolve import presolve_checks
 from planner.plan.readiness import Verdict
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import AnyOf, Scenario
-from planner.solve.run import SolveParams, feasible_plan, goals_achievable, is_achievable
+from planner.solve.feasibility import can_meet_goals, plan_meeting_goals
+from planner.solve.run import SolveParams
 from planner.verify.checks import goals_achieved
 
 Plain = dict[str, Any]
@@ -584,7 +585,7 @@ class _Prober:
         # gain; likewise symmetry detection, probing and repeated presolve
         # (together 25 % of explain's time on MS-19, answers unchanged).
         params = replace(self.params, time_limit=limit, num_workers=1, extra={**PROBE_EXTRA, **self.params.extra})
-        status = is_achievable(data, goals[0], params) if len(goals) == 1 else goals_achievable(data, goals, params)
+        status = can_meet_goals(data, goals, params)
         if status not in (SolveStatus.FEASIBLE, SolveStatus.INFEASIBLE):
             self.timed_out = True
             return SolveStatus.UNKNOWN  # not cached: a longer limit may answer
@@ -980,7 +981,7 @@ def _verify(outcome: PlanOutcome, plain: Plain, fix: Fix, wanted: Sequence[GoalK
     if outcome.result.schedule is not None:
         hint = shift_schedule(outcome.result.schedule, outcome.scenario.window.start, loaded.scenario.window.start,
                               data.slots_per_day)
-    status, schedule = feasible_plan(data, required, replace(params, time_limit=limit), hint)
+    status, schedule = plan_meeting_goals(data, required, replace(params, time_limit=limit), hint)
     ready = 0
     if schedule is not None:
         met_now = goals_achieved(data, schedule)

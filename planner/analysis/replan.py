@@ -33,6 +33,7 @@ from planner.exceptions import Problem, ScenarioError, VerificationError
 from planner.plan.pipeline import PlanOutcome, prepare, schedule_rows
 from planner.plan.readiness import Verdict, assess
 from planner.scenario.load import LoadedScenario
+from planner.solve.budget import AFTER_SOLVE
 from planner.solve.run import Progress, SolveParams, solve
 from planner.verify.checks import verify_dates, verify_schedule
 
@@ -327,7 +328,10 @@ def replan(
     baseline = read_baseline(baseline_dir, grid, data)
     rows = read_progress(progress_file, data)
     data2 = replan_problem(data, grid, baseline, rows, as_of, max_changes, progress_file)
-    result = solve(data2, params, progress)
+    # One budget: in wall mode the confirmation solves come out of it, not on top.
+    budget = params.budget()
+    solving = budget.part(budget.rest(keep=budget.share(AFTER_SOLVE)))
+    result = solve(data2, params.within(solving.seconds), progress, budget=solving)
     if result.schedule is not None:
         problems = verify_schedule(data2, result.schedule, result.goals_met)
         problems += verify_dates(loaded.scenario, schedule_rows(grid, data2, result), since=dt.datetime.combine(as_of, dt.time()))
@@ -347,7 +351,7 @@ def replan(
         outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
         history = [c for c in _changes(loaded, grid, data2, None, baseline) if c.change == "done"]
         return ReplanOutcome(outcome, tuple(history), as_of, max_changes)
-    readiness = assess(loaded.scenario, grid, data2, result, params)
+    readiness = assess(loaded.scenario, grid, data2, result, params, budget=budget)
     if max_changes is not None:
         # Say that the verdict holds under the change budget, not in general.
         readiness = [

@@ -23,7 +23,8 @@ from planner.data.problem import Job, ProblemData
 from planner.data.result import Schedule, SolveStatus
 from planner.heuristics.greedy import greedy_schedule
 from planner.scenario.schema import Disruptions
-from planner.solve.run import SolveParams, feasible_plan, goals_achievable, solve
+from planner.solve.feasibility import can_meet_goals, plan_meeting_goals
+from planner.solve.run import SolveParams, solve
 from planner.verify.checks import goals_achieved, verify_schedule
 
 Kind = Literal["resource", "instructor", "participant"]
@@ -83,7 +84,7 @@ def _status(data: ProblemData, time_limit: float, seed: int, hint: Schedule | No
     if all(met) and not verify_schedule(data, quick, met):
         return SolveStatus.FEASIBLE
     best = quick if hint is None or sum(met) >= sum(goals_achieved(data, hint)) else hint
-    return goals_achievable(data, None, _params(time_limit, seed), best)
+    return can_meet_goals(data, None, _params(time_limit, seed), best)
 
 
 def reference_plan(data: ProblemData, time_limit: float, seed: int) -> Schedule | None:
@@ -109,7 +110,7 @@ def _used_days(data: ProblemData, plan: Schedule | None, kind: Kind, index: int)
 def reference(data: ProblemData, time_limit: float, seed: int) -> tuple[SolveStatus, Schedule | None]:
     """Whether every goal can be met without any disruption (FEASIBLE with the plan,
     INFEASIBLE proven, or UNKNOWN): a study of disruptions needs a READY start."""
-    return feasible_plan(data, None, _params(time_limit, seed))
+    return plan_meeting_goals(data, None, _params(time_limit, seed))
 
 
 

@@ -23,13 +23,14 @@ from planner.calendar.grid import TimeGrid, gate_date
 from planner.constants import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 from planner.data.problem import ProblemData
 from planner.data.result import Result, Schedule, SolveStatus
-from planner.exceptions import Problem, ScenarioError
-from planner.plan.pipeline import PlanOutcome, check_schedule, plan, prepare
+from planner.plan.pipeline import PlanOutcome, check_schedule, prepare
 from planner.plan.readiness import Verdict, assess
-from planner.plan.relax import RELAX_SHARE, relaxation_proof, relaxation_status
+from planner.plan.relax import relaxation_proof, relaxation_status
 from planner.scenario.load import LoadedScenario, validate_document
 from planner.scenario.schema import Scenario
-from planner.solve.run import SolveParams, feasible_plan, solve
+from planner.solve.budget import PROBE_FEASIBILITY_COLD, PROBE_FEASIBILITY_HINTED, PROBE_RELAX, PROBE_SOLVE_FLOOR
+from planner.solve.feasibility import plan_meeting_goals
+from planner.solve.run import SolveParams, solve
 from planner.verify.checks import goals_achieved
 
 Say = Callable[[str], None]
@@ -147,7 +148,7 @@ def readiness_probe(
     search; a phase-1 bound below the number of goals is also a proof.
     ``relax=False`` skips the relaxations (already known to be feasible).
     """
-    t0 = time.perf_counter()
+    budget = params.budget()
     grid, data = prepare(loaded)
     total = len(data.goals)
     missing = [g for g in data.goals if g.missing]
@@ -155,19 +156,19 @@ def readiness_probe(
         g = missing[0]
         return (Verdict.NOT_READY,
                 f"{data.participants[g.participant].id}'s role does not take {', '.join(g.missing)}", None)
-    # The probe's time is split: the one-participant relaxations first (each
-    # part is small: a feasible one answers in about a second, so they cost
-    # little when the window is long enough), up to half; then a feasibility
-    # solve with every goal required, a short share (more with a hint to
-    # repair); phase 1 gets the rest.
+    # The probe's time is split (shares in planner.solve.budget): the
+    # one-participant relaxations first (each part is small: a feasible one
+    # answers in about a second, so they cost little when the window is long
+    # enough), up to half; then a feasibility solve with every goal required,
+    # a short share (more with a hint to repair); phase 1 gets the rest.
     if relax and len(data.participants) > 1:
-        proof = relaxation_proof(data, params, RELAX_SHARE * params.time_limit)
+        proof = relaxation_proof(data, params, budget.part(budget.share(PROBE_RELAX)))
         if proof is not None:
             return Verdict.NOT_READY, proof, None
     # Without a hint the feasibility solve is only there for presolve's quick
     # proofs: cold, it rarely finds a plan that phase 1 would not find sooner.
-    first = 0.15 * params.time_limit if hint is not None else min(2.0, 0.05 * params.time_limit)
-    status, schedule = feasible_plan(data, None, replace(params, time_limit=max(0.5, first)), hint)
+    first = budget.take(PROBE_FEASIBILITY_HINTED if hint is not None else PROBE_FEASIBILITY_COLD)
+    status, schedule = plan_meeting_goals(data, None, params.within(first), hint)
     if status == SolveStatus.INFEASIBLE:
         return Verdict.NOT_READY, "proven: not every pair can be met (INFEASIBLE with all required)", None
     if schedule is not None:
@@ -176,13 +177,11 @@ def readiness_probe(
             return (Verdict.READY, f"verified plan meets all {total} pairs",
                     _verified(loaded, grid, data, result, params))
     # Phase 1 alone settles the question; polishing a plan is not needed here.
-    # --deterministic: the share must not depend on how long the steps above took.
-    spent = (RELAX_SHARE if relax and len(data.participants) > 1 else 0.0) * params.time_limit + max(0.5, first) \
-        if params.deterministic else time.perf_counter() - t0
-    left = max(0.25 * params.time_limit, params.time_limit - spent)
+    # --deterministic: what is left is counted in work units handed out, not by the clock.
+    left = max(PROBE_SOLVE_FLOOR.limit(budget.seconds, budget.deterministic), budget.rest())
     # Cold: phase 1 builds its own plan goal by goal; a hint that the
     # feasibility solve could not repair only pulls it back to the same place.
-    result = solve(data, replace(params, time_limit=left, plan_phase=False))
+    result = solve(data, replace(params.within(left), plan_phase=False))
     if result.schedule is not None and all(result.goals_met):
         return Verdict.READY, f"verified plan meets all {total} pairs", _verified(loaded, grid, data, result, params)
     if result.status == SolveStatus.INFEASIBLE or (result.goals_bound is not None and result.goals_bound < total):
@@ -382,7 +381,7 @@ def _relaxed_bound(loaded: LoadedScenario, params: SolveParams, lo: int, hi: int
         _, data = prepare(loaded_d)
         if any(g.missing for g in data.goals):
             return None  # statically impossible goals: the usual probes say why
-        status, proof = relaxation_status(data, params, RELAX_SHARE * params.time_limit)
+        status, proof = relaxation_status(data, params, params.budget().share(PROBE_RELAX))
         if status == SolveStatus.INFEASIBLE:
             probes[days] = Probe(days, loaded_d.scenario.window.start, Verdict.NOT_READY, proof,
                                  time.perf_counter() - t0)
@@ -413,73 +412,3 @@ def probes_frame(result: WindowResult, timings: bool = True) -> pd.DataFrame:
         ],
         columns=columns,
     )
-
-
-# -- sweep -------------------------------------------------------------------------
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day of the month ``months`` months before ``day`` (clamped to the month's end)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    for dom in range(day.day, 27, -1):
-        try:
-            return dt.date(year, month, dom)
-        except ValueError:
-            continue
-    return dt.date(year, month, min(day.day, 28))
-
-
-SWEEP_COLUMNS = ["months", "window_start", "window_days", "competency", "ready", "not_ready", "unknown", "total",
-                 "verdict"]
-
-
-def sweep(
-    loaded: LoadedScenario,
-    months: Sequence[int],
-    params: SolveParams,
-    say: Say | None = None,
-) -> pd.DataFrame:
-    """Plan the scenario for each window length; count who is ready per competency.
-
-    Each window is a full plan (verified), without the per-goal
-    confirmation solves, so the time per window is the time limit.
-    """
-    sc = loaded.scenario
-    launch = sc.window.launch
-    shortest = shortest_allowed_days(sc)
-    rows: list[dict[str, object]] = []
-    skipped: list[str] = []
-    for m in months:
-        start = months_before(launch, m)
-        days = (launch - start).days
-        if not shortest <= days <= MAX_WINDOW_DAYS:
-            # One impossible length must not cost the others: skipped, and said.
-            skipped.append(f"a {m}-month window ({days} days) is outside the allowed "
-                           f"{shortest}..{MAX_WINDOW_DAYS} days (28-day minimum, gates, 12 months)")
-            if say is not None:
-                say(f"  {m} months: skipped, {skipped[-1]}")
-            continue
-        t0 = time.perf_counter()
-        out = plan(with_window_days(loaded, days), params, confirm=False)
-        if say is not None:
-            met = sum(r.status == Verdict.READY for r in out.readiness)
-            say(f"  {m} months ({start} .. {launch}, {days} days): {out.overall.value}, {met}/{len(out.readiness)} "
-                f"pairs ready ({time.perf_counter() - t0:.1f} s)")
-        comps = [c.id for c in sc.competencies if any(r.competency == c.id for r in out.readiness)]
-        for cid in [*comps, "ALL"]:
-            rs = [r for r in out.readiness if cid in ("ALL", r.competency)]
-            counts = {v: sum(r.status == v for r in rs) for v in Verdict}
-            # One proven NOT_READY pair settles a row; the whole window also
-            # counts a relaxation's proof (PlanOutcome.overall).
-            verdict = out.overall if cid == "ALL" else (
-                Verdict.READY if counts[Verdict.READY] == len(rs)
-                else Verdict.NOT_READY if counts[Verdict.NOT_READY] else Verdict.UNKNOWN)
-            rows.append({"months": m, "window_start": start.isoformat(), "window_days": days, "competency": cid,
-                         "ready": counts[Verdict.READY], "not_ready": counts[Verdict.NOT_READY],
-                         "unknown": counts[Verdict.UNKNOWN], "total": len(rs), "verdict": verdict.value})
-    if not rows:
-        raise ScenarioError([Problem(str(loaded.path), "window.start", None, "; ".join(skipped))])
-    return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
-

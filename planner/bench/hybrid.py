@@ -20,7 +20,7 @@ from planner.bench.instance import RcpspInstance, default_horizon, makespan_of, 
 from planner.bench.sgs import left_justify, reversed_instance, serial_sgs, unreverse
 from planner.bench.temporal import LAG_PROOF_MAX_S, lag_analysis, with_arcs
 from planner.data.problem import ProblemData
-from planner.data.result import Result, Schedule, ScheduledSession, SolveStatus
+from planner.data.result import PhaseInfo, Result, Schedule, ScheduledSession, SolveStatus
 from planner.solve.budget import Budget
 from planner.solve.run import SolveParams, first_answer, solve
 
@@ -85,7 +85,7 @@ def solve_instance(
         proof, forced = lag_analysis(inst, None if deterministic else LAG_PROOF_MAX_S)
         if proof is not None:
             return data, Result(SolveStatus.INFEASIBLE, None, runtime=budget.elapsed(),
-                                phases=({"phase": "lags", "status": SolveStatus.INFEASIBLE.value, "proof": proof},))
+                                phases=(PhaseInfo("lags", SolveStatus.INFEASIBLE, details=(("proof", proof),)),))
         return data, Hybrid(with_arcs(inst, forced), None, budget, workers).solve()
     sgs = serial_sgs(inst) if inst.kind == "rcpsp" else None
     params = SolveParams(time_limit=budget.take(1.0), deterministic=deterministic, num_workers=workers)
@@ -108,7 +108,7 @@ class Hybrid:
         self.cpm = cpm_lower_bound(inst)
         self.lb = self.cpm or 0
         self.ub, self.best = 0, [0] * inst.n
-        self.phases: list[dict[str, object]] = []
+        self.phases: list[PhaseInfo] = []
         self.reverse = reversed_instance(inst)
 
     def left(self) -> float:
@@ -126,7 +126,7 @@ class Hybrid:
         self.budget.charge((self.ga.evaluations - done) * self.inst.n / GA_EVALS_PER_S)
         if not self.phases or span < self.ub:
             self.ub, self.best = span, starts
-        self.phases.append({"phase": "ga", "makespan": self.ub, "evaluations": self.ga.evaluations})
+        self.phases.append(PhaseInfo("ga", details=(("makespan", self.ub), ("evaluations", self.ga.evaluations))))
 
     def cpsat(self, seconds: float) -> None:
         params = SolveParams(time_limit=max(0.1, seconds), deterministic=self.deterministic,
@@ -190,9 +190,9 @@ class Hybrid:
         tunings = [tuning for _, tuning in searches]
         which, status, schedule = first_answer(problems, params, earliest_first=True, tunings=tunings)
         self.budget.charge(seconds)
-        self.phases.append({"phase": phase, "question": f"makespan <= {horizon}", "status": status.value,
-                            "answered_by": None if status == SolveStatus.UNKNOWN else ("forward", "reversed")[searches[which][0]],
-                            "wall_time": round(time.perf_counter() - t, 3)})
+        answered_by = None if status == SolveStatus.UNKNOWN else ("forward", "reversed")[searches[which][0]]
+        self.phases.append(PhaseInfo(phase, status, wall_time=round(time.perf_counter() - t, 3),
+                                     question=f"makespan <= {horizon}", details=(("answered_by", answered_by),)))
         if schedule is not None:
             backwards = searches[which][0]
             starts = schedule_starts(self.reverse if backwards else self.inst, schedule)

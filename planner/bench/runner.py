@@ -64,8 +64,8 @@ def run_instance(
     )  # verified stays empty without a schedule: nothing was checked
     if res.status == SolveStatus.INFEASIBLE:
         # Which proof: the temporal one (with its reason) or CP-SAT's search.
-        lags = next((ph for ph in res.phases if ph.get("phase") == "lags"), None)
-        row["proof"] = f"time lags: {lags['proof']}" if lags else "CP-SAT"
+        lags = next((ph for ph in res.phases if ph.phase == "lags"), None)
+        row["proof"] = f"time lags: {dict(lags.details)['proof']}" if lags else "CP-SAT"
     if res.bound is not None and res.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN):
         row["lower_bound"] = math.ceil(res.bound - 1e-6)  # integer makespans: round the LP bound up
     if res.schedule is not None:

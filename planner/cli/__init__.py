@@ -35,7 +35,7 @@ class _Guarded(TyperGroup):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            # Ctrl-C: the solver was stopped cleanly (planner.solve.run.solve_interruptibly);
+            # Ctrl-C: the solver was stopped cleanly (planner.solve.cpsat.solve_interruptibly);
             # files already written stay (a benchmark keeps its finished rows).
             typer.echo("interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None

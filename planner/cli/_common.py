@@ -31,8 +31,10 @@ ScenarioArg = Annotated[
 ]
 TimeLimit = Annotated[float, typer.Option(
     "--time-limit", min=0.1, max=1e6,
-    help="Solver time limit in seconds (when pairs are left UNKNOWN, up to a quarter more is spent on "
-         "one-participant relaxation proofs).")]
+    help="Time limit in seconds of each plan (whatif: two plans): the start heuristic, the solver, the "
+         "confirmation solves and relaxation proofs all draw from it, so 'plan' ends within the limit + 10 % "
+         "+ 2 s after start-up (loading Python, OR-Tools and the scenario). --deterministic counts it in solver work units "
+         "instead (same answer on any machine; confirmations may take up to the limit again).")]
 Deterministic = Annotated[
     bool, typer.Option("--deterministic", help="One worker, deterministic limits: byte-identical output.")
 ]

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from planner.analysis.sweep import sweep as run_sweep
 from planner.analysis.window import min_window as run_min_window
 from planner.analysis.window import probes_frame
-from planner.analysis.window import sweep as run_sweep
 from planner.cli._common import (
     EXIT_USAGE,
     VERDICT_EXIT,

@@ -48,6 +48,40 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class PhaseInfo:
+    """One search of a solve: what it was asked, how it ended, what it cost.
+
+    A CP-SAT phase (``deterministic_time`` set) always reports its objective
+    and bound, None when it has none; ``wall_time`` is left out under
+    ``--deterministic``. ``details``: further named facts of a step that is not
+    a plain search (e.g. a benchmark's heuristic start), in order.
+    """
+
+    phase: str
+    status: SolveStatus | None = None
+    objective: float | None = None
+    bound: float | None = None
+    deterministic_time: float | None = None
+    wall_time: float | None = None
+    question: str | None = None
+    details: tuple[tuple[str, object], ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        """The phase as written in manifests: the keys it has, in a fixed order."""
+        out: dict[str, object] = {"phase": self.phase}
+        if self.status is not None:
+            out["status"] = self.status.value
+        if self.deterministic_time is not None:
+            out |= {"objective": self.objective, "bound": self.bound, "deterministic_time": self.deterministic_time}
+        if self.wall_time is not None:
+            out["wall_time"] = self.wall_time
+        if self.question is not None:
+            out["question"] = self.question
+        out.update(self.details)
+        return out
+
+
+@dataclass(frozen=True)
 class Result:
     """Outcome of a solve.
 
@@ -63,7 +97,7 @@ class Result:
     objective: float | None = None
     bound: float | None = None
     runtime: float = 0.0
-    phases: tuple[dict[str, object], ...] = field(default_factory=tuple)
+    phases: tuple[PhaseInfo, ...] = field(default_factory=tuple)
 
     @property
     def num_goals_met(self) -> int:

@@ -1,1 +1,1 @@
-"""The CP-SAT model (the only package, with :mod:`planner.solve.run`, importing ortools)."""
+"""The CP-SAT model (the only package, with :mod:`planner.solve`, importing ortools)."""

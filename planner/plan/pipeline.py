@@ -7,7 +7,7 @@ that each one reports exactly the same, verified, verdict.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from planner.calendar.grid import TimeGrid, build_grid
 from planner.data.problem import ProblemData, build_problem
@@ -19,15 +19,9 @@ from planner.plan.readiness import Readiness, Verdict, assess
 from planner.plan.relax import relaxation_proof, screen_goals
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import Scenario
+from planner.solve.budget import AFTER_SOLVE, HINT, HINT_PASSES_PER_S, PLAN_RELAX, SCREEN, Budget
 from planner.solve.run import Progress, SolveParams, solve
 from planner.verify.checks import goals_achieved, verify_dates, verify_schedule
-
-PLAN_RELAX_SHARE = 0.25  # of the time limit, for relaxation proofs when pairs are left UNKNOWN
-HINT_SHARE = 0.05  # of the time limit, at most, for the squeaky-wheel start (taken from the solver's share)
-HINT_MAX_S = 3.0
-HINT_PASSES_PER_S = 25  # --deterministic: the start's budget in greedy passes (about a second's worth on 12 trainees)
-SCREEN_SHARE = 0.1  # of the time limit, at most, for proving goals impossible alone before the solve
-SCREEN_MAX_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -121,51 +115,58 @@ def plan(
     params: SolveParams | None = None,
     progress: Progress | None = None,
     confirm: bool = True,
+    budget: Budget | None = None,
 ) -> PlanOutcome:
     """Solve, verify twice (grid and dates) and assess readiness.
 
+    Every step draws from one ``budget`` (default: ``params``' time limit),
+    so in wall mode the whole plan, confirmation solves and relaxation proofs
+    included, ends within it; the shares are named in :mod:`planner.solve.budget`.
     Raises :class:`VerificationError` if the schedule breaks any rule: that is
     a bug and must never be reported as a plan.
     """
     params = params or SolveParams()
+    budget = budget or params.budget()
     grid, data = prepare(loaded)
     findings = tuple(presolve_checks(loaded.scenario, grid, data))
     # Greedy list schedules (milliseconds each), re-ordered by the squeaky-wheel
     # search, are a far better start than CP-SAT's own first solutions on large
     # cohorts; only a hint, never trusted. Its time comes out of the solver's.
-    budget = min(HINT_MAX_S, HINT_SHARE * params.time_limit)
+    hint_s = budget.take(HINT)
     t0 = time.perf_counter()
     if params.deterministic:
-        start = squeaky_wheel(data, seconds=None, passes=max(1, round(budget * HINT_PASSES_PER_S)), seed=params.seed)
+        start = squeaky_wheel(data, seconds=None, passes=max(1, round(hint_s * HINT_PASSES_PER_S)), seed=params.seed)
     else:
-        start = squeaky_wheel(data, seconds=budget, seed=params.seed)
+        start = squeaky_wheel(data, seconds=hint_s, seed=params.seed)
     spent = time.perf_counter() - t0
     if progress is not None:
         progress("start", spent, float(start.goals_met), float(len(data.goals)))
     # Goals the start misses may be impossible even alone (e.g. their modules'
     # hours exceed the load caps before the deadline): proven in a fraction of a
     # second each, they become NOT_READY with the reason, and the search skips them.
-    screen_budget = min(SCREEN_MAX_S, SCREEN_SHARE * params.time_limit)
+    screening = budget.part(budget.share(SCREEN))
     t1 = time.perf_counter()
     met = {g for g, ok in enumerate(goals_achieved(data, start.schedule)) if ok}
-    impossible = screen_goals(data, params, screen_budget, skip=met) if len(met) < len(data.goals) else {}
+    impossible = screen_goals(data, params, screening, skip=met) if len(met) < len(data.goals) else {}
     screen_spent = time.perf_counter() - t1
     if progress is not None and impossible:
         progress("screen", spent + screen_spent, float(len(impossible)), float(len(data.goals)))
     spent += screen_spent
-    # --deterministic: the solver's limit must not depend on how long the passes took.
-    rest = params.time_limit - (budget + screen_budget if params.deterministic else spent)
+    # The solve gets the rest, less what the steps after it need (wall mode);
+    # --deterministic: the rest in work units, whatever the passes took.
+    solving = budget.part(max(0.1, budget.rest(keep=budget.share(AFTER_SOLVE))))
     shifted = None if progress is None else (
         lambda phase, s, obj, bnd: progress(phase, s + spent, obj, bnd))  # times since the plan began
-    result = solve(data, replace(params, time_limit=max(0.1, rest)), shifted, hint=start.schedule,
-                   forbid_goals=tuple(sorted(impossible)))
+    result = solve(data, params.within(solving.seconds), shifted, hint=start.schedule,
+                   forbid_goals=tuple(sorted(impossible)), budget=solving)
     if result.schedule is not None:
         check_schedule(loaded.scenario, grid, data, result)
-    readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm, impossible=impossible)
+    readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm, impossible=impossible,
+                       budget=budget)
     proof = ""
     statuses = {r.status for r in readiness}
     if Verdict.UNKNOWN in statuses and Verdict.NOT_READY not in statuses and len(data.participants) > 1:
         # The time limit left pairs open: one participant alone may still
-        # prove that not everybody can be ready (a quarter of the limit).
-        proof = relaxation_proof(data, params, PLAN_RELAX_SHARE * params.time_limit) or ""
+        # prove that not everybody can be ready.
+        proof = relaxation_proof(data, params, budget.after(PLAN_RELAX)) or ""
     return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))

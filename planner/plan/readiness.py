@@ -14,7 +14,6 @@ The verdict is only as strong as the proof behind it:
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -24,7 +23,9 @@ from planner.data.problem import ProblemData
 from planner.data.result import Result, SolveStatus
 from planner.model.families import allowed_days
 from planner.scenario.schema import Scenario
-from planner.solve.run import SolveParams, is_achievable
+from planner.solve.budget import CONFIRM_EACH_S, CONFIRM_MIN_S, CONFIRMS, CONFIRMS_ALONE, Budget
+from planner.solve.feasibility import plan_meeting_goals
+from planner.solve.params import SolveParams
 
 
 class Verdict(str, Enum):
@@ -109,19 +110,21 @@ def assess(
     params: SolveParams | None = None,
     confirm: bool = True,
     impossible: Mapping[int, tuple[int, int] | None] | None = None,
+    budget: Budget | None = None,
 ) -> list[Readiness]:
     """One :class:`Readiness` per goal of ``data``, honest to ``result``'s status.
 
     With ``confirm``, each unmet goal of a proven plan is re-solved alone (a
-    short feasibility check) to tell "impossible" from "trade-off".
+    short feasibility check) to tell "impossible" from "trade-off", all together
+    within :data:`CONFIRMS` of ``budget``, the command's (default:
+    :data:`CONFIRMS_ALONE` of ``params``' limit), each at most
+    :data:`CONFIRM_EACH_S` and only while :data:`CONFIRM_MIN_S` is left.
     ``impossible``: goals proven impossible alone beforehand
     (:func:`planner.plan.relax.screen_goals`), NOT_READY whatever the plan's status.
     """
     impossible = impossible or {}
     params = params or SolveParams()
-    # Telling "impossible" from "trade-off" costs one solve per unmet goal;
-    # half the plan's time budget caps them all together.
-    confirm_until = time.perf_counter() + params.time_limit * 0.5
+    confirming = params.budget().after(CONFIRMS_ALONE) if budget is None else budget.after(CONFIRMS)
     S = data.slots_per_day
     gate_dates = {g.id: gate_date(g, sc.window.launch) for g in sc.gates}
     proven = result.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
@@ -163,11 +166,11 @@ def assess(
                                   f"time limit: {what}; not proven impossible"))
         else:
             why = "not all competencies can be met together (proven)"
-            left = confirm_until - time.perf_counter()
-            if confirm and (left > 0.5 or params.deterministic):
-                limit = min(10.0, params.time_limit) if params.deterministic else min(10.0, left)
-                alone = is_achievable(data, g, SolveParams(time_limit=limit, deterministic=params.deterministic,
-                                                           seed=params.seed, num_workers=params.num_workers))
+            if confirm and confirming.worth(CONFIRM_MIN_S):
+                limit = confirming.rest(cap=CONFIRM_EACH_S)
+                alone = plan_meeting_goals(data, (g,), SolveParams(time_limit=limit, deterministic=params.deterministic,
+                                                                   seed=params.seed, num_workers=params.num_workers),
+                                           budget=confirming)[0]
                 if alone == SolveStatus.INFEASIBLE:
                     why = "cannot be met even on its own (proven); see 'planner explain'"
                 elif alone == SolveStatus.FEASIBLE:

@@ -11,13 +11,13 @@ weekly cap around fixed campaign days.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection
-from dataclasses import replace
 
 from planner.data.problem import ProblemData, participant_part, restrict
 from planner.data.result import SolveStatus
-from planner.solve.run import SolveParams, feasible_plan
+from planner.solve.budget import SCREEN_GOAL_S, Budget
+from planner.solve.feasibility import plan_meeting_goals
+from planner.solve.params import SolveParams
 
 
 def _signature(part: ProblemData, p: int) -> tuple[object, ...]:
@@ -66,26 +66,31 @@ def participant_parts(data: ProblemData) -> list[tuple[int, ProblemData]]:
     return [(p, part) for _, p, part in sorted(out, key=lambda t: (t[0], t[1]))]
 
 
-RELAX_SHARE = 0.5  # of a probe's limit, for the one-participant relaxations
 RELAX_WORKERS = 2  # these models are small: more interleaved workers slow the proof
 
 
-def relaxation_status(data: ProblemData, params: SolveParams, limit: float) -> tuple[SolveStatus, str]:
+def _budget(params: SolveParams, limit: float | Budget) -> Budget:
+    return limit if isinstance(limit, Budget) else Budget(limit, params.deterministic)
+
+
+def relaxation_status(data: ProblemData, params: SolveParams, limit: float | Budget) -> tuple[SolveStatus, str]:
     """Whether every participant's part alone can meet all its goals.
 
     INFEASIBLE with the proof's text (then not every goal of ``data`` can
     be met), FEASIBLE when every part can (which proves nothing about the
     whole), UNKNOWN when the time ran out first. The most loaded part is
-    tried first and may use the whole ``limit``.
+    tried first and may use the whole ``limit`` (seconds or a budget); each
+    part gets what the earlier ones left, counted in work units used under
+    ``--deterministic`` (never by the clock), by the clock otherwise.
     """
-    t0 = time.perf_counter()
+    budget = _budget(params, limit)
     undecided = False
     for p, part in participant_parts(data):
-        left = limit - (time.perf_counter() - t0)
+        left = budget.rest()
         if left < 0.2:
             return SolveStatus.UNKNOWN, ""
         workers = params.num_workers or RELAX_WORKERS
-        status = feasible_plan(part, None, replace(params, time_limit=left, num_workers=workers))[0]
+        status = plan_meeting_goals(part, None, params.within(left).with_workers(workers), budget=budget)[0]
         if status == SolveStatus.INFEASIBLE:
             who = data.participants[p].id
             return SolveStatus.INFEASIBLE, (f"proven: {who} alone cannot meet all {len(part.goals)} of their pairs "
@@ -94,14 +99,11 @@ def relaxation_status(data: ProblemData, params: SolveParams, limit: float) -> t
     return (SolveStatus.UNKNOWN if undecided else SolveStatus.FEASIBLE), ""
 
 
-def relaxation_proof(data: ProblemData, params: SolveParams, limit: float) -> str | None:
+def relaxation_proof(data: ProblemData, params: SolveParams, limit: float | Budget) -> str | None:
     """A proof that not every goal can be met, from one participant alone (see
     :func:`relaxation_status`), or None."""
     status, proof = relaxation_status(data, params, limit)
     return proof if status == SolveStatus.INFEASIBLE else None
-
-
-SCREEN_GOAL_S = 0.5  # per goal: the parts that fail do so in presolve (about 0.01 s), the others in 0.1 s
 
 
 def goal_part(data: ProblemData, g: int) -> ProblemData:
@@ -136,7 +138,7 @@ def _load_numbers(part: ProblemData, p: int) -> tuple[int, int] | None:
 
 
 def screen_goals(
-    data: ProblemData, params: SolveParams, limit: float, skip: Collection[int] = ()
+    data: ProblemData, params: SolveParams, limit: float | Budget, skip: Collection[int] = ()
 ) -> dict[int, tuple[int, int] | None]:
     """Goals that cannot be met even alone (proven), each with its load numbers
     (required and available slots, see :func:`_load_numbers`) when they explain it.
@@ -146,12 +148,12 @@ def screen_goals(
     that competency alone exceed the load caps before the deadline. Knowing
     them, the full model need not search for them, and the verdict names each
     one instead of leaving it UNKNOWN. ``skip``: goals known to be possible
-    (met by a start schedule). ``limit`` caps the whole screening; under
-    ``--deterministic`` each check is charged its full deterministic limit,
-    so the outcome never depends on timing.
+    (met by a start schedule). ``limit`` (seconds or a budget) caps the whole
+    screening, each goal at most :data:`SCREEN_GOAL_S`; under ``--deterministic``
+    each check is charged its full deterministic limit, so the outcome never
+    depends on timing.
     """
-    t0 = time.perf_counter()
-    spent = 0.0
+    budget = _budget(params, limit)
     out: dict[int, tuple[int, int] | None] = {}
     seen: dict[tuple[object, ...], tuple[bool, tuple[int, int] | None]] = {}
     for g, goal in enumerate(data.goals):
@@ -161,11 +163,11 @@ def screen_goals(
         p = goal.participant
         key = (goal.competency, _signature(part, p))
         if key not in seen:
-            each = min(SCREEN_GOAL_S, limit - spent if params.deterministic else limit - (time.perf_counter() - t0))
+            each = budget.rest(cap=SCREEN_GOAL_S)
             if each < 0.05:
                 break
-            status = feasible_plan(part, None, replace(params, time_limit=each, num_workers=1))[0]
-            spent += each
+            status = plan_meeting_goals(part, None, params.within(each).with_workers(1))[0]
+            budget.charge(each)
             seen[key] = (status == SolveStatus.INFEASIBLE, _load_numbers(part, p))
         if seen[key][0]:
             out[g] = seen[key][1]

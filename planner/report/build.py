@@ -214,8 +214,9 @@ def solver_section(out: PlanOutcome) -> Section:
         facts.append(("runtime (s)", f"{res.runtime:.1f}"))
     blocks: list[Para | Table | Image | Bullets] = [Table(["quantity", "value"], [list(f) for f in facts], id="solver")]
     if res.phases:
-        keys = list(dict.fromkeys(k for ph in res.phases for k in ph))
-        blocks.append(Table(keys, [[_text(ph.get(k, "")) for k in keys] for ph in res.phases]))
+        rows = [ph.as_dict() for ph in res.phases]
+        keys = list(dict.fromkeys(k for row in rows for k in row))
+        blocks.append(Table(keys, [[_text(row.get(k, "")) for k in keys] for row in rows]))
     return Section("Solver", blocks, id="solver-section")
 
 

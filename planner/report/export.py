@@ -65,7 +65,7 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
             "plan_gap": None if res.gap is None else round(res.gap, 6),
             # CP-SAT's own count of work units jitters by a few percent between
             # identical runs, so --deterministic output leaves it out.
-            "phases": [{k: v for k, v in ph.items() if not (params.deterministic and k == "deterministic_time")}
+            "phases": [{k: v for k, v in ph.as_dict().items() if not (params.deterministic and k == "deterministic_time")}
                        for ph in res.phases],
         },
         "verdict": {

@@ -15,12 +15,18 @@ Two ways of counting:
   out, never from the clock, so the same input gets the same limits and the
   same answer however busy the machine is. The wall clock is then only an
   outer safety limit (:attr:`Budget.outer`).
+
+Every share is named once, at the end of this module, with the step it is
+for. Steps that follow the solve (confirmation solves, relaxation proofs) use
+:meth:`Budget.after`: out of the same limit in wall mode; on top of it, with
+their own cap, under ``--deterministic`` (see the README's "Time limit").
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 Clock = Callable[[], float]
 
@@ -71,14 +77,26 @@ class Budget:
         """The wall-clock safety limit of a deterministic budget (its own limit otherwise)."""
         return OUTER_FACTOR * self.seconds + OUTER_SLACK_S if self.deterministic else self.seconds
 
+    def worth(self, minimum: float) -> bool:
+        """Whether another step is worth starting: in wall mode at least ``minimum`` seconds
+        remain (building a model costs time of its own); counted in work units, any remain."""
+        return self.remaining() >= minimum if not self.deterministic else self.remaining() > 0.0
+
     def out_of_time(self) -> bool:
         """Whether the wall clock passed :attr:`outer` (a deterministic answer then depends on load)."""
         return self.elapsed() > self.outer
 
     # -- handing out -------------------------------------------------------------
-    def share(self, fraction: float, cap: float | None = None, floor: float = 0.0) -> float:
+    def share(self, fraction: float | Share, cap: float | None = None, floor: float = 0.0) -> float:
         """A step's limit: ``fraction`` of the whole budget, at most ``cap`` and at least ``floor``
-        seconds; in wall mode never more than what remains (``floor`` aside). Nothing is charged."""
+        seconds; in wall mode never more than what remains (``floor`` aside). Nothing is charged.
+
+        ``fraction`` may be a named :class:`Share` (its own cap and floor, and its
+        fraction for the budget's mode; ``cap`` and ``floor`` then tighten or raise them)."""
+        if isinstance(fraction, Share):
+            cap = fraction.cap if cap is None else cap if fraction.cap is None else min(cap, fraction.cap)
+            floor = max(floor, fraction.floor)
+            fraction = fraction.of(self.deterministic)
         limit = fraction * self.seconds
         if cap is not None:
             limit = min(limit, cap)
@@ -86,7 +104,7 @@ class Budget:
             limit = min(limit, self.remaining())
         return max(limit, floor)
 
-    def take(self, fraction: float, cap: float | None = None, floor: float = 0.0) -> float:
+    def take(self, fraction: float | Share, cap: float | None = None, floor: float = 0.0) -> float:
         """:meth:`share` and charge it (deterministic counting); returns the limit."""
         limit = self.share(fraction, cap, floor)
         self.charge(limit)
@@ -98,13 +116,119 @@ class Budget:
         if self._parent is not None:
             self._parent.charge(seconds)
 
+    def rest(self, keep: float = 0.0, cap: float | None = None) -> float:
+        """What remains (counted either way) less ``keep`` seconds kept back for later steps,
+        at most ``cap``; never negative. Nothing is charged."""
+        limit = max(0.0, self.remaining() - keep)
+        return limit if cap is None else min(limit, cap)
+
     def child(self, seconds: float) -> Budget:
         """A budget of at most ``seconds`` for one step (never more than remains here in wall mode);
-        what it charges is charged here too."""
+        what it charges is charged here too, as it is used."""
         if not self.deterministic:
             seconds = min(seconds, self.remaining())
         return Budget(max(0.0, seconds), self.deterministic, clock=self._clock, parent=self)
 
+    def part(self, seconds: float) -> Budget:
+        """A budget of ``seconds`` handed out whole: charged here at once, in full, however
+        much of it the step uses (so that under ``--deterministic`` the next step's limit
+        does not depend on this one's work); in wall mode at most what remains here."""
+        self.charge(seconds)
+        if not self.deterministic:  # the clock counts here, not the charge
+            seconds = min(seconds, self.remaining())
+        return Budget(max(0.0, seconds), self.deterministic, clock=self._clock)
+
+    def after(self, share: Share) -> Budget:
+        """A budget for a step that follows the bulk of the command (confirmation solves,
+        relaxation proofs), counted as it is used.
+
+        Wall mode: ``share`` of the whole, out of what the clock leaves (a child), so
+        the command still ends within its limit. ``--deterministic``: ``share`` of the
+        whole *on top* of what was handed out before: the earlier steps were charged
+        their limits as handed out, and keeping time back from them would change
+        their answers; the step's own bound is then ``share`` of the limit.
+        """
+        seconds = share.limit(self.seconds, self.deterministic)
+        if self.deterministic:
+            return Budget(seconds, True, clock=self._clock)
+        return self.child(seconds)
+
     def __repr__(self) -> str:
         mode = "work units" if self.deterministic else "wall"
         return f"Budget({self.seconds:g} s, {mode}, spent {self.spent():.2f})"
+
+
+@dataclass(frozen=True)
+class Share:
+    """A named step's part of a budget: ``fraction`` of the whole (``deterministic``
+    instead under ``--deterministic`` when the two differ), at most ``cap`` and at
+    least ``floor`` seconds."""
+
+    fraction: float
+    cap: float | None = None
+    floor: float = 0.0
+    deterministic: float | None = None
+
+    def of(self, deterministic: bool) -> float:
+        """The fraction for a budget of that mode."""
+        return self.deterministic if deterministic and self.deterministic is not None else self.fraction
+
+    def limit(self, seconds: float, deterministic: bool) -> float:
+        """This share of ``seconds``, by the clock aside (see :meth:`Budget.share`)."""
+        limit = self.of(deterministic) * seconds
+        if self.cap is not None:
+            limit = min(limit, self.cap)
+        return max(limit, self.floor)
+
+
+# -- the named shares: every split of a command's time, in one place ------------------
+# Wall mode: each share is also capped by what the clock leaves of its budget.
+# --deterministic: each is handed out as written, so the limits never depend on load.
+
+# planner.plan.pipeline.plan, of the command's budget:
+HINT = Share(0.05, cap=3.0)
+"""The squeaky-wheel start (greedy passes, a hint only); --deterministic: counted in passes."""
+HINT_PASSES_PER_S = 25
+"""--deterministic: greedy passes per second of :data:`HINT` (about a second's worth on 12 trainees)."""
+SCREEN = Share(0.1, cap=10.0)
+"""Proving goals impossible alone before the solve (planner.plan.relax.screen_goals), all goals together."""
+SCREEN_GOAL_S = 0.5
+"""Each goal of the screening: the parts that fail do so in presolve (about 0.01 s), the others in 0.1 s."""
+AFTER_SOLVE = Share(0.2, deterministic=0.0)
+"""Wall mode: kept back from the solve for what follows it (confirmation solves or a relaxation proof),
+so that they come out of the command's limit, not on top. --deterministic: nothing is kept back; those
+steps have their own limits below, charged as handed out."""
+CONFIRMS = Share(1.0)
+"""All confirmation solves of unmet goals together ("impossible alone, or a trade-off?"), counted as used
+(:meth:`Budget.after`): wall mode, what the command has left; --deterministic, at most the limit again."""
+CONFIRMS_ALONE = Share(0.5, deterministic=1.0)
+"""The same when readiness is assessed without a command budget (wall mode: half the limit)."""
+CONFIRM_EACH_S = 10.0
+"""Each confirmation solve at most (and at most what :data:`CONFIRMS` has left)."""
+CONFIRM_MIN_S = 0.5
+"""Wall mode: no confirmation solve is started with less than this left (see :meth:`Budget.worth`)."""
+PLAN_RELAX = Share(0.25)
+"""One-participant relaxation proof when the solve left pairs UNKNOWN (:meth:`Budget.after`)."""
+
+# planner.solve.phases, of one solve's budget:
+READINESS_PHASE = Share(0.75)
+"""Phase 1 (goals met), when a plan phase follows (else the whole solve)."""
+PLAN_PHASE = Share(0.5, deterministic=0.25)
+"""Phase 2 (complete the programme, finish early): the verdict never waits on it."""
+COMPLETE_HINT = Share(0.1, cap=10.0, floor=1.0)
+"""Completing a hint schedule into a full assignment: always counted in work units (a reproducible hint),
+in wall mode also capped by what the clock leaves."""
+
+# planner.solve.makespan:
+DECIDE = 0.4
+"""Of a makespan solve, kept back to prove the incumbent by decision."""
+
+# planner.analysis.window.readiness_probe, of one probe's budget (min-window: each probe has the limit):
+PROBE_RELAX = Share(0.5)
+"""One-participant relaxations first (they prove load-bound windows infeasible quickly)."""
+PROBE_FEASIBILITY_HINTED = Share(0.15, floor=0.5)
+"""The feasibility solve with every goal required, repairing a hint (a nearby window's plan)."""
+PROBE_FEASIBILITY_COLD = Share(0.05, cap=2.0, floor=0.5)
+"""The same without a hint: only there for presolve's quick proofs."""
+PROBE_SOLVE_FLOOR = Share(0.25)
+"""Phase 1 gets what is left, and at least this."""

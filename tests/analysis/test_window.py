@@ -10,14 +10,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from planner.analysis.sweep import months_before, sweep
 from planner.analysis.window import (
     min_window,
-    months_before,
     readiness_probe,
     reload,
     scenario_plain,
     set_window_start,
-    sweep,
 )
 from planner.cli import app
 from planner.data.result import Result, SolveStatus

@@ -199,7 +199,7 @@ def test_lag_proof_on_tied_activities() -> None:
     proof = lag_proof(tight)
     assert proof is not None and "activities 1 and 2 can neither overlap" in proof
     _, res = solve_instance(tight, 5)
-    assert res.status == SolveStatus.INFEASIBLE and res.phases[0]["phase"] == "lags"
+    assert res.status == SolveStatus.INFEASIBLE and res.phases[0].phase == "lags"
     loose = _tied_pair(-4)
     assert lag_proof(loose) is None
     _, res = solve_instance(loose, 5)
@@ -255,7 +255,7 @@ def test_hybrid_and_cpsat_alone_agree_on_easy_instances() -> None:
             assert res.schedule is not None
             starts = schedule_starts(inst, res.schedule)
             assert check_rcpsp(inst, starts) == [] and makespan_of(inst, starts) == opt
-            assert (res.phases[0].get("phase") == "ga") == ga
+            assert (res.phases[0].phase == "ga") == ga
 
 
 def test_deterministic_hybrid_repeats_exactly() -> None:
@@ -356,7 +356,7 @@ def test_decisions_alone_descend_to_the_optimum() -> None:
     while hybrid.lb < hybrid.ub and hybrid.decide(hybrid.left()):
         assert check_rcpsp(inst, hybrid.best) == [] and makespan_of(inst, hybrid.best) == hybrid.ub
     assert (hybrid.lb, hybrid.ub) == (43, 43)
-    steps = [p["status"] for p in hybrid.phases if p["phase"] == "decide"]
+    steps = [p.status for p in hybrid.phases if p.phase == "decide"]
     assert steps[-1] == "INFEASIBLE" and set(steps[:-1]) == {"FEASIBLE"} and len(steps) >= 2
 
 

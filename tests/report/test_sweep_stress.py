@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.analysis.stress import OutageResult, SampleResult, estimate
-from planner.analysis.window import SWEEP_COLUMNS
+from planner.analysis.sweep import SWEEP_COLUMNS
 from planner.report.stress import montecarlo_text, outage_text, write_montecarlo, write_outages
 from planner.report.sweep import sweep_table, write_sweep
 from planner.scenario.schema import Disruptions

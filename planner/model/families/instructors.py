@@ -3,7 +3,7 @@ available instructor, and no instructor exceeds their parallel capacity.
 
 Interchangeable instructors (same jobs, same days) form a pool: a session
 chooses a pool, each pool's sessions fit its total capacity, and
-:func:`planner.solve.run.name_instructors` names the people afterwards (always
+:func:`planner.solve.cpsat.name_instructors` names the people afterwards (always
 possible for intervals: at any moment fewer sessions run than the pool's
 capacity, so a free member exists).
 """

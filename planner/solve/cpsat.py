@@ -1,0 +1,169 @@
+"""CP-SAT plumbing shared by every solve: status map, interruptible runs, one
+search phase, and reading a schedule back from a solution."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from planner.data.problem import ProblemData
+from planner.data.result import PhaseInfo, Schedule, ScheduledSession, SolveStatus
+from planner.model.context import Context
+from planner.solve.budget import Budget
+from planner.solve.params import Progress, SolveParams
+
+STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
+    cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
+}
+"""CP-SAT's status codes as solver-free statuses."""
+
+ANSWERED = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+"""Statuses that come with a solution."""
+
+
+def solve_interruptibly(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, callback: cp_model.CpSolverSolutionCallback | None = None
+) -> cp_model.CpSolverStatus:
+    """``solver.solve(model)`` in a worker thread, so that Ctrl-C reaches Python at once:
+    the search is stopped (repeatedly: a stop before it starts is lost) and
+    KeyboardInterrupt is raised only after the solver has returned."""
+    code: list[cp_model.CpSolverStatus] = []
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            code.append(solver.solve(model, callback))
+        except BaseException as exc:  # e.g. raised in the progress callback: the caller's to handle
+            failure.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=work, daemon=True).start()
+    interrupted = False
+    # An Event, not Thread.join/is_alive: a join interrupted by Ctrl-C can leave
+    # is_alive() False while the thread still runs (CPython before 3.13), and an
+    # interpreter that exits under a running solver aborts.
+    while not done.is_set():
+        try:
+            done.wait(0.1)
+            if interrupted:
+                solver.stop_search()
+        except KeyboardInterrupt:
+            interrupted = True
+    if interrupted:
+        raise KeyboardInterrupt
+    if failure:
+        raise failure[0]
+    return code[0]
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, phase: str, progress: Progress | None, t0: float) -> None:
+        super().__init__()
+        self.phase, self.progress, self.t0 = phase, progress, t0
+
+    def on_solution_callback(self) -> None:
+        if self.progress is not None:
+            self.progress(self.phase, time.perf_counter() - self.t0, self.objective_value, self.best_objective_bound)
+
+
+def run_phase(
+    ctx: Context, params: SolveParams, limit: float, phase: str, progress: Progress | None, t0: float,
+    budget: Budget | None = None,
+) -> tuple[cp_model.CpSolver, SolveStatus, PhaseInfo]:
+    """One search of ``ctx.model`` for at most ``limit`` seconds; ``budget`` is
+    charged the work units it used (its clock counts the wall time anyway)."""
+    solver = cp_model.CpSolver()
+    params.apply(solver, limit)
+    code = solve_interruptibly(solver, ctx.model, _Callback(phase, progress, t0))
+    status = STATUS[code]
+    info = PhaseInfo(
+        phase=phase,
+        status=status,
+        objective=solver.objective_value if status in ANSWERED else None,
+        bound=solver.best_objective_bound if status != SolveStatus.INFEASIBLE else None,
+        deterministic_time=round(solver.deterministic_time, 3),
+        wall_time=None if params.deterministic else round(solver.wall_time, 3),
+    )
+    if budget is not None:
+        assert info.deterministic_time is not None
+        budget.charge(info.deterministic_time)
+    return solver, status, info
+
+
+def extract_schedule(ctx: Context, solver: cp_model.CpSolver) -> Schedule:
+    """The schedule of ``solver``'s solution, each pooled session given a named instructor."""
+    out: list[ScheduledSession] = []
+    pooled: list[tuple[int, int]] = []  # (position in out, instructor pool)
+    for j in range(len(ctx.data.jobs)):
+        if not ctx.possible(j) or not solver.boolean_value(ctx.present[j]):
+            continue
+        job = ctx.data.jobs[j]
+        for k, sv in enumerate(ctx.sessions[j]):
+            start = solver.value(sv.start)
+            teacher = None
+            if sv.fixed and job.fixed_instructors:
+                teacher = job.fixed_instructors[k]
+            else:
+                pool = next((p for p, x in sv.instructor.items() if solver.boolean_value(x)), None)
+                if pool is not None:
+                    pooled.append((len(out), pool))
+            out.append(ScheduledSession(j, k, start, start + job.length, teacher))
+    return Schedule(tuple(sorted(name_instructors(ctx.data, out, pooled))))
+
+
+def name_instructors(
+    data: ProblemData, sessions: list[ScheduledSession], pooled: list[tuple[int, int]]
+) -> list[ScheduledSession]:
+    """Give each pooled session a member of its pool with spare capacity.
+
+    Sweeping sessions by start time, a member with spare capacity always
+    exists because the model kept every pool within its total capacity.
+    """
+    members, _ = data.instructor_pools()
+    out = list(sessions)
+    by_pool: dict[int, list[int]] = {}
+    for pos, pool in pooled:
+        by_pool.setdefault(pool, []).append(pos)
+    for pool, positions in by_pool.items():
+        busy: dict[int, list[int]] = {i: [] for i in members[pool]}  # end slots of running sessions
+        for pos in sorted(positions, key=lambda q: (out[q].start, out[q].end, out[q].job, out[q].index)):
+            s = out[pos]
+            for ends in busy.values():
+                ends[:] = [e for e in ends if e > s.start]
+            free = [i for i in members[pool] if len(busy[i]) < data.instructors[i].capacity]
+            pick = free[0] if free else min(members[pool], key=lambda i: len(busy[i]))
+            busy[pick].append(s.end)
+            out[pos] = replace(s, instructor=pick)
+    return out
+
+
+def hint_solution(ctx: Context, solver: cp_model.CpSolver) -> None:
+    """Hint every decision variable with its value in ``solver``'s solution."""
+    m = ctx.model
+    m.clear_hints()
+    seen: set[int] = set()  # a variable may be hinted once only (shared constants)
+
+    def hint(var: cp_model.IntVar, value: int) -> None:
+        if var.index not in seen:
+            seen.add(var.index)
+            m.add_hint(var, value)
+
+    for j in range(len(ctx.data.jobs)):
+        if not ctx.possible(j):
+            continue
+        hint(ctx.present[j], solver.value(ctx.present[j]))
+        for sv in ctx.sessions[j]:
+            hint(sv.start, solver.value(sv.start))
+            for x in sv.instructor.values():
+                hint(x, solver.value(x))
+    for sat in ctx.goal_sat:
+        hint(sat, solver.value(sat))

@@ -1,0 +1,68 @@
+"""Solver settings shared by every solve: :class:`SolveParams` and the progress hook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from ortools.sat.python import cp_model
+
+from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S, DEFAULT_WORKERS
+from planner.solve.budget import OUTER_FACTOR, OUTER_SLACK_S, Budget
+
+Progress = Callable[[str, float, float, float], None]
+"""Called on every improving solution: phase, seconds, objective, bound."""
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """Solver settings.
+
+    ``deterministic`` runs one search worker with a deterministic time limit
+    (CP-SAT work units), so that the same input gives the same plan on any
+    machine; the wall clock then only caps the run at ten times the limit
+    plus ten seconds as a safety net.
+    """
+
+    time_limit: float = DEFAULT_TIME_LIMIT_S
+    deterministic: bool = False
+    seed: int = DEFAULT_SEED
+    num_workers: int = 0
+    log: bool = False
+    plan_phase: bool = True
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def budget(self) -> Budget:
+        """A fresh budget of ``time_limit``, counted as these parameters count time."""
+        return Budget(self.time_limit, self.deterministic)
+
+    def within(self, limit: float) -> SolveParams:
+        """The same settings with a time limit of ``limit`` seconds."""
+        return replace(self, time_limit=limit)
+
+    def with_workers(self, num_workers: int) -> SolveParams:
+        """The same settings with ``num_workers`` search workers (wall mode)."""
+        return replace(self, num_workers=num_workers)
+
+    def apply(self, solver: cp_model.CpSolver, limit: float) -> None:
+        """Set ``solver``'s parameters for a phase of at most ``limit`` seconds."""
+        p = solver.parameters
+        p.random_seed = self.seed
+        p.log_search_progress = self.log
+        # Ctrl-C is Python's (see solve_interruptibly): CP-SAT's own handler
+        # would only end the current search and let the run go on.
+        p.catch_sigint_signal = False
+        if self.deterministic:
+            p.num_workers = 1
+            p.max_deterministic_time = max(limit, 0.01)
+            # CP-SAT's work units run several times slower than wall seconds
+            # on a loaded machine; the wall cap is only a safety net.
+            p.max_time_in_seconds = OUTER_FACTOR * limit + OUTER_SLACK_S
+        else:
+            p.max_time_in_seconds = max(limit, 0.01)
+            # CP-SAT sizes its portfolio by the core count; on small machines
+            # the two-worker portfolio lacks the bound-proving workers, so ask
+            # for eight (time-sliced) unless the user chose.
+            p.num_workers = self.num_workers or DEFAULT_WORKERS
+        for key, value in self.extra.items():
+            setattr(p, key, value)

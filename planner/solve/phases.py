@@ -1,0 +1,78 @@
+"""The two-phase readiness solve.
+
+Phase 1 maximises the number of goals (participant x competency) met; its
+status is what the readiness verdict rests on. Phase 2 keeps at least that
+many goals, schedules as much of the programme as possible and finishes
+readiness as early as possible, starting from the phase-1 plan as a hint.
+"""
+
+from __future__ import annotations
+
+import time
+
+from planner.data.result import Result, SolveStatus
+from planner.model import objective
+from planner.model.context import Context
+from planner.solve.budget import PLAN_PHASE, READINESS_PHASE, Budget
+from planner.solve.cpsat import ANSWERED, extract_schedule, hint_solution, run_phase
+from planner.solve.params import Progress, SolveParams
+
+
+def solve_readiness(
+    ctx: Context,
+    params: SolveParams,
+    budget: Budget,
+    progress: Progress | None,
+    t0: float,
+    require_goals: tuple[int, ...] = (),
+    forbid_goals: tuple[int, ...] = (),
+) -> Result:
+    """Phase 1, then (with ``params.plan_phase``) phase 2, within ``budget``.
+
+    The status is phase 1's: OPTIMAL or INFEASIBLE are proofs, FEASIBLE a plan
+    whose goal count is not proven best, UNKNOWN neither a plan nor a proof
+    (the limit ran out); a limit never turns into INFEASIBLE.
+    """
+    data, m = ctx.data, ctx.model
+    for g in require_goals:
+        m.add(ctx.goal_sat[g] == 1)
+    for g in forbid_goals:
+        m.add(ctx.goal_sat[g] == 0)
+    num_goals = len(data.goals)
+    m.maximize(objective.goals_met(ctx))
+    first_limit = budget.share(READINESS_PHASE if params.plan_phase else 1.0)
+    solver, status1, info1 = run_phase(ctx, params, first_limit, "readiness", progress, t0, budget)
+    if status1 not in ANSWERED:
+        return Result(status1, None, runtime=time.perf_counter() - t0, phases=(info1,),
+                      goals_bound=None if status1 != SolveStatus.INFEASIBLE else 0)
+    best = round(solver.objective_value)
+    goals_bound = min(num_goals, int(solver.best_objective_bound + 1e-6))
+    sched1 = extract_schedule(ctx, solver)
+    met1 = tuple(solver.boolean_value(s) for s in ctx.goal_sat)
+    if not params.plan_phase:
+        return Result(status1, sched1, goals_met=met1, goals_bound=goals_bound,
+                      runtime=time.perf_counter() - t0, phases=(info1,))
+
+    # Phase 2: keep the goals count, complete the programme, finish early.
+    hint_solution(ctx, solver)
+    m.add(objective.goals_met(ctx) >= best)
+    m.minimize(objective.plan_cost(ctx))
+    # The readiness answer is settled; polishing the plan gets at most a
+    # share of the budget so that a verdict never waits on the secondary objective.
+    solver2, status2, info2 = run_phase(ctx, params, budget.share(PLAN_PHASE), "plan", progress, t0, budget)
+    if status2 in ANSWERED:
+        sched = extract_schedule(ctx, solver2)
+        met = tuple(solver2.boolean_value(s) for s in ctx.goal_sat)
+        obj, bnd = solver2.objective_value, solver2.best_objective_bound
+    else:
+        sched, met, obj, bnd = sched1, met1, None, None
+    return Result(
+        status1,
+        sched,
+        goals_met=met,
+        goals_bound=goals_bound,
+        objective=obj,
+        bound=bnd,
+        runtime=time.perf_counter() - t0,
+        phases=(info1, info2),
+    )
