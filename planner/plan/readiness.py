@@ -95,8 +95,8 @@ def _binding(sc: Scenario, data: ProblemData, job: int, day: int) -> str:
     """What holds the last module of a met goal where it is."""
     jb = data.jobs[job]
     mod = next(m for m in sc.modules if m.id == jb.module)
-    # Where the module's own rules would first let it end; the re-planning date
-    # is left out, as it always was (a module done before it was bound by them).
+    # The first day the module's own rules let its last session run; the
+    # re-planning date is not one of them and is left out, as it always was.
     last_days = allowed_days(data, job, last=True, rules=Rule.ALL & ~Rule.RELEASE)
     if jb.last_open_days is not None and last_days and day == last_days[0]:
         return f"bound by recency: {mod.id} must end within {mod.recency_days} days of launch"

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from planner.model.context import Context
 
 # Order matters only for readability of the model: every family is
-# independent, but variables (made from the day filters) come first.
+# independent, but the day rules (whose days make the variables) come first.
 FAMILIES: tuple[ModuleType, ...] = (
     windows,
     calendars,
