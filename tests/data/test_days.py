@@ -7,6 +7,8 @@ said otherwise.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 from planner.data.days import (
@@ -246,3 +248,13 @@ def test_model_domains_are_the_allowed_days() -> None:
     assert allowed_days(data, 1, last=True) == list(range(2, N))
     # m3: no day at all, so no variables, and the reason is the authority's.
     assert ctx.sessions[2] == [] and ctx.impossible == {2: impossible(data, 2)}
+
+
+def test_day_users_do_not_import_the_model() -> None:
+    """Tests that the authority and its non-model users do not import planner.model (nor ortools through it)."""
+    root = Path(__file__).resolve().parents[2] / "planner"
+    for rel in ("data/days.py", "plan/readiness.py", "plan/presolve.py", "heuristics/greedy.py"):
+        tree = ast.parse((root / rel).read_text(encoding="utf-8"))
+        names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
+        assert not [m for m in names if m.startswith("planner.model")], rel
