@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.calendar.grid import TimeGrid
+from planner.data.days import Rule, closed_by
 from planner.data.problem import Job, ProblemData
 from planner.data.result import Schedule, SolveStatus
 from planner.exceptions import Problem, ScenarioError, VerificationError
@@ -300,9 +301,8 @@ def _changes(
 
 
 def _why_moved(data: ProblemData, j: int, old: int, S: int) -> str:
-    job = data.jobs[j]
-    day = old // S
-    if not job.open_days[day] or (job.season_days is not None and not job.season_days[day]):
+    # Only calendars and season can have changed since the plan was published.
+    if closed_by(data, j, old // S, rules=Rule.CALENDAR | Rule.SEASON) is not None:
         return "its published day is no longer available (new leave, outage or calendar change)"
     return "moved to make room for retakes or displaced sessions while keeping readiness"
 

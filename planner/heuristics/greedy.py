@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from planner.calendar.grid import TimeGrid, build_grid
+from planner.data.days import day_range, is_open
 from planner.data.problem import ProblemData, build_problem
 from planner.data.result import Schedule, ScheduledSession
 from planner.scenario.schema import Scenario
@@ -166,7 +167,7 @@ def _place_job(data: ProblemData, st: _State, j: int, first_day: int, first_slot
     """Place every session of job ``j`` earliest-first, before day ``due`` if given; None on success, else why not."""
     job = data.jobs[j]
     S, n = data.slots_per_day, data.num_days
-    last_day = min(n, job.deadline_day if job.deadline_day is not None else n, n if due is None else due)
+    last_day = min(day_range(data, j).stop, n if due is None else due)
     start_day = first_day
     while start_day < last_day:
         day, ok = start_day, True
@@ -174,10 +175,7 @@ def _place_job(data: ProblemData, st: _State, j: int, first_day: int, first_slot
             last = k == job.num_sessions - 1
             placed = False
             while day < last_day:
-                allowed = job.open_days[day] and (job.season_days is None or job.season_days[day])
-                if last and job.last_open_days is not None:
-                    allowed = allowed and job.last_open_days[day]
-                if allowed and _spacing_ok(data, st, j, day):
+                if is_open(data, j, day, last) and _spacing_ok(data, st, j, day):
                     for off in range(S - job.length + 1):
                         t = day * S + off
                         if t < first_slot:

@@ -31,6 +31,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from planner.calendar.grid import TimeGrid, build_grid, in_any, in_season
+from planner.data.days import Rule, allowed_days
 from planner.data.problem import ProblemData, build_problem
 from planner.scenario.holidays import public_holidays
 from planner.scenario.schema import Scenario
@@ -219,7 +220,9 @@ def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) ->
     # Jobs that can never run (no open day, nobody to teach, too little capacity), and all that need them.
     dead: set[int] = set()
     for j, job in enumerate(data.jobs):
-        days = [d for d in range(data.num_days) if job.open_days[d] and (job.season_days is None or job.season_days[d])]
+        # Calendars and season only: the deadline (maxend) and recency (a
+        # not-before milestone) are written as TaskJuggler constraints below.
+        days = allowed_days(data, j, rules=Rule.CALENDAR | Rule.SEASON)
         why = None
         if job.id in drop:
             why = "dropped"

@@ -13,10 +13,15 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from planner.data.days import Impossible, Why, allowed_days, impossible
 from planner.data.problem import ProblemData
-from planner.model.families import allowed_days
 
 IntExpr = cp_model.LinearExprT
+
+# A job is left out of the model when its sessions would have no day to go
+# to (an empty domain); other reasons it can never run (no instructor, too
+# little capacity) are left to the families' constraints, as they always were.
+DOMAIN_CHECKS = frozenset({Why.LONGER_THAN_DAY, Why.NO_OPEN_DAY, Why.NO_LAST_DAY, Why.TOO_FEW_DAYS})
 
 
 @dataclass
@@ -41,7 +46,7 @@ class Context:
         self.true = self.model.new_constant(1)
         self.present: list[cp_model.IntVar] = []
         self.sessions: list[list[SessionVars]] = []
-        self.impossible: dict[int, str] = {}
+        self.impossible: dict[int, Impossible] = {}
         self.goal_sat: list[cp_model.IntVar] = []
         self.goal_completion: list[cp_model.IntVar] = []
         self.changes: list[cp_model.IntVar] = []
@@ -52,23 +57,15 @@ class Context:
         data, m = self.data, self.model
         S = data.slots_per_day
         for j, job in enumerate(data.jobs):
-            release = data.release_day
-            days = [d for d in allowed_days(data, j, last=False) if d >= release]
-            last_days = [d for d in allowed_days(data, j, last=True) if d >= release]
-            n_free = job.num_sessions - job.num_fixed
-            reason = None
-            if job.length > S:
-                reason = "a session is longer than a working day"
-            elif n_free and (not days or not last_days):
-                reason = "no working day is open for it (calendar, season, recency or deadline)"
-            elif len(days) < data.days_needed(j, n_free):
-                reason = f"{n_free} sessions need {data.days_needed(j, n_free)} days but only {len(days)} are open"
-            if reason:
+            reason = impossible(data, j, checks=DOMAIN_CHECKS)
+            if reason is not None:
                 self.impossible[j] = reason
                 self.present.append(m.new_constant(0))
                 self.sessions.append([])
                 continue
-            fully_done = n_free == 0
+            days = allowed_days(data, j)
+            last_days = allowed_days(data, j, last=True)
+            fully_done = job.num_sessions == job.num_fixed
             pres = self.true if job.mandatory or fully_done else m.new_bool_var(f"done[{job.id}]")
             self.present.append(pres)
             svars = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from planner.calendar.grid import TimeGrid
+from planner.data.days import Rule, allowed_days
 from planner.data.problem import ProblemData
 from planner.scenario.schema import Scenario
 
@@ -106,9 +107,16 @@ def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
     return out
 
 
+# These bounds count the days the calendars and seasons leave, deliberately
+# without the module's deadline gate, recency or the re-planning date: that
+# only makes them weaker (still necessary conditions), and the day counts in
+# the findings stay what they have always reported.
+_COUNTED = Rule.CALENDAR | Rule.SEASON
+
+
 def _open_before(data: ProblemData, job: int, limit: int) -> list[int]:
-    jb = data.jobs[job]
-    return [d for d in range(min(limit, data.num_days)) if jb.open_days[d] and (jb.season_days is None or jb.season_days[d])]
+    """Days before ``limit`` that the job's calendars and season leave open."""
+    return [d for d in allowed_days(data, job, rules=_COUNTED) if d < limit]
 
 
 def _chains(grid: TimeGrid, data: ProblemData) -> list[str]:

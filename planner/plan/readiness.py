@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from planner.calendar.grid import TimeGrid, gate_date
+from planner.data.days import Rule, Why, allowed_days, impossible
 from planner.data.problem import ProblemData
 from planner.data.result import Result, SolveStatus
-from planner.model.families import allowed_days
 from planner.scenario.schema import Scenario
 from planner.solve.budget import CONFIRM_EACH_S, CONFIRM_MIN_S, CONFIRMS, CONFIRMS_ALONE, Budget
 from planner.solve.feasibility import plan_meeting_goals
@@ -53,48 +53,52 @@ class Readiness:
 
 
 def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int) -> str | None:
-    """Why ``job`` can never be scheduled, in domain terms, or None."""
+    """Why ``job`` can never be scheduled, in domain terms, or None.
+
+    The reason is :func:`planner.data.days.impossible`'s (re-planning: only
+    the sessions still to do, from the release day); the words are here.
+    """
+    why = impossible(data, job, working=grid.open)
+    if why is None:
+        return None
     jb = data.jobs[job]
     mod = next(m for m in sc.modules if m.id == jb.module)
-    if jb.needs_instructor and not jb.instructors:
-        return f"no instructor is qualified for {mod.instructor}"
-    if jb.season_days is not None and not any(a and b for a, b in zip(jb.season_days, grid.open, strict=True)):
-        seasons = ", ".join(f"{s.start}..{s.end}" for s in mod.allowed)
-        return f"its season ({seasons}) has no working day in the window {grid.window_start}..{grid.training_end}"
-    n = jb.num_sessions - jb.num_fixed  # re-planning: only the sessions still to do, from the release day
-    if n == 0:
-        return None
-    days = [d for d in allowed_days(data, job, last=False) if d >= data.release_day]
-    last_days = [d for d in allowed_days(data, job, last=True) if d >= data.release_day]
-    if not days:
-        return "no working day is open for it (calendars, resource availability, season or deadline)"
-    if not last_days:
-        if jb.last_open_days is not None:
-            return f"the recency rule ({mod.recency_days} days before launch) leaves no open day before its deadline"
-        return "no open day before its deadline"
-    need = data.days_needed(job, n)
-    if len(days) < need:
-        on = "" if need == n else f" on at least {need} days"
-        open_ = "1 day is" if len(days) == 1 else f"{len(days)} days are"
-        return f"needs {n} sessions{on} but only {open_} open for it"
-    if jb.min_gap_days and n > 1 and last_days[-1] - days[0] < (n - 1) * jb.min_gap_days:
-        return (f"{n} sessions at least {jb.min_gap_days} days apart need {(n - 1) * jb.min_gap_days + 1} "
-                f"calendar days, but it may only run from {grid.days[days[0]]} to {grid.days[last_days[-1]]}")
-    if jb.consecutive and n > 1:
-        open_set = set(days)
-        if not any(all(d + k in open_set for k in range(n - 1)) and d + n - 1 in last_days for d in days):
+    n, days, last_days = why.sessions, why.days, why.last_days
+    match why.why:
+        case Why.LONGER_THAN_DAY:
+            return "a session is longer than a working day"
+        case Why.NO_INSTRUCTOR:
+            return f"no instructor is qualified for {mod.instructor}"
+        case Why.OUT_OF_SEASON:
+            seasons = ", ".join(f"{s.start}..{s.end}" for s in mod.allowed)
+            return f"its season ({seasons}) has no working day in the window {grid.window_start}..{grid.training_end}"
+        case Why.NO_OPEN_DAY:
+            return "no working day is open for it (calendars, resource availability, season or deadline)"
+        case Why.NO_LAST_DAY:
+            if jb.last_open_days is not None:
+                return f"the recency rule ({mod.recency_days} days before launch) leaves no open day before its deadline"
+            return "no open day before its deadline"
+        case Why.TOO_FEW_DAYS:
+            on = "" if why.need == n else f" on at least {why.need} days"
+            open_ = "1 day is" if len(days) == 1 else f"{len(days)} days are"
+            return f"needs {n} sessions{on} but only {open_} open for it"
+        case Why.TOO_SPREAD:
+            return (f"{n} sessions at least {jb.min_gap_days} days apart need {(n - 1) * jb.min_gap_days + 1} "
+                    f"calendar days, but it may only run from {grid.days[days[0]]} to {grid.days[last_days[-1]]}")
+        case Why.NO_CONSECUTIVE_RUN:
             return f"its {n} sessions must run on {n} consecutive calendar days, and no such run of open days exists"
-    for r, demand in jb.resources:
-        if demand > data.resources[r].capacity:
-            return f"needs {demand} of {data.resources[r].id}, capacity {data.resources[r].capacity}"
-    return None
+        case Why.OVER_CAPACITY:
+            res = data.resources[why.resource]
+            return f"needs {why.demand} of {res.id}, capacity {res.capacity}"
 
 
 def _binding(sc: Scenario, data: ProblemData, job: int, day: int) -> str:
     """What holds the last module of a met goal where it is."""
     jb = data.jobs[job]
     mod = next(m for m in sc.modules if m.id == jb.module)
-    last_days = allowed_days(data, job, last=True)
+    # The first day the module's own rules let its last session run; the
+    # re-planning date is not one of them and is left out, as it always was.
+    last_days = allowed_days(data, job, last=True, rules=Rule.ALL & ~Rule.RELEASE)
     if jb.last_open_days is not None and last_days and day == last_days[0]:
         return f"bound by recency: {mod.id} must end within {mod.recency_days} days of launch"
     if jb.season_days is not None and last_days and day == last_days[0]:

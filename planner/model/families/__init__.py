@@ -1,15 +1,14 @@
 """The constraint families, one module each, applied in a fixed order.
 
-A family may restrict the working days a session can use (``days(data,
-job, last)`` returning one flag per day, or None when it has no say) and may
-add constraints (``add(ctx)``). Day restrictions are folded into the
-variables' domains when they are made, which is far stronger than posting
+A family may add constraints (``add(ctx)``). The working days a session may
+use (calendars, seasons, recency, deadlines) are decided in one place,
+:mod:`planner.data.days`, and folded into the variables' domains when they
+are made (:mod:`planner.model.context`), which is far stronger than posting
 them as constraints later.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -30,11 +29,10 @@ from planner.model.families import (
 )
 
 if TYPE_CHECKING:
-    from planner.data.problem import ProblemData
     from planner.model.context import Context
 
 # Order matters only for readability of the model: every family is
-# independent, but variables (made from the day filters) come first.
+# independent, but the day rules (whose days make the variables) come first.
 FAMILIES: tuple[ModuleType, ...] = (
     windows,
     calendars,
@@ -50,21 +48,6 @@ FAMILIES: tuple[ModuleType, ...] = (
     bounds,
     stability,
 )
-
-DayFilter = Callable[["ProblemData", int, bool], Sequence[bool] | None]
-
-
-def allowed_days(data: ProblemData, job: int, last: bool) -> list[int]:
-    """Working days on which a session (the last one if ``last``) of ``job`` may run."""
-    flags: list[Sequence[bool]] = []
-    for family in FAMILIES:
-        hook: DayFilter | None = getattr(family, "days", None)
-        if hook is not None:
-            f = hook(data, job, last)
-            if f is not None:
-                flags.append(f)
-    return [d for d in range(data.num_days) if all(f[d] for f in flags)]
-
 
 def add_all(ctx: Context, skip: frozenset[str] = frozenset()) -> None:
     """Add the constraints of every family not named in ``skip``."""

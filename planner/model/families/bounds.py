@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from planner.data.days import Rule, allowed_days
+
 if TYPE_CHECKING:
     from planner.data.problem import ProblemData
     from planner.model.context import Context
@@ -93,13 +95,14 @@ def _energy_cuts(
     start before t brings all its remaining work, a job whose *last* session
     cannot start before t (recency) brings at least that session.
     """
-    from planner.model.families import allowed_days  # the registry imports this module
-
     data = ctx.data
     release: dict[int, tuple[int, int]] = {}
     for j in jobs:
-        first = allowed_days(data, j, last=False)
-        last = allowed_days(data, j, last=True)
+        # The job's own rules without the re-planning date, which is applied
+        # as a floor below: weaker than the first allowed day after it, but
+        # the cut the model has always had (a stronger one would change it).
+        first = allowed_days(data, j, last=False, rules=Rule.ALL & ~Rule.RELEASE)
+        last = allowed_days(data, j, last=True, rules=Rule.ALL & ~Rule.RELEASE)
         if first and last:
             release[j] = (max(first[0], data.release_day), max(last[0], data.release_day))
     points = sorted({data.release_day} | {t for pair in release.values() for t in pair})

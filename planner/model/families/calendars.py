@@ -1,18 +1,9 @@
 """Calendars: participant leave and resource outages or availability.
 
 Weekends, holidays and gate days are not in the grid at all; what is left per
-job is in ``Job.open_days`` (computed from dates by the data layer).
+job is in ``Job.open_days`` (computed from dates by the data layer). The
+rule is a day rule: :mod:`planner.data.days` applies it to the variables'
+domains, so this family adds no constraint.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from planner.data.problem import ProblemData
-
-
-def days(data: ProblemData, job: int, last: bool) -> Sequence[bool] | None:
-    """Days on which every participant and resource of the job is available."""
-    return data.jobs[job].open_days

@@ -1,14 +1,7 @@
-"""Seasons: modules that can only run in some date windows (e.g. winter survival)."""
+"""Seasons: modules that can only run in some date windows (e.g. winter survival).
+
+A day rule (``Job.season_days``): :mod:`planner.data.days` applies it to the
+variables' domains, so this family adds no constraint.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from planner.data.problem import ProblemData
-
-
-def days(data: ProblemData, job: int, last: bool) -> Sequence[bool] | None:
-    """Days inside the module's season (None: no season rule)."""
-    return data.jobs[job].season_days

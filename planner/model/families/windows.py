@@ -1,26 +1,17 @@
 """Window and gates: deadlines, and the order of a module's sessions.
 
 The grid already ends where regular training ends and leaves gate days out;
-here a module with a ``deadline`` gate must end before that gate, and the
-sessions of one module run in order, with the module's day spacing.
+a module with a ``deadline`` gate must end before that gate (a day rule, see
+:mod:`planner.data.days`), and here the sessions of one module run in order,
+with the module's day spacing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from planner.data.problem import ProblemData
     from planner.model.context import Context
-
-
-def days(data: ProblemData, job: int, last: bool) -> Sequence[bool] | None:
-    """Days before the job's deadline gate (applies to every session)."""
-    limit = data.jobs[job].deadline_day
-    if limit is None:
-        return None
-    return [d < limit for d in range(data.num_days)]
 
 
 def add(ctx: Context) -> None:
