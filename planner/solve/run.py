@@ -23,6 +23,7 @@ from planner.data.result import Result, Schedule, ScheduledSession, SolveStatus
 from planner.model import objective
 from planner.model.builder import build_model
 from planner.model.context import Context
+from planner.solve.budget import Budget
 from planner.verify.checks import goals_achieved
 
 Progress = Callable[[str, float, float, float], None]
@@ -354,9 +355,9 @@ def _solve_makespan(ctx: Context, params: SolveParams, progress: Progress | None
                   phases=tuple(phases))
 
 
-def is_achievable(data: ProblemData, goal: int, params: SolveParams) -> SolveStatus:
-    """Whether goal ``goal`` alone can be met: FEASIBLE, INFEASIBLE or UNKNOWN."""
-    return goals_achievable(data, (goal,), params)
+def is_achievable(data: ProblemData, goal: int, params: SolveParams, budget: Budget | None = None) -> SolveStatus:
+    """Whether goal ``goal`` alone can be met: FEASIBLE, INFEASIBLE or UNKNOWN (``budget`` is charged the work)."""
+    return goals_achievable(data, (goal,), params, budget=budget)
 
 
 def hint_schedule(ctx: Context, schedule: Schedule) -> None:
@@ -443,6 +444,7 @@ def feasible_plan(
     params: SolveParams,
     hint: Schedule | None = None,
     earliest_first: bool = False,
+    budget: Budget | None = None,
 ) -> tuple[SolveStatus, Schedule | None]:
     """A schedule meeting all ``goals`` (None: every goal), or a proof there is none.
 
@@ -450,7 +452,8 @@ def feasible_plan(
     ``earliest_first`` adds the schedule-or-postpone style branching of
     lazy-clause-generation schedulers (the unfixed session that can start
     earliest, at its earliest start): on tight pure-scheduling decisions it
-    proves "no" about twice as fast as CP-SAT's default search.
+    proves "no" about twice as fast as CP-SAT's default search. ``budget``
+    is charged the work units the search used.
     """
     ctx = _feasibility_model(data, goals, earliest_first)
     if hint is not None:
@@ -458,6 +461,8 @@ def feasible_plan(
     solver = cp_model.CpSolver()
     params.apply(solver, params.time_limit)
     status = _STATUS[solve_interruptibly(solver, ctx.model)]
+    if budget is not None:
+        budget.charge(solver.deterministic_time)
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return SolveStatus.FEASIBLE, _extract(ctx, solver)
     return status, None
@@ -542,7 +547,8 @@ def first_answer(
 
 
 def goals_achievable(
-    data: ProblemData, goals: tuple[int, ...] | None, params: SolveParams, hint: Schedule | None = None
+    data: ProblemData, goals: tuple[int, ...] | None, params: SolveParams, hint: Schedule | None = None,
+    budget: Budget | None = None,
 ) -> SolveStatus:
-    """Whether all ``goals`` (None: every goal) can be met together."""
-    return feasible_plan(data, goals, params, hint)[0]
+    """Whether all ``goals`` (None: every goal) can be met together (``budget`` is charged the work)."""
+    return feasible_plan(data, goals, params, hint, budget=budget)[0]
