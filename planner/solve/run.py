@@ -389,7 +389,7 @@ def hint_schedule(ctx: Context, schedule: Schedule) -> None:
                     m.add_hint(x, int(old.instructor is not None and pool_of[old.instructor] == p))
 
 
-def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams) -> bool:
+def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams, budget: Budget | None = None) -> bool:
     """Hint *every* variable of the model with a completion of ``schedule``.
 
     A hint of the sessions alone is rarely used on large models: CP-SAT must
@@ -397,6 +397,7 @@ def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams) -> bool
     conflict budget. Here a copy of the model with the schedule's decisions
     fixed is solved first (a propagation exercise), and its whole assignment
     becomes the hint. Falls back to the partial hint if that fails.
+    ``budget`` is charged the work units of that solve.
     """
     starts = {(s.job, s.index): s for s in schedule.sessions}
     _, pool_of = ctx.data.instructor_pools()
@@ -427,7 +428,10 @@ def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams) -> bool
             copy.add(var(ctx.goal_sat[g]) == 1)
     solver = cp_model.CpSolver()
     SolveParams(deterministic=True, seed=params.seed).apply(solver, max(1.0, min(10.0, 0.1 * params.time_limit)))
-    if _STATUS[solve_interruptibly(solver, copy)] not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+    code = _STATUS[solve_interruptibly(solver, copy)]
+    if budget is not None:
+        budget.charge(solver.deterministic_time)
+    if code not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         hint_schedule(ctx, schedule)
         return False
     m = ctx.model
@@ -453,11 +457,11 @@ def feasible_plan(
     lazy-clause-generation schedulers (the unfixed session that can start
     earliest, at its earliest start): on tight pure-scheduling decisions it
     proves "no" about twice as fast as CP-SAT's default search. ``budget``
-    is charged the work units the search used.
+    is charged the work units the search (and the hint's completion) used.
     """
     ctx = _feasibility_model(data, goals, earliest_first)
     if hint is not None:
-        complete_hint(ctx, hint, params)
+        complete_hint(ctx, hint, params, budget)
     solver = cp_model.CpSolver()
     params.apply(solver, params.time_limit)
     status = _STATUS[solve_interruptibly(solver, ctx.model)]

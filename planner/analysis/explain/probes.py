@@ -73,7 +73,8 @@ class Prober:
 
     Answers are cached by :func:`canonical`, shared by every goal of a run.
     Each probe gets at most ``cap`` seconds and what is left of ``budget``,
-    and charges it the work it used.
+    and charges it the work it used; none starts once the budget's wall-clock
+    safety limit has passed (``--deterministic``).
     """
 
     def __init__(self, base: LoadedScenario, plain: Plain, goals: Sequence[GoalKey], params: SolveParams,
@@ -92,7 +93,7 @@ class Prober:
         if key in self.cache:
             return self.cache[key]
         limit = min(self.cap, self.budget.remaining())
-        if limit < 0.05:
+        if limit < 0.05 or self.budget.out_of_time():
             self.timed_out = True
             return SolveStatus.UNKNOWN  # not cached: out of time, not an answer
         try:

@@ -5,7 +5,10 @@ a quarter for the plan, conflicts and fix searches until 70 % of it is used
 (each probe at most ``probe_limit``), whole-scenario fix checks with the
 rest. Under ``--deterministic`` the budget counts CP-SAT work units (the plan
 its whole share, each probe and check the work it did), so the answers do
-not depend on the machine's load.
+not depend on the machine's load, unless the budget's wall-clock safety
+limit (:attr:`~planner.solve.budget.Budget.outer`) stops the run first.
+Building and compiling each probe's model is not counted in work units: on
+a busy machine a deterministic run takes several times its limit.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ def verify_fixes(run: Run, budget: Budget, goals: list[GoalExplanation], limit: 
                 if not group or all(ex_verified(done, fix, g) != "not run" for g in group):
                     continue
                 left = budget.remaining()
-                if left < 1.0:
+                if left < 1.0 or budget.out_of_time():
                     run.exhausted = True
                     return done
                 check = _verify(run.outcome, run.plain, fix, group, run.met, run.params, min(limit, left), budget)
@@ -120,13 +123,13 @@ def explain(
     for ge in goals:
         if ge.goal in missing:
             ge.kind, ge.note = "unachievable", f"the role does not take {', '.join(missing[ge.goal])}"
-        elif analysis.remaining() > 0.1:
+        elif analysis.remaining() > 0.1 and not analysis.out_of_time():
             alone[ge.goal] = run.alone(ge)
     for wanted in (SolveStatus.INFEASIBLE, SolveStatus.FEASIBLE):
         for ge in goals:
             if alone.get(ge.goal) != wanted:
                 continue
-            if analysis.remaining() <= 0.1:
+            if analysis.remaining() <= 0.1 or analysis.out_of_time():
                 ge.note, run.exhausted = "not examined (time budget)", True
                 continue
             run.explain_goal(ge, wanted)
