@@ -13,8 +13,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planner.analysis.explain import facts as f
-from planner.analysis.explain import fixes as x
+from planner.analysis.explain.facts import (
+    FactBuilder,
+    Scope,
+    available_facts,
+    blackout_facts,
+    campaign_facts,
+    capacity_facts,
+    deadline_facts,
+    goal_facts,
+    instructor_facts,
+    load_facts,
+    pattern_facts,
+    prerequisite_facts,
+    recency_facts,
+    season_facts,
+    spacing_facts,
+    window_facts,
+)
+from planner.analysis.explain.fixes import (
+    WAIVER,
+    FixSearch,
+    capacity_fixes,
+    checked,
+    instructor_fixes,
+    load_fixes,
+    window_fixes,
+)
 from planner.analysis.explain.probes import Question
 from planner.analysis.explain.scope import closure
 from planner.analysis.explain.types import Edit, Fact, Fix, GoalKey
@@ -31,30 +56,30 @@ class Kind:
     ``waiver`` (the rule is dropped rather than eased).
     """
 
-    facts: f.FactBuilder
-    cost: float = x.WAIVER
+    facts: FactBuilder
+    cost: float = WAIVER
     waiver: bool = False
-    search: x.FixSearch | None = None
+    search: FixSearch | None = None
 
 
 # In order of preference in a conflict (the deletion filter drops the last
 # ones first): the things a planner can act on first, structural rules of
 # the programme last.
 KINDS: dict[str, Kind] = {
-    "window": Kind(f.window_facts, search=x.window_fixes),
-    "deadline": Kind(f.deadline_facts, cost=1.5 * x.WAIVER, waiver=True),
-    "load": Kind(f.load_facts, search=x.load_fixes),
-    "capacity": Kind(f.capacity_facts, search=x.capacity_fixes),
-    "goal": Kind(f.goal_facts),  # a competing goal: given up, never "fixed"
-    "campaign": Kind(f.campaign_facts, cost=0.6 * x.WAIVER),
-    "available": Kind(f.available_facts, cost=0.6 * x.WAIVER),
-    "season": Kind(f.season_facts, waiver=True),
-    "blackout": Kind(f.blackout_facts, cost=0.4 * x.WAIVER),
-    "instructors": Kind(f.instructor_facts, search=x.instructor_fixes),
-    "recency": Kind(f.recency_facts, waiver=True),
-    "pattern": Kind(f.pattern_facts, waiver=True),
-    "spacing": Kind(f.spacing_facts, waiver=True),
-    "prerequisite": Kind(f.prerequisite_facts, cost=1.5 * x.WAIVER, waiver=True),
+    "window": Kind(window_facts, search=window_fixes),
+    "deadline": Kind(deadline_facts, cost=1.5 * WAIVER, waiver=True),
+    "load": Kind(load_facts, search=load_fixes),
+    "capacity": Kind(capacity_facts, search=capacity_fixes),
+    "goal": Kind(goal_facts),  # a competing goal: given up, never "fixed"
+    "campaign": Kind(campaign_facts, cost=0.6 * WAIVER),
+    "available": Kind(available_facts, cost=0.6 * WAIVER),
+    "season": Kind(season_facts, waiver=True),
+    "blackout": Kind(blackout_facts, cost=0.4 * WAIVER),
+    "instructors": Kind(instructor_facts, search=instructor_fixes),
+    "recency": Kind(recency_facts, waiver=True),
+    "pattern": Kind(pattern_facts, waiver=True),
+    "spacing": Kind(spacing_facts, waiver=True),
+    "prerequisite": Kind(prerequisite_facts, cost=1.5 * WAIVER, waiver=True),
 }
 RANK = {kind: k for k, kind in enumerate(KINDS)}
 
@@ -65,7 +90,7 @@ def declared_kinds() -> list[str]:
     return sorted(kinds, key=lambda k: RANK.get(k, len(RANK)))
 
 
-def _scope(sc: Scenario, goals: Sequence[GoalKey], competitors: Sequence[GoalKey]) -> f.Scope:
+def _scope(sc: Scenario, goals: Sequence[GoalKey], competitors: Sequence[GoalKey]) -> Scope:
     mods = {m.id: m for m in sc.modules}
     all_mods: list[str] = []
     people: set[str] = set()
@@ -75,7 +100,7 @@ def _scope(sc: Scenario, goals: Sequence[GoalKey], competitors: Sequence[GoalKey
         people |= goal_people
     used = list(dict.fromkeys(u.id for mid in all_mods for u in mods[mid].resources))
     quals = list(dict.fromkeys(mods[mid].instructor for mid in all_mods if mods[mid].instructor))
-    return f.Scope(sc, goals, competitors, all_mods, [p.id for p in sc.participants if p.id in people], used,
+    return Scope(sc, goals, competitors, all_mods, [p.id for p in sc.participants if p.id in people], used,
                    [q for q in quals if q is not None])
 
 
@@ -108,5 +133,5 @@ def fixes_for(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) ->
     kind = KINDS[fact.kind]
     if kind.search is not None:
         return kind.search(fact, sc, q, required)
-    return x.checked(Fix(f"{fact.key}:relax", fact.relaxed + (" (waiver)" if kind.waiver else ""), kind.cost,
+    return checked(Fix(f"{fact.key}:relax", fact.relaxed + (" (waiver)" if kind.waiver else ""), kind.cost,
                          fact.edit), q, required)
