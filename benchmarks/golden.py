@@ -8,10 +8,7 @@ record what it printed and wrote, so that a refactoring can be proven byte-ident
 Each case writes ``CASE/stdout.txt``, ``CASE/exit.txt`` and the files the command wrote
 (``CASE/files/...``). Standard error is kept beside it (``stderr.txt``) but not compared:
 it carries progress lines with elapsed seconds. Version fields of manifests are blanked
-(``versions``), as are the paths of the temporary folders, and the few figures that are
-wall time even under --deterministic: min-window's seconds column, the bench's ``seconds``
-column, the report's ``deterministic_time`` cells (they vary by hundredths under load when a
-phase stops at its limit) and the report files' hashes in the manifest (the files are compared). Cases run two at a time; each
+(``versions``), as are the paths of the temporary folders. Cases run two at a time; each
 is one CP-SAT worker with limits in deterministic work units, so load does not change them.
 """
 
@@ -34,12 +31,9 @@ S4 = "scenarios/challenge-2021.yaml"
 S3 = "scenarios/challenge-2021-3months.yaml"
 S2 = "scenarios/challenge-2021-2months.yaml"
 D = ["--deterministic", "--quiet"]
-PSPLIB = str(Path(os.environ.get("PLANNER_PSPLIB", ROOT.parent / "shared" / "benchmarks" / "psplib")).resolve())
-PROGRESS = (
-    "participant,module,session,status,start,end,note\n"
-    "peresild,soyuz_systems,14,failed,,,failed the systems quiz\n"
-    "shipenko,rs_systems,5,missed,,,ill\n"
-)
+PROGRESS = "participant,module,session,status,start,end,note\n" \
+           "peresild,soyuz_systems,14,failed,,,failed the systems quiz\n" \
+           "shipenko,rs_systems,5,missed,,,ill\n"
 
 
 def cases() -> dict[str, list[list[str]]]:
@@ -55,125 +49,25 @@ def cases() -> dict[str, list[list[str]]]:
     c["explain-s4"] = [["explain", S4, "--out", "{out}", "--time-limit", "10", *D]]
     c["min-window-s3"] = [["min-window", S3, "--out", "{out}", "--time-limit", "5", *D]]
     c["sweep-s4"] = [["sweep", S4, "--months", "2,3", "--out", "{out}", "--time-limit", "5", *D]]
-    c["whatif-s4"] = [
-        [
-            "whatif",
-            S4,
-            "--set",
-            "resources.centrifuge.capacity=2",
-            "--save",
-            "{out}/edited.yaml",
-            "--out",
-            "{out}",
-            "--time-limit",
-            "10",
-            *D,
-        ]
-    ]
-    c["whatif-s3-outage"] = [
-        [
-            "whatif",
-            S3,
-            "--set",
-            "resources.centrifuge.blackouts=[{from: 2021-07-12, to: 2021-07-23, reason: repair}]",
-            "--out",
-            "{out}",
-            "--time-limit",
-            "10",
-            *D,
-        ]
-    ]
+    c["whatif-s4"] = [["whatif", S4, "--set", "resources.centrifuge.capacity=2", "--save", "{out}/edited.yaml",
+                       "--out", "{out}", "--time-limit", "10", *D]]
+    c["whatif-s3-outage"] = [["whatif", S3, "--set",
+                              "resources.centrifuge.blackouts=[{from: 2021-07-12, to: 2021-07-23, reason: repair}]",
+                              "--out", "{out}", "--time-limit", "10", *D]]
     c["compare-s4-s3"] = [["compare", S4, S3, "--out", "{out}", "--time-limit", "10", *D]]
-    c["replan-s4"] = [
-        ["plan", S4, "--out", "{out}/baseline", "--time-limit", "10", *D],
-        [
-            "replan",
-            S4,
-            "--progress",
-            "{out}/progress.csv",
-            "--as-of",
-            "2021-06-21",
-            "--baseline",
-            "{out}/baseline",
-            "--out",
-            "{out}/replan",
-            "--time-limit",
-            "10",
-            *D,
-        ],
-    ]
-    c["stress-mc-s4"] = [
-        [
-            "stress",
-            S4,
-            "--samples",
-            "4",
-            "--seed",
-            "1",
-            "--executor",
-            "serial",
-            "--time-limit",
-            "2",
-            "--out",
-            "{out}",
-            "--quiet",
-        ]
-    ]
-    c["stress-outage-s3"] = [
-        [
-            "stress",
-            S3,
-            "--max-outage-days",
-            "2",
-            "--stride",
-            "25",
-            "--executor",
-            "serial",
-            "--time-limit",
-            "2",
-            "--out",
-            "{out}",
-            "--quiet",
-        ]
-    ]
-    c["generate-plan"] = [
-        ["generate", "--crews", "2", "--days", "90", "--seed", "3", "--out", "{out}/gen.yaml"],
-        ["plan", "{out}/gen.yaml", "--out", "{out}/plan", "--time-limit", "10", *D],
-    ]
-    c["bench-j30"] = [
-        [
-            "bench",
-            "psplib",
-            "--root",
-            PSPLIB,
-            "--set",
-            "j30",
-            "--instances",
-            "3",
-            "--time-limit",
-            "2",
-            "--out",
-            "{out}",
-            "--deterministic",
-        ]
-    ]
-    c["bench-max"] = [
-        [
-            "bench",
-            "psplib",
-            "--root",
-            PSPLIB,
-            "--set",
-            "rcpsp-max/sm_j10",
-            "--instances",
-            "4",
-            "--time-limit",
-            "2",
-            "--out",
-            "{out}",
-            "--deterministic",
-        ]
-    ]
+    c["replan-s4"] = [["plan", S4, "--out", "{out}/baseline", "--time-limit", "10", *D],
+                      ["replan", S4, "--progress", "{out}/progress.csv", "--as-of", "2021-06-21",
+                       "--baseline", "{out}/baseline", "--out", "{out}/replan", "--time-limit", "10", *D]]
+    c["stress-mc-s4"] = [["stress", S4, "--samples", "4", "--seed", "1", "--executor", "serial",
+                          "--time-limit", "2", "--out", "{out}", "--quiet"]]
+    c["stress-outage-s3"] = [["stress", S3, "--max-outage-days", "2", "--stride", "25", "--executor", "serial",
+                              "--time-limit", "2", "--out", "{out}", "--quiet"]]
+    c["generate-plan"] = [["generate", "--crews", "2", "--days", "90", "--seed", "3", "--out", "{out}/gen.yaml"],
+                          ["plan", "{out}/gen.yaml", "--out", "{out}/plan", "--time-limit", "10", *D]]
+    c["bench-j30"] = [["bench", "psplib", "--set", "j30", "--instances", "3", "--time-limit", "2", "--out", "{out}",
+                       "--deterministic"]]
+    c["bench-max"] = [["bench", "psplib", "--set", "rcpsp-max/sm_j10", "--instances", "4", "--time-limit", "2",
+                       "--out", "{out}", "--deterministic"]]
     return c
 
 
@@ -190,27 +84,8 @@ def _normalise(folder: Path, tmp: str) -> None:
             data = json.loads(new)
             if "versions" in data:
                 data["versions"] = "<versions>"
-            for entry in data.get("report_files") or []:  # the files themselves are compared
-                if isinstance(entry, dict) and "sha256" in entry:
-                    entry["sha256"] = "<sha256>"
             new = json.dumps(data, indent=2, sort_keys=True) + "\n"
-        new = re.sub(r"(<dc:date>)[^<]*(</dc:date>)", r"\1\2", new)  # SVG metadata written by matplotlib
-        # The report's phase table shows CP-SAT's deterministic_time, which varies by a few
-        # hundredths under load when a phase stops at its limit (the schedule does not).
-        new = re.sub(r"^(\| \w+ \| [A-Z_]+ \| [^|]* \| [^|]* \| )\d+\.\d+( \|)$", r"\1<t>\2", new, flags=re.M)
-        new = re.sub(
-            r"(<tr><td>\w+</td><td>[A-Z_]+</td><td>[^<]*</td><td>[^<]*</td><td>)\d+\.\d+(</td></tr>)", r"\1<t>\2", new
-        )
-        if path.name == "results.csv" and new.startswith("instance,"):  # bench: wall seconds per instance
-            rows = [line.split(",") for line in new.splitlines()]
-            col = rows[0].index("seconds") if "seconds" in rows[0] else None
-            if col is not None:
-                new = (
-                    "\n".join(
-                        ",".join("<s>" if i == col and r is not rows[0] else v for i, v in enumerate(r)) for r in rows
-                    )
-                    + "\n"
-                )
+        new = re.sub(r'(<dc:date>)[^<]*(</dc:date>)', r"\1\2", new)  # SVG metadata written by matplotlib
         if new != text:
             path.write_text(new, encoding="utf-8")
 
@@ -232,10 +107,7 @@ def run_case(name: str, commands: list[list[str]], out: Path) -> tuple[str, floa
         stdout.append(p.stdout)
         stderr.append(p.stderr)
         codes.append(str(p.returncode))
-    text = "\n".join(stdout).replace(str(files), "<OUT>")
-    # min-window's probe table has a seconds column: wall time, never the same twice.
-    text = re.sub(r"(\d{4}-\d\d-\d\d +(?:READY|NOT_READY|UNKNOWN) +)\d+\.\d+", r"\1<s>", text)
-    (case / "stdout.txt").write_text(text, encoding="utf-8")
+    (case / "stdout.txt").write_text("\n".join(stdout).replace(str(files), "<OUT>"), encoding="utf-8")
     (case / "stderr.txt").write_text("\n".join(stderr), encoding="utf-8")
     (case / "exit.txt").write_text(" ".join(codes) + "\n", encoding="utf-8")
     _normalise(files, str(files))
