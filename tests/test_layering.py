@@ -43,15 +43,11 @@ TYPER_OK = ("planner.cli",)
 MAX_LINES = 500
 
 # Import cycles allowed (none since issue 16: every cycle fails the test).
-# The test also fails when an entry no longer occurs, so the list cannot go stale:
-# the entries are deleted when those branches are merged.
+# An entry that no longer occurs fails too, so the list cannot go stale.
 KNOWN_CYCLES: set[frozenset[str]] = set()
 
-# Modules still over MAX_LINES, each being split on another branch of issue 16.
-# Stale entries fail as well (see KNOWN_CYCLES); the list is emptied at merge.
-OVERSIZED_OK: set[str] = {
-    "planner.analysis.explain",  # -> the planner.analysis.explain package (facts, fixes, probes)
-}
+# Modules allowed over MAX_LINES (none since issue 16); stale entries fail as well.
+OVERSIZED_OK: set[str] = set()
 
 Graph = Mapping[str, Iterable[str]]
 

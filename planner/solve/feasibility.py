@@ -35,11 +35,12 @@ def plan_meeting_goals(
     schedule-or-postpone style branching of lazy-clause-generation schedulers
     (the unfixed session that can start earliest, at its earliest start): on
     tight pure-scheduling decisions it proves "no" about twice as fast as
-    CP-SAT's default search. ``budget`` is charged the work units the search used.
+    CP-SAT's default search. ``budget`` is charged the work units the search
+    (and the hint's completion) used.
     """
     ctx = feasibility_model(data, goals, earliest_first)
     if hint is not None:
-        complete_hint(ctx, hint, params)
+        complete_hint(ctx, hint, params, charge=budget)
     solver = cp_model.CpSolver()
     params.apply(solver, params.time_limit)
     status = STATUS[solve_interruptibly(solver, ctx.model)]
@@ -51,11 +52,12 @@ def plan_meeting_goals(
 
 
 def can_meet_goals(
-    data: ProblemData, goals: tuple[int, ...] | None, params: SolveParams, hint: Schedule | None = None
+    data: ProblemData, goals: tuple[int, ...] | None, params: SolveParams, hint: Schedule | None = None,
+    budget: Budget | None = None,
 ) -> SolveStatus:
     """Whether all ``goals`` (None: every goal) can be met together: FEASIBLE,
-    INFEASIBLE (proven) or UNKNOWN (see :func:`plan_meeting_goals`)."""
-    return plan_meeting_goals(data, goals, params, hint)[0]
+    INFEASIBLE (proven) or UNKNOWN (see :func:`plan_meeting_goals`; ``budget`` is charged the work)."""
+    return plan_meeting_goals(data, goals, params, hint, budget=budget)[0]
 
 
 def feasibility_model(data: ProblemData, goals: tuple[int, ...] | None, earliest_first: bool = False) -> Context:

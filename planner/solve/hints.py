@@ -41,7 +41,9 @@ def hint_schedule(ctx: Context, schedule: Schedule) -> None:
                     m.add_hint(x, int(old.instructor is not None and pool_of[old.instructor] == p))
 
 
-def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams, budget: Budget | None = None) -> bool:
+def complete_hint(
+    ctx: Context, schedule: Schedule, params: SolveParams, budget: Budget | None = None, charge: Budget | None = None
+) -> bool:
     """Hint *every* variable of the model with a completion of ``schedule``.
 
     A hint of the sessions alone is rarely used on large models: CP-SAT must
@@ -53,6 +55,7 @@ def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams, budget:
     The completion is counted in work units (:data:`COMPLETE_HINT` of the
     solve's ``budget``, default ``params``' limit) in either mode, so the hint
     is the same on any machine; in wall mode the clock of ``budget`` caps it too.
+    ``charge`` (e.g. a whole command's budget) is charged the work units it used.
     """
     budget = budget or params.budget()
     starts = {(s.job, s.index): s for s in schedule.sessions}
@@ -87,7 +90,10 @@ def complete_hint(ctx: Context, schedule: Schedule, params: SolveParams, budget:
     if not budget.deterministic:
         wall = solver.parameters
         wall.max_time_in_seconds = max(0.01, min(wall.max_time_in_seconds, budget.remaining()))
-    if STATUS[solve_interruptibly(solver, copy)] not in ANSWERED:
+    code = STATUS[solve_interruptibly(solver, copy)]
+    if charge is not None:
+        charge.charge(round(solver.deterministic_time, 3))
+    if code not in ANSWERED:
         hint_schedule(ctx, schedule)
         return False
     m = ctx.model

@@ -11,7 +11,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from planner.analysis.explain import Explanation, Fact, canonical, deletion_filter, explain, focus
+from planner.analysis.explain import (
+    Explanation,
+    Fact,
+    canonical,
+    deletion_filter,
+    explain,
+    focus,
+    format_explanation,
+)
 from planner.analysis.window import scenario_plain
 from planner.cli import app
 from planner.data.result import SolveStatus
@@ -192,3 +200,14 @@ def test_spacing_conflict_and_fixes(tmp_path: Path) -> None:
     assert texts[0] == "open the window 3 days earlier (on 2024-03-01)"
     assert "drop the spacing rule a -> b (waiver)" in texts
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
+
+
+def test_deterministic_budget_counts_work_units() -> None:
+    """Tests that under --deterministic the run's budget is counted in work units: the same
+    explanation twice, and no more spent than the limit (the plan's share plus probes and checks)."""
+    params = SolveParams(time_limit=5.0, deterministic=True)
+    runs = [explain(load_scenario(DATA / "tiny_capacity.yaml"), params, time_limit=6.0) for _ in range(2)]
+    assert format_explanation(runs[0]) == format_explanation(runs[1])
+    assert runs[0].goals and runs[0].goals[0].kind == "trade-off"
+    # The plan is charged its whole share, max(1, min(5, 0.25 * 6)) = 1.5 units.
+    assert 1.5 <= runs[0].seconds <= 6.0 + 0.1

@@ -1,5 +1,9 @@
 """The constraint families, one module each, applied in a fixed order.
 
+Each module declares its :class:`~planner.model.contract.Family` as
+``FAMILY`` (keys, constraints, verifier check, explanation); ``CONTRACTS``
+holds them in the order of ``FAMILIES``.
+
 A family may add constraints (``add(ctx)``). The working days a session may
 use (calendars, seasons, recency, deadlines) are decided in one place,
 :mod:`planner.data.days`, and folded into the variables' domains when they
@@ -12,6 +16,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from planner.model.contract import Family, order_problems
 from planner.model.families import (
     bounds,
     calendars,
@@ -31,8 +36,10 @@ from planner.model.families import (
 if TYPE_CHECKING:
     from planner.model.context import Context
 
-# Order matters only for readability of the model: every family is
-# independent, but the day rules (whose days make the variables) come first.
+# The day rules (whose days make the variables) come first; otherwise order
+# matters only where a family reads what an earlier one provides
+# (``Family.requires``, checked below), e.g. ``bounds`` reads the goal literals
+# of ``competencies``.
 FAMILIES: tuple[ModuleType, ...] = (
     windows,
     calendars,
@@ -49,9 +56,22 @@ FAMILIES: tuple[ModuleType, ...] = (
     stability,
 )
 
+CONTRACTS: tuple[Family, ...] = tuple(family.FAMILY for family in FAMILIES)
+if order_problems(CONTRACTS):  # a registry error, found at import
+    raise RuntimeError("; ".join(order_problems(CONTRACTS)))
+
 def add_all(ctx: Context, skip: frozenset[str] = frozenset()) -> None:
-    """Add the constraints of every family not named in ``skip``."""
-    for family in FAMILIES:
-        name = family.__name__.rsplit(".", 1)[-1]
-        if name not in skip and hasattr(family, "add"):
-            family.add(ctx)
+    """Add the constraints of every family not named in ``skip``.
+
+    Raises ValueError for an unknown name, or when a skipped family provides
+    what a kept one reads (the kept one would silently constrain nothing).
+    """
+    unknown = skip - {c.name for c in CONTRACTS}
+    if unknown:
+        raise ValueError(f"no constraint family named {', '.join(sorted(unknown))}")
+    problems = order_problems(CONTRACTS, skip)
+    if problems:
+        raise ValueError("; ".join(problems))
+    for contract in CONTRACTS:
+        if contract.name not in skip and contract.add is not None:
+            contract.add(ctx)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from planner.data.days import Rule, allowed_days
+from planner.model.contract import Family
 
 if TYPE_CHECKING:
     from planner.data.problem import ProblemData
@@ -125,3 +126,13 @@ def _work(data: ProblemData, job: int) -> int:
     """Slots of the job's sessions still to be scheduled."""
     jb = data.jobs[job]
     return jb.length * (jb.num_sessions - jb.num_fixed)
+
+
+FAMILY = Family(
+    name="bounds",
+    keys=(),
+    add=add,
+    verify=(),
+    implied="redundant energy cuts implied by the other families: no rule of its own, nothing to explain",
+    requires=("goal_sat",),
+)

@@ -7,3 +7,16 @@ domains, so this family adds no constraint.
 """
 
 from __future__ import annotations
+
+from planner.model.contract import Family
+from planner.verify import rules
+
+FAMILY = Family(
+    name="calendars",
+    keys=("calendar", "participants.*.blackouts", "resources.*.blackouts", "resources.*.available",
+          "resources.*.available_dates"),
+    add=None,
+    no_constraints="its days are left out of the variables' domains by planner.data.days (Job.open_days)",
+    verify=(rules.session_calendar,),
+    explains=("available", "campaign", "blackout"),
+)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.model.contract import Family
+from planner.verify import rules
+
 if TYPE_CHECKING:
     from planner.model.context import Context
 
@@ -35,3 +38,13 @@ def add(ctx: Context) -> None:
                 picks.append(y)
             if len(picks) > 1:
                 m.add(sum(picks) >= 1).only_enforce_if(sat)
+
+
+FAMILY = Family(
+    name="competencies",
+    keys=("competencies", "roles.*.requires", "participants.*.role", "participants.*.holds", "modules.*.roles"),
+    add=add,
+    verify=(rules.claimed_goals,),
+    explains=("deadline", "goal"),
+    provides=("goal_sat", "goal_completion"),
+)

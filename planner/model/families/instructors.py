@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from planner.model.contract import Family
+from planner.verify import rules
+
 if TYPE_CHECKING:
     from planner.model.context import Context
 
@@ -77,3 +80,12 @@ def _runs(flags: tuple[bool, ...], value: bool) -> list[tuple[int, int]]:
             out.append((start, d))
             start = None
     return out
+
+
+FAMILY = Family(
+    name="instructors",
+    keys=("instructors", "modules.*.instructor"),
+    add=add,
+    verify=(rules.session_instructor, rules.instructor_capacity,),
+    explains=("instructors", "available", "blackout"),
+)

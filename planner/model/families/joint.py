@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from planner.model.contract import Family
+from planner.verify import rules
+
 if TYPE_CHECKING:
     from planner.model.context import Context
 
@@ -49,3 +52,12 @@ def add(ctx: Context) -> None:
             # blocks may overlap each other.
             w = len(rests) + 1
             m.add_cumulative([*sessions, *rests], [w] * len(sessions) + [1] * len(rests), w)
+
+
+FAMILY = Family(
+    name="joint",
+    keys=("modules.*.joint", "participants.*.crew", "modules.*.rest_days_after"),
+    add=add,
+    verify=(rules.participant_sessions,),
+    no_explanation="one session at a time and crew attendance are not relaxed by one edit; rest days are explained with the module's session pattern (windows: pattern)",
+)

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from planner.model.contract import Family
+from planner.verify import rules
+
 if TYPE_CHECKING:
     from planner.model.context import Context
 
@@ -64,3 +67,12 @@ def add(ctx: Context) -> None:
             m.add_cumulative([i for i, _ in day_items], [d for _, d in day_items], daily)
         if weekly is not None and week_items:
             m.add_cumulative([i for i, _ in week_items], [d for _, d in week_items], weekly)
+
+
+FAMILY = Family(
+    name="load",
+    keys=("participants.*.load",),
+    add=add,
+    verify=(rules.participant_load,),
+    explains=("load",),
+)

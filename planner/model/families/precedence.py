@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.model.contract import Family
+from planner.verify import rules
+
 if TYPE_CHECKING:
     from planner.model.context import Context
 
@@ -38,3 +41,12 @@ def add(ctx: Context) -> None:
             m.add(ctx.ordinal(b, 0) >= ref_day + p.min_days).only_enforce_if(both)
         if p.max_days is not None:
             m.add(ctx.ordinal(b, 0) <= ref_day + p.max_days).only_enforce_if(both)
+
+
+FAMILY = Family(
+    name="precedence",
+    keys=("modules.*.prerequisites",),
+    add=add,
+    verify=(rules.precedence,),
+    explains=("prerequisite",),
+)

@@ -6,3 +6,15 @@ family adds no constraint.
 """
 
 from __future__ import annotations
+
+from planner.model.contract import Family
+from planner.verify import rules
+
+FAMILY = Family(
+    name="recency",
+    keys=("modules.*.recency_days",),
+    add=None,
+    no_constraints="its days are left out of the last session's domain by planner.data.days (Job.last_open_days)",
+    verify=(rules.session_recency,),
+    explains=("recency",),
+)

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from planner.model.contract import Family
+from planner.verify import rules
+
 if TYPE_CHECKING:
     from planner.model.context import Context
 
@@ -30,3 +33,12 @@ def add(ctx: Context) -> None:
             m.add_no_overlap([itv for itv, _ in items])
         else:
             m.add_cumulative([itv for itv, _ in items], [d for _, d in items], cap)
+
+
+FAMILY = Family(
+    name="resources",
+    keys=("resources.*.capacity", "resources.*.unit", "modules.*.resources"),
+    add=add,
+    verify=(rules.resource_capacity,),
+    explains=("capacity",),
+)

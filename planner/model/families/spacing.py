@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.model.contract import Family
+from planner.verify import rules
+
 if TYPE_CHECKING:
     from planner.model.context import Context
 
@@ -26,3 +29,12 @@ def add(ctx: Context) -> None:
                 oa, ob = ctx.ordinal(a, ka), ctx.ordinal(b, kb)
                 m.add(ob <= oa - 1).only_enforce_if([before, *both])
                 m.add(ob >= oa + rule.days + 1).only_enforce_if([before.Not(), *both])
+
+
+FAMILY = Family(
+    name="spacing",
+    keys=("spacing",),
+    add=add,
+    verify=(rules.spacing,),
+    explains=("spacing",),
+)

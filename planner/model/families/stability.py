@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from planner.model.contract import Family
+from planner.verify import rules
+
 if TYPE_CHECKING:
     from planner.model.context import Context
 
@@ -45,3 +48,14 @@ def add(ctx: Context) -> None:
             ctx.changes.append(kept.Not())  # type: ignore[arg-type]
     if data.max_changes is not None and ctx.changes:
         m.add(sum(ctx.changes) <= data.max_changes)
+
+
+FAMILY = Family(
+    name="stability",
+    keys=(),
+    inputs=("replan --baseline", "replan --max-changes"),
+    add=add,
+    verify=(rules.stability,),
+    no_explanation="re-planning only: explain works on a scenario without a published plan",
+    provides=("changes",),
+)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.model.contract import Family
+from planner.verify import rules
+
 if TYPE_CHECKING:
     from planner.model.context import Context
 
@@ -30,3 +33,13 @@ def add(ctx: Context) -> None:
                 m.add(ctx.ordinal(j, k) == ctx.ordinal(j, k - 1) + 1).only_enforce_if(pres)
             elif job.min_gap_days:
                 m.add(ctx.day(j, k) >= ctx.day(j, k - 1) + job.min_gap_days).only_enforce_if(pres)
+
+
+FAMILY = Family(
+    name="windows",
+    keys=("window", "gates", "modules.*.deadline", "modules.*.hours", "modules.*.session_hours",
+          "modules.*.sessions", "modules.*.min_days_between_sessions", "modules.*.consecutive_days"),
+    add=add,
+    verify=(rules.session_deadline, rules.session_pattern,),
+    explains=("window", "deadline", "pattern"),
+)

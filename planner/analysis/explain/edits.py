@@ -1,0 +1,74 @@
+"""Edits of plain scenario data that relax one fact (used by facts and fixes)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from planner.analysis.explain.types import Edit, Plain
+from planner.analysis.window import set_window_start
+
+
+def _item(plain: Plain, section: str, ident: str) -> dict[str, Any]:
+    item: dict[str, Any] = next(x for x in plain[section] if x["id"] == ident)
+    return item
+
+
+def set_value(section: str, ident: str, key: str, value: Any) -> Edit:
+    def edit(plain: Plain) -> None:
+        _item(plain, section, ident)[key] = copy.deepcopy(value)
+
+    return edit
+
+
+def drop_prerequisite(module: str, pre: str) -> Edit:
+    def edit(plain: Plain) -> None:
+        m = _item(plain, "modules", module)
+        m["prerequisites"] = [p for p in m["prerequisites"] if p["module"] != pre]
+
+    return edit
+
+
+def drop_blackout(section: str, ident: str, start: dt.date) -> Edit:
+    def edit(plain: Plain) -> None:
+        item = _item(plain, section, ident)
+        item["blackouts"] = [b for b in item["blackouts"] if b["from"] != start]
+
+    return edit
+
+
+def drop_spacing(after: str, forbid: str) -> Edit:
+    def edit(plain: Plain) -> None:
+        plain["spacing"] = [s for s in plain["spacing"] if not (s["after"] == after and s["forbid"] == forbid)]
+
+    return edit
+
+
+def add_instructor(qual: str, capacity: int) -> Edit:
+    def edit(plain: Plain) -> None:
+        ids = {i["id"] for i in plain["instructors"]}
+        ident = next(f"extra_{qual}_{k}" for k in range(1, 1000) if f"extra_{qual}_{k}" not in ids)
+        plain["instructors"].append(
+            {"id": ident, "name": f"additional {qual} instructor", "qualifications": [qual],
+             "capacity": capacity, "blackouts": []}
+        )
+
+    return edit
+
+
+def window_earlier(days: int) -> Edit:
+    def edit(plain: Plain) -> None:
+        set_window_start(plain, plain["window"]["start"] - dt.timedelta(days=days))
+
+    return edit
+
+
+def free_pattern(module: str) -> Edit:
+    def edit(plain: Plain) -> None:
+        m = _item(plain, "modules", module)
+        m["min_days_between_sessions"] = 0
+        m["consecutive_days"] = False
+        m["rest_days_after"] = 0
+
+    return edit

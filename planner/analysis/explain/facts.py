@@ -1,0 +1,277 @@
+"""Scenario facts, one builder per explanation kind.
+
+A builder lists, for the goals being explained, the statements of the
+scenario of its kind that can stand in their way, each with the edit that
+relaxes it. Which kinds exist is declared by the constraint families
+(``Family.explains``); :mod:`planner.analysis.explain.kinds` maps each kind
+to its builder and its fixes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from planner.analysis.explain.edits import (
+    add_instructor,
+    drop_blackout,
+    drop_prerequisite,
+    drop_spacing,
+    free_pattern,
+    set_value,
+    window_earlier,
+)
+from planner.analysis.explain.types import Edit, GoalKey
+from planner.calendar.grid import gate_date
+from planner.constants import MAX_WINDOW_DAYS
+from planner.scenario.schema import Gate, Module, Participant, Resource, Scenario
+
+AddFact = Callable[..., None]  # (kind, parts, text, relaxed, edit, goal=None)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the facts of some goals may touch: their modules (with every prerequisite), people,
+    resources and instructor qualifications, in the scenario's order."""
+
+    sc: Scenario
+    goals: Sequence[GoalKey]
+    competitors: Sequence[GoalKey]
+    modules: list[str]
+    people: list[str]  # in the scenario's order
+    resources: list[str]  # used by the modules, first use first
+    qualifications: list[str]
+
+    @property
+    def gates(self) -> dict[str, Gate]:
+        return {g.id: g for g in self.sc.gates}
+
+    @property
+    def mods(self) -> dict[str, Module]:
+        return {m.id: m for m in self.sc.modules}
+
+    @property
+    def res(self) -> dict[str, Resource]:
+        return {r.id: r for r in self.sc.resources}
+
+    @property
+    def parts(self) -> dict[str, Participant]:
+        return {p.id: p for p in self.sc.participants}
+
+
+FactBuilder = Callable[[Scope, AddFact], None]
+
+
+def _ranges(items: Sequence[Any]) -> str:
+    return ", ".join(f"{b.start}..{b.end}" + (f" ({b.reason})" if b.reason else "") for b in items)
+
+
+def _dates(days: Sequence[dt.date]) -> str:
+    shown = ", ".join(str(d) for d in days[:6])
+    return shown + (f" and {len(days) - 6} more" if len(days) > 6 else "")
+
+
+def _most_demand(sc: Scenario, mods: Sequence[str], people: set[str], rid: str) -> int:
+    """Demand on ``rid`` if every job of ``mods`` for ``people`` ran at the same time."""
+    res = next(r for r in sc.resources if r.id == rid)
+    total = 0
+    for m in sc.modules:
+        if m.id not in mods:
+            continue
+        for use in m.resources:
+            if use.id != rid:
+                continue
+            takers = [p for p in sc.participants if p.id in people and (not m.roles or p.role in m.roles)]
+            jobs = [[p] for p in takers]
+            if m.joint == "crew":
+                crews: dict[str, list[Any]] = {}
+                for p in takers:
+                    crews.setdefault(p.crew, []).append(p)
+                jobs = list(crews.values())
+            for members in jobs:
+                total += use.demand or (len(members) if res.unit == "participants" else 1)
+    return total
+
+
+def window_facts(s: Scope, add: AddFact) -> None:
+    """The window's start (relaxed: up to 30 days earlier, within the longest window)."""
+    sc = s.sc
+    days = (sc.window.launch - sc.window.start).days
+    extra = min(30, MAX_WINDOW_DAYS - days)
+    if extra > 0:
+        add("window", ["start"], f"the training window opens on {sc.window.start} ({days} days before launch)",
+            f"open it {extra} days earlier", window_earlier(extra))
+
+
+def deadline_facts(s: Scope, add: AddFact) -> None:
+    """Competencies due at a gate, then modules that must end before one."""
+    launch, gates, mods = s.sc.window.launch, s.gates, s.mods
+    for _, cid in (*s.goals, *s.competitors):
+        comp = next(c for c in s.sc.competencies if c.id == cid)
+        if comp.deadline:
+            g = gates[comp.deadline]
+            add("deadline", [cid], f"{cid} must be held by {g.id} ({gate_date(g, launch)})",
+                f"let {cid} count until the end of regular training", set_value("competencies", cid, "deadline", None))
+    for mid in s.modules:
+        m = mods[mid]
+        if m.deadline:
+            g = gates[m.deadline]
+            add("deadline", [mid], f"{mid} must end before {g.id} ({gate_date(g, launch)})",
+                f"let {mid} end after {g.id}", set_value("modules", mid, "deadline", None))
+
+
+def load_facts(s: Scope, add: AddFact) -> None:
+    """Load caps of the people taking part."""
+    parts = s.parts
+    for pid in s.people:
+        p = parts[pid]
+        if p.load is not None:
+            caps = [f"{p.load.max_hours_per_day:g} h a day" if p.load.max_hours_per_day else "",
+                    f"{p.load.max_hours_per_week:g} h a week" if p.load.max_hours_per_week else ""]
+            add("load", [pid], f"{pid} trains at most {' and '.join(c for c in caps if c)}",
+                f"lift {pid}'s load caps", set_value("participants", pid, "load", None))
+
+
+def capacity_facts(s: Scope, add: AddFact) -> None:
+    """Capacities of used resources that can bind (not every job of the goals fits at once)."""
+    res = s.res
+    for rid in s.resources:
+        r = res[rid]
+        demand = _most_demand(s.sc, s.modules, set(s.people), rid)
+        if demand <= r.capacity:
+            continue  # every job that could use it fits at once: the capacity never binds
+        big = min(1000, demand)
+        unit = "session" if r.unit == "sessions" else "participant"
+        add("capacity", [rid], f"{rid} takes {r.capacity} {unit}{'s' if r.capacity > 1 else ''} at a time",
+            f"{rid} capacity {big}", set_value("resources", rid, "capacity", big))
+
+
+def goal_facts(s: Scope, add: AddFact) -> None:
+    """Met goals competing with the explained one (relaxed: not required)."""
+    for pid, cid in s.competitors:
+        add("goal", [pid, cid], f"{pid} is also to be ready for {cid} (met in the plan)",
+            f"give up {pid}/{cid}", None, (pid, cid))
+
+
+def campaign_facts(s: Scope, add: AddFact) -> None:
+    """Resources available only on listed dates."""
+    res = s.res
+    for rid in s.resources:
+        r = res[rid]
+        if r.available_dates:
+            add("campaign", [rid], f"{rid} is available only on {_dates(r.available_dates)}",
+                f"make {rid} available on any working day", set_value("resources", rid, "available_dates", []))
+
+
+def available_facts(s: Scope, add: AddFact) -> None:
+    """Seasonal availability of resources, then of the instructors of the goals' qualifications."""
+    res = s.res
+    for rid in s.resources:
+        r = res[rid]
+        if r.available:
+            seasons = ", ".join(f"{x.start}..{x.end}" for x in r.available)
+            add("available", [rid], f"{rid} is available only {seasons}", f"make {rid} available all year",
+                set_value("resources", rid, "available", []))
+    for q in s.qualifications:
+        for i in s.sc.instructors:
+            if q in i.qualifications and i.available:
+                seasons = ", ".join(f"{x.start}..{x.end}" for x in i.available)
+                add("available", ["instructor", i.id], f"instructor {i.id} is available only {seasons}",
+                    f"make {i.id} available all year", set_value("instructors", i.id, "available", []))
+
+
+def season_facts(s: Scope, add: AddFact) -> None:
+    """Modules that run only in some seasons."""
+    mods = s.mods
+    for mid in s.modules:
+        m = mods[mid]
+        if m.allowed:
+            seasons = ", ".join(f"{x.start}..{x.end}" for x in m.allowed)
+            add("season", [mid], f"{mid} runs only {seasons}", f"run {mid} in any season",
+                set_value("modules", mid, "allowed", []))
+
+
+def blackout_facts(s: Scope, add: AddFact) -> None:
+    """Absences of people, closures of resources, then each absence of an instructor."""
+    parts, res = s.parts, s.res
+    for pid in s.people:
+        p = parts[pid]
+        if p.blackouts:
+            add("blackout", ["participant", pid], f"{pid} is unavailable {_ranges(p.blackouts)}",
+                f"cancel {pid}'s absences", set_value("participants", pid, "blackouts", []))
+    for rid in s.resources:
+        r = res[rid]
+        if r.blackouts:
+            add("blackout", ["resource", rid], f"{rid} is closed {_ranges(r.blackouts)}", f"cancel {rid}'s closures",
+                set_value("resources", rid, "blackouts", []))
+    for q in s.qualifications:
+        for i in s.sc.instructors:
+            if q not in i.qualifications:
+                continue
+            for b in i.blackouts:
+                add("blackout", ["instructor", i.id, b.start.isoformat()],
+                    f"instructor {i.id} is away {_ranges((b,))}", f"cancel {i.id}'s absence from {b.start}",
+                    drop_blackout("instructors", i.id, b.start))
+
+
+def instructor_facts(s: Scope, add: AddFact) -> None:
+    """Who teaches each qualification the goals need."""
+    for q in s.qualifications:
+        teachers = [i for i in s.sc.instructors if q in i.qualifications]
+        add("instructors", [q], f"only {', '.join(i.id for i in teachers)} teach{'es' if len(teachers) == 1 else ''} {q}",
+            f"add an instructor qualified for {q}", add_instructor(q, 100))
+
+
+def recency_facts(s: Scope, add: AddFact) -> None:
+    """Modules that must end close enough to launch."""
+    launch, mods = s.sc.window.launch, s.mods
+    for mid in s.modules:
+        m = mods[mid]
+        if m.recency_days:
+            add("recency", [mid], f"{mid} must end within {m.recency_days} days of launch "
+                f"(not before {launch - dt.timedelta(days=m.recency_days)})", f"drop the recency rule of {mid}",
+                set_value("modules", mid, "recency_days", None))
+
+
+def pattern_facts(s: Scope, add: AddFact) -> None:
+    """Session patterns: gaps, consecutive days, rest days after."""
+    mods = s.mods
+    for mid in s.modules:
+        m = mods[mid]
+        rules = []
+        if m.min_days_between_sessions:
+            rules.append(f"sessions at least {m.min_days_between_sessions} day(s) apart")
+        if m.consecutive_days:
+            rules.append("sessions on consecutive days")
+        if m.rest_days_after:
+            rules.append(f"{m.rest_days_after} rest day(s) after")
+        if rules:
+            add("pattern", [mid], f"{mid}: {', '.join(rules)} ({m.num_sessions} sessions of {m.session_hours:g} h)",
+                f"schedule {mid} sessions on any days", free_pattern(mid))
+
+
+def spacing_facts(s: Scope, add: AddFact) -> None:
+    """Spacing rules between two modules of the goals."""
+    for x in s.sc.spacing:
+        if x.after in s.modules and x.forbid in s.modules:
+            add("spacing", [x.after, x.forbid], f"no {x.forbid} within {x.hours:g} h after {x.after}",
+                f"drop the spacing rule {x.after} -> {x.forbid}", drop_spacing(x.after, x.forbid))
+
+
+def prerequisite_facts(s: Scope, add: AddFact) -> None:
+    """Prerequisites (with their lags) of the goals' modules."""
+    mods = s.mods
+    for mid in s.modules:
+        for pre in mods[mid].prerequisites:
+            lag = ""
+            if pre.min_lag_days:
+                lag = f", at least {pre.min_lag_days} days before"
+            if pre.max_lag_days is not None:
+                lag += f", at most {pre.max_lag_days} days before"
+            add("prerequisite", [mid, pre.module], f"{mid} needs {pre.module} first{lag}",
+                f"let {mid} start without {pre.module}", drop_prerequisite(mid, pre.module))
+
+
+__all__ = ["Edit", "FactBuilder", "Scope"]

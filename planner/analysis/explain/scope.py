@@ -1,0 +1,83 @@
+"""The scenario around a goal: the modules and people it depends on, and a focused copy."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+from planner.analysis.explain.types import GoalKey, Plain
+from planner.scenario.schema import AnyOf, Scenario
+
+
+def _requires(sc: Scenario, cid: str) -> list[str]:
+    comp = next(c for c in sc.competencies if c.id == cid)
+    out: list[str] = []
+    for req in comp.requires:
+        out.extend(req.any_of if isinstance(req, AnyOf) else (req,))
+    return out
+
+
+def closure(sc: Scenario, goal: GoalKey) -> tuple[list[str], set[str]]:
+    """Modules a goal may need (with every prerequisite) and the people who take part.
+
+    People: the participant, and crew-mates who attend the joint modules.
+    """
+    pid, cid = goal
+    mods = {m.id: m for m in sc.modules}
+    todo = _requires(sc, cid)
+    seen: list[str] = []
+    while todo:
+        mid = todo.pop(0)
+        if mid in seen:
+            continue
+        seen.append(mid)
+        todo.extend(p.module for p in mods[mid].prerequisites)
+    me = next(p for p in sc.participants if p.id == pid)
+    people = {pid}
+    for mid in seen:
+        m = mods[mid]
+        if m.joint == "crew" and (not m.roles or me.role in m.roles):
+            people |= {q.id for q in sc.participants if q.crew == me.crew and (not m.roles or q.role in m.roles)}
+    return seen, people
+
+
+def focus(plain: Plain, sc: Scenario, goals: Iterable[GoalKey]) -> Plain:
+    """Only what ``goals`` can depend on: their people, modules and competencies.
+
+    Every other job is optional in the model, so this changes neither
+    feasibility nor infeasibility of ``goals``; it only makes probes small.
+    """
+    mods: set[str] = set()
+    people: set[str] = set()
+    comps: set[str] = set()
+    for goal in goals:
+        goal_mods, goal_people = closure(sc, goal)
+        mods |= set(goal_mods)
+        people |= goal_people
+        comps.add(goal[1])
+    out = copy.deepcopy(plain)
+    out["participants"] = [
+        {**p, "holds": [h for h in p["holds"] if h in comps]} for p in out["participants"] if p["id"] in people
+    ]
+    out["modules"] = [m for m in out["modules"] if m["id"] in mods]
+    out["competencies"] = [c for c in out["competencies"] if c["id"] in comps]
+    for role in out["roles"]:
+        role["requires"] = [c for c in role["requires"] if c in comps]
+    out["spacing"] = [s for s in out["spacing"] if s["after"] in mods and s["forbid"] in mods]
+    out["variants"] = {}
+    return out
+
+
+def shares(sc: Scenario, a: GoalKey, b: GoalKey) -> bool:
+    """Whether goals ``a`` and ``b`` can compete: same people, resources or instructors."""
+    ma, pa = closure(sc, a)
+    mb, pb = closure(sc, b)
+    if pa & pb:
+        return True
+    mods = {m.id: m for m in sc.modules}
+
+    def needs(ms: list[str]) -> set[str]:
+        out = {u.id for mid in ms for u in mods[mid].resources}
+        return out | {f"q:{mods[mid].instructor}" for mid in ms if mods[mid].instructor}
+
+    return bool(needs(ma) & needs(mb))

@@ -1,0 +1,127 @@
+"""The explanation as a table (explain.csv) and as terminal text."""
+
+from __future__ import annotations
+
+import re
+
+from planner.analysis.explain.types import Explanation, GoalExplanation
+
+EXPLAIN_COLUMNS = [
+    "participant",
+    "competency",
+    "status",
+    "kind",
+    "conflict",
+    "conflict_minimal",
+    "fix",
+    "fix_cost",
+    "fix_least",
+    "fix_verified",
+    "goals_ready_after",
+    "goals_total",
+    "note",
+]
+
+
+def explain_rows(ex: Explanation) -> list[dict[str, object]]:
+    """One row per unmet goal and fix (one row without a fix when there is none)."""
+    rows: list[dict[str, object]] = []
+    for ge in ex.goals:
+        base: dict[str, object] = {
+            "participant": ge.participant,
+            "competency": ge.competency,
+            "status": ge.status.value,
+            "kind": ge.kind,
+            "conflict": "; ".join(f.text for f in ge.conflict),
+            "conflict_minimal": ("proven" if ge.proven_minimal else "not proven") if ge.conflict else "",
+            "fix": "",
+            "fix_cost": None,
+            "fix_least": "",
+            "fix_verified": "",
+            "goals_ready_after": None,
+            "goals_total": ex.total,
+            "note": ge.note,
+        }
+        if not ge.fixes:
+            rows.append(base)
+        for fix in ge.fixes:
+            v = ex.verifications.get(fix.key)
+            rows.append({**base, "fix": fix.text, "fix_cost": fix.cost,
+                         "fix_least": "yes" if fix.least else "not proven",
+                         "fix_verified": ex.verified(fix, ge.goal),
+                         # pairs met by the verifying plan; none when there is no such plan
+                         "goals_ready_after": v.ready if v is not None and ex.verified(fix, ge.goal) == "yes"
+                         else None})
+    return rows
+
+
+def format_explanation(ex: Explanation) -> str:
+    """Terminal text: a summary table, then each conflict with its fixes.
+
+    Goals of one participant with the same conflict up to the competency
+    (e.g. two competencies with the same rule) are shown once.
+    """
+    out = ex.outcome
+    lines = [
+        f"Plan: {out.overall.value}, {ex.ready_before}/{ex.total} participant-competency pairs ready "
+        f"(solver {out.result.status.value}).",
+    ]
+    lines += [f"Pre-solve: {f}" for f in ex.findings]
+    if not ex.goals:
+        lines.append("Every participant is ready: nothing to explain.")
+        return "\n".join(lines)
+    header = ("participant", "competency", "status", "kind", "facts", "cheapest fix", "verified", "ready after")
+    rows = []
+    for ge in ex.goals:
+        fix = ge.fixes[0] if ge.fixes else None
+        v = ex.verifications.get(fix.key) if fix else None
+        rows.append((ge.participant, ge.competency, ge.status.value, ge.kind, str(len(ge.conflict)) if ge.conflict
+                     else "-", fix.text if fix else "-", ex.verified(fix, ge.goal) if fix else "-",
+                     f"{v.ready}/{v.total}" if v else "-"))
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines.append("")
+    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    groups: dict[tuple[object, ...], list[GoalExplanation]] = {}
+    for ge in ex.goals:
+        key = (ge.participant, ge.kind, ge.note, tuple(f.generic for f in ge.conflict),
+               tuple(f.key.replace(ge.competency, "<C>") for f in ge.fixes))
+        groups.setdefault(key, []).append(ge)
+    for members in groups.values():
+        ge = members[0]
+        comps = ", ".join(m.competency for m in members)
+
+        def alike(text: str, ge: GoalExplanation = ge, comps: str = comps) -> str:
+            # Name every competency of the group where the text names the first.
+            return re.sub(rf"\b{re.escape(ge.competency)}\b", comps.replace(", ", "/"), text)
+
+        lines.append("")
+        lines.append(f"{ge.participant} / {comps}: {ge.status.value}, {ge.kind}" + (f" - {ge.note}" if ge.note else ""))
+        if ge.conflict:
+            proof = "proven irreducible" if ge.proven_minimal else "NOT proven irreducible (a probe hit its time limit)"
+            lines.append(f"  conflict ({proof}): these facts together rule it out; without any one of them the rest "
+                         "do not")
+            for f in ge.conflict:
+                lines.append(f"    - {alike(f.text)}")
+        if ge.fixes:
+            lines.append("  fixes (cheapest first; checked on the goal, then on the whole scenario keeping every ready pair):")
+            for fix in ge.fixes:
+                v = ex.verifications.get(fix.key)
+                least = "" if fix.least else " (a smaller change not ruled out)"
+                settled = any(ex.verified(f, ge.goal) == "yes" for f in ge.fixes)
+                skipped = "a cheaper fix is verified" if settled else "time budget"
+                verdict = ex.verified(fix, ge.goal)
+                result = f"not checked ({skipped})" if v is None or verdict == "not run" else (
+                    f"whole plan: {verdict}" + (f" ({v.ready}/{v.total} pairs ready in it)" if verdict == "yes"
+                                                 else " (not without losing a ready pair)" if verdict == "no"
+                                                 else " (time limit)"))
+                lines.append(f"    - {alike(fix.text)}{least} "
+                             f"[cost {fix.cost:g}]: {result}")
+    if ex.exhausted:
+        lines.append("")
+        lines.append(f"Time budget used up ({ex.seconds:.0f} s): some answers are missing or unproven; "
+                     "raise --time-limit for more.")
+    for p in ex.problems:
+        lines.append(f"warning: {p}")
+    return "\n".join(lines)
