@@ -46,7 +46,7 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
             continue
         for s in sessions:
             tag = f"{job.id} session {s.index + 1}"
-            day = s.start // S
+            day = rules.session_day(data, s)
             if s.index < job.num_fixed:
                 # History (re-planning): it must stay exactly where it happened.
                 if s.start != job.fixed_starts[s.index]:

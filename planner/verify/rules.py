@@ -43,7 +43,7 @@ def goals_achieved(data: ProblemData, schedule: Schedule) -> tuple[bool, ...]:
     done = schedule.done_jobs
     last_day: dict[int, int] = {}
     for s in schedule.sessions:
-        last_day[s.job] = max(last_day.get(s.job, -1), s.start // data.slots_per_day)
+        last_day[s.job] = max(last_day.get(s.job, -1), session_day(data, s))
     met = []
     for goal in data.goals:
         ok = all(
@@ -56,15 +56,24 @@ def goals_achieved(data: ProblemData, schedule: Schedule) -> tuple[bool, ...]:
 # -- session rules -------------------------------------------------------------------------------
 
 
+def session_day(data: ProblemData, s: ScheduledSession) -> int:
+    """The day a session runs on. A zero-length session may start at the very end of the
+    horizon (a PSPLIB sink when the optimum is the sum of the durations): it belongs to the
+    last day, not to a day past the grid."""
+    if s.start == s.end == data.horizon:
+        return data.num_days - 1
+    return s.start // data.slots_per_day
+
+
 def session_calendar(data: ProblemData, job: Job, s: ScheduledSession, tag: str) -> list[str]:
     """Calendars: the day is open for every participant and resource of the job."""
-    day = s.start // data.slots_per_day
+    day = session_day(data, s)
     return [] if job.open_days[day] else [f"{tag}: day {day} is closed for a participant, resource or the calendar"]
 
 
 def session_season(data: ProblemData, job: Job, s: ScheduledSession, tag: str) -> list[str]:
     """Seasons: the day is inside the module's season."""
-    day = s.start // data.slots_per_day
+    day = session_day(data, s)
     if job.season_days is not None and not job.season_days[day]:
         return [f"{tag}: day {day} is outside the module's season"]
     return []
@@ -72,7 +81,7 @@ def session_season(data: ProblemData, job: Job, s: ScheduledSession, tag: str) -
 
 def session_recency(data: ProblemData, job: Job, s: ScheduledSession, tag: str) -> list[str]:
     """Recency: the last session ends recently enough before launch."""
-    day = s.start // data.slots_per_day
+    day = session_day(data, s)
     last = s.index == job.num_sessions - 1
     if last and job.last_open_days is not None and not job.last_open_days[day]:
         return [f"{tag}: ends too early for the recency rule"]
@@ -81,7 +90,7 @@ def session_recency(data: ProblemData, job: Job, s: ScheduledSession, tag: str) 
 
 def session_deadline(data: ProblemData, job: Job, s: ScheduledSession, tag: str) -> list[str]:
     """Gates: the session is before the job's deadline gate."""
-    day = s.start // data.slots_per_day
+    day = session_day(data, s)
     if job.deadline_day is not None and day >= job.deadline_day:
         return [f"{tag}: after its deadline gate (day {job.deadline_day})"]
     return []
@@ -91,7 +100,7 @@ def session_instructor(data: ProblemData, job: Job, s: ScheduledSession, tag: st
     """Instructors: a qualified instructor who is there that day."""
     if not job.needs_instructor:
         return []
-    day = s.start // data.slots_per_day
+    day = session_day(data, s)
     if s.instructor is None:
         return [f"{tag}: has no instructor"]
     if s.instructor not in job.instructors:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.data.problem import Job, Precedence, ProblemData, ResourceData
 from planner.data.result import Schedule, ScheduledSession
 from planner.plan.pipeline import PlanOutcome, schedule_rows
 from planner.verify.checks import verify_dates, verify_schedule
@@ -116,3 +117,16 @@ def test_scheduled_session_ordering() -> None:
     """Tests that sessions sort by job, index and start (stable CSV order)."""
     a, b = ScheduledSession(1, 0, 5, 6), ScheduledSession(0, 1, 9, 10)
     assert sorted([a, b]) == [b, a]
+
+
+def test_zero_length_session_at_the_end_of_the_horizon_is_valid() -> None:
+    """Tests that a zero-length sink starting exactly at the horizon (a PSPLIB optimum equal to the
+    sum of the durations) is checked on the last day instead of crashing past the grid."""
+    # One "day" of 3 slots: A (3 slots) fills it, the sink Z (0 slots) starts at slot 3 = the horizon.
+    jobs = (Job("A", "A", (), 1, 3, (True,), mandatory=True), Job("Z", "Z", (), 1, 0, (True,), mandatory=True))
+    data = ProblemData(3, 1, 0, (), (ResourceData("r", 1),), (), jobs, precedences=(Precedence(0, 1),),
+                       objective="makespan")
+    ok = Schedule((ScheduledSession(0, 0, 0, 3), ScheduledSession(1, 0, 3, 3)))
+    assert verify_schedule(data, ok) == []
+    early = Schedule((ScheduledSession(0, 0, 0, 3), ScheduledSession(1, 0, 2, 2)))  # Z before A ends
+    assert any("Z" in p for p in verify_schedule(data, early))
