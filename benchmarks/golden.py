@@ -55,125 +55,25 @@ def cases() -> dict[str, list[list[str]]]:
     c["explain-s4"] = [["explain", S4, "--out", "{out}", "--time-limit", "10", *D]]
     c["min-window-s3"] = [["min-window", S3, "--out", "{out}", "--time-limit", "5", *D]]
     c["sweep-s4"] = [["sweep", S4, "--months", "2,3", "--out", "{out}", "--time-limit", "5", *D]]
-    c["whatif-s4"] = [
-        [
-            "whatif",
-            S4,
-            "--set",
-            "resources.centrifuge.capacity=2",
-            "--save",
-            "{out}/edited.yaml",
-            "--out",
-            "{out}",
-            "--time-limit",
-            "10",
-            *D,
-        ]
-    ]
-    c["whatif-s3-outage"] = [
-        [
-            "whatif",
-            S3,
-            "--set",
-            "resources.centrifuge.blackouts=[{from: 2021-07-12, to: 2021-07-23, reason: repair}]",
-            "--out",
-            "{out}",
-            "--time-limit",
-            "10",
-            *D,
-        ]
-    ]
+    c["whatif-s4"] = [["whatif", S4, "--set", "resources.centrifuge.capacity=2", "--save", "{out}/edited.yaml",
+                       "--out", "{out}", "--time-limit", "10", *D]]
+    c["whatif-s3-outage"] = [["whatif", S3, "--set",
+                              "resources.centrifuge.blackouts=[{from: 2021-07-12, to: 2021-07-23, reason: repair}]",
+                              "--out", "{out}", "--time-limit", "10", *D]]
     c["compare-s4-s3"] = [["compare", S4, S3, "--out", "{out}", "--time-limit", "10", *D]]
-    c["replan-s4"] = [
-        ["plan", S4, "--out", "{out}/baseline", "--time-limit", "10", *D],
-        [
-            "replan",
-            S4,
-            "--progress",
-            "{out}/progress.csv",
-            "--as-of",
-            "2021-06-21",
-            "--baseline",
-            "{out}/baseline",
-            "--out",
-            "{out}/replan",
-            "--time-limit",
-            "10",
-            *D,
-        ],
-    ]
-    c["stress-mc-s4"] = [
-        [
-            "stress",
-            S4,
-            "--samples",
-            "4",
-            "--seed",
-            "1",
-            "--executor",
-            "serial",
-            "--time-limit",
-            "2",
-            "--out",
-            "{out}",
-            "--quiet",
-        ]
-    ]
-    c["stress-outage-s3"] = [
-        [
-            "stress",
-            S3,
-            "--max-outage-days",
-            "2",
-            "--stride",
-            "25",
-            "--executor",
-            "serial",
-            "--time-limit",
-            "2",
-            "--out",
-            "{out}",
-            "--quiet",
-        ]
-    ]
-    c["generate-plan"] = [
-        ["generate", "--crews", "2", "--days", "90", "--seed", "3", "--out", "{out}/gen.yaml"],
-        ["plan", "{out}/gen.yaml", "--out", "{out}/plan", "--time-limit", "10", *D],
-    ]
-    c["bench-j30"] = [
-        [
-            "bench",
-            "psplib",
-            "--root",
-            PSPLIB,
-            "--set",
-            "j30",
-            "--instances",
-            "3",
-            "--time-limit",
-            "2",
-            "--out",
-            "{out}",
-            "--deterministic",
-        ]
-    ]
-    c["bench-max"] = [
-        [
-            "bench",
-            "psplib",
-            "--root",
-            PSPLIB,
-            "--set",
-            "rcpsp-max/sm_j10",
-            "--instances",
-            "4",
-            "--time-limit",
-            "2",
-            "--out",
-            "{out}",
-            "--deterministic",
-        ]
-    ]
+    c["replan-s4"] = [["plan", S4, "--out", "{out}/baseline", "--time-limit", "10", *D],
+                      ["replan", S4, "--progress", "{out}/progress.csv", "--as-of", "2021-06-21",
+                       "--baseline", "{out}/baseline", "--out", "{out}/replan", "--time-limit", "10", *D]]
+    c["stress-mc-s4"] = [["stress", S4, "--samples", "4", "--seed", "1", "--executor", "serial",
+                          "--time-limit", "2", "--out", "{out}", "--quiet"]]
+    c["stress-outage-s3"] = [["stress", S3, "--max-outage-days", "2", "--stride", "25", "--executor", "serial",
+                              "--time-limit", "2", "--out", "{out}", "--quiet"]]
+    c["generate-plan"] = [["generate", "--crews", "2", "--days", "90", "--seed", "3", "--out", "{out}/gen.yaml"],
+                          ["plan", "{out}/gen.yaml", "--out", "{out}/plan", "--time-limit", "10", *D]]
+    c["bench-j30"] = [["bench", "psplib", "--root", PSPLIB, "--set", "j30", "--instances", "3", "--time-limit", "2", "--out", "{out}",
+                       "--deterministic"]]
+    c["bench-max"] = [["bench", "psplib", "--root", PSPLIB, "--set", "rcpsp-max/sm_j10", "--instances", "4", "--time-limit", "2",
+                       "--out", "{out}", "--deterministic"]]
     return c
 
 
