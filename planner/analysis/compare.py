@@ -12,12 +12,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-import pandas as pd
-
 from planner.plan.pipeline import PlanOutcome, schedule_rows
 from planner.plan.readiness import Readiness, Verdict
-
-COMPARE_COLUMNS = ["kind", "participant", "item", "before", "after", "change"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,8 @@ class Comparison:
     unchanged_sessions: int
 
 
-def _cell(r: Readiness | None) -> str:
+def readiness_cell(r: Readiness | None) -> str:
+    """One side of a readiness change: ``READY +3d`` (with slack), the other verdict, or ``-`` (not a goal)."""
     if r is None:
         return "-"
     if r.status == Verdict.READY:
@@ -130,22 +127,6 @@ def compare_outcomes(before: PlanOutcome, after: PlanOutcome) -> Comparison:
     return Comparison(before, after, readiness, tuple(changes), hours, same)
 
 
-def comparison_frame(c: Comparison) -> pd.DataFrame:
-    """``compare.csv``: readiness rows (all), session rows (changed only), resource rows (all)."""
-    rows: list[dict[str, object]] = []
-    for r in c.readiness:
-        rows.append({"kind": "readiness", "participant": r.participant, "item": r.competency,
-                     "before": _cell(r.before), "after": _cell(r.after), "change": r.change})
-    for s in c.sessions:
-        rows.append({"kind": "session", "participant": s.participant, "item": f"{s.module} #{s.session}",
-                     "before": s.before.isoformat(timespec="minutes") if s.before else "",
-                     "after": s.after.isoformat(timespec="minutes") if s.after else "", "change": s.change})
-    for rid, b, a in c.resource_hours:
-        rows.append({"kind": "resource_hours", "participant": "", "item": rid, "before": f"{b:g}",
-                     "after": f"{a:g}", "change": f"{a - b:+g}"})
-    return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
-
-
 def format_comparison(c: Comparison, max_sessions: int = 15) -> str:
     """Terminal text: verdicts, readiness changes, session moves and resource hours."""
     b, a = c.before, c.after
@@ -157,8 +138,8 @@ def format_comparison(c: Comparison, max_sessions: int = 15) -> str:
     width = max([len(f"{r.participant}/{r.competency}") for r in c.readiness] + [len("participant/competency")])
     lines.append(f"{'participant/competency'.ljust(width)}  {'before':14s}  {'after':14s}  change")
     for r in c.readiness:
-        lines.append(f"{f'{r.participant}/{r.competency}'.ljust(width)}  {_cell(r.before):14s}  "
-                     f"{_cell(r.after):14s}  {r.change}")
+        lines.append(f"{f'{r.participant}/{r.competency}'.ljust(width)}  {readiness_cell(r.before):14s}  "
+                     f"{readiness_cell(r.after):14s}  {r.change}")
     lines.append(f"({len(changed)} of {len(c.readiness)} pairs changed)")
     counts = {k: sum(s.change == k for s in c.sessions) for k in ("moved", "added", "removed")}
     lines.append("")

@@ -361,11 +361,3 @@ def replan(
     outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
     changes = _changes(loaded, grid, data2, result.schedule, baseline)
     return ReplanOutcome(outcome, tuple(changes), as_of, max_changes)
-
-
-def changes_frame(out: ReplanOutcome) -> pd.DataFrame:
-    """The change list as a DataFrame (sorted by owner, module, session)."""
-    frame = pd.DataFrame([dataclasses.asdict(c) for c in out.changes])
-    if frame.empty:
-        return pd.DataFrame(columns=[f.name for f in dataclasses.fields(Change)])
-    return frame.sort_values(["owner", "module", "session"], kind="stable").reset_index(drop=True)

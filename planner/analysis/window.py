@@ -17,8 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import pandas as pd
-
 from planner.calendar.grid import TimeGrid, gate_date
 from planner.constants import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 from planner.data.problem import ProblemData
@@ -397,18 +395,3 @@ def _relaxed_bound(loaded: LoadedScenario, params: SolveParams, lo: int, hi: int
         else:
             break
     return _Relaxed(lo, feasible)
-
-
-def probes_frame(result: WindowResult, timings: bool = True) -> pd.DataFrame:
-    """One row per probe of a min-window search (``timings=False``: no wall-clock
-    column, for --deterministic output)."""
-    columns = ["days", "window_start", "verdict", "seconds", "proof"] if timings else \
-        ["days", "window_start", "verdict", "proof"]
-    return pd.DataFrame(
-        [
-            {"days": p.days, "window_start": p.start.isoformat(), "verdict": p.verdict.value,
-             "seconds": round(p.seconds, 2), "proof": p.proof}
-            for p in result.probes
-        ],
-        columns=columns,
-    )

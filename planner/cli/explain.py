@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from planner.analysis.explain import EXPLAIN_COLUMNS, explain_rows, format_explanation
 from planner.analysis.explain import explain as run_explain
+from planner.analysis.explain import format_explanation
 from planner.cli._common import (
     VERDICT_EXIT,
     Deterministic,
@@ -25,6 +24,7 @@ from planner.cli._common import (
 )
 from planner.constants import DEFAULT_SEED
 from planner.exceptions import PlannerError
+from planner.report.explain import write_explain
 
 
 def explain(
@@ -58,11 +58,5 @@ def explain(
     except PlannerError as exc:
         fail(exc)
     typer.echo(format_explanation(ex))
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "explain.csv"
-    frame = pd.DataFrame(explain_rows(ex), columns=EXPLAIN_COLUMNS)
-    for col in ("fix_cost", "goals_ready_after"):
-        frame[col] = frame[col].astype("Float64" if col == "fix_cost" else "Int64")
-    frame.to_csv(path, index=False, lineterminator="\n")
-    typer.echo(f"Wrote {path}")
+    typer.echo(f"Wrote {write_explain(ex, out)}")
     raise typer.Exit(VERDICT_EXIT[ex.outcome.overall])

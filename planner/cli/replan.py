@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from planner.analysis.replan import changes_frame, replan
+from planner.analysis.replan import replan
 from planner.cli._common import (
     VERDICT_EXIT,
     Deterministic,
@@ -27,8 +26,7 @@ from planner.cli._common import (
 )
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
 from planner.exceptions import PlannerError
-from planner.report.export import write_plan
-from planner.report.text import verdict_table
+from planner.report.replan import replan_text, write_replan
 
 
 def replan_cmd(
@@ -58,28 +56,8 @@ def replan_cmd(
         )
     except PlannerError as exc:
         fail(exc)
-    paths = write_plan(outcome.plan, out, command="replan")
-    frame = changes_frame(outcome)
-    frame.to_csv(out / "changes.csv", index=False, lineterminator="\n")
-    man = json.loads((out / "manifest.json").read_text())
-    man["replan"] = {
-        "as_of": outcome.as_of.isoformat(),
-        "max_changes": max_changes,
-        "changes": outcome.num_changes,
-        "counts": {k: int(v) for k, v in frame["change"].value_counts().sort_index().items()},
-        "progress_file": str(progress_file),
-        "baseline": str(baseline),
-    }
-    (out / "manifest.json").write_text(json.dumps(man, indent=2, default=str) + "\n")
-    typer.echo(verdict_table(outcome.plan))
-    counts = ", ".join(f"{k} {v}" for k, v in man["replan"]["counts"].items())
-    budget = "" if max_changes is None else f" (budget {max_changes})"
-    typer.echo(f"Changes against the baseline: {outcome.num_changes} moved or removed{budget}; {counts}")
-    for rec in frame[frame["change"].isin(["moved", "added", "removed"])].to_dict("records"):
-        typer.echo(
-            f"  {rec['change']!s:8} {rec['owner']!s}/{rec['module']!s} #{rec['session']!s}: "
-            f"{rec['old_start'] or '-'!s} -> {rec['new_start'] or '-'!s}  ({rec['reason']!s})"
-        )
+    paths = write_replan(outcome, out, progress_file, baseline)
+    typer.echo(replan_text(outcome))
     if not quiet:
-        err(f"Wrote {', '.join(str(p) for p in [*paths, out / 'changes.csv'])}")
+        err(f"Wrote {', '.join(str(p) for p in paths)}")
     raise typer.Exit(VERDICT_EXIT[outcome.plan.overall])

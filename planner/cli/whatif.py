@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from planner.analysis.compare import compare_outcomes, comparison_frame, format_comparison
+from planner.analysis.compare import compare_outcomes, format_comparison
 from planner.cli._common import (
     EXIT_USAGE,
     VERDICT_EXIT,
@@ -26,6 +26,7 @@ from planner.cli._common import (
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
 from planner.exceptions import PlannerError
 from planner.plan.pipeline import PlanOutcome, plan
+from planner.report.compare import write_compare
 from planner.scenario.edits import save_document
 from planner.scenario.load import LoadedScenario, load_document
 from planner.solve.run import SolveParams
@@ -52,9 +53,7 @@ def _report(before: PlanOutcome, after: PlanOutcome, out: Path | None) -> None:
     comparison = compare_outcomes(before, after)
     typer.echo(format_comparison(comparison))
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        comparison_frame(comparison).to_csv(out / "compare.csv", index=False, lineterminator="\n")
-        typer.echo(f"Wrote {out / 'compare.csv'}")
+        typer.echo(f"Wrote {write_compare(comparison, out)}")
     raise typer.Exit(VERDICT_EXIT[after.overall])
 
 

@@ -9,7 +9,6 @@ import typer
 
 from planner.analysis.sweep import sweep as run_sweep
 from planner.analysis.window import min_window as run_min_window
-from planner.analysis.window import probes_frame
 from planner.cli._common import (
     EXIT_USAGE,
     VERDICT_EXIT,
@@ -26,8 +25,8 @@ from planner.cli._common import (
 )
 from planner.constants import DEFAULT_SEED
 from planner.exceptions import PlannerError
-from planner.report.export import write_plan
 from planner.report.sweep import sweep_table, write_sweep
+from planner.report.window import window_text, write_window
 
 ProbeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, max=1e6, help="Solver seconds per probed window.")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).", file_okay=False)]
@@ -59,16 +58,9 @@ def min_window(
         result = run_min_window(loaded, params(time_limit, deterministic, seed), say=None if quiet else err)
     except PlannerError as exc:
         fail(exc)
-    typer.echo(probes_frame(result).to_string(index=False))
-    typer.echo("")
-    typer.echo(result.summary())
+    typer.echo(window_text(result))
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        probes_frame(result, timings=not deterministic).to_csv(out / "window.csv", index=False, lineterminator="\n")
-        written = [out / "window.csv"]
-        ready = result.ready_probe
-        if ready is not None and ready.outcome is not None:
-            written += write_plan(ready.outcome, out, command="min-window")
+        written = write_window(result, out, timings=not deterministic)
         typer.echo(f"Wrote {', '.join(str(p) for p in written)}")
     raise typer.Exit(VERDICT_EXIT[result.verdict])
 

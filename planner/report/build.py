@@ -241,7 +241,8 @@ def explanation_section(out: PlanOutcome) -> Section | None:
         return None
     rows: list[dict[str, object]]
     if not out.params.deterministic:
-        from planner.analysis.explain import explain, explain_rows
+        from planner.analysis.explain import explain
+        from planner.report.explain import explain_rows
 
         ex = explain(out.loaded, out.params, time_limit=max(10.0, out.params.time_limit))
         rows, intro = explain_rows(ex), "From the explanation of the plan (planner explain):"

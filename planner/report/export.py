@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import platform
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
@@ -92,11 +93,17 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
     return data
 
 
-def write_plan(out: PlanOutcome, folder: Path, command: str = "plan") -> list[Path]:
-    """Write ``schedule.csv``, ``readiness.csv`` and ``manifest.json`` to ``folder``."""
+def write_plan(
+    out: PlanOutcome, folder: Path, command: str = "plan", extra: Mapping[str, object] | None = None
+) -> list[Path]:
+    """Write ``schedule.csv``, ``readiness.csv`` and ``manifest.json`` to ``folder``.
+
+    ``extra``: top-level sections appended to the manifest (e.g. ``replan``).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "schedule.csv", folder / "readiness.csv", folder / "manifest.json"]
     schedule_frame(out).to_csv(paths[0], index=False, lineterminator="\n")
     readiness_frame(out).to_csv(paths[1], index=False, lineterminator="\n")
-    paths[2].write_text(json.dumps(manifest(out, command), indent=2, default=str) + "\n", encoding="utf-8")
+    man = {**manifest(out, command), **(extra or {})}
+    paths[2].write_text(json.dumps(man, indent=2, default=str) + "\n", encoding="utf-8")
     return paths

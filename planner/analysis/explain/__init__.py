@@ -32,14 +32,14 @@ Modules: :mod:`.types` (facts, fixes, results), :mod:`.scope` (the scenario
 around a goal), :mod:`.edits`, :mod:`.facts`, :mod:`.fixes`, :mod:`.kinds`,
 :mod:`.probes` (cached feasibility questions, deletion filter),
 :mod:`.conflicts` (one goal), :mod:`.run` (the whole run and its budget),
-:mod:`.text` (table and terminal text).
+:mod:`.text` (terminal text; explain.csv is :mod:`planner.report.explain`).
 """
 
 from planner.analysis.explain.kinds import KINDS, fixes_for, scenario_facts
 from planner.analysis.explain.probes import canonical, deletion_filter
 from planner.analysis.explain.run import explain
 from planner.analysis.explain.scope import closure, focus
-from planner.analysis.explain.text import EXPLAIN_COLUMNS, explain_rows, format_explanation
+from planner.analysis.explain.text import format_explanation
 from planner.analysis.explain.types import (
     Explanation,
     Fact,
@@ -51,7 +51,6 @@ from planner.analysis.explain.types import (
 )
 
 __all__ = [
-    "EXPLAIN_COLUMNS",
     "KINDS",
     "Explanation",
     "Fact",
@@ -64,7 +63,6 @@ __all__ = [
     "deletion_filter",
     "ex_verified",
     "explain",
-    "explain_rows",
     "fixes_for",
     "focus",
     "format_explanation",

@@ -1,58 +1,10 @@
-"""The explanation as a table (explain.csv) and as terminal text."""
+"""The explanation as terminal text (explain.csv is written by :mod:`planner.report.explain`)."""
 
 from __future__ import annotations
 
 import re
 
 from planner.analysis.explain.types import Explanation, GoalExplanation
-
-EXPLAIN_COLUMNS = [
-    "participant",
-    "competency",
-    "status",
-    "kind",
-    "conflict",
-    "conflict_minimal",
-    "fix",
-    "fix_cost",
-    "fix_least",
-    "fix_verified",
-    "goals_ready_after",
-    "goals_total",
-    "note",
-]
-
-
-def explain_rows(ex: Explanation) -> list[dict[str, object]]:
-    """One row per unmet goal and fix (one row without a fix when there is none)."""
-    rows: list[dict[str, object]] = []
-    for ge in ex.goals:
-        base: dict[str, object] = {
-            "participant": ge.participant,
-            "competency": ge.competency,
-            "status": ge.status.value,
-            "kind": ge.kind,
-            "conflict": "; ".join(f.text for f in ge.conflict),
-            "conflict_minimal": ("proven" if ge.proven_minimal else "not proven") if ge.conflict else "",
-            "fix": "",
-            "fix_cost": None,
-            "fix_least": "",
-            "fix_verified": "",
-            "goals_ready_after": None,
-            "goals_total": ex.total,
-            "note": ge.note,
-        }
-        if not ge.fixes:
-            rows.append(base)
-        for fix in ge.fixes:
-            v = ex.verifications.get(fix.key)
-            rows.append({**base, "fix": fix.text, "fix_cost": fix.cost,
-                         "fix_least": "yes" if fix.least else "not proven",
-                         "fix_verified": ex.verified(fix, ge.goal),
-                         # pairs met by the verifying plan; none when there is no such plan
-                         "goals_ready_after": v.ready if v is not None and ex.verified(fix, ge.goal) == "yes"
-                         else None})
-    return rows
 
 
 def format_explanation(ex: Explanation) -> str:
