@@ -35,7 +35,7 @@ NOT_RULE_LEAVES = {
     "reason": "why a date range is blocked: shown, never checked",
 }
 # Helpers of planner.verify.rules that are not the check of one rule.
-VERIFY_HELPERS = {"load_profile", "goals_achieved"}
+VERIFY_HELPERS = {"load_profile", "goals_achieved", "session_day"}
 
 
 def _models(annotation: object) -> list[type[BaseModel]]:
