@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated
 
@@ -53,6 +54,11 @@ def stress(
     """
     if executor not in ("local", "serial", "ray"):
         err(f"error: --executor must be local, serial or ray, not {executor!r}")
+        raise typer.Exit(EXIT_USAGE)
+    if executor == "ray" and find_spec("ray") is None:
+        # Checked before any work: without it the run failed only when the first case was sent (minutes in).
+        err('error: --executor ray needs Ray, an optional extra: python3 -m pip install -e ".[ray]" '
+            "(or use --executor local)")
         raise typer.Exit(EXIT_USAGE)
     loaded = load(scenario, variant, edits)
     try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from planner.analysis.stress import estimate, monte_carlo, outage_study_one, wilson
@@ -116,3 +118,14 @@ def test_outage_study_tries_the_single_campaign_day(tmp_path: Path) -> None:
     data["modules"][0]["sessions"] = 3  # three sessions of 2 h, one 4-h day: impossible undisturbed
     result = CliRunner().invoke(app, ["stress", str(write(tmp_path, data, "b.yaml")), "--out", str(out), "-q"])
     assert result.exit_code == 3 and "nothing to stress" in result.output
+
+
+def test_stress_ray_missing_is_a_usage_error_before_any_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that --executor ray without Ray installed exits 2 at once with the install command,
+    before the reference plan is solved."""
+    # The module, not the command function that planner.cli re-exports under the same name.
+    stress_cli = sys.modules["planner.cli.stress"]
+    monkeypatch.setattr(stress_cli, "find_spec", lambda name: None)  # as on a machine without Ray
+    result = runner.invoke(app, ["stress", str(write(tmp_path, _sc())), "--samples", "2", "--executor", "ray"])
+    assert result.exit_code == 2
+    assert '.[ray]' in result.output and "--executor local" in result.output
