@@ -16,8 +16,10 @@ Two ways of counting:
   same answer however busy the machine is. The wall clock is then only an
   outer safety limit (:attr:`Budget.outer`).
 
-Every share is named once, at the end of this module, with the step it is
-for. Steps that follow the solve (confirmation solves, relaxation proofs) use
+The shares of a plan, of one solve and of a min-window probe are named once,
+at the end of this module, with the step each is for; ``explain``
+(:mod:`planner.analysis.explain.run`) and the PSPLIB benchmark
+(:mod:`planner.bench.hybrid`) name their own beside their steps. Steps that follow the solve (confirmation solves, relaxation proofs) use
 :meth:`Budget.after`: out of the same limit in wall mode; on top of it, with
 their own cap, under ``--deterministic`` (see the README's "Time limit").
 """
@@ -95,14 +97,10 @@ class Budget:
         fraction for the budget's mode; ``cap`` and ``floor`` then tighten or raise them)."""
         if isinstance(fraction, Share):
             cap = fraction.cap if cap is None else cap if fraction.cap is None else min(cap, fraction.cap)
-            floor = max(floor, fraction.floor)
-            fraction = fraction.of(self.deterministic)
-        limit = fraction * self.seconds
-        if cap is not None:
-            limit = min(limit, cap)
-        if not self.deterministic:
-            limit = min(limit, self.remaining())
-        return max(limit, floor)
+            share = Share(fraction.fraction, cap, max(floor, fraction.floor), fraction.deterministic)
+        else:
+            share = Share(fraction, cap, floor)
+        return share.limit(self.seconds, self.deterministic, None if self.deterministic else self.remaining())
 
     def take(self, fraction: float | Share, cap: float | None = None, floor: float = 0.0) -> float:
         """:meth:`share` and charge it (deterministic counting); returns the limit."""
@@ -173,11 +171,14 @@ class Share:
         """The fraction for a budget of that mode."""
         return self.deterministic if deterministic and self.deterministic is not None else self.fraction
 
-    def limit(self, seconds: float, deterministic: bool) -> float:
-        """This share of ``seconds``, by the clock aside (see :meth:`Budget.share`)."""
+    def limit(self, seconds: float, deterministic: bool, most: float | None = None) -> float:
+        """This share of ``seconds``, capped, at most ``most`` (what a wall-clock budget has
+        left, see :meth:`Budget.share`), then raised to the floor."""
         limit = self.of(deterministic) * seconds
         if self.cap is not None:
             limit = min(limit, self.cap)
+        if most is not None:
+            limit = min(limit, most)
         return max(limit, self.floor)
 
 

@@ -34,12 +34,9 @@ def solve_makespan(ctx: Context, params: SolveParams, budget: Budget, progress: 
     solver, status, info = run_phase(ctx, params, budget.seconds * (1 - DECIDE), "makespan", progress, t0, budget)
     phases: list[PhaseInfo] = [info]
 
-    def left() -> float:
-        return budget.seconds - budget.spent()
-
-    if status == SolveStatus.UNKNOWN and left() > 0.05:
+    if status == SolveStatus.UNKNOWN and budget.remaining() > 0.05:
         # No schedule yet: the share kept back for the decision goes to the search instead.
-        solver, status, info = run_phase(ctx, params, left(), "makespan", progress, t0, budget)
+        solver, status, info = run_phase(ctx, params, budget.remaining(), "makespan", progress, t0, budget)
         phases.append(info)
     if status != SolveStatus.FEASIBLE:
         sched = extract_schedule(ctx, solver) if status == SolveStatus.OPTIMAL else None
@@ -51,17 +48,17 @@ def solve_makespan(ctx: Context, params: SolveParams, budget: Budget, progress: 
 
     if ub - lb > DECIDE_GAP * ub:
         hint_solution(ctx, solver)
-        solver2, status2, info2 = run_phase(ctx, params, max(0.05, left()), "makespan", progress, t0, budget)
+        solver2, status2, info2 = run_phase(ctx, params, max(0.05, budget.remaining()), "makespan", progress, t0, budget)
         phases.append(info2)
         if status2 in ANSWERED and round(solver2.objective_value) <= ub:
             sched, ub = extract_schedule(ctx, solver2), round(solver2.objective_value)
             lb = max(lb, math.ceil(solver2.best_objective_bound - 1e-6))
     else:
         m.clear_objective()
-        while lb < ub and left() > 0.05:
+        while lb < ub and budget.remaining() > 0.05:
             hint_solution(ctx, solver)
             m.add(span <= ub - 1)
-            solver2, status2, info2 = run_phase(ctx, params, left(), "decide", progress, t0, budget)
+            solver2, status2, info2 = run_phase(ctx, params, budget.remaining(), "decide", progress, t0, budget)
             phases.append(replace(info2, question=f"makespan <= {ub - 1}"))
             if status2 == SolveStatus.INFEASIBLE:
                 lb = ub

@@ -57,8 +57,9 @@ FAMILIES: tuple[ModuleType, ...] = (
 )
 
 CONTRACTS: tuple[Family, ...] = tuple(family.FAMILY for family in FAMILIES)
-if order_problems(CONTRACTS):  # a registry error, found at import
-    raise RuntimeError("; ".join(order_problems(CONTRACTS)))
+_ORDER_PROBLEMS = order_problems(CONTRACTS)
+if _ORDER_PROBLEMS:  # a registry error, found at import
+    raise RuntimeError("; ".join(_ORDER_PROBLEMS))
 
 def add_all(ctx: Context, skip: frozenset[str] = frozenset()) -> None:
     """Add the constraints of every family not named in ``skip``.
