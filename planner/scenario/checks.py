@@ -21,7 +21,7 @@ Found: TypeAlias = tuple[Loc, str]
 def check_scenario(sc: Scenario) -> list[Found]:
     """All cross-reference problems of ``sc``; empty when it is consistent."""
     found: list[Found] = []
-    for check in (_duplicates, _references, _cycles, _sessions, _dates, _holiday_calendar):
+    for check in (_duplicates, _references, _cycles, _sessions, _dates, _holiday_calendar, _repair_references):
         found.extend(check(sc))
     return found
 
@@ -106,6 +106,38 @@ def _references(sc: Scenario) -> Iterator[Found]:
         for key in ("after", "forbid"):
             if getattr(s, key) not in mods:
                 yield ("spacing", i, key), _unknown("module", getattr(s, key), mods)
+
+
+def _repair_references(sc: Scenario) -> Iterator[Found]:
+    """Every lever of ``repairs:`` names things the scenario has."""
+    res = {r.id: r for r in sc.resources}
+    people = {p.id for p in sc.participants}
+    instructors = {i.id for i in sc.instructors}
+    comps = {c.id for c in sc.competencies}
+    mods = {m.id for m in sc.modules}
+    quals = {q for i in sc.instructors for q in i.qualifications}
+    for i, lever in enumerate(sc.repairs.levers):
+        at: Loc = ("repairs", "levers", i)
+        if lever.kind in ("dates", "capacity") and lever.resource is not None and lever.resource not in res:
+            yield (*at, "resource"), _unknown("resource", lever.resource, set(res))
+        if lever.kind == "capacity" and lever.instructor is not None and lever.instructor not in instructors:
+            yield (*at, "instructor"), _unknown("instructor", lever.instructor, instructors)
+        if lever.kind == "instructor" and lever.qualification not in quals:
+            yield (*at, "qualification"), (f"no module needs and no instructor holds qualification "
+                                           f"{lever.qualification!r} (held: {', '.join(sorted(quals)) or 'none'})")
+        if lever.kind in ("load", "waive"):
+            for j, pid in enumerate(lever.participants):
+                if pid not in people:
+                    yield (*at, "participants", j), _unknown("participant", pid, people)
+        if lever.kind == "waive" and lever.competency not in comps:
+            yield (*at, "competency"), _unknown("competency", lever.competency, comps)
+        if lever.kind == "drop" and lever.module not in mods:
+            yield (*at, "module"), _unknown("module", lever.module, mods)
+        if lever.kind == "dates" and lever.resource in res:
+            r = res[lever.resource]
+            if not r.available and not r.available_dates:
+                yield (*at, "resource"), (f"resource {r.id!r} is available every working day already: "
+                                          "more days of it cannot help (a 'capacity' lever may)")
 
 
 def _cycles(sc: Scenario) -> Iterator[Found]:

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from planner.scenario.repairs import Repairs
+
 _ID = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
 Id = Annotated[str, Field(pattern=_ID, max_length=64)]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -423,4 +425,5 @@ class Scenario(StrictModel):
     competencies: tuple[Competency, ...] = ()
     spacing: tuple[Spacing, ...] = ()
     disruptions: Disruptions | None = None
+    repairs: Repairs = Field(default_factory=Repairs)
     variants: dict[Id, dict[str, object]] = Field(default_factory=dict)
