@@ -50,6 +50,11 @@ class Context:
         self.goal_sat: list[cp_model.IntVar] = []
         self.goal_completion: list[cp_model.IntVar] = []
         self.changes: list[cp_model.IntVar] = []
+        # Repair levers (planner.model.levers): capacity a lever has not bought,
+        # as whole-horizon intervals whose demand is the unbought part, keyed
+        # ("resource", r), ("instructor", i), ("week", p) or ("day", p); the
+        # capacity families add them to their Cumulative.
+        self.fillers: dict[tuple[str, int], list[tuple[cp_model.IntervalVar, cp_model.LinearExprT]]] = {}
         self._make_variables()
 
     # -- variables ---------------------------------------------------------

@@ -125,7 +125,7 @@ def _repair_references(sc: Scenario) -> Iterator[Found]:
         if lever.kind == "instructor" and lever.qualification not in quals:
             yield (*at, "qualification"), (f"no module needs and no instructor holds qualification "
                                            f"{lever.qualification!r} (held: {', '.join(sorted(quals)) or 'none'})")
-        if lever.kind in ("load", "waive"):
+        if lever.kind == "load":
             for j, pid in enumerate(lever.participants):
                 if pid not in people:
                     yield (*at, "participants", j), _unknown("participant", pid, people)

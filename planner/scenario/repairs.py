@@ -40,7 +40,7 @@ DEFAULT_COSTS: dict[str, float] = {
     "drop": 50.0,  # a module dropped from every competency that needs it
 }
 # How far the default levers go.
-DEFAULT_EXTRA_WEEKLY_HOURS = 8.0
+DEFAULT_EXTRA_WEEKLY_HOURS = 24.0
 DEFAULT_EXTRA_UNITS = 1
 
 
@@ -152,11 +152,10 @@ class StartLever(_Lever):
 
 
 class WaiveLever(_Lever):
-    """Waive a competency (for named participants, or everyone who needs it); cost per pair."""
+    """Waive a competency for everyone whose role requires it (cost per pair waived)."""
 
     kind: Literal["waive"]
     competency: Id
-    participants: tuple[Id, ...] = ()
 
 
 class DropLever(_Lever):

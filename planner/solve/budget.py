@@ -233,3 +233,13 @@ PROBE_FEASIBILITY_COLD = Share(0.05, cap=2.0, floor=0.5)
 """The same without a hint: only there for presolve's quick proofs."""
 PROBE_SOLVE_FLOOR = Share(0.25)
 """Phase 1 gets what is left, and at least this."""
+
+# planner.analysis.repair.find_repairs, of the command's budget (the verifying re-plans have their own limit):
+REPAIR_BASE = Share(0.15)
+"""Planning the scenario as it is: when it meets the target already, nothing is needed."""
+REPAIR_START = Share(0.25)
+"""Planning the relaxed scenario (every lever at its most): is the target reachable at all, and a start."""
+REPAIR_FIRST = Share(0.7)
+"""Of what is left, the search for the cheapest set; the alternatives share the rest."""
+REPAIR_UNLOCKS = Share(0.15)
+"""What each lever of each set unlocks (one small solve per lever)."""

@@ -54,6 +54,10 @@ def add(ctx: Context) -> None:
         if not intervals:
             continue
         cap = sum(data.instructors[i].capacity for i in members[p])
+        fillers = [f for i in members[p] for f in ctx.fillers.get(("instructor", i), [])]
+        if fillers:  # repair levers: capacity not bought is taken by fillers
+            _pool_with_fillers(ctx, members[p], intervals, fillers, cap)
+            continue
         blockers = 0
         if data.num_days > 1:
             # Days off are fixed intervals that fill the pool's capacity,
@@ -68,6 +72,23 @@ def add(ctx: Context) -> None:
         else:
             demands = [1] * (len(intervals) - blockers) + [cap] * blockers
             m.add_cumulative(intervals, demands, cap)
+
+
+def _pool_with_fillers(
+    ctx: Context,
+    members: list[int],
+    intervals: list[cp_model.IntervalVar],
+    fillers: list[tuple[cp_model.IntervalVar, cp_model.LinearExprT]],
+    cap: int,
+) -> None:
+    """One pool's Cumulative when repair levers may add capacity to it."""
+    m, S = ctx.model, ctx.data.slots_per_day
+    items: list[tuple[cp_model.IntervalVar, cp_model.LinearExprT]] = [(itv, 1) for itv in intervals]
+    if ctx.data.num_days > 1:
+        for a, b in _runs(ctx.data.instructors[members[0]].open_days, False):
+            items.append((m.new_fixed_size_interval_var(a * S, (b - a) * S, f"off[pool{members[0]},{a}]"), cap))
+    items += fillers
+    m.add_cumulative([i for i, _ in items], [d for _, d in items], cap)
 
 
 def _runs(flags: tuple[bool, ...], value: bool) -> list[tuple[int, int]]:

@@ -43,9 +43,12 @@ def add(ctx: Context) -> None:
             itv = m.new_optional_fixed_size_interval_var(S * (day + 1), size, ctx.present[j], f"rest[{job.id}]")
             for p in job.participants:
                 rest_p[p].append(itv)
-    for sessions, rests in zip(per_p, rest_p, strict=True):
+    for p, (sessions, rests) in enumerate(zip(per_p, rest_p, strict=True)):
+        # Repair levers: a day the participant may train on only if the lever is
+        # bought is blocked by an interval present unless it is (weighs as a rest block).
         if len(sessions) > 1:
             m.add_no_overlap(sessions)
+        rests = rests + [itv for itv, _ in ctx.fillers.get(("participant", p), [])]
         if rests and sessions:
             # Sessions weigh len(rests) + 1, rest blocks 1, capacity len(rests) + 1:
             # a session excludes any other session or rest block, while all rest

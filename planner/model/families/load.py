@@ -28,12 +28,16 @@ def add(ctx: Context) -> None:
         daily = part.daily_cap if part.daily_cap is not None and part.daily_cap < S else None
         day_cap = min(S, part.daily_cap or S)
         weekly = part.weekly_cap
-        if weekly is not None and weekly >= days_per_week * day_cap:
+        week_fill = ctx.fillers.get(("week", p), [])
+        day_fill = ctx.fillers.get(("day", p), [])
+        if weekly is not None and weekly >= days_per_week * day_cap and not week_fill:
             weekly = None
+        if day_fill and part.daily_cap is not None:
+            daily = part.daily_cap  # a repair lever may lower it below a full day
         if daily is None and weekly is None:
             continue
-        day_items: list[tuple[cp_model.IntervalVar, int]] = []
-        week_items: list[tuple[cp_model.IntervalVar, int]] = []
+        day_items: list[tuple[cp_model.IntervalVar, cp_model.LinearExprT]] = []
+        week_items: list[tuple[cp_model.IntervalVar, cp_model.LinearExprT]] = []
         # Sessions already done (re-planning) fill their day and week; capped at
         # the cap, since a past overload must not make the future infeasible.
         done_day: dict[int, int] = defaultdict(int)
@@ -64,8 +68,10 @@ def add(ctx: Context) -> None:
             week_items += [(m.new_fixed_size_interval_var(w, 1, f"wload[{p},done@{w}]"), min(v, weekly))
                            for w, v in sorted(done_week.items())]
         if daily is not None and day_items:
+            day_items += day_fill
             m.add_cumulative([i for i, _ in day_items], [d for _, d in day_items], daily)
         if weekly is not None and week_items:
+            week_items += week_fill
             m.add_cumulative([i for i, _ in week_items], [d for _, d in week_items], weekly)
 
 

@@ -27,6 +27,10 @@ def add(ctx: Context) -> None:
                 uses[r].extend((sv.interval, demand) for sv in ctx.sessions[j] if not sv.fixed)
     for r, items in enumerate(uses):
         cap = data.resources[r].capacity
+        fillers = ctx.fillers.get(("resource", r), [])
+        if fillers:  # a repair lever: the capacity not bought is taken by a filler
+            m.add_cumulative([itv for itv, _ in items + fillers], [d for _, d in items + fillers], cap)
+            continue
         if sum(d for _, d in items) <= cap:
             continue  # can never be exceeded
         if cap == 1 or all(2 * d > cap for _, d in items):

@@ -1,0 +1,210 @@
+"""What would it take? ``planner repair``: the cheapest verified set of changes.
+
+1. The relaxed scenario (every lever at its most) is planned for the target:
+   if even that cannot meet it, no lever set can (proven, or unknown).
+2. The repair model (:mod:`planner.model.levers`) finds the cheapest lever
+   set, started from that plan, then the next ``top - 1`` sets.
+3. Every set becomes scenario edits and is verified by a whole re-plan of the
+   edited scenario (both verifiers): a set is reported as working only when
+   that plan makes every targeted pair READY.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from planner.analysis.window import reload, scenario_plain
+from planner.data.levers import Change, apply_plain, changes_for
+from planner.data.repair_problem import RepairProblem, build_repair_problem
+from planner.data.result import SolveStatus
+from planner.heuristics.swo import squeaky_wheel
+from planner.plan.pipeline import PlanOutcome, plan
+from planner.plan.readiness import Verdict
+from planner.scenario.load import LoadedScenario
+from planner.solve.budget import REPAIR_BASE, REPAIR_START, REPAIR_UNLOCKS
+from planner.solve.repair import FoundRepair, RepairSearch, search_repairs, unlocked_by
+from planner.solve.run import SolveParams, solve
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which pairs must be met: all, at least ``count``, or every pair of ``participants``."""
+
+    count: int | None = None
+    participants: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The target in words."""
+        if self.count is not None:
+            return f"at least {self.count} pairs"
+        if self.participants:
+            return "every pair of " + ", ".join(self.participants)
+        return "every pair"
+
+
+@dataclass
+class CheckedRepair:
+    """A repair set with its scenario edits and the re-plan that checks it."""
+
+    found: FoundRepair
+    changes: list[Change]
+    edits: list[str]
+    outcome: PlanOutcome | None = None
+    verified: bool = False
+    why: str = ""
+    unlocks: dict[int, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
+
+
+@dataclass
+class RepairAnswer:
+    """Everything ``planner repair`` found (see :func:`find_repairs`)."""
+
+    loaded: LoadedScenario
+    problem: RepairProblem
+    target: Target
+    targets: tuple[int, ...]
+    met_now: int
+    search: RepairSearch
+    repairs: list[CheckedRepair] = field(default_factory=list)
+    verdict: str = "unknown"  # repaired | nothing needed | impossible | budget too small | unknown
+    note: str = ""
+
+    base: PlanOutcome | None = None  # the plan of the scenario as it is
+
+    @property
+    def pair_names(self) -> list[str]:
+        """``participant/competency`` of every goal of the relaxed problem."""
+        return _pair_names(self.problem)
+
+
+def _pair_names(rp: RepairProblem) -> list[str]:
+    data = rp.data
+    return [f"{data.participants[g.participant].id}/{g.competency}" for g in data.goals]
+
+
+def _targets(rp: RepairProblem, target: Target) -> tuple[int, ...]:
+    data = rp.data
+    if target.participants:
+        return tuple(g for g, goal in enumerate(data.goals) if data.participants[goal.participant].id
+                     in target.participants)
+    return tuple(range(len(data.goals)))
+
+
+def find_repairs(
+    loaded: LoadedScenario,
+    params: SolveParams,
+    target: Target = Target(),
+    top: int = 1,
+    max_cost: float | None = None,
+    verify_limit: float | None = None,
+    say: Say | None = None,
+) -> RepairAnswer:
+    """The cheapest verified repair sets of ``loaded`` for ``target`` (see the module docstring)."""
+    say = say or (lambda _text: None)
+    budget = params.budget()
+    rp = build_repair_problem(loaded.scenario)
+    targets = _targets(rp, target)
+    need = len(targets) if target.count is None else min(target.count, len(targets))
+    # 0. The scenario as it is: maybe nothing is needed.
+    base_s = budget.share(REPAIR_BASE)
+    now = plan(loaded, replace(params, time_limit=base_s), budget=budget.part(base_s))
+    names = _pair_names(rp)
+    status = {f"{r.participant}/{r.competency}": r.status for r in now.readiness}
+    met_now = sum(1 for g in targets if status.get(names[g]) == Verdict.READY)
+    answer = RepairAnswer(loaded, rp, target, targets, met_now, RepairSearch(SolveStatus.UNKNOWN), base=now)
+    say(f"as it is: {met_now}/{len(targets)} targeted pairs READY ({now.overall.value})")
+    if met_now >= need:
+        answer.verdict = "nothing needed"
+        return answer
+    levers = ", ".join(d.label for d in rp.defs) or "none"
+    say(f"levers: {levers}")
+    # 1. The relaxed scenario: can every lever at its most meet the target?
+    start_budget = budget.part(budget.share(REPAIR_START))
+    hint_s = start_budget.take(0.1)
+    greedy = squeaky_wheel(rp.data, seconds=None if params.deterministic else hint_s,
+                           passes=max(1, round(hint_s * 20)) if params.deterministic else None, seed=params.seed)
+    required = tuple(targets) if target.count is None else ()
+    first = solve(rp.data, replace(params, plan_phase=False, time_limit=start_budget.rest()),
+                  hint=greedy.schedule, require_goals=required, budget=start_budget)
+    relaxed_met = first.goals_met
+    hits = sum(1 for g in targets if g < len(relaxed_met) and relaxed_met[g])
+    say(f"every lever at its most: {hits}/{len(targets)} targeted pairs met ({first.status})")
+    if first.status == SolveStatus.INFEASIBLE or (first.goals_bound is not None and first.goals_bound < need
+                                                  and target.count is not None):
+        answer.verdict = "impossible"
+        answer.note = "no set of the allowed levers can meet the target (proven on the relaxed scenario)"
+        return answer
+    hint = first.schedule if hits >= need else None
+    # 2. The repair model: cheapest sets first.
+    search, model = search_repairs(rp, targets, params, budget, top=top,
+                                   at_least=target.count, max_cost=max_cost, hint=hint)
+    answer.search = search
+    if search.status == SolveStatus.INFEASIBLE:
+        answer.verdict = "budget too small" if max_cost is not None else "impossible"
+        answer.note = (f"no set of the allowed levers costs at most {max_cost:g} points (proven)"
+                       if max_cost is not None else "no set of the allowed levers can meet the target (proven)")
+        return answer
+    if not search.found:
+        answer.verdict = "unknown"
+        answer.note = "the time limit stopped the search before any repair set was found"
+        return answer
+    # 3. Verify each set by a whole re-plan of the edited scenario.
+    names = answer.pair_names
+    for k, found in enumerate(search.found, 1):
+        changes = changes_for(loaded.scenario, rp.defs, found.repair)
+        checked = CheckedRepair(found, changes, edit_lines(changes))
+        say(f"repair {k}: {found.cost:g} points, {len(changes)} change(s); re-planning to verify")
+        checked.outcome, checked.verified, checked.why = _verify(loaded, changes, params, verify_limit,
+                                                                 [names[g] for g in targets], need)
+        answer.repairs.append(checked)
+    unlock_budget = budget.part(budget.share(REPAIR_UNLOCKS))
+    for checked in answer.repairs:
+        used = checked.found.repair.used()
+        for i in used:
+            each = unlock_budget.seconds / max(1, len(used) * len(answer.repairs))
+            missed, proven = unlocked_by(model, checked.found.repair, i, params, each)
+            checked.unlocks[i] = (tuple(names[g] for g in missed), proven)
+    if any(c.verified for c in answer.repairs):
+        answer.verdict = "repaired"
+    else:
+        answer.verdict = "unknown"
+        answer.note = "no repair set passed its re-plan within the time limit"
+    return answer
+
+
+def _verify(
+    loaded: LoadedScenario, changes: Sequence[Change], params: SolveParams, limit: float | None,
+    wanted: Sequence[str], need: int,
+) -> tuple[PlanOutcome | None, bool, str]:
+    """Re-plan ``loaded`` with ``changes``: (the plan, whether ``need`` of ``wanted`` are READY or waived, why not)."""
+    plain = apply_plain(scenario_plain(loaded.scenario), changes)
+    edited = reload(loaded, plain, edits=tuple(edit_lines(changes)))
+    outcome = plan(edited, params.within(limit or params.time_limit))
+    status = {f"{r.participant}/{r.competency}": r.status for r in outcome.readiness}
+    ready = [p for p in wanted if status.get(p, Verdict.READY) == Verdict.READY]
+    # A pair that is no longer a goal was waived by the repair: it counts as met, never as READY.
+    if len(ready) >= need:
+        return outcome, True, ""
+    missing = [p for p in wanted if p not in ready]
+    return outcome, False, f"the re-plan leaves {len(missing)} pair(s) not READY: {', '.join(missing[:6])}"
+
+
+def edit_lines(changes: Sequence[Change]) -> list[str]:
+    """``PATH=VALUE`` / ``PATH+=VALUE`` lines for ``planner whatif --set``."""
+    return [f"{c.path}{'+=' if c.append else '='}{_flow(c.value)}" for c in changes]
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    return str(value)

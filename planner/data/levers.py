@@ -1,0 +1,329 @@
+"""Repair levers in scenario terms: what each may change, the scenario with every lever
+at its most, and the edits of a chosen repair.
+
+A lever (:mod:`planner.scenario.repairs`) becomes a :class:`LeverDef` with
+concrete units: candidate dates (work a closed day, use a resource on a day
+it is not available, open the window a day earlier) or a number of units
+(capacity, instructors, hours of a load cap per participant). The repair
+model (:mod:`planner.model.levers`) plans the *relaxed* scenario, every lever
+at its most, and charges for the units its schedule needs; a chosen repair
+is turned back into scenario edits (:func:`changes_for`), which a whole
+re-plan then verifies.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.calendar.grid import build_grid, resource_available
+from planner.scenario.repairs import (
+    DEFAULT_EXTRA_UNITS,
+    DEFAULT_EXTRA_WEEKLY_HOURS,
+    CapacityLever,
+    DatesLever,
+    DropLever,
+    InstructorLever,
+    Lever,
+    LoadLever,
+    StartLever,
+    WaiveLever,
+    WorkdaysLever,
+)
+from planner.scenario.schema import WEEKDAYS, AnyOf, Scenario
+
+DAY_KINDS = ("workdays", "dates", "start")
+"""Levers that open days (the others change capacities or the goals)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit of the scenario: set (or append to) the value at a what-if path, and why."""
+
+    path: str
+    value: Any
+    append: bool = False
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class LeverDef:
+    """One lever with its units.
+
+    ``dates``: candidate dates (workdays, dates); ``most``: the most units
+    (capacity, instructor, start days, load hours per participant); for a
+    load lever ``participants`` (ids) and which cap (``week``); ``unit_cost``
+    per day, unit, instructor, hour or pair.
+    """
+
+    index: int
+    kind: str
+    label: str
+    unit: str
+    unit_cost: float
+    target: str = ""
+    dates: tuple[dt.date, ...] = ()
+    most: int = 0
+    week: bool = True
+    participants: tuple[str, ...] = ()
+    max_days: int | None = None
+    step: float = 1.0  # hours per unit of a load lever (one slot)
+    declared: bool = True
+
+
+@dataclass
+class Repair:
+    """Units a repair uses, per lever index: dates, a count, or hours per participant."""
+
+    dates: dict[int, tuple[dt.date, ...]] = field(default_factory=dict)
+    units: dict[int, int] = field(default_factory=dict)
+    hours: dict[int, dict[str, float]] = field(default_factory=dict)
+    chosen: set[int] = field(default_factory=set)  # waive and drop levers taken
+
+    def used(self) -> list[int]:
+        """Lever indices this repair uses, in order."""
+        used = {i for i, d in self.dates.items() if d} | {i for i, u in self.units.items() if u}
+        used |= {i for i, h in self.hours.items() if any(v > 0 for v in h.values())} | self.chosen
+        return sorted(used)
+
+
+def _levers(sc: Scenario) -> list[tuple[Lever, bool]]:
+    """Declared levers, then the defaults for what they leave unnamed (``(lever, declared)``)."""
+    out: list[tuple[Lever, bool]] = [(lv, True) for lv in sc.repairs.levers]
+    if not sc.repairs.defaults:
+        return out
+    kinds = {lv.kind for lv in sc.repairs.levers}
+    if "workdays" not in kinds:
+        out.append((WorkdaysLever(kind="workdays", weekdays=("sat", "sun"), holidays=True), False))
+    dated = {lv.resource for lv in sc.repairs.levers if isinstance(lv, DatesLever)}
+    for r in sc.resources:
+        if r.available_dates and r.id not in dated:
+            out.append((DatesLever.model_construct(kind="dates", resource=r.id, dates=(), within=None, max=None,
+                                                   cost=None, note=""), False))
+    if "load" not in kinds and any(p.load is not None and p.load.max_hours_per_week for p in sc.participants):
+        out.append((LoadLever(kind="load", extra_hours_per_week=DEFAULT_EXTRA_WEEKLY_HOURS), False))
+    widened = {lv.resource for lv in sc.repairs.levers if isinstance(lv, CapacityLever)}
+    for r in sc.resources:
+        if r.capacity == 1 and r.id not in widened:
+            out.append((CapacityLever(kind="capacity", resource=r.id, max=DEFAULT_EXTRA_UNITS), False))
+    return out
+
+
+def earliest_start(sc: Scenario) -> dt.date:
+    """The window start with every start lever at its most."""
+    most = max((lv.max_days for lv in sc.repairs.levers if isinstance(lv, StartLever)), default=0)
+    longest = (sc.window.launch - dt.timedelta(days=366)) if most else sc.window.start
+    return max(sc.window.start - dt.timedelta(days=most), longest)
+
+
+def lever_defs(sc: Scenario) -> list[LeverDef]:
+    """Every lever of ``sc`` (declared and default) with its candidate units."""
+    start = earliest_start(sc)
+    wide = build_grid(sc.model_copy(update={"window": sc.window.model_copy(update={"start": start})}))
+    gate_days = {d for d, why in wide.closed_days.items() if why.startswith("gate")}
+    taken: set[dt.date] = set()
+    out: list[LeverDef] = []
+    for lever, declared in _levers(sc):
+        i = len(out)
+        cost = lever.unit_cost
+        if isinstance(lever, WorkdaysLever):
+            lo, hi = (lever.within.start, lever.within.end) if lever.within else (start, wide.training_end)
+            wanted = {WEEKDAYS.index(w) for w in lever.weekdays}
+            days = []
+            for d, ok in zip(wide.days, wide.open, strict=True):
+                reason = wide.closed_days.get(d, "")
+                named = d in lever.dates or d.weekday() in wanted or (lever.holidays and reason.startswith("holiday"))
+                if lo <= d <= hi and named and not ok and d not in gate_days and d not in taken:
+                    days.append(d)
+            taken.update(days)
+            what = ", ".join([*lever.weekdays, *(["holidays"] if lever.holidays else []), *(["named days"] if lever.dates else [])])
+            out.append(LeverDef(i, "workdays", f"work on closed days ({what})", "day", cost,
+                                dates=tuple(days), max_days=lever.max, declared=declared))
+        elif isinstance(lever, DatesLever):
+            res = next(r for r in sc.resources if r.id == lever.resource)
+            lo, hi = (lever.within.start, lever.within.end) if lever.within else (start, wide.training_end)
+            cands = set(lever.dates) | {d for d in wide.days if lo <= d <= hi} if lever.within or not lever.dates \
+                else set(lever.dates)
+            days = sorted(d for d in cands if start <= d < wide.training_end and d not in gate_days
+                          and not resource_available(res, d)
+                          and not any(b.contains(d) for b in res.blackouts))
+            out.append(LeverDef(i, "dates", f"more {res.id} days", "day", cost, target=res.id,
+                                dates=tuple(days), max_days=lever.max, declared=declared))
+        elif isinstance(lever, CapacityLever):
+            target = lever.resource or lever.instructor or ""
+            out.append(LeverDef(i, "capacity", f"more {target} capacity", "unit", cost, target=target,
+                                most=lever.max, week=lever.resource is not None, declared=declared))
+        elif isinstance(lever, InstructorLever):
+            out.append(LeverDef(i, "instructor", f"new {lever.qualification} instructor", "instructor", cost,
+                                target=lever.qualification, most=lever.max, declared=declared))
+        elif isinstance(lever, LoadLever):
+            for weekly, extra in ((True, lever.extra_hours_per_week), (False, lever.extra_hours_per_day)):
+                if not extra:
+                    continue
+                key = "max_hours_per_week" if weekly else "max_hours_per_day"
+                people = tuple(p.id for p in sc.participants
+                               if (not lever.participants or p.id in lever.participants)
+                               and p.load is not None and getattr(p.load, key) is not None)
+                if people:
+                    slots = round(extra * 60 / sc.calendar.slot_minutes)
+                    out.append(LeverDef(len(out), "load", f"higher {'weekly' if weekly else 'daily'} load cap",
+                                        "hour", cost, most=slots, week=weekly, participants=people,
+                                        step=sc.calendar.slot_minutes / 60, declared=declared))
+        elif isinstance(lever, StartLever):
+            earlier = (sc.window.start - start).days
+            out.append(LeverDef(i, "start", "earlier window start", "day", cost, most=min(lever.max_days, earlier),
+                                declared=declared))
+        elif isinstance(lever, WaiveLever):
+            out.append(LeverDef(i, "waive", f"waive {lever.competency}", "pair", cost, target=lever.competency,
+                                declared=declared))
+        elif isinstance(lever, DropLever):
+            out.append(LeverDef(i, "drop", f"drop module {lever.module}", "module", cost, target=lever.module,
+                                declared=declared))
+    return out
+
+
+def _ranges(days: Sequence[dt.date]) -> list[dict[str, str]]:
+    """Consecutive dates as inclusive ``{from, to}`` ranges."""
+    out: list[list[dt.date]] = []
+    for d in sorted(days):
+        if out and (d - out[-1][1]).days == 1:
+            out[-1][1] = d
+        else:
+            out.append([d, d])
+    return [{"from": a.isoformat(), "to": b.isoformat()} for a, b in out]
+
+
+def _hours(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[Change]:
+    """The scenario edits that make ``repair`` (one or more per lever used), each with its reason."""
+    out: list[Change] = []
+    workdays: list[dt.date] = []
+    extra_units: dict[tuple[str, str], int] = {}
+    for i in repair.used():
+        lv = defs[i]
+        if lv.kind == "workdays":
+            workdays.extend(repair.dates[i])
+        elif lv.kind == "dates":
+            res = next(r for r in sc.resources if r.id == lv.target)
+            days = sorted(repair.dates[i])
+            why = f"repair: {len(days)} more {res.id} day(s), {_points(lv.unit_cost * len(days))}"
+            if res.available_dates:
+                out.append(Change(f"resources.{res.id}.available_dates", list(days), True, why))
+            if res.available:
+                out.append(Change(f"resources.{res.id}.available", _ranges(days), True, why))
+        elif lv.kind == "capacity":
+            key = ("resources" if lv.week else "instructors", lv.target)
+            extra_units[key] = extra_units.get(key, 0) + repair.units[i]
+        elif lv.kind == "instructor":
+            for k in range(repair.units[i]):
+                item = {"id": f"new_{lv.target}_{k + 1}", "name": f"New {lv.target} instructor {k + 1}",
+                        "qualifications": [lv.target]}
+                out.append(Change("instructors", item, True,
+                                  f"repair: hire a {lv.target} instructor, {_points(lv.unit_cost)}"))
+        elif lv.kind == "load":
+            cap = "max_hours_per_week" if lv.week else "max_hours_per_day"
+            for pid, extra in sorted(repair.hours[i].items()):
+                if extra <= 0:
+                    continue
+                p = next(p for p in sc.participants if p.id == pid)
+                assert p.load is not None
+                now = getattr(p.load, cap)
+                out.append(Change(f"participants.{pid}.load.{cap}", _hours(now + extra), False,
+                                  f"repair: was {_hours(now)} h, {_points(lv.unit_cost * extra)}"))
+        elif lv.kind == "start":
+            n = repair.units[i]
+            new = sc.window.start - dt.timedelta(days=n)
+            out.append(Change("window.start", new, False,
+                              f"repair: {n} day(s) earlier than {sc.window.start}, {_points(lv.unit_cost * n)}"))
+        elif lv.kind == "waive":
+            for role in sc.roles:
+                if lv.target in role.requires:
+                    out.append(Change(f"roles.{role.id}.requires", [c for c in role.requires if c != lv.target],
+                                      False, f"repair: {lv.target} waived"))
+        elif lv.kind == "drop":
+            for comp in sc.competencies:
+                kept = [r for r in comp.requires if not _only(r, lv.target)]
+                if len(kept) < len(comp.requires):
+                    out.append(Change(f"competencies.{comp.id}.requires", [_plain_req(r) for r in kept], False,
+                                      f"repair: module {lv.target} dropped"))
+    if workdays:
+        days = sorted(workdays)
+        cost = sum(defs[i].unit_cost * len(repair.dates[i]) for i in repair.used() if defs[i].kind == "workdays")
+        out.insert(0, Change("calendar.extra_workdays", days, True,
+                             f"repair: work {len(days)} closed day(s), {_points(cost)}"))
+    for (section, target), units in sorted(extra_units.items()):
+        items = sc.resources if section == "resources" else sc.instructors
+        now = next(x.capacity for x in items if x.id == target)
+        cost = sum(defs[i].unit_cost * repair.units[i] for i in repair.used()
+                   if defs[i].kind == "capacity" and defs[i].target == target)
+        out.append(Change(f"{section}.{target}.capacity", now + units, False,
+                          f"repair: was {now}, {_points(cost)}"))
+    return out
+
+
+def _only(req: str | AnyOf, module: str) -> bool:
+    """Whether requirement ``req`` is ``module`` alone (a plain id, or an any_of of just it)."""
+    return req == module or (isinstance(req, AnyOf) and req.any_of == (module,))
+
+
+def _plain_req(req: str | AnyOf) -> str | dict[str, list[str]]:
+    return req if isinstance(req, str) else {"any_of": list(req.any_of)}
+
+
+def _points(value: float) -> str:
+    return f"{_hours(value)} points"
+
+
+def most_repair(defs: Sequence[LeverDef], skip: frozenset[int] = frozenset()) -> Repair:
+    """Every lever (but those in ``skip``) at its most: the relaxed scenario's repair.
+
+    Waivers and dropped modules are left out: they change the goals, which
+    the repair model handles itself, not the schedule's room.
+    """
+    out = Repair()
+    for lv in defs:
+        if lv.index in skip:
+            continue
+        if lv.kind in ("workdays", "dates"):
+            out.dates[lv.index] = lv.dates
+        elif lv.kind in ("capacity", "instructor", "start"):
+            out.units[lv.index] = lv.most
+        elif lv.kind == "load":
+            out.hours[lv.index] = dict.fromkeys(lv.participants, lv.most * lv.step)
+    return out
+
+
+def apply_plain(plain: Mapping[str, Any], changes: Sequence[Change]) -> dict[str, Any]:
+    """A copy of the plain scenario data with ``changes`` applied (paths as in what-if edits)."""
+    doc: dict[str, Any] = copy.deepcopy(dict(plain))
+    for ch in changes:
+        parts = ch.path.split(".")
+        node: Any = doc
+        for part in parts[:-1]:
+            node = _step(node, part)
+        last = parts[-1]
+        if ch.append:
+            node.setdefault(last, None)
+            if node[last] is None:
+                node[last] = []
+            node[last] = [*node[last], *(ch.value if isinstance(ch.value, list) else [ch.value])]
+        else:
+            node[last] = ch.value
+    return doc
+
+
+def _step(node: Any, part: str) -> Any:
+    if isinstance(node, dict):
+        if node.get(part) is None:
+            node[part] = {}
+        return node[part]
+    for item in node:
+        if isinstance(item, dict) and str(item.get("id")) == part:
+            return item
+    raise KeyError(part)

@@ -1,0 +1,251 @@
+"""The repair model: the readiness model of the relaxed scenario with the levers as decisions.
+
+Every lever unit is a variable (a Boolean per date a day lever may open, an
+integer per capacity, instructor or load lever, the number of days the
+window opens earlier, a Boolean per waiver or dropped module). A session on
+a day that needs a unit needs the unit bought; capacity not bought is taken
+by a filler interval in the capacity's Cumulative (:attr:`Context.fillers`);
+the targeted goals must be met (or waived); the objective is the total cost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from planner.data.levers import Repair
+from planner.data.repair_problem import RepairProblem
+from planner.model.context import Context
+from planner.model.families import add_all
+
+COST_SCALE = 100
+"""Objective units per point: costs are kept to two decimals."""
+
+
+@dataclass
+class LeverVars:
+    """The lever variables of one repair model."""
+
+    opens: dict[tuple[int, dt.date], cp_model.IntVar] = field(default_factory=dict)
+    units: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    hours: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (lever, participant) -> slots
+    chosen: dict[int, cp_model.IntVar] = field(default_factory=dict)  # waive / drop
+    met: list[cp_model.IntVar] = field(default_factory=list)  # per goal: met (or waived) in the repaired plan
+    cost: cp_model.LinearExprT = 0
+    force: cp_model.IntVar | None = None  # the target holds when true (fixed true in the model)
+
+
+@dataclass
+class RepairModel:
+    """A repair model ready to solve."""
+
+    ctx: Context
+    problem: RepairProblem
+    levers: LeverVars
+    targets: tuple[int, ...]
+
+
+def build_repair_model(
+    rp: RepairProblem, targets: Sequence[int], at_least: int | None = None, max_cost: float | None = None
+) -> RepairModel:
+    """The model meeting every goal of ``targets`` (or ``at_least`` of them) at the least cost."""
+    ctx = Context(rp.data)
+    lv = _variables(ctx, rp)
+    _day_rules(ctx, rp, lv)
+    add_all(ctx)
+    _goals(ctx, rp, lv, targets, at_least)
+    if max_cost is not None:
+        ctx.model.add(lv.cost <= round(max_cost * COST_SCALE))
+    ctx.model.minimize(lv.cost)
+    return RepairModel(ctx, rp, lv, tuple(targets))
+
+
+def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
+    m, data = ctx.model, ctx.data
+    lv = LeverVars()
+    terms: list[cp_model.LinearExprT] = []
+    horizon = data.horizon
+    weeks = data.week(data.num_days - 1) + 1
+    for d in rp.defs:
+        c = round(d.unit_cost * COST_SCALE)
+        if d.kind in ("workdays", "dates"):
+            opened = []
+            for date in d.dates:
+                b = m.new_bool_var(f"open[{d.index},{date}]")
+                lv.opens[d.index, date] = b
+                opened.append(b)
+                terms.append(c * b)
+            if d.max_days is not None and len(opened) > d.max_days:
+                m.add(sum(opened) <= d.max_days)
+        elif d.kind == "start":
+            x = m.new_int_var(0, d.most, f"earlier[{d.index}]")
+            lv.units[d.index] = x
+            terms.append(c * x)
+        elif d.kind in ("capacity", "instructor"):
+            x = m.new_int_var(0, d.most, f"extra[{d.index}]")
+            lv.units[d.index] = x
+            terms.append(c * x)
+            if d.kind == "capacity" and d.week:
+                key = ("resource", rp.resources[d.index])
+                itv = m.new_fixed_size_interval_var(0, horizon, f"filler[{d.index}]")
+                ctx.fillers.setdefault(key, []).append((itv, d.most - x))
+            else:
+                # Capacity lever of an instructor: its own units; new instructors: one unit each.
+                for i in rp.instructors[d.index]:
+                    share = x if d.kind == "capacity" else None
+                    if share is None:
+                        # The k-th new instructor is there when more than k are hired.
+                        k = rp.instructors[d.index].index(i)
+                        hired = m.new_bool_var(f"hired[{d.index},{k}]")
+                        m.add(x >= k + 1).only_enforce_if(hired)
+                        m.add(x <= k).only_enforce_if(~hired)
+                        demand: cp_model.LinearExprT = 1 - hired
+                    else:
+                        demand = d.most - share
+                    itv = m.new_fixed_size_interval_var(0, horizon, f"filler[{d.index},{i}]")
+                    ctx.fillers.setdefault(("instructor", i), []).append((itv, demand))
+        elif d.kind == "load":
+            for p in rp.people[d.index]:
+                x = m.new_int_var(0, d.most, f"load[{d.index},{p}]")
+                lv.hours[d.index, p] = x
+                terms.append(round(d.unit_cost * d.step * COST_SCALE) * x)
+                if d.week:
+                    itv = m.new_fixed_size_interval_var(0, weeks, f"wfill[{d.index},{p}]")
+                    ctx.fillers.setdefault(("week", p), []).append((itv, d.most - x))
+                else:
+                    itv = m.new_fixed_size_interval_var(0, data.num_days, f"dfill[{d.index},{p}]")
+                    ctx.fillers.setdefault(("day", p), []).append((itv, d.most - x))
+        elif d.kind in ("waive", "drop"):
+            b = m.new_bool_var(f"{d.kind}[{d.index}]")
+            lv.chosen[d.index] = b
+            pairs = len(rp.waives.get(d.index, ())) if d.kind == "waive" else 1
+            terms.append(c * pairs * b)
+    lv.cost = sum(terms)
+    return lv
+
+
+def _day_rules(ctx: Context, rp: RepairProblem, lv: LeverVars) -> None:
+    """A day a lever opens is blocked unless the lever's unit is bought.
+
+    Worked closed days block every participant; extra days of a resource
+    block the resource (its whole capacity); an earlier start is a bound on
+    every session's day. In the relaxed scenario a day is open to a session
+    exactly when its calendar day, each resource's day and the window allow
+    it, so these blocks give back the scenario's own days unless bought.
+    """
+    m, data = ctx.model, ctx.data
+    S = data.slots_per_day
+    res_index = {r.id: i for i, r in enumerate(data.resources)}
+    for (i, date), bought in lv.opens.items():
+        d = rp.grid.day_of(date)
+        if d is None:
+            continue
+        lever = rp.defs[i]
+        if lever.kind == "workdays":
+            for p in range(len(data.participants)):
+                itv = m.new_optional_fixed_size_interval_var(d * S, S, ~bought, f"closed[{p},{date}]")
+                ctx.fillers.setdefault(("participant", p), []).append((itv, 1))
+        else:
+            r = res_index[lever.target]
+            itv = m.new_optional_fixed_size_interval_var(d * S, S, ~bought, f"closed[{lever.target},{date}]")
+            ctx.fillers.setdefault(("resource", r), []).append((itv, data.resources[r].capacity))
+    start = next((d for d in rp.defs if d.kind == "start"), None)
+    if start is None or rp.start_day == 0:
+        return
+    shift = lv.units[start.index]
+    for j, job in enumerate(data.jobs):
+        if not ctx.possible(j):
+            continue
+        pres = [] if job.mandatory else [ctx.present[j]]
+        for sv in ctx.sessions[j]:
+            if not sv.fixed and sv.day is not None:
+                m.add(sv.day + shift >= rp.start_day).only_enforce_if(pres)
+
+
+def _goals(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[int], at_least: int | None) -> None:
+    """Each targeted goal met in the scenario's own terms, or waived; at least ``at_least`` of them."""
+    m, data = ctx.model, ctx.data
+    waived_by: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for i, goals in rp.waives.items():
+        for g in goals:
+            waived_by[g].append(lv.chosen[i])
+    dropped: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for i, pairs in rp.drops.items():
+        for g, j in pairs:
+            dropped[g].append((i, j))
+    S = data.slots_per_day
+    for g, goal in enumerate(data.goals):
+        met = m.new_bool_var(f"met[{g}]")
+        lv.met.append(met)
+        done = m.new_bool_var(f"done[{g}]")
+        m.add_implication(done, ctx.goal_sat[g])
+        for i, j in dropped[g]:
+            # The requirement the drop lever removes: done in time, unless dropped.
+            ok = m.new_bool_var(f"kept[{g},{j}]")
+            if ctx.possible(j):
+                m.add_implication(ok, ctx.present[j])
+                last = ctx.last(j)
+                if last.day is not None and goal.deadline_day < data.num_days:
+                    m.add(last.day <= goal.deadline_day - 1).only_enforce_if(ok)
+                elif goal.deadline_day < data.num_days:
+                    m.add(last.end <= goal.deadline_day * S).only_enforce_if(ok)
+            else:
+                m.add(ok == 0)
+            m.add_bool_or([ok, lv.chosen[i]]).only_enforce_if(done)
+        m.add_bool_or([done, *waived_by[g]]).only_enforce_if(met)
+    chosen = [lv.met[g] for g in targets]
+    # The target holds under 'force', fixed true here; a copy of the model may free it
+    # (planner.solve.repair.unlocked_by counts the pairs met without one lever).
+    force = lv.force = m.new_int_var(1, 1, "force_target")
+    if at_least is None:
+        for b in chosen:
+            m.add(b == 1).only_enforce_if(force)
+    else:
+        m.add(sum(chosen) >= min(at_least, len(chosen))).only_enforce_if(force)
+
+
+def read_repair(model: RepairModel, solver: cp_model.CpSolver) -> Repair:
+    """The lever units of ``solver``'s solution."""
+    lv, rp = model.levers, model.problem
+    out = Repair()
+    for (i, date), b in lv.opens.items():
+        if solver.boolean_value(b):
+            out.dates[i] = (*out.dates.get(i, ()), date)
+    for i, x in lv.units.items():
+        out.units[i] = solver.value(x)
+    for (i, p), x in lv.hours.items():
+        out.hours.setdefault(i, {})[rp.data.participants[p].id] = solver.value(x) * rp.defs[i].step
+    for i, b in lv.chosen.items():
+        if solver.boolean_value(b):
+            out.chosen.add(i)
+    return out
+
+
+def exclude(model: RepairModel, repair: Repair) -> None:
+    """Forbid ``repair`` and every repair that uses at least its units (the next one must differ)."""
+    m, lv, rp = model.ctx.model, model.levers, model.problem
+    lits: list[cp_model.IntVar] = []
+    for i, dates in repair.dates.items():
+        lits += [lv.opens[i, d] for d in dates]
+    for i, n in repair.units.items():
+        if n > 0:
+            lits.append(_at_least(m, lv.units[i], n))
+    for i, hours in repair.hours.items():
+        for pid, h in hours.items():
+            slots = round(h / rp.defs[i].step)
+            if slots > 0:
+                p = next(p for p, part in enumerate(rp.data.participants) if part.id == pid)
+                lits.append(_at_least(m, lv.hours[i, p], slots))
+    lits += [lv.chosen[i] for i in repair.chosen]
+    m.add_bool_or([~b for b in lits])
+
+
+def _at_least(m: cp_model.CpModel, x: cp_model.IntVar, n: int) -> cp_model.IntVar:
+    b = m.new_bool_var(f"{x.name}>={n}")
+    m.add(x >= n).only_enforce_if(b)
+    m.add(x <= n - 1).only_enforce_if(~b)
+    return b

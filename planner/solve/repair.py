@@ -1,0 +1,127 @@
+"""Solve the repair model: the cheapest lever set, then the next ones, and what each lever unlocks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from planner.data.levers import Repair
+from planner.data.repair_problem import RepairProblem
+from planner.data.result import PhaseInfo, Schedule, SolveStatus
+from planner.model.levers import COST_SCALE, RepairModel, build_repair_model, exclude, read_repair
+from planner.solve.budget import REPAIR_FIRST, REPAIR_UNLOCKS, Budget
+from planner.solve.cpsat import ANSWERED, STATUS, extract_schedule, run_phase, solve_interruptibly
+from planner.solve.hints import complete_hint
+from planner.solve.params import Progress, SolveParams
+
+
+@dataclass(frozen=True)
+class FoundRepair:
+    """One repair set: its units, cost (points), the relaxed schedule that showed it, and how sure.
+
+    ``status``: OPTIMAL (no cheaper set exists apart from those found
+    before it), FEASIBLE (``bound``: no set is cheaper than this).
+    """
+
+    repair: Repair
+    cost: float
+    bound: float
+    status: SolveStatus
+    schedule: Schedule
+
+
+@dataclass
+class RepairSearch:
+    """What the search found: the repair sets, cheapest first, and how the first search ended.
+
+    ``status`` of the first search: OPTIMAL (the first set is the cheapest),
+    FEASIBLE (``bound`` is a lower bound on any set's cost), INFEASIBLE
+    (proven: no lever set within the limits reaches the target), UNKNOWN.
+    """
+
+    status: SolveStatus
+    found: list[FoundRepair] = field(default_factory=list)
+    bound: float | None = None
+    phases: list[PhaseInfo] = field(default_factory=list)
+
+
+def search_repairs(
+    rp: RepairProblem,
+    targets: Sequence[int],
+    params: SolveParams,
+    budget: Budget,
+    top: int = 1,
+    at_least: int | None = None,
+    max_cost: float | None = None,
+    hint: Schedule | None = None,
+    progress: Progress | None = None,
+) -> tuple[RepairSearch, RepairModel]:
+    """The ``top`` cheapest repair sets, each not using all the units of an earlier one.
+
+    The first search gets most of ``budget``; the alternatives share the rest.
+    """
+    t0 = time.perf_counter()
+    model = build_repair_model(rp, targets, at_least, max_cost)
+    if hint is not None:
+        complete_hint(model.ctx, hint, params, budget.part(budget.share(0.1)), charge=budget)
+    out = RepairSearch(SolveStatus.UNKNOWN)
+    for k in range(top):
+        left = budget.rest(keep=budget.share(REPAIR_UNLOCKS))
+        limit = left * (REPAIR_FIRST.fraction if top > 1 else 1.0) if k == 0 else left / (top - k)
+        if limit <= 0.05:
+            break
+        solver, status, info = run_phase(model.ctx, params, limit, f"repair {k + 1}", progress, t0, budget)
+        out.phases.append(info)
+        if k == 0:
+            out.status = status
+            if status in ANSWERED or status == SolveStatus.UNKNOWN:
+                out.bound = solver.best_objective_bound / COST_SCALE
+        if status not in ANSWERED:
+            break
+        repair = read_repair(model, solver)
+        out.found.append(FoundRepair(repair, solver.objective_value / COST_SCALE,
+                                     solver.best_objective_bound / COST_SCALE, status,
+                                     extract_schedule(model.ctx, solver)))
+        if not repair.used():
+            break  # nothing to change: no alternative can be cheaper or different
+        exclude(model, repair)
+    return out, model
+
+
+def unlocked_by(
+    model: RepairModel, repair: Repair, lever: int, params: SolveParams, limit: float
+) -> tuple[tuple[int, ...], bool]:
+    """Targeted goals that cannot all be met when ``lever`` goes back to nothing and the
+    other levers stay as in ``repair``: (the goals missed, proven)."""
+    m = model.ctx.model.clone()
+    lv = model.levers
+
+    def var(v: cp_model.IntVar) -> cp_model.IntVar:
+        return m.get_int_var_from_proto_index(v.index)
+
+    for (i, date), b in lv.opens.items():
+        m.add(var(b) == int(i != lever and date in repair.dates.get(i, ())))
+    for i, x in lv.units.items():
+        m.add(var(x) == (0 if i == lever else repair.units.get(i, 0)))
+    rp = model.problem
+    for (i, p), x in lv.hours.items():
+        hours = 0.0 if i == lever else repair.hours.get(i, {}).get(rp.data.participants[p].id, 0.0)
+        m.add(var(x) == round(hours / rp.defs[i].step))
+    for i, b in lv.chosen.items():
+        m.add(var(b) == int(i != lever and i in repair.chosen))
+    # The targets become goals to meet as many of as possible.
+    assert lv.force is not None
+    m.proto.variables[lv.force.index].domain[0] = 0
+    m.clear_objective()
+    m.maximize(sum(var(lv.met[g]) for g in model.targets))
+    solver = cp_model.CpSolver()
+    params.apply(solver, limit)
+    status = STATUS[solve_interruptibly(solver, m)]
+    if status not in ANSWERED:
+        return (), False
+    missed = tuple(g for g in model.targets if not solver.boolean_value(var(lv.met[g])))
+    return missed, status == SolveStatus.OPTIMAL
+

@@ -1,0 +1,137 @@
+"""planner repair on tiny scenarios whose cheapest repair is derived by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import planner.analysis.repair as repair_mod
+from planner.analysis.repair import Target, find_repairs
+from planner.data.levers import Change
+from planner.scenario.load import load_scenario
+from planner.solve.run import SolveParams
+from tests.helpers import scenario, write
+
+PARAMS = SolveParams(time_limit=20, deterministic=True)
+
+# One participant who must do 6 sessions of 8 h (48 h) before the exams on
+# Monday 11 Mar 2024; the window opens Monday 4 Mar, so only the week
+# Mon 4 .. Sun 10 Mar is usable. Weekdays give 5 x 8 = 40 h and the weekly cap
+# is 40 h: the 48 h need one weekend day (8 points) AND 8 more hours of weekly
+# cap (8 h x 4 points = 32): 40 points. Neither lever alone is enough.
+WEEK: dict[str, Any] = scenario(
+    calendar={"day_hours": 8, "slot_minutes": 60, "day_start": "08:00"},
+    gates=[{"id": "exams", "date": "2024-03-11"}],
+    participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 40}}],
+    modules=[{"id": "m1", "sessions": 6, "session_hours": 8}],
+    competencies=[{"id": "comp", "requires": ["m1"], "deadline": "exams"}],
+    repairs={"defaults": False, "levers": [
+        {"kind": "workdays", "weekdays": ["sat", "sun"], "cost": 8},
+        {"kind": "load", "extra_hours_per_week": 16, "cost": 4},
+    ]},
+)
+
+
+def _find(tmp_path: Path, data: dict[str, Any], **kw: Any) -> repair_mod.RepairAnswer:
+    return find_repairs(load_scenario(write(tmp_path, data)), PARAMS, **kw)
+
+
+def _edits(answer: repair_mod.RepairAnswer, k: int = 0) -> set[str]:
+    return set(answer.repairs[k].edits)
+
+
+def test_single_lever_one_more_campaign_day(tmp_path: Path) -> None:
+    # Three flights at least a day apart, the aircraft flies on 5 and 6 Mar
+    # only: one more aircraft day is needed, 20 points (any working day).
+    data = scenario(
+        resources=[{"id": "plane", "available_dates": ["2024-03-05", "2024-03-06"]}],
+        modules=[{"id": "m1", "sessions": 3, "session_hours": 2, "resources": ["plane"],
+                  "min_days_between_sessions": 1}],
+        repairs={"defaults": False, "levers": [
+            {"kind": "dates", "resource": "plane", "within": {"from": "2024-03-07", "to": "2024-03-08"},
+             "cost": 20}]},
+    )
+    answer = _find(tmp_path, data)
+    assert answer.verdict == "repaired"
+    best = answer.repairs[0]
+    assert best.found.cost == 20
+    assert best.verified
+    (edit,) = best.edits
+    assert edit.startswith("resources.plane.available_dates+=[2024-03-0")
+
+
+def test_two_levers_needed_together(tmp_path: Path) -> None:
+    answer = _find(tmp_path, WEEK)
+    assert answer.search.status.value == "OPTIMAL"
+    best = answer.repairs[0]
+    assert best.found.cost == 40  # 8 (a weekend day) + 32 (8 h of weekly cap)
+    assert best.verified
+    assert "participants.ann.load.max_hours_per_week=48" in best.edits
+    assert any(e.startswith("calendar.extra_workdays+=[2024-03-") for e in best.edits)
+    # Each lever alone unlocks the pair: without either, ann/comp is missed (proven).
+    assert all(pairs == ("ann/comp",) and proven for pairs, proven in best.unlocks.values())
+
+
+def test_cheaper_combination_beats_single_fix(tmp_path: Path) -> None:
+    # Opening the window 3 days earlier (Fri 1 Mar: 8 h in the week before)
+    # would do it alone, but at 100 points a day (300) it loses to the 40-point pair.
+    data = {**WEEK, "repairs": {"defaults": False, "levers": [
+        *WEEK["repairs"]["levers"], {"kind": "start", "max_days": 7, "cost": 100}]}}
+    answer = _find(tmp_path, data, top=2)
+    assert answer.repairs[0].found.cost == 40
+    assert not any(e.startswith("window.start") for e in answer.repairs[0].edits)
+    # The next set differs (the other weekend day, also 40 points).
+    assert len(answer.repairs) == 2
+    assert answer.repairs[1].found.cost == 40
+    assert _edits(answer, 0) != _edits(answer, 1)
+
+
+def test_target_no_lever_can_reach_is_proven(tmp_path: Path) -> None:
+    # The module's season (June) lies outside the window and no lever may move it.
+    data = {**WEEK, "modules": [{"id": "m1", "sessions": 1, "session_hours": 8,
+                                 "allowed": [{"from": "06-01", "to": "06-30"}]}]}
+    answer = _find(tmp_path, data)
+    assert answer.verdict == "impossible"
+    assert not answer.repairs
+
+
+def test_budget_too_small_is_proven(tmp_path: Path) -> None:
+    answer = _find(tmp_path, WEEK, max_cost=39)
+    assert answer.verdict == "budget too small"
+    assert "at most 39 points" in answer.note
+
+
+def test_nothing_needed_when_ready(tmp_path: Path) -> None:
+    data = {**WEEK, "modules": [{"id": "m1", "sessions": 4, "session_hours": 8}]}
+    answer = _find(tmp_path, data)
+    assert answer.verdict == "nothing needed"
+
+
+def test_target_one_participant(tmp_path: Path) -> None:
+    # Bob has no load cap: his 48 h need only a weekend day (8 points), while
+    # ann would need 40. Targeting bob alone buys no load-cap hours.
+    data = {**WEEK, "participants": [*WEEK["participants"], {"id": "bob", "role": "sfp", "crew": "c2"}]}
+    answer = _find(tmp_path, data, target=Target(participants=("bob",)))
+    assert answer.verdict == "repaired"
+    assert answer.repairs[0].found.cost == 8
+    assert not any("load" in e for e in answer.repairs[0].edits)
+    # At least one pair of the two: the same 8 points (bob's).
+    answer = _find(tmp_path, data, target=Target(count=1))
+    assert answer.repairs[0].found.cost == 8
+
+
+def test_a_wrong_lever_model_is_caught_by_the_re_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Drop the load-cap edit from every repair: the re-plan then misses ann/comp,
+    # so the set must be reported as not verified, never as a working repair.
+    real = repair_mod.changes_for
+
+    def wrong(*args: Any) -> list[Change]:
+        return [c for c in real(*args) if "load" not in c.path]
+
+    monkeypatch.setattr(repair_mod, "changes_for", wrong)
+    answer = _find(tmp_path, WEEK)
+    assert answer.repairs and not answer.repairs[0].verified
+    assert "ann/comp" in answer.repairs[0].why
+    assert answer.verdict == "unknown"
