@@ -17,6 +17,7 @@ from planner.cli.explain import explain
 from planner.cli.export import export_app
 from planner.cli.generate import generate
 from planner.cli.plan import plan
+from planner.cli.repair import repair
 from planner.cli.replan import replan_cmd
 from planner.cli.report import report
 from planner.cli.stress import stress
@@ -81,3 +82,4 @@ app.command("min-window")(min_window)
 app.command()(sweep)
 app.command()(whatif)
 app.command()(compare)
+app.command()(repair)

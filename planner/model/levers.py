@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from planner.data.days import allowed_days
 from planner.data.levers import Repair
 from planner.data.repair_problem import RepairProblem
 from planner.model.context import Context
@@ -58,6 +59,8 @@ def build_repair_model(
     _day_rules(ctx, rp, lv)
     add_all(ctx)
     _goals(ctx, rp, lv, targets, at_least)
+    if at_least is None:
+        _energy(ctx, rp, lv, targets)
     if max_cost is not None:
         ctx.model.add(lv.cost <= round(max_cost * COST_SCALE))
     ctx.model.minimize(lv.cost)
@@ -206,6 +209,88 @@ def _goals(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[int
             m.add(b == 1).only_enforce_if(force)
     else:
         m.add(sum(chosen) >= min(at_least, len(chosen))).only_enforce_if(force)
+
+
+def _energy(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[int]) -> None:
+    """Implied cuts: each participant's needed hours fit the hours the bought levers give.
+
+    For a deadline D of a targeted goal, the jobs every targeted goal due by
+    D needs (single-option requirements and their prerequisites, unless a
+    waiver or a dropped module may excuse them) must fit into the weeks
+    before D: a week gives at most the weekly cap (plus the hours bought)
+    and at most a day's hours on each day open to the participant (working
+    days, plus closed days bought, after the start bought). Implied by the
+    other constraints; they give the LP the bound that proves a cheaper set
+    cannot work.
+    """
+    m, data = ctx.model, ctx.data
+    S = data.slots_per_day
+    excused = {g for goals in rp.waives.values() for g in goals} | {g for pairs in rp.drops.values() for g, _ in pairs}
+    preds: dict[int, list[int]] = defaultdict(list)
+    for prec in data.precedences:
+        if prec.kind == "es":
+            preds[prec.after].append(prec.before)
+    extra_week: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    day_lever: set[int] = set()
+    for (i, p), x in lv.hours.items():
+        if rp.defs[i].week:
+            extra_week[p].append(x)
+        else:
+            day_lever.add(p)
+    workdays = {date: b for (i, date), b in lv.opens.items() if rp.defs[i].kind == "workdays"}
+    start = next((d for d in rp.defs if d.kind == "start"), None)
+    early: dict[int, cp_model.IntVar] = {}
+    for p, part in enumerate(data.participants):
+        deadlines: dict[int, set[int]] = defaultdict(set)
+        for g in targets:
+            goal = data.goals[g]
+            if goal.participant != p or g in excused:
+                continue
+            for group in goal.groups:
+                if len(group) == 1 and ctx.possible(group[0]):
+                    deadlines[goal.deadline_day].add(group[0])
+        if not deadlines:
+            continue
+        per_day = S if p in day_lever or part.daily_cap is None else min(S, part.daily_cap)
+        mine = [j for j, job in enumerate(data.jobs) if p in job.participants and ctx.possible(j)]
+        open_days = sorted({d for j in mine for d in allowed_days(data, j)})
+        base = rp.base_grid
+        for deadline, jobs in sorted(deadlines.items()):
+            need = set(jobs)
+            stack = list(jobs)
+            while stack:
+                for b in preds[stack.pop()]:
+                    if b not in need and ctx.possible(b):
+                        need.add(b)
+                        stack.append(b)
+            work = sum(data.jobs[j].length * (data.jobs[j].num_sessions - data.jobs[j].num_fixed) for j in need)
+            weeks: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
+            for d in open_days:
+                if d >= deadline:
+                    break
+                date = rp.grid.days[d]
+                term: cp_model.LinearExprT = 1
+                if d < rp.start_day and start is not None:
+                    if d not in early:
+                        early[d] = _at_least(m, lv.units[start.index], rp.start_day - d)
+                    term = early[d]
+                elif date in workdays and not base.open[base.day_of(date) or 0]:
+                    term = workdays[date]
+                weeks[data.week(d)].append(term)
+            caps = []
+            for w, terms in sorted(weeks.items()):
+                c = m.new_int_var(0, per_day * len(terms), f"energy[{p},{deadline},{w}]")
+                m.add(c <= per_day * sum(terms))
+                if part.weekly_cap is not None:
+                    m.add(c <= part.weekly_cap - _week_most(rp, p) + sum(extra_week[p]))
+                caps.append(c)
+            assert lv.force is not None
+            m.add(sum(caps) >= work).only_enforce_if(lv.force)  # freed with the target (unlocked_by)
+
+
+def _week_most(rp: RepairProblem, p: int) -> int:
+    """Slots the load levers added to participant ``p``'s weekly cap in the relaxed scenario."""
+    return sum(d.most for d in rp.defs if d.kind == "load" and d.week and p in rp.people.get(d.index, ()))
 
 
 def read_repair(model: RepairModel, solver: cp_model.CpSolver) -> Repair:

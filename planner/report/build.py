@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from planner.calendar.grid import gate_date
@@ -275,8 +276,9 @@ def summary(out: PlanOutcome) -> Para:
     )
 
 
-def document(out: PlanOutcome, folder: Path, files: list[Path]) -> Document:
-    """The report as a document of sections (see :mod:`planner.report.html`)."""
+def document(out: PlanOutcome, folder: Path, files: list[Path], extra: Sequence[Section] = ()) -> Document:
+    """The report as a document of sections (see :mod:`planner.report.html`); ``extra``
+    sections (e.g. "What it would take") follow the readiness matrix."""
     legend = Para(
         "Cells: READY with its slack in days before the deadline (green), NOT_READY (red), "
         "UNKNOWN (grey: time limit, not proven), held (already qualified), n.a. (not required by the role)."
@@ -284,6 +286,7 @@ def document(out: PlanOutcome, folder: Path, files: list[Path]) -> Document:
     sections = [
         Section("Summary", [summary(out)], id="summary"),
         Section("Readiness: participant x competency", [readiness_matrix(out), legend], id="readiness"),
+        *extra,
         Section("Gates", [gates_table(out)], id="gates-section"),
         Section(
             "Critical chain",
@@ -316,7 +319,9 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_report(out: PlanOutcome, folder: Path, command: str = "report") -> list[Path]:
+def write_report(
+    out: PlanOutcome, folder: Path, command: str = "report", extra: Sequence[Section] = ()
+) -> list[Path]:
     """Write the plan's CSVs and manifest, the charts, calendars, workbook and report into ``folder``.
 
     The manifest gains ``report_files``: every other file with its sha256.
@@ -328,7 +333,7 @@ def write_report(out: PlanOutcome, folder: Path, command: str = "report") -> lis
     paths += write_ics(out, folder)
     paths.append(write_xlsx(out, folder))
     html_path, md_path = folder / "report.html", folder / "report.md"
-    doc = document(out, folder, [html_path, md_path, *paths])
+    doc = document(out, folder, [html_path, md_path, *paths], extra)
     html_path.write_text(render_html(doc), encoding="utf-8")
     md_path.write_text(render_markdown(doc), encoding="utf-8")
     paths += [html_path, md_path]
