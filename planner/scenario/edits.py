@@ -72,17 +72,19 @@ class Written:
     appended: range = range(0)  # positions of the items an append added to the list at the chain's end
 
 
-def _walk(doc: Any, parts: list[str], path: str, file: str) -> tuple[Any, list[tuple[Any, str | int]], int | None]:
-    """The container of ``parts[-1]``, the (container, key) chain to it and the
+def _walk(doc: Any, parts: list[str], path: str, file: str) -> tuple[Any, list[tuple[Any, str | int]], int | None, Any]:
+    """The container of ``parts[-1]``, the (container, key) chain to it, the
     depth of the first mapping the walk created (missing mapping keys on the way
-    are created)."""
+    are created) and the :class:`_Tail` that creation moved, if any."""
     node = doc
     chain: list[tuple[Any, str | int]] = []
     created: int | None = None  # depth of the first mapping this edit creates: it wrote all below
+    tail: _Tail | None = None
     for depth, part in enumerate(parts[:-1]):
         if isinstance(node, CommentedMap) and node.get(part) is None:  # missing, or 'load:' left empty
-            _add_key(node, part, CommentedMap())  # validation names a wrong key, with this edit
-            created = depth if created is None else created
+            if created is None:
+                created, tail = depth, _Tail(node, None if part not in node else part)
+            node[part] = CommentedMap()  # validation names a wrong key, with this edit
         try:
             key, child = _child(node, part)
         except KeyError:
@@ -92,20 +94,55 @@ def _walk(doc: Any, parts: list[str], path: str, file: str) -> tuple[Any, list[t
             ) from None
         chain.append((node, key))
         node = child
-    return node, chain, created
+    return node, chain, created, tail
 
 
-def _add_key(node: CommentedMap, key: str, value: Any) -> None:
-    """Set a new last ``key`` of ``node``; blank lines and comments that followed
-    the old last key move below the new one (they introduce what follows)."""
-    last = next(reversed(node), None) if len(node) else None
-    node[key] = value
-    tokens = node.ca.items.get(last) if last is not None else None
-    if tokens and len(tokens) > 2 and tokens[2] is not None and "\n" in tokens[2].value:
-        first, _, rest = tokens[2].value.partition("\n")
-        if rest:
-            tokens[2].value = first + "\n"
-            node.ca.items[key] = [None, None, CommentToken("\n" + rest, CommentMark(0)), None]
+def _block(node: Any) -> bool:
+    return isinstance(node, CommentedMap | CommentedSeq) and not node.fa.flow_style()
+
+
+def _last_line(node: Any, key: Any = None) -> tuple[Any, Any, int] | None:
+    """Where the comment after the last line of ``node[key]`` (of ``node``'s last
+    entry when ``key`` is None) is kept: (container, key, position in its tokens)."""
+    if key is None:
+        if not isinstance(node, CommentedMap | CommentedSeq) or not len(node):
+            return None
+        key = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+    value = node[key]
+    if _block(value) and len(value):
+        return _last_line(value)
+    return node, key, 2 if isinstance(node, CommentedMap) else 0
+
+
+class _Tail:
+    """Blank lines and comment lines after an entry introduce what follows it:
+    taken from the last line of ``node[key]`` (``node``'s last entry when None)
+    before an edit, put back after the new last line by :meth:`restore`."""
+
+    def __init__(self, node: Any, key: Any = None) -> None:
+        self.node, self.key, self.rest = node, key, ""
+        where = _last_line(node, key)
+        if where is None:
+            return
+        container, k, pos = where
+        tokens = container.ca.items.get(k)
+        token = tokens[pos] if tokens and len(tokens) > pos else None
+        if token is not None:
+            first, _, self.rest = token.value.partition("\n")
+            if self.rest:
+                token.value = first + "\n"
+
+    def restore(self) -> None:
+        where = _last_line(self.node, self.key)
+        if not self.rest or where is None:
+            return
+        container, k, pos = where
+        tokens = container.ca.items.setdefault(k, [None, None, None, None])
+        token = tokens[pos]
+        if token is None:
+            tokens[pos] = CommentToken("\n" + self.rest, CommentMark(0))
+        else:
+            token.value = token.value.removesuffix("\n") + "\n" + self.rest
 
 
 def _parts(path: str, file: str) -> list[str]:
@@ -118,14 +155,13 @@ def _parts(path: str, file: str) -> list[str]:
 def write_path(doc: Any, path: str, value: Any, file: str) -> Written:
     """Set ``path`` in ``doc`` to ``value`` (see :func:`set_path`)."""
     parts = _parts(path, file)
-    node, chain, created = _walk(doc, parts, path, file)
+    node, chain, created, tail = _walk(doc, parts, path, file)
     where = [k for _, k in chain]
     last = parts[-1]
     if isinstance(node, CommentedMap):
-        if last in node:
-            node[last] = value
-        else:
-            _add_key(node, last, value)
+        tail = tail or _Tail(node, last if last in node else None)
+        node[last] = value
+        tail.restore()
         top = tuple(where[: created + 1]) if created is not None else (*where, last)
         return Written((top,), (*chain, (node, last)))
     if isinstance(node, CommentedSeq):
@@ -135,7 +171,9 @@ def write_path(doc: Any, path: str, value: Any, file: str) -> Written:
             raise ScenarioError(
                 [Problem(file, path, None, f"no item {last!r} (there: {_known(node)})")]
             ) from None
+        tail = _Tail(node, key)
         node[key] = value
+        tail.restore()
         return Written(((*where, key),), (*chain, (node, key)))
     raise ScenarioError(
         [Problem(file, path, None, f"{'.'.join(parts[:-1])} is a value, not a mapping")]
@@ -163,20 +201,13 @@ def append_path(doc: Any, path: str, value: Any, file: str) -> Written:
     a missing or empty mapping key gets a new list (a flow list ``[a, b]`` when
     it holds only scalars). Anything else at ``path`` is an error."""
     parts = _parts(path, file)
-    node, chain, created = _walk(doc, parts, path, file)
+    node, chain, created, tail = _walk(doc, parts, path, file)
     where = [k for _, k in chain]
     last = parts[-1]
     items = list(value) if isinstance(value, list) else [value]
-    new = False
     key: str | int
     if isinstance(node, CommentedMap):
         key = last
-        if node.get(last) is None:
-            seq = CommentedSeq()
-            if not any(isinstance(i, dict | list) for i in items):
-                seq.fa.set_flow_style()
-            _add_key(node, last, seq)
-            new = True
     elif isinstance(node, CommentedSeq):
         try:
             key, _ = _child(node, last)
@@ -188,14 +219,22 @@ def append_path(doc: Any, path: str, value: Any, file: str) -> Written:
         raise ScenarioError(
             [Problem(file, path, None, f"{'.'.join(parts[:-1])} is a value, not a mapping")]
         )
-    seq = node[key]
-    if not isinstance(seq, CommentedSeq):
+    new = isinstance(node, CommentedMap) and node.get(key) is None
+    if not new and not isinstance(node[key], CommentedSeq):
         raise ScenarioError([Problem(
             file, path, None,
-            f"cannot append: this holds {_describe(seq)}, not a list (PATH=VALUE replaces it)",
+            f"cannot append: this holds {_describe(node[key])}, not a list (PATH=VALUE replaces it)",
         )])
+    tail = tail or _Tail(node, None if new and key not in node else key)
+    if new:
+        seq = CommentedSeq()
+        if not any(isinstance(i, dict | list) for i in items):
+            seq.fa.set_flow_style()
+        node[key] = seq
+    seq = node[key]
     start = len(seq)
     seq.extend(items)
+    tail.restore()
     at = (*where, key)
     if created is not None:
         wheres: tuple[tuple[str | int, ...], ...] = (tuple(where[: created + 1]),)

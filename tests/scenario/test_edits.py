@@ -130,3 +130,33 @@ def test_bad_value_in_appended_item_names_the_edit_not_a_line() -> None:
     assert "resources[5].available_dates[5]" in text
     assert "(set by --set resources.il76.available_dates+=2021-02-30)" in text
     assert f"{CHALLENGE}:110:" not in text
+
+
+LAYOUT = """a:
+  l:
+    - 1
+    - 2  # c2
+
+# next
+b:
+  y: 1
+
+# end
+"""
+
+
+@pytest.mark.parametrize(("edits", "expected"), [
+    (["a.l+=[3, 4]"], "    - 2  # c2\n    - 3\n    - 4\n\n# next\nb:"),
+    (["a.m+=[3]"], "    - 2  # c2\n  m: [3]\n\n# next\nb:"),
+    (["b.q.r+=[1]"], "  y: 1\n  q:\n    r: [1]\n\n# end\n"),
+    (["b=7"], "# next\nb: 7\n\n# end\n"),
+], ids=["append_to_block_list", "new_key_after_block_list", "new_nested_key", "block_replaced_by_value"])
+def test_comment_lines_stay_before_what_they_introduce(tmp_path: Path, edits: list[str], expected: str) -> None:
+    """Tests that blank lines and comments after the last entry stay below what an edit adds there."""
+    source = tmp_path / "s.yaml"
+    source.write_text(LAYOUT, encoding="utf-8")
+    doc, _ = read_document(source)
+    save_document(apply_edits(doc, edits, str(source)), tmp_path / "out.yaml", source)
+    text = (tmp_path / "out.yaml").read_text(encoding="utf-8")
+    assert expected in text
+    assert text.count("# next") == text.count("# end") == 1
