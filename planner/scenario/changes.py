@@ -133,4 +133,6 @@ def _add_eol_comment(container: Any, key: Any, text: str) -> None:
     if first.strip().startswith("#"):  # the file's own comment on this line: keep it, add ours after
         old.value = f"{first.rstrip()}  {text}{sep}{rest}"
     else:  # only blank lines or comment lines follow the key: ours goes before them
-        old.value = f"{text}{old.value}" if old.value.startswith("\n") else f"{text}\n{old.value}"
+        container.yaml_add_eol_comment(text, key)  # at the column ruamel gives a new comment
+        new = container.ca.items[key][pos]
+        new.value = f"{new.value}{old.value}" if old.value.startswith("\n") else f"{new.value}\n{old.value}"
