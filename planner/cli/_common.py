@@ -41,7 +41,10 @@ Deterministic = Annotated[
 Seed = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Solver random seed.")]
 Variant = Annotated[str | None, typer.Option("--variant", help="Named variant from the scenario's 'variants:'.")]
 Edits = Annotated[
-    list[str] | None, typer.Option("--set", help="Edit PATH=VALUE (repeatable), e.g. resources.centrifuge.capacity=2.")
+    list[str] | None, typer.Option(
+        "--set", help="Edit PATH=VALUE (repeatable), e.g. resources.centrifuge.capacity=2; PATH+=VALUE appends to "
+                      "the list at PATH (creating it), e.g. calendar.extra_workdays+=[2021-06-19, 2021-06-26] or "
+                      "instructors+={id: extra_1, qualifications: [emergency]}.")
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 

@@ -70,14 +70,14 @@ def whatif(
     seed: Seed = DEFAULT_SEED,
     quiet: Quiet = False,
 ) -> None:
-    """Apply --set PATH=VALUE edits (and/or a --variant), plan before and after, show what changes.
+    """Apply --set PATH=VALUE / PATH+=VALUE edits (and/or a --variant), plan before and after, show what changes.
 
     The scenario file is never modified; --save writes the edited copy to
     another file. Exit code is the verdict after the edits (0 ready, 3 not
     ready, 4 unknown), 1 on a bad path or value, 2 without any change.
     """
     if not edits and variant is None:
-        err("error: nothing to change: give --set PATH=VALUE (repeatable) and/or --variant NAME")
+        err("error: nothing to change: give --set PATH=VALUE or PATH+=VALUE (repeatable) and/or --variant NAME")
         raise typer.Exit(EXIT_USAGE)
     before = load(scenario)
     try:
