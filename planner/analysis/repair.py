@@ -11,19 +11,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from planner.analysis.window import reload, scenario_plain
-from planner.data.levers import Change, apply_plain, changes_for
+from planner.data.levers import changes_for
 from planner.data.repair_problem import RepairProblem, build_repair_problem
 from planner.data.result import SolveStatus
 from planner.heuristics.swo import squeaky_wheel
 from planner.plan.pipeline import PlanOutcome, plan
 from planner.plan.readiness import Verdict
-from planner.scenario.load import LoadedScenario
+from planner.scenario.changes import Change, apply_changes, edit_lines
+from planner.scenario.load import LoadedScenario, load_document, plain_document, validate_document
 from planner.solve.budget import REPAIR_BASE, REPAIR_START, REPAIR_UNLOCKS
 from planner.solve.repair import FoundRepair, RepairSearch, search_repairs, unlocked_by
 from planner.solve.run import SolveParams, solve
@@ -178,13 +177,23 @@ def find_repairs(
     return answer
 
 
+def repaired_scenario(loaded: LoadedScenario, changes: Sequence[Change]) -> tuple[Any, LoadedScenario]:
+    """The round-trip document of ``loaded`` with ``changes`` (commented), and its validated scenario:
+    what ``planner repair`` saves is exactly what its re-plan verified."""
+    doc, _ = load_document(loaded.path, loaded.variant, loaded.edits)
+    doc = apply_changes(doc, changes, str(loaded.path))
+    file = str(loaded.path)
+    scenario = validate_document(plain_document(doc, file), doc, file)
+    return doc, LoadedScenario(scenario, loaded.path, loaded.sha256, loaded.variant,
+                               (*loaded.edits, *edit_lines(changes)))
+
+
 def _verify(
     loaded: LoadedScenario, changes: Sequence[Change], params: SolveParams, limit: float | None,
     wanted: Sequence[str], need: int,
 ) -> tuple[PlanOutcome | None, bool, str]:
     """Re-plan ``loaded`` with ``changes``: (the plan, whether ``need`` of ``wanted`` are READY or waived, why not)."""
-    plain = apply_plain(scenario_plain(loaded.scenario), changes)
-    edited = reload(loaded, plain, edits=tuple(edit_lines(changes)))
+    edited = repaired_scenario(loaded, changes)[1]
     outcome = plan(edited, params.within(limit or params.time_limit))
     status = {f"{r.participant}/{r.competency}": r.status for r in outcome.readiness}
     ready = [p for p in wanted if status.get(p, Verdict.READY) == Verdict.READY]
@@ -193,18 +202,3 @@ def _verify(
         return outcome, True, ""
     missing = [p for p in wanted if p not in ready]
     return outcome, False, f"the re-plan leaves {len(missing)} pair(s) not READY: {', '.join(missing[:6])}"
-
-
-def edit_lines(changes: Sequence[Change]) -> list[str]:
-    """``PATH=VALUE`` / ``PATH+=VALUE`` lines for ``planner whatif --set``."""
-    return [f"{c.path}{'+=' if c.append else '='}{_flow(c.value)}" for c in changes]
-
-
-def _flow(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
-    return str(value)

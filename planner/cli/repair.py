@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from planner.analysis.repair import CheckedRepair, Target, find_repairs
+from planner.analysis.repair import CheckedRepair, Target, find_repairs, repaired_scenario
 from planner.cli._common import (
     EXIT_NOT_READY,
     EXIT_READY,
@@ -29,7 +29,6 @@ from planner.constants import DEFAULT_SEED
 from planner.exceptions import PlannerError
 from planner.report.repair import repair_section, repair_text, write_repair
 from planner.scenario.edits import save_document
-from planner.scenario.load import load_document
 
 VERDICT_EXIT = {"repaired": EXIT_READY, "nothing needed": EXIT_READY, "impossible": EXIT_NOT_READY,
                 "budget too small": EXIT_NOT_READY, "unknown": EXIT_UNKNOWN}
@@ -99,12 +98,8 @@ def repair(
     except PlannerError as exc:
         fail(exc)
     typer.echo(repair_text(answer))
-    doc, _ = load_document(scenario, variant, edits or [])
-
     def save(checked: CheckedRepair, path: Path) -> None:
-        from planner.scenario.edits import apply_changes
-
-        save_document(apply_changes(doc, checked.changes, str(scenario)), path, scenario)
+        save_document(repaired_scenario(loaded, checked.changes)[0], path, scenario)
 
     written = write_repair(answer, out, save)
     if report and answer.base is not None:

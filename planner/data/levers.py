@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.calendar.grid import build_grid, resource_available
+from planner.scenario.changes import Change
 from planner.scenario.repairs import (
     DEFAULT_EXTRA_UNITS,
     DEFAULT_EXTRA_WEEKLY_HOURS,
@@ -37,16 +38,6 @@ from planner.scenario.schema import WEEKDAYS, AnyOf, Scenario
 
 DAY_KINDS = ("workdays", "dates", "start")
 """Levers that open days (the others change capacities or the goals)."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One edit of the scenario: set (or append to) the value at a what-if path, and why."""
-
-    path: str
-    value: Any
-    append: bool = False
-    comment: str = ""
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,8 @@ def repair_section(answer: RepairAnswer) -> Section:
         css = "ready" if checked.verified else "unknown"
         blocks.append(Para(f"Option {k + 1}: {checked.found.cost:g} points ({_status_words(answer, k)}); "
                            + ("verified by a whole re-plan." if checked.verified else f"not verified: {checked.why}")))
-        rows = [[ln.lever, ln.change, Cell(_num(ln.cost), css), ln.unlocks] for ln in lever_lines(answer, checked)]
+        rows: list[list[str | Cell]] = [[ln.lever, ln.change, Cell(_num(ln.cost), css), ln.unlocks]
+                                        for ln in lever_lines(answer, checked)]
         blocks.append(Table(["Lever", "Change", "Cost (points)", "Pairs it unlocks"], rows))
         blocks.append(Bullets(items=[f"planner whatif {answer.loaded.path} " + " ".join(f"--set '{e}'" for e in checked.edits)]))
     return Section("What it would take", blocks, id="repair")

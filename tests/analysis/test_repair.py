@@ -9,7 +9,7 @@ import pytest
 
 import planner.analysis.repair as repair_mod
 from planner.analysis.repair import Target, find_repairs
-from planner.data.levers import Change
+from planner.scenario.changes import Change
 from planner.scenario.load import load_scenario
 from planner.solve.run import SolveParams
 from tests.helpers import scenario, write

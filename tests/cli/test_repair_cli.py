@@ -1,0 +1,71 @@
+"""``planner repair`` through the CLI: exit codes, files, the saved scenario, usage errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from planner.cli import app
+from planner.scenario.load import load_scenario
+from tests.analysis.test_repair import WEEK
+from tests.helpers import write
+
+runner = CliRunner()
+FAST = ["--time-limit", "10", "--deterministic", "--quiet"]
+
+
+def test_repair_writes_a_verified_scenario_and_exits_0(tmp_path: Path) -> None:
+    """Tests that the 40-point repair of WEEK (see tests/analysis/test_repair.py) is printed, saved as a
+    scenario with one comment per change that plans READY, and as edit lines; exit 0."""
+    src = write(tmp_path, WEEK)
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["repair", str(src), "--out", str(out), *FAST])
+    assert res.exit_code == 0, res.output
+    assert "Option 1: 40 points (proven cheapest); verified" in res.output
+    saved = (out / "repair-1.yaml").read_text(encoding="utf-8")
+    assert saved.count("# repair:") == 2
+    assert "max_hours_per_week: 48  # repair: was 40 h, 32 points" in saved
+    assert load_scenario(out / "repair-1.yaml").scenario.participants[0].load.max_hours_per_week == 48  # type: ignore[union-attr]
+    edits = (out / "repair-1.edits.txt").read_text(encoding="utf-8").splitlines()
+    plan = runner.invoke(app, ["whatif", str(src), *[a for e in edits for a in ("--set", e)], *FAST])
+    assert plan.exit_code == 0, plan.output
+    header = (out / "repair.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "option,option_cost,option_status,verified,lever,change,units,unit,cost,unlocks"
+    assert "What it would take" in (out / "repair.html").read_text(encoding="utf-8")
+
+
+def test_repair_budget_too_small_exits_3(tmp_path: Path) -> None:
+    """Tests that --budget 39 below the 40-point cheapest repair is a proven 'no' (exit 3)."""
+    res = runner.invoke(app, ["repair", str(write(tmp_path, WEEK)), "--budget", "39", "-o", str(tmp_path / "o"),
+                              *FAST])
+    assert res.exit_code == 3, res.output
+    assert "no set of the allowed levers costs at most 39 points (proven)" in res.output
+
+
+def test_repair_unreachable_target_exits_3(tmp_path: Path) -> None:
+    """Tests that a module whose season lies outside the window, with no lever for seasons, exits 3."""
+    data = {**WEEK, "modules": [{"id": "m1", "sessions": 1, "session_hours": 8,
+                                 "allowed": [{"from": "06-01", "to": "06-30"}]}]}
+    res = runner.invoke(app, ["repair", str(write(tmp_path, data)), "-o", str(tmp_path / "o"), *FAST])
+    assert res.exit_code == 3, res.output
+    assert "No repair: no set of the allowed levers can meet the target" in res.output
+
+
+def test_repair_report_has_the_section(tmp_path: Path) -> None:
+    """Tests that --report writes the report of the scenario as it is with 'What it would take' in it."""
+    out = tmp_path / "o"
+    res = runner.invoke(app, ["repair", str(write(tmp_path, WEEK)), "-o", str(out), "--report", *FAST])
+    assert res.exit_code == 0, res.output
+    html = (out / "report" / "report.html").read_text(encoding="utf-8")
+    assert "What it would take" in html and "weekly cap ann +8 h" in html
+
+
+def test_repair_usage_errors(tmp_path: Path) -> None:
+    """Tests that an unknown participant and a bad count in --target are usage errors (exit 2)."""
+    src = str(write(tmp_path, WEEK))
+    res = runner.invoke(app, ["repair", src, "--target", "zed", *FAST])
+    assert res.exit_code == 2
+    assert "unknown participant(s) zed" in res.output
+    res = runner.invoke(app, ["repair", src, "--target", "0", *FAST])
+    assert res.exit_code == 2
