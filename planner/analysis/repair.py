@@ -128,18 +128,18 @@ def find_repairs(
     hint_s = start_budget.take(0.1)
     greedy = squeaky_wheel(rp.data, seconds=None if params.deterministic else hint_s,
                            passes=max(1, round(hint_s * 20)) if params.deterministic else None, seed=params.seed)
-    required = tuple(targets) if target.count is None else ()
     first = solve(rp.data, replace(params, plan_phase=False, time_limit=start_budget.rest()),
-                  hint=greedy.schedule, require_goals=required, budget=start_budget)
+                  hint=greedy.schedule, budget=start_budget)
     relaxed_met = first.goals_met
     hits = sum(1 for g in targets if g < len(relaxed_met) and relaxed_met[g])
     say(f"every lever at its most: {hits}/{len(targets)} targeted pairs met ({first.status})")
-    if first.status == SolveStatus.INFEASIBLE or (first.goals_bound is not None and first.goals_bound < need
-                                                  and target.count is not None):
+    every = len(targets) == len(rp.data.goals)
+    if every and first.goals_bound is not None and first.goals_bound < need:
         answer.verdict = "impossible"
-        answer.note = "no set of the allowed levers can meet the target (proven on the relaxed scenario)"
+        answer.note = (f"no set of the allowed levers can meet the target: even with every lever at its most "
+                       f"at most {first.goals_bound} of {len(targets)} pairs can be met (proven)")
         return answer
-    hint = first.schedule if hits >= need else None
+    hint = first.schedule if first.schedule is not None and hits >= answer.met_now else now.result.schedule
     # 2. The repair model: cheapest sets first.
     search, model = search_repairs(rp, targets, params, budget, top=top,
                                    at_least=target.count, max_cost=max_cost, hint=hint)
@@ -151,7 +151,9 @@ def find_repairs(
         return answer
     if not search.found:
         answer.verdict = "unknown"
-        answer.note = "the time limit stopped the search before any repair set was found"
+        short = "" if search.best_short is None else \
+            f" (the best plan found is {search.best_short} pair(s) short of it)"
+        answer.note = f"the time limit stopped the search before any repair set meeting the target was found{short}"
         return answer
     # 3. Verify each set by a whole re-plan of the edited scenario.
     names = answer.pair_names

@@ -37,7 +37,9 @@ class LeverVars:
     chosen: dict[int, cp_model.IntVar] = field(default_factory=dict)  # waive / drop
     met: list[cp_model.IntVar] = field(default_factory=list)  # per goal: met (or waived) in the repaired plan
     cost: cp_model.LinearExprT = 0
-    force: cp_model.IntVar | None = None  # the target holds when true (fixed true in the model)
+    force: cp_model.IntVar | None = None  # true when the target is met
+    shortfall: cp_model.IntVar | None = None  # targeted pairs short of the target
+    most_cost: int = 0  # the highest cost any repair can have (objective units)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class RepairModel:
     problem: RepairProblem
     levers: LeverVars
     targets: tuple[int, ...]
+    pristine: cp_model.CpModel | None = None  # the model before alternatives were excluded
 
 
 def build_repair_model(
@@ -63,8 +66,14 @@ def build_repair_model(
         _energy(ctx, rp, lv, targets)
     if max_cost is not None:
         ctx.model.add(lv.cost <= round(max_cost * COST_SCALE))
-    ctx.model.minimize(lv.cost)
+    assert lv.shortfall is not None
+    ctx.model.minimize(cp_model.LinearExpr.weighted_sum([lv.shortfall], [short_weight(lv)]) + lv.cost)  # type: ignore[operator]
     return RepairModel(ctx, rp, lv, tuple(targets))
+
+
+def short_weight(lv: LeverVars) -> int:
+    """Objective units of one targeted pair short of the target: more than any repair costs."""
+    return lv.most_cost + 1
 
 
 def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
@@ -128,7 +137,26 @@ def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
             pairs = len(rp.waives.get(d.index, ())) if d.kind == "waive" else 1
             terms.append(c * pairs * b)
     lv.cost = sum(terms)
+    lv.most_cost = _most_cost(rp)
     return lv
+
+
+def _most_cost(rp: RepairProblem) -> int:
+    """The cost (objective units) of every lever at its most."""
+    total = 0
+    for d in rp.defs:
+        c = round(d.unit_cost * COST_SCALE)
+        if d.kind in ("workdays", "dates"):
+            total += c * len(d.dates)
+        elif d.kind in ("start", "capacity", "instructor"):
+            total += c * d.most
+        elif d.kind == "load":
+            total += round(d.unit_cost * d.step * COST_SCALE) * d.most * len(rp.people[d.index])
+        elif d.kind == "waive":
+            total += c * len(rp.waives.get(d.index, ()))
+        else:
+            total += c
+    return total
 
 
 def _day_rules(ctx: Context, rp: RepairProblem, lv: LeverVars) -> None:
@@ -201,14 +229,16 @@ def _goals(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[int
             m.add_bool_or([ok, lv.chosen[i]]).only_enforce_if(done)
         m.add_bool_or([done, *waived_by[g]]).only_enforce_if(met)
     chosen = [lv.met[g] for g in targets]
-    # The target holds under 'force', fixed true here; a copy of the model may free it
-    # (planner.solve.repair.unlocked_by counts the pairs met without one lever).
-    force = lv.force = m.new_int_var(1, 1, "force_target")
-    if at_least is None:
-        for b in chosen:
-            m.add(b == 1).only_enforce_if(force)
-    else:
-        m.add(sum(chosen) >= min(at_least, len(chosen))).only_enforce_if(force)
+    # The target is soft: the objective charges every pair short of it more than
+    # any repair costs, so that a plan meeting fewer pairs (the scenario as it
+    # is) is a start the search improves, and a bound of one pair short or more
+    # proves that no repair reaches the target. 'force' says the target is met.
+    need = len(chosen) if at_least is None else min(at_least, len(chosen))
+    short = lv.shortfall = m.new_int_var(0, need, "shortfall")
+    m.add(short >= need - sum(chosen))
+    force = lv.force = m.new_bool_var("target_met")
+    m.add(short == 0).only_enforce_if(force)
+    m.add(short >= 1).only_enforce_if(~force)
 
 
 def _energy(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[int]) -> None:

@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from planner.data.levers import Repair
 from planner.data.repair_problem import RepairProblem
 from planner.data.result import PhaseInfo, Schedule, SolveStatus
-from planner.model.levers import COST_SCALE, RepairModel, build_repair_model, exclude, read_repair
+from planner.model.levers import COST_SCALE, RepairModel, build_repair_model, exclude, read_repair, short_weight
 from planner.solve.budget import REPAIR_FIRST, REPAIR_UNLOCKS, Budget
 from planner.solve.cpsat import ANSWERED, STATUS, extract_schedule, run_phase, solve_interruptibly
 from planner.solve.hints import complete_hint
@@ -45,6 +45,7 @@ class RepairSearch:
     status: SolveStatus
     found: list[FoundRepair] = field(default_factory=list)
     bound: float | None = None
+    best_short: int | None = None  # targeted pairs the best plan found is short of the target
     phases: list[PhaseInfo] = field(default_factory=list)
 
 
@@ -68,6 +69,9 @@ def search_repairs(
     if hint is not None:
         complete_hint(model.ctx, hint, params, budget.part(budget.share(0.1)), charge=budget)
     out = RepairSearch(SolveStatus.UNKNOWN)
+    lv = model.levers
+    assert lv.shortfall is not None
+    weight = short_weight(lv)
     for k in range(top):
         left = budget.rest(keep=budget.share(REPAIR_UNLOCKS))
         limit = left * (REPAIR_FIRST.fraction if top > 1 else 1.0) if k == 0 else left / (top - k)
@@ -75,18 +79,25 @@ def search_repairs(
             break
         solver, status, info = run_phase(model.ctx, params, limit, f"repair {k + 1}", progress, t0, budget)
         out.phases.append(info)
+        short = solver.value(lv.shortfall) if status in ANSWERED else None
+        bound = solver.best_objective_bound if status != SolveStatus.INFEASIBLE else None
         if k == 0:
-            out.status = status
-            if status in ANSWERED or status == SolveStatus.UNKNOWN:
-                out.bound = solver.best_objective_bound / COST_SCALE
-        if status not in ANSWERED:
+            out.best_short = short
+            if status == SolveStatus.INFEASIBLE or (bound is not None and bound >= weight):
+                out.status = SolveStatus.INFEASIBLE  # every plan is at least one pair short: proven
+                break
+            out.status = status if short == 0 else SolveStatus.UNKNOWN
+            out.bound = None if bound is None else bound / COST_SCALE
+        if short != 0:
             break
         repair = read_repair(model, solver)
-        out.found.append(FoundRepair(repair, solver.objective_value / COST_SCALE,
-                                     solver.best_objective_bound / COST_SCALE, status,
-                                     extract_schedule(model.ctx, solver)))
-        if not repair.used():
-            break  # nothing to change: no alternative can be cheaper or different
+        out.found.append(FoundRepair(repair, (solver.objective_value) / COST_SCALE,
+                                     (bound or 0.0) / COST_SCALE, status, extract_schedule(model.ctx, solver)))
+        if not repair.used() or k == top - 1:
+            break  # nothing to change (no alternative can be cheaper or different), or enough found
+        if k == 0:
+            model.pristine = model.ctx.model.clone()  # what each lever unlocks is asked of this model
+            model.ctx.model.add(lv.shortfall == 0)  # the alternatives meet the target too
         exclude(model, repair)
     return out, model
 
@@ -96,7 +107,7 @@ def unlocked_by(
 ) -> tuple[tuple[int, ...], bool]:
     """Targeted goals that cannot all be met when ``lever`` goes back to nothing and the
     other levers stay as in ``repair``: (the goals missed, proven)."""
-    m = model.ctx.model.clone()
+    m = (model.pristine or model.ctx.model).clone()
     lv = model.levers
 
     def var(v: cp_model.IntVar) -> cp_model.IntVar:
@@ -113,8 +124,6 @@ def unlocked_by(
     for i, b in lv.chosen.items():
         m.add(var(b) == int(i != lever and i in repair.chosen))
     # The targets become goals to meet as many of as possible.
-    assert lv.force is not None
-    m.proto.variables[lv.force.index].domain[0] = 0
     m.clear_objective()
     m.maximize(sum(var(lv.met[g]) for g in model.targets))
     solver = cp_model.CpSolver()

@@ -86,6 +86,8 @@ def test_cheaper_combination_beats_single_fix(tmp_path: Path) -> None:
     assert len(answer.repairs) == 2
     assert answer.repairs[1].found.cost == 40
     assert _edits(answer, 0) != _edits(answer, 1)
+    # What each lever unlocks is asked without the exclusions of the alternatives.
+    assert all(pairs == ("ann/comp",) and proven for pairs, proven in answer.repairs[1].unlocks.values())
 
 
 def test_target_no_lever_can_reach_is_proven(tmp_path: Path) -> None:
