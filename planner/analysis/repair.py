@@ -25,7 +25,7 @@ from planner.scenario.changes import Change, apply_changes, edit_lines
 from planner.scenario.load import LoadedScenario, load_document, plain_document, validate_document
 from planner.solve.budget import REPAIR_BASE, REPAIR_START, REPAIR_UNLOCKS
 from planner.solve.repair import FoundRepair, RepairSearch, search_repairs, unlocked_by
-from planner.solve.run import SolveParams, solve
+from planner.solve.run import Progress, SolveParams, solve
 
 Say = Callable[[str], None]
 
@@ -103,6 +103,7 @@ def find_repairs(
     max_cost: float | None = None,
     verify_limit: float | None = None,
     say: Say | None = None,
+    progress: Progress | None = None,
 ) -> RepairAnswer:
     """The cheapest verified repair sets of ``loaded`` for ``target`` (see the module docstring)."""
     say = say or (lambda _text: None)
@@ -112,7 +113,7 @@ def find_repairs(
     need = len(targets) if target.count is None else min(target.count, len(targets))
     # 0. The scenario as it is: maybe nothing is needed.
     base_s = budget.share(REPAIR_BASE)
-    now = plan(loaded, replace(params, time_limit=base_s), budget=budget.part(base_s))
+    now = plan(loaded, replace(params, time_limit=base_s), progress, budget=budget.part(base_s))
     names = _pair_names(rp)
     status = {f"{r.participant}/{r.competency}": r.status for r in now.readiness}
     met_now = sum(1 for g in targets if status.get(names[g]) == Verdict.READY)
@@ -128,7 +129,7 @@ def find_repairs(
     hint_s = start_budget.take(0.1)
     greedy = squeaky_wheel(rp.data, seconds=None if params.deterministic else hint_s,
                            passes=max(1, round(hint_s * 20)) if params.deterministic else None, seed=params.seed)
-    first = solve(rp.data, replace(params, plan_phase=False, time_limit=start_budget.rest()),
+    first = solve(rp.data, replace(params, plan_phase=False, time_limit=start_budget.rest()), progress,
                   hint=greedy.schedule, budget=start_budget)
     relaxed_met = first.goals_met
     hits = sum(1 for g in targets if g < len(relaxed_met) and relaxed_met[g])
@@ -142,7 +143,7 @@ def find_repairs(
     hint = first.schedule if first.schedule is not None and hits >= answer.met_now else now.result.schedule
     # 2. The repair model: cheapest sets first.
     search, model = search_repairs(rp, targets, params, budget, top=top,
-                                   at_least=target.count, max_cost=max_cost, hint=hint)
+                                   at_least=target.count, max_cost=max_cost, hint=hint, progress=progress)
     answer.search = search
     if search.status == SolveStatus.INFEASIBLE:
         answer.verdict = "budget too small" if max_cost is not None else "impossible"

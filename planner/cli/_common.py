@@ -105,6 +105,8 @@ class ProgressPrinter:
             text = f"{round(objective)} of {round(bound)} competency pairs cannot be met even alone (proven)"
         elif phase == "plan":
             text = f"plan cost {round(objective)} (bound {round(bound)})"
+        elif phase.startswith("repair"):  # objective: the set's cost; bound: pairs short of the target
+            text = f"best set {objective:g} points" + (f", {round(bound)} pair(s) short of the target" if bound else "")
         else:
             text = f"objective {objective:g} (bound {bound:g})"
         sys.stderr.write(f"  [{seconds:6.1f}s] {phase}: {text}\n")

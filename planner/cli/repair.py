@@ -15,6 +15,7 @@ from planner.cli._common import (
     EXIT_USAGE,
     Deterministic,
     Edits,
+    ProgressPrinter,
     Quiet,
     ScenarioArg,
     Seed,
@@ -94,7 +95,8 @@ def repair(
             f"time limit {time_limit:g} s, each re-plan {verify_limit or time_limit:g} s)")
     try:
         answer = find_repairs(loaded, params(time_limit, deterministic, seed), wanted, top=top, max_cost=budget,
-                              verify_limit=verify_limit, say=None if quiet else err)
+                              verify_limit=verify_limit, say=None if quiet else err,
+                              progress=ProgressPrinter(quiet))
     except PlannerError as exc:
         fail(exc)
     typer.echo(repair_text(answer))

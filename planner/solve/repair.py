@@ -66,18 +66,20 @@ def search_repairs(
     """
     t0 = time.perf_counter()
     model = build_repair_model(rp, targets, at_least, max_cost)
+    weight = short_weight(model.levers)
+    shown = None if progress is None else (
+        lambda phase, s, obj, _bound: progress(phase, s, (obj % weight) / COST_SCALE, float(obj // weight)))
     if hint is not None:
         complete_hint(model.ctx, hint, params, budget.part(budget.share(0.1)), charge=budget)
     out = RepairSearch(SolveStatus.UNKNOWN)
     lv = model.levers
     assert lv.shortfall is not None
-    weight = short_weight(lv)
     for k in range(top):
         left = budget.rest(keep=budget.share(REPAIR_UNLOCKS))
         limit = left * (REPAIR_FIRST.fraction if top > 1 else 1.0) if k == 0 else left / (top - k)
         if limit <= 0.05:
             break
-        solver, status, info = run_phase(model.ctx, params, limit, f"repair {k + 1}", progress, t0, budget)
+        solver, status, info = run_phase(model.ctx, params, limit, f"repair {k + 1}", shown, t0, budget)
         out.phases.append(info)
         short = solver.value(lv.shortfall) if status in ANSWERED else None
         bound = solver.best_objective_bound if status != SolveStatus.INFEASIBLE else None
