@@ -29,7 +29,7 @@ from planner.calendar.grid import build_grid, gate_date, in_season
 from planner.constants import MAX_WINDOW_DAYS
 from planner.data.result import SolveStatus
 from planner.scenario.repairs import DEFAULT_COSTS, DatesLever, WorkdaysLever
-from planner.scenario.schema import Scenario
+from planner.scenario.schema import WEEKDAYS, Scenario
 
 WAIVER = 100.0
 WINDOW_DAY_COST = 1.0
@@ -37,6 +37,7 @@ WEEKLY_STEP_COST = 4.0  # per 2 h more of a weekly cap
 CAPACITY_UNIT_COST = 10.0
 INSTRUCTOR_COST = 30.0
 LIFT_LOAD_COST = 0.6 * WAIVER
+INSTRUCTOR_AVAILABLE_COST = 0.6 * WAIVER
 
 FixSearch = Callable[[Fact, Scenario, Question, list[GoalKey]], list[Fix]]
 
@@ -150,7 +151,7 @@ def available_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKe
     parts = fact.key.split(":")
     if parts[1] == "instructor":
         assert fact.edit is not None
-        return checked(Fix(f"{fact.key}:relax", fact.relaxed, LIFT_LOAD_COST, fact.edit), q, required)
+        return checked(Fix(f"{fact.key}:relax", fact.relaxed, INSTRUCTOR_AVAILABLE_COST, fact.edit), q, required)
     rid = parts[1]
     res = next(r for r in sc.resources if r.id == rid)
     grid = build_grid(sc)
@@ -188,7 +189,7 @@ def calendar_fixes(sc: Scenario, q: Question, required: list[GoalKey]) -> list[F
     ``DEFAULT_COSTS["workdays"]``; none without a lever when ``repairs.defaults``
     is off.
     """
-    levers = [x for x in sc.repairs.levers if isinstance(x, WorkdaysLever)]
+    levers = [(k, x) for k, x in enumerate(sc.repairs.levers) if isinstance(x, WorkdaysLever)]
     if not levers and not sc.repairs.defaults:
         return []
     grid = build_grid(sc)
@@ -201,11 +202,11 @@ def calendar_fixes(sc: Scenario, q: Question, required: list[GoalKey]) -> list[F
     holiday = {d for d in closed if grid.closed_days.get(d, "").startswith("holiday")}
     sets: list[tuple[str, list[dt.date], float, int | None]] = []
     if levers:
-        for k, lever in enumerate(levers):
+        for k, lever in levers:
             within = lever.within
             days = [d for d in closed if d in lever.dates or (
                 (within is None or within.start <= d <= within.end)
-                and (d.strftime("%a").lower() in lever.weekdays or (lever.holidays and d in holiday)))]
+                and (WEEKDAYS[d.weekday()] in lever.weekdays or (lever.holidays and d in holiday)))]
             sets.append((f"repairs lever {k + 1}", days, lever.unit_cost, lever.max))
     else:
         cost = DEFAULT_COSTS["workdays"]
