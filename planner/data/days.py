@@ -104,6 +104,7 @@ class Why(Enum):
     LONGER_THAN_DAY = auto()  # a session does not fit in a working day
     NO_INSTRUCTOR = auto()  # it needs an instructor and nobody is qualified
     OUT_OF_SEASON = auto()  # its season has no working day at all (needs the grid's working days)
+    RESOURCE_OUT_OF_SEASON = auto()  # a resource it needs is available on no working day (needs them too)
     NO_OPEN_DAY = auto()  # no day is open to its sessions
     NO_LAST_DAY = auto()  # no day is open to its last session (recency)
     TOO_FEW_DAYS = auto()  # fewer open days than its sessions need
@@ -121,7 +122,8 @@ class Impossible:
 
     ``sessions``: sessions still to do; ``days``/``last_days``: the days open
     to them and to the last one; ``need``: days they need (TOO_FEW_DAYS);
-    ``resource``/``demand``: the resource asked beyond capacity (OVER_CAPACITY).
+    ``resource``/``demand``: the resource asked beyond capacity (OVER_CAPACITY);
+    ``resource``: the resource closed on every working day (RESOURCE_OUT_OF_SEASON).
     """
 
     why: Why
@@ -143,9 +145,10 @@ def impossible(
 
     Days are counted under every rule (:func:`allowed_days`), for the
     sessions still to do: a job whose sessions are all history has no day
-    to find. ``working`` (the grid's working days) lets OUT_OF_SEASON tell a
-    season outside the window from calendars that close it; without it that
-    check is skipped.
+    to find. ``working`` (the grid's working days) lets OUT_OF_SEASON and
+    RESOURCE_OUT_OF_SEASON tell a season (the module's, or a resource's
+    availability) outside the window from calendars that close it; without it
+    those checks are skipped.
     """
     jb = data.jobs[job]
     if Why.LONGER_THAN_DAY in checks and jb.length > data.slots_per_day:
@@ -155,6 +158,11 @@ def impossible(
     if (Why.OUT_OF_SEASON in checks and working is not None and jb.season_days is not None
             and not any(a and b for a, b in zip(jb.season_days, working, strict=True))):
         return Impossible(Why.OUT_OF_SEASON)
+    if Why.RESOURCE_OUT_OF_SEASON in checks and working is not None:
+        for r, _ in jb.resources:
+            avail = data.resources[r].open_days
+            if avail is not None and not any(a and b for a, b in zip(avail, working, strict=True)):
+                return Impossible(Why.RESOURCE_OUT_OF_SEASON, resource=r)
     n = jb.num_sessions - jb.num_fixed
     if n == 0:
         return None

@@ -34,10 +34,17 @@ class ParticipantData:
 
 @dataclass(frozen=True)
 class ResourceData:
-    """A renewable resource of ``capacity`` units."""
+    """A renewable resource of ``capacity`` units.
+
+    ``open_days``: the days its own availability, campaign days and outages
+    leave open (None: every day). Each job's ``open_days`` already folds them
+    in; they are kept here only to say *why* a job's days are closed
+    (:func:`planner.data.days.impossible`).
+    """
 
     id: str
     capacity: int
+    open_days: tuple[bool, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -243,8 +250,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         p_open.append(grid.days_where(lambda d, p=p: not in_any(p.blackouts, d)))  # type: ignore[misc]
 
     res_index = {r.id: i for i, r in enumerate(sc.resources)}
-    resources = tuple(ResourceData(r.id, r.capacity) for r in sc.resources)
     r_open = [grid.days_where(lambda d, r=r: resource_available(r, d)) for r in sc.resources]  # type: ignore[misc]
+    resources = tuple(ResourceData(r.id, r.capacity, o) for r, o in zip(sc.resources, r_open, strict=True))
     instructors = tuple(
         InstructorData(
             i.id,

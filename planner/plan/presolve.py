@@ -67,6 +67,11 @@ def _needed_jobs(data: ProblemData) -> set[int]:
     return {g[0] for goal in data.goals for g in goal.groups if len(g) == 1}
 
 
+def _wanted_jobs(data: ProblemData) -> set[int]:
+    """Jobs some goal can use: every option of every group, ``any_of`` alternatives included."""
+    return {j for goal in data.goals for g in goal.groups for j in g}
+
+
 def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
     """Modules whose season or resource availability leaves too few working days."""
     out = []
@@ -82,8 +87,9 @@ def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
         if not limits:
             continue
         jobs = [j for j, job in enumerate(data.jobs) if job.module == m.id]
-        needed = _needed_jobs(data)
-        note = "" if any(j in needed for j in jobs) else " (no required competency depends on it)"
+        # An alternative of an ``any_of`` group is depended on too: the goal may need it.
+        wanted = _wanted_jobs(data)
+        note = "" if any(j in wanted for j in jobs) else " (no required competency depends on it)"
         # The season is the module's; the days left also depend on each
         # attendee's blackouts, so every job is checked and the short ones named.
         short = [(j, _open_before(data, j, data.num_days)) for j in jobs]

@@ -70,8 +70,18 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
         case Why.NO_INSTRUCTOR:
             return f"no instructor is qualified for {mod.instructor}"
         case Why.OUT_OF_SEASON:
-            seasons = ", ".join(f"{s.start}..{s.end}" for s in mod.allowed)
-            return f"its season ({seasons}) has no working day in the window {grid.window_start}..{grid.training_end}"
+            seasons = ", ".join(f"{s.start} .. {s.end}" for s in mod.allowed)
+            return f"its season ({seasons}) has no working day in the window {_window(grid)}"
+        case Why.RESOURCE_OUT_OF_SEASON:
+            site = next(r for r in sc.resources if r.id == data.resources[why.resource].id)
+            limits = []
+            if site.available:
+                limits.append(f"{site.id} available {', '.join(f'{s.start} .. {s.end}' for s in site.available)}")
+            if site.available_dates:
+                limits.append(f"{site.id} only on {_dates(site.available_dates)}")
+            if site.blackouts:
+                limits.append(f"{site.id} closed {', '.join(f'{b.start} .. {b.end}' for b in site.blackouts)}")
+            return f"its season ({'; '.join(limits)}) has no working day in the window {_window(grid)}"
         case Why.NO_OPEN_DAY:
             return "no working day is open for it (calendars, resource availability, season or deadline)"
         case Why.NO_LAST_DAY:
@@ -90,6 +100,16 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
         case Why.OVER_CAPACITY:
             res = data.resources[why.resource]
             return f"needs {why.demand} of {res.id}, capacity {res.capacity}"
+
+
+def _window(grid: TimeGrid) -> str:
+    """The training window, first to last training day."""
+    return f"{grid.window_start} .. {grid.training_end - dt.timedelta(days=1)}"
+
+
+def _dates(days: tuple[dt.date, ...]) -> str:
+    shown = ", ".join(str(d) for d in days[:4])
+    return shown + (f" and {len(days) - 4} more" if len(days) > 4 else "")
 
 
 def _binding(sc: Scenario, data: ProblemData, job: int, day: int) -> str:

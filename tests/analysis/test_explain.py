@@ -53,13 +53,15 @@ def test_season_conflict_is_the_season(season: Explanation) -> None:
     assert "sea runs only 06-01..08-31" in ge.conflict[0].text
 
 
-def test_season_fix_is_verified_by_replanning(season: Explanation) -> None:
-    """Tests that waiving the season is offered and a whole re-plan makes everyone ready."""
+def test_module_season_is_never_proposed_as_a_fix(season: Explanation) -> None:
+    """Tests that a module's season is a physical fact: named in the conflict, never proposed as a fix.
+
+    sea runs only 06-01..08-31 and the window is Mar-Apr 2021: an earlier window or working
+    Saturdays cannot reach summer, and no repairs lever moves a module's season, so no fix is left.
+    """
     (ge,) = season.goals
-    fix = ge.fixes[0]
-    assert "sea in any season" in fix.text
-    assert season.verified(fix, ge.goal) == "yes"
-    assert season.verifications[fix.key].ready == 1
+    assert ge.fixes == []
+    assert "seasons and gates are physical facts" in ge.note
 
 
 def test_capacity_trade_off_names_the_simulator(capacity: Explanation) -> None:
@@ -144,8 +146,9 @@ def test_cli_explain_writes_csv(tmp_path: Path) -> None:
     frame = pd.read_csv(tmp_path / "explain.csv")
     for col in ("participant", "competency", "conflict", "fix", "fix_verified", "goals_ready_after"):
         assert col in frame.columns
-    assert frame.loc[0, "fix_verified"] == "yes"
-    assert frame.loc[0, "goals_ready_after"] == 1
+    row = pd.read_csv(tmp_path / "explain.csv", dtype=str, keep_default_na=False).iloc[0].to_dict()
+    assert row["fix"] == ""  # no fix for a module's season
+    assert "physical facts" in str(row["note"])
 
 
 def test_instructor_leave_conflict_and_fixes(tmp_path: Path) -> None:
@@ -211,3 +214,79 @@ def test_deterministic_budget_counts_work_units() -> None:
     assert runs[0].goals and runs[0].goals[0].kind == "trade-off"
     # The plan is charged its whole share, max(1, min(5, 0.25 * 6)) = 1.5 units.
     assert 1.5 <= runs[0].seconds <= 6.0 + 0.1
+
+
+def _winter_site(tmp_path: Path, levers: list[dict[str, object]]) -> Explanation:
+    """m1 needs 'site', open only 06-01..08-31; the window is Mar 4 - Apr 14 2024."""
+    sc = scenario(
+        resources=[{"id": "site", "available": [{"from": "06-01", "to": "08-31"}]}],
+        modules=[{"id": "m1", "hours": 2, "session_hours": 2, "resources": ["site"]}],
+    )
+    sc["repairs"] = {"levers": levers}
+    return explain(load_scenario(write(tmp_path, sc)), PARAMS, time_limit=15.0)
+
+
+def test_resource_season_is_fixed_only_through_a_dates_lever(tmp_path: Path) -> None:
+    """Tests that "make site available all year" is never proposed; a dates lever for the site is.
+
+    Without a lever, no change of the levers reaches June: no fix. With a lever opening the site
+    2024-04-01 .. 2024-04-12 (at most 1 day, 20 points a day by default), the first of its working
+    days, Mon 1 Apr, is opened: one day, cost 20, and m1's single 2-h session fits on it.
+    """
+    (ge,) = _winter_site(tmp_path, []).goals
+    assert [f.key for f in ge.conflict] == ["available:site"]
+    assert ge.fixes == [] and "physical facts" in ge.note
+    ex = _winter_site(tmp_path, [{"kind": "dates", "resource": "site",
+                                  "within": {"from": "2024-04-01", "to": "2024-04-12"}, "max": 1}])
+    (ge,) = ex.goals
+    assert [(f.text, f.cost) for f in ge.fixes] == [
+        ("open site on 1 more working day(s) 2024-04-01 .. 2024-04-01 (repairs lever 1)", 20.0)]
+    assert ex.verified(ge.fixes[0], ge.goal) == "yes"
+
+
+def _short_week(tmp_path: Path, levers: list[dict[str, object]] | None = None) -> Explanation:
+    """Five full-day sessions of m1 before an exam on Mon 11 Mar 2024, four working days.
+
+    Mon 4 - Fri 8 Mar are the working days before the exam, and Fri 8 is a public holiday: four
+    days for five sessions. Ann is away until Sun 3 Mar, so an earlier window gives nothing. One
+    more day does it: Sat 9 Mar, the holiday, or cancelling ann's absence (window Fri 1 Mar);
+    or the deadline waiver.
+    """
+    sc = scenario(
+        calendar={"day_hours": 4, "slot_minutes": 60, "day_start": "09:00", "holidays": ["2024-03-08"]},
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1",
+                       "blackouts": [{"from": "2024-01-01", "to": "2024-03-03"}]}],
+        gates=[{"id": "exam", "date": "2024-03-11"}],
+        modules=[{"id": "m1", "hours": 20, "session_hours": 4}],
+        competencies=[{"id": "comp", "requires": ["m1"], "deadline": "exam"}],
+    )
+    if levers is not None:
+        sc["repairs"] = {"levers": levers}
+    return explain(load_scenario(write(tmp_path, sc)), PARAMS, time_limit=20.0)
+
+
+def test_calendar_fixes_work_a_saturday_or_a_holiday(tmp_path: Path) -> None:
+    """Tests the calendar fixes: one Saturday and the holiday, 8 points a day, as extra_workdays edits;
+    the cheapest is verified on the whole scenario, and the deadline waiver comes last."""
+    ex = _short_week(tmp_path)
+    (ge,) = ex.goals
+    texts = [f.text for f in ge.fixes]
+    saturday = "work on 1 Saturday before 2024-03-11: calendar.extra_workdays=[2024-03-09]"
+    holiday = "work on 1 public holiday before 2024-03-11: calendar.extra_workdays=[2024-03-08]"
+    assert texts[:2] == [holiday, saturday]  # 8 points each; equal costs in key order (dates)
+    assert [f.cost for f in ge.fixes[:2]] == [8.0, 8.0]
+    assert ex.verified(ge.fixes[0], ge.goal) == "yes"
+    assert ge.fixes[-1].waiver and "(waiver)" in texts[-1]
+
+
+def test_waivers_come_after_real_fixes_whatever_their_cost(tmp_path: Path) -> None:
+    """Tests a workdays lever at 200 points a day: working Sat 9 Mar (200) costs more than the
+    deadline waiver (150) and is still listed before it; the holiday is not in the lever."""
+    ex = _short_week(tmp_path, [{"kind": "workdays", "weekdays": ["sat"], "cost": 200}])
+    (ge,) = ex.goals
+    texts = [f.text for f in ge.fixes]
+    lever = "work on repairs lever 1 before 2024-03-11: calendar.extra_workdays=[2024-03-09]"
+    assert lever in texts and not any("2024-03-08" in t for t in texts)
+    waivers = [k for k, f in enumerate(ge.fixes) if f.waiver]
+    assert waivers and texts.index(lever) < min(waivers)
+    assert ge.fixes[texts.index(lever)].cost == 200.0 > ge.fixes[min(waivers)].cost

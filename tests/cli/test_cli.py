@@ -44,6 +44,27 @@ def test_validate_warns_on_season_outside_window(tmp_path: Path) -> None:
     assert "season: m1" in result.output and "no working day" in result.output
 
 
+def test_validate_season_of_an_alternative_is_depended_on(tmp_path: Path) -> None:
+    """Tests that a seasonal module that is an ``any_of`` alternative of a required competency is not
+    called "no required competency depends on it".
+
+    comp requires one of w1/w2; both run only 01-15..02-28, outside the Mar-Apr 2024 window, so the
+    season warning is right, but comp (required by ann's role) depends on each of them.
+    """
+    winter = [{"from": "01-15", "to": "02-28"}]
+    sc = scenario(modules=[{"id": "w1", "hours": 2, "session_hours": 2, "allowed": winter},
+                           {"id": "w2", "hours": 2, "session_hours": 2, "allowed": winter}],
+                  competencies=[{"id": "comp", "requires": [{"any_of": ["w1", "w2"]}]}])
+    result = runner.invoke(app, ["validate", str(write(tmp_path, sc))])
+    assert result.exit_code == 0, result.output
+    assert "season: w1" in result.output and "season: w2" in result.output
+    assert "no required competency depends on it" not in result.output
+    # A module no goal can use is still named as such.
+    sc["modules"].append({"id": "w3", "hours": 2, "session_hours": 2, "allowed": winter})
+    result = runner.invoke(app, ["validate", str(write(tmp_path, sc))])
+    assert "season: w3" in result.output and result.output.count("no required competency depends on it") == 1
+
+
 def test_missing_file_is_usage_error(tmp_path: Path) -> None:
     """Tests that a missing scenario file is a usage error (exit 2)."""
     result = runner.invoke(app, ["plan", str(tmp_path / "nope.yaml")])

@@ -159,7 +159,8 @@ def test_validate_checks_every_variant_and_static_impossibilities(tmp_path: Path
     result = runner.invoke(app, ["validate", str(write(tmp_path, data))])
     assert result.exit_code == 1
     assert "variant big:" in result.output and "(set by variant big: modules.m1.hours)" in result.output
-    assert "comp can never be met by ann: m1: its season (07-01..07-31)" in result.output
+    assert ("comp can never be met by ann: m1: its season (07-01 .. 07-31) has no working day in the window "
+            "2024-03-04 .. 2024-04-14") in result.output
 
 
 def test_weekly_cap_below_one_session_is_an_error(tmp_path: Path) -> None:

@@ -144,7 +144,7 @@ def test_seasons_outside_window_not_ready_with_reason(tmp_path: Path) -> None:
     out = run(tmp_path, sc)
     row = out.readiness[0]
     assert row.status == Verdict.NOT_READY
-    assert "season" in row.reason and "01-15..02-28" in row.reason
+    assert "season" in row.reason and "01-15 .. 02-28" in row.reason
 
 
 def test_spacing_keeps_days_apart(tmp_path: Path) -> None:

@@ -122,3 +122,22 @@ def test_never_not_ready_when_the_truth_is_unknown(planned: Planned) -> None:
     for result in results:
         comp = _assess(planned, result)[0]
         assert comp.status == Verdict.UNKNOWN, result.status
+
+
+def test_reason_names_the_season_of_a_resource(tmp_path: Path) -> None:
+    """Tests that a goal whose module needs a resource open only in winter names that season.
+
+    m1 needs 'site', available only 01-15 .. 02-28; the window is Mon 4 Mar .. Sun 14 Apr 2024
+    (launch Mon 15 Apr), so no working day is open for m1: the reason names the resource's season
+    and the window's first and last training days, not the catch-all calendar wording.
+    """
+    sc = load_scenario(write(tmp_path, scenario(
+        resources=[{"id": "site", "available": [{"from": "01-15", "to": "02-28"}]}],
+        modules=[{"id": "m1", "hours": 2, "session_hours": 2, "resources": ["site"]}],
+    ))).scenario
+    grid = build_grid(sc)
+    p = (sc, grid, build_problem(sc, grid))
+    (row,) = _assess(p, Result(SolveStatus.OPTIMAL, None, goals_met=(False,)))
+    assert row.status == Verdict.NOT_READY
+    assert row.reason == ("m1: its season (site available 01-15 .. 02-28) has no working day in the window "
+                          "2024-03-04 .. 2024-04-14")

@@ -15,7 +15,10 @@ those facts enforced and every other fact relaxed the goal is proven
 unachievable, and relaxing any one of them as well makes it achievable. A probe that hits its time limit counts as "not
 proven infeasible"; the set is then still a conflict but is marked as not
 proven minimal. Fixes are single changes of a conflicting fact (the fewest
-extra window days, the fewest extra capacity units, a waiver, ...), each
+extra window days, the fewest extra capacity units, a waiver, ...) or of the
+calendar (working Saturdays or public holidays before the deadline); physical
+facts (seasons, gates) only through a lever of the scenario's ``repairs:``
+section. Real fixes come cheapest first, waivers after them. Each is
 first checked on the goal and then verified on the whole scenario: one
 plan that meets the goal and keeps every pair that was ready (both
 verifiers check it).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from planner.analysis.explain.fixes import calendar_fixes
 from planner.analysis.explain.kinds import fixes_for, scenario_facts
 from planner.analysis.explain.probes import Prober, Question, deletion_filter
 from planner.analysis.explain.scope import closure, shares
@@ -15,6 +16,9 @@ from planner.plan.readiness import Verdict
 from planner.scenario.load import LoadedScenario
 from planner.solve.budget import Budget
 from planner.solve.run import SolveParams
+
+# Kinds of facts that are physical: never fixed unless a repairs lever says so (see .fixes).
+PHYSICAL = frozenset({"season", "available", "deadline"})
 
 
 class Run:
@@ -53,9 +57,14 @@ class Run:
             for fact in ge.conflict:
                 for fix in fixes_for(fact, self.loaded.scenario, q, [ge.goal, *q.competitors]):
                     fixes.setdefault(fix.key, fix)
-            ge.fixes = sorted(fixes.values(), key=lambda f: (f.cost, f.key))
+            for fix in calendar_fixes(self.loaded.scenario, q, [ge.goal, *q.competitors]):
+                fixes.setdefault(fix.key, fix)
+            ge.fixes = sorted(fixes.values(), key=lambda f: f.order)
             if not ge.fixes and not q.prober.timed_out:
                 ge.note = "no single change fixes it: relax several of these facts together"
+                if any(f.kind in PHYSICAL for f in ge.conflict):
+                    ge.note = ("no single allowed change fixes it: seasons and gates are physical facts, changed only "
+                               "by a lever of the scenario's repairs: section (a 'dates' lever for a resource's season)")
         self.problems += q.prober.problems
         self.exhausted = self.exhausted or q.prober.timed_out
 

@@ -72,3 +72,21 @@ def free_pattern(module: str) -> Edit:
         m["rest_days_after"] = 0
 
     return edit
+
+
+def add_workdays(days: list[dt.date]) -> Edit:
+    """Open ``days`` (closed by the calendar: weekends, holidays) as working days: ``calendar.extra_workdays``."""
+    def edit(plain: Plain) -> None:
+        cal = plain["calendar"]
+        cal["extra_workdays"] = sorted({*cal.get("extra_workdays", []), *days})
+
+    return edit
+
+
+def add_season(resource: str, spans: list[tuple[dt.date, dt.date]]) -> Edit:
+    """Make ``resource`` available on the dated ``spans`` as well as in its seasons (``available``)."""
+    def edit(plain: Plain) -> None:
+        item = _item(plain, "resources", resource)
+        item["available"] = [*item["available"], *({"from": a.isoformat(), "to": b.isoformat()} for a, b in spans)]
+
+    return edit

@@ -4,9 +4,17 @@ The searches for the least change (window days, capacity units, weekly
 hours) live here, one per kind that has one; every other kind is fixed by
 relaxing its fact at the cost its kind declares (:mod:`.kinds`). Costs rank
 fixes in arbitrary units: a day of window 1, 2 h more of a weekly load cap
-4, a capacity unit 10, an instructor 30, cancelling an absence 40, opening a
-resource's calendar or lifting load caps 60, waiving a rule (season,
-recency, spacing, session pattern) 100, a gate deadline or a prerequisite 150.
+4, a working Saturday or holiday 8 (``repairs.py``'s ``workdays`` cost, or
+the scenario's ``workdays`` lever), a capacity unit 10, an instructor 30,
+cancelling an absence 40, opening a campaign resource on any working day or
+lifting load caps 60, waiving a rule (recency, spacing, session pattern) 100,
+a gate deadline or a prerequisite 150. Waivers are listed after every real
+fix whatever their cost (:attr:`Fix.order`).
+
+Physical facts are never proposed as fixes unless the scenario's
+``repairs.levers`` declares them: a resource's season (``available``) only
+through a ``dates`` lever for that resource, at its cost per day; a module's
+season (``allowed``) and the gates never (no lever kind moves them).
 """
 
 from __future__ import annotations
@@ -14,12 +22,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from planner.analysis.explain.edits import add_instructor, set_value, window_earlier
+from planner.analysis.explain.edits import add_instructor, add_season, add_workdays, set_value, window_earlier
 from planner.analysis.explain.probes import Question
 from planner.analysis.explain.types import Fact, Fix, GoalKey
+from planner.calendar.grid import build_grid, gate_date, in_season
 from planner.constants import MAX_WINDOW_DAYS
 from planner.data.result import SolveStatus
-from planner.scenario.schema import Scenario
+from planner.scenario.repairs import DEFAULT_COSTS, DatesLever, WorkdaysLever
+from planner.scenario.schema import WEEKDAYS, Scenario
 
 WAIVER = 100.0
 WINDOW_DAY_COST = 1.0
@@ -27,6 +37,7 @@ WEEKLY_STEP_COST = 4.0  # per 2 h more of a weekly cap
 CAPACITY_UNIT_COST = 10.0
 INSTRUCTOR_COST = 30.0
 LIFT_LOAD_COST = 0.6 * WAIVER
+INSTRUCTOR_AVAILABLE_COST = 0.6 * WAIVER
 
 FixSearch = Callable[[Fact, Scenario, Question, list[GoalKey]], list[Fix]]
 
@@ -127,3 +138,101 @@ def instructor_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalK
     qual = fact.key.split(":")[1]
     return checked(Fix(f"instructors:{qual}:1", f"add one instructor qualified for {qual}", INSTRUCTOR_COST,
                        add_instructor(qual, 1)), q, required)
+
+
+def never_fixed(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
+    """No fix: a module's season is a physical fact and no ``repairs`` lever changes it."""
+    return []
+
+
+def available_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
+    """A resource's season widened by each ``dates`` lever for it (none without one); an
+    instructor's availability relaxed at the kind's cost (a contract, not a season)."""
+    parts = fact.key.split(":")
+    if parts[1] == "instructor":
+        assert fact.edit is not None
+        return checked(Fix(f"{fact.key}:relax", fact.relaxed, INSTRUCTOR_AVAILABLE_COST, fact.edit), q, required)
+    rid = parts[1]
+    res = next(r for r in sc.resources if r.id == rid)
+    grid = build_grid(sc)
+    out: list[Fix] = []
+    for k, lever in enumerate(sc.repairs.levers):
+        if not isinstance(lever, DatesLever) or lever.resource != rid:
+            continue
+        # The working days of the window the lever would open, in date order (at most ``max``).
+        new = [d for d, is_open in zip(grid.days, grid.open, strict=True)
+               if is_open and not in_season(res.available, d) and _in_lever(lever, d)]
+        if lever.max is not None:
+            new = new[:lever.max]
+        if not new:
+            continue
+        days = [(d, d) for d in new] if lever.max is not None or lever.within is None else [
+            (lever.within.start, lever.within.end), *((d, d) for d in lever.dates)]
+        out += checked(Fix(f"dates:{rid}:{k}", f"open {rid} on {len(new)} more working day(s) "
+                           f"{new[0]} .. {new[-1]} (repairs lever {k + 1})", lever.unit_cost * len(new),
+                           add_season(rid, days)), q, required)
+    return out
+
+
+def _in_lever(lever: DatesLever, day: dt.date) -> bool:
+    return day in lever.dates or (lever.within is not None and lever.within.start <= day <= lever.within.end)
+
+
+def calendar_fixes(sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
+    """Work on days the calendar closes, before the goal's deadline: the fewest of them, latest first.
+
+    Candidates: every Saturday, and separately every public holiday on a
+    working weekday, inside the window before the deadline (gate days stay
+    closed), unless ``repairs.levers`` has ``workdays`` levers: then each
+    lever's days. Each set is tried whole; when it works, the fewest of its
+    days nearest the deadline that still work. Cost per day: the lever's, else
+    ``DEFAULT_COSTS["workdays"]``; none without a lever when ``repairs.defaults``
+    is off.
+    """
+    levers = [(k, x) for k, x in enumerate(sc.repairs.levers) if isinstance(x, WorkdaysLever)]
+    if not levers and not sc.repairs.defaults:
+        return []
+    grid = build_grid(sc)
+    comp = next(c for c in sc.competencies if c.id == q.goal[1])
+    deadline = grid.training_end
+    if comp.deadline:
+        deadline = min(deadline, gate_date(next(g for g in sc.gates if g.id == comp.deadline), sc.window.launch))
+    closed = [d for d, is_open in zip(grid.days, grid.open, strict=True)
+              if not is_open and d < deadline and not grid.closed_days.get(d, "").startswith("gate")]
+    holiday = {d for d in closed if grid.closed_days.get(d, "").startswith("holiday")}
+    sets: list[tuple[str, list[dt.date], float, int | None]] = []
+    if levers:
+        for k, lever in levers:
+            within = lever.within
+            days = [d for d in closed if d in lever.dates or (
+                (within is None or within.start <= d <= within.end)
+                and (WEEKDAYS[d.weekday()] in lever.weekdays or (lever.holidays and d in holiday)))]
+            sets.append((f"repairs lever {k + 1}", days, lever.unit_cost, lever.max))
+    else:
+        cost = DEFAULT_COSTS["workdays"]
+        sets.append(("Saturday", [d for d in closed if d.weekday() == 5], cost, None))
+        sets.append(("public holiday", [d for d in closed if d in holiday and d.weekday() != 5], cost, None))
+    out: list[Fix] = []
+    for what, days, cost, most in sets:
+        days = days[-most:] if most is not None else days
+        if not days:
+            continue
+
+        def probe(n: int, days: list[dt.date] = days) -> SolveStatus:
+            chosen = days[-n:]
+            return q.prober.status([(_workdays_key(chosen), add_workdays(chosen))], required)
+
+        if probe(len(days)) != SolveStatus.FEASIBLE:
+            continue
+        found, exact = smallest(probe, len(days))
+        n = found or len(days)
+        chosen = days[-n:]
+        listed = ", ".join(str(d) for d in chosen)
+        name = what if what.startswith("repairs") else f"{n} {what}{'s' if n > 1 else ''}"
+        out.append(Fix(_workdays_key(chosen), f"work on {name} before {deadline}: calendar.extra_workdays=[{listed}]",
+                       cost * n, add_workdays(chosen), exact and found is not None))
+    return out
+
+
+def _workdays_key(days: list[dt.date]) -> str:
+    return "calendar:" + ",".join(d.isoformat() for d in days)

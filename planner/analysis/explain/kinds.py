@@ -34,10 +34,12 @@ from planner.analysis.explain.facts import (
 from planner.analysis.explain.fixes import (
     WAIVER,
     FixSearch,
+    available_fixes,
     capacity_fixes,
     checked,
     instructor_fixes,
     load_fixes,
+    never_fixed,
     window_fixes,
 )
 from planner.analysis.explain.probes import Question
@@ -51,9 +53,11 @@ from planner.scenario.schema import Scenario
 class Kind:
     """How facts of one kind are listed and fixed.
 
-    ``search`` finds the least change (e.g. the fewest window days); without
+    ``search`` finds the least change (e.g. the fewest window days), or
+    decides that the fact is physical and not to be changed (seasons); without
     it the fix relaxes the fact at ``cost``, labelled a waiver when
-    ``waiver`` (the rule is dropped rather than eased).
+    ``waiver`` (the rule is dropped rather than eased; waivers come after
+    every real fix).
     """
 
     facts: FactBuilder
@@ -72,8 +76,8 @@ KINDS: dict[str, Kind] = {
     "capacity": Kind(capacity_facts, search=capacity_fixes),
     "goal": Kind(goal_facts),  # a competing goal: given up, never "fixed"
     "campaign": Kind(campaign_facts, cost=0.6 * WAIVER),
-    "available": Kind(available_facts, cost=0.6 * WAIVER),
-    "season": Kind(season_facts, waiver=True),
+    "available": Kind(available_facts, cost=0.6 * WAIVER, search=available_fixes),
+    "season": Kind(season_facts, waiver=True, search=never_fixed),
     "blackout": Kind(blackout_facts, cost=0.4 * WAIVER),
     "instructors": Kind(instructor_facts, search=instructor_fixes),
     "recency": Kind(recency_facts, waiver=True),
@@ -134,4 +138,4 @@ def fixes_for(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) ->
     if kind.search is not None:
         return kind.search(fact, sc, q, required)
     return checked(Fix(f"{fact.key}:relax", fact.relaxed + (" (waiver)" if kind.waiver else ""), kind.cost,
-                         fact.edit), q, required)
+                         fact.edit, waiver=kind.waiver), q, required)

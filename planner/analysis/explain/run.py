@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from planner.analysis.explain.conflicts import Run
 from planner.analysis.explain.probes import goal_index
+from planner.analysis.explain.scope import without_levers
 from planner.analysis.explain.types import (
     Explanation,
     Fix,
@@ -157,6 +158,7 @@ def _verify(outcome: PlanOutcome, plain: Plain, fix: Fix, wanted: Sequence[GoalK
     """
     t0 = time.perf_counter()
     edited = copy.deepcopy(plain)
+    without_levers(edited)
     fix.edit(edited)
     loaded = reload(outcome.loaded, edited, (f"fix: {fix.text}",))
     grid, data = prepare(loaded)

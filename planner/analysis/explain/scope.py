@@ -65,7 +65,15 @@ def focus(plain: Plain, sc: Scenario, goals: Iterable[GoalKey]) -> Plain:
         role["requires"] = [c for c in role["requires"] if c in comps]
     out["spacing"] = [s for s in out["spacing"] if s["after"] in mods and s["forbid"] in mods]
     out["variants"] = {}
+    without_levers(out)
     return out
+
+
+def without_levers(plain: Plain) -> None:
+    """Drop ``repairs.levers``: explain reads them from the scenario; an edited or focused copy
+    may no longer have what a lever names (a relaxed season, a participant left out)."""
+    if "repairs" in plain:
+        plain["repairs"] = {**plain["repairs"], "levers": []}
 
 
 def shares(sc: Scenario, a: GoalKey, b: GoalKey) -> bool:

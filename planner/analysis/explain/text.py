@@ -57,7 +57,7 @@ def format_explanation(ex: Explanation) -> str:
             for f in ge.conflict:
                 lines.append(f"    - {alike(f.text)}")
         if ge.fixes:
-            lines.append("  fixes (cheapest first; checked on the goal, then on the whole scenario keeping every ready pair):")
+            lines.append("  fixes (cheapest first, waivers last; checked on the goal, then on the whole scenario keeping every ready pair):")
             for fix in ge.fixes:
                 v = ex.verifications.get(fix.key)
                 least = "" if fix.least else " (a smaller change not ruled out)"

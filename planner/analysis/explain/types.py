@@ -36,13 +36,24 @@ class Fact:
 
 @dataclass(frozen=True)
 class Fix:
-    """A single change of the scenario that makes a goal achievable."""
+    """A single change of the scenario that makes a goal achievable.
+
+    ``waiver``: the change drops a rule or a deadline rather than adding
+    means (days, capacity, hours); waivers are listed after every real fix,
+    whatever their cost.
+    """
 
     key: str
     text: str
     cost: float
     edit: Edit
     least: bool = True  # False when a smaller amount could not be ruled out in time
+    waiver: bool = False
+
+    @property
+    def order(self) -> tuple[bool, float, str]:
+        """Sort key: real fixes cheapest first, then waivers cheapest first."""
+        return self.waiver, self.cost, self.key
 
 
 @dataclass
