@@ -293,7 +293,10 @@ def _energy(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[in
                     if b not in need and ctx.possible(b):
                         need.add(b)
                         stack.append(b)
-            work = sum(data.jobs[j].length * (data.jobs[j].num_sessions - data.jobs[j].num_fixed) for j in need)
+            # A crew event's prerequisites include crew-mates' own jobs: only the
+            # participant's jobs take their time.
+            work = sum(data.jobs[j].length * (data.jobs[j].num_sessions - data.jobs[j].num_fixed)
+                       for j in need if p in data.jobs[j].participants)
             weeks: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
             for d in open_days:
                 if d >= deadline:
