@@ -114,3 +114,46 @@ def test_participant_part_is_a_relaxation(data: dict[str, Any]) -> None:
                      if g.participant == p]
         assert verify_schedule(part, cut) == []
         assert list(goals_achieved(part, cut)) == met_whole
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios(), st.integers(4, 12), st.booleans())
+def test_repair_model_keeps_every_relaxed_plan(data: dict[str, Any], weekly: int, saturdays: bool) -> None:
+    """Tests that the repair model (every lever free) admits any valid plan of the relaxed scenario with
+    the goals it meets: its blocks, fillers and implied cuts never cut off a real plan, so its proofs
+    that no repair exists are sound."""
+    from ortools.sat.python import cp_model
+
+    from planner.data.repair_problem import build_repair_problem
+    from planner.heuristics.swo import squeaky_wheel
+    from planner.model.levers import build_repair_model
+
+    data = {**data, "participants": [{**p, "load": {**p.get("load", {}), "max_hours_per_week": weekly}}
+                                     for p in data["participants"]]}
+    levers: list[dict[str, Any]] = [{"kind": "load", "extra_hours_per_week": 4},
+                                    {"kind": "capacity", "resource": "sim"}]
+    if saturdays:
+        levers.append({"kind": "workdays", "weekdays": ["sat"]})
+    data["repairs"] = {"defaults": False, "levers": levers}
+    with tempfile.TemporaryDirectory() as tmp:
+        rp = build_repair_problem(load_scenario(write(Path(tmp), data)).scenario)
+    start = squeaky_wheel(rp.data, seconds=None, passes=3)
+    assert verify_schedule(rp.data, start.schedule) == []
+    met = [g for g, ok in enumerate(goals_achieved(rp.data, start.schedule)) if ok]
+    model = build_repair_model(rp, met)
+    m, ctx = model.ctx.model, model.ctx
+    starts = {(s.job, s.index): s.start for s in start.schedule.sessions}
+    for j in range(len(rp.data.jobs)):
+        if not ctx.possible(j):
+            continue
+        done = (j, 0) in starts
+        m.add(ctx.present[j] == int(done))
+        for k, sv in enumerate(ctx.sessions[j]):
+            if done:
+                m.add(sv.start == starts[j, k])
+    assert model.levers.shortfall is not None
+    m.add(model.levers.shortfall == 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10
+    assert solver.solve(m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
