@@ -69,3 +69,13 @@ def test_repair_usage_errors(tmp_path: Path) -> None:
     assert "unknown participant(s) zed" in res.output
     res = runner.invoke(app, ["repair", src, "--target", "0", *FAST])
     assert res.exit_code == 2
+
+
+def test_explain_points_to_repair_when_no_single_fix_works(tmp_path: Path) -> None:
+    """Tests that explain on WEEK (a weekend day AND more weekly hours are both needed, neither alone
+    works), its window stretched to the longest allowed (366 days, so no earlier start either), names
+    'planner repair' for the combination: its only verified fix is a waiver."""
+    src = write(tmp_path, {**WEEK, "window": {"start": "2024-03-04", "launch": "2025-03-05"}})
+    res = runner.invoke(app, ["explain", str(src), "-o", str(tmp_path / "e"), *FAST])
+    assert res.exit_code == 3, res.output
+    assert f"'planner repair {src}' finds the cheapest combination" in res.output

@@ -70,6 +70,10 @@ def format_explanation(ex: Explanation) -> str:
                                                  else " (time limit)"))
                 lines.append(f"    - {alike(fix.text)}{least} "
                              f"[cost {fix.cost:g}]: {result}")
+    if any(not any(ex.verified(f, ge.goal) == "yes" for f in ge.fixes if not f.waiver) for ge in ex.goals):
+        lines.append("")
+        lines.append(f"No single change (other than a waiver) is verified to make every pair above ready: 'planner repair {out.loaded.path}' "
+                     "finds the cheapest combination of changes, each set verified by a whole re-plan.")
     if ex.exhausted:
         lines.append("")
         lines.append(f"Time budget used up ({ex.seconds:.0f} s): some answers are missing or unproven; "
