@@ -22,11 +22,13 @@ from typing import Any
 from planner.calendar.grid import build_grid, resource_available
 from planner.scenario.changes import Change
 from planner.scenario.repairs import (
+    DEFAULT_EXTRA_DAY_HOURS,
     DEFAULT_EXTRA_UNITS,
     DEFAULT_EXTRA_WEEKLY_HOURS,
     CapacityLever,
     DatesLever,
     DropLever,
+    HoursLever,
     InstructorLever,
     Lever,
     LoadLever,
@@ -94,8 +96,18 @@ def _levers(sc: Scenario) -> list[tuple[Lever, bool]]:
         if r.available_dates and r.id not in dated:
             out.append((DatesLever.model_construct(kind="dates", resource=r.id, dates=(), within=None, max=None,
                                                    cost=None, note=""), False))
-    if "load" not in kinds and any(p.load is not None and p.load.max_hours_per_week for p in sc.participants):
-        out.append((LoadLever(kind="load", extra_hours_per_week=DEFAULT_EXTRA_WEEKLY_HOURS), False))
+    if "hours" not in kinds:
+        longest = 24 - (sc.calendar.day_start.hour + sc.calendar.day_start.minute / 60) - sc.calendar.day_hours
+        extra = min(DEFAULT_EXTRA_DAY_HOURS, 16 - sc.calendar.day_hours, longest)
+        step = sc.calendar.slot_minutes / 60
+        extra = int(extra / step + 1e-9) * step
+        if extra > 0:
+            out.append((HoursLever(kind="hours", extra_hours_per_day=extra), False))
+    if "load" not in kinds and any(p.load is not None for p in sc.participants):
+        weekly = DEFAULT_EXTRA_WEEKLY_HOURS if any(p.load and p.load.max_hours_per_week for p in sc.participants) else 0
+        daily = DEFAULT_EXTRA_DAY_HOURS if any(p.load and p.load.max_hours_per_day for p in sc.participants) else 0
+        if weekly or daily:
+            out.append((LoadLever(kind="load", extra_hours_per_week=weekly, extra_hours_per_day=daily), False))
     widened = {lv.resource for lv in sc.repairs.levers if isinstance(lv, CapacityLever)}
     for r in sc.resources:
         if r.capacity == 1 and r.id not in widened:
@@ -163,6 +175,10 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
                     out.append(LeverDef(len(out), "load", f"higher {'weekly' if weekly else 'daily'} load cap",
                                         "hour", cost, most=slots, week=weekly, participants=people,
                                         step=sc.calendar.slot_minutes / 60, declared=declared))
+        elif isinstance(lever, HoursLever):
+            step = sc.calendar.slot_minutes / 60
+            out.append(LeverDef(i, "hours", "longer working days", "hour", cost,
+                                most=round(lever.extra_hours_per_day / step), step=step, declared=declared))
         elif isinstance(lever, StartLever):
             earlier = (sc.window.start - start).days
             out.append(LeverDef(i, "start", "earlier window start", "day", cost, most=min(lever.max_days, earlier),
@@ -227,6 +243,10 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
                 now = getattr(p.load, cap)
                 out.append(Change(f"participants.{pid}.load.{cap}", _hours(now + extra), False,
                                   f"repair: was {_hours(now)} h, {_points(lv.unit_cost * extra)}"))
+        elif lv.kind == "hours":
+            extra = repair.units[i] * lv.step
+            out.append(Change("calendar.day_hours", _hours(sc.calendar.day_hours + extra), False,
+                              f"repair: was {_hours(sc.calendar.day_hours)} h, {_points(lv.unit_cost * extra)}"))
         elif lv.kind == "start":
             n = repair.units[i]
             new = sc.window.start - dt.timedelta(days=n)
@@ -283,7 +303,7 @@ def most_repair(defs: Sequence[LeverDef], skip: frozenset[int] = frozenset()) ->
             continue
         if lv.kind in ("workdays", "dates"):
             out.dates[lv.index] = lv.dates
-        elif lv.kind in ("capacity", "instructor", "start"):
+        elif lv.kind in ("capacity", "instructor", "start", "hours"):
             out.units[lv.index] = lv.most
         elif lv.kind == "load":
             out.hours[lv.index] = dict.fromkeys(lv.participants, lv.most * lv.step)

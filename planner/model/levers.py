@@ -97,6 +97,10 @@ def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
             x = m.new_int_var(0, d.most, f"earlier[{d.index}]")
             lv.units[d.index] = x
             terms.append(c * x)
+        elif d.kind == "hours":
+            x = m.new_int_var(0, d.most, f"longer[{d.index}]")
+            lv.units[d.index] = x
+            terms.append(round(d.unit_cost * d.step * COST_SCALE) * x)
         elif d.kind in ("capacity", "instructor"):
             x = m.new_int_var(0, d.most, f"extra[{d.index}]")
             lv.units[d.index] = x
@@ -150,6 +154,8 @@ def _most_cost(rp: RepairProblem) -> int:
             total += c * len(d.dates)
         elif d.kind in ("start", "capacity", "instructor"):
             total += c * d.most
+        elif d.kind == "hours":
+            total += round(d.unit_cost * d.step * COST_SCALE) * d.most
         elif d.kind == "load":
             total += round(d.unit_cost * d.step * COST_SCALE) * d.most * len(rp.people[d.index])
         elif d.kind == "waive":
@@ -184,6 +190,17 @@ def _day_rules(ctx: Context, rp: RepairProblem, lv: LeverVars) -> None:
             r = res_index[lever.target]
             itv = m.new_optional_fixed_size_interval_var(d * S, S, ~bought, f"closed[{lever.target},{date}]")
             ctx.fillers.setdefault(("resource", r), []).append((itv, data.resources[r].capacity))
+    longer = next((d for d in rp.defs if d.kind == "hours"), None)
+    if longer is not None and data.num_days > 1:
+        # The scenario's day is its first base_slots slots; the rest of the relaxed day is bought.
+        base_slots = rp.base_grid.slots_per_day
+        extra = lv.units[longer.index]
+        for j, job in enumerate(data.jobs):
+            if not ctx.possible(j):
+                continue
+            for sv in ctx.sessions[j]:
+                if not sv.fixed and sv.day is not None:
+                    m.add(sv.start - S * sv.day + job.length <= base_slots + extra)
     start = next((d for d in rp.defs if d.kind == "start"), None)
     if start is None or rp.start_day == 0:
         return

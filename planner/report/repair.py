@@ -63,6 +63,10 @@ def lever_lines(answer: RepairAnswer, checked: CheckedRepair) -> list[LeverLine]
             units = sum(hours.values())
             cap = "weekly" if lv.week else "daily"
             change = f"{cap} cap " + ", ".join(f"{p} +{_num(h)} h" for p, h in sorted(hours.items()))
+        elif lv.kind == "hours":
+            units = rep.units[i] * lv.step
+            day = sc.calendar.day_hours
+            change = f"working day {_num(day)} h -> {_num(day + units)} h (every working day)"
         elif lv.kind == "start":
             units = rep.units[i]
             change = f"start {units:g} day(s) earlier, on {sc.window.start - dt.timedelta(days=int(units))}"

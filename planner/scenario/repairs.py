@@ -11,9 +11,9 @@ seasonal resource is how a scenario says "the water site could open earlier").
 With ``defaults: true`` (the default, also when the section is absent) the
 levers a training centre normally has are added for whatever the section
 does not name itself: working Saturdays and public holidays in the window,
-extra days of a campaign resource (one with ``available_dates``), a higher
-weekly load cap for each participant who has one, and a second unit of each
-single-unit resource. Window start, waivers and dropped modules are never
+extra days of a campaign resource (one with ``available_dates``), working
+days two hours longer, higher weekly and daily load caps for each participant
+who has one, and a second unit of each single-unit resource. Window start, waivers and dropped modules are never
 defaults: they change the question, not the means.
 """
 
@@ -35,6 +35,7 @@ DEFAULT_COSTS: dict[str, float] = {
     "capacity": 40.0,  # one more unit of a resource or instructor (a second shift), whole window
     "instructor": 60.0,  # one more instructor with a qualification, whole window
     "load": 4.0,  # one more hour of a participant's weekly (or daily) cap
+    "hours": 60.0,  # one more hour on every working day of the window (calendar.day_hours), for everyone
     "start": 16.0,  # one day earlier window start
     "waive": 100.0,  # one participant x competency waived
     "drop": 50.0,  # a module dropped from every competency that needs it
@@ -42,6 +43,7 @@ DEFAULT_COSTS: dict[str, float] = {
 # How far the default levers go.
 DEFAULT_EXTRA_WEEKLY_HOURS = 24.0
 DEFAULT_EXTRA_UNITS = 1
+DEFAULT_EXTRA_DAY_HOURS = 2.0  # longer working days, and participants' daily caps, by up to this
 
 
 class _Lever(BaseModel):
@@ -144,6 +146,13 @@ class LoadLever(_Lever):
         return self
 
 
+class HoursLever(_Lever):
+    """Longer working days for the whole window (``calendar.day_hours``); cost per hour a day."""
+
+    kind: Literal["hours"]
+    extra_hours_per_day: float = Field(gt=0, le=8)
+
+
 class StartLever(_Lever):
     """Open the training window earlier (cost per day)."""
 
@@ -166,7 +175,8 @@ class DropLever(_Lever):
 
 
 Lever = Annotated[
-    WorkdaysLever | DatesLever | CapacityLever | InstructorLever | LoadLever | StartLever | WaiveLever | DropLever,
+    WorkdaysLever | DatesLever | CapacityLever | InstructorLever | LoadLever | HoursLever | StartLever | WaiveLever
+    | DropLever,
     Field(discriminator="kind"),
 ]
 

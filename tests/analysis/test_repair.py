@@ -137,3 +137,23 @@ def test_a_wrong_lever_model_is_caught_by_the_re_plan(tmp_path: Path, monkeypatc
     assert answer.repairs and not answer.repairs[0].verified
     assert "ann/comp" in answer.repairs[0].why
     assert answer.verdict == "unknown"
+
+
+def test_longer_days_against_a_working_saturday(tmp_path: Path) -> None:
+    # 24 sessions of 2 h (48 h) in the week before the exams, no load cap:
+    # 8-hour days take 4 sessions, 5 days 20. Either 10-hour days (5 a day,
+    # 25 >= 24; +2 h at 60 points an hour = 120; 9 hours still take only 4)
+    # or a working Saturday (6 x 4 = 24) at the Saturday's price.
+    data = {**WEEK, "participants": [{"id": "ann", "role": "sfp", "crew": "c1"}],
+            "modules": [{"id": "m1", "sessions": 24, "session_hours": 2}],
+            "repairs": {"defaults": False, "levers": [
+                {"kind": "workdays", "weekdays": ["sat"], "cost": 150},
+                {"kind": "hours", "extra_hours_per_day": 3}]}}
+    answer = _find(tmp_path, data)
+    assert answer.repairs[0].found.cost == 120
+    assert answer.repairs[0].edits == ["calendar.day_hours=10"]
+    assert answer.repairs[0].verified
+    data["repairs"]["levers"][0]["cost"] = 100
+    answer = _find(tmp_path, data)
+    assert answer.repairs[0].found.cost == 100
+    assert answer.repairs[0].edits == ["calendar.extra_workdays+=[2024-03-09]"]
