@@ -130,8 +130,9 @@ def test_repair_model_keeps_every_relaxed_plan(data: dict[str, Any], weekly: int
 
     data = {**data, "participants": [{**p, "load": {**p.get("load", {}), "max_hours_per_week": weekly}}
                                      for p in data["participants"]]}
-    levers: list[dict[str, Any]] = [{"kind": "load", "extra_hours_per_week": 4},
-                                    {"kind": "capacity", "resource": "sim"}]
+    levers: list[dict[str, Any]] = [{"kind": "load", "extra_hours_per_week": 4, "extra_hours_per_day": 1},
+                                    {"kind": "capacity", "resource": "sim"},
+                                    {"kind": "hours", "extra_hours_per_day": 2}]
     if saturdays:
         levers.append({"kind": "workdays", "weekdays": ["sat"]})
     data["repairs"] = {"defaults": False, "levers": levers}

@@ -278,12 +278,14 @@ def _energy(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[in
         if prec.kind == "es":
             preds[prec.after].append(prec.before)
     extra_week: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    day_lever: set[int] = set()
+    day_extra: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     for (i, p), x in lv.hours.items():
         if rp.defs[i].week:
             extra_week[p].append(x)
         else:
-            day_lever.add(p)
+            day_extra[p].append(x)
+    day_lever = set(day_extra)
+    longer = next((d for d in rp.defs if d.kind == "hours"), None)
     workdays = {date: b for (i, date), b in lv.opens.items() if rp.defs[i].kind == "workdays"}
     start = next((d for d in rp.defs if d.kind == "start"), None)
     early: dict[int, cp_model.IntVar] = {}
@@ -331,11 +333,22 @@ def _energy(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[in
             for w, terms in sorted(weeks.items()):
                 c = m.new_int_var(0, per_day * len(terms), f"energy[{p},{deadline},{w}]")
                 m.add(c <= per_day * sum(terms))
+                # A day holds the hours bought for it: the scenario's day plus longer days,
+                # and at most the daily cap plus the hours bought on it.
+                if longer is not None:
+                    m.add(c <= len(terms) * (rp.base_grid.slots_per_day + lv.units[longer.index]))
+                if part.daily_cap is not None and p in day_extra:
+                    m.add(c <= len(terms) * (part.daily_cap - _day_most(rp, p) + sum(day_extra[p])))
                 if part.weekly_cap is not None:
                     m.add(c <= part.weekly_cap - _week_most(rp, p) + sum(extra_week[p]))
                 caps.append(c)
             assert lv.force is not None
             m.add(sum(caps) >= work).only_enforce_if(lv.force)  # freed with the target (unlocked_by)
+
+
+def _day_most(rp: RepairProblem, p: int) -> int:
+    """Slots the load levers added to participant ``p``'s daily cap in the relaxed scenario."""
+    return sum(d.most for d in rp.defs if d.kind == "load" and not d.week and p in rp.people.get(d.index, ()))
 
 
 def _week_most(rp: RepairProblem, p: int) -> int:
