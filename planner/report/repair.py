@@ -82,8 +82,10 @@ def lever_lines(answer: RepairAnswer, checked: CheckedRepair) -> list[LeverLine]
             unlocks = "not checked (time budget)"
         else:
             pairs, proven = unlocked
-            unlocks = (", ".join(pairs) if pairs else "none alone (saves cost or eases others)") + \
-                ("" if proven else " (not proven)")
+            if pairs:
+                unlocks = ", ".join(pairs) + ("" if proven else " (not proven)")
+            else:
+                unlocks = "none alone: it saves cost" if proven else "none lost without it in the time given"
         out.append(LeverLine(lv.label, change, units, lv.unit, cost, unlocks))
     return out
 
