@@ -157,3 +157,50 @@ def test_longer_days_against_a_working_saturday(tmp_path: Path) -> None:
     answer = _find(tmp_path, data)
     assert answer.repairs[0].found.cost == 100
     assert answer.repairs[0].edits == ["calendar.extra_workdays+=[2024-03-09]"]
+
+
+def test_earlier_start_when_it_is_cheapest(tmp_path: Path) -> None:
+    # WEEK with a start lever at 1 point a day: opening on Fri 1 Mar (3 days
+    # earlier) gives 8 h in the week before, under its own 40-h cap: 3 points,
+    # cheaper than a weekend day and 8 h of cap (40).
+    data = {**WEEK, "repairs": {"defaults": False, "levers": [
+        *WEEK["repairs"]["levers"], {"kind": "start", "max_days": 7, "cost": 1}]}}
+    answer = _find(tmp_path, data)
+    assert answer.repairs[0].found.cost == 3
+    assert answer.repairs[0].edits == ["window.start=2024-03-01"]
+    assert answer.repairs[0].verified
+
+
+def test_hire_an_instructor(tmp_path: Path) -> None:
+    # The only qualified instructor is on leave the whole week before the exams:
+    # hiring one (60 points, the default) is the only way.
+    data = {**WEEK, "participants": [{"id": "ann", "role": "sfp", "crew": "c1"}],
+            "instructors": [{"id": "i1", "qualifications": ["q"],
+                             "blackouts": [{"from": "2024-03-04", "to": "2024-03-10"}]}],
+            "modules": [{"id": "m1", "sessions": 1, "session_hours": 8, "instructor": "q"}],
+            "repairs": {"defaults": False, "levers": [{"kind": "instructor", "qualification": "q"}]}}
+    answer = _find(tmp_path, data)
+    assert answer.repairs[0].found.cost == 60
+    assert answer.repairs[0].edits == ["instructors+={id: new_q_1, name: New q instructor 1, qualifications: [q]}"]
+    assert answer.repairs[0].verified
+
+
+def test_waive_or_drop_what_no_lever_can_make(tmp_path: Path) -> None:
+    # comp2 needs m1 and m2, and m2's season (June) lies outside the window.
+    # Waiving comp2 costs 100 a pair (one pair); dropping m2 costs 50 and leaves
+    # comp2 = m1, met at no further cost.
+    data = {**WEEK, "participants": [{"id": "ann", "role": "sfp", "crew": "c1"}],
+            "roles": [{"id": "sfp", "requires": ["comp", "comp2"]}],
+            "modules": [{"id": "m1", "sessions": 1, "session_hours": 8},
+                        {"id": "m2", "sessions": 1, "session_hours": 8, "allowed": [{"from": "06-01", "to": "06-30"}]}],
+            "competencies": [{"id": "comp", "requires": ["m1"]}, {"id": "comp2", "requires": ["m1", "m2"]}],
+            "repairs": {"defaults": False, "levers": [{"kind": "waive", "competency": "comp2"}]}}
+    answer = _find(tmp_path, data)
+    assert answer.repairs[0].found.cost == 100
+    assert answer.repairs[0].edits == ["roles.sfp.requires=[comp]"]
+    assert answer.repairs[0].verified
+    data["repairs"]["levers"].append({"kind": "drop", "module": "m2"})
+    answer = _find(tmp_path, data)
+    assert answer.repairs[0].found.cost == 50
+    assert answer.repairs[0].edits == ["competencies.comp2.requires=[m1]"]
+    assert answer.repairs[0].verified
