@@ -37,7 +37,7 @@ def _run(argv: list[str]) -> tuple[float, int, str]:
 
 def _summary(command: str, stdout: str) -> str:
     if command == "repair":
-        first = re.search(r"Option 1: ([\d.]+) points \(([^)]*)\); (verified|NOT verified)", stdout)
+        first = re.search(r"Option 1: ([\d.]+) points \((.*?)\); (verified|NOT verified)", stdout)
         if first:
             return f"{first[1]} points, {first[2]}, {first[3]}"
         no = re.search(r"No repair: (.*)", stdout)

@@ -198,7 +198,8 @@ def _verify(
 ) -> tuple[PlanOutcome | None, bool, str]:
     """Re-plan ``loaded`` with ``changes``: (the plan, whether ``need`` of ``wanted`` are READY or waived, why not)."""
     edited = repaired_scenario(loaded, changes)[1]
-    outcome = plan(edited, params.within(limit or params.time_limit))
+    # Only the readiness phase: the verdict is the check; polishing the order would only take time.
+    outcome = plan(edited, replace(params, time_limit=limit or params.time_limit, plan_phase=False))
     status = {f"{r.participant}/{r.competency}": r.status for r in outcome.readiness}
     ready = [p for p in wanted if status.get(p, Verdict.READY) == Verdict.READY]
     # A pair that is no longer a goal was waived by the repair: it counts as met, never as READY.
