@@ -15,11 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from planner.calendar.grid import TimeGrid
 from planner.data.levers import changes_for
+from planner.data.problem import ProblemData
 from planner.data.repair_problem import RepairProblem, build_repair_problem
-from planner.data.result import SolveStatus
+from planner.data.result import Schedule, ScheduledSession, SolveStatus
 from planner.heuristics.swo import squeaky_wheel
-from planner.plan.pipeline import PlanOutcome, plan
+from planner.plan.pipeline import PlanOutcome, plan, prepare
 from planner.plan.readiness import Verdict
 from planner.scenario.changes import Change, apply_changes, edit_lines
 from planner.scenario.load import LoadedScenario, load_document, plain_document, validate_document
@@ -164,7 +166,8 @@ def find_repairs(
         checked = CheckedRepair(found, changes, edit_lines(changes))
         say(f"repair {k}: {found.cost:g} points, {len(changes)} change(s); re-planning to verify")
         checked.outcome, checked.verified, checked.why = _verify(loaded, changes, params, verify_limit,
-                                                                 [names[g] for g in targets], need)
+                                                                 [names[g] for g in targets], need,
+                                                                 rp, found.schedule)
         answer.repairs.append(checked)
     unlock_budget = budget.part(budget.share(REPAIR_UNLOCKS))
     for checked in answer.repairs:
@@ -194,12 +197,18 @@ def repaired_scenario(loaded: LoadedScenario, changes: Sequence[Change]) -> tupl
 
 def _verify(
     loaded: LoadedScenario, changes: Sequence[Change], params: SolveParams, limit: float | None,
-    wanted: Sequence[str], need: int,
+    wanted: Sequence[str], need: int, rp: RepairProblem, schedule: Schedule,
 ) -> tuple[PlanOutcome | None, bool, str]:
-    """Re-plan ``loaded`` with ``changes``: (the plan, whether ``need`` of ``wanted`` are READY or waived, why not)."""
+    """Re-plan ``loaded`` with ``changes``: (the plan, whether ``need`` of ``wanted`` are READY or waived, why not).
+
+    The repair model's schedule, moved onto the edited scenario's grid, is the re-plan's start (a hint:
+    the solver re-checks it, and both verifiers check what it returns).
+    """
     edited = repaired_scenario(loaded, changes)[1]
+    grid, data = prepare(edited)
+    start = moved_schedule(rp, schedule, grid, data)
     # Only the readiness phase: the verdict is the check; polishing the order would only take time.
-    outcome = plan(edited, replace(params, time_limit=limit or params.time_limit, plan_phase=False))
+    outcome = plan(edited, replace(params, time_limit=limit or params.time_limit, plan_phase=False), hint=start)
     status = {f"{r.participant}/{r.competency}": r.status for r in outcome.readiness}
     ready = [p for p in wanted if status.get(p, Verdict.READY) == Verdict.READY]
     # A pair that is no longer a goal was waived by the repair: it counts as met, never as READY.
@@ -207,3 +216,22 @@ def _verify(
         return outcome, True, ""
     missing = [p for p in wanted if p not in ready]
     return outcome, False, f"the re-plan leaves {len(missing)} pair(s) not READY: {', '.join(missing[:6])}"
+
+
+def moved_schedule(rp: RepairProblem, schedule: Schedule, grid: TimeGrid, data: ProblemData) -> Schedule:
+    """``schedule`` of the relaxed problem on another grid of the same scenario family: each session
+    keeps its date and clock time; sessions whose job, day or instructor is not there are left out."""
+    out = []
+    S_from, S_to = rp.grid.slots_per_day, grid.slots_per_day
+    names = {ins.id: i for i, ins in enumerate(data.instructors)}
+    for s in schedule.sessions:
+        job = rp.data.jobs[s.job]
+        j = data.job_index.get(job.id)
+        day = grid.day_of(rp.grid.days[s.start // S_from])
+        off = s.start % S_from
+        if j is None or day is None or off + job.length > S_to:
+            continue
+        teacher = None if s.instructor is None else names.get(rp.data.instructors[s.instructor].id)
+        start = day * S_to + off
+        out.append(ScheduledSession(j, s.index, start, start + job.length, teacher))
+    return Schedule(tuple(sorted(out)))

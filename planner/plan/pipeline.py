@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from planner.calendar.grid import TimeGrid, build_grid
 from planner.data.problem import ProblemData, build_problem
-from planner.data.result import Result, ScheduledSession
+from planner.data.result import Result, Schedule, ScheduledSession
 from planner.exceptions import Problem, ScenarioError, VerificationError
 from planner.heuristics.swo import squeaky_wheel
 from planner.plan.presolve import presolve_checks
@@ -116,6 +116,7 @@ def plan(
     progress: Progress | None = None,
     confirm: bool = True,
     budget: Budget | None = None,
+    hint: Schedule | None = None,
 ) -> PlanOutcome:
     """Solve, verify twice (grid and dates) and assess readiness.
 
@@ -123,7 +124,9 @@ def plan(
     so in wall mode the whole plan, confirmation solves and relaxation proofs
     included, ends within it; the shares are named in :mod:`planner.solve.budget`.
     Raises :class:`VerificationError` if the schedule breaks any rule: that is
-    a bug and must never be reported as a plan.
+    a bug and must never be reported as a plan. ``hint``: a schedule to start
+    from instead of the greedy one (e.g. the repair model's plan of an edited
+    scenario); only a start, checked like any other.
     """
     params = params or SolveParams()
     budget = budget or params.budget()
@@ -134,19 +137,22 @@ def plan(
     # cohorts; only a hint, never trusted. Its time comes out of the solver's.
     hint_s = budget.take(HINT)
     t0 = time.perf_counter()
-    if params.deterministic:
-        start = squeaky_wheel(data, seconds=None, passes=max(1, round(hint_s * HINT_PASSES_PER_S)), seed=params.seed)
+    if hint is not None:
+        start_schedule = hint
+    elif params.deterministic:
+        start_schedule = squeaky_wheel(data, seconds=None, passes=max(1, round(hint_s * HINT_PASSES_PER_S)),
+                                       seed=params.seed).schedule
     else:
-        start = squeaky_wheel(data, seconds=hint_s, seed=params.seed)
+        start_schedule = squeaky_wheel(data, seconds=hint_s, seed=params.seed).schedule
     spent = time.perf_counter() - t0
     if progress is not None:
-        progress("start", spent, float(start.goals_met), float(len(data.goals)))
+        progress("start", spent, float(sum(goals_achieved(data, start_schedule))), float(len(data.goals)))
     # Goals the start misses may be impossible even alone (e.g. their modules'
     # hours exceed the load caps before the deadline): proven in a fraction of a
     # second each, they become NOT_READY with the reason, and the search skips them.
     screening = budget.part(budget.share(SCREEN))
     t1 = time.perf_counter()
-    met = {g for g, ok in enumerate(goals_achieved(data, start.schedule)) if ok}
+    met = {g for g, ok in enumerate(goals_achieved(data, start_schedule)) if ok}
     impossible = screen_goals(data, params, screening, skip=met) if len(met) < len(data.goals) else {}
     screen_spent = time.perf_counter() - t1
     if progress is not None and impossible:
@@ -157,7 +163,7 @@ def plan(
     solving = budget.part(max(0.1, budget.rest(keep=budget.share(AFTER_SOLVE))))
     shifted = None if progress is None else (
         lambda phase, s, obj, bnd: progress(phase, s + spent, obj, bnd))  # times since the plan began
-    result = solve(data, params.within(solving.seconds), shifted, hint=start.schedule,
+    result = solve(data, params.within(solving.seconds), shifted, hint=start_schedule,
                    forbid_goals=tuple(sorted(impossible)), budget=solving)
     if result.schedule is not None:
         check_schedule(loaded.scenario, grid, data, result)
