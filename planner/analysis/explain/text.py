@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from planner.analysis.explain.types import Explanation, GoalExplanation
+from planner.data.result import status_words
 
 
 def format_explanation(ex: Explanation) -> str:
@@ -16,7 +17,7 @@ def format_explanation(ex: Explanation) -> str:
     out = ex.outcome
     lines = [
         f"Plan: {out.overall.value}, {ex.ready_before}/{ex.total} participant-competency pairs ready "
-        f"(solver {out.result.status.value}).",
+        f"({status_words(out.result)}).",
     ]
     lines += [f"Pre-solve: {f}" for f in ex.findings]
     if not ex.goals:
