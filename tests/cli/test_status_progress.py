@@ -4,6 +4,7 @@ and progress is printed in the plan's own terms (sessions, days, probes, samples
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +52,20 @@ def test_plan_phase_out_of_time_is_not_called_optimal(tmp_path: Path, monkeypatc
     solver = json.loads((out / "manifest.json").read_text())["solver"]
     assert solver["readiness_status"] == "OPTIMAL"
     assert [p["status"] for p in solver["phases"]] == ["OPTIMAL", "UNKNOWN"]
+
+
+def test_plan_progress_decodes_the_plan_cost(tmp_path: Path) -> None:
+    """Tests that the plan phase's progress is the number of modules left out and the average
+    readiness day (decoded with the objective's own weights), never the raw cost."""
+    sc = scenario(modules=[{"id": "m1", "hours": 2, "session_hours": 2},
+                           {"id": "extra", "hours": 2, "session_hours": 2}])
+    result = runner.invoke(app, ["plan", str(write(tmp_path, sc)), "--out", str(tmp_path / "o"), "--time-limit", "5",
+                                 "--deterministic"])
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.output.splitlines() if "] plan:" in ln]
+    assert lines, result.output
+    assert "plan cost" not in result.output
+    # Lines are at most two a second: the first solution of the phase, with the extra module left out
+    # (at most 1) and m1 done on the first day or later.
+    assert re.search(r"\] plan: programme: [01] modules? left out, readiness on average on day \d+ of the window$",
+                     lines[0]), lines
