@@ -69,3 +69,24 @@ def test_plan_progress_decodes_the_plan_cost(tmp_path: Path) -> None:
     # (at most 1) and m1 done on the first day or later.
     assert re.search(r"\] plan: programme: [01] modules? left out, readiness on average on day \d+ of the window$",
                      lines[0]), lines
+
+
+def test_explain_prints_presolve_findings_once(tmp_path: Path) -> None:
+    """Tests that the pre-solve findings appear once in what explain prints (stdout and stderr)."""
+    result = runner.invoke(app, ["explain", str(DATA / "tiny_season.yaml"), "--out", str(tmp_path),
+                                 "--time-limit", "20"])
+    assert result.exit_code == 3, result.output
+    assert result.output.lower().count("pre-solve: season: sea") == 1, result.output
+
+
+def test_explain_counts_unchecked_fixes_and_prices_them_in_points(tmp_path: Path) -> None:
+    """Tests that fixes left unchecked are counted after the checked ones, cheapest checked first,
+    and that every cost carries its unit (points, as in the repairs: section)."""
+    result = runner.invoke(app, ["explain", str(DATA / "tiny_capacity.yaml"), "--out", str(tmp_path),
+                                 "--time-limit", "20", "--quiet"])
+    assert result.exit_code == 3, result.output
+    text = result.output
+    assert "- open the window 3 days earlier (on 2021-02-26) [cost 3 points]: whole plan: yes" in text
+    assert "3 more fixes not checked (a cheaper fix is verified):" in text
+    assert "raise sim capacity from 1 to 2 [cost 10 points]" in text
+    assert "not checked (time budget)" not in text and "[cost 3]" not in text
