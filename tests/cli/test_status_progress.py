@@ -90,3 +90,34 @@ def test_explain_counts_unchecked_fixes_and_prices_them_in_points(tmp_path: Path
     assert "3 more fixes not checked (a cheaper fix is verified):" in text
     assert "raise sim capacity from 1 to 2 [cost 10 points]" in text
     assert "not checked (time budget)" not in text and "[cost 3]" not in text
+
+
+def test_min_window_prints_each_probe(tmp_path: Path) -> None:
+    """Tests that min-window prints every window length tried with its answer and time."""
+    result = runner.invoke(app, ["min-window", str(write(tmp_path, scenario())), "--time-limit", "5", "--deterministic"])
+    assert result.exit_code == 0, result.output
+    probes = [ln for ln in result.output.splitlines() if " days (start " in ln and " s " in ln]
+    assert probes and all(("READY" in ln or "NOT_READY" in ln or "UNKNOWN" in ln) for ln in probes), result.output
+
+
+def _stress_sc(**extra: Any) -> dict[str, Any]:
+    return scenario(resources=[{"id": "sim", "capacity": 1}],
+                    modules=[{"id": "m1", "hours": 4, "session_hours": 2, "resources": ["sim"]}], **extra)
+
+
+def test_stress_monte_carlo_prints_samples_as_they_finish(tmp_path: Path) -> None:
+    """Tests one progress line per sample re-planned (throttled; the first and last always shown)."""
+    sc = _stress_sc(disruptions={"sick_day_rate": 0.2})
+    result = runner.invoke(app, ["stress", str(write(tmp_path, sc)), "--samples", "4", "--seed", "1",
+                                 "--executor", "serial", "--out", str(tmp_path / "mc")])
+    assert result.exit_code == 0, result.output
+    assert "  sample 1 (1/4 done): READY; 1 of 1 READY so far" in result.output
+    assert "(4/4 done)" in result.output
+
+
+def test_stress_outage_study_counts_entities_and_outages(tmp_path: Path) -> None:
+    """Tests that each entity's line says how far the study is and how many outages were tried."""
+    result = runner.invoke(app, ["stress", str(write(tmp_path, _stress_sc())), "--max-outage-days", "2",
+                           "--out", str(tmp_path / "st"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "[1/" in result.output and "outages tried)" in result.output
