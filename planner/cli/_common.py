@@ -103,14 +103,22 @@ class ProgressPrinter:
             text = f"greedy start meets {round(objective)} of {round(bound)} competency pairs"
         elif phase == "screen":
             text = f"{round(objective)} of {round(bound)} competency pairs cannot be met even alone (proven)"
-        elif phase == "plan":
-            text = f"plan cost {round(objective)} (bound {round(bound)})"
+        elif phase == "plan":  # objective: modules left out; bound: average day the pairs met are ready
+            text = f"programme: {_count(objective, 'module')} left out" + (
+                f", readiness on average on day {bound:.0f} of the window" if bound >= 0 else "")
+        elif phase == "replan":  # objective: published sessions moved or dropped; bound: modules left out
+            text = (f"{_count(objective, 'published session')} moved or dropped, "
+                    f"{_count(bound, 'module')} left out")
         elif phase.startswith("repair"):  # objective: the set's cost; bound: pairs short of the target
             text = f"best set {objective:g} points" + (f", {round(bound)} pair(s) short of the target" if bound else "")
         else:
             text = f"objective {objective:g} (bound {bound:g})"
         sys.stderr.write(f"  [{seconds:6.1f}s] {phase}: {text}\n")
         sys.stderr.flush()
+
+
+def _count(n: float, what: str) -> str:
+    return f"{round(n)} {what}{'' if round(n) == 1 else 's'}"
 
 
 def plan_or_exit(

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import sys
+import time
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from planner.analysis.stress import estimate, monte_carlo, outage_study, reference
+from planner.analysis.stress import (
+    OutageResult,
+    SampleResult,
+    entities,
+    estimate,
+    monte_carlo,
+    outage_study,
+    reference,
+)
 from planner.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_NOT_READY,
@@ -27,6 +36,8 @@ from planner.exceptions import PlannerError
 from planner.plan.pipeline import prepare
 from planner.report.stress import montecarlo_text, outage_text, write_montecarlo, write_outages
 from planner.scenario.schema import Disruptions
+
+PROGRESS_INTERVAL_S = 0.3  # at most about three progress lines a second
 
 
 def stress(
@@ -82,11 +93,16 @@ def stress(
     if samples is None:
         say(f"Outage study: outages of 1..{max_outage_days} working days, a start every {stride} working days "
             "and on each day an entity used on few days is used")
-        results = outage_study(
-            data, grid, max_outage_days, stride, time_limit, 0, workers,
-            lambda r: say(f"  {r.kind} {r.entity}: survives {r.max_outage_days}{'+' if r.capped else ''} days"),
-            hint=reference_plan,
-        )
+        todo = len(entities(data))
+        finished = 0
+
+        def studied(r: OutageResult) -> None:
+            nonlocal finished
+            finished += 1
+            say(f"  [{finished}/{todo}] {r.kind} {r.entity}: survives {r.max_outage_days}{'+' if r.capped else ''} days "
+                f"({r.cases} outage{'' if r.cases == 1 else 's'} tried)")
+
+        results = outage_study(data, grid, max_outage_days, stride, time_limit, 0, workers, studied, hint=reference_plan)
         written = write_outages(results, out)
         typer.echo(outage_text(results))
         typer.echo(f"Wrote {', '.join(str(p) for p in written)}")
@@ -97,13 +113,18 @@ def stress(
         err("warning: the scenario has no 'disruptions:' section; using the defaults of the Disruptions schema (all zero)")
         rates = Disruptions()
     say(f"Monte Carlo: {samples} samples, seed {seed}, executor {executor}")
-    done = 0
+    done = ready = 0
+    last = -1.0
 
-    def tick(_r: object) -> None:
-        nonlocal done
+    def tick(r: SampleResult) -> None:
+        # One line per sample re-planned, at most a few a second (the last one always).
+        nonlocal done, ready, last
         done += 1
-        if done % 10 == 0 or done == samples:
-            say(f"  {done}/{samples} samples")
+        ready += r.status == "READY"
+        now = time.monotonic()
+        if now - last >= PROGRESS_INTERVAL_S or done == samples:
+            last = now
+            say(f"  sample {r.sample + 1} ({done}/{samples} done): {r.status}; {ready} of {done} READY so far")
 
     try:
         results_mc = monte_carlo(data, grid, rates, samples, seed, time_limit, executor, workers, tick)  # type: ignore[arg-type]

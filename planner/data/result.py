@@ -111,3 +111,32 @@ class Result:
             return None
         denom = max(abs(self.objective), 1e-9)
         return abs(self.objective - self.bound) / denom
+
+
+_READINESS_WORDS = {
+    SolveStatus.OPTIMAL: "readiness proven",
+    SolveStatus.INFEASIBLE: "proven: no plan exists at all",
+    SolveStatus.FEASIBLE: "readiness not proven (time limit)",
+    SolveStatus.UNKNOWN: "readiness not proven (time limit, no plan found)",
+    SolveStatus.MODEL_INVALID: "model rejected (internal error)",
+}
+
+
+def status_words(res: Result) -> str:
+    """What a readiness verdict rests on, per phase, in words a lead can read.
+
+    Phase 1 (readiness) proves or not how many pairs can be met; phase 2
+    (plan), when it ran, orders the sessions: "readiness proven; session
+    order optimal", "readiness proven; session order not yet optimised".
+    The manifest keeps the machine-readable statuses of both phases.
+    """
+    words = _READINESS_WORDS[res.status]
+    plan = next((p for p in res.phases if p.phase == "plan"), None)
+    if plan is None:
+        return words
+    if plan.status == SolveStatus.OPTIMAL:
+        return f"{words}; session order optimal"
+    if plan.status == SolveStatus.FEASIBLE and res.objective is not None:
+        gap = res.gap or 0.0
+        return f"{words}; session order improved, not proven best (gap {gap * 100:.1f} %)"
+    return f"{words}; order of sessions not yet optimised"

@@ -23,15 +23,34 @@ def plan_cost(ctx: Context) -> cp_model.LinearExprT:
     worth more than both), so the programme is as complete as possible and,
     within that, readiness comes as early as possible (most slack).
     """
-    optional = [ctx.present[j] for j, job in enumerate(ctx.data.jobs) if ctx.possible(j) and not job.mandatory]
-    weight = (ctx.data.num_days + 1) * max(1, len(ctx.goal_completion)) + 1
+    optional = _optional(ctx)
+    weight, change_weight = plan_cost_weights(ctx)
     cost = weight * (len(optional) - sum(optional)) + sum(ctx.goal_completion)
     if ctx.changes:
         # Re-planning: fewer moved or dropped published sessions beats
         # anything else once readiness is settled.
-        change_weight = weight * (len(optional) + 1)
         cost = change_weight * sum(ctx.changes) + cost
     return cost
+
+
+def _optional(ctx: Context) -> list[cp_model.IntVar]:
+    return [ctx.present[j] for j, job in enumerate(ctx.data.jobs) if ctx.possible(j) and not job.mandatory]
+
+
+def plan_cost_weights(ctx: Context) -> tuple[int, int]:
+    """The weights of :func:`plan_cost`: one job left out, one published session changed."""
+    weight = (ctx.data.num_days + 1) * max(1, len(ctx.goal_completion)) + 1
+    return weight, weight * (len(_optional(ctx)) + 1)
+
+
+def decode_plan_cost(ctx: Context, cost: float) -> tuple[int, int, int]:
+    """A :func:`plan_cost` value as (published sessions changed, jobs left out,
+    sum of goal completion days): exact, as each weight exceeds all the terms after it."""
+    weight, change_weight = plan_cost_weights(ctx)
+    value = round(cost)
+    changes, value = divmod(value, change_weight) if ctx.changes else (0, value)
+    left_out, days = divmod(value, weight)
+    return changes, left_out, days
 
 
 def makespan(ctx: Context) -> cp_model.IntVar:

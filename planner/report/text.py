@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.data.result import status_words
 from planner.plan.pipeline import PlanOutcome
 from planner.plan.readiness import Verdict
 
@@ -35,10 +36,9 @@ def verdict_table(out: PlanOutcome) -> str:
     res = out.result
     lines.append("")
     lines.append(
-        f"Readiness: {out.overall.value}  ({res.num_goals_met}/{len(out.data.goals)} participant-competency pairs met; "
-        f"solver {res.status.value}"
+        f"Readiness: {out.overall.value}  ({res.num_goals_met}/{len(out.data.goals)} participant-competency pairs met"
         + (f", at most {res.goals_bound} can be met" if res.goals_bound is not None and res.goals_bound < len(out.data.goals) else "")
-        + ")"
+        + f"; {status_words(res)})"
     )
     if out.proof:
         lines.append(f"Not everybody can be ready ({out.proof}); the pairs left UNKNOWN are not decided one by one")

@@ -59,7 +59,8 @@ def solve_readiness(
     m.minimize(objective.plan_cost(ctx))
     # The readiness answer is settled; polishing the plan gets at most a
     # share of the budget so that a verdict never waits on the secondary objective.
-    solver2, status2, info2 = run_phase(ctx, params, budget.share(PLAN_PHASE), "plan", progress, t0, budget)
+    solver2, status2, info2 = run_phase(ctx, params, budget.share(PLAN_PHASE), "plan", _plan_progress(ctx, progress, best),
+                                        t0, budget)
     if status2 in ANSWERED:
         sched = extract_schedule(ctx, solver2)
         met = tuple(solver2.boolean_value(s) for s in ctx.goal_sat)
@@ -76,3 +77,23 @@ def solve_readiness(
         runtime=time.perf_counter() - t0,
         phases=(info1, info2),
     )
+
+
+def _plan_progress(ctx: Context, progress: Progress | None, met: int) -> Progress | None:
+    """Phase-2 progress in the plan's own terms instead of the raw cost:
+    "plan" (jobs left out, average completion day of the goals, 1-based, -1
+    unless all ``met``) or, when re-planning, "replan" (published sessions
+    moved or dropped, jobs left out)."""
+    if progress is None:
+        return None
+    say = progress
+
+    def report(phase: str, seconds: float, cost: float, _bound: float) -> None:
+        changes, left_out, days = objective.decode_plan_cost(ctx, cost)
+        if ctx.changes:
+            say("replan", seconds, float(changes), float(left_out))
+        else:
+            # Goals not met have a free completion day: the average is exact only when all are met.
+            say(phase, seconds, float(left_out), days / met + 1 if met == len(ctx.goal_completion) else -1.0)
+
+    return report

@@ -103,10 +103,7 @@ def explain(
     budget = Budget(time_limit, params.deterministic)
     sc = loaded.scenario
     grid, data = prepare(loaded)
-    findings = presolve_checks(sc, grid, data)
-    if say:
-        for finding in findings:
-            say(f"pre-solve: {finding}")
+    findings = presolve_checks(sc, grid, data)  # printed once, with the explanation
     # Phase 1 settles who is ready; polishing the plan would only eat the budget.
     plan_limit = max(1.0, min(params.time_limit, budget.share(PLAN_SHARE)))
     outcome = plan(loaded, replace(params, time_limit=plan_limit, plan_phase=False), confirm=False)

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from planner.analysis.explain.types import Explanation, GoalExplanation
+from planner.analysis.explain.types import Explanation, Fix, GoalExplanation
+from planner.data.result import status_words
+
+
+def points(cost: float) -> str:
+    """A cost in the scenario's repair points (``scenario/repairs.py``): "8 points", "1 point"."""
+    return f"{cost:g} point{'' if cost == 1 else 's'}"
+
+
+def _fix_text(fix: Fix, alike: Callable[[str], str]) -> str:
+    least = "" if fix.least else " (a smaller change not ruled out)"
+    return f"{alike(fix.text)}{least} [cost {points(fix.cost)}]"
 
 
 def format_explanation(ex: Explanation) -> str:
@@ -16,7 +28,7 @@ def format_explanation(ex: Explanation) -> str:
     out = ex.outcome
     lines = [
         f"Plan: {out.overall.value}, {ex.ready_before}/{ex.total} participant-competency pairs ready "
-        f"(solver {out.result.status.value}).",
+        f"({status_words(out.result)}).",
     ]
     lines += [f"Pre-solve: {f}" for f in ex.findings]
     if not ex.goals:
@@ -58,18 +70,24 @@ def format_explanation(ex: Explanation) -> str:
                 lines.append(f"    - {alike(f.text)}")
         if ge.fixes:
             lines.append("  fixes (cheapest first, waivers last; checked on the goal, then on the whole scenario keeping every ready pair):")
-            for fix in ge.fixes:
+            # Checked cheapest first: the fixes after the last one checked are counted, then listed.
+            checked = [k for k, fix in enumerate(ge.fixes) if ex.verified(fix, ge.goal) != "not run"]
+            upto = checked[-1] + 1 if checked else 0
+            settled = any(ex.verified(f, ge.goal) == "yes" for f in ge.fixes)
+            why = "a cheaper fix is verified" if settled else "time budget"
+            for fix in ge.fixes[:upto]:
                 v = ex.verifications.get(fix.key)
-                least = "" if fix.least else " (a smaller change not ruled out)"
-                settled = any(ex.verified(f, ge.goal) == "yes" for f in ge.fixes)
-                skipped = "a cheaper fix is verified" if settled else "time budget"
                 verdict = ex.verified(fix, ge.goal)
-                result = f"not checked ({skipped})" if v is None or verdict == "not run" else (
+                result = f"not checked ({why})" if v is None or verdict == "not run" else (
                     f"whole plan: {verdict}" + (f" ({v.ready}/{v.total} pairs ready in it)" if verdict == "yes"
                                                  else " (not without losing a ready pair)" if verdict == "no"
                                                  else " (time limit)"))
-                lines.append(f"    - {alike(fix.text)}{least} "
-                             f"[cost {fix.cost:g}]: {result}")
+                lines.append(f"    - {_fix_text(fix, alike)}: {result}")
+            rest = ge.fixes[upto:]
+            if rest:
+                lines.append(f"    {len(rest)} {'more ' if upto else ''}fix{'' if len(rest) == 1 else 'es'} "
+                             f"not checked ({why}):")
+                lines += [f"      - {_fix_text(fix, alike)}" for fix in rest]
     if any(not any(ex.verified(f, ge.goal) == "yes" for f in ge.fixes if not f.waiver) for ge in ex.goals):
         lines.append("")
         lines.append(f"No single change (other than a waiver) is verified to make every pair above ready: 'planner repair {out.loaded.path}' "
