@@ -31,7 +31,8 @@ from planner.report.replan import replan_text, write_replan
 
 def replan_cmd(
     scenario: ScenarioArg,
-    progress_file: Annotated[Path, typer.Option("--progress", help="Progress CSV (participant,module,session,status[,start,end]).", exists=True, dir_okay=False)],
+    progress_file: Annotated[Path, typer.Option("--progress", help="Progress CSV: participant, module, session, status (start, end, note optional).",
+                                                  exists=True, dir_okay=False)],
     as_of: Annotated[dt.datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Re-plan from this date (YYYY-MM-DD).")],
     baseline: Annotated[Path, typer.Option("--baseline", help="Folder (or schedule.csv) of the published plan.", exists=True)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = Path("out-replan"),
