@@ -47,13 +47,16 @@ def replan_cmd(
     """Fix what happened before --as-of, re-plan the rest close to the baseline.
 
     Writes schedule.csv, readiness.csv, changes.csv (every kept, moved, added
-    or removed session with the reason) and manifest.json. Exit codes as plan.
+    or removed session with the reason, and every progress row not used) and
+    manifest.json. A bad progress row is exit 1 (every one is named, with its
+    line); an ignored row is a warning. Exit codes as plan.
     """
     loaded = load(scenario, variant, edits)
     try:
         outcome = replan(
             loaded, baseline, progress_file, as_of.date(), max_changes,
             params(time_limit, deterministic, seed), ProgressPrinter(quiet),
+            say=lambda text: err(f"warning: {text}"),
         )
     except PlannerError as exc:
         fail(exc)
