@@ -14,6 +14,9 @@ needed; ``max_changes`` caps how many may move or be dropped.
 Progress CSV columns: ``participant,module,session,status[,start,end,note]``
 with ``status`` one of completed / failed / missed, ``session`` the 1-based
 session number (or empty for the whole module) and ISO local date-times.
+Every bad row is reported at once; a row the re-plan does not use (e.g. a
+failed session that is planned after the as-of date) is reported as ignored
+(``planner.analysis.progress``) and listed in the change list.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from planner.analysis.progress import IgnoredRow, ProgressRow, check_progress
 from planner.calendar.grid import TimeGrid
 from planner.data.days import Rule, closed_by
 from planner.data.problem import Job, ProblemData
@@ -38,8 +43,6 @@ from planner.solve.budget import AFTER_SOLVE
 from planner.solve.run import Progress, SolveParams, solve
 from planner.verify.checks import verify_dates, verify_schedule
 
-STATUSES = ("completed", "failed", "missed")
-
 
 @dataclass(frozen=True)
 class BaselineSession:
@@ -51,25 +54,13 @@ class BaselineSession:
 
 
 @dataclass(frozen=True)
-class ProgressRow:
-    """One validated line of the progress file (``index`` None: whole module)."""
-
-    job: int
-    index: int | None
-    status: str
-    start: dt.datetime | None
-    end: dt.datetime | None
-    row: int
-
-
-@dataclass(frozen=True)
 class Change:
     """One line of the change list."""
 
     owner: str  # participant, or crew for a joint module
     module: str
     session: int
-    change: str  # kept / moved / added / removed / done
+    change: str  # kept / moved / added / removed / done / ignored (a progress row not used)
     old_start: str
     new_start: str
     reason: str
@@ -83,6 +74,7 @@ class ReplanOutcome:
     changes: tuple[Change, ...]
     as_of: dt.date
     max_changes: int | None
+    ignored: tuple[IgnoredRow, ...] = ()  # progress rows the re-plan did not use, with the reason
 
     @property
     def num_changes(self) -> int:
@@ -140,43 +132,6 @@ def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, li
         teacher = teachers.get(row["instructors"].split(";")[0]) if row["instructors"] else None
         out[j][index] = BaselineSession(index, slot, teacher)
     return {j: sorted(v.values(), key=lambda b: b.index) for j, v in out.items()}
-
-
-def read_progress(path: Path, data: ProblemData) -> list[ProgressRow]:
-    """Validated progress rows (participant, job, session index or None, status, start, end)."""
-    if not path.exists():
-        raise _bad(path, "progress file not found")
-    frame = _read_csv(path)
-    missing = {"participant", "module", "session", "status"} - set(frame.columns)
-    if missing:
-        raise _bad(path, f"progress file is missing columns: {', '.join(sorted(missing))}")
-    parts = {p.id: p for p in data.participants}
-    rows = []
-    records: list[dict[str, str]] = [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
-    for n, row in enumerate(records, start=2):
-        pid, mid, status = row["participant"], row["module"], row["status"].strip().lower()
-        if pid not in parts:
-            raise _bad(path, f"unknown participant {pid!r}", n)
-        if status not in STATUSES:
-            raise _bad(path, f"status {status!r} is not one of {', '.join(STATUSES)}", n)
-        j = _job_for(data, pid, parts[pid].crew, mid)
-        if j is None:
-            raise _bad(path, f"{pid} does not take module {mid!r}", n)
-        sess = str(row["session"]).split("/")[0].strip()
-        if sess not in ("", "all", "*") and not sess.isdigit():
-            raise _bad(path, f"session {sess!r} is not a session number (or empty for the whole module)", n)
-        index = None if sess in ("", "all", "*") else int(sess) - 1
-        if index is not None and not 0 <= index < data.jobs[j].num_sessions:
-            raise _bad(path, f"module {mid} has {data.jobs[j].num_sessions} sessions, not {sess}", n)
-        times = []
-        for key in ("start", "end"):
-            text = str(row.get(key, "") or "")
-            try:
-                times.append(dt.datetime.fromisoformat(text) if text else None)
-            except ValueError:
-                raise _bad(path, f"{key} {text!r} is not an ISO date-time (YYYY-MM-DDTHH:MM)", n) from None
-        rows.append(ProgressRow(j, index, status, times[0], times[1], n))
-    return rows
 
 
 def replan_problem(
@@ -311,6 +266,12 @@ def _why_removed(data: ProblemData, j: int) -> str:
     return "the module can no longer be completed in time, so its remaining sessions were dropped"
 
 
+def _ignored(rows: list[IgnoredRow]) -> list[Change]:
+    """The ignored progress rows as lines of the change list (change 'ignored', session 0: whole module)."""
+    return [Change(r.participant, r.module, r.session, "ignored", "", "", f"progress row {r.row}: {r.reason}")
+            for r in rows]
+
+
 def replan(
     loaded: LoadedScenario,
     baseline_dir: Path,
@@ -319,14 +280,22 @@ def replan(
     max_changes: int | None = None,
     params: SolveParams | None = None,
     progress: Progress | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> ReplanOutcome:
-    """Re-plan ``loaded`` from ``as_of``; verified like :func:`planner.plan.pipeline.plan`."""
+    """Re-plan ``loaded`` from ``as_of``; verified like :func:`planner.plan.pipeline.plan`.
+
+    Every bad progress row is bad input (one problem per row); a row that is
+    ignored is told to ``say`` (``FILE: row N: ignored: why``) and kept in the outcome.
+    """
     params = params or SolveParams()
     grid, data = prepare(loaded)
     if not grid.window_start <= as_of <= grid.training_end:
         raise ScenarioError([Problem(str(loaded.path), "", None, f"--as-of {as_of} is outside the training window {grid.window_start}..{grid.training_end}")])
     baseline = read_baseline(baseline_dir, grid, data)
-    rows = read_progress(progress_file, data)
+    rows, ignored = check_progress(progress_file, data, grid, baseline, as_of)
+    for row in ignored:
+        if say is not None:
+            say(row.text(progress_file))
     data2 = replan_problem(data, grid, baseline, rows, as_of, max_changes, progress_file)
     # One budget: in wall mode the confirmation solves come out of it, not on top.
     budget = params.budget()
@@ -350,7 +319,7 @@ def replan(
                      for r in assess(loaded.scenario, grid, data2, result, params, confirm=False)]
         outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
         history = [c for c in _changes(loaded, grid, data2, None, baseline) if c.change == "done"]
-        return ReplanOutcome(outcome, tuple(history), as_of, max_changes)
+        return ReplanOutcome(outcome, tuple(history + _ignored(ignored)), as_of, max_changes, tuple(ignored))
     readiness = assess(loaded.scenario, grid, data2, result, params, budget=budget)
     if max_changes is not None:
         # Say that the verdict holds under the change budget, not in general.
@@ -359,5 +328,5 @@ def replan(
             for r in readiness
         ]
     outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
-    changes = _changes(loaded, grid, data2, result.schedule, baseline)
-    return ReplanOutcome(outcome, tuple(changes), as_of, max_changes)
+    changes = _changes(loaded, grid, data2, result.schedule, baseline) + _ignored(ignored)
+    return ReplanOutcome(outcome, tuple(changes), as_of, max_changes, tuple(ignored))

@@ -9,9 +9,15 @@ import traceback
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
-from planner.cli._common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED
+from planner.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    Command,
+    Group,
+)
 from planner.cli.bench import bench_app
 from planner.cli.explain import explain
 from planner.cli.export import export_app
@@ -28,7 +34,7 @@ from planner.cli.window import min_window, sweep
 _CLI_EXCEPTIONS = {"ClickException", "Exit", "Abort"}
 
 
-class _Guarded(TyperGroup):
+class _Guarded(Group):
     """Turns an unexpected exception (a bug) into exit code 5 with the traceback,
     so that scripts never mistake a crash for exit 1, bad input."""
 
@@ -69,17 +75,17 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-app.command()(validate)
-app.command()(plan)
-app.command()(report)
-app.command("replan")(replan_cmd)
-app.command()(stress)
-app.command()(generate)
+app.command(cls=Command)(validate)
+app.command(cls=Command)(plan)
+app.command(cls=Command)(report)
+app.command("replan", cls=Command)(replan_cmd)
+app.command(cls=Command)(stress)
+app.command(cls=Command)(generate)
 app.add_typer(export_app, name="export")
 app.add_typer(bench_app, name="bench")
-app.command()(explain)
-app.command("min-window")(min_window)
-app.command()(sweep)
-app.command()(whatif)
-app.command()(compare)
-app.command()(repair)
+app.command(cls=Command)(explain)
+app.command("min-window", cls=Command)(min_window)
+app.command(cls=Command)(sweep)
+app.command(cls=Command)(whatif)
+app.command(cls=Command)(compare)
+app.command(cls=Command)(repair)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from planner.exceptions import PlannerError, ScenarioError, VerificationError
 from planner.plan.pipeline import PlanOutcome, plan
@@ -26,15 +27,35 @@ EXIT_BROKEN_PIPE = 141  # standard output closed early (| head), as shells repor
 
 VERDICT_EXIT = {Verdict.READY: EXIT_READY, Verdict.NOT_READY: EXIT_NOT_READY, Verdict.UNKNOWN: EXIT_UNKNOWN}
 
+def _flags_as_flags(params: list[Any]) -> list[Any]:
+    """Show an on/off option (and --help) without a value placeholder such as ``<bool>``."""
+    for p in params:
+        if getattr(p, "is_bool_flag", False) and p.metavar is None:
+            p.metavar = ""
+    return params
+
+
+class Command(TyperCommand):
+    """Every planner command: flags read as flags in --help."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _flags_as_flags(list(super().get_params(ctx)))
+
+
+class Group(TyperGroup):
+    """Every planner command group (the app, bench, export): flags read as flags in --help."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _flags_as_flags(list(super().get_params(ctx)))
+
+
 ScenarioArg = Annotated[
     Path, typer.Argument(help="Scenario YAML file.", exists=True, dir_okay=False, readable=True)
 ]
 TimeLimit = Annotated[float, typer.Option(
     "--time-limit", min=0.1, max=1e6,
-    help="Time limit in seconds of each plan (whatif: two plans): the start heuristic, the solver, the "
-         "confirmation solves and relaxation proofs all draw from it, so 'plan' ends within the limit + 10 % "
-         "+ 2 s after start-up (loading Python, OR-Tools and the scenario). --deterministic counts it in solver work units "
-         "instead (same answer on any machine; confirmations may take up to the limit again).")]
+    help="Seconds for each plan, all steps included: 'plan' ends within the limit + 10 % + 2 s after "
+         "start-up. With --deterministic: solver work units (confirmations may take the limit again).")]
 Deterministic = Annotated[
     bool, typer.Option("--deterministic", help="One worker, deterministic limits: byte-identical output.")
 ]
@@ -42,9 +63,8 @@ Seed = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Solver 
 Variant = Annotated[str | None, typer.Option("--variant", help="Named variant from the scenario's 'variants:'.")]
 Edits = Annotated[
     list[str] | None, typer.Option(
-        "--set", help="Edit PATH=VALUE (repeatable), e.g. resources.centrifuge.capacity=2; PATH+=VALUE appends to "
-                      "the list at PATH (creating it), e.g. calendar.extra_workdays+=[2021-06-19, 2021-06-26] or "
-                      "instructors+={id: extra_1, qualifications: [emergency]}.")
+        "--set", metavar="PATH=VALUE", help="Edit the scenario by YAML path (repeatable): PATH=VALUE replaces, PATH+=VALUE appends to "
+                      "the list at PATH (creating it). Examples: 'planner whatif --help'.")
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-EXIT_BAD_INPUT = 1
+from planner.cli._common import EXIT_BAD_INPUT, EXIT_USAGE, Command, Group
 
 bench_app = typer.Typer(
+    cls=Group,
     help="Benchmarks of the planner's own scheduling engine on public instance libraries.",
     no_args_is_help=True,
     add_completion=False,
@@ -17,12 +18,26 @@ bench_app = typer.Typer(
 )
 
 
-@bench_app.command()
+def _suite(suite: str | None, old_set: str | None) -> str:
+    """The --suite value; --set is its old name, still read (with a note) but not shown in --help."""
+    if old_set is not None:
+        if suite is not None and suite != old_set:
+            typer.echo("error: give the instance set once, with --suite (--set is its old name)", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        typer.echo("note: 'bench psplib --set' is deprecated, use --suite (what-if edits keep --set)", err=True)
+        return old_set
+    if suite is None:
+        typer.echo("error: missing option '--suite' (j30, j60, j90, j120 or rcpsp-max/SUBSET)", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return suite
+
+
+@bench_app.command(cls=Command)
 def psplib(
-    set_name: Annotated[
-        str, typer.Option("--set", help="j30, j60, j90, j120 or rcpsp-max/<subset>, e.g. rcpsp-max/sm_j10.")
-    ],
     out: Annotated[Path, typer.Option("--out", help="Output folder: results.csv and schedules/.", file_okay=False)],
+    suite: Annotated[
+        str | None, typer.Option("--suite", help="j30, j60, j90, j120 or rcpsp-max/SUBSET, e.g. rcpsp-max/sm_j10.")
+    ] = None,
     instances: Annotated[
         int | None, typer.Option("--instances", min=1, help="Only the first N instances (natural order).")
     ] = None,
@@ -30,10 +45,12 @@ def psplib(
     root: Annotated[
         Path | None,
         typer.Option(
-            "--root", help="PSPLIB folder (default: $PLANNER_PSPLIB or ../shared/benchmarks/psplib)."
+            "--root", help="PSPLIB folder (default: $PLANNER_PSPLIB, else the one named below)."
         ),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", min=0, help="CP-SAT workers (0: the default portfolio of 8, time-sliced on small machines). The final 'makespan <= U-1?' decision on plain RCPSP always runs two one-worker searches (forward and time-reversed).")] = 0,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=0, help="CP-SAT workers (0: the default portfolio of 8, time-sliced on small machines; "
+                                 "the last decision on plain RCPSP always runs two one-worker searches).")] = 0,
     deterministic: Annotated[
         bool,
         typer.Option(
@@ -45,12 +62,12 @@ def psplib(
         bool,
         typer.Option(
             "--ga/--no-ga",
-            help="Plain RCPSP: alternate the activity-list GA with CP-SAT; RCPSP/max: first schedule from "
-            "the two-direction search (default). --no-ga: CP-SAT's minimisation alone (from the serial "
-            "SGS schedule on plain RCPSP), for comparison.",
+            help="Plain RCPSP: the activity-list GA alternates with CP-SAT; RCPSP/max: a first schedule "
+            "from the two-direction search. --no-ga: CP-SAT alone, for comparison.",
         ),
     ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-instance lines (the summary only).")] = False,
+    old_set: Annotated[str | None, typer.Option("--set", hidden=True, help="Deprecated: --suite.")] = None,
 ) -> None:
     """Solve a PSPLIB set, verify every schedule and compare with best known bounds.
 
@@ -59,12 +76,15 @@ def psplib(
     matches results.csv. Exit 0, or 1 on bad input (also when some file was
     unreadable; the other instances are still run and written). Without
     numba (the ``bench`` extra) the GA runs as plain Python, with a note.
+    Without --root and $PLANNER_PSPLIB the instances are read from
+    ../shared/benchmarks/psplib.
     """
     # Imported here, not at the top: the GA imports numba (about 0.3 s), which no other command needs.
     from planner.bench.ga import INSTALL_HINT, NUMBA_INSTALLED
     from planner.bench.instance import MAX_DIR, BenchInputError, default_root
     from planner.bench.runner import format_summary, run_benchmark, summarize
 
+    set_name = _suite(suite, old_set)
     if ga and not NUMBA_INSTALLED and not set_name.startswith(f"{MAX_DIR}/"):
         # numba is an optional extra: the GA still runs, as plain Python.
         typer.echo(f"note: numba is not installed, so the activity-list GA runs as plain Python (much slower; "

@@ -7,13 +7,14 @@ from typing import Annotated
 
 import typer
 
-from planner.cli._common import EXIT_BAD_INPUT, Edits, Quiet, ScenarioArg, Variant, err, load
+from planner.cli._common import EXIT_BAD_INPUT, Command, Edits, Group, Quiet, ScenarioArg, Variant, err, load
 from planner.interop.tjp import export_tjp
 
-export_app = typer.Typer(help="Export a scenario for a peer tool (TaskJuggler).", no_args_is_help=True)
+export_app = typer.Typer(
+    cls=Group, help="Export a scenario for a peer tool (TaskJuggler).", no_args_is_help=True)
 
 
-@export_app.command("tjp")
+@export_app.command("tjp", cls=Command)
 def tjp(
     scenario: ScenarioArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output .tjp file.")],

@@ -64,7 +64,7 @@ def repair(
     time_limit: TimeLimit = 60.0,
     verify_limit: Annotated[float | None, typer.Option(
         "--verify-limit", min=0.1, max=1e6,
-        help="Seconds for the re-plan that verifies each set [default: the time limit].")] = None,
+        help="Seconds for the re-plan that verifies each set (default: the time limit).")] = None,
     report: Annotated[bool, typer.Option(
         "--report", help="Also write the report of the scenario as it is, with a 'What it would take' section.")]
     = False,

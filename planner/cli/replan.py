@@ -31,7 +31,8 @@ from planner.report.replan import replan_text, write_replan
 
 def replan_cmd(
     scenario: ScenarioArg,
-    progress_file: Annotated[Path, typer.Option("--progress", help="Progress CSV (participant,module,session,status[,start,end]).", exists=True, dir_okay=False)],
+    progress_file: Annotated[Path, typer.Option("--progress", help="Progress CSV: participant, module, session, status (start, end, note optional).",
+                                                  exists=True, dir_okay=False)],
     as_of: Annotated[dt.datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Re-plan from this date (YYYY-MM-DD).")],
     baseline: Annotated[Path, typer.Option("--baseline", help="Folder (or schedule.csv) of the published plan.", exists=True)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = Path("out-replan"),
@@ -46,13 +47,16 @@ def replan_cmd(
     """Fix what happened before --as-of, re-plan the rest close to the baseline.
 
     Writes schedule.csv, readiness.csv, changes.csv (every kept, moved, added
-    or removed session with the reason) and manifest.json. Exit codes as plan.
+    or removed session with the reason, and every progress row not used) and
+    manifest.json. A bad progress row is exit 1 (every one is named, with its
+    line); an ignored row is a warning. Exit codes as plan.
     """
     loaded = load(scenario, variant, edits)
     try:
         outcome = replan(
             loaded, baseline, progress_file, as_of.date(), max_changes,
             params(time_limit, deterministic, seed), ProgressPrinter(quiet),
+            say=lambda text: err(f"warning: {text}"),
         )
     except PlannerError as exc:
         fail(exc)

@@ -75,6 +75,11 @@ def whatif(
     The scenario file is never modified; --save writes the edited copy to
     another file. Exit code is the verdict after the edits (0 ready, 3 not
     ready, 4 unknown), 1 on a bad path or value, 2 without any change.
+
+    Examples of --set (list items with an id are addressed by it):
+    resources.centrifuge.capacity=2,
+    calendar.extra_workdays+=[2021-06-19, 2021-06-26],
+    modules.soyuz_systems.hours=40.
     """
     if not edits and variant is None:
         err("error: nothing to change: give --set PATH=VALUE or PATH+=VALUE (repeatable) and/or --variant NAME")

@@ -155,9 +155,11 @@ def assess(
     rows = []
     sched = result.schedule
     end_day: dict[int, int] = {}
+    end_slot: dict[int, int] = {}  # when a job's last session ends: orders jobs that end on the same day
     if sched is not None:
         for s in sched.sessions:
             end_day[s.job] = max(end_day.get(s.job, -1), s.start // S)
+            end_slot[s.job] = max(end_slot.get(s.job, -1), s.end)
     comp = {c.id: c for c in sc.competencies}
     for g, goal in enumerate(data.goals):
         pid = data.participants[goal.participant].id
@@ -167,12 +169,14 @@ def assess(
         deadline = min(gate_dates[c.deadline], grid.training_end) if c.deadline else grid.training_end
         met = bool(result.goals_met and result.goals_met[g])
         if met:
-            # The chosen job of each group is its earliest-ending done option.
+            # The job used for each group (all of the participant's own or crew jobs) is its
+            # earliest-ending done option; the last module is the one of those that ends last,
+            # by end time, not only by day (later alternatives and other modules do not count).
             chosen = []
             for group in goal.groups:
                 options = [j for j in group if j in end_day and end_day[j] < goal.deadline_day]
-                chosen.append(min(options, key=lambda j: end_day[j]))
-            last_job = max(chosen, key=lambda j: end_day[j])
+                chosen.append(min(options, key=lambda j: end_slot[j]))
+            last_job = max(chosen, key=lambda j: end_slot[j])
             day = grid.days[end_day[last_job]]
             rows.append(
                 Readiness(pid, c.id, Verdict.READY, day, deadline, (deadline - day).days,

@@ -34,6 +34,7 @@ def replan_manifest(out: ReplanOutcome, frame: pd.DataFrame, progress_file: Path
         "counts": change_counts(frame),
         "progress_file": str(progress_file),
         "baseline": str(baseline),
+        "ignored_progress_rows": [{"row": r.row, "reason": r.reason} for r in out.ignored],
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +249,43 @@ def test_history_of_a_module_that_can_no_longer_finish_still_fills_the_week(tmp_
     after = pd.read_csv(tmp_path / "re" / "schedule.csv")
     week = after[(after["start"].str[:10] >= "2024-03-04") & (after["start"].str[:10] <= "2024-03-10")]
     assert week["hours"].sum() <= 12
+
+
+def test_a_row_for_a_session_after_the_as_of_date_is_reported_not_dropped(
+        tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests that a failed row for a session planned after --as-of is named (stderr, changes.csv,
+    manifest) with its line, and changes nothing; it used to be dropped without a word."""
+    path, base = baseline
+    sched = pd.read_csv(base / "schedule.csv")
+    ann = sched[(sched["participant"] == "ann") & (sched["module"] == "sim_runs")].sort_values("start")
+    as_of = ann["start"].iloc[2][:10]  # sessions 3..6 are on or after this day
+    late = int(str(ann["session"].iloc[4]).split("/")[0])
+    code, changes, out = _replan(path, base, tmp_path, f"ann,sim_runs,{late},failed,,,\n", as_of)
+    assert code == 0, out
+    assert f"progress.csv: row 2: ignored: ann/sim_runs session {late} is planned on" in out
+    assert f"on or after the as-of date {as_of}" in out
+    ignored = changes[changes["change"] == "ignored"]
+    assert len(ignored) == 1 and ignored["session"].iloc[0] == late
+    assert ignored["reason"].iloc[0].startswith("progress row 2: ")
+    assert set(changes["change"]) <= {"kept", "done", "ignored"}  # nothing was retaken or moved
+    manifest = json.loads((tmp_path / "re" / "manifest.json").read_text())
+    assert [r["row"] for r in manifest["replan"]["ignored_progress_rows"]] == [2]
+
+
+def test_every_bad_progress_row_is_named_in_one_run(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests that a progress file with several bad rows names each one by its line (exit 1),
+    including a completed session planned after --as-of, not only the first."""
+    path, base = baseline
+    rows = ("ann,sim_runs,1,completed,,,\n"        # line 2: fine
+            "ann,sim_runs,1,skipped,,,\n"          # line 3: unknown status
+            "zoe,sim_runs,1,failed,,,\n"           # line 4: unknown participant
+            "\n"                                   # line 5: blank
+            "bob,sim_runs,9,missed,,,\n"           # line 6: no session 9
+            "bob,theory,1,completed,later,,\n"     # line 7: not a date-time
+            "ann,sim_runs,6,completed,,,\n")       # line 8: planned after the as-of date
+    code, _, out = _replan(path, base, tmp_path, rows, "2024-03-06")
+    assert code == 1, out
+    errors = [line for line in out.splitlines() if line.startswith("error:")]
+    assert [e.split(": row ")[1].split(":")[0] for e in errors] == ["3", "4", "6", "7", "8"], out
+    assert "skipped" in errors[0] and "zoe" in errors[1] and "not 9" in errors[2]
+    assert "not an ISO date-time" in errors[3] and "planned after 2024-03-06" in errors[4]

@@ -60,7 +60,7 @@ def _root(tmp_path: Path) -> Path:
 def _invoke(root: Path, out: Path, *extra: str) -> tuple[int, str]:
     app = typer.Typer()
     app.add_typer(bench_app, name="bench")
-    args = ["bench", "psplib", "--set", "j30", "--time-limit", "2", "--deterministic", "--root", str(root),
+    args = ["bench", "psplib", "--suite", "j30", "--time-limit", "2", "--deterministic", "--root", str(root),
             "--out", str(out), *extra]
     result = CliRunner().invoke(app, args)
     return result.exit_code, result.output
@@ -82,7 +82,7 @@ def test_runs_with_numba_unimportable(tmp_path: Path) -> None:
     # the command prints the note, the GA runs as plain Python, the answer is the optimum 5.
     root = _root(tmp_path)
     code = ("import sys; sys.modules['numba'] = None; from planner.__main__ import main; "
-            f"sys.argv = ['planner', 'bench', 'psplib', '--set', 'j30', '--time-limit', '2', '--deterministic', "
+            f"sys.argv = ['planner', 'bench', 'psplib', '--suite', 'j30', '--time-limit', '2', '--deterministic', "
             f"'--root', {str(root)!r}, '--out', {str(tmp_path / 'out')!r}]; main()")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
                           cwd=Path(__file__).parents[2])

@@ -221,7 +221,7 @@ def test_cli_writes_results(tmp_path: Path) -> None:
     app.add_typer(bench_app, name="bench")
     runner = CliRunner()
     out = tmp_path / "run"
-    args = ["bench", "psplib", "--set", "j30", "--instances", "3", "--time-limit", "2", "--out", str(out)]
+    args = ["bench", "psplib", "--suite", "j30", "--instances", "3", "--time-limit", "2", "--out", str(out)]
     result = runner.invoke(app, [*args, "--root", str(ROOT)])
     assert result.exit_code == 0, result.output
     assert "j301_3" in result.output and "optimal 3" in result.output
@@ -230,10 +230,10 @@ def test_cli_writes_results(tmp_path: Path) -> None:
     sched = pd.read_csv(out / "schedules" / "j301_1.csv")
     assert list(sched.columns) == ["activity", "start"] and sched["activity"].tolist() == list(range(1, 33))
 
-    bad = runner.invoke(app, ["bench", "psplib", "--set", "j31", "--out", str(out), "--root", str(ROOT)])
+    bad = runner.invoke(app, ["bench", "psplib", "--suite", "j31", "--out", str(out), "--root", str(ROOT)])
     assert bad.exit_code == 1 and "unknown set" in bad.output
     missing = runner.invoke(
-        app, ["bench", "psplib", "--set", "j30", "--out", str(out), "--root", "/no/such/dir"]
+        app, ["bench", "psplib", "--suite", "j30", "--out", str(out), "--root", "/no/such/dir"]
     )
     assert missing.exit_code == 1 and "not found" in missing.output
 
@@ -388,7 +388,7 @@ def test_a_corrupt_file_is_an_error_row_and_the_run_goes_on(tmp_path: Path, edit
     out = tmp_path / "run"
     (out / "schedules").mkdir(parents=True)
     (out / "schedules" / "stale.csv").write_text("activity,start\n")
-    result = CliRunner().invoke(app, ["bench", "psplib", "--set", "j30", "--time-limit", "2", "--out", str(out),
+    result = CliRunner().invoke(app, ["bench", "psplib", "--suite", "j30", "--time-limit", "2", "--out", str(out),
                                       "--root", str(_corrupt(tmp_path, edit)), "--deterministic"])
     assert result.exit_code == 1, result.output
     assert message in result.output and "j301_2.sm" in result.output

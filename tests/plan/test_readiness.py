@@ -141,3 +141,35 @@ def test_reason_names_the_season_of_a_resource(tmp_path: Path) -> None:
     assert row.status == Verdict.NOT_READY
     assert row.reason == ("m1: its season (site available 01-15 .. 02-28) has no working day in the window "
                           "2024-03-04 .. 2024-04-14")
+
+
+def test_last_module_is_the_one_that_ends_last_and_counts(tmp_path: Path) -> None:
+    """Tests that the reason names the module that ends last among those that meet the competency.
+
+    Ann takes 'a' and 'b' (one 2-h session each). By hand, both on Mon 4 Mar (day 0, slots
+    0..3 = 09:00..13:00): b at 09:00-11:00, a at 11:00-13:00.
+    * 'both' requires [b, a]: both count, a ends last (13:00), so the last module is a
+      (the code compared days only and named b, the first listed of the two on that day);
+    * 'either' requires any_of [a, b]: b is done first (11:00) and meets it, so the alternative
+      used is b; a, scheduled later, does not count (the code named a, the first listed).
+    * 'other' requires c, done on day 1: a module of another competency, named by no other row.
+    """
+    sc = load_scenario(write(tmp_path, scenario(
+        roles=[{"id": "sfp", "requires": ["both", "either", "other"]}],
+        modules=[{"id": m, "hours": 2, "session_hours": 2} for m in ("a", "b", "c")],
+        competencies=[{"id": "both", "requires": ["b", "a"]},
+                      {"id": "either", "requires": [{"any_of": ["a", "b"]}]},
+                      {"id": "other", "requires": ["c"]}],
+    ))).scenario
+    grid = build_grid(sc)
+    data = build_problem(sc, grid)
+    job = {data.jobs[j].module: j for j in range(len(data.jobs))}
+    S = data.slots_per_day
+    sched = Schedule(tuple(sorted((ScheduledSession(job["b"], 0, 0, 2), ScheduledSession(job["a"], 0, 2, 4),
+                                   ScheduledSession(job["c"], 0, S + 0, S + 2)))))
+    rows = assess(sc, grid, data, Result(SolveStatus.OPTIMAL, sched, (True, True, True), 3), confirm=False)
+    reasons = {r.competency: r.reason for r in rows}
+    assert reasons == {"both": "last module a", "either": "last module b", "other": "last module c"}
+    # Same day, same slack as before: only the module named changes.
+    assert {r.competency: r.achieved_on for r in rows} == {
+        "both": dt.date(2024, 3, 4), "either": dt.date(2024, 3, 4), "other": dt.date(2024, 3, 5)}

@@ -177,6 +177,7 @@ def test_write_replan_files_and_manifest_section(tmp_path: Path, tiny: PlanOutco
         "changes": 2,  # moved + removed; done and kept do not count against the budget
         "counts": {"done": 1, "kept": 1, "moved": 1, "removed": 1},
         "progress_file": "progress.csv", "baseline": "base",
+        "ignored_progress_rows": [],  # progress rows the re-plan did not use (none here)
     }
 
 
