@@ -70,9 +70,9 @@ def cases() -> dict[str, list[list[str]]]:
                               "--time-limit", "2", "--out", "{out}", "--quiet"]]
     c["generate-plan"] = [["generate", "--crews", "2", "--days", "90", "--seed", "3", "--out", "{out}/gen.yaml"],
                           ["plan", "{out}/gen.yaml", "--out", "{out}/plan", "--time-limit", "10", *D]]
-    c["bench-j30"] = [["bench", "psplib", "--root", PSPLIB, "--set", "j30", "--instances", "3", "--time-limit", "2", "--out", "{out}",
+    c["bench-j30"] = [["bench", "psplib", "--root", PSPLIB, "--suite", "j30", "--instances", "3", "--time-limit", "2", "--out", "{out}",
                        "--deterministic"]]
-    c["bench-max"] = [["bench", "psplib", "--root", PSPLIB, "--set", "rcpsp-max/sm_j10", "--instances", "4", "--time-limit", "2",
+    c["bench-max"] = [["bench", "psplib", "--root", PSPLIB, "--suite", "rcpsp-max/sm_j10", "--instances", "4", "--time-limit", "2",
                        "--out", "{out}", "--deterministic"]]
     return c
 
