@@ -51,6 +51,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--background-load", type=int, default=0, help="also run with N busy processes")
+    ap.add_argument("--deterministic", action="store_true", help="run the commands with --deterministic")
+    ap.add_argument("--only", choices=("repair", "explain"), help="one command only")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "repair.csv")
     args = ap.parse_args()
     rows = []
@@ -59,6 +61,8 @@ def main() -> int:
             "repair": ["repair", SCENARIO, "--out", f"{tmp}/r", "--quiet"],
             "explain": ["explain", SCENARIO, "--out", f"{tmp}/e", "--quiet"],
         }
+        extra = ["--deterministic"] if args.deterministic else []
+        commands = {k: [*v, *extra] for k, v in commands.items() if args.only in (None, k)}
         loads = [0] + ([args.background_load] if args.background_load else [])
         for load in loads:
             workers = [mp.Process(target=_busy, daemon=True) for _ in range(load)]
@@ -68,7 +72,7 @@ def main() -> int:
                 for name, argv in commands.items():
                     for k in range(args.repeat):
                         seconds, code, out = _run(argv)
-                        row = {"command": name, "background_load": load, "run": k + 1,
+                        row = {"command": name, "deterministic": args.deterministic, "background_load": load, "run": k + 1,
                                "seconds": round(seconds, 1), "exit": code, "result": _summary(name, out),
                                "loadavg": round(os.getloadavg()[0], 1)}
                         rows.append(row)
