@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from planner.calendar.grid import gate_date
+from planner.data.result import status_words
 from planner.plan.pipeline import PlanOutcome
 from planner.plan.readiness import Readiness, Verdict, impossible_reason
 from planner.report.calendar_export import write_ics, write_xlsx
@@ -272,7 +273,7 @@ def summary(out: PlanOutcome) -> Para:
         f"{sc.name}. Training window {_date(grid.window_start)} to {_date(grid.training_end)} "
         f"({grid.num_open_days} working days), launch {_date(grid.launch)}. "
         f"{res.num_goals_met} of {len(out.data.goals)} participant-competency pairs met ({counts}); "
-        f"solver status {res.status.value}.{where}"
+        f"{status_words(res)}.{where}"
     )
 
 

@@ -234,3 +234,17 @@ def test_report_without_schedule_or_resources(tmp_path: Path, outcome: PlanOutco
     bare = run(tmp_path, scenario(), time_limit=5)  # one participant, one module: no resources, instructors, gates
     paths = write_report(bare, tmp_path / "bare")
     assert {p.name for p in paths} >= {"report.html", "gantt_resources.png", "schedule.xlsx"}
+
+
+def test_summary_says_what_the_verdict_rests_on(outcome: PlanOutcome) -> None:
+    """Tests that the report's summary gives the per-phase words, not a bare solver status: with the
+    plan phase cut off (UNKNOWN), it must not read 'solver status OPTIMAL'."""
+    from planner.data.result import PhaseInfo
+    from planner.report.build import summary
+
+    res = outcome.result
+    cut = dataclasses.replace(res, phases=(*[p for p in res.phases if p.phase != "plan"],
+                                           PhaseInfo(phase="plan", status=SolveStatus.UNKNOWN)))
+    text = summary(dataclasses.replace(outcome, result=cut)).text
+    assert "solver status" not in text
+    assert "order of sessions not yet optimised" in text
