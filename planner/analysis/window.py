@@ -275,6 +275,8 @@ def min_window(
         if days not in probes:
             t0 = time.perf_counter()
             loaded_d = with_window_days(loaded, days)
+            if say is not None:  # a probe can take the whole limit: say what is being tried
+                say(f"  {days:3d} days (start {loaded_d.scenario.window.start}): probing the whole problem ...")
             hint = None
             near = [p for p in probes.values() if p.outcome is not None and p.outcome.result.schedule is not None]
             if near:

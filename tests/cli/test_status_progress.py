@@ -98,6 +98,9 @@ def test_min_window_prints_each_probe(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     probes = [ln for ln in result.output.splitlines() if " days (start " in ln and " s " in ln]
     assert probes and all(("READY" in ln or "NOT_READY" in ln or "UNKNOWN" in ln) for ln in probes), result.output
+    # Each whole-problem probe is announced before it starts (it may take the whole limit).
+    started = [ln for ln in result.output.splitlines() if ln.endswith("probing the whole problem ...")]
+    assert started, result.output
 
 
 def _stress_sc(**extra: Any) -> dict[str, Any]:
