@@ -13,11 +13,9 @@ re-plan then verifies.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from planner.calendar.grid import build_grid, resource_available
 from planner.scenario.changes import Change
@@ -308,33 +306,3 @@ def most_repair(defs: Sequence[LeverDef], skip: frozenset[int] = frozenset()) ->
         elif lv.kind == "load":
             out.hours[lv.index] = dict.fromkeys(lv.participants, lv.most * lv.step)
     return out
-
-
-def apply_plain(plain: Mapping[str, Any], changes: Sequence[Change]) -> dict[str, Any]:
-    """A copy of the plain scenario data with ``changes`` applied (paths as in what-if edits)."""
-    doc: dict[str, Any] = copy.deepcopy(dict(plain))
-    for ch in changes:
-        parts = ch.path.split(".")
-        node: Any = doc
-        for part in parts[:-1]:
-            node = _step(node, part)
-        last = parts[-1]
-        if ch.append:
-            node.setdefault(last, None)
-            if node[last] is None:
-                node[last] = []
-            node[last] = [*node[last], *(ch.value if isinstance(ch.value, list) else [ch.value])]
-        else:
-            node[last] = ch.value
-    return doc
-
-
-def _step(node: Any, part: str) -> Any:
-    if isinstance(node, dict):
-        if node.get(part) is None:
-            node[part] = {}
-        return node[part]
-    for item in node:
-        if isinstance(item, dict) and str(item.get("id")) == part:
-            return item
-    raise KeyError(part)

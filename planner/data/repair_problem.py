@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from planner.calendar.grid import TimeGrid, build_grid
-from planner.data.levers import LeverDef, Repair, apply_plain, changes_for, lever_defs, most_repair
+from planner.data.levers import LeverDef, Repair, changes_for, lever_defs, most_repair
 from planner.data.problem import ProblemData, build_problem
+from planner.scenario.changes import changed_scenario
 from planner.scenario.schema import Scenario
 
 
@@ -47,9 +48,8 @@ class RepairProblem:
 
 
 def scenario_with(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> Scenario:
-    """``sc`` with the edits of ``repair`` (validated like a loaded file's data)."""
-    plain = sc.model_dump(by_alias=True)
-    return Scenario.model_validate(apply_plain(plain, changes_for(sc, defs, repair)))
+    """``sc`` with the edits of ``repair``, made by the edit code that makes a saved repair (validated)."""
+    return changed_scenario(sc, changes_for(sc, defs, repair), "<every lever at its most>")
 
 
 def build_repair_problem(sc: Scenario) -> RepairProblem:

@@ -24,6 +24,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from planner.scenario.edits import Written, apply_edit
+from planner.scenario.load import plain_document, validate_document
+from planner.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,24 @@ def apply_changes(doc: Any, changes: Sequence[Change], file: str) -> Any:
         if change.comment.strip():
             _comment(written, change.comment.strip())
     return doc
+
+
+def changed_scenario(sc: Scenario, changes: Sequence[Change], file: str = "<changes>") -> Scenario:
+    """``sc`` with ``changes`` applied by the same edit code as a saved file's, then validated."""
+    doc = apply_changes(_document(sc.model_dump(by_alias=True)), changes, file)
+    return validate_document(plain_document(doc, file), doc, file)
+
+
+def _document(node: Any) -> Any:
+    """Plain data as a round-trip document (the containers the edits walk)."""
+    if isinstance(node, Mapping):
+        out = CommentedMap()
+        for k, v in node.items():
+            out[k] = _document(v)
+        return out
+    if isinstance(node, list | tuple):
+        return CommentedSeq(_document(v) for v in node)
+    return node
 
 
 def _is_flow(node: Any) -> bool:
