@@ -160,7 +160,6 @@ def find_repairs(
         answer.note = f"the time limit stopped the search before any repair set meeting the target was found{short}"
         return answer
     # 3. Verify each set by a whole re-plan of the edited scenario.
-    names = answer.pair_names
     for k, found in enumerate(search.found, 1):
         changes = changes_for(loaded.scenario, rp.defs, found.repair)
         checked = CheckedRepair(found, changes, edit_lines(changes))

@@ -31,7 +31,7 @@ from planner.exceptions import PlannerError
 from planner.report.repair import repair_section, repair_text, write_repair
 from planner.scenario.edits import save_document
 
-VERDICT_EXIT = {"repaired": EXIT_READY, "nothing needed": EXIT_READY, "impossible": EXIT_NOT_READY,
+REPAIR_EXIT = {"repaired": EXIT_READY, "nothing needed": EXIT_READY, "impossible": EXIT_NOT_READY,
                 "budget too small": EXIT_NOT_READY, "unknown": EXIT_UNKNOWN}
 
 
@@ -109,4 +109,4 @@ def repair(
 
         written += write_report(answer.base, out / "report", command="repair", extra=[repair_section(answer)])
     typer.echo(f"Wrote {len(written)} files to {out}" + (f": open {out / 'repair.html'}" if written else ""))
-    raise typer.Exit(VERDICT_EXIT[answer.verdict])
+    raise typer.Exit(REPAIR_EXIT[answer.verdict])

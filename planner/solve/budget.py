@@ -239,6 +239,8 @@ REPAIR_BASE = Share(0.15)
 """Planning the scenario as it is: when it meets the target already, nothing is needed."""
 REPAIR_START = Share(0.25)
 """Planning the relaxed scenario (every lever at its most): is the target reachable at all, and a start."""
+REPAIR_HINT = Share(0.1)
+"""Completing the relaxed plan into a start for the repair model (planner.solve.hints.complete_hint)."""
 REPAIR_FIRST = Share(0.7)
 """Of what is left, the search for the cheapest set; the alternatives share the rest."""
 REPAIR_UNLOCKS = Share(0.15)

@@ -12,7 +12,7 @@ from planner.data.levers import Repair
 from planner.data.repair_problem import RepairProblem
 from planner.data.result import PhaseInfo, Schedule, SolveStatus
 from planner.model.levers import COST_SCALE, RepairModel, build_repair_model, exclude, read_repair, short_weight
-from planner.solve.budget import REPAIR_FIRST, REPAIR_UNLOCKS, Budget
+from planner.solve.budget import REPAIR_FIRST, REPAIR_HINT, REPAIR_UNLOCKS, Budget
 from planner.solve.cpsat import ANSWERED, STATUS, extract_schedule, run_phase, solve_interruptibly
 from planner.solve.hints import complete_hint
 from planner.solve.params import Progress, SolveParams
@@ -70,7 +70,8 @@ def search_repairs(
     shown = None if progress is None else (
         lambda phase, s, obj, _bound: progress(phase, s, (obj % weight) / COST_SCALE, float(obj // weight)))
     if hint is not None:
-        complete_hint(model.ctx, hint, params, budget.part(budget.share(0.1)), charge=budget)
+        # Handed out whole (charged once, in full): not charged again by what it uses.
+        complete_hint(model.ctx, hint, params, budget.part(budget.share(REPAIR_HINT)))
     out = RepairSearch(SolveStatus.UNKNOWN)
     lv = model.levers
     assert lv.shortfall is not None
