@@ -110,18 +110,10 @@ def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
                 itv = m.new_fixed_size_interval_var(0, horizon, f"filler[{d.index}]")
                 ctx.fillers.setdefault(key, []).append((itv, d.most - x))
             else:
-                # Capacity lever of an instructor: its own units; new instructors: one unit each.
-                for i in rp.instructors[d.index]:
-                    share = x if d.kind == "capacity" else None
-                    if share is None:
-                        # The k-th new instructor is there when more than k are hired.
-                        k = rp.instructors[d.index].index(i)
-                        hired = m.new_bool_var(f"hired[{d.index},{k}]")
-                        m.add(x >= k + 1).only_enforce_if(hired)
-                        m.add(x <= k).only_enforce_if(~hired)
-                        demand: cp_model.LinearExprT = 1 - hired
-                    else:
-                        demand = d.most - share
+                # Capacity lever of an instructor: its own units; new instructors: one unit each,
+                # the k-th there when more than k are hired.
+                for k, i in enumerate(rp.instructors[d.index]):
+                    demand = d.most - x if d.kind == "capacity" else 1 - _at_least(m, x, k + 1)
                     itv = m.new_fixed_size_interval_var(0, horizon, f"filler[{d.index},{i}]")
                     ctx.fillers.setdefault(("instructor", i), []).append((itv, demand))
         elif d.kind == "load":
