@@ -20,8 +20,7 @@ from planner.data.levers import changes_for
 from planner.data.problem import ProblemData
 from planner.data.repair_problem import RepairProblem, build_repair_problem
 from planner.data.result import Schedule, ScheduledSession, SolveStatus
-from planner.heuristics.swo import squeaky_wheel
-from planner.plan.pipeline import PlanOutcome, plan, prepare
+from planner.plan.pipeline import PlanOutcome, greedy_start, plan, prepare
 from planner.plan.readiness import Verdict
 from planner.scenario.changes import Change, apply_changes, edit_lines
 from planner.scenario.load import LoadedScenario, load_document, plain_document, validate_document
@@ -128,11 +127,9 @@ def find_repairs(
     say(f"levers: {levers}")
     # 1. The relaxed scenario: can every lever at its most meet the target?
     start_budget = budget.part(budget.share(REPAIR_START))
-    hint_s = start_budget.take(0.1)
-    greedy = squeaky_wheel(rp.data, seconds=None if params.deterministic else hint_s,
-                           passes=max(1, round(hint_s * 20)) if params.deterministic else None, seed=params.seed)
+    greedy = greedy_start(rp.data, params, start_budget)
     first = solve(rp.data, replace(params, plan_phase=False, time_limit=start_budget.rest()), progress,
-                  hint=greedy.schedule, budget=start_budget)
+                  hint=greedy, budget=start_budget)
     relaxed_met = first.goals_met
     hits = sum(1 for g in targets if g < len(relaxed_met) and relaxed_met[g])
     say(f"every lever at its most: {hits}/{len(targets)} targeted pairs met ({first.status})")

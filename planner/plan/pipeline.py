@@ -110,6 +110,16 @@ def check_schedule(sc: Scenario, grid: TimeGrid, data: ProblemData, result: Resu
         raise VerificationError(problems)
 
 
+def greedy_start(data: ProblemData, params: SolveParams, budget: Budget) -> Schedule:
+    """The squeaky-wheel start of a solve, from the :data:`HINT` share of ``budget`` (under
+    ``--deterministic`` counted in greedy passes, so that it is the same on any machine)."""
+    hint_s = budget.take(HINT)
+    if params.deterministic:
+        passes = max(1, round(hint_s * HINT_PASSES_PER_S))
+        return squeaky_wheel(data, seconds=None, passes=passes, seed=params.seed).schedule
+    return squeaky_wheel(data, seconds=hint_s, seed=params.seed).schedule
+
+
 def plan(
     loaded: LoadedScenario,
     params: SolveParams | None = None,
@@ -135,15 +145,8 @@ def plan(
     # Greedy list schedules (milliseconds each), re-ordered by the squeaky-wheel
     # search, are a far better start than CP-SAT's own first solutions on large
     # cohorts; only a hint, never trusted. Its time comes out of the solver's.
-    hint_s = budget.take(HINT)
     t0 = time.perf_counter()
-    if hint is not None:
-        start_schedule = hint
-    elif params.deterministic:
-        start_schedule = squeaky_wheel(data, seconds=None, passes=max(1, round(hint_s * HINT_PASSES_PER_S)),
-                                       seed=params.seed).schedule
-    else:
-        start_schedule = squeaky_wheel(data, seconds=hint_s, seed=params.seed).schedule
+    start_schedule = greedy_start(data, params, budget) if hint is None else hint
     spent = time.perf_counter() - t0
     if progress is not None:
         progress("start", spent, float(sum(goals_achieved(data, start_schedule))), float(len(data.goals)))
