@@ -17,16 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from planner.calendar.missions import gate_date, grid_end
+
+__all__ = ["TimeGrid", "build_grid", "gate_date", "in_any", "in_season", "instructor_available", "resource_available"]
 from planner.scenario.holidays import public_holidays
-from planner.scenario.schema import WEEKDAYS, DateRange, Gate, Instructor, Resource, Scenario, SeasonRange
-
-
-def gate_date(gate: Gate, launch: dt.date) -> dt.date:
-    """The first day of ``gate``."""
-    if gate.date is not None:
-        return gate.date
-    assert gate.before_launch_days is not None
-    return launch - dt.timedelta(days=gate.before_launch_days)
+from planner.scenario.schema import WEEKDAYS, DateRange, Instructor, Resource, Scenario, SeasonRange
 
 
 @dataclass(frozen=True)
@@ -122,7 +117,9 @@ def build_grid(sc: Scenario) -> TimeGrid:
     start, launch = sc.window.start, sc.window.launch
     end = launch
     closed: dict[dt.date, str] = {}
-    for g in sc.gates:
+    if sc.by_mission:
+        end = grid_end(sc)  # gates close days per mission, to its participants (data.missions)
+    for g in () if sc.by_mission else sc.gates:
         first = gate_date(g, launch)
         if g.until_launch:
             end = min(end, first)

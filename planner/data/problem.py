@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from planner.calendar.grid import TimeGrid, gate_date, in_any, in_season, instructor_available, resource_available
+from planner.calendar.grid import TimeGrid, in_any, in_season, instructor_available, resource_available
+from planner.data.missions import Timeline
 from planner.scenario.schema import AnyOf, Scenario
 
 
@@ -37,7 +38,8 @@ class ResourceData:
     """A renewable resource of ``capacity`` units.
 
     ``open_days``: the days its own availability, campaign days and outages
-    leave open (None: every day). Each job's ``open_days`` already folds them
+    leave open (None: every day). ``reserved``: (day, units) taken for the
+    whole day by gates (exams on the simulators), for every mission. Each job's ``open_days`` already folds them
     in; they are kept here only to say *why* a job's days are closed
     (:func:`planner.data.days.impossible`).
     """
@@ -45,6 +47,7 @@ class ResourceData:
     id: str
     capacity: int
     open_days: tuple[bool, ...] | None = None
+    reserved: tuple[tuple[int, int], ...] = ()  # (day, units) gates take for the whole day
 
 
 @dataclass(frozen=True)
@@ -234,10 +237,11 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
     """Compile ``sc`` on ``grid`` into :class:`ProblemData`."""
     n = grid.num_days
     every = grid.open
-    gate_day = {g.id: grid.first_day_on_or_after(gate_date(g, sc.window.launch)) for g in sc.gates}
+    tl = Timeline(sc, grid)
 
     participants = []
     p_open = []
+    p_free: list[tuple[bool, ...]] = []  # blackouts only: a launch-site module does not follow the regular training days
     for p in sc.participants:
         daily = weekly = None
         if p.load is not None:
@@ -247,16 +251,21 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             if p.load.max_hours_per_week is not None:
                 weekly = math.floor(p.load.max_hours_per_week * 60 / grid.slot_minutes + 1e-9)
         participants.append(ParticipantData(p.id, p.crew, p.role, daily, weekly))
-        p_open.append(grid.days_where(lambda d, p=p: not in_any(p.blackouts, d)))  # type: ignore[misc]
+        free = grid.days_where(lambda d, p=p: not in_any(p.blackouts, d))  # type: ignore[misc]
+        trains = tl.trains(len(p_free))
+        p_free.append(free)
+        p_open.append(free if trains is None else _and(free, trains))
 
     res_index = {r.id: i for i, r in enumerate(sc.resources)}
     r_open = [grid.days_where(lambda d, r=r: resource_available(r, d)) for r in sc.resources]  # type: ignore[misc]
-    resources = tuple(ResourceData(r.id, r.capacity, o) for r, o in zip(sc.resources, r_open, strict=True))
+    reserved = tl.reservations([r.capacity for r in sc.resources])
+    resources = tuple(ResourceData(r.id, r.capacity, o, rs) for r, o, rs in zip(sc.resources, r_open, reserved, strict=True))
+    examining = tl.examiner_days()
     instructors = tuple(
         InstructorData(
             i.id,
             i.capacity,
-            grid.days_where(lambda d, i=i: instructor_available(i, d)),  # type: ignore[misc]
+            grid.days_where(lambda d, i=i: instructor_available(i, d) and d not in examining.get(i.id, ())),  # type: ignore[misc]
         )
         for i in sc.instructors
     )
@@ -283,14 +292,22 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         else:
             groups = [(sc.participants[pi].id, (pi,)) for pi in takers]
         season = grid.days_where(lambda d, m=m: in_season(m.allowed, d))  # type: ignore[misc]
-        last_open = None
-        if m.recency_days is not None:
-            earliest = grid.first_day_on_or_after(sc.window.launch - dt.timedelta(days=m.recency_days))
-            last_open = tuple(d >= earliest for d in range(n))
         for owner, members in groups:
             if not members:
                 continue
-            open_days = _and(every, *(p_open[pi] for pi in members))
+            first = members[0]  # a joint job's members share a crew, hence a mission
+            last_open = None
+            if m.recency_days is not None:
+                earliest = grid.first_day_on_or_after(tl.launch(first) - dt.timedelta(days=m.recency_days))
+                last_open = tuple(d >= earliest for d in range(n))
+            if m.after_gate is not None:
+                open_days = _and(every, tl.at_site(first, m.after_gate), *(p_free[pi] for pi in members))
+            else:
+                open_days = _and(every, *(p_open[pi] for pi in members))
+            days_of_block = tl.in_block(first, m.block) if m.block is not None else None
+            job_season = season if m.allowed else None
+            if days_of_block is not None:
+                job_season = days_of_block if job_season is None else _and(job_season, days_of_block)
             uses = []
             for use in m.resources:
                 ri = res_index[use.id]
@@ -309,7 +326,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 num_sessions=m.num_sessions,
                 length=grid.hours_to_slots(m.session_hours),
                 open_days=open_days,
-                season_days=season if m.allowed else None,
+                season_days=job_season,
                 last_open_days=last_open,
                 resources=tuple(uses),
                 instructors=cands,
@@ -317,7 +334,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 min_gap_days=max(m.min_days_between_sessions, self_gap[m.id]),
                 consecutive=m.consecutive_days,
                 rest_days_after=m.rest_days_after,
-                deadline_day=gate_day[m.deadline] if m.deadline else None,
+                deadline_day=tl.gate_day(first, m.deadline) if m.deadline else None,
             )
             job_index[job.id] = len(jobs)
             for pi in members:
@@ -341,6 +358,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
 
     role_req = {r.id: r.requires for r in sc.roles}
     comp = {c.id: c for c in sc.competencies}
+    site_modules = {m.id for m in sc.modules if m.after_gate is not None}
     goals = []
     for pi, p in enumerate(sc.participants):
         for cid in role_req[p.role]:
@@ -355,7 +373,17 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 if not jobs_:
                     missing.append(" or ".join(options))
                 groups_.append(jobs_)
-            deadline = gate_day[c.deadline] if c.deadline else n
+            # A backup crew's own rule ("ready by the commission") replaces the deadline, except
+            # for competencies only the launch site gives: those stay due by launch.
+            at_site = any(mid in site_modules for req in c.requires
+                          for mid in (req.any_of if isinstance(req, AnyOf) else (req,)))
+            backup = tl.backup_gate(pi)
+            if backup is not None and not at_site:
+                deadline = tl.gate_day(pi, backup)
+            elif c.deadline:
+                deadline = tl.gate_day(pi, c.deadline)
+            else:
+                deadline = tl.end_day(pi, at_site)
             goals.append(Goal(pi, cid, tuple(groups_), deadline, tuple(missing)))
 
     spacing = []
@@ -364,9 +392,9 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             continue  # a minimum gap of the module's own sessions (above)
         days = math.ceil(rule.hours / 24)
         for pi in range(len(sc.participants)):
-            first, second = job_of_pm.get((pi, rule.after)), job_of_pm.get((pi, rule.forbid))
-            if first is not None and second is not None:
-                spacing.append(SpacingRule(pi, first, second, days))
+            before, second = job_of_pm.get((pi, rule.after)), job_of_pm.get((pi, rule.forbid))
+            if before is not None and second is not None:
+                spacing.append(SpacingRule(pi, before, second, days))
 
     return ProblemData(
         slots_per_day=grid.slots_per_day,

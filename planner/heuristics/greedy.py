@@ -62,6 +62,11 @@ class _State:
         self.data = data
         self.busy = [bytearray(h) for _ in data.participants]  # 1 = in a session, 2 = resting
         self.res = [[0] * h for _ in data.resources]
+        S = data.slots_per_day
+        for r, res in enumerate(data.resources):
+            for day, units in res.reserved:  # gates' whole days (exams on the simulators)
+                for t in range(day * S, min(h, (day + 1) * S)):
+                    self.res[r][t] += units
         self.ins = [[0] * h for _ in data.instructors]
         self.day_load: list[dict[int, int]] = [defaultdict(int) for _ in data.participants]
         self.week_load: list[dict[int, int]] = [defaultdict(int) for _ in data.participants]

@@ -166,7 +166,10 @@ def assess(
         c = comp[goal.competency]
         # A deadline gate after the end of regular training (an until_launch
         # gate) is not reachable: training ends first, and slack counts to then.
-        deadline = min(gate_dates[c.deadline], grid.training_end) if c.deadline else grid.training_end
+        if sc.by_mission:  # each participant's own mission: the goal's deadline day says it all
+            deadline = grid.window_start + dt.timedelta(days=goal.deadline_day)
+        else:
+            deadline = min(gate_dates[c.deadline], grid.training_end) if c.deadline else grid.training_end
         met = bool(result.goals_met and result.goals_met[g])
         if met:
             # The job used for each group (all of the participant's own or crew jobs) is its

@@ -12,6 +12,7 @@ from typing import TypeAlias
 
 import holidays as holidays_lib
 
+from planner.scenario.mission_checks import mission_problems, mission_warnings
 from planner.scenario.schema import AnyOf, DateRange, Scenario
 
 Loc: TypeAlias = tuple[str | int, ...]
@@ -21,7 +22,8 @@ Found: TypeAlias = tuple[Loc, str]
 def check_scenario(sc: Scenario) -> list[Found]:
     """All cross-reference problems of ``sc``; empty when it is consistent."""
     found: list[Found] = []
-    for check in (_duplicates, _references, _cycles, _sessions, _dates, _holiday_calendar, _repair_references):
+    for check in (_duplicates, _references, _cycles, _sessions, _dates, _holiday_calendar, _repair_references,
+                  mission_problems):
         found.extend(check(sc))
     return found
 
@@ -91,7 +93,7 @@ def _references(sc: Scenario) -> Iterator[Found]:
                 yield ("modules", i, "prerequisites", j, "module"), _unknown("module", pre.module, mods)
             elif pre.module == m.id:
                 yield ("modules", i, "prerequisites", j, "module"), "a module cannot be its own prerequisite"
-        if m.deadline is not None and m.deadline not in gates:
+        if m.deadline is not None and m.deadline not in gates and not sc.missions:
             yield ("modules", i, "deadline"), _unknown("gate", m.deadline, gates)
     for i, c in enumerate(sc.competencies):
         for j, req in enumerate(c.requires):
@@ -100,8 +102,13 @@ def _references(sc: Scenario) -> Iterator[Found]:
                 if mid not in mods:
                     loc: Loc = ("competencies", i, "requires", j, "any_of", k) if isinstance(req, AnyOf) else ("competencies", i, "requires", j)
                     yield loc, _unknown("module", mid, mods)
-        if c.deadline is not None and c.deadline not in gates:
+        if c.deadline is not None and c.deadline not in gates and not sc.missions:
             yield ("competencies", i, "deadline"), _unknown("gate", c.deadline, gates)
+    for i, m in enumerate(sc.modules):
+        if m.after_gate is not None and m.after_gate not in gates and not sc.missions:
+            yield ("modules", i, "after_gate"), _unknown("gate", m.after_gate, gates)
+        if m.block is not None and not sc.missions:
+            yield ("modules", i, "block"), "training blocks belong to missions (missions.*.blocks): no mission is given"
     for i, s in enumerate(sc.spacing):
         for key in ("after", "forbid"):
             if getattr(s, key) not in mods:
@@ -237,4 +244,5 @@ def scenario_warnings(sc: Scenario) -> list[Found]:
         for j, day in enumerate(r.available_dates):
             if not start <= day <= launch:
                 found.append((("resources", i, "available_dates", j), f"{day} lies outside {inside} (no effect)"))
+    found.extend(mission_warnings(sc))
     return found

@@ -10,44 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from planner.scenario.common import _ID, MAX_DAYS, WEEKDAYS, DateRange, Gate, GateUse, Id, StrictModel
+from planner.scenario.missions import Mission
 from planner.scenario.repairs import Repairs
 
-_ID = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
-Id = Annotated[str, Field(pattern=_ID, max_length=64)]
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+__all__ = ["MAX_DAYS", "WEEKDAYS", "_ID", "DateRange", "Gate", "GateUse", "Id", "StrictModel"]
+
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_DAYS = 366  # the longest window: no lag, gap or offset in days can usefully exceed it
-
-
-class StrictModel(BaseModel):
-    """Base of every scenario model: unknown keys are errors, values frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
-
-
-class DateRange(StrictModel):
-    """An inclusive range of calendar dates, e.g. an outage or a leave."""
-
-    start: dt.date = Field(alias="from")
-    end: dt.date = Field(alias="to")
-    reason: str = ""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> DateRange:
-        if self.end < self.start:
-            raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start})")
-        return self
-
-    def contains(self, day: dt.date) -> bool:
-        """Whether ``day`` lies in the range (both ends included)."""
-        return self.start <= day <= self.end
 
 
 class SeasonRange(StrictModel):
@@ -176,28 +150,6 @@ class Calendar(StrictModel):
         return value
 
 
-class Gate(StrictModel):
-    """A fixed event before launch (commission, exams, pre-launch block).
-
-    Give ``date`` or ``before_launch_days`` (L-N). No regular training takes
-    place on a gate's days; a gate with ``until_launch`` ends regular
-    training for good (the pre-launch block at the launch site).
-    """
-
-    id: Id
-    name: str = ""
-    date: dt.date | None = None
-    before_launch_days: int | None = Field(None, ge=0, le=MAX_DAYS)
-    days: int = Field(1, ge=1, le=60)
-    until_launch: bool = False
-
-    @model_validator(mode="after")
-    def _one_date(self) -> Gate:
-        if (self.date is None) == (self.before_launch_days is None):
-            raise ValueError("give exactly one of 'date' and 'before_launch_days'")
-        return self
-
-
 class Load(StrictModel):
     """Per-participant training load caps (hours)."""
 
@@ -215,6 +167,7 @@ class Participant(StrictModel):
     holds: tuple[Id, ...] = ()
     blackouts: tuple[DateRange, ...] = ()
     load: Load | None = None
+    substitute_for: Id | None = None
 
 
 class Role(StrictModel):
@@ -307,6 +260,8 @@ class Module(StrictModel):
     rest_days_after: int = Field(0, ge=0, le=14)
     recency_days: int | None = Field(None, ge=1, le=MAX_DAYS)
     deadline: Id | None = None
+    block: Id | None = None
+    after_gate: Id | None = None
 
     @field_validator("resources", mode="before")
     @classmethod
@@ -349,6 +304,8 @@ class Module(StrictModel):
             raise ValueError(f"sessions ({self.sessions}) x session_hours ({self.session_hours}) is not hours ({self.hours})")
         if self.consecutive_days and self.min_days_between_sessions:
             raise ValueError("consecutive_days and min_days_between_sessions exclude each other")
+        if self.after_gate is not None and self.deadline is not None:
+            raise ValueError("a launch-site module (after_gate) has no deadline gate: it runs until launch")
         return self
 
     @property
@@ -381,6 +338,8 @@ class Competency(StrictModel):
     name: str = ""
     requires: tuple[Id | AnyOf, ...] = Field(min_length=1)
     deadline: Id | None = None
+    waivable: bool = False
+    waive_cost: float = Field(100.0, ge=0, le=1_000_000)
 
 
 class Spacing(StrictModel):
@@ -415,6 +374,7 @@ class Scenario(StrictModel):
     name: str
     description: str = ""
     window: Window
+    missions: tuple[Mission, ...] = ()
     calendar: Calendar = Field(default_factory=lambda: Calendar())  # type: ignore[call-arg]
     gates: tuple[Gate, ...] = ()
     roles: tuple[Role, ...] = Field(min_length=1)
@@ -427,3 +387,34 @@ class Scenario(StrictModel):
     disruptions: Disruptions | None = None
     repairs: Repairs = Field(default_factory=Repairs)
     variants: dict[Id, dict[str, object]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _centre_window(cls, value: object) -> object:
+        # With missions, the window is the centre's: from the first mission's
+        # first day to the last launch. Each mission keeps its own.
+        if not isinstance(value, dict) or not value.get("missions"):
+            return value
+        if "window" in value:
+            raise ValueError("give either 'window' (one launch) or 'missions' (each with its own launch), not both")
+        if value.get("gates"):
+            raise ValueError("with 'missions', gates belong to a mission (missions.*.gates): a gate counts from its launch")
+        firsts, launches = [], []
+        for mission in value["missions"]:
+            if not isinstance(mission, dict):
+                return value  # reported on the mission itself
+            first = mission.get("start")
+            blocks = mission.get("blocks")
+            if first is None and isinstance(blocks, list | tuple) and blocks and isinstance(blocks[0], dict):
+                first = blocks[0].get("from")
+            try:
+                firsts.append(dt.date.fromisoformat(str(first)))
+                launches.append(dt.date.fromisoformat(str(mission.get("launch"))))
+            except ValueError:
+                return {**value, "window": {"start": "2000-01-01", "launch": "2000-03-01"}}  # the mission's own error
+        return {**value, "window": {"start": min(firsts), "launch": max(launches)}}
+
+    @property
+    def by_mission(self) -> bool:
+        """Whether dates are per mission (``missions:``, or a launch-site module on the one launch)."""
+        return bool(self.missions) or any(m.after_gate is not None for m in self.modules)

@@ -17,7 +17,7 @@ from planner.calendar.grid import gate_date, in_any, in_season
 from planner.data.problem import ProblemData
 from planner.data.result import Schedule
 from planner.scenario.holidays import public_holidays
-from planner.scenario.schema import WEEKDAYS, Scenario
+from planner.scenario.schema import WEEKDAYS, Gate, Scenario
 from planner.verify import rules
 from planner.verify.rules import ByJob, goals_achieved
 
@@ -92,15 +92,9 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
         hol |= set(public_holidays(cal.country, cal.subdivision, range(sc.window.start.year, sc.window.launch.year + 1)))
     hol -= set(cal.extra_workdays)
     workdays = {WEEKDAYS.index(w) for w in cal.workdays}
-    closed: set[dt.date] = set()
-    end_training = sc.window.launch
-    for g in sc.gates:
-        first = gate_date(g, sc.window.launch)
-        closed |= {first + dt.timedelta(days=k) for k in range(g.days)}
-        if g.until_launch:
-            end_training = min(end_training, first)
-    gates = {g.id: gate_date(g, sc.window.launch) for g in sc.gates}
+    times = _mission_dates(sc)
     parts = {p.id: p for p in sc.participants}
+    taken_res, taken_ins = _gate_takes(sc)
     res = {r.id: r for r in sc.resources}
     ins = {i.id: i for i in sc.instructors}
     mods = {m.id: m for m in sc.modules}
@@ -129,6 +123,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
         planned.add((p, day))
         tag = f"{p} {mid} {start:%Y-%m-%d %H:%M}"
         m = mods[mid]
+        mission = times[parts[p].crew]
         # A working day may end at 24:00 exactly: that end is dated the next day.
         if end > dt.datetime.combine(day + dt.timedelta(days=1), dt.time()):
             out.append(f"{tag}: crosses midnight")
@@ -138,15 +133,25 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             out.append(f"{tag}: not a workday")
         if day in hol:
             out.append(f"{tag}: public holiday")
-        if day in closed:
+        if day in mission.closed:
             out.append(f"{tag}: on a gate day")
-        if not sc.window.start <= day < end_training:
+        if m.after_gate is not None:
+            arrive = mission.gates[m.after_gate] + dt.timedelta(days=mission.gate_len[m.after_gate])
+            if not arrive <= day < mission.launch:
+                out.append(f"{tag}: launch-site module outside {arrive} .. launch {mission.launch}")
+        elif not mission.start <= day < mission.end_training:
             out.append(f"{tag}: outside the training window")
+        elif mission.blocks and not any(a <= day <= b for a, b in mission.blocks.values()):
+            out.append(f"{tag}: in a break between training blocks")
+        if m.block is not None and m.block in mission.blocks:
+            a, b = mission.blocks[m.block]
+            if not a <= day <= b:
+                out.append(f"{tag}: outside block {m.block}")
         if in_any(parts[p].blackouts, day):
             out.append(f"{tag}: participant unavailable")
         if not in_season(m.allowed, day):
             out.append(f"{tag}: outside the module's season")
-        if m.deadline and day >= gates[m.deadline]:
+        if m.deadline and day >= mission.gates[m.deadline]:
             out.append(f"{tag}: after deadline gate {m.deadline}")
         for rid in row["resources"]:  # type: ignore[attr-defined]
             r = res[rid]
@@ -154,9 +159,13 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
                 out.append(f"{tag}: resource {rid} unavailable")
             if r.available_dates and day not in r.available_dates:
                 out.append(f"{tag}: resource {rid} has no campaign day then")
+            if (rid, day) in taken_res:
+                out.append(f"{tag}: resource {rid} taken whole by gate {taken_res[rid, day]}")
         for iid in row["instructors"]:  # type: ignore[attr-defined]
             if in_any(ins[iid].blackouts, day) or not in_season(ins[iid].available, day):
                 out.append(f"{tag}: instructor {iid} unavailable")
+            if (iid, day) in taken_ins:
+                out.append(f"{tag}: instructor {iid} examines at gate {taken_ins[iid, day]}")
             if m.instructor not in ins[iid].qualifications:
                 out.append(f"{tag}: instructor {iid} lacks {m.instructor}")
     # Load caps in hours, from the dates alone (weeks from Monday).
@@ -173,7 +182,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             out.append(f"{p}: {h:g} h in the week of {monday}, weekly cap {cap:g} h")
     for (p, mid), end in last_end.items():
         m = mods[mid]
-        before_launch = (sc.window.launch - last_day[p, mid]).days
+        before_launch = (times[parts[p].crew].launch - last_day[p, mid]).days
         history = since is not None and end <= since  # finished in the history: a fact, not a plan
         if m.recency_days is not None and before_launch > m.recency_days and not history:
             out.append(f"{p} {mid}: completed {before_launch} days before launch, more than {m.recency_days}")
@@ -191,3 +200,46 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             elif pre.max_lag_days is not None and gap > pre.max_lag_days:
                 out.append(f"{p} {mid}: {gap} days after {pre.module}, at most {pre.max_lag_days}")
     return out
+
+
+class _Dates:
+    """One mission's dates, rebuilt from the scenario for the checks above."""
+
+    def __init__(self, launch: dt.date, start: dt.date, gates: tuple[Gate, ...],
+                 blocks: dict[str, tuple[dt.date, dt.date]]) -> None:
+        self.launch, self.start, self.blocks = launch, start, blocks
+        self.gates = {g.id: gate_date(g, launch) for g in gates}
+        self.gate_len = {g.id: g.days for g in gates}
+        self.closed = {self.gates[g.id] + dt.timedelta(days=k) for g in gates for k in range(g.days)}
+        self.end_training = min([launch, *(self.gates[g.id] for g in gates if g.until_launch)])
+
+
+def _mission_dates(sc: Scenario) -> dict[str, _Dates]:
+    """Each crew's mission dates: its mission's, or the file's one window and gates."""
+    if not sc.missions:
+        one = _Dates(sc.window.launch, sc.window.start, sc.gates, {})
+        return {p.crew: one for p in sc.participants}
+    out = {}
+    for m in sc.missions:
+        blocks = {b.id: (b.start, b.end or m.launch - dt.timedelta(days=1)) for b in m.blocks}
+        dates = _Dates(m.launch, m.start or m.blocks[0].start, m.gates, blocks)
+        out.update(dict.fromkeys((*m.crews.prime, *m.crews.backup), dates))
+    return out
+
+
+def _gate_takes(sc: Scenario) -> tuple[dict[tuple[str, dt.date], str], dict[tuple[str, dt.date], str]]:
+    """(resource, day) a gate takes whole, and (instructor, day) a gate takes, with the gate's id."""
+    pairs = [(g, sc.window.launch) for g in sc.gates] + [(g, m.launch) for m in sc.missions for g in m.gates]
+    cap = {r.id: r.capacity for r in sc.resources}
+    res: dict[tuple[str, dt.date], str] = {}
+    ins: dict[tuple[str, dt.date], str] = {}
+    for g, launch in pairs:
+        first = gate_date(g, launch)
+        for k in range(g.days):
+            day = first + dt.timedelta(days=k)
+            for use in g.resources:
+                if use.demand is None or use.demand >= cap[use.id]:
+                    res[use.id, day] = g.id  # partly taken: checked on the problem data (resource_capacity)
+            for iid in g.instructors:
+                ins[iid, day] = g.id
+    return res, ins

@@ -244,6 +244,10 @@ def resource_capacity(data: ProblemData, by_job: ByJob) -> list[str]:
             for s in sessions
             if s.index >= data.jobs[j].num_fixed
         ]
+        if not items:
+            continue
+        # Gates take whole days of it for every mission (exams on the simulators).
+        items += [(day * data.slots_per_day, (day + 1) * data.slots_per_day, units) for day, units in res.reserved]
         for t, load in load_profile(items):
             if load > res.capacity:
                 out.append(f"resource {res.id}: {load} in use at slot {t}, capacity {res.capacity}")

@@ -42,7 +42,8 @@ def add(ctx: Context) -> None:
 
 FAMILY = Family(
     name="competencies",
-    keys=("competencies", "roles.*.requires", "participants.*.role", "participants.*.holds", "modules.*.roles"),
+    keys=("competencies", "roles.*.requires", "participants.*.role", "participants.*.holds", "modules.*.roles",
+          "missions.*.crews", "participants.*.substitute_for"),
     add=add,
     verify=(rules.claimed_goals,),
     explains=("deadline", "goal"),

@@ -105,7 +105,7 @@ def _runs(flags: tuple[bool, ...], value: bool) -> list[tuple[int, int]]:
 
 FAMILY = Family(
     name="instructors",
-    keys=("instructors", "modules.*.instructor"),
+    keys=("instructors", "modules.*.instructor", "gates.*.instructors", "missions.*.gates.*.instructors"),
     add=add,
     verify=(rules.session_instructor, rules.instructor_capacity,),
     explains=("instructors", "available", "blackout"),

@@ -25,9 +25,16 @@ def add(ctx: Context) -> None:
                 continue
             if ctx.possible(j):
                 uses[r].extend((sv.interval, demand) for sv in ctx.sessions[j] if not sv.fixed)
+    S = data.slots_per_day
     for r, items in enumerate(uses):
         cap = data.resources[r].capacity
         fillers = ctx.fillers.get(("resource", r), [])
+        if data.resources[r].reserved and items:
+            # Gates take whole days of it (exams on the simulator): fixed intervals.
+            fillers = fillers + [
+                (m.new_fixed_size_interval_var(day * S, S, f"gate_{r}_{day}"), units)
+                for day, units in data.resources[r].reserved
+            ]
         if fillers:  # a repair lever: the capacity not bought is taken by a filler
             m.add_cumulative([itv for itv, _ in items + fillers], [d for _, d in items + fillers], cap)
             continue
@@ -41,7 +48,8 @@ def add(ctx: Context) -> None:
 
 FAMILY = Family(
     name="resources",
-    keys=("resources.*.capacity", "resources.*.unit", "modules.*.resources"),
+    keys=("resources.*.capacity", "resources.*.unit", "modules.*.resources", "gates.*.resources",
+          "missions.*.gates.*.resources"),
     add=add,
     verify=(rules.resource_capacity,),
     explains=("capacity",),

@@ -11,7 +11,7 @@ from planner.verify import rules
 
 FAMILY = Family(
     name="seasons",
-    keys=("modules.*.allowed",),
+    keys=("modules.*.allowed", "modules.*.block"),
     add=None,
     no_constraints="its days are left out of the variables' domains by planner.data.days (Job.season_days)",
     verify=(rules.session_season,),

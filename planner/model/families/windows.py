@@ -37,7 +37,8 @@ def add(ctx: Context) -> None:
 
 FAMILY = Family(
     name="windows",
-    keys=("window", "gates", "modules.*.deadline", "modules.*.hours", "modules.*.session_hours",
+    keys=("window", "gates", "missions.*.launch", "missions.*.start", "missions.*.blocks", "missions.*.gates",
+          "modules.*.after_gate", "modules.*.deadline", "modules.*.hours", "modules.*.session_hours",
           "modules.*.sessions", "modules.*.min_days_between_sessions", "modules.*.consecutive_days"),
     add=add,
     verify=(rules.session_deadline, rules.session_pattern,),
