@@ -22,10 +22,12 @@ EXIT_USAGE = 2
 EXIT_NOT_READY = 3
 EXIT_UNKNOWN = 4
 EXIT_INTERNAL = 5
+EXIT_WAIVED = 6  # ready only with waivers: every pair READY or WAIVED, at least one WAIVED
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 EXIT_BROKEN_PIPE = 141  # standard output closed early (| head), as shells report SIGPIPE
 
-VERDICT_EXIT = {Verdict.READY: EXIT_READY, Verdict.NOT_READY: EXIT_NOT_READY, Verdict.UNKNOWN: EXIT_UNKNOWN}
+VERDICT_EXIT = {Verdict.READY: EXIT_READY, Verdict.NOT_READY: EXIT_NOT_READY, Verdict.UNKNOWN: EXIT_UNKNOWN,
+                Verdict.WAIVED: EXIT_WAIVED}
 
 def _flags_as_flags(params: list[Any]) -> list[Any]:
     """Show an on/off option (and --help) without a value placeholder such as ``<bool>``."""

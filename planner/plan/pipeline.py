@@ -14,6 +14,7 @@ from planner.data.problem import ProblemData, build_problem
 from planner.data.result import Result, Schedule, ScheduledSession
 from planner.exceptions import Problem, ScenarioError, VerificationError
 from planner.heuristics.swo import squeaky_wheel
+from planner.plan.missions import MissionVerdict, combine, mission_verdicts
 from planner.plan.presolve import presolve_checks
 from planner.plan.readiness import Readiness, Verdict, assess
 from planner.plan.relax import relaxation_proof, screen_goals
@@ -46,13 +47,23 @@ class PlanOutcome:
     @property
     def overall(self) -> Verdict:
         """READY if every goal is ready; NOT_READY if some goal is proven not ready, or a
-        relaxation proves that not all can be (``proof``); else UNKNOWN."""
+        relaxation proves that not all can be (``proof``); else UNKNOWN if some goal is; else
+        WAIVED (ready with waivers). With missions: the worst mission's (:mod:`planner.plan.missions`)."""
+        if self.scenario.missions:  # the worst mission's verdict, each by its prime crews
+            return combine(m.prime for m in self.missions)
         statuses = {r.status for r in self.readiness}
         if statuses <= {Verdict.READY}:
             return Verdict.READY
         if Verdict.NOT_READY in statuses or self.proof:  # a NOT_READY pair is always a proven one
             return Verdict.NOT_READY
-        return Verdict.UNKNOWN
+        if Verdict.UNKNOWN in statuses:
+            return Verdict.UNKNOWN
+        return Verdict.WAIVED  # every pair READY or WAIVED: ready with waivers
+
+    @property
+    def missions(self) -> list[MissionVerdict]:
+        """Each mission's verdict (prime and backup crews); one for a file without missions."""
+        return mission_verdicts(self.scenario, self.readiness)
 
 
 def prepare(loaded: LoadedScenario) -> tuple[TimeGrid, ProblemData]:

@@ -8,7 +8,10 @@ The verdict is only as strong as the proof behind it:
   is impossible even on its own (checked by a separate solve) or a trade-off;
   or, whatever phase 1 proved, the goal was screened out beforehand as
   impossible on its own modules alone (a relaxation, see planner.plan.relax);
-* UNKNOWN: the time limit stopped the solver before it could prove either.
+* UNKNOWN: the time limit stopped the solver before it could prove either;
+* WAIVED: a NOT_READY pair (as above) of a ``waivable`` competency: the
+  programme goes ahead without it, at its ``waive_cost``. Never READY, and
+  only where NOT_READY is proven: an undecided pair stays UNKNOWN.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ class Verdict(str, Enum):
     READY = "READY"
     NOT_READY = "NOT_READY"
     UNKNOWN = "UNKNOWN"
+    WAIVED = "WAIVED"  # a waivable competency the plan cannot meet: waived at its cost, never READY
 
     def __str__(self) -> str:
         return self.value
@@ -207,7 +211,14 @@ def assess(
                 elif alone == SolveStatus.FEASIBLE:
                     why = "possible on its own but only at the expense of other competencies (proven trade-off)"
             rows.append(Readiness(pid, c.id, Verdict.NOT_READY, None, deadline, None, why))
-    return rows
+    return [_waived(r, comp[r.competency].waive_cost) if r.status == Verdict.NOT_READY and comp[r.competency].waivable
+            else r for r in rows]
+
+
+def _waived(row: Readiness, cost: float) -> Readiness:
+    """A proven NOT_READY pair of a waivable competency, as WAIVED (the reason kept)."""
+    return Readiness(row.participant, row.competency, Verdict.WAIVED, None, row.deadline, None,
+                     f"waived (cost {cost:g} points): {row.reason}")
 
 
 def _alone_reason(grid: TimeGrid, deadline_day: int, load: tuple[int, int] | None) -> str:

@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from planner.constants import DEFAULT_WORKERS
+from planner.plan.missions import substitution_verdicts, substitutions
 from planner.plan.pipeline import PlanOutcome
 from planner.report.tables import readiness_frame, schedule_frame, unscheduled_modules
 
@@ -84,6 +85,7 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
             "slot_minutes": out.grid.slot_minutes,
         },
         "presolve_findings": list(out.findings),
+        **_missions(out),
         "verified": res.schedule is not None,
         "reproduce": " ".join(argv) + " --out DIR",
     }
@@ -107,3 +109,22 @@ def write_plan(
     man = {**manifest(out, command), **(extra or {})}
     paths[2].write_text(json.dumps(man, indent=2, default=str) + "\n", encoding="utf-8")
     return paths
+
+
+def _missions(out: PlanOutcome) -> dict[str, object]:
+    """Per mission and per substitute verdicts, for files that have them (else nothing, as before)."""
+    section: dict[str, object] = {}
+    if out.scenario.missions:
+        section["missions"] = [
+            {"id": m.mission, "name": m.name, "launch": m.launch.isoformat(), "verdict": m.prime.value,
+             "prime_pairs_ready": m.prime_pairs[0], "prime_pairs": m.prime_pairs[1],
+             "backup_verdict": None if m.backup is None else m.backup.value,
+             "backup_pairs_ready": m.backup_pairs[0], "backup_pairs": m.backup_pairs[1]}
+            for m in out.missions
+        ]
+    subs = substitutions(out.scenario, out.readiness)
+    if subs:
+        section["substitutes"] = [
+            {"substitute": x, "replaces": y, "verdict": v.value} for (x, y), v in substitution_verdicts(subs).items()
+        ]
+    return section

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from planner.plan.missions import mission_of
 from planner.plan.pipeline import PlanOutcome, schedule_rows
 
 SCHEDULE_COLUMNS = [
@@ -50,7 +51,7 @@ def schedule_frame(out: PlanOutcome) -> pd.DataFrame:
 
 
 def readiness_frame(out: PlanOutcome) -> pd.DataFrame:
-    """One row per participant x required competency."""
+    """One row per participant x required competency (with its mission when the file has missions)."""
     frame = pd.DataFrame(
         [
             {
@@ -67,6 +68,9 @@ def readiness_frame(out: PlanOutcome) -> pd.DataFrame:
         columns=READINESS_COLUMNS,
     )
     frame["slack_days"] = frame["slack_days"].astype("Int64")
+    if out.scenario.missions:
+        which = mission_of(out.scenario)
+        frame.insert(0, "mission", [which[p] for p in frame["participant"]])
     return frame
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from planner.data.result import status_words
+from planner.plan.missions import substitution_verdicts, substitutions
 from planner.plan.pipeline import PlanOutcome
 from planner.plan.readiness import Verdict
 
-_MARK = {Verdict.READY: "ready", Verdict.NOT_READY: "NOT READY", Verdict.UNKNOWN: "unknown"}
+_MARK = {Verdict.READY: "ready", Verdict.NOT_READY: "NOT READY", Verdict.UNKNOWN: "unknown", Verdict.WAIVED: "WAIVED"}
 
 
 def verdict_table(out: PlanOutcome) -> str:
@@ -40,6 +41,7 @@ def verdict_table(out: PlanOutcome) -> str:
         + (f", at most {res.goals_bound} can be met" if res.goals_bound is not None and res.goals_bound < len(out.data.goals) else "")
         + f"; {status_words(res)})"
     )
+    lines.extend(mission_lines(out))
     if out.proof:
         lines.append(f"Not everybody can be ready ({out.proof}); the pairs left UNKNOWN are not decided one by one")
     if res.objective is not None:
@@ -52,3 +54,24 @@ def verdict_table(out: PlanOutcome) -> str:
         if r.status != Verdict.READY:
             lines.append(f"  {r.participant}/{r.competency}: {r.status.value} - {r.reason}")
     return "\n".join(lines)
+
+
+def mission_lines(out: PlanOutcome) -> list[str]:
+    """Per mission (files with missions) and per substitute: the verdict, in one line each."""
+    lines = []
+    if out.scenario.missions:
+        for m in out.missions:
+            met, total = m.prime_pairs
+            line = f"  mission {m.mission} (launch {m.launch}): {m.prime.value} - prime crew {met}/{total} pairs ready"
+            if m.backup is not None:
+                bmet, btotal = m.backup_pairs
+                line += f"; backup crew {m.backup.value} ({bmet}/{btotal})"
+            lines.append(line)
+    subs = substitutions(out.scenario, out.readiness)
+    for (x, y), verdict in substitution_verdicts(subs).items():
+        short = [s for s in subs if s.substitute == x and s.replaced == y and s.status not in (None, Verdict.READY)]
+        slack = [s.slack_days for s in subs if s.substitute == x and s.replaced == y and s.slack_days is not None]
+        what = (f"least slack +{min(slack)}d" if verdict == Verdict.READY and slack else
+                "; ".join(f"{s.competency} {s.status.value if s.status else 'held'}" for s in short) or "all held")
+        lines.append(f"  if {x} replaces {y}: {verdict.value} ({what})")
+    return lines
