@@ -40,8 +40,9 @@ def plan(
 
     Writes schedule.csv, readiness.csv and manifest.json to --out (with
     --report also the files of 'planner report'). Exit code:
-    0 all ready, 3 not ready (proven), 4 unknown (time limit), 1 bad input,
-    2 usage error, 5 internal error (a bug), 130 Ctrl-C.
+    0 all ready, 3 not ready (proven), 4 unknown (time limit), 6 ready with
+    waivers, 1 bad input, 2 usage error, 5 internal error (a bug), 130 Ctrl-C.
+    With missions: the worst mission's verdict (each by its prime crew).
     """
     outcome = plan_or_exit(scenario, variant, edits, time_limit, deterministic, seed, quiet)
     if report:

@@ -26,7 +26,7 @@ from planner.report.gantt import instructor_label, instructor_unavailable, resou
 from planner.report.html import Bullets, Cell, Document, Image, Para, Section, Table, render_html, render_markdown
 from planner.report.tables import unscheduled_modules
 
-_CSS = {Verdict.READY: "ready", Verdict.NOT_READY: "not-ready", Verdict.UNKNOWN: "unknown"}
+_CSS = {Verdict.READY: "ready", Verdict.NOT_READY: "not-ready", Verdict.UNKNOWN: "unknown", Verdict.WAIVED: "waived"}
 
 
 def _date(day: dt.date | dt.datetime) -> str:
@@ -263,7 +263,8 @@ def explanation_section(out: PlanOutcome) -> Section | None:
 def summary(out: PlanOutcome) -> Para:
     """One paragraph: what was planned and the headline numbers."""
     sc, grid, res = out.scenario, out.grid, out.result
-    counts = ", ".join(f"{sum(r.status == v for r in out.readiness)} {v.value}" for v in Verdict)
+    counts = ", ".join(f"{sum(r.status == v for r in out.readiness)} {v.value}" for v in Verdict
+                       if v != Verdict.WAIVED or any(r.status == v for r in out.readiness))
     where = ""
     if out.loaded.variant:
         where += f" Variant: {out.loaded.variant}."

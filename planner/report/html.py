@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Markdown has no cell colours: a symbol per cell class carries the status instead.
-_MD_MARK = {"ready": "🟢", "not-ready": "🔴", "unknown": "⚪", "held": "", "na": ""}
+_MD_MARK = {"ready": "🟢", "not-ready": "🔴", "unknown": "⚪", "waived": "🟡", "held": "", "na": ""}
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 1600px;
@@ -28,13 +28,13 @@ table { border-collapse: collapse; margin: .5rem 0; font-size: .85rem; }
 th, td { border: 1px solid #dee2e6; padding: .25rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f1f3f5; }
 .scroll { overflow-x: auto; max-width: 100%; }
-td.ready { background: #b2f2bb; } td.not-ready { background: #ffa8a8; } td.unknown { background: #ced4da; }
+td.ready { background: #b2f2bb; } td.not-ready { background: #ffa8a8; } td.unknown { background: #ced4da; } td.waived { background: #ffec99; }
 td.held { background: #e7f5ff; color: #495057; } td.na { background: #fff; color: #adb5bd; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.u0 { background: #fff; } td.u1 { background: #e7f5ff; } td.u2 { background: #a5d8ff; }
 td.u3 { background: #4dabf7; } td.u4 { background: #1c7ed6; color: #fff; }
 .verdict { display: inline-block; padding: .2rem .7rem; border-radius: .3rem; font-weight: 700; }
-.verdict.ready { background: #2f9e44; color: #fff; } .verdict.not-ready { background: #e03131; color: #fff; }
+.verdict.ready { background: #2f9e44; color: #fff; } .verdict.not-ready { background: #e03131; color: #fff; } .verdict.waived { background: #f59f00; color: #fff; }
 .verdict.unknown { background: #868e96; color: #fff; }
 img.chart { max-width: 100%; height: auto; border: 1px solid #dee2e6; }
 figure { margin: 1rem 0; } figcaption { font-size: .85rem; color: #495057; }

@@ -124,4 +124,4 @@ def ex_verified(verifications: dict[str, Verification], fix: Fix, goal: GoalKey)
     v = verifications.get(fix.key)
     if v is None or goal not in v.status:
         return "not run"
-    return {Verdict.READY: "yes", Verdict.NOT_READY: "no", Verdict.UNKNOWN: "unknown"}[v.status[goal]]
+    return {Verdict.READY: "yes", Verdict.NOT_READY: "no", Verdict.UNKNOWN: "unknown", Verdict.WAIVED: "waived"}[v.status[goal]]
