@@ -61,6 +61,11 @@ def build_repair_problem(sc: Scenario) -> RepairProblem:
     base_grid = build_grid(sc)
     base = build_problem(sc, base_grid)
     start_day = (sc.window.start - relaxed.window.start).days
+    # A gate takes the units the scenario has (its demand, or the whole capacity *as written*):
+    # capacity a repair buys stays free on the gate's days.
+    taken = {r.id: r.reserved for r in base.resources}
+    data = replace(data, resources=tuple(
+        replace(r, reserved=tuple((d + start_day, u) for d, u in taken.get(r.id, r.reserved))) for r in data.resources))
     drops: dict[int, tuple[tuple[int, int], ...]] = {}
     goals = list(data.goals)
     for lv in defs:

@@ -62,9 +62,7 @@ def mission_problems(sc: Scenario) -> Iterator[Found]:
         seen_ids.setdefault(mission.id, mi)
         for key in ("prime", "backup"):
             for j, crew in enumerate(getattr(mission.crews, key)):
-                if crew not in crews:
-                    yield ("missions", mi, "crews", key, j), f"no participant is in crew {crew!r} (crews: {', '.join(sorted(crews))})"
-                elif crew in owner:
+                if crew in owner:
                     yield ("missions", mi, "crews", key, j), f"crew {crew!r} is already in mission {sc.missions[owner[crew]].id!r}"
                 else:
                     owner[crew] = mi
@@ -147,7 +145,13 @@ def mission_warnings(sc: Scenario) -> list[Found]:
                           f"{p.id} ({p.role}) substitutes for {other.id} ({other.role}), another role: the "
                           f"competencies of {other.role} that {p.role} does not train are reported missing"))
     owner = mission_of_crew(sc)
+    crews = {p.crew for p in sc.participants}
     for mi, mission in enumerate(sc.missions):
+        for key in ("prime", "backup"):
+            for j, crew in enumerate(getattr(mission.crews, key)):
+                if crew not in crews:
+                    found.append((("missions", mi, "crews", key, j),
+                                  f"no participant is in crew {crew!r} yet (crews: {', '.join(sorted(crews))})"))
         members = [pi for pi, p in enumerate(sc.participants) if owner.get(p.crew) == mi]
         taken = [m for m in sc.modules if any(pi in members for pi in _takers(sc, m.roles))]
         for bi, block in enumerate(mission.blocks):

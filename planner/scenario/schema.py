@@ -395,8 +395,7 @@ class Scenario(StrictModel):
         # first day to the last launch. Each mission keeps its own.
         if not isinstance(value, dict) or not value.get("missions"):
             return value
-        if "window" in value:
-            raise ValueError("give either 'window' (one launch) or 'missions' (each with its own launch), not both")
+        given = value.get("window")
         if value.get("gates"):
             raise ValueError("with 'missions', gates belong to a mission (missions.*.gates): a gate counts from its launch")
         firsts, launches = [], []
@@ -412,9 +411,24 @@ class Scenario(StrictModel):
                 launches.append(dt.date.fromisoformat(str(mission.get("launch"))))
             except ValueError:
                 return {**value, "window": {"start": "2000-01-01", "launch": "2000-03-01"}}  # the mission's own error
-        return {**value, "window": {"start": min(firsts), "launch": max(launches)}}
+        derived = {"start": min(firsts), "launch": max(launches)}
+        if given is not None and not _same_window(given, derived):  # a dumped scenario carries the derived one
+            raise ValueError("give either 'window' (one launch) or 'missions' (each with its own launch), not both")
+        return {**value, "window": derived}
 
     @property
     def by_mission(self) -> bool:
         """Whether dates are per mission (``missions:``, or a launch-site module on the one launch)."""
         return bool(self.missions) or any(m.after_gate is not None for m in self.modules)
+
+
+def _same_window(given: object, derived: dict[str, dt.date]) -> bool:
+    """Whether a ``window`` given beside missions is just the centre window they imply."""
+    if isinstance(given, Window):
+        return given.start == derived["start"] and given.launch == derived["launch"]
+    if not isinstance(given, dict):
+        return False
+    try:
+        return all(dt.date.fromisoformat(str(given.get(k))) == v for k, v in derived.items())
+    except ValueError:
+        return False

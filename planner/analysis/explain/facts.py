@@ -25,6 +25,7 @@ from planner.analysis.explain.edits import (
 )
 from planner.analysis.explain.types import Edit, GoalKey
 from planner.calendar.grid import gate_date
+from planner.calendar.missions import MissionTimes, mission_times, participant_missions
 from planner.constants import MAX_WINDOW_DAYS
 from planner.scenario.schema import Gate, Module, Participant, Resource, Scenario
 
@@ -45,8 +46,14 @@ class Scope:
     qualifications: list[str]
 
     @property
+    def mission(self) -> MissionTimes:
+        """The mission of the goals' first participant (the one launch of a file without missions)."""
+        which = dict(zip((p.id for p in self.sc.participants), participant_missions(self.sc), strict=True))
+        return mission_times(self.sc)[which[self.goals[0][0]] if self.goals else 0]
+
+    @property
     def gates(self) -> dict[str, Gate]:
-        return {g.id: g for g in self.sc.gates}
+        return {g.id: g for g in self.mission.gates}
 
     @property
     def mods(self) -> dict[str, Module]:
@@ -98,6 +105,8 @@ def _most_demand(sc: Scenario, mods: Sequence[str], people: set[str], rid: str) 
 def window_facts(s: Scope, add: AddFact) -> None:
     """The window's start (relaxed: up to 30 days earlier, within the longest window)."""
     sc = s.sc
+    if sc.missions:
+        return  # each mission has its own window; its start is edited per mission, not here
     days = (sc.window.launch - sc.window.start).days
     extra = min(30, MAX_WINDOW_DAYS - days)
     if extra > 0:
@@ -107,7 +116,7 @@ def window_facts(s: Scope, add: AddFact) -> None:
 
 def deadline_facts(s: Scope, add: AddFact) -> None:
     """Competencies due at a gate, then modules that must end before one."""
-    launch, gates, mods = s.sc.window.launch, s.gates, s.mods
+    launch, gates, mods = s.mission.launch, s.gates, s.mods
     for _, cid in (*s.goals, *s.competitors):
         comp = next(c for c in s.sc.competencies if c.id == cid)
         if comp.deadline:
@@ -226,7 +235,7 @@ def instructor_facts(s: Scope, add: AddFact) -> None:
 
 def recency_facts(s: Scope, add: AddFact) -> None:
     """Modules that must end close enough to launch."""
-    launch, mods = s.sc.window.launch, s.mods
+    launch, mods = s.mission.launch, s.mods
     for mid in s.modules:
         m = mods[mid]
         if m.recency_days:

@@ -26,6 +26,7 @@ from planner.analysis.explain.edits import add_instructor, add_season, add_workd
 from planner.analysis.explain.probes import Question
 from planner.analysis.explain.types import Fact, Fix, GoalKey
 from planner.calendar.grid import build_grid, gate_date, in_season
+from planner.calendar.missions import mission_times, participant_missions
 from planner.constants import MAX_WINDOW_DAYS
 from planner.data.result import SolveStatus
 from planner.scenario.repairs import DEFAULT_COSTS, DatesLever, WorkdaysLever
@@ -194,11 +195,15 @@ def calendar_fixes(sc: Scenario, q: Question, required: list[GoalKey]) -> list[F
         return []
     grid = build_grid(sc)
     comp = next(c for c in sc.competencies if c.id == q.goal[1])
-    deadline = grid.training_end
+    which = dict(zip((p.id for p in sc.participants), participant_missions(sc), strict=True))
+    mission = mission_times(sc)[which[q.goal[0]]]
+    deadline = min(grid.training_end, mission.training_end)
     if comp.deadline:
-        deadline = min(deadline, gate_date(next(g for g in sc.gates if g.id == comp.deadline), sc.window.launch))
+        deadline = min(deadline, gate_date(mission.gate(comp.deadline), mission.launch))
+    gate_days = mission.gate_days()  # closed to this mission's people on the grid, or only to them
     closed = [d for d, is_open in zip(grid.days, grid.open, strict=True)
-              if not is_open and d < deadline and not grid.closed_days.get(d, "").startswith("gate")]
+              if not is_open and d < deadline and not grid.closed_days.get(d, "").startswith("gate")
+              and d not in gate_days and d >= mission.start]
     holiday = {d for d in closed if grid.closed_days.get(d, "").startswith("holiday")}
     sets: list[tuple[str, list[dt.date], float, int | None]] = []
     if levers:
