@@ -53,7 +53,6 @@ def mission_problems(sc: Scenario) -> Iterator[Found]:
                 yield ("participants", i, "substitute_for"), "a participant cannot substitute for themselves"
     if not sc.missions:
         return
-    crews = {p.crew for p in sc.participants}
     owner: dict[str, int] = {}
     seen_ids: dict[str, int] = {}
     for mi, mission in enumerate(sc.missions):
