@@ -24,6 +24,7 @@ from planner.report.calendar_export import write_ics, write_xlsx
 from planner.report.export import write_plan
 from planner.report.gantt import instructor_label, instructor_unavailable, resource_unavailable, write_gantts
 from planner.report.html import Bullets, Cell, Document, Image, Para, Section, Table, render_html, render_markdown
+from planner.report.missions import launches, mission_sections
 from planner.report.tables import unscheduled_modules
 
 _CSS = {Verdict.READY: "ready", Verdict.NOT_READY: "not-ready", Verdict.UNKNOWN: "unknown", Verdict.WAIVED: "waived"}
@@ -272,7 +273,7 @@ def summary(out: PlanOutcome) -> Para:
         where += f" Edits: {'; '.join(out.loaded.edits)}."
     return Para(
         f"{sc.name}. Training window {_date(grid.window_start)} to {_date(grid.training_end)} "
-        f"({grid.num_open_days} working days), launch {_date(grid.launch)}. "
+        f"({grid.num_open_days} working days), {launches(sc) if sc.missions else f'launch {_date(grid.launch)}'}. "
         f"{res.num_goals_met} of {len(out.data.goals)} participant-competency pairs met ({counts}); "
         f"{status_words(res)}.{where}"
     )
@@ -289,7 +290,7 @@ def document(out: PlanOutcome, folder: Path, files: list[Path], extra: Sequence[
         Section("Summary", [summary(out)], id="summary"),
         Section("Readiness: participant x competency", [readiness_matrix(out), legend], id="readiness"),
         *extra,
-        Section("Gates", [gates_table(out)], id="gates-section"),
+        *(mission_sections(out) if out.scenario.missions else [Section("Gates", [gates_table(out)], id="gates-section")]),
         Section(
             "Critical chain",
             [Para("For each participant the competency with least slack (or the first one not ready), "

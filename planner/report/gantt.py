@@ -10,7 +10,7 @@ software version.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +18,20 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from planner.calendar.grid import TimeGrid, gate_date, in_any, instructor_available, resource_available
 from planner.plan.pipeline import PlanOutcome, schedule_rows
 from planner.report.calendar_export import module_competencies
+from planner.report.mission_gantt import (
+    RowGroup,
+    draw_groups,
+    draw_launches,
+    draw_reservations,
+    group_label,
+    mission_order,
+)
 from planner.scenario.schema import Instructor, Resource, Scenario
 
 NO_COMPETENCY = "no competency"
@@ -156,6 +165,18 @@ def resource_rows(out: PlanOutcome, served: dict[str, str]) -> list[Row]:
     return rows
 
 
+def mission_rows(out: PlanOutcome, rows: Sequence[Row]) -> tuple[list[Row], list[RowGroup]]:
+    """Participant ``rows`` regrouped by mission, each group under a header row with the mission's name."""
+    grouped: list[Row] = []
+    groups = []
+    for m, members in mission_order(out.scenario):
+        header = len(grouped)
+        grouped.append(Row(group_label(m), (), tuple(False for _ in out.grid.days)))
+        grouped += [rows[pi] for pi in members]
+        groups.append(RowGroup(m, header, len(grouped) - 1))
+    return grouped, groups
+
+
 def _calendar_background(ax: Axes, out: PlanOutcome) -> list[Patch]:
     """Shade closed days and gates; return the legend handles for them."""
     grid, sc = out.grid, out.scenario
@@ -167,6 +188,8 @@ def _calendar_background(ax: Axes, out: PlanOutcome) -> list[Patch]:
     for a, b in _runs(holiday):
         ax.axvspan(a, b, color="#d9d9d9", zorder=0, lw=0)
     handles = [Patch(color="#f0f0f0", label="non-working day"), Patch(color="#d9d9d9", label="holiday")]
+    if sc.missions:  # each mission's gates and launch are drawn by the chart's decoration
+        return handles
     launch_x = (grid.launch - grid.window_start).days
     for g in sc.gates:
         first = (gate_date(g, grid.launch) - grid.window_start).days
@@ -194,14 +217,22 @@ def _day_ticks(ax: Axes, grid: TimeGrid, end: int) -> None:
     ax.tick_params(axis="x", which="minor", length=2)
 
 
-def gantt_figure(out: PlanOutcome, rows: Sequence[Row], title: str, colours: dict[str, str]) -> Figure:
-    """A Gantt chart of ``rows`` over the training window, with the calendar shaded."""
+Decorate = Callable[[Axes, int], list[Patch | Line2D]]
+
+
+def gantt_figure(out: PlanOutcome, rows: Sequence[Row], title: str, colours: dict[str, str],
+                 decorate: Decorate | None = None) -> Figure:
+    """A Gantt chart of ``rows`` over the training window, with the calendar shaded.
+
+    ``decorate(ax, end)`` draws what depends on missions once the rows are laid out and returns
+    its legend handles.
+    """
     grid = out.grid
     end = (grid.launch - grid.window_start).days + 1
     fig = Figure(figsize=(15, 1.6 + 0.42 * max(len(rows), 1)))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    handles = _calendar_background(ax, out)
+    handles: list[Patch | Line2D] = list(_calendar_background(ax, out))
     used: set[str] = set()
     any_joint = False
     for y, row in enumerate(rows):
@@ -222,10 +253,12 @@ def gantt_figure(out: PlanOutcome, rows: Sequence[Row], title: str, colours: dic
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     ax.set_yticks(range(len(rows)), [r.label for r in rows], fontsize=9)
     _day_ticks(ax, grid, end)
+    if decorate is not None:
+        handles += decorate(ax, end)
     ax.grid(axis="x", color="#dddddd", lw=0.5, zorder=0)
     ax.set_axisbelow(True)
     ax.set_title(title, fontsize=11, loc="left")
-    legend = [Patch(color=colours[c], label=c) for c in colours if c in used]
+    legend: list[Patch | Line2D] = [Patch(color=colours[c], label=c) for c in colours if c in used]
     if any_joint:
         legend.append(Patch(fc="white", ec="black", lw=0.5, label="joint crew session"))
     legend += [*handles, Patch(fc="#ffe3e3", ec="#e03131", hatch="////", lw=0, label="blackout / unavailable")]
@@ -246,15 +279,42 @@ def save_figure(fig: Figure, stem: Path) -> list[Path]:
 
 def write_gantts(out: PlanOutcome, folder: Path) -> list[Path]:
     """Write ``gantt_participants`` and ``gantt_resources`` as PNG and SVG into ``folder``."""
-    served = first_competency(out.scenario)
-    colours = competency_colours(out.scenario)
-    name = out.scenario.name
+    sc, grid = out.scenario, out.grid
+    served = first_competency(sc)
+    colours = competency_colours(sc)
+    rows, people = resource_rows(out, served), participant_rows(out, served)
+    mark: Decorate | None = None
+    if sc.missions:
+        people, groups = mission_rows(out, people)
+
+        def mark(ax: Axes, end: int) -> list[Patch | Line2D]:
+            return draw_groups(ax, grid, groups, end)
     paths = save_figure(
-        gantt_figure(out, participant_rows(out, served), f"Sessions per participant: {name}", colours),
+        gantt_figure(out, people, f"Sessions per participant: {sc.name}", colours, mark),
         folder / "gantt_participants",
     )
     paths += save_figure(
-        gantt_figure(out, resource_rows(out, served), f"Resources and instructors: {name}", colours),
+        gantt_figure(out, rows, f"Resources and instructors: {sc.name}", colours, _resource_marks(out)),
         folder / "gantt_resources",
     )
     return paths
+
+
+def _resource_marks(out: PlanOutcome) -> Decorate | None:
+    """Each mission's launch and the gates' reservations on the resource chart; None when there are
+    neither (a file without missions whose gates take nothing keeps its chart as it was)."""
+    sc, grid = out.scenario, out.grid
+    gates = [*sc.gates, *(g for m in sc.missions for g in m.gates)]
+    if not sc.missions and not any(g.resources or g.instructors for g in gates):
+        return None
+    res_row = {r.id: y for y, r in enumerate(sc.resources)}
+    ins_row = {i.id: len(sc.resources) + y for y, i in enumerate(sc.instructors)}
+
+    def mark(ax: Axes, end: int) -> list[Patch | Line2D]:
+        if sc.missions:
+            draw_launches(ax, grid, sc)
+        if draw_reservations(ax, grid, sc, res_row, ins_row):
+            return [Patch(fc="#ffd8a8", ec="#e8590c", lw=0.8, label="taken by a gate (mission:gate)")]
+        return []
+
+    return mark

@@ -1,0 +1,97 @@
+"""The report's section per mission: its launch, window or training blocks, crews and gates.
+
+A file with ``missions:`` gets one section per mission in place of the one
+gates table (its gates count from the mission's own launch); a file without
+keeps that table as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from planner.calendar.grid import gate_date
+from planner.calendar.missions import MissionTimes
+from planner.plan.pipeline import PlanOutcome
+from planner.report.html import Cell, Para, Section, Table
+from planner.report.mission_gantt import mission_order
+from planner.scenario.schema import Scenario
+
+
+def _date(day: dt.date) -> str:
+    return f"{day:%Y-%m-%d}"
+
+
+def _span(a: dt.date, b: dt.date) -> str:
+    return _date(a) if a == b else f"{_date(a)} to {_date(b)}"
+
+
+def mission_title(m: MissionTimes) -> str:
+    """``Mission <id> (<name>), launch <date>``."""
+    name = f" ({m.name})" if m.name else ""
+    return f"Mission {m.id}{name}, launch {_date(m.launch)}"
+
+
+def mission_facts(sc: Scenario, m: MissionTimes, members: list[int]) -> Para:
+    """The mission's window (or blocks and the breaks between them), crews and substitutes."""
+    people = sc.participants
+    if m.blocks:
+        blocks = "; ".join(f"{bid} {_span(a, b)}" for bid, a, b in m.blocks)
+        breaks = [_span(b0 + dt.timedelta(days=1), a1 - dt.timedelta(days=1))
+                  for (_, _, b0), (_, a1, _) in zip(m.blocks, m.blocks[1:], strict=False) if (a1 - b0).days > 1]
+        window = f"Training blocks: {blocks}" + (f" (breaks: {'; '.join(breaks)})" if breaks else "") + "."
+    else:
+        window = f"Training from {_date(m.start)}."
+    if m.training_end < m.launch:
+        window += f" Regular training ends on {_date(m.training_end)}."
+
+    def crew(ids: tuple[str, ...]) -> str:
+        return "; ".join(f"{c} ({', '.join(people[pi].id for pi in members if people[pi].crew == c)})" for c in ids)
+
+    text = f"Launch {_date(m.launch)}. {window} Prime crew: {crew(m.prime or ())}."
+    if m.backup:
+        text += f" Backup crew: {crew(m.backup)}"
+        if m.backup_ready_by is not None:
+            text += (f", ready by gate {m.backup_ready_by} ({_date(m.gate_first(m.backup_ready_by))}; "
+                     "competencies that need a launch-site module by launch)")
+        text += "."
+    subs = [f"{people[pi].id} for {people[pi].substitute_for}" for pi in members if people[pi].substitute_for]
+    if subs:
+        text += f" Substitutes: {', '.join(subs)}."
+    return Para(text)
+
+
+def mission_gates(sc: Scenario, m: MissionTimes, members: list[int]) -> Table:
+    """The mission's gates with their dates, the competencies due by each (for its participants'
+    roles), what each takes for every mission, and the launch."""
+    roles = {p.role for pi, p in enumerate(sc.participants) if pi in members}
+    needed = {c for r in sc.roles if r.id in roles for c in r.requires}
+    rows: list[list[str | Cell]] = []
+    for g in sorted(m.gates, key=lambda g: gate_date(g, m.launch)):
+        first = gate_date(g, m.launch)
+        last = m.launch if g.until_launch else first + dt.timedelta(days=g.days - 1)
+        due = [c.id for c in sc.competencies if c.deadline == g.id and c.id in needed]
+        takes = [u.id if u.demand is None else f"{u.id} x{u.demand}" for u in g.resources]
+        takes += [f"{i} (examiner)" for i in g.instructors]
+        notes = ["regular training ends"] if g.until_launch else []
+        if g.id == m.backup_ready_by:
+            notes.append("backup crew ready by")
+        site = [mod.id for mod in sc.modules if mod.after_gate == g.id]
+        if site:
+            notes.append(f"launch-site modules after it: {', '.join(site)}")
+        rows.append([g.id, g.name, _date(first), _date(last), ", ".join(due), ", ".join(takes), "; ".join(notes)])
+    rows.append(["launch", "Launch", _date(m.launch), _date(m.launch), "", "", ""])
+    return Table(["gate", "name", "from", "to", "competencies due", "takes", "note"], rows, id=f"gates-{m.id}")
+
+
+def mission_sections(out: PlanOutcome) -> list[Section]:
+    """One section per mission, in file order."""
+    sc = out.scenario
+    return [
+        Section(mission_title(m), [mission_facts(sc, m, members), mission_gates(sc, m, members)], id=f"mission-{m.id}")
+        for m, members in mission_order(sc)
+    ]
+
+
+def launches(sc: Scenario) -> str:
+    """Every mission's launch for the summary: ``launches a 2021-03-01, b 2021-04-15``."""
+    return "launches " + ", ".join(f"{m.id} {_date(m.launch)}" for m in sc.missions)
