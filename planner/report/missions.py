@@ -11,6 +11,7 @@ import datetime as dt
 
 from planner.calendar.grid import gate_date
 from planner.calendar.missions import MissionTimes
+from planner.plan.missions import MissionVerdict
 from planner.plan.pipeline import PlanOutcome
 from planner.report.html import Cell, Para, Section, Table
 from planner.report.mission_gantt import mission_order
@@ -86,10 +87,21 @@ def mission_gates(sc: Scenario, m: MissionTimes, members: list[int]) -> Table:
 def mission_sections(out: PlanOutcome) -> list[Section]:
     """One section per mission, in file order."""
     sc = out.scenario
+    verdicts = {v.mission: v for v in out.missions}
     return [
-        Section(mission_title(m), [mission_facts(sc, m, members), mission_gates(sc, m, members)], id=f"mission-{m.id}")
+        Section(mission_title(m), [_verdict(verdicts[m.id]), mission_facts(sc, m, members),
+                                   mission_gates(sc, m, members)], id=f"mission-{m.id}")
         for m, members in mission_order(sc)
     ]
+
+
+def _verdict(v: MissionVerdict) -> Para:
+    """The mission's verdict: its prime crew's, and its backup crew's beside it."""
+    met, total = v.prime_pairs
+    text = f"Verdict: {v.prime.value} - prime crew {met}/{total} pairs ready"
+    if v.backup is not None:
+        text += f"; backup crew {v.backup.value} ({v.backup_pairs[0]}/{v.backup_pairs[1]})"
+    return Para(text + ".")
 
 
 def launches(sc: Scenario) -> str:
