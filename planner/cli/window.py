@@ -39,7 +39,8 @@ Mission = Annotated[str | None, typer.Option(
     help="With missions: the mission whose window varies (may be omitted when there is one).")]
 Block = Annotated[str | None, typer.Option(
     "--block", metavar="ID",
-    help="With --mission: vary this training block's start instead (its end and the other blocks stay).")]
+    help="With missions: vary this training block of the mission instead (its start moves, its end "
+         "and the other blocks stay).")]
 
 
 def _target(loaded: LoadedScenario, mission: str | None, block: str | None, quiet: bool) -> Target:
