@@ -1,5 +1,6 @@
 """``sweep``: plan the scenario for several window lengths before the same launch
-and count who is ready per competency (a table and a heat map)."""
+and count who is ready per competency (a table and a heat map). With missions,
+the window varied is a mission's or one of its training blocks (its end fixed)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from planner.analysis.window import Say, shortest_allowed_days, with_window_days
-from planner.constants import MAX_WINDOW_DAYS
+from planner.analysis.window import Say, with_target_days
+from planner.analysis.window_target import Target, resolve_target
 from planner.exceptions import Problem, ScenarioError
 from planner.plan.pipeline import plan
 from planner.plan.readiness import Verdict
@@ -40,32 +41,39 @@ def sweep(
     months: Sequence[int],
     params: SolveParams,
     say: Say | None = None,
+    target: Target | None = None,
 ) -> pd.DataFrame:
     """Plan the scenario for each window length; count who is ready per competency.
 
     Each window is a full plan (verified), without the per-goal
     confirmation solves, so the time per window is the time limit.
+    ``target``: a mission's window or one of its blocks, ``m`` months before
+    its fixed end (a ``varied`` column names it); None: the top-level window.
     """
     sc = loaded.scenario
-    launch = sc.window.launch
-    shortest = shortest_allowed_days(sc)
+    target = target or resolve_target(sc)
+    launch = target.end
+    shortest, longest = target.shortest, target.longest
     rows: list[dict[str, object]] = []
     skipped: list[str] = []
     for m in months:
         start = months_before(launch, m)
         days = (launch - start).days
-        if not shortest <= days <= MAX_WINDOW_DAYS:
+        if not shortest <= days <= longest:
             # One impossible length must not cost the others: skipped, and said.
+            why = ("28-day minimum, gates, 12 months" if target.block is None
+                   else "the block before it; the mission's 28 days to 12 months and its gates")
             skipped.append(f"a {m}-month window ({days} days) is outside the allowed "
-                           f"{shortest}..{MAX_WINDOW_DAYS} days (28-day minimum, gates, 12 months)")
+                           f"{shortest}..{longest} days ({why})")
             if say is not None:
                 say(f"  {m} months: skipped, {skipped[-1]}")
             continue
         t0 = time.perf_counter()
-        out = plan(with_window_days(loaded, days), params, confirm=False)
+        out = plan(with_target_days(loaded, target, days), params, confirm=False)
         if say is not None:
             met = sum(r.status == Verdict.READY for r in out.readiness)
-            say(f"  {m} months ({start} .. {launch}, {days} days): {out.overall.value}, {met}/{len(out.readiness)} "
+            end = launch if target.block is None else launch - dt.timedelta(days=1)  # a block's last day
+            say(f"  {m} months ({start} .. {end}, {days} days): {out.overall.value}, {met}/{len(out.readiness)} "
                 f"pairs ready ({time.perf_counter() - t0:.1f} s)")
         comps = [c.id for c in sc.competencies if any(r.competency == c.id for r in out.readiness)]
         for cid in [*comps, "ALL"]:
@@ -80,6 +88,9 @@ def sweep(
                          "ready": counts[Verdict.READY], "not_ready": counts[Verdict.NOT_READY],
                          "unknown": counts[Verdict.UNKNOWN], "total": len(rs), "verdict": verdict.value})
     if not rows:
-        raise ScenarioError([Problem(str(loaded.path), "window.start", None, "; ".join(skipped))])
-    return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+        raise ScenarioError([Problem(str(loaded.path), target.path, None, "; ".join(skipped))])
+    if target.whole:
+        return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+    # Only with missions: a file without them keeps its columns byte for byte.
+    return pd.DataFrame(rows, columns=SWEEP_COLUMNS).assign(varied=target.label)
 

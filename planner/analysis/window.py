@@ -1,6 +1,7 @@
 """How short can the training window be? ``min-window`` and ``sweep``.
 
-Both move ``window.start`` for a fixed launch. A shorter window must also drop
+Both move ``window.start`` for a fixed launch (with missions, a mission's
+start or one of its training blocks: :mod:`planner.analysis.window_target`). A shorter window must also drop
 what the schema would reject outside it: campaign days (``available_dates``)
 before the new start and blackouts that end before it. Readiness only grows
 with the window (a plan for a later start is a plan for an earlier one), so
@@ -17,8 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from planner.calendar.grid import TimeGrid, gate_date
-from planner.constants import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
+from planner.analysis.window_target import Target, resolve_target
+from planner.calendar.grid import TimeGrid
+from planner.constants import MAX_WINDOW_DAYS
 from planner.data.problem import ProblemData
 from planner.data.result import Result, Schedule, SolveStatus
 from planner.plan.pipeline import PlanOutcome, check_schedule, prepare
@@ -84,9 +86,7 @@ def set_window_start(plain: dict[str, Any], start: dt.date) -> None:
 
 def shortest_allowed_days(sc: Scenario) -> int:
     """Fewest window days the schema allows: 28, and every gate inside the window."""
-    launch = sc.window.launch
-    gates = [(launch - gate_date(g, launch)).days for g in sc.gates]
-    return max([MIN_WINDOW_DAYS, *gates])
+    return resolve_target(sc).shortest
 
 
 def with_window_days(base: LoadedScenario, days: int) -> LoadedScenario:
@@ -95,6 +95,11 @@ def with_window_days(base: LoadedScenario, days: int) -> LoadedScenario:
     start = base.scenario.window.launch - dt.timedelta(days=days)
     set_window_start(plain, start)
     return reload(base, plain, (f"window.start={start.isoformat()}",))
+
+
+def with_target_days(base: LoadedScenario, target: Target, days: int) -> LoadedScenario:
+    """``base`` with ``target``'s start ``days`` days before its fixed end."""
+    return with_window_days(base, days) if target.whole else target.with_days(base, days)
 
 
 # -- one probe: can everybody be ready? --------------------------------------------
@@ -206,6 +211,12 @@ class WindowResult:
     ready_days: int | None
     not_ready_days: int | None
     probes: tuple[Probe, ...]
+    target: Target | None = None  # what was varied; None: the top-level window
+
+    @property
+    def longest(self) -> int:
+        """The longest length allowed."""
+        return MAX_WINDOW_DAYS if self.target is None else self.target.longest
 
     @property
     def exact(self) -> bool:
@@ -221,7 +232,7 @@ class WindowResult:
         """READY when pinned down, NOT_READY when even the longest window fails, else UNKNOWN."""
         if self.exact:
             return Verdict.READY
-        if self.ready_days is None and self.not_ready_days == MAX_WINDOW_DAYS:
+        if self.ready_days is None and self.not_ready_days == self.longest:
             return Verdict.NOT_READY
         return Verdict.UNKNOWN
 
@@ -236,6 +247,8 @@ class WindowResult:
 
     def summary(self) -> str:
         """One sentence in the scenario's terms."""
+        if self.target is not None and not self.target.whole:
+            return self._target_summary(self.target)
         if self.verdict == Verdict.NOT_READY:
             return f"not ready even with the longest window allowed ({MAX_WINDOW_DAYS} days, proven)"
         if self.exact:
@@ -256,17 +269,42 @@ class WindowResult:
                     f"the shortest window is at least {lo} days (raise --time-limit)")
         return f"shortest window: between {lo} and {self.ready_days} days (some probes hit the time limit)"
 
+    def _target_summary(self, t: Target) -> str:
+        """:meth:`summary` for a mission's window or one training block, named."""
+        what = f"{t.label} ({t.path})"
+        last = t.end - dt.timedelta(days=1)
+        if self.verdict == Verdict.NOT_READY:
+            return f"{what}: not ready even at the longest allowed ({self.longest} days, proven)"
+        if self.exact:
+            assert self.ready_days is not None and self.not_ready_days is not None
+            n = self.not_ready_days
+            lower = (f"{n} day{'' if n == 1 else 's'} is proven not enough" if n >= t.shortest
+                     else "no shorter one is allowed")
+            return (f"{what}: shortest {self.ready_days} days (start {self.start_for(self.ready_days)}, "
+                    f"last day {last}); {lower}")
+        lo = self.not_ready_days + 1 if self.not_ready_days is not None else t.shortest
+        if self.ready_days is None:
+            return (f"{what}: undecided within the time limit; at least {lo} days (raise --time-limit)")
+        return f"{what}: between {lo} and {self.ready_days} days (some probes hit the time limit)"
+
 
 def min_window(
     loaded: LoadedScenario,
     params: SolveParams,
     say: Say | None = None,
     max_unknown: int = 3,
+    target: Target | None = None,
 ) -> WindowResult:
-    """Shortest window (days before the fixed launch) at which everybody is ready."""
+    """Shortest window (days before the fixed launch) at which everybody is ready.
+
+    ``target``: a mission's window or one of its blocks instead (days before
+    its fixed end); None is the top-level window (one mission: its own).
+    """
     sc = loaded.scenario
-    launch = sc.window.launch
-    shortest = shortest_allowed_days(sc)
+    target = target or resolve_target(sc)
+    launch = target.end
+    shortest = target.shortest
+    longest = target.longest
     probes: dict[int, Probe] = {}
 
     relax_from: int | None = None  # from this many days on, every participant's part is known feasible
@@ -274,17 +312,18 @@ def min_window(
     def probe(days: int) -> Probe:
         if days not in probes:
             t0 = time.perf_counter()
-            loaded_d = with_window_days(loaded, days)
+            loaded_d = with_target_days(loaded, target, days)
             if say is not None:  # a probe can take the whole limit: say what is being tried
-                say(f"  {days:3d} days (start {loaded_d.scenario.window.start}): probing the whole problem ...")
+                say(f"  {days:3d} days (start {target.start_for(days)}): probing the whole problem ...")
             hint = None
             near = [p for p in probes.values() if p.outcome is not None and p.outcome.result.schedule is not None]
             if near:
                 # The READY plan of the nearest probed window, moved onto this grid.
                 best = min(near, key=lambda p: abs(p.days - days))
                 assert best.outcome is not None and best.outcome.result.schedule is not None
-                hint = shift_schedule(best.outcome.result.schedule, best.start, loaded_d.scenario.window.start,
-                                      best.outcome.data.slots_per_day)
+                # The grid starts at the centre's window (not the target's start under missions).
+                hint = shift_schedule(best.outcome.result.schedule, best.outcome.loaded.scenario.window.start,
+                                      loaded_d.scenario.window.start, best.outcome.data.slots_per_day)
             # Relaxations are monotone in the window: not redone where known feasible.
             relax = relax_from is None or days < relax_from
             verdict, proof, outcome = readiness_probe(loaded_d, params, hint, relax)
@@ -293,7 +332,7 @@ def min_window(
             _report(say, probes[days])
         return probes[days]
 
-    current = (launch - sc.window.start).days
+    current = target.days
     ready: int | None = None
     not_ready = shortest - 1  # below the shortest allowed window: no plan at all
     unknown = 0
@@ -323,7 +362,8 @@ def min_window(
     # The one-participant relaxations bound the answer from below, cheaply:
     # bisect on them first, then probe the whole problem where they all
     # become feasible. When that probe is READY the answer is exact at once.
-    relaxed = _relaxed_bound(loaded, params, not_ready, current, probes, say) if len(sc.participants) > 1 else None
+    relaxed = (_relaxed_bound(loaded, target, params, not_ready, current, probes, say)
+               if len(sc.participants) > 1 else None)
     if relaxed is not None:
         not_ready = max(not_ready, relaxed.not_ready)
         relax_from = relaxed.feasible
@@ -343,13 +383,14 @@ def min_window(
         elif verdict == Verdict.NOT_READY:
             # Not ready in its own window: try the longest one the format allows.
             not_ready = current
-            verdict = probe(MAX_WINDOW_DAYS).verdict
+            verdict = probe(longest).verdict
             if verdict == Verdict.READY:
-                ready = MAX_WINDOW_DAYS
-                narrow(MAX_WINDOW_DAYS)
+                ready = longest
+                narrow(longest)
             elif verdict == Verdict.NOT_READY:
-                not_ready = MAX_WINDOW_DAYS
-    return WindowResult(launch, shortest, ready, not_ready, tuple(sorted(probes.values(), key=lambda p: p.days)))
+                not_ready = longest
+    return WindowResult(launch, shortest, ready, not_ready, tuple(sorted(probes.values(), key=lambda p: p.days)),
+                        None if target.whole else target)
 
 
 def _report(say: Say | None, p: Probe) -> None:
@@ -367,8 +408,8 @@ class _Relaxed:
     feasible: int | None
 
 
-def _relaxed_bound(loaded: LoadedScenario, params: SolveParams, lo: int, hi: int, probes: dict[int, Probe],
-                   say: Say | None) -> _Relaxed | None:
+def _relaxed_bound(loaded: LoadedScenario, target: Target, params: SolveParams, lo: int, hi: int,
+                   probes: dict[int, Probe], say: Say | None) -> _Relaxed | None:
     """Bisect (lo, hi] on the one-participant relaxations alone (monotone in the
     window like the whole problem). Proven days are recorded as NOT_READY probes;
     an undecided relaxation stops the bisection with what is known."""
@@ -377,13 +418,13 @@ def _relaxed_bound(loaded: LoadedScenario, params: SolveParams, lo: int, hi: int
     while top - lo > 1 or feasible is None:
         days = top if feasible is None else (lo + top) // 2
         t0 = time.perf_counter()
-        loaded_d = with_window_days(loaded, days)
+        loaded_d = with_target_days(loaded, target, days)
         _, data = prepare(loaded_d)
         if any(g.missing for g in data.goals):
             return None  # statically impossible goals: the usual probes say why
         status, proof = relaxation_status(data, params, params.budget().share(PROBE_RELAX))
         if status == SolveStatus.INFEASIBLE:
-            probes[days] = Probe(days, loaded_d.scenario.window.start, Verdict.NOT_READY, proof,
+            probes[days] = Probe(days, target.start_for(days), Verdict.NOT_READY, proof,
                                  time.perf_counter() - t0)
             _report(say, probes[days])
             lo = days
@@ -392,7 +433,7 @@ def _relaxed_bound(loaded: LoadedScenario, params: SolveParams, lo: int, hi: int
         elif status == SolveStatus.FEASIBLE:
             feasible = top = days
             if say is not None:
-                say(f"  {days:3d} days (start {loaded_d.scenario.window.start}): each participant's part alone "
+                say(f"  {days:3d} days (start {target.start_for(days)}): each participant's part alone "
                     f"is feasible ({time.perf_counter() - t0:.1f} s); the whole is probed below")
         else:
             break

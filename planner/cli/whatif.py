@@ -80,6 +80,9 @@ def whatif(
     resources.centrifuge.capacity=2,
     calendar.extra_workdays+=[2021-06-19, 2021-06-26],
     modules.soyuz_systems.hours=40.
+    With missions, each has its own window (window.* is refused):
+    missions.ms20.start=2021-03-01,
+    missions.ms20.blocks.block2.from=2021-05-10.
     """
     if not edits and variant is None:
         err("error: nothing to change: give --set PATH=VALUE or PATH+=VALUE (repeatable) and/or --variant NAME")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -12,10 +13,11 @@ from planner.report.export import write_plan
 
 def probes_frame(result: WindowResult, timings: bool = True) -> pd.DataFrame:
     """One row per probe of a min-window search (``timings=False``: no wall-clock
-    column, for --deterministic output)."""
+    column, for --deterministic output). With missions a last ``varied`` column
+    names the mission's window or block that moved."""
     columns = ["days", "window_start", "verdict", "seconds", "proof"] if timings else \
         ["days", "window_start", "verdict", "proof"]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             {"days": p.days, "window_start": p.start.isoformat(), "verdict": p.verdict.value,
              "seconds": round(p.seconds, 2), "proof": p.proof}
@@ -23,11 +25,17 @@ def probes_frame(result: WindowResult, timings: bool = True) -> pd.DataFrame:
         ],
         columns=columns,
     )
+    return frame if result.target is None else frame.assign(varied=result.target.label)
 
 
 def window_text(result: WindowResult) -> str:
-    """The terminal text: every probe (with its seconds), a blank line, the summary."""
-    return f"{probes_frame(result).to_string(index=False)}\n\n{result.summary()}"
+    """The terminal text: every probe (with its seconds), a blank line, the summary
+    (with missions, a first line names what was varied)."""
+    table = probes_frame(result)
+    if result.target is None:
+        return f"{table.to_string(index=False)}\n\n{result.summary()}"
+    varied = f"Varied: {result.target.label} ({result.target.path}, last day {result.target.end - dt.timedelta(days=1)})"
+    return f"{varied}\n{table.drop(columns='varied').to_string(index=False)}\n\n{result.summary()}"
 
 
 def write_window(result: WindowResult, out: Path, timings: bool = True) -> list[Path]:

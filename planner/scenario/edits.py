@@ -2,7 +2,8 @@
 
 A path is dotted keys; list items with an ``id`` are addressed by that id
 (``resources.centrifuge.capacity``), other list items by position
-(``gates.0.date``). Values are read as YAML scalars or flow collections
+(``gates.0.date``), so ``missions.ms20.blocks.block2.from`` is block
+``block2`` of mission ``ms20``. Values are read as YAML scalars or flow collections
 (``2``, ``2021-07-05``, ``[a, b]``). ``PATH+=VALUE`` appends to the list at
 PATH instead (``calendar.extra_workdays+=[2021-08-07, 2021-08-14]`` appends
 each date; ``instructors+={id: x, qualifications: [emergency]}`` adds an
@@ -260,9 +261,24 @@ def split_edit(edit: str, file: str) -> tuple[str, bool, str]:
     return path.removesuffix("+").strip(), append, raw.strip()
 
 
+def _no_window_with_missions(doc: Any, path: str, file: str) -> None:
+    """With ``missions:`` there is no top-level window to edit: the edit would
+    create one, which the schema then rejects without saying what to edit instead."""
+    missions = doc.get("missions") if isinstance(doc, CommentedMap) else None
+    if path.split(".")[0] != "window" or not missions:
+        return
+    ids = ", ".join(str(m.get("id")) for m in missions if isinstance(m, CommentedMap))
+    raise ScenarioError([Problem(
+        file, path, None,
+        f"this scenario has missions ({ids}), each with its own window: edit missions.ID.start "
+        "or a training block's missions.ID.blocks.BID.from / .to (and missions.ID.launch)",
+    )])
+
+
 def apply_edit(doc: Any, edit: str, file: str) -> Written:
     """Apply one ``PATH=VALUE`` or ``PATH+=VALUE`` edit to ``doc`` in place."""
     path, append, raw = split_edit(edit, file)
+    _no_window_with_missions(doc, path, file)
     value = _parse_value(raw)
     return append_path(doc, path, value, file) if append else write_path(doc, path, value, file)
 

@@ -160,3 +160,17 @@ def test_comment_lines_stay_before_what_they_introduce(tmp_path: Path, edits: li
     text = (tmp_path / "out.yaml").read_text(encoding="utf-8")
     assert expected in text
     assert text.count("# next") == text.count("# end") == 1
+
+
+def test_missions_and_blocks_are_addressed_by_id_and_window_is_refused() -> None:
+    """Tests that missions.ID.blocks.BID.from edits the named block only, and that a window.* edit on a
+    file with missions is refused with where to edit instead (it would otherwise create a window)."""
+    path = ROOT / "tests" / "data" / "two_missions_window.yaml"
+    loaded = load_scenario(path, edits=["missions.b.blocks.b2.from=2021-03-08", "missions.a.start=2021-01-11"])
+    a, b = loaded.scenario.missions
+    assert a.start == dt.date(2021, 1, 11)
+    assert [blk.start for blk in b.blocks] == [dt.date(2021, 1, 4), dt.date(2021, 3, 8)]
+    doc, _ = read_document(path)
+    for edit in ("window.start=2021-01-11", "window+={launch: 2021-05-01}"):
+        with pytest.raises(ScenarioError, match=r"has missions \(a, b\), each with its own window: edit missions\.ID"):
+            apply_edits(doc, [edit], str(path))
