@@ -39,6 +39,13 @@ class DateRange(StrictModel):
         return self.start <= day <= self.end
 
 
+def bare_ids(value: object, key: str) -> object:
+    """A list whose items may be bare ids (``[sim]``) as items ``{key: id}``; anything else unchanged."""
+    if isinstance(value, list | tuple):
+        return [{key: v} if isinstance(v, str) else v for v in value]
+    return value
+
+
 class GateUse(StrictModel):
     """A resource a gate occupies for its whole days; ``demand`` defaults to all of it."""
 
@@ -69,9 +76,7 @@ class Gate(StrictModel):
     @field_validator("resources", mode="before")
     @classmethod
     def _resource_ids(cls, value: object) -> object:
-        if isinstance(value, list | tuple):
-            return [{"id": v} if isinstance(v, str) else v for v in value]
-        return value
+        return bare_ids(value, "id")
 
     @model_validator(mode="after")
     def _one_date(self) -> Gate:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from planner.scenario.common import _ID, MAX_DAYS, WEEKDAYS, DateRange, Gate, GateUse, Id, StrictModel
+from planner.scenario.common import _ID, MAX_DAYS, WEEKDAYS, DateRange, Gate, GateUse, Id, StrictModel, bare_ids
 from planner.scenario.missions import Mission
 from planner.scenario.repairs import Repairs
 
@@ -266,16 +266,12 @@ class Module(StrictModel):
     @field_validator("resources", mode="before")
     @classmethod
     def _resource_ids(cls, value: object) -> object:
-        if isinstance(value, list | tuple):
-            return [{"id": v} if isinstance(v, str) else v for v in value]
-        return value
+        return bare_ids(value, "id")
 
     @field_validator("prerequisites", mode="before")
     @classmethod
     def _prereq_ids(cls, value: object) -> object:
-        if isinstance(value, list | tuple):
-            return [{"module": v} if isinstance(v, str) else v for v in value]
-        return value
+        return bare_ids(value, "module")
 
     @model_validator(mode="before")
     @classmethod
