@@ -290,3 +290,46 @@ def test_waivers_come_after_real_fixes_whatever_their_cost(tmp_path: Path) -> No
     waivers = [k for k, f in enumerate(ge.fixes) if f.waiver]
     assert waivers and texts.index(lever) < min(waivers)
     assert ge.fixes[texts.index(lever)].cost == 200.0 > ge.fixes[min(waivers)].cost
+
+
+def test_block_conflict_and_fixes(tmp_path: Path) -> None:
+    """Tests a module tied to a block too short for it: the block and the tie are named, the
+    block moved earlier by the least number of days.
+
+    tests/data/two_blocks.yaml with drill at 160 h (20 full-day sessions, tied to b2): b2 runs
+    Mon 8 .. Sun 28 Feb 2021 with 15 working days, so 5 more are needed; b1 ends Fri 29 Jan,
+    so b2 may start on 30 Jan at the earliest and the first start with 20 working days is
+    Mon 1 Feb (7 days earlier: 31 Jan, a Sunday, adds none). Letting drill run in b1 also
+    works (b1 has 20 working days, 2 used by basics), at the cost of a block tie (60 points).
+    """
+    text = (DATA / "two_blocks.yaml").read_text().replace(
+        "hours: 40, session_hours: 8, block: b2", "hours: 160, session_hours: 8, block: b2")
+    path = tmp_path / "blocks.yaml"
+    path.write_text(text)
+    ex = explain(load_scenario(path), PARAMS, time_limit=20.0)
+    (ge,) = ex.goals
+    assert ge.kind == "conflict" and ge.proven_minimal
+    assert {f.key for f in ge.conflict} == {"window:block:m:b2", "block:drill"}
+    assert ge.fixes[0].text == "start block b2 of mission m 7 days earlier (on 2021-02-01)"
+    assert ge.fixes[0].least
+    assert ex.verified(ge.fixes[0], ge.goal) == "yes"
+
+
+def test_mission_window_conflict_and_fix(tmp_path: Path) -> None:
+    """Tests the window fact and fix of one mission among several: its own start moves.
+
+    tests/data/two_missions.yaml with mission a starting Mon 1 Feb 2021 and systems at 88 h
+    (11 full days): fire needs systems and simdrill (2 x 4 h, one day) before the exams on
+    Mon 15 Feb, 12 working days, but 1..12 Feb has 10. Two more working days: Thu 28 and
+    Fri 29 Jan, so a's training must start 4 days earlier, on 28 Jan.
+    """
+    text = (DATA / "two_missions.yaml").read_text().replace("start: 2021-01-04", "start: 2021-02-01").replace(
+        "hours: 16, session_hours: 4, block: b1", "hours: 88, session_hours: 8, block: b1")
+    path = tmp_path / "missions.yaml"
+    path.write_text(text)
+    ex = explain(load_scenario(path), PARAMS, time_limit=20.0)
+    (ge,) = ex.goals
+    assert (ge.participant, ge.competency, ge.kind) == ("p1", "fire", "conflict")
+    assert "window:mission:a" in {f.key for f in ge.conflict}
+    assert ge.fixes[0].text == "start mission a's training 4 days earlier (on 2021-01-28)"
+    assert ex.verified(ge.fixes[0], ge.goal) == "yes"

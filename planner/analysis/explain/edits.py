@@ -64,6 +64,24 @@ def window_earlier(days: int) -> Edit:
     return edit
 
 
+def mission_earlier(mission: str, block: str | None, days: int) -> Edit:
+    """Open mission ``mission``'s window (or its block ``block``) ``days`` days earlier.
+
+    The centre window beside the missions is derived from them, so the dumped
+    copy is dropped and derived again on reload.
+    """
+    def edit(plain: Plain) -> None:
+        m = _item(plain, "missions", mission)
+        if block is None:
+            m["start"] = m["start"] - dt.timedelta(days=days)
+        else:
+            b = next(x for x in m["blocks"] if x["id"] == block)
+            b["from"] = b["from"] - dt.timedelta(days=days)
+        plain.pop("window", None)
+
+    return edit
+
+
 def free_pattern(module: str) -> Edit:
     def edit(plain: Plain) -> None:
         m = _item(plain, "modules", module)

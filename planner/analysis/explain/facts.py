@@ -20,10 +20,12 @@ from planner.analysis.explain.edits import (
     drop_prerequisite,
     drop_spacing,
     free_pattern,
+    mission_earlier,
     set_value,
     window_earlier,
 )
 from planner.analysis.explain.types import Edit, GoalKey
+from planner.analysis.window_target import resolve_target
 from planner.calendar.grid import gate_date
 from planner.calendar.missions import MissionTimes, mission_times, participant_missions
 from planner.constants import MAX_WINDOW_DAYS
@@ -106,12 +108,46 @@ def window_facts(s: Scope, add: AddFact) -> None:
     """The window's start (relaxed: up to 30 days earlier, within the longest window)."""
     sc = s.sc
     if sc.missions:
-        return  # each mission has its own window; its start is edited per mission, not here
+        _mission_window_facts(s, add)
+        return
     days = (sc.window.launch - sc.window.start).days
     extra = min(30, MAX_WINDOW_DAYS - days)
     if extra > 0:
         add("window", ["start"], f"the training window opens on {sc.window.start} ({days} days before launch)",
             f"open it {extra} days earlier", window_earlier(extra))
+
+
+def _mission_window_facts(s: Scope, add: AddFact) -> None:
+    """The goals' mission's start, or the start of each of its blocks (relaxed: up to 30 days
+    earlier, within the longest window and after the block before)."""
+    m = s.mission
+    blocks: list[str | None] = [b[0] for b in m.blocks] if m.blocks else [None]
+    for block in blocks:
+        target = resolve_target(s.sc, m.id, block)
+        extra = min(30, target.longest - target.days)
+        if extra <= 0:
+            continue
+        if block is None:
+            add("window", ["mission", m.id], f"mission {m.id}'s training opens on {target.start} "
+                f"({target.days} days before launch)", f"open it {extra} days earlier",
+                mission_earlier(m.id, None, extra))
+        else:
+            last = target.end - dt.timedelta(days=1)
+            add("window", ["block", m.id, block], f"block {block} of mission {m.id} runs "
+                f"{target.start}..{last}", f"start it {extra} days earlier", mission_earlier(m.id, block, extra))
+
+
+def block_facts(s: Scope, add: AddFact) -> None:
+    """Modules tied to a training block of the goals' mission."""
+    m, mods = s.mission, s.mods
+    spans = {b[0]: (b[1], b[2]) for b in m.blocks}
+    for mid in s.modules:
+        block = mods[mid].block
+        if block is None or block not in spans:
+            continue  # a block of another mission (the goals' mission has none, or not this one)
+        first, last = spans[block]
+        add("block", [mid], f"{mid} runs only in block {block} of mission {m.id} ({first}..{last})",
+            f"let {mid} run in any block of mission {m.id}", set_value("modules", mid, "block", None))
 
 
 def deadline_facts(s: Scope, add: AddFact) -> None:

@@ -22,9 +22,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from planner.analysis.explain.edits import add_instructor, add_season, add_workdays, set_value, window_earlier
+from planner.analysis.explain.edits import (
+    add_instructor,
+    add_season,
+    add_workdays,
+    mission_earlier,
+    set_value,
+    window_earlier,
+)
 from planner.analysis.explain.probes import Question
 from planner.analysis.explain.types import Fact, Fix, GoalKey
+from planner.analysis.window_target import resolve_target
 from planner.calendar.grid import build_grid, gate_date, in_season
 from planner.calendar.missions import mission_times, participant_missions
 from planner.constants import MAX_WINDOW_DAYS
@@ -82,7 +90,10 @@ def smallest(test: Callable[[int], SolveStatus], top: int, first: int = 1) -> tu
 
 
 def window_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
-    """The fewest days to open the window earlier."""
+    """The fewest days to open the window (or a mission's window or block) earlier."""
+    parts = fact.key.split(":")
+    if parts[1] in ("mission", "block"):
+        return _mission_window_fixes(parts[2], parts[3] if parts[1] == "block" else None, sc, q, required)
     days = (sc.window.launch - sc.window.start).days
     found, exact = smallest(
         lambda d: q.prober.status([(f"window:{d}", window_earlier(d))], required), MAX_WINDOW_DAYS - days, 7
@@ -92,6 +103,20 @@ def window_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey])
     start = sc.window.start - dt.timedelta(days=found)
     return [Fix(f"window:{found}", f"open the window {found} days earlier (on {start})", WINDOW_DAY_COST * found,
                 window_earlier(found), exact)]
+
+
+def _mission_window_fixes(mission: str, block: str | None, sc: Scenario, q: Question,
+                          required: list[GoalKey]) -> list[Fix]:
+    target = resolve_target(sc, mission, block)
+    found, exact = smallest(
+        lambda d: q.prober.status([(f"window:{mission}:{block}:{d}", mission_earlier(mission, block, d))], required),
+        target.longest - target.days, 7)
+    if found is None:
+        return []
+    start = target.start - dt.timedelta(days=found)
+    what = f"mission {mission}'s training" if block is None else f"block {block} of mission {mission}"
+    return [Fix(f"window:{mission}:{block or ''}:{found}", f"start {what} {found} days earlier (on {start})",
+                WINDOW_DAY_COST * found, mission_earlier(mission, block, found), exact)]
 
 
 def capacity_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:

@@ -18,6 +18,7 @@ from planner.analysis.explain.facts import (
     Scope,
     available_facts,
     blackout_facts,
+    block_facts,
     campaign_facts,
     capacity_facts,
     deadline_facts,
@@ -78,6 +79,8 @@ KINDS: dict[str, Kind] = {
     "campaign": Kind(campaign_facts, cost=0.6 * WAIVER),
     "available": Kind(available_facts, cost=0.6 * WAIVER, search=available_fixes),
     "season": Kind(season_facts, waiver=True, search=never_fixed),
+    # A block tie is the programme's choice ("systems in block 1"), not a physical fact.
+    "block": Kind(block_facts, cost=0.6 * WAIVER),
     "blackout": Kind(blackout_facts, cost=0.4 * WAIVER),
     "instructors": Kind(instructor_facts, search=instructor_fixes),
     "recency": Kind(recency_facts, waiver=True),

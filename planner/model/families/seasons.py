@@ -15,5 +15,5 @@ FAMILY = Family(
     add=None,
     no_constraints="its days are left out of the variables' domains by planner.data.days (Job.season_days)",
     verify=(rules.session_season,),
-    explains=("season",),
+    explains=("season", "block"),
 )
