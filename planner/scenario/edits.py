@@ -26,6 +26,7 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
 from planner.exceptions import Problem, ScenarioError
+from planner.scenario.merge import merge3
 
 Edited = tuple[tuple[str | int, ...], str]
 """Where an edit or variant wrote (concrete YAML path) and how to name it."""
@@ -322,14 +323,26 @@ def save_document(doc: Any, target: Path, source: Path) -> None:
         raise ScenarioError(
             [Problem(str(target), "", None, "refusing to overwrite the input scenario; choose another file")]
         )
+    edited = _dump(doc)
+    try:
+        text = source.read_text(encoding="utf-8")
+        base = _dump(YAML(typ="rt").load(io.StringIO(text)))
+    except (OSError, YAMLError, ValueError):
+        text = base = edited  # no readable source: the writer's text as it is
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(merge3(base, text, edited), encoding="utf-8")
+
+
+def _dump(doc: Any) -> str:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     # The bundled scenarios indent list items by two under their key and keep
     # long flow lists on one line; a wide line limit stops ruamel from
-    # re-wrapping them, so an unedited document saves byte-identically.
+    # re-wrapping them. Lines the edits leave alone are taken from the source
+    # anyway (merge3), which keeps what the writer cannot print back.
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
+    yaml.brace_single_entry_mapping_in_flow_sequence = True
     buf = io.StringIO()
     yaml.dump(doc, buf)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(buf.getvalue(), encoding="utf-8")
+    return buf.getvalue()
