@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -62,6 +63,25 @@ Deterministic = Annotated[
     bool, typer.Option("--deterministic", help="One worker, deterministic limits: byte-identical output.")
 ]
 Seed = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Solver random seed.")]
+class PlanShape(str, Enum):
+    """The plan's secondary goal once readiness is settled (the scenario's ``objective``)."""
+
+    earliest = "earliest"
+    level = "level"
+    fresh = "fresh"
+
+
+Objective = Annotated[PlanShape | None, typer.Option(
+    "--objective", help="The plan's shape once readiness is settled, overriding the scenario's 'objective': "
+    "earliest (readiness as early as possible, most slack), level (smallest peak weekly hours per participant), "
+    "fresh (competency training as late as the deadlines allow). Same as --set objective=NAME.")]
+
+
+def with_objective(edits: list[str] | None, objective: PlanShape | None) -> list[str] | None:
+    """``edits`` with ``--objective`` as one more edit (so the manifest records it)."""
+    return edits if objective is None else [*(edits or []), f"objective={objective.value}"]
+
+
 Variant = Annotated[str | None, typer.Option("--variant", help="Named variant from the scenario's 'variants:'.")]
 Edits = Annotated[
     list[str] | None, typer.Option(
@@ -128,6 +148,9 @@ class ProgressPrinter:
         elif phase == "plan":  # objective: modules left out; bound: average day the pairs met are ready
             text = f"programme: {_count(objective, 'module')} left out" + (
                 f", readiness on average on day {bound:.0f} of the window" if bound >= 0 else "")
+        elif phase == "level":  # objective: modules left out; bound: average peak week in full training days
+            text = (f"programme: {_count(objective, 'module')} left out, busiest week on average "
+                    f"{bound:.1f} full training days per participant")
         elif phase == "replan":  # objective: published sessions moved or dropped; bound: modules left out
             text = (f"{_count(objective, 'published session')} moved or dropped, "
                     f"{_count(bound, 'module')} left out")

@@ -11,12 +11,14 @@ from planner.cli._common import (
     VERDICT_EXIT,
     Deterministic,
     Edits,
+    Objective,
     Quiet,
     ScenarioArg,
     Seed,
     TimeLimit,
     Variant,
     plan_or_exit,
+    with_objective,
 )
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
 from planner.report.export import write_plan
@@ -31,6 +33,7 @@ def plan(
     seed: Seed = DEFAULT_SEED,
     variant: Variant = None,
     edits: Edits = None,
+    objective: Objective = None,
     quiet: Quiet = False,
     report: Annotated[
         bool, typer.Option("--report", help="Also write the report (HTML, Markdown, charts, ICS, XLSX) to --out.")
@@ -44,7 +47,7 @@ def plan(
     waivers, 1 bad input, 2 usage error, 5 internal error (a bug), 130 Ctrl-C.
     With missions: the worst mission's verdict (each by its prime crew).
     """
-    outcome = plan_or_exit(scenario, variant, edits, time_limit, deterministic, seed, quiet)
+    outcome = plan_or_exit(scenario, variant, with_objective(edits, objective), time_limit, deterministic, seed, quiet)
     if report:
         # Imported here: matplotlib and openpyxl slow down start-up. The report includes the CSVs and manifest.
         from planner.report.build import write_report

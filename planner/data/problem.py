@@ -161,6 +161,7 @@ class ProblemData:
     goals: tuple[Goal, ...] = ()
     spacing: tuple[SpacingRule, ...] = ()
     objective: Literal["readiness", "makespan"] = "readiness"
+    shape: Literal["earliest", "level", "fresh"] = "earliest"  # the plan's secondary goal (scenario objective)
     job_index: dict[str, int] = field(default_factory=dict, compare=False)
     release_day: int = 0
     baseline: dict[tuple[int, int], int] = field(default_factory=dict, compare=False)
@@ -408,6 +409,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         goals=tuple(goals),
         spacing=tuple(spacing),
         objective="readiness",
+        shape=sc.objective,
         job_index=job_index,
     )
 
@@ -452,6 +454,7 @@ def restrict(data: ProblemData, keep: Sequence[int], goals: Sequence[int]) -> Pr
         goals=tuple(kept_goals),
         spacing=spacing,
         objective=data.objective,
+        shape=data.shape,
         job_index={job_id: new_of[j] for job_id, j in data.job_index.items() if j in new_of},
         release_day=data.release_day,
         baseline={(new_of[j], k): s for (j, k), s in data.baseline.items() if j in new_of},

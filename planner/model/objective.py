@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
@@ -16,41 +16,110 @@ def goals_met(ctx: Context) -> cp_model.LinearExprT:
 
 
 def plan_cost(ctx: Context) -> cp_model.LinearExprT:
-    """Phase 2 cost: jobs left out first, then sum of goal completion days.
+    """Phase 2 cost, lexicographic: jobs left out first, then the plan's shape.
 
-    The weight makes one more scheduled job worth more than any change of
-    completion times (and, when re-planning, one published session kept
-    worth more than both), so the programme is as complete as possible and,
-    within that, readiness comes as early as possible (most slack).
+    The shape is ``ctx.data.shape`` (the scenario's ``objective``):
+    ``earliest`` minimises the sum of goal completion days (readiness as
+    early as possible, most slack); ``level`` first minimises the sum over
+    participants of their peak weekly hours, then completion days;
+    ``fresh`` keeps competency training as late as its deadlines allow
+    (the largest sum of session days of the modules that count towards a
+    goal). Each weight makes one unit of a term worth more than any change
+    of the terms after it (and, when re-planning, one published session kept
+    worth more than all of them).
     """
+    terms = _terms(ctx)
+    parts: list[Any] = [w * expr for w, (expr, _) in zip(_weights(terms), terms, strict=True)]
+    cost = parts[0]  # summed most important first, as the model has always been written
+    for part in parts[1:]:
+        cost = cost + part
+    return cost
+
+
+def _weights(terms: list[tuple[cp_model.LinearExprT, int]]) -> list[int]:
+    weights, weight = [], 1
+    for _, top in reversed(terms):
+        weights.append(weight)
+        weight *= top + 1
+    return weights[::-1]
+
+
+def _terms(ctx: Context) -> list[tuple[cp_model.LinearExprT, int]]:
+    """The cost terms, most important first, each with its largest value; built once per model."""
+    if ctx.plan_terms is not None:
+        return ctx.plan_terms
     optional = _optional(ctx)
-    weight, change_weight = plan_cost_weights(ctx)
-    cost = weight * (len(optional) - sum(optional)) + sum(ctx.goal_completion)
+    terms: list[tuple[cp_model.LinearExprT, int]] = []
     if ctx.changes:
         # Re-planning: fewer moved or dropped published sessions beats
         # anything else once readiness is settled.
-        cost = change_weight * sum(ctx.changes) + cost
-    return cost
+        terms.append((sum(ctx.changes), len(ctx.changes)))
+    terms.append((len(optional) - sum(optional), len(optional)))
+    days = ctx.data.num_days
+    if ctx.data.shape == "level":
+        peaks = _weekly_peaks(ctx)
+        terms.append((sum(peaks), 7 * ctx.data.slots_per_day * len(peaks)))
+    if ctx.data.shape == "fresh":
+        session_days = _goal_session_days(ctx)
+        terms.append((days * len(session_days) - sum(session_days), days * len(session_days)))
+    else:
+        # Top (days + 1) x max(1, goals): the weights the earliest plan has always had.
+        terms.append((sum(ctx.goal_completion), (days + 1) * max(1, len(ctx.goal_completion))))
+    ctx.plan_terms = terms
+    return terms
+
+
+def _weekly_peaks(ctx: Context) -> list[cp_model.IntVar]:
+    """Per participant, a variable at least their training slots in every calendar week: a
+    Cumulative on the week axis whose capacity is the variable (the load family's construction)."""
+    data, m = ctx.data, ctx.model
+    peaks = []
+    for p, _part in enumerate(data.participants):
+        items: list[tuple[cp_model.IntervalVar, int]] = []
+        done: dict[int, int] = {}
+        for j, job in enumerate(data.jobs):
+            if p not in job.participants or not ctx.possible(j):
+                continue
+            for k, sv in enumerate(ctx.sessions[j]):
+                if sv.day is None:
+                    continue
+                if sv.fixed:
+                    week = data.week(job.fixed_starts[k] // data.slots_per_day)
+                    done[week] = done.get(week, 0) + job.length
+                    continue
+                itv = m.new_optional_fixed_size_interval_var(ctx.week(j, k), 1, ctx.present[j], f"peak[{p},{j}#{k}]")
+                items.append((itv, job.length))
+        if not items:
+            continue
+        peak = m.new_int_var(max(done.values(), default=0), 7 * data.slots_per_day, f"peak_week[{p}]")
+        items += [(m.new_fixed_size_interval_var(w, 1, f"peak[{p},done@{w}]"), v) for w, v in sorted(done.items())]
+        m.add_cumulative([i for i, _ in items], [d for _, d in items], peak)
+        peaks.append(peak)
+    return peaks
+
+
+def _goal_session_days(ctx: Context) -> list[cp_model.LinearExprT]:
+    """The day of every session still to place of a job that counts towards some goal."""
+    jobs = sorted({j for goal in ctx.data.goals for group in goal.groups for j in group if ctx.possible(j)})
+    return [ctx.day(j, k) for j in jobs for k, sv in enumerate(ctx.sessions[j]) if not sv.fixed]
 
 
 def _optional(ctx: Context) -> list[cp_model.IntVar]:
     return [ctx.present[j] for j, job in enumerate(ctx.data.jobs) if ctx.possible(j) and not job.mandatory]
 
 
-def plan_cost_weights(ctx: Context) -> tuple[int, int]:
-    """The weights of :func:`plan_cost`: one job left out, one published session changed."""
-    weight = (ctx.data.num_days + 1) * max(1, len(ctx.goal_completion)) + 1
-    return weight, weight * (len(_optional(ctx)) + 1)
-
-
 def decode_plan_cost(ctx: Context, cost: float) -> tuple[int, int, int]:
-    """A :func:`plan_cost` value as (published sessions changed, jobs left out,
-    sum of goal completion days): exact, as each weight exceeds all the terms after it."""
-    weight, change_weight = plan_cost_weights(ctx)
+    """A :func:`plan_cost` value as (published sessions changed, jobs left out, value of the
+    shape's first term: sum of goal completion days for ``earliest``, sum of weekly peaks in
+    slots for ``level``, days before the horizon summed over sessions for ``fresh``): exact, as
+    each weight exceeds all the terms after it."""
     value = round(cost)
-    changes, value = divmod(value, change_weight) if ctx.changes else (0, value)
-    left_out, days = divmod(value, weight)
-    return changes, left_out, days
+    parts: list[int] = []
+    for w in _weights(_terms(ctx)):
+        part, value = divmod(value, w)
+        parts.append(part)
+    changes = parts.pop(0) if ctx.changes else 0
+    return changes, parts[0], parts[1]
 
 
 def makespan(ctx: Context) -> cp_model.IntVar:

@@ -175,6 +175,33 @@ def utilisation_table(out: PlanOutcome) -> Table:
     return Table(columns, rows, id="utilisation", row_headers=True)
 
 
+def weekly_hours_table(out: PlanOutcome) -> Table:
+    """Training hours per participant and ISO week, with each participant's busiest week.
+
+    A lead compares plan shapes here (``objective``: earliest front-loads,
+    level flattens the peaks, fresh moves training towards the deadlines).
+    """
+    grid, data = out.grid, out.data
+    weeks = sorted({d.isocalendar()[:2] for d in grid.days})
+    week = [weeks.index(d.isocalendar()[:2]) for d in grid.days]
+    hours = [[0.0] * len(weeks) for _ in data.participants]
+    for sess in out.result.schedule.sessions if out.result.schedule else ():
+        length = grid.slots_to_hours(sess.end - sess.start)
+        for p in data.jobs[sess.job].participants:
+            hours[p][week[sess.start // data.slots_per_day]] += length
+    full_week = 5 * grid.slots_per_day * grid.slot_minutes / 60  # five full training days
+    rows: list[list[str | Cell]] = []
+    for p, part in enumerate(data.participants):
+        cells: list[str | Cell] = [part.id]
+        for h in hours[p]:
+            level = 0 if h == 0 else min(4, 1 + int(h / full_week * 4))
+            cells.append(Cell(f"{h:g}" if h else "-", f"num u{level}", f"{h:g} h of {full_week:g} h in five full days"))
+        cells.append(Cell(f"{max(hours[p], default=0):g}", "num", "busiest week"))
+        rows.append(cells)
+    return Table(["participant", *(f"{y}-W{w:02d}" for y, w in weeks), "peak"], rows, id="weekly-hours",
+                 row_headers=True)
+
+
 def _use_cell(used: float, avail: float) -> Cell:
     if avail == 0 and used == 0:
         return Cell("-", "na", "not available this week")
@@ -307,6 +334,9 @@ def document(out: PlanOutcome, folder: Path, files: list[Path], extra: Sequence[
         Section("Resource utilisation per week (hours used / hours available)",
                 [utilisation_table(out)] if out.data.resources else [Para("The scenario has no shared resources.")],
                 id="utilisation-section"),
+        Section("Training hours per participant and week",
+                [Para(f"Plan shape (objective): {out.scenario.objective}. Peak: the participant's busiest week."),
+                 weekly_hours_table(out)], id="weekly-hours-section"),
         unscheduled_table(out),
         solver_section(out),
     ]

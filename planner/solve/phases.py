@@ -92,6 +92,11 @@ def _plan_progress(ctx: Context, progress: Progress | None, met: int) -> Progres
         changes, left_out, days = objective.decode_plan_cost(ctx, cost)
         if ctx.changes:
             say("replan", seconds, float(changes), float(left_out))
+        elif ctx.data.shape == "level":  # days: the participants' weekly peaks, in slots
+            full_days = len(ctx.data.participants) * ctx.data.slots_per_day
+            say("level", seconds, float(left_out), days / full_days if full_days else 0.0)
+        elif ctx.data.shape == "fresh":
+            say(phase, seconds, float(left_out), -1.0)
         else:
             # Goals not met have a free completion day: the average is exact only when all are met.
             say(phase, seconds, float(left_out), days / met + 1 if met == len(ctx.goal_completion) else -1.0)

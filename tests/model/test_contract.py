@@ -28,6 +28,7 @@ NOT_RULES = {
     "variants": "named sets of edits applied before compiling; their keys are the scenario's own",
     "disruptions": "parameters of the stress study's random disruptions, not a rule of the plan",
     "repairs": "what 'planner repair' may change (planner.model.levers), not a rule of the plan",
+    "objective": "the plan's secondary goal (planner.model.objective), not a rule of the plan",
 }
 # Last parts of a key that carry no rule wherever they appear.
 NOT_RULE_LEAVES = {
