@@ -52,6 +52,8 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             m["recency_days"] = draw(st.integers(5, 30))
         if draw(st.integers(0, 5)) == 0:
             m["min_days_between_sessions"] = 1
+        if draw(st.integers(0, 5)) == 0:
+            m["max_days_between_sessions"] = draw(st.integers(2, 9))
         if draw(st.integers(0, 6)) == 0:
             m["rest_days_after"] = 1
         if draw(st.integers(0, 5)) == 0:

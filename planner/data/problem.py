@@ -83,6 +83,7 @@ class Job:
     instructors: tuple[int, ...] = ()
     needs_instructor: bool = False
     min_gap_days: int = 0
+    max_gap_days: int | None = None  # consecutive sessions at most this many days apart
     consecutive: bool = False
     rest_days_after: int = 0
     deadline_day: int | None = None
@@ -333,6 +334,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 instructors=cands,
                 needs_instructor=m.instructor is not None,
                 min_gap_days=max(m.min_days_between_sessions, self_gap[m.id]),
+                max_gap_days=m.max_days_between_sessions,
                 consecutive=m.consecutive_days,
                 rest_days_after=m.rest_days_after,
                 deadline_day=tl.gate_day(first, m.deadline) if m.deadline else None,

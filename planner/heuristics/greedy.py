@@ -176,10 +176,11 @@ def _place_job(data: ProblemData, st: _State, j: int, first_day: int, first_slot
     start_day = first_day
     while start_day < last_day:
         day, ok = start_day, True
+        limit = last_day
         for k in range(job.num_sessions):
             last = k == job.num_sessions - 1
             placed = False
-            while day < last_day:
+            while day < limit:
                 if is_open(data, j, day, last) and _spacing_ok(data, st, j, day):
                     for off in range(S - job.length + 1):
                         t = day * S + off
@@ -198,15 +199,18 @@ def _place_job(data: ProblemData, st: _State, j: int, first_day: int, first_slot
             if not placed:
                 ok = False
                 break
-            # The next session: another day if spacing asks for it, the next day if consecutive.
+            # The next session: another day if spacing asks for it, the next day if consecutive,
+            # and no later than the module's largest gap allows.
             day = day + max(job.min_gap_days, 1 if job.consecutive else 0)
+            if job.max_gap_days is not None:
+                limit = min(last_day, max(s.start for s in st.sessions[j]) // S + job.max_gap_days + 1)
         if ok:
             return None
         failed_first = min((s.start // S for s in st.sessions.get(j, [])), default=None)
         _unbook(data, st, j)
-        if not job.consecutive or failed_first is None:
+        if not (job.consecutive or job.max_gap_days is not None) or failed_first is None:
             return "no room for all its sessions before its deadline"
-        start_day = failed_first + 1  # a consecutive run broke: try a later first day
+        start_day = failed_first + 1  # a consecutive run or a gap broke: try a later first day
     return "no room for all its sessions before its deadline"
 
 

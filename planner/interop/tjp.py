@@ -296,8 +296,8 @@ def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) ->
             body.append(f"  maxend {due.isoformat()}")
         if job.num_sessions > 1:
             unexpressed.add("sessions")
-        if job.min_gap_days or job.consecutive:
-            unexpressed.add("min_days_between_sessions / consecutive_days")
+        if job.min_gap_days or job.consecutive or job.max_gap_days is not None:
+            unexpressed.add("min/max_days_between_sessions / consecutive_days")
         if job.rest_days_after:
             unexpressed.add("rest_days_after")
         module = next(m for m in sc.modules if m.id == job.module)

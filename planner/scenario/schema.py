@@ -256,6 +256,7 @@ class Module(StrictModel):
     joint: Literal["none", "crew"] = "none"
     allowed: tuple[SeasonRange, ...] = ()
     min_days_between_sessions: int = Field(0, ge=0, le=MAX_DAYS)
+    max_days_between_sessions: int | None = Field(None, ge=1, le=MAX_DAYS)
     consecutive_days: bool = False
     rest_days_after: int = Field(0, ge=0, le=14)
     recency_days: int | None = Field(None, ge=1, le=MAX_DAYS)
@@ -298,6 +299,9 @@ class Module(StrictModel):
             )
         if self.sessions is not None and self.sessions != round(ratio):
             raise ValueError(f"sessions ({self.sessions}) x session_hours ({self.session_hours}) is not hours ({self.hours})")
+        if self.max_days_between_sessions is not None and self.min_days_between_sessions > self.max_days_between_sessions:
+            raise ValueError(f"min_days_between_sessions ({self.min_days_between_sessions}) exceeds "
+                             f"max_days_between_sessions ({self.max_days_between_sessions})")
         if self.consecutive_days and self.min_days_between_sessions:
             raise ValueError("consecutive_days and min_days_between_sessions exclude each other")
         if self.after_gate is not None and self.deadline is not None:

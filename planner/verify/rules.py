@@ -120,7 +120,7 @@ SESSION_RULES: tuple[SessionRule, ...] = (
 
 
 def session_pattern(data: ProblemData, job: Job, sessions: list[ScheduledSession]) -> list[str]:
-    """Windows: sessions in order, on consecutive days or with the module's gap."""
+    """Windows: sessions in order, on consecutive days or within the module's gaps."""
     out = []
     S = data.slots_per_day
     for a, b in pairwise(sessions):
@@ -133,6 +133,9 @@ def session_pattern(data: ProblemData, job: Job, sessions: list[ScheduledSession
             out.append(f"{job.id}: sessions {a.index + 1} and {b.index + 1} not on consecutive days")
         if job.min_gap_days and db - da < job.min_gap_days:
             out.append(f"{job.id}: sessions {a.index + 1} and {b.index + 1} only {db - da} days apart")
+        if job.max_gap_days is not None and db - da > job.max_gap_days:
+            out.append(f"{job.id}: sessions {a.index + 1} and {b.index + 1} {db - da} days apart "
+                       f"(at most {job.max_gap_days})")
     return out
 
 

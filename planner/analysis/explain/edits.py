@@ -86,6 +86,7 @@ def free_pattern(module: str) -> Edit:
     def edit(plain: Plain) -> None:
         m = _item(plain, "modules", module)
         m["min_days_between_sessions"] = 0
+        m["max_days_between_sessions"] = None
         m["consecutive_days"] = False
         m["rest_days_after"] = 0
 

@@ -288,6 +288,8 @@ def pattern_facts(s: Scope, add: AddFact) -> None:
         rules = []
         if m.min_days_between_sessions:
             rules.append(f"sessions at least {m.min_days_between_sessions} day(s) apart")
+        if m.max_days_between_sessions is not None:
+            rules.append(f"sessions at most {m.max_days_between_sessions} day(s) apart")
         if m.consecutive_days:
             rules.append("sessions on consecutive days")
         if m.rest_days_after:

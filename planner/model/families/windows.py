@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def add(ctx: Context) -> None:
-    """Sessions of a job in order; minimum gaps; consecutive days."""
+    """Sessions of a job in order; minimum and maximum gaps; consecutive days."""
     m = ctx.model
     for j, job in enumerate(ctx.data.jobs):
         if not ctx.possible(j):
@@ -33,13 +33,16 @@ def add(ctx: Context) -> None:
                 m.add(ctx.ordinal(j, k) == ctx.ordinal(j, k - 1) + 1).only_enforce_if(pres)
             elif job.min_gap_days:
                 m.add(ctx.day(j, k) >= ctx.day(j, k - 1) + job.min_gap_days).only_enforce_if(pres)
+            if job.max_gap_days is not None and ctx.data.num_days > 1:
+                m.add(ctx.day(j, k) <= ctx.day(j, k - 1) + job.max_gap_days).only_enforce_if(pres)
 
 
 FAMILY = Family(
     name="windows",
     keys=("window", "gates", "missions.*.launch", "missions.*.start", "missions.*.blocks", "missions.*.gates",
           "modules.*.after_gate", "modules.*.deadline", "modules.*.hours", "modules.*.session_hours",
-          "modules.*.sessions", "modules.*.min_days_between_sessions", "modules.*.consecutive_days"),
+          "modules.*.sessions", "modules.*.min_days_between_sessions", "modules.*.max_days_between_sessions",
+          "modules.*.consecutive_days"),
     add=add,
     verify=(rules.session_deadline, rules.session_pattern,),
     explains=("window", "deadline", "pattern"),
