@@ -50,6 +50,8 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             m["instructor"] = "q"
         if draw(st.integers(0, 5)) == 0:
             m["recency_days"] = draw(st.integers(5, 30))
+            if draw(st.booleans()):
+                m["recency_of"] = "all"
         if draw(st.integers(0, 5)) == 0:
             m["min_days_between_sessions"] = 1
         if draw(st.integers(0, 5)) == 0:

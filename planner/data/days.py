@@ -7,7 +7,8 @@ A session of a job may run on day ``d`` when every rule below lets it:
 * season: ``Job.season_days``, when the module has a season;
 * deadline: every session ends before the module's deadline gate
   (``Job.deadline_day``);
-* recency: the *last* session only, on ``Job.last_open_days``;
+* recency: the *last* session only, on ``Job.last_open_days`` (every session
+  with ``Job.recent_all``: ``recency_of: all``);
 * release: on or after ``ProblemData.release_day`` (re-planning: the past is
   history, not to be planned).
 
@@ -37,7 +38,7 @@ class Rule(Flag):
     CALENDAR = auto()
     SEASON = auto()
     DEADLINE = auto()
-    RECENCY = auto()  # the last session only
+    RECENCY = auto()  # the last session only (every session with recency_of: all)
     RELEASE = auto()
     ALL = CALENDAR | SEASON | DEADLINE | RECENCY | RELEASE
 
@@ -60,7 +61,7 @@ def closed_by(data: ProblemData, job: int, day: int, last: bool = False, rules: 
         elif rule is Rule.DEADLINE:
             closed = jb.deadline_day is not None and day >= jb.deadline_day
         elif rule is Rule.RECENCY:
-            closed = last and jb.last_open_days is not None and not jb.last_open_days[day]
+            closed = (last or jb.recent_all) and jb.last_open_days is not None and not jb.last_open_days[day]
         else:
             closed = day < data.release_day
         if closed:
@@ -80,7 +81,7 @@ def is_open(data: ProblemData, job: int, day: int, last: bool = False) -> bool:
         and day >= data.release_day
         and (jb.season_days is None or jb.season_days[day])
         and (jb.deadline_day is None or day < jb.deadline_day)
-        and not (last and jb.last_open_days is not None and not jb.last_open_days[day])
+        and not ((last or jb.recent_all) and jb.last_open_days is not None and not jb.last_open_days[day])
     )
 
 

@@ -84,6 +84,7 @@ class Job:
     needs_instructor: bool = False
     min_gap_days: int = 0
     max_gap_days: int | None = None  # consecutive sessions at most this many days apart
+    recent_all: bool = False  # last_open_days (recency) applies to every session, not only the last
     consecutive: bool = False
     rest_days_after: int = 0
     deadline_day: int | None = None
@@ -335,6 +336,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 needs_instructor=m.instructor is not None,
                 min_gap_days=max(m.min_days_between_sessions, self_gap[m.id]),
                 max_gap_days=m.max_days_between_sessions,
+                recent_all=m.recency_of == "all",
                 consecutive=m.consecutive_days,
                 rest_days_after=m.rest_days_after,
                 deadline_day=tl.gate_day(first, m.deadline) if m.deadline else None,

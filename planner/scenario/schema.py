@@ -260,6 +260,7 @@ class Module(StrictModel):
     consecutive_days: bool = False
     rest_days_after: int = Field(0, ge=0, le=14)
     recency_days: int | None = Field(None, ge=1, le=MAX_DAYS)
+    recency_of: Literal["last", "all"] = "last"  # which sessions recency_days applies to
     deadline: Id | None = None
     block: Id | None = None
     after_gate: Id | None = None
@@ -302,6 +303,8 @@ class Module(StrictModel):
         if self.max_days_between_sessions is not None and self.min_days_between_sessions > self.max_days_between_sessions:
             raise ValueError(f"min_days_between_sessions ({self.min_days_between_sessions}) exceeds "
                              f"max_days_between_sessions ({self.max_days_between_sessions})")
+        if self.recency_of == "all" and self.recency_days is None:
+            raise ValueError("recency_of: all needs recency_days (the days before launch every session must fall in)")
         if self.consecutive_days and self.min_days_between_sessions:
             raise ValueError("consecutive_days and min_days_between_sessions exclude each other")
         if self.after_gate is not None and self.deadline is not None:

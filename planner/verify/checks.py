@@ -186,6 +186,11 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
         history = since is not None and end <= since  # finished in the history: a fact, not a plan
         if m.recency_days is not None and before_launch > m.recency_days and not history:
             out.append(f"{p} {mid}: completed {before_launch} days before launch, more than {m.recency_days}")
+        began = (times[parts[p].crew].launch - first_start[(p, mid)].date()).days
+        if m.recency_of == "all" and m.recency_days is not None and began > m.recency_days and (
+                since is None or first_start[(p, mid)] >= since):
+            out.append(f"{p} {mid}: first session {began} days before launch, more than {m.recency_days} "
+                       "(recency_of: all)")
         if since is not None and first_start[(p, mid)] < since:
             continue  # started in the history: its order is a fact, not a plan
         for pre in m.prerequisites:

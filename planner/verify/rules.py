@@ -82,9 +82,9 @@ def session_season(data: ProblemData, job: Job, s: ScheduledSession, tag: str) -
 def session_recency(data: ProblemData, job: Job, s: ScheduledSession, tag: str) -> list[str]:
     """Recency: the last session ends recently enough before launch."""
     day = session_day(data, s)
-    last = s.index == job.num_sessions - 1
+    last = s.index == job.num_sessions - 1 or job.recent_all
     if last and job.last_open_days is not None and not job.last_open_days[day]:
-        return [f"{tag}: ends too early for the recency rule"]
+        return [f"{tag}: {'runs' if job.recent_all else 'ends'} too early for the recency rule"]
     return []
 
 

@@ -30,6 +30,15 @@ def drop_prerequisite(module: str, pre: str) -> Edit:
     return edit
 
 
+def drop_recency(module: str) -> Edit:
+    def edit(plain: Plain) -> None:
+        m = _item(plain, "modules", module)
+        m["recency_days"] = None
+        m["recency_of"] = "last"
+
+    return edit
+
+
 def drop_blackout(section: str, ident: str, start: dt.date) -> Edit:
     def edit(plain: Plain) -> None:
         item = _item(plain, section, ident)

@@ -18,6 +18,7 @@ from planner.analysis.explain.edits import (
     add_instructor,
     drop_blackout,
     drop_prerequisite,
+    drop_recency,
     drop_spacing,
     free_pattern,
     mission_earlier,
@@ -275,9 +276,10 @@ def recency_facts(s: Scope, add: AddFact) -> None:
     for mid in s.modules:
         m = mods[mid]
         if m.recency_days:
-            add("recency", [mid], f"{mid} must end within {m.recency_days} days of launch "
+            what = f"every session of {mid} must fall" if m.recency_of == "all" else f"{mid} must end"
+            add("recency", [mid], f"{what} within {m.recency_days} days of launch "
                 f"(not before {launch - dt.timedelta(days=m.recency_days)})", f"drop the recency rule of {mid}",
-                set_value("modules", mid, "recency_days", None))
+                drop_recency(mid))
 
 
 def pattern_facts(s: Scope, add: AddFact) -> None:

@@ -12,7 +12,7 @@ from planner.verify import rules
 
 FAMILY = Family(
     name="recency",
-    keys=("modules.*.recency_days",),
+    keys=("modules.*.recency_days", "modules.*.recency_of"),
     add=None,
     no_constraints="its days are left out of the last session's domain by planner.data.days (Job.last_open_days)",
     verify=(rules.session_recency,),
