@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from planner.calendar.grid import TimeGrid, in_any, in_season, instructor_available, resource_available
+from planner.calendar.missions import participant_missions
 from planner.data.missions import Timeline
 from planner.scenario.schema import AnyOf, Scenario
 
@@ -292,6 +293,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             groups = [
                 (crew, tuple(pi for pi in members if pi in takers)) for crew, members in crews.items()
             ]
+        elif m.joint in ("mission", "cohort"):
+            groups = _classes(sc, m.joint, takers)
         else:
             groups = [(sc.participants[pi].id, (pi,)) for pi in takers]
         season = grid.days_where(lambda d, m=m: in_season(m.allowed, d))  # type: ignore[misc]
@@ -416,6 +419,20 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         shape=sc.objective,
         job_index=job_index,
     )
+
+
+def _classes(sc: Scenario, joint: str, takers: list[int]) -> list[tuple[str, tuple[int, ...]]]:
+    """Who trains together in a ``joint: mission`` or ``joint: cohort`` module, with the owner id
+    of each job: the mission's id (``all`` without missions), or the cohort's name; a taker
+    in no cohort trains alone (owner: their id)."""
+    which = participant_missions(sc)
+    names = [m.id for m in sc.missions] or ["all"]
+    out: dict[str, list[int]] = {}
+    for pi in takers:
+        p = sc.participants[pi]
+        owner = names[which[pi]] if joint == "mission" else (p.cohort or p.id)
+        out.setdefault(owner, []).append(pi)
+    return [(owner, tuple(members)) for owner, members in out.items()]
 
 
 def restrict(data: ProblemData, keep: Sequence[int], goals: Sequence[int]) -> ProblemData:

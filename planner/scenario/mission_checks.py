@@ -33,6 +33,31 @@ def _takers(sc: Scenario, roles: tuple[str, ...]) -> list[int]:
     return [pi for pi, p in enumerate(sc.participants) if not roles or p.role in roles]
 
 
+def _cohorts(sc: Scenario) -> Iterator[Found]:
+    """A ``joint: cohort`` module's cohort must train in one mission (its dates are one mission's),
+    and a module trained by cohort needs a cohort among its takers."""
+    crews = mission_of_crew(sc)
+    for i, m in enumerate(sc.modules):
+        if m.joint != "cohort":
+            continue
+        seen: dict[str, tuple[int, str]] = {}
+        takers = _takers(sc, m.roles)
+        if not any(sc.participants[pi].cohort for pi in takers):
+            yield ("modules", i, "joint"), ("'joint: cohort' but no participant taking the module names a cohort "
+                                            "(participants[].cohort)")
+        for pi in takers:
+            p = sc.participants[pi]
+            if p.cohort is None:
+                continue
+            mission = crews.get(p.crew, 0)
+            first = seen.setdefault(p.cohort, (mission, p.id))
+            if first[0] != mission:
+                yield ("modules", i, "joint"), (f"cohort {p.cohort!r} trains {m.id} together but {first[1]} and "
+                                                f"{p.id} are in different missions; a joint session has one "
+                                                "mission's dates (split the cohort per mission)")
+                break
+
+
 def gate_first_day(gate: Gate, launch: dt.date) -> dt.date:
     """First day of ``gate`` for a mission launching on ``launch``."""
     if gate.date is not None:
@@ -51,6 +76,7 @@ def mission_problems(sc: Scenario) -> Iterator[Found]:
                 yield ("participants", i, "substitute_for"), f"unknown participant {p.substitute_for!r}"
             elif p.substitute_for == p.id:
                 yield ("participants", i, "substitute_for"), "a participant cannot substitute for themselves"
+    yield from _cohorts(sc)
     if not sc.missions:
         return
     owner: dict[str, int] = {}

@@ -168,6 +168,7 @@ class Participant(StrictModel):
     blackouts: tuple[DateRange, ...] = ()
     load: Load | None = None
     substitute_for: Id | None = None
+    cohort: Id | None = None  # a named class: modules with 'joint: cohort' train it together
 
 
 class Role(StrictModel):
@@ -253,7 +254,7 @@ class Module(StrictModel):
     resources: tuple[ResourceUse, ...] = ()
     instructor: Id | None = None
     prerequisites: tuple[Prerequisite, ...] = ()
-    joint: Literal["none", "crew"] = "none"
+    joint: Literal["none", "crew", "mission", "cohort"] = "none"
     allowed: tuple[SeasonRange, ...] = ()
     min_days_between_sessions: int = Field(0, ge=0, le=MAX_DAYS)
     max_days_between_sessions: int | None = Field(None, ge=1, le=MAX_DAYS)
