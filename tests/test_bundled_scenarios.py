@@ -28,6 +28,11 @@ def test_bundled_scenario_plans_and_verifies(path: Path) -> None:
     assert out.overall in (Verdict.READY, Verdict.NOT_READY)
     if path.name == "challenge-2021.yaml":
         assert out.overall == Verdict.READY
+    if path.name in ("ms20-2021.yaml", "gctc-2021.yaml"):
+        # The 2021 centre: each mission ready by its prime crew, the backups too.
+        assert out.overall == Verdict.READY
+        assert all(r.status == Verdict.READY for r in out.readiness)
+        assert [m.mission for m in out.missions] == (["ms19", "ms20"] if path.name == "gctc-2021.yaml" else ["ms20"])
     if path.name == "challenge-2021-2months.yaml":
         assert out.overall == Verdict.NOT_READY
         not_ready = [r for r in out.readiness if r.status == Verdict.NOT_READY]
