@@ -45,6 +45,9 @@ class Timeline:
             return None
         mi = self.mission_of[pi]
         m, gates = self.missions[mi], self._gate_days[mi]
+        own = [span for b in self.sc.participants[pi].blocks if (span := m.block(b)) is not None]
+        if own:  # the participant attends only some of the mission's blocks
+            return self.grid.days_where(lambda d: m.trains_on(d, gates) and any(a <= d <= z for a, z in own))
         return self.grid.days_where(lambda d: m.trains_on(d, gates))
 
     def at_site(self, pi: int, after_gate: str) -> tuple[bool, ...]:

@@ -58,6 +58,27 @@ def _cohorts(sc: Scenario) -> Iterator[Found]:
                 break
 
 
+def _participant_blocks(sc: Scenario) -> Iterator[Found]:
+    """A participant's ``blocks`` name blocks of their own mission, once each."""
+    crews = mission_of_crew(sc)
+    for i, p in enumerate(sc.participants):
+        if not p.blocks:
+            continue
+        if not sc.missions:
+            yield ("participants", i, "blocks"), "blocks needs missions: (a training block is a mission's)"
+            continue
+        if p.crew not in crews:
+            continue  # reported on the crew
+        m = sc.missions[crews[p.crew]]
+        known = [b.id for b in m.blocks]
+        for k, b in enumerate(p.blocks):
+            if b not in known:
+                yield ("participants", i, "blocks", k), (
+                    f"mission {m.id} has no block {b!r} (blocks: {', '.join(known) or 'none: it has one window'})")
+            elif b in p.blocks[:k]:
+                yield ("participants", i, "blocks", k), f"block {b!r} listed twice"
+
+
 def gate_first_day(gate: Gate, launch: dt.date) -> dt.date:
     """First day of ``gate`` for a mission launching on ``launch``."""
     if gate.date is not None:
@@ -77,6 +98,7 @@ def mission_problems(sc: Scenario) -> Iterator[Found]:
             elif p.substitute_for == p.id:
                 yield ("participants", i, "substitute_for"), "a participant cannot substitute for themselves"
     yield from _cohorts(sc)
+    yield from _participant_blocks(sc)
     if not sc.missions:
         return
     owner: dict[str, int] = {}

@@ -169,6 +169,7 @@ class Participant(StrictModel):
     load: Load | None = None
     substitute_for: Id | None = None
     cohort: Id | None = None  # a named class: modules with 'joint: cohort' train it together
+    blocks: tuple[Id, ...] = ()  # the mission's training blocks this participant attends (default: all)
 
 
 class Role(StrictModel):

@@ -143,6 +143,9 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             out.append(f"{tag}: outside the training window")
         elif mission.blocks and not any(a <= day <= b for a, b in mission.blocks.values()):
             out.append(f"{tag}: in a break between training blocks")
+        elif parts[p].blocks and not any(a <= day <= b for bid, (a, b) in mission.blocks.items()
+                                         if bid in parts[p].blocks):
+            out.append(f"{tag}: outside {p}'s blocks ({', '.join(parts[p].blocks)})")
         if m.block is not None and m.block in mission.blocks:
             a, b = mission.blocks[m.block]
             if not a <= day <= b:

@@ -139,9 +139,15 @@ def _mission_window_facts(s: Scope, add: AddFact) -> None:
 
 
 def block_facts(s: Scope, add: AddFact) -> None:
-    """Modules tied to a training block of the goals' mission."""
-    m, mods = s.mission, s.mods
+    """Participants who attend only some blocks, and modules tied to a block, of the goals' mission."""
+    m, mods, parts = s.mission, s.mods, s.parts
     spans = {b[0]: (b[1], b[2]) for b in m.blocks}
+    for pid in s.people:
+        own = [b for b in parts[pid].blocks if b in spans]
+        if own:
+            add("block", ["participant", pid], f"{pid} attends only block(s) " + ", ".join(
+                f"{b} ({spans[b][0]}..{spans[b][1]})" for b in own) + f" of mission {m.id}",
+                f"let {pid} attend every block of mission {m.id}", set_value("participants", pid, "blocks", []))
     for mid in s.modules:
         block = mods[mid].block
         if block is None or block not in spans:
