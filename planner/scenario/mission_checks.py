@@ -182,7 +182,8 @@ def _gate_equipment(sc: Scenario, gates: tuple[Gate, ...], at: Loc) -> Iterator[
 
 def mission_warnings(sc: Scenario) -> list[Found]:
     """Settings that cannot act: a block no module can use, a gate needing a resource closed on
-    all its days, a substitute with another role, a block key on a mission without blocks."""
+    all its days, a substitute with another role, a block key on a mission without blocks, a module
+    tied to a block its taker does not attend."""
     found: list[Found] = []
     people = {p.id: p for p in sc.participants}
     for i, p in enumerate(sc.participants):
@@ -191,6 +192,12 @@ def mission_warnings(sc: Scenario) -> list[Found]:
             found.append((("participants", i, "substitute_for"),
                           f"{p.id} ({p.role}) substitutes for {other.id} ({other.role}), another role: the "
                           f"competencies of {other.role} that {p.role} does not train are reported missing"))
+        if p.blocks:
+            for m in sc.modules:
+                if m.block is not None and m.block not in p.blocks and (not m.roles or p.role in m.roles):
+                    found.append((("participants", i, "blocks"),
+                                  f"{p.id} attends only block(s) {', '.join(p.blocks)} but takes {m.id}, tied to "
+                                  f"block {m.block}: it cannot run for {p.id}"))
     owner = mission_of_crew(sc)
     crews = {p.crew for p in sc.participants}
     for mi, mission in enumerate(sc.missions):

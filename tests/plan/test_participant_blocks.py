@@ -91,3 +91,14 @@ def test_invalid_participant_blocks(tmp_path: Path, old: str, new: str, message:
     """Tests the located errors: an unknown block, a block listed twice."""
     with pytest.raises(ScenarioError, match=message):
         load_scenario(_write(tmp_path, text=TEXT.replace(old, new)))
+
+
+def test_validate_warns_of_a_module_in_a_block_the_participant_skips(tmp_path: Path) -> None:
+    """Tests the warning: basics tied to b1, which p2 (blocks: [b2]) does not attend."""
+    from planner.scenario.mission_checks import mission_warnings
+
+    text = TEXT.replace("{id: basics, hours: 16, session_hours: 8}", "{id: basics, hours: 16, session_hours: 8, block: b1}")
+    sc = load_scenario(_write(tmp_path, text=text)).scenario
+    assert [(loc, msg) for loc, msg in mission_warnings(sc) if loc[0] == "participants"] == [
+        (("participants", 1, "blocks"), "p2 attends only block(s) b2 but takes basics, tied to block b1: it cannot "
+                                        "run for p2")]
