@@ -20,7 +20,7 @@ from typing import Literal
 from planner.calendar.grid import TimeGrid, in_any, in_season, instructor_available, resource_available
 from planner.calendar.missions import participant_missions
 from planner.data.missions import Timeline
-from planner.scenario.schema import AnyOf, Scenario
+from planner.scenario.schema import AnyOf, Module, Participant, Scenario
 
 
 @dataclass(frozen=True)
@@ -288,7 +288,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         if rule.after == rule.forbid:
             self_gap[rule.after] = max(self_gap[rule.after], math.ceil(rule.hours / 24) + 1)
     for m in sc.modules:
-        takers = [pi for pi, p in enumerate(sc.participants) if not m.roles or p.role in m.roles]
+        takers = [pi for pi, p in enumerate(sc.participants)
+                  if (not m.roles or p.role in m.roles) and not _waived(p, m.id)]
         if m.joint == "crew":
             groups = [
                 (crew, tuple(pi for pi in members if pi in takers)) for crew, members in crews.items()
@@ -329,7 +330,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 id=f"{owner}/{m.id}",
                 module=m.id,
                 participants=members,
-                num_sessions=m.num_sessions,
+                num_sessions=_num_sessions(sc, m, members),
                 length=grid.hours_to_slots(m.session_hours),
                 open_days=open_days,
                 season_days=job_season,
@@ -377,6 +378,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             missing = []
             for req in c.requires:
                 options = req.any_of if isinstance(req, AnyOf) else (req,)
+                if any(_waived(p, o) for o in options):
+                    continue  # waived for this participant (individual needs): the requirement is met
                 jobs_ = tuple(job_of_pm[pi, o] for o in options if (pi, o) in job_of_pm)
                 if not jobs_:
                     missing.append(" or ".join(options))
@@ -392,6 +395,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 deadline = tl.gate_day(pi, c.deadline)
             else:
                 deadline = tl.end_day(pi, at_site)
+            if not groups_ and not missing:
+                continue  # every module of it waived for this participant: held, like 'holds'
             goals.append(Goal(pi, cid, tuple(groups_), deadline, tuple(missing)))
 
     spacing = []
@@ -419,6 +424,24 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         shape=sc.objective,
         job_index=job_index,
     )
+
+
+def _waived(p: Participant, module: str) -> bool:
+    """Whether ``p``'s individual needs waive ``module`` (``participants[].modules``)."""
+    own = p.modules.get(module)
+    return own is not None and own.waived
+
+
+def _num_sessions(sc: Scenario, m: Module, members: tuple[int, ...]) -> int:
+    """The sessions of ``m`` for a job of ``members``: the module's, or one participant's own
+    hours or sessions (checks allow an override only on a module taken alone)."""
+    if len(members) == 1:
+        own = sc.participants[members[0]].modules.get(m.id)
+        if own is not None and own.sessions is not None:
+            return own.sessions
+        if own is not None and own.hours is not None:
+            return round(own.hours / m.session_hours)
+    return m.num_sessions
 
 
 def _classes(sc: Scenario, joint: str, takers: list[int]) -> list[tuple[str, tuple[int, ...]]]:

@@ -79,6 +79,31 @@ def _participant_blocks(sc: Scenario) -> Iterator[Found]:
                 yield ("participants", i, "blocks", k), f"block {b!r} listed twice"
 
 
+def _overrides(sc: Scenario) -> Iterator[Found]:
+    """Individual needs (``participants[].modules``) name modules the participant takes, in whole
+    sessions, and change hours only of a module taken alone (a joint session has one length)."""
+    mods = {m.id: m for m in sc.modules}
+    for i, p in enumerate(sc.participants):
+        for mid, own in p.modules.items():
+            at: Loc = ("participants", i, "modules", mid)
+            m = mods.get(mid)
+            if m is None:
+                yield at, f"unknown module {mid!r}"
+                continue
+            if m.roles and p.role not in m.roles:
+                yield at, f"{p.id} ({p.role}) does not take {mid} (roles: {', '.join(m.roles)})"
+                continue
+            if own.waived:
+                continue
+            if m.joint != "none":
+                yield at, (f"{mid} is trained together (joint: {m.joint}): one participant's hours cannot differ; "
+                           "waive it for them or give the module its own copy")
+            if own.hours is not None:
+                ratio = own.hours / m.session_hours
+                if abs(ratio - round(ratio)) > 1e-9:
+                    yield at, f"hours ({own.hours:g}) is not a whole number of {mid}'s sessions of {m.session_hours:g} h"
+
+
 def gate_first_day(gate: Gate, launch: dt.date) -> dt.date:
     """First day of ``gate`` for a mission launching on ``launch``."""
     if gate.date is not None:
@@ -99,6 +124,7 @@ def mission_problems(sc: Scenario) -> Iterator[Found]:
                 yield ("participants", i, "substitute_for"), "a participant cannot substitute for themselves"
     yield from _cohorts(sc)
     yield from _participant_blocks(sc)
+    yield from _overrides(sc)
     if not sc.missions:
         return
     owner: dict[str, int] = {}

@@ -157,6 +157,25 @@ class Load(StrictModel):
     max_hours_per_week: float | None = Field(None, gt=0, le=168)
 
 
+class ModuleOverride(StrictModel):
+    """One participant's own amount of a module: more or fewer hours (or sessions), or waived."""
+
+    hours: float | None = Field(None, gt=0, le=2000)
+    sessions: int | None = Field(None, ge=1, le=500)
+    waived: bool = False
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _one(self) -> ModuleOverride:
+        if self.waived and (self.hours is not None or self.sessions is not None):
+            raise ValueError("a waived module has no hours or sessions")
+        if not self.waived and self.hours is None and self.sessions is None:
+            raise ValueError("give hours, sessions or 'waived: true'")
+        if self.hours is not None and self.sessions is not None:
+            raise ValueError("give hours or sessions, not both")
+        return self
+
+
 class Participant(StrictModel):
     """A trainee: a spaceflight participant or a professional crew member."""
 
@@ -170,6 +189,7 @@ class Participant(StrictModel):
     substitute_for: Id | None = None
     cohort: Id | None = None  # a named class: modules with 'joint: cohort' train it together
     blocks: tuple[Id, ...] = ()  # the mission's training blocks this participant attends (default: all)
+    modules: dict[Id, ModuleOverride] = Field(default_factory=dict)  # individual needs, by module id
 
 
 class Role(StrictModel):

@@ -106,6 +106,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
     hours_day: dict[tuple[str, dt.date], float] = defaultdict(float)
     hours_week: dict[tuple[str, dt.date], float] = defaultdict(float)
     planned: set[tuple[str, dt.date]] = set()  # (participant, day) with a session that is not history
+    hours_done: dict[tuple[str, str], float] = defaultdict(float)
     for row in rows:
         p, mid = str(row["participant"]), str(row["module"])
         start, end = row["start"], row["end"]
@@ -115,6 +116,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
         hours_day[p, day] += (end - start).total_seconds() / 3600
         hours_week[p, monday] += (end - start).total_seconds() / 3600
         key = (p, mid)
+        hours_done[key] += (end - start).total_seconds() / 3600
         last_end[key] = max(last_end.get(key, end), end)
         last_day[key] = max(last_day.get(key, day), day)  # lags count from this day, even if it ends at 24:00
         first_start[key] = min(first_start.get(key, start), start)
@@ -183,6 +185,17 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
         cap = load.max_hours_per_week if load is not None else None
         if cap is not None and h > cap + 1e-9 and (p, monday) in planned_weeks:
             out.append(f"{p}: {h:g} h in the week of {monday}, weekly cap {cap:g} h")
+    for (p, mid), done in sorted(hours_done.items()):
+        # A scheduled module has all its hours: the module's, or the participant's own.
+        own = parts[p].modules.get(mid)
+        if own is not None and own.waived:
+            out.append(f"{p} {mid}: scheduled although waived for {p}")
+            continue
+        need = mods[mid].total_hours
+        if own is not None:
+            need = own.hours if own.hours is not None else (own.sessions or 0) * mods[mid].session_hours
+        if abs(done - need) > 1e-6:
+            out.append(f"{p} {mid}: {done:g} h scheduled, the programme gives {p} {need:g} h")
     for (p, mid), end in last_end.items():
         m = mods[mid]
         before_launch = (times[parts[p].crew].launch - last_day[p, mid]).days

@@ -40,7 +40,7 @@ def add(ctx: Context) -> None:
 FAMILY = Family(
     name="windows",
     keys=("window", "gates", "missions.*.launch", "missions.*.start", "missions.*.blocks", "missions.*.gates",
-          "participants.*.blocks",
+          "participants.*.blocks", "participants.*.modules",
           "modules.*.after_gate", "modules.*.deadline", "modules.*.hours", "modules.*.session_hours",
           "modules.*.sessions", "modules.*.min_days_between_sessions", "modules.*.max_days_between_sessions",
           "modules.*.consecutive_days"),
