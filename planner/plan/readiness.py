@@ -54,6 +54,24 @@ class Readiness:
     deadline: dt.date
     slack_days: int | None
     reason: str
+    # The last launch date for which the training counts under its recency rules (None: it
+    # does not expire): the earliest, over the modules that make it, of day + recency_days.
+    expires: dt.date | None = None
+
+
+def _expires(sc: Scenario, grid: TimeGrid, data: ProblemData, jobs: list[int], first_day: dict[int, int],
+             end_day: dict[int, int]) -> dt.date | None:
+    """When the training of ``jobs`` stops counting under the modules' recency rules: the
+    earliest day + recency_days, over the modules with one (every session's, with recency_of: all)."""
+    mods = {m.id: m for m in sc.modules}
+    out: list[dt.date] = []
+    for j in jobs:
+        m = mods[data.jobs[j].module]
+        if m.recency_days is None:
+            continue
+        day = first_day[j] if m.recency_of == "all" else end_day[j]
+        out.append(grid.days[day] + dt.timedelta(days=m.recency_days))
+    return min(out, default=None)
 
 
 def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int) -> str | None:
@@ -160,8 +178,10 @@ def assess(
     sched = result.schedule
     end_day: dict[int, int] = {}
     end_slot: dict[int, int] = {}  # when a job's last session ends: orders jobs that end on the same day
+    first_day: dict[int, int] = {}
     if sched is not None:
         for s in sched.sessions:
+            first_day[s.job] = min(first_day.get(s.job, s.start // S), s.start // S)
             end_day[s.job] = max(end_day.get(s.job, -1), s.start // S)
             end_slot[s.job] = max(end_slot.get(s.job, -1), s.end)
     comp = {c.id: c for c in sc.competencies}
@@ -187,7 +207,8 @@ def assess(
             day = grid.days[end_day[last_job]]
             rows.append(
                 Readiness(pid, c.id, Verdict.READY, day, deadline, (deadline - day).days,
-                          _binding(sc, data, last_job, end_day[last_job]))
+                          _binding(sc, data, last_job, end_day[last_job]),
+                          _expires(sc, grid, data, chosen, first_day, end_day))
             )
             continue
         reason = _unmet_reason(sc, grid, data, goal.groups, goal.missing)

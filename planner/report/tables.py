@@ -27,6 +27,7 @@ READINESS_COLUMNS = [
     "deadline",
     "slack_days",
     "reason",
+    "expires",
 ]
 
 
@@ -62,6 +63,7 @@ def readiness_frame(out: PlanOutcome) -> pd.DataFrame:
                 "deadline": r.deadline.isoformat(),
                 "slack_days": r.slack_days,
                 "reason": r.reason,
+                "expires": r.expires.isoformat() if r.expires else "",
             }
             for r in out.readiness
         ],

@@ -73,3 +73,12 @@ def test_recency_of_all_needs_recency_days(tmp_path: Path) -> None:
     sc = scenario(modules=[{"id": "m1", "hours": 4, "session_hours": 4, "recency_of": "all"}])
     with pytest.raises(ScenarioError, match=r"modules\[0\].*recency_of: all needs recency_days"):
         load_scenario(write(tmp_path, sc))
+
+
+def test_readiness_says_when_the_competency_expires(tmp_path: Path) -> None:
+    """Tests the expiry date: the CPR course ends Mon 18 Mar (last session, 30-day recency), so it
+    counts for launches up to 18 Mar + 30 days = Wed 17 Apr; a module without recency never expires."""
+    out = run(tmp_path, scenario(modules=[CPR]))
+    assert out.readiness[0].expires == dt.date(2024, 4, 17)
+    plain = run(tmp_path, scenario(modules=[{"id": "m1", "hours": 4, "session_hours": 4}]))
+    assert plain.readiness[0].expires is None
