@@ -20,7 +20,7 @@ from functools import cached_property
 from planner.calendar.missions import gate_date, grid_end
 
 __all__ = ["TimeGrid", "build_grid", "gate_date", "in_any", "in_season", "instructor_available", "resource_available"]
-from planner.scenario.holidays import public_holidays
+from planner.scenario.holidays import official_workdays, public_holidays
 from planner.scenario.schema import WEEKDAYS, DateRange, Instructor, Resource, Scenario, SeasonRange
 
 
@@ -132,6 +132,8 @@ def build_grid(sc: Scenario) -> TimeGrid:
         hol[d] = "holiday"
     workdays = {WEEKDAYS.index(w) for w in cal.workdays}
     extra = set(cal.extra_workdays)
+    if cal.official_workdays and cal.country:
+        extra |= official_workdays(cal.country, cal.subdivision, range(start.year, launch.year + 1))
     days = []
     is_open = []
     day = start

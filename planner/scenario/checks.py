@@ -12,6 +12,7 @@ from typing import TypeAlias
 
 import holidays as holidays_lib
 
+from planner.scenario.holidays import official_workdays
 from planner.scenario.mission_checks import mission_problems, mission_warnings
 from planner.scenario.schema import AnyOf, DateRange, Scenario
 
@@ -244,5 +245,16 @@ def scenario_warnings(sc: Scenario) -> list[Found]:
         for j, day in enumerate(r.available_dates):
             if not start <= day <= launch:
                 found.append((("resources", i, "available_dates", j), f"{day} lies outside {inside} (no effect)"))
+    cal = sc.calendar
+    if cal.country and not cal.official_workdays:
+        try:
+            moved = sorted(d for d in official_workdays(cal.country, cal.subdivision, range(start.year, launch.year + 1))
+                           if start <= d < launch)
+        except ValueError:
+            moved = []  # an unknown country is reported where the grid is built
+        if moved:
+            found.append((("calendar", "country"),
+                          f"{cal.country} officially works {', '.join(map(str, moved))} (a day off moved to a weekday "
+                          "the holidays package already closes); set calendar.official_workdays: true to work it"))
     found.extend(mission_warnings(sc))
     return found

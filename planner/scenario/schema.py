@@ -120,6 +120,8 @@ class Calendar(StrictModel):
     subdivision: str | None = None
     holidays: tuple[dt.date, ...] = ()
     extra_workdays: tuple[dt.date, ...] = ()
+    # Work the weekend days the country officially works (transferred days off), from the holidays package.
+    official_workdays: bool = False
 
     @model_validator(mode="after")
     def _grid(self) -> Calendar:
@@ -131,6 +133,8 @@ class Calendar(StrictModel):
                 f"day_hours ({self.day_hours}) is not a whole number of "
                 f"{self.slot_minutes}-minute slots"
             )
+        if self.official_workdays and not self.country:
+            raise ValueError("official_workdays needs a country (calendar.country)")
         start_min = self.day_start.hour * 60 + self.day_start.minute
         if start_min + minutes > 24 * 60:
             raise ValueError("the working day must end by midnight")

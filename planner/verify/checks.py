@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from planner.calendar.grid import gate_date, in_any, in_season
 from planner.data.problem import ProblemData
 from planner.data.result import Schedule
-from planner.scenario.holidays import public_holidays
+from planner.scenario.holidays import official_workdays, public_holidays
 from planner.scenario.schema import WEEKDAYS, Gate, Scenario
 from planner.verify import rules
 from planner.verify.rules import ByJob, goals_achieved
@@ -90,7 +90,10 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
     hol: set[dt.date] = set(cal.holidays)
     if cal.country:
         hol |= set(public_holidays(cal.country, cal.subdivision, range(sc.window.start.year, sc.window.launch.year + 1)))
-    hol -= set(cal.extra_workdays)
+    extra = set(cal.extra_workdays)
+    if cal.official_workdays and cal.country:
+        extra |= official_workdays(cal.country, cal.subdivision, range(sc.window.start.year, sc.window.launch.year + 1))
+    hol -= extra
     workdays = {WEEKDAYS.index(w) for w in cal.workdays}
     times = _mission_dates(sc)
     parts = {p.id: p for p in sc.participants}
@@ -131,7 +134,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             out.append(f"{tag}: crosses midnight")
         if start.time() < day_start.time() or (end - dt.datetime.combine(day, cal.day_start)) > (day_end - day_start):
             out.append(f"{tag}: outside working hours")
-        if day.weekday() not in workdays and day not in cal.extra_workdays:
+        if day.weekday() not in workdays and day not in extra:
             out.append(f"{tag}: not a workday")
         if day in hol:
             out.append(f"{tag}: public holiday")
