@@ -58,6 +58,8 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             m["max_days_between_sessions"] = draw(st.integers(2, 9))
         if draw(st.integers(0, 6)) == 0:
             m["rest_days_after"] = 1
+        if draw(st.integers(0, 8)) == 0:
+            m["travel_days"] = 1
         if draw(st.integers(0, 5)) == 0:
             m["allowed"] = [{"from": "03-11", "to": "04-05"}]
         modules.append(m)

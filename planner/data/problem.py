@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from planner.calendar.grid import TimeGrid, in_any, in_season, instructor_available, resource_available
-from planner.calendar.missions import participant_missions
 from planner.data.missions import Timeline
-from planner.scenario.schema import AnyOf, Module, Participant, Scenario
+from planner.data.people import classes, num_sessions, waived
+from planner.scenario.schema import AnyOf, Scenario
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ class Job:
     max_gap_days: int | None = None  # consecutive sessions at most this many days apart
     recent_all: bool = False  # last_open_days (recency) applies to every session, not only the last
     consecutive: bool = False
-    rest_days_after: int = 0
+    rest_days_after: int = 0  # the module's rest days plus its travel back (travel_days)
+    travel_before: int = 0  # travel days before the first session (travel_days)
     deadline_day: int | None = None
     mandatory: bool = False
     fixed_starts: tuple[int, ...] = ()
@@ -289,13 +290,13 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             self_gap[rule.after] = max(self_gap[rule.after], math.ceil(rule.hours / 24) + 1)
     for m in sc.modules:
         takers = [pi for pi, p in enumerate(sc.participants)
-                  if (not m.roles or p.role in m.roles) and not _waived(p, m.id)]
+                  if (not m.roles or p.role in m.roles) and not waived(p, m.id)]
         if m.joint == "crew":
             groups = [
                 (crew, tuple(pi for pi in members if pi in takers)) for crew, members in crews.items()
             ]
         elif m.joint in ("mission", "cohort"):
-            groups = _classes(sc, m.joint, takers)
+            groups = classes(sc, m.joint, takers)
         else:
             groups = [(sc.participants[pi].id, (pi,)) for pi in takers]
         season = grid.days_where(lambda d, m=m: in_season(m.allowed, d))  # type: ignore[misc]
@@ -330,7 +331,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 id=f"{owner}/{m.id}",
                 module=m.id,
                 participants=members,
-                num_sessions=_num_sessions(sc, m, members),
+                num_sessions=num_sessions(sc, m, members),
                 length=grid.hours_to_slots(m.session_hours),
                 open_days=open_days,
                 season_days=job_season,
@@ -342,7 +343,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 max_gap_days=m.max_days_between_sessions,
                 recent_all=m.recency_of == "all",
                 consecutive=m.consecutive_days,
-                rest_days_after=m.rest_days_after,
+                rest_days_after=m.rest_days_after + m.travel_days,
+                travel_before=m.travel_days,
                 deadline_day=tl.gate_day(first, m.deadline) if m.deadline else None,
             )
             job_index[job.id] = len(jobs)
@@ -378,7 +380,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             missing = []
             for req in c.requires:
                 options = req.any_of if isinstance(req, AnyOf) else (req,)
-                if any(_waived(p, o) for o in options):
+                if any(waived(p, o) for o in options):
                     continue  # waived for this participant (individual needs): the requirement is met
                 jobs_ = tuple(job_of_pm[pi, o] for o in options if (pi, o) in job_of_pm)
                 if not jobs_:
@@ -424,38 +426,6 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         shape=sc.objective,
         job_index=job_index,
     )
-
-
-def _waived(p: Participant, module: str) -> bool:
-    """Whether ``p``'s individual needs waive ``module`` (``participants[].modules``)."""
-    own = p.modules.get(module)
-    return own is not None and own.waived
-
-
-def _num_sessions(sc: Scenario, m: Module, members: tuple[int, ...]) -> int:
-    """The sessions of ``m`` for a job of ``members``: the module's, or one participant's own
-    hours or sessions (checks allow an override only on a module taken alone)."""
-    if len(members) == 1:
-        own = sc.participants[members[0]].modules.get(m.id)
-        if own is not None and own.sessions is not None:
-            return own.sessions
-        if own is not None and own.hours is not None:
-            return round(own.hours / m.session_hours)
-    return m.num_sessions
-
-
-def _classes(sc: Scenario, joint: str, takers: list[int]) -> list[tuple[str, tuple[int, ...]]]:
-    """Who trains together in a ``joint: mission`` or ``joint: cohort`` module, with the owner id
-    of each job: the mission's id (``all`` without missions), or the cohort's name; a taker
-    in no cohort trains alone (owner: their id)."""
-    which = participant_missions(sc)
-    names = [m.id for m in sc.missions] or ["all"]
-    out: dict[str, list[int]] = {}
-    for pi in takers:
-        p = sc.participants[pi]
-        owner = names[which[pi]] if joint == "mission" else (p.cohort or p.id)
-        out.setdefault(owner, []).append(pi)
-    return [(owner, tuple(members)) for owner, members in out.items()]
 
 
 def restrict(data: ProblemData, keep: Sequence[int], goals: Sequence[int]) -> ProblemData:

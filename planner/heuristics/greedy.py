@@ -215,20 +215,28 @@ def _place_job(data: ProblemData, st: _State, j: int, first_day: int, first_slot
 
 
 def _rest(data: ProblemData, st: _State, j: int) -> None:
-    """Block the participants' rest days after job ``j``."""
+    """Block the participants' rest (and travel back) days after job ``j`` and its travel days before."""
     job = data.jobs[j]
-    if not job.rest_days_after:
+    if not job.rest_days_after and not job.travel_before:
         return
     S = data.slots_per_day
-    d = max(s.start for s in st.sessions[j]) // S
-    lo, hi = (d + 1) * S, min(data.horizon, (d + 1 + job.rest_days_after) * S)
-    for p in job.participants:
-        if 1 in st.busy[p][lo:hi]:
-            # A session already sits on a rest day: the job cannot end here
-            # (another module's rest days may coincide with these).
-            _unbook(data, st, j)
-            raise ValueError("its rest days collide with sessions already placed")
-        st.busy[p][lo:hi] = b"\x02" * (hi - lo)
+    spans = []
+    if job.rest_days_after:
+        d = max(s.start for s in st.sessions[j]) // S
+        spans.append(((d + 1) * S, min(data.horizon, (d + 1 + job.rest_days_after) * S)))
+    if job.travel_before:
+        d = min(s.start for s in st.sessions[j]) // S
+        spans.append((max(0, (d - job.travel_before) * S), d * S))
+    for lo, hi in spans:
+        for p in job.participants:
+            if 1 in st.busy[p][lo:hi]:
+                # A session already sits on a rest or travel day: the job cannot run here
+                # (another module's rest or travel days may coincide with these).
+                _unbook(data, st, j)
+                raise ValueError("its rest or travel days collide with sessions already placed")
+    for lo, hi in spans:
+        for p in job.participants:
+            st.busy[p][lo:hi] = bytes(2 if b == 0 else b for b in st.busy[p][lo:hi])
 
 
 def due_days(data: ProblemData) -> tuple[dict[int, int], dict[int, list[int]]]:

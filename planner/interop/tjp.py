@@ -300,6 +300,8 @@ def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) ->
             unexpressed.add("min/max_days_between_sessions / consecutive_days")
         if job.rest_days_after:
             unexpressed.add("rest_days_after")
+        if job.travel_before:
+            unexpressed.add("travel_days")
         module = next(m for m in sc.modules if m.id == job.module)
         name = f"{job.id}: {module.name or module.id}"
         task_lines += [f"task {tid} {_q(name)} {{", *body, "}"]

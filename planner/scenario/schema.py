@@ -285,6 +285,9 @@ class Module(StrictModel):
     max_days_between_sessions: int | None = Field(None, ge=1, le=MAX_DAYS)
     consecutive_days: bool = False
     rest_days_after: int = Field(0, ge=0, le=14)
+    # Off-site modules (Zvezda, Sochi, the winter forest): calendar days of travel before the first
+    # session and after the last one, in which the participant has no other session.
+    travel_days: int = Field(0, ge=0, le=7)
     recency_days: int | None = Field(None, ge=1, le=MAX_DAYS)
     recency_of: Literal["last", "all"] = "last"  # which sessions recency_days applies to
     deadline: Id | None = None

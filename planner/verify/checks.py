@@ -197,7 +197,9 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
         need = mods[mid].total_hours
         if own is not None:
             need = own.hours if own.hours is not None else (own.sessions or 0) * mods[mid].session_hours
-        if abs(done - need) > 1e-6:
+        # Re-planning keeps the sessions done even when the rest can no longer be scheduled.
+        partial = since is not None and first_start[(p, mid)] < since
+        if done > need + 1e-6 or (not partial and abs(done - need) > 1e-6):
             out.append(f"{p} {mid}: {done:g} h scheduled, the programme gives {p} {need:g} h")
     for (p, mid), end in last_end.items():
         m = mods[mid]

@@ -191,13 +191,17 @@ def participant_sessions(data: ProblemData, by_job: ByJob, pi: int) -> list[str]
         if pi in data.jobs[j].participants and rest:
             d = max(sessions, key=lambda s: s.index).start // S
             rests.append(((d + 1) * S, (d + 1 + rest) * S, data.jobs[j].module))
+        travel = data.jobs[j].travel_before
+        if pi in data.jobs[j].participants and travel:
+            d = min(sessions, key=lambda s: s.index).start // S
+            rests.append(((d - travel) * S, d * S, data.jobs[j].module))
     for t, load in load_profile(items):
         if load > 1:
             out.append(f"{part.id}: two sessions at slot {t}")
             break
     for r0, r1, module in rests:  # rest days of two modules may coincide
         if any(lo < r1 and r0 < hi for lo, hi, _ in items):
-            out.append(f"{part.id}: a session on a rest day after {module}")
+            out.append(f"{part.id}: a session on a rest or travel day of {module}")
     return out
 
 

@@ -98,6 +98,7 @@ def free_pattern(module: str) -> Edit:
         m["max_days_between_sessions"] = None
         m["consecutive_days"] = False
         m["rest_days_after"] = 0
+        m["travel_days"] = 0
 
     return edit
 

@@ -302,6 +302,8 @@ def pattern_facts(s: Scope, add: AddFact) -> None:
             rules.append("sessions on consecutive days")
         if m.rest_days_after:
             rules.append(f"{m.rest_days_after} rest day(s) after")
+        if m.travel_days:
+            rules.append(f"{m.travel_days} travel day(s) each way")
         if rules:
             add("pattern", [mid], f"{mid}: {', '.join(rules)} ({m.num_sessions} sessions of {m.session_hours:g} h)",
                 f"schedule {mid} sessions on any days", free_pattern(mid))

@@ -43,6 +43,15 @@ def add(ctx: Context) -> None:
             itv = m.new_optional_fixed_size_interval_var(S * (day + 1), size, ctx.present[j], f"rest[{job.id}]")
             for p in job.participants:
                 rest_p[p].append(itv)
+        if job.travel_before and ctx.first(j).day is not None:
+            # Travel out: the travel_before days before the first session's day, blocked whole.
+            day = ctx.first(j).day
+            assert day is not None
+            size = S * job.travel_before
+            itv = m.new_optional_fixed_size_interval_var(S * (day - job.travel_before), size, ctx.present[j],
+                                                         f"travel[{job.id}]")
+            for p in job.participants:
+                rest_p[p].append(itv)
     for p, (sessions, rests) in enumerate(zip(per_p, rest_p, strict=True)):
         # Repair levers: a day the participant may train on only if the lever is
         # bought is blocked by an interval present unless it is (weighs as a rest block).
@@ -59,7 +68,8 @@ def add(ctx: Context) -> None:
 
 FAMILY = Family(
     name="joint",
-    keys=("modules.*.joint", "participants.*.crew", "participants.*.cohort", "modules.*.rest_days_after"),
+    keys=("modules.*.joint", "participants.*.crew", "participants.*.cohort", "modules.*.rest_days_after",
+          "modules.*.travel_days"),
     add=add,
     verify=(rules.participant_sessions,),
     no_explanation="one session at a time and crew attendance are not relaxed by one edit; rest days are explained with the module's session pattern (windows: pattern)",
