@@ -10,8 +10,9 @@ is a bug in the model, never a user error.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from planner.calendar.grid import gate_date, in_any, in_season
 from planner.data.problem import ProblemData
@@ -86,6 +87,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
     but they count towards load caps, recency and the order of prerequisites.
     """
     out: list[str] = []
+    rows = list(rows)  # read twice: here and by _gaps_and_travel
     cal = sc.calendar
     hol: set[dt.date] = set(cal.holidays)
     if cal.country:
@@ -225,6 +227,39 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
                 out.append(f"{p} {mid}: {gap} days after {pre.module}, needs {pre.min_lag_days}")
             elif pre.max_lag_days is not None and gap > pre.max_lag_days:
                 out.append(f"{p} {mid}: {gap} days after {pre.module}, at most {pre.max_lag_days}")
+    out += _gaps_and_travel(sc, rows, since)
+    return out
+
+
+def _gaps_and_travel(sc: Scenario, rows: Sequence[Mapping[str, object]], since: dt.datetime | None) -> list[str]:
+    """From the dates alone: the largest gap between a module's sessions, and no other session on
+    the travel days before and after an off-site module (``travel_days``, after its rest days)."""
+    mods = {m.id: m for m in sc.modules}
+    starts: dict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
+    for row in rows:
+        start = row["start"]
+        assert isinstance(start, dt.datetime)
+        starts[str(row["participant"]), str(row["module"])].append(start)
+    out: list[str] = []
+    for (p, mid), times in sorted(starts.items()):
+        times.sort()
+        m = mods[mid]
+        if m.max_days_between_sessions is not None:
+            for k, (a, b) in enumerate(itertools.pairwise(times)):
+                if (b.date() - a.date()).days > m.max_days_between_sessions and (since is None or b >= since):
+                    out.append(f"{p} {mid}: sessions {k + 1} and {k + 2} {(b.date() - a.date()).days} days apart "
+                               f"(at most {m.max_days_between_sessions})")
+        if m.travel_days:
+            first, last = times[0].date(), times[-1].date()
+            away_before = (first - dt.timedelta(days=m.travel_days), first)
+            away_after = (last, last + dt.timedelta(days=m.rest_days_after + m.travel_days))
+            for (q, other), others in starts.items():
+                if q != p or other == mid:
+                    continue
+                for t in others:
+                    if (away_before[0] <= t.date() < away_before[1] or away_after[0] < t.date() <= away_after[1]) and (
+                            since is None or t >= since):
+                        out.append(f"{p} {other} {t:%Y-%m-%d %H:%M}: on a travel day of {mid}")
     return out
 
 

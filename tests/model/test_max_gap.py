@@ -12,10 +12,11 @@ import pytest
 from planner.analysis.explain import explain
 from planner.data.result import Schedule
 from planner.exceptions import ScenarioError
+from planner.plan.pipeline import schedule_rows
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
 from planner.solve.run import SolveParams
-from planner.verify.checks import verify_schedule
+from planner.verify.checks import verify_dates, verify_schedule
 from tests.helpers import run, scenario, sessions, write
 
 # tests/helpers BASE: Mon-Fri, 4-hour days, window Mon 4 Mar .. launch Mon 15 Apr 2024.
@@ -51,6 +52,8 @@ def test_verifier_flags_a_gap_too_large(tmp_path: Path) -> None:
                            if (s.job, s.index) == (j, 1) else s for s in sched.sessions))
     problems = verify_schedule(out.data, moved)
     assert any("sessions 1 and 2 7 days apart (at most 3)" in p for p in problems)
+    rows = schedule_rows(out.grid, out.data, dataclasses.replace(out.result, schedule=moved))
+    assert "ann m1: sessions 1 and 2 7 days apart (at most 3)" in verify_dates(out.scenario, rows)
 
 
 def test_explain_names_the_gap_and_fixes_it_with_an_earlier_window(tmp_path: Path) -> None:

@@ -13,10 +13,11 @@ from planner.analysis.explain import explain
 from planner.data.result import Schedule
 from planner.exceptions import ScenarioError
 from planner.heuristics.greedy import greedy_schedule
+from planner.plan.pipeline import schedule_rows
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
 from planner.solve.run import SolveParams
-from planner.verify.checks import verify_schedule
+from planner.verify.checks import verify_dates, verify_schedule
 from tests.helpers import run, scenario, sessions, write
 
 # tests/helpers BASE: Mon-Fri, 4-hour days from Mon 4 Mar 2024. comp needs m2 (one full day at
@@ -50,6 +51,8 @@ def test_verifier_and_greedy_respect_travel_days(tmp_path: Path) -> None:
     moved = Schedule(tuple(dataclasses.replace(s, start=onto, end=onto + (s.end - s.start)) if s.job == j_m2 else s
                            for s in sched.sessions))
     assert any("rest or travel day of sochi" in p for p in verify_schedule(out.data, moved))
+    rows = schedule_rows(out.grid, out.data, dataclasses.replace(out.result, schedule=moved))
+    assert any(p.startswith("ann m2 ") and p.endswith(": on a travel day of sochi") for p in verify_dates(out.scenario, rows))
     start, _ = greedy_schedule(out.data)
     assert verify_schedule(out.data, start) == []
 
