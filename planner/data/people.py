@@ -3,12 +3,16 @@
 :func:`planner.data.problem.build_problem` asks here which participants train
 together in a ``joint: mission`` or ``joint: cohort`` module, how many
 sessions a job has (a participant's own hours or sessions,
-``participants[].modules``) and whether a module is waived for someone.
+``participants[].modules``), whether a module is waived for someone, and
+which pairs of jobs a refresher rule links (``modules[].refresher``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from planner.calendar.missions import participant_missions
+from planner.data.missions import Timeline
 from planner.scenario.schema import Module, Participant, Scenario
 
 
@@ -42,3 +46,29 @@ def classes(sc: Scenario, joint: str, takers: list[int]) -> list[tuple[str, tupl
         owner = names[which[pi]] if joint == "mission" else (p.cohort or p.id)
         out.setdefault(owner, []).append(pi)
     return [(owner, tuple(members)) for owner, members in out.items()]
+
+
+@dataclass(frozen=True)
+class RefresherRule:
+    """Job ``refresh`` is done exactly when job ``initial`` is done and its last session is before
+    ``threshold_day``; then it starts after ``initial`` ends and ends before ``gate_day``."""
+
+    initial: int
+    refresh: int
+    threshold_day: int
+    gate_day: int
+
+
+def refresher_rules(sc: Scenario, tl: Timeline, job_of_pm: dict[tuple[int, str], int]) -> list[RefresherRule]:
+    """One rule per pair of jobs (a crew job once): each participant taking both modules."""
+    out: dict[tuple[int, int], RefresherRule] = {}
+    for m in sc.modules:
+        if m.refresher is None:
+            continue
+        for pi in range(len(sc.participants)):
+            if (pi, m.id) in job_of_pm and (pi, m.refresher.of) in job_of_pm:
+                gate = tl.gate_day(pi, m.refresher.gate)
+                rule = RefresherRule(job_of_pm[pi, m.refresher.of], job_of_pm[pi, m.id],
+                                     gate - m.refresher.older_than_days, gate)
+                out.setdefault((rule.initial, rule.refresh), rule)
+    return list(out.values())

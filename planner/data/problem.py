@@ -19,7 +19,7 @@ from typing import Literal
 
 from planner.calendar.grid import TimeGrid, in_any, in_season, instructor_available, resource_available
 from planner.data.missions import Timeline
-from planner.data.people import classes, num_sessions, waived
+from planner.data.people import RefresherRule, classes, num_sessions, refresher_rules, waived
 from planner.scenario.schema import AnyOf, Scenario
 
 
@@ -164,6 +164,7 @@ class ProblemData:
     precedences: tuple[Precedence, ...] = ()
     goals: tuple[Goal, ...] = ()
     spacing: tuple[SpacingRule, ...] = ()
+    refreshers: tuple[RefresherRule, ...] = ()
     objective: Literal["readiness", "makespan"] = "readiness"
     shape: Literal["earliest", "level", "fresh"] = "earliest"  # the plan's secondary goal (scenario objective)
     job_index: dict[str, int] = field(default_factory=dict, compare=False)
@@ -422,6 +423,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         precedences=tuple(precedences),
         goals=tuple(goals),
         spacing=tuple(spacing),
+        refreshers=tuple(refresher_rules(sc, tl, job_of_pm)),
         objective="readiness",
         shape=sc.objective,
         job_index=job_index,
@@ -467,6 +469,8 @@ def restrict(data: ProblemData, keep: Sequence[int], goals: Sequence[int]) -> Pr
         precedences=precs,
         goals=tuple(kept_goals),
         spacing=spacing,
+        refreshers=tuple(RefresherRule(new_of[r.initial], new_of[r.refresh], r.threshold_day, r.gate_day)
+                         for r in data.refreshers if r.initial in new_of and r.refresh in new_of),
         objective=data.objective,
         shape=data.shape,
         job_index={job_id: new_of[j] for job_id, j in data.job_index.items() if j in new_of},

@@ -105,7 +105,10 @@ def _goal_session_days(ctx: Context) -> list[cp_model.LinearExprT]:
 
 
 def _optional(ctx: Context) -> list[cp_model.IntVar]:
-    return [ctx.present[j] for j, job in enumerate(ctx.data.jobs) if ctx.possible(j) and not job.mandatory]
+    # A refresher is done only when needed (model.families.refreshers): never "left out".
+    refresh = {rule.refresh for rule in ctx.data.refreshers}
+    return [ctx.present[j] for j, job in enumerate(ctx.data.jobs)
+            if ctx.possible(j) and not job.mandatory and j not in refresh]
 
 
 def decode_plan_cost(ctx: Context, cost: float) -> tuple[int, int, int]:

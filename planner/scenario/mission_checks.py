@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TypeAlias
 
 from planner.scenario.common import Gate
-from planner.scenario.schema import Resource, Scenario
+from planner.scenario.schema import AnyOf, Resource, Scenario
 
 Loc: TypeAlias = tuple[str | int, ...]
 Found: TypeAlias = tuple[Loc, str]
@@ -104,6 +104,32 @@ def _overrides(sc: Scenario) -> Iterator[Found]:
                     yield at, f"hours ({own.hours:g}) is not a whole number of {mid}'s sessions of {m.session_hours:g} h"
 
 
+def _refreshers(sc: Scenario) -> Iterator[Found]:
+    """A refresher names another known module and a gate of every mission whose participants take it,
+    and no competency lists it (it is required only through its rule)."""
+    mods = {m.id for m in sc.modules}
+    crews = mission_of_crew(sc)
+    listed = {mid for c in sc.competencies for req in c.requires
+              for mid in (req.any_of if isinstance(req, AnyOf) else (req,))}
+    for i, m in enumerate(sc.modules):
+        ref = m.refresher
+        if ref is None:
+            continue
+        at: Loc = ("modules", i, "refresher")
+        if ref.of == m.id or ref.of not in mods:
+            yield (*at, "of"), (f"{ref.of!r} is this module" if ref.of == m.id else f"unknown module {ref.of!r}")
+        if m.id in listed:
+            yield at, (f"{m.id} is a refresher: it is required only when {ref.of} is too old at {ref.gate}, "
+                       "so no competency may list it (list the module it refreshes)")
+        for pi in _takers(sc, m.roles):
+            p = sc.participants[pi]
+            gates = sc.gates if not sc.missions else sc.missions[crews.get(p.crew, 0)].gates
+            if ref.gate not in {g.id for g in gates}:
+                where = "the scenario" if not sc.missions else f"mission {sc.missions[crews.get(p.crew, 0)].id}"
+                yield (*at, "gate"), f"{where} has no gate {ref.gate!r} ({p.id} takes {m.id})"
+                break
+
+
 def gate_first_day(gate: Gate, launch: dt.date) -> dt.date:
     """First day of ``gate`` for a mission launching on ``launch``."""
     if gate.date is not None:
@@ -125,6 +151,7 @@ def mission_problems(sc: Scenario) -> Iterator[Found]:
     yield from _cohorts(sc)
     yield from _participant_blocks(sc)
     yield from _overrides(sc)
+    yield from _refreshers(sc)
     if not sc.missions:
         return
     owner: dict[str, int] = {}

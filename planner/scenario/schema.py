@@ -293,6 +293,7 @@ class Module(StrictModel):
     deadline: Id | None = None
     block: Id | None = None
     after_gate: Id | None = None
+    refresher: Refresher | None = None
 
     @field_validator("resources", mode="before")
     @classmethod
@@ -372,6 +373,17 @@ class Competency(StrictModel):
     deadline: Id | None = None
     waivable: bool = False
     waive_cost: float = Field(100.0, ge=0, le=1_000_000)
+
+
+class Refresher(StrictModel):
+    """This module refreshes ``of``: it becomes required when ``of`` ends more than
+    ``older_than_days`` calendar days before gate ``gate``, and then runs after ``of``
+    and before that gate ("repeat the egress drill if the first is more than 30 days
+    before the exams"); otherwise it is not scheduled."""
+
+    of: Id
+    older_than_days: int = Field(ge=1, le=MAX_DAYS)
+    gate: Id
 
 
 class Spacing(StrictModel):

@@ -72,6 +72,7 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
     out.extend(rules.resource_capacity(data, by_job))
     out.extend(rules.instructor_capacity(data, by_job))
     out.extend(rules.spacing(data, by_job))
+    out.extend(rules.refreshers(data, by_job))
     out.extend(rules.stability(data, schedule))
     out.extend(rules.claimed_goals(data, schedule, goals_met))
     return out
@@ -228,6 +229,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             elif pre.max_lag_days is not None and gap > pre.max_lag_days:
                 out.append(f"{p} {mid}: {gap} days after {pre.module}, at most {pre.max_lag_days}")
     out += _gaps_and_travel(sc, rows, since)
+    out += _refresher_dates(sc, rows, times)
     return out
 
 
@@ -260,6 +262,39 @@ def _gaps_and_travel(sc: Scenario, rows: Sequence[Mapping[str, object]], since: 
                     if (away_before[0] <= t.date() < away_before[1] or away_after[0] < t.date() <= away_after[1]) and (
                             since is None or t >= since):
                         out.append(f"{p} {other} {t:%Y-%m-%d %H:%M}: on a travel day of {mid}")
+    return out
+
+
+def _refresher_dates(sc: Scenario, rows: Sequence[Mapping[str, object]], times: dict[str, _Dates]) -> list[str]:
+    """From the dates alone: a refresher runs exactly when the module it refreshes ends more than
+    ``older_than_days`` before the gate, and then after that module and before the gate."""
+    first: dict[tuple[str, str], dt.datetime] = {}
+    last: dict[tuple[str, str], dt.datetime] = {}
+    for row in rows:
+        p, mid, start, end = str(row["participant"]), str(row["module"]), row["start"], row["end"]
+        assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
+        first[p, mid] = min(first.get((p, mid), start), start)
+        last[p, mid] = max(last.get((p, mid), end), end)
+    crew = {p.id: p.crew for p in sc.participants}
+    out: list[str] = []
+    for m in sc.modules:
+        ref = m.refresher
+        if ref is None:
+            continue
+        for p in sorted({q for q, _ in first}):
+            gate = times[crew[p]].gates.get(ref.gate)
+            if gate is None or (p, ref.of) not in last:
+                if (p, m.id) in first:
+                    out.append(f"{p} {m.id}: refresher scheduled without {ref.of}")
+                continue
+            age = (gate - last[p, ref.of].date()).days
+            if age > ref.older_than_days and (p, m.id) not in first:
+                out.append(f"{p} {m.id}: {ref.of} ends {age} days before {ref.gate}, more than "
+                           f"{ref.older_than_days}, but the refresher is not scheduled")
+            elif age <= ref.older_than_days and (p, m.id) in first:
+                out.append(f"{p} {m.id}: refresher scheduled although {ref.of} ends {age} days before {ref.gate}")
+            elif (p, m.id) in first and (first[p, m.id] < last[p, ref.of] or last[p, m.id].date() >= gate):
+                out.append(f"{p} {m.id}: refresher not between {ref.of} and {ref.gate}")
     return out
 
 

@@ -299,6 +299,34 @@ def spacing(data: ProblemData, by_job: ByJob) -> list[str]:
     return out
 
 
+def refreshers(data: ProblemData, by_job: ByJob) -> list[str]:
+    """Refreshers: done exactly when the initial module is done too long before the gate, and
+    then after it and before the gate."""
+    out: list[str] = []
+    S = data.slots_per_day
+    for rule in data.refreshers:
+        a, r = rule.initial, rule.refresh
+        ra, rr = data.jobs[a], data.jobs[r]
+        if a not in by_job:
+            if r in by_job:
+                out.append(f"{rr.id}: scheduled although {ra.id} is not")
+            continue
+        last = max(by_job[a], key=lambda s: s.index)
+        old = last.start // S < rule.threshold_day
+        if old and r not in by_job:
+            out.append(f"{rr.id}: required ({ra.id} ends too long before the gate) but not scheduled")
+        elif not old and r in by_job:
+            out.append(f"{rr.id}: scheduled although {ra.id} is recent enough")
+        elif old:
+            first = min(by_job[r], key=lambda s: s.index)
+            end = max(by_job[r], key=lambda s: s.index)
+            if first.start < last.end:
+                out.append(f"{rr.id}: starts before {ra.id} ends")
+            if end.start // S >= rule.gate_day:
+                out.append(f"{rr.id}: ends after its gate")
+    return out
+
+
 def stability(data: ProblemData, schedule: Schedule) -> list[str]:
     """Re-planning: at most ``max_changes`` published sessions moved or dropped."""
     if data.max_changes is None:

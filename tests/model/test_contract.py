@@ -109,7 +109,7 @@ def test_family_names_are_module_names() -> None:
     """Tests that a family's name is its module's (``build_model(skip=)`` uses it)."""
     assert [f.name for f in CONTRACTS] == [
         "windows", "calendars", "seasons", "recency", "precedence", "joint", "resources", "instructors",
-        "spacing", "load", "competencies", "bounds", "stability"]
+        "spacing", "refreshers", "load", "competencies", "bounds", "stability"]
 
 
 def test_every_rule_key_is_claimed_and_every_claim_exists() -> None:

@@ -277,7 +277,8 @@ def instructor_facts(s: Scope, add: AddFact) -> None:
 
 
 def recency_facts(s: Scope, add: AddFact) -> None:
-    """Modules that must end close enough to launch."""
+    """Modules that must end close enough to launch, and refresher rules."""
+    refresher_facts(s, add)
     launch, mods = s.mission.launch, s.mods
     for mid in s.modules:
         m = mods[mid]
@@ -286,6 +287,16 @@ def recency_facts(s: Scope, add: AddFact) -> None:
             add("recency", [mid], f"{what} within {m.recency_days} days of launch "
                 f"(not before {launch - dt.timedelta(days=m.recency_days)})", f"drop the recency rule of {mid}",
                 drop_recency(mid))
+
+
+def refresher_facts(s: Scope, add: AddFact) -> None:
+    """Refreshers of the goals' modules: required when the module is too old at a gate."""
+    for m in s.sc.modules:
+        ref = m.refresher
+        if ref is not None and ref.of in s.modules:
+            add("recency", ["refresher", m.id], f"{m.id} must repeat {ref.of} before {ref.gate} when {ref.of} ends "
+                f"more than {ref.older_than_days} days before it", f"drop the refresher rule of {m.id}",
+                set_value("modules", m.id, "refresher", None))
 
 
 def pattern_facts(s: Scope, add: AddFact) -> None:

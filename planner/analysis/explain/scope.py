@@ -6,6 +6,7 @@ import copy
 from collections.abc import Iterable
 
 from planner.analysis.explain.types import GoalKey, Plain
+from planner.calendar.missions import participant_missions
 from planner.scenario.schema import AnyOf, Scenario
 
 
@@ -32,12 +33,21 @@ def closure(sc: Scenario, goal: GoalKey) -> tuple[list[str], set[str]]:
             continue
         seen.append(mid)
         todo.extend(p.module for p in mods[mid].prerequisites)
+        # A refresher of a needed module is required with it when the module is too old.
+        todo.extend(m.id for m in sc.modules if m.refresher is not None and m.refresher.of == mid)
     me = next(p for p in sc.participants if p.id == pid)
+    which = dict(zip((p.id for p in sc.participants), participant_missions(sc), strict=True))
     people = {pid}
     for mid in seen:
         m = mods[mid]
-        if m.joint == "crew" and (not m.roles or me.role in m.roles):
-            people |= {q.id for q in sc.participants if q.crew == me.crew and (not m.roles or q.role in m.roles)}
+        if m.joint == "none" or (m.roles and me.role not in m.roles):
+            continue
+        classmates = {
+            "crew": lambda q: q.crew == me.crew,
+            "mission": lambda q: which[q.id] == which[pid],
+            "cohort": lambda q: me.cohort is not None and q.cohort == me.cohort,
+        }[m.joint]
+        people |= {q.id for q in sc.participants if classmates(q) and (not m.roles or q.role in m.roles)}
     return seen, people
 
 
