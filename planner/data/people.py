@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from planner.calendar.missions import participant_missions
 from planner.data.missions import Timeline
-from planner.scenario.schema import Module, Participant, Scenario
+from planner.scenario.schema import Module, Participant, ResourceUse, Scenario
 
 
 def waived(p: Participant, module: str) -> bool:
@@ -32,6 +32,14 @@ def num_sessions(sc: Scenario, m: Module, members: tuple[int, ...]) -> int:
         if own is not None and own.hours is not None:
             return round(own.hours / m.session_hours)
     return m.num_sessions
+
+
+def extra_resources(sc: Scenario, m: Module, members: tuple[int, ...]) -> tuple[ResourceUse, ...]:
+    """Resources one participant's sessions of ``m`` use besides the module's (individual needs)."""
+    if len(members) != 1:
+        return ()
+    own = sc.participants[members[0]].modules.get(m.id)
+    return own.resources if own is not None else ()
 
 
 def classes(sc: Scenario, joint: str, takers: list[int]) -> list[tuple[str, tuple[int, ...]]]:

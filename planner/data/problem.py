@@ -19,7 +19,7 @@ from typing import Literal
 
 from planner.calendar.grid import TimeGrid, in_any, in_season, instructor_available, resource_available
 from planner.data.missions import Timeline
-from planner.data.people import RefresherRule, classes, num_sessions, refresher_rules, waived
+from planner.data.people import RefresherRule, classes, extra_resources, num_sessions, refresher_rules, waived
 from planner.scenario.schema import AnyOf, Scenario
 
 
@@ -318,7 +318,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             if days_of_block is not None:
                 job_season = days_of_block if job_season is None else _and(job_season, days_of_block)
             uses = []
-            for use in m.resources:
+            for use in (*m.resources, *extra_resources(sc, m, members)):
                 ri = res_index[use.id]
                 demand = use.demand
                 if demand is None:

@@ -96,8 +96,12 @@ def _overrides(sc: Scenario) -> Iterator[Found]:
             if own.waived:
                 continue
             if m.joint != "none":
-                yield at, (f"{mid} is trained together (joint: {m.joint}): one participant's hours cannot differ; "
-                           "waive it for them or give the module its own copy")
+                yield at, (f"{mid} is trained together (joint: {m.joint}): one participant's hours or resources "
+                           "cannot differ; waive it for them or give the module its own copy")
+            known = {r.id for r in sc.resources}
+            for k, use in enumerate(own.resources):
+                if use.id not in known:
+                    yield (*at, "resources", k), f"unknown resource {use.id!r}"
             if own.hours is not None:
                 ratio = own.hours / m.session_hours
                 if abs(ratio - round(ratio)) > 1e-9:

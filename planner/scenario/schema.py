@@ -161,20 +161,33 @@ class Load(StrictModel):
     max_hours_per_week: float | None = Field(None, gt=0, le=168)
 
 
+class ResourceUse(StrictModel):
+    """A resource a module's sessions use, with an optional demand."""
+
+    id: Id
+    demand: int | None = Field(None, ge=1, le=1000)
+
+
 class ModuleOverride(StrictModel):
     """One participant's own amount of a module: more or fewer hours (or sessions), or waived."""
 
     hours: float | None = Field(None, gt=0, le=2000)
     sessions: int | None = Field(None, ge=1, le=500)
+    resources: tuple[ResourceUse, ...] = ()  # used by this participant's sessions besides the module's
     waived: bool = False
     reason: str = ""
 
+    @field_validator("resources", mode="before")
+    @classmethod
+    def _resource_ids(cls, value: object) -> object:
+        return bare_ids(value, "id")
+
     @model_validator(mode="after")
     def _one(self) -> ModuleOverride:
-        if self.waived and (self.hours is not None or self.sessions is not None):
-            raise ValueError("a waived module has no hours or sessions")
-        if not self.waived and self.hours is None and self.sessions is None:
-            raise ValueError("give hours, sessions or 'waived: true'")
+        if self.waived and (self.hours is not None or self.sessions is not None or self.resources):
+            raise ValueError("a waived module has no hours, sessions or resources")
+        if not self.waived and self.hours is None and self.sessions is None and not self.resources:
+            raise ValueError("give hours, sessions, resources or 'waived: true'")
         if self.hours is not None and self.sessions is not None:
             raise ValueError("give hours or sessions, not both")
         return self
@@ -251,13 +264,6 @@ class Prerequisite(StrictModel):
         if self.max_lag_days is not None and self.max_lag_days < self.min_lag_days:
             raise ValueError("max_lag_days is smaller than min_lag_days")
         return self
-
-
-class ResourceUse(StrictModel):
-    """A resource a module's sessions use, with an optional demand."""
-
-    id: Id
-    demand: int | None = Field(None, ge=1, le=1000)
 
 
 class Module(StrictModel):

@@ -164,6 +164,10 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             out.append(f"{tag}: outside the module's season")
         if m.deadline and day >= mission.gates[m.deadline]:
             out.append(f"{tag}: after deadline gate {m.deadline}")
+        own = parts[p].modules.get(mid)
+        needed = {u.id for u in m.resources} | ({u.id for u in own.resources} if own is not None else set())
+        if not needed <= set(row["resources"]):  # type: ignore[call-overload]
+            out.append(f"{tag}: without resource(s) {', '.join(sorted(needed - set(row['resources'])))}")  # type: ignore[call-overload]
         for rid in row["resources"]:  # type: ignore[attr-defined]
             r = res[rid]
             if in_any(r.blackouts, day) or (r.available and not in_season(r.available, day)):
@@ -198,8 +202,10 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             out.append(f"{p} {mid}: scheduled although waived for {p}")
             continue
         need = mods[mid].total_hours
-        if own is not None:
-            need = own.hours if own.hours is not None else (own.sessions or 0) * mods[mid].session_hours
+        if own is not None and own.hours is not None:
+            need = own.hours
+        elif own is not None and own.sessions is not None:
+            need = own.sessions * mods[mid].session_hours
         # Re-planning keeps the sessions done even when the rest can no longer be scheduled.
         partial = since is not None and first_start[(p, mid)] < since
         if done > need + 1e-6 or (not partial and abs(done - need) > 1e-6):

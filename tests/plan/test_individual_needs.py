@@ -57,8 +57,8 @@ def test_verify_dates_counts_each_participants_hours(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("ann", "modules", "message"), [
     ({"mx": {"hours": 4}}, MODULES, r"participants\[0\]\.modules\.mx.*unknown module 'mx'"),
     ({"m1": {"hours": 3}}, MODULES, r"participants\[0\]\.modules\.m1.*hours \(3\) is not a whole number"),
-    ({"m1": {"waived": True, "hours": 2}}, MODULES, r"a waived module has no hours or sessions"),
-    ({"m1": {}}, MODULES, r"give hours, sessions or 'waived: true'"),
+    ({"m1": {"waived": True, "hours": 2}}, MODULES, r"a waived module has no hours, sessions or resources"),
+    ({"m1": {}}, MODULES, r"give hours, sessions, resources or 'waived: true'"),
     ({"m1": {"sessions": 2}}, [{**MODULES[0], "joint": "crew"}, MODULES[1]],
      r"participants\[0\]\.modules\.m1.*trained together \(joint: crew\)"),
     ({"m1": {"sessions": 2}}, [{**MODULES[0], "roles": ["other"]}, MODULES[1]],
@@ -70,4 +70,28 @@ def test_invalid_individual_needs(tmp_path: Path, ann: dict[str, Any], modules: 
     sc = scenario(participants=_people(ann), modules=modules, competencies=COMPS,
                   roles=[{"id": "sfp", "requires": ["comp"]}, {"id": "other"}])
     with pytest.raises(ScenarioError, match=message):
+        load_scenario(write(tmp_path, sc))
+
+
+def test_extra_resource_for_some_participants(tmp_path: Path) -> None:
+    """Tests an individual resource: ann and bob each need the single interpreter for m1 (4-hour
+    days: one session fills a day), so their m1 sessions take Mon 4 and Tue 5 Mar; without it both
+    run on Mon 4. The verifier on dates catches a row that drops the interpreter."""
+    base = scenario(participants=_people({}), modules=[{"id": "m1", "hours": 4, "session_hours": 4}],
+                    resources=[{"id": "interp", "capacity": 1}])
+    free = run(tmp_path, base)
+    assert {sessions(free, "m1", p)[0][0][:10] for p in ("ann", "bob")} == {"2024-03-04"}
+    needs = scenario(participants=_people({"m1": {"resources": ["interp"]}}, {"m1": {"resources": ["interp"]}}),
+                     modules=[{"id": "m1", "hours": 4, "session_hours": 4}], resources=[{"id": "interp", "capacity": 1}])
+    out = run(tmp_path, needs)
+    assert sorted(sessions(out, "m1", p)[0][0][:10] for p in ("ann", "bob")) == ["2024-03-04", "2024-03-05"]
+    rows = schedule_rows(out.grid, out.data, out.result)
+    broken = [{**r, "resources": []} if r["participant"] == "ann" else r for r in rows]
+    assert any(p.startswith("ann m1 ") and p.endswith("without resource(s) interp") for p in verify_dates(out.scenario, broken))
+
+
+def test_unknown_extra_resource_is_located(tmp_path: Path) -> None:
+    """Tests the located error of an individual resource that does not exist."""
+    sc = scenario(participants=_people({"m1": {"resources": ["nope"]}}), modules=MODULES, competencies=COMPS)
+    with pytest.raises(ScenarioError, match=r"participants\[0\]\.modules\.m1\.resources\[0\].*unknown resource 'nope'"):
         load_scenario(write(tmp_path, sc))
