@@ -20,7 +20,7 @@ from functools import cached_property
 from planner.calendar.missions import gate_date, grid_end
 
 __all__ = ["TimeGrid", "build_grid", "gate_date", "in_any", "in_season", "instructor_available", "resource_available"]
-from planner.scenario.holidays import official_workdays, public_holidays
+from planner.scenario.holidays import locally_closed, official_workdays, public_holidays
 from planner.scenario.schema import WEEKDAYS, DateRange, Instructor, Resource, Scenario, SeasonRange
 
 
@@ -172,6 +172,7 @@ def resource_available(res: Resource, day: dt.date) -> bool:
     """Whether facility ``res`` can be used on ``day`` (outages, seasons, campaign days)."""
     return (
         not in_any(res.blackouts, day)
+        and not locally_closed(res.calendar, day)
         and in_season(res.available, day)
         and (not res.available_dates or day in res.available_dates)
     )

@@ -20,6 +20,7 @@ from typing import Literal
 from planner.calendar.grid import TimeGrid, in_any, in_season, instructor_available, resource_available
 from planner.data.missions import Timeline
 from planner.data.people import RefresherRule, classes, extra_resources, num_sessions, refresher_rules, waived
+from planner.scenario.holidays import locally_closed
 from planner.scenario.schema import AnyOf, Scenario
 
 
@@ -257,7 +258,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             if p.load.max_hours_per_week is not None:
                 weekly = math.floor(p.load.max_hours_per_week * 60 / grid.slot_minutes + 1e-9)
         participants.append(ParticipantData(p.id, p.crew, p.role, daily, weekly))
-        free = grid.days_where(lambda d, p=p: not in_any(p.blackouts, d))  # type: ignore[misc]
+        free = grid.days_where(lambda d, p=p: not in_any(p.blackouts, d) and not locally_closed(p.calendar, d))  # type: ignore[misc]
         trains = tl.trains(len(p_free))
         p_free.append(free)
         p_open.append(free if trains is None else _and(free, trains))

@@ -23,7 +23,7 @@ Found: TypeAlias = tuple[Loc, str]
 def check_scenario(sc: Scenario) -> list[Found]:
     """All cross-reference problems of ``sc``; empty when it is consistent."""
     found: list[Found] = []
-    for check in (_duplicates, _references, _cycles, _sessions, _dates, _holiday_calendar, _repair_references,
+    for check in (_duplicates, _references, _cycles, _sessions, _dates, _holiday_calendar, _local_calendars, _repair_references,
                   mission_problems):
         found.extend(check(sc))
     return found
@@ -44,6 +44,23 @@ def _holiday_calendar(sc: Scenario) -> Iterator[Found]:
     elif cal.subdivision is not None and cal.subdivision not in known[cal.country]:
         subs = ", ".join(known[cal.country][:20]) or "none"
         yield ("calendar", "subdivision"), f"{cal.country} has no subdivision {cal.subdivision!r} (known: {subs})"
+
+
+def _local_calendars(sc: Scenario) -> Iterator[Found]:
+    """A participant's or site's own calendar names a country the holidays package has."""
+    known = holidays_lib.list_supported_countries()
+    for section in ("participants", "resources"):
+        for i, item in enumerate(getattr(sc, section)):
+            cal = item.calendar
+            if cal is None:
+                continue
+            if cal.country is None:
+                if cal.subdivision is not None:
+                    yield (section, i, "calendar", "subdivision"), "a subdivision needs a country"
+            elif cal.country not in known:
+                yield (section, i, "calendar", "country"), f"the holidays package does not know country {cal.country!r}"
+            elif cal.subdivision is not None and cal.subdivision not in known[cal.country]:
+                yield (section, i, "calendar", "subdivision"), f"{cal.country} has no subdivision {cal.subdivision!r}"
 
 
 def _duplicates(sc: Scenario) -> Iterator[Found]:

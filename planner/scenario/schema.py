@@ -168,6 +168,15 @@ class ResourceUse(StrictModel):
     demand: int | None = Field(None, ge=1, le=1000)
 
 
+class LocalCalendar(StrictModel):
+    """Days off of one person or site on top of the centre's calendar: the public holidays of
+    ``country`` (and ``subdivision``, via the holidays package) and named ``holidays``."""
+
+    country: str | None = None
+    subdivision: str | None = None
+    holidays: tuple[dt.date, ...] = ()
+
+
 class ModuleOverride(StrictModel):
     """One participant's own amount of a module: more or fewer hours (or sessions), or waived."""
 
@@ -207,6 +216,7 @@ class Participant(StrictModel):
     cohort: Id | None = None  # a named class: modules with 'joint: cohort' train it together
     blocks: tuple[Id, ...] = ()  # the mission's training blocks this participant attends (default: all)
     modules: dict[Id, ModuleOverride] = Field(default_factory=dict)  # individual needs, by module id
+    calendar: LocalCalendar | None = None  # their own days off (a national calendar)
 
 
 class Role(StrictModel):
@@ -234,6 +244,7 @@ class Resource(StrictModel):
     available: tuple[SeasonRange, ...] = ()
     available_dates: tuple[dt.date, ...] = ()
     blackouts: tuple[DateRange, ...] = ()
+    calendar: LocalCalendar | None = None  # the site's own days off (e.g. Baikonur: country KZ)
 
 
 class Instructor(StrictModel):

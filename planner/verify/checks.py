@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from planner.calendar.grid import gate_date, in_any, in_season
 from planner.data.problem import ProblemData
 from planner.data.result import Schedule
-from planner.scenario.holidays import official_workdays, public_holidays
+from planner.scenario.holidays import locally_closed, official_workdays, public_holidays
 from planner.scenario.schema import WEEKDAYS, Gate, Scenario
 from planner.verify import rules
 from planner.verify.rules import ByJob, goals_achieved
@@ -160,6 +160,8 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
                 out.append(f"{tag}: outside block {m.block}")
         if in_any(parts[p].blackouts, day):
             out.append(f"{tag}: participant unavailable")
+        if locally_closed(parts[p].calendar, day):
+            out.append(f"{tag}: a day off in {p}'s own calendar")
         if not in_season(m.allowed, day):
             out.append(f"{tag}: outside the module's season")
         if m.deadline and day >= mission.gates[m.deadline]:
@@ -170,7 +172,8 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             out.append(f"{tag}: without resource(s) {', '.join(sorted(needed - set(row['resources'])))}")  # type: ignore[call-overload]
         for rid in row["resources"]:  # type: ignore[attr-defined]
             r = res[rid]
-            if in_any(r.blackouts, day) or (r.available and not in_season(r.available, day)):
+            if in_any(r.blackouts, day) or (r.available and not in_season(r.available, day)) or \
+                    locally_closed(r.calendar, day):
                 out.append(f"{tag}: resource {rid} unavailable")
             if r.available_dates and day not in r.available_dates:
                 out.append(f"{tag}: resource {rid} has no campaign day then")

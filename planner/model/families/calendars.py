@@ -14,7 +14,7 @@ from planner.verify import rules
 FAMILY = Family(
     name="calendars",
     keys=("calendar", "participants.*.blackouts", "resources.*.blackouts", "resources.*.available",
-          "resources.*.available_dates"),
+          "resources.*.available_dates", "participants.*.calendar", "resources.*.calendar"),
     add=None,
     no_constraints="its days are left out of the variables' domains by planner.data.days (Job.open_days)",
     verify=(rules.session_calendar,),
