@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 
 from planner.calendar.grid import gate_date, in_any, in_season
 from planner.data.problem import ProblemData
@@ -88,7 +88,6 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
     but they count towards load caps, recency and the order of prerequisites.
     """
     out: list[str] = []
-    rows = list(rows)  # read twice: here and by _gaps_and_travel
     cal = sc.calendar
     hol: set[dt.date] = set(cal.holidays)
     if cal.country:
@@ -113,6 +112,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
     hours_week: dict[tuple[str, dt.date], float] = defaultdict(float)
     planned: set[tuple[str, dt.date]] = set()  # (participant, day) with a session that is not history
     hours_done: dict[tuple[str, str], float] = defaultdict(float)
+    starts: dict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
     for row in rows:
         p, mid = str(row["participant"]), str(row["module"])
         start, end = row["start"], row["end"]
@@ -126,6 +126,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
         last_end[key] = max(last_end.get(key, end), end)
         last_day[key] = max(last_day.get(key, day), day)  # lags count from this day, even if it ends at 24:00
         first_start[key] = min(first_start.get(key, start), start)
+        starts[key].append(start)
         if since is not None and start < since:
             continue
         planned.add((p, day))
@@ -237,20 +238,17 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
                 out.append(f"{p} {mid}: {gap} days after {pre.module}, needs {pre.min_lag_days}")
             elif pre.max_lag_days is not None and gap > pre.max_lag_days:
                 out.append(f"{p} {mid}: {gap} days after {pre.module}, at most {pre.max_lag_days}")
-    out += _gaps_and_travel(sc, rows, since)
-    out += _refresher_dates(sc, rows, times)
+    out += _gaps_and_travel(sc, starts, since)
+    out += _refresher_dates(sc, first_start, last_end, times)
     return out
 
 
-def _gaps_and_travel(sc: Scenario, rows: Sequence[Mapping[str, object]], since: dt.datetime | None) -> list[str]:
-    """From the dates alone: the largest gap between a module's sessions, and no other session on
-    the travel days before and after an off-site module (``travel_days``, after its rest days)."""
+def _gaps_and_travel(sc: Scenario, starts: dict[tuple[str, str], list[dt.datetime]],
+                     since: dt.datetime | None) -> list[str]:
+    """From the dates alone (``starts``: each participant's session starts per module): the largest
+    gap between a module's sessions, and no other session on the travel days before and after an
+    off-site module (``travel_days``, after its rest days)."""
     mods = {m.id: m for m in sc.modules}
-    starts: dict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
-    for row in rows:
-        start = row["start"]
-        assert isinstance(start, dt.datetime)
-        starts[str(row["participant"]), str(row["module"])].append(start)
     out: list[str] = []
     for (p, mid), times in sorted(starts.items()):
         times.sort()
@@ -274,16 +272,11 @@ def _gaps_and_travel(sc: Scenario, rows: Sequence[Mapping[str, object]], since: 
     return out
 
 
-def _refresher_dates(sc: Scenario, rows: Sequence[Mapping[str, object]], times: dict[str, _Dates]) -> list[str]:
-    """From the dates alone: a refresher runs exactly when the module it refreshes ends more than
+def _refresher_dates(sc: Scenario, first: dict[tuple[str, str], dt.datetime],
+                     last: dict[tuple[str, str], dt.datetime], times: dict[str, _Dates]) -> list[str]:
+    """From the dates alone (``first``/``last``: each participant's first start and last end per
+    module): a refresher runs exactly when the module it refreshes ends more than
     ``older_than_days`` before the gate, and then after that module and before the gate."""
-    first: dict[tuple[str, str], dt.datetime] = {}
-    last: dict[tuple[str, str], dt.datetime] = {}
-    for row in rows:
-        p, mid, start, end = str(row["participant"]), str(row["module"]), row["start"], row["end"]
-        assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
-        first[p, mid] = min(first.get((p, mid), start), start)
-        last[p, mid] = max(last.get((p, mid), end), end)
     crew = {p.id: p.crew for p in sc.participants}
     out: list[str] = []
     for m in sc.modules:
