@@ -236,7 +236,7 @@ def _rest(data: ProblemData, st: _State, j: int) -> None:
                 raise ValueError("its rest or travel days collide with sessions already placed")
     for lo, hi in spans:
         for p in job.participants:
-            st.busy[p][lo:hi] = bytes(2 if b == 0 else b for b in st.busy[p][lo:hi])
+            st.busy[p][lo:hi] = b"\x02" * (hi - lo)  # no session there (checked above): rest or travel
 
 
 def due_days(data: ProblemData) -> tuple[dict[int, int], dict[int, list[int]]]:
