@@ -29,38 +29,33 @@ def check_scenario(sc: Scenario) -> list[Found]:
     return found
 
 
-def _holiday_calendar(sc: Scenario) -> Iterator[Found]:
-    """The public-holiday calendar must be one the holidays package has."""
-    cal = sc.calendar
-    if cal.country is None:
-        if cal.subdivision is not None:
-            yield ("calendar", "subdivision"), "a subdivision needs a country (calendar.country)"
+def _country(country: str | None, subdivision: str | None, at: Loc) -> Iterator[Found]:
+    """A calendar at ``at`` names a country (and subdivision) the holidays package has."""
+    if country is None:
+        if subdivision is not None:
+            yield (*at, "subdivision"), f"a subdivision needs a country ({'.'.join(map(str, at))}.country)"
         return
     known = holidays_lib.list_supported_countries()
-    if cal.country not in known:
-        hint = f"did you mean {cal.country.upper()!r}?" if cal.country.upper() in known else \
+    if country not in known:
+        hint = f"did you mean {country.upper()!r}?" if country.upper() in known else \
             "ISO 3166 codes such as RU, US, DE, KZ"
-        yield ("calendar", "country"), f"the holidays package does not know country {cal.country!r} ({hint})"
-    elif cal.subdivision is not None and cal.subdivision not in known[cal.country]:
-        subs = ", ".join(known[cal.country][:20]) or "none"
-        yield ("calendar", "subdivision"), f"{cal.country} has no subdivision {cal.subdivision!r} (known: {subs})"
+        yield (*at, "country"), f"the holidays package does not know country {country!r} ({hint})"
+    elif subdivision is not None and subdivision not in known[country]:
+        subs = ", ".join(known[country][:20]) or "none"
+        yield (*at, "subdivision"), f"{country} has no subdivision {subdivision!r} (known: {subs})"
+
+
+def _holiday_calendar(sc: Scenario) -> Iterator[Found]:
+    """The centre's public-holiday calendar must be one the holidays package has."""
+    yield from _country(sc.calendar.country, sc.calendar.subdivision, ("calendar",))
 
 
 def _local_calendars(sc: Scenario) -> Iterator[Found]:
-    """A participant's or site's own calendar names a country the holidays package has."""
-    known = holidays_lib.list_supported_countries()
+    """A participant's or site's own calendar, likewise."""
     for section in ("participants", "resources"):
         for i, item in enumerate(getattr(sc, section)):
-            cal = item.calendar
-            if cal is None:
-                continue
-            if cal.country is None:
-                if cal.subdivision is not None:
-                    yield (section, i, "calendar", "subdivision"), "a subdivision needs a country"
-            elif cal.country not in known:
-                yield (section, i, "calendar", "country"), f"the holidays package does not know country {cal.country!r}"
-            elif cal.subdivision is not None and cal.subdivision not in known[cal.country]:
-                yield (section, i, "calendar", "subdivision"), f"{cal.country} has no subdivision {cal.subdivision!r}"
+            if item.calendar is not None:
+                yield from _country(item.calendar.country, item.calendar.subdivision, (section, i, "calendar"))
 
 
 def _duplicates(sc: Scenario) -> Iterator[Found]:

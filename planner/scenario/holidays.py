@@ -10,13 +10,17 @@ import holidays as holidays_lib
 from planner.scenario.schema import LocalCalendar
 
 
-def public_holidays(country: str, subdivision: str | None, years: range) -> dict[dt.date, str]:
-    """Public holidays of ``country`` in ``years`` from the holidays package."""
+def _table(country: str, subdivision: str | None, years: range) -> holidays_lib.HolidayBase:
+    """The holidays package's table of ``country`` for ``years``; ValueError for an unknown country."""
     try:
-        table = holidays_lib.country_holidays(country, subdiv=subdivision, years=list(years))
+        return holidays_lib.country_holidays(country, subdiv=subdivision, years=list(years))
     except NotImplementedError:
         raise ValueError(f"the holidays package does not know country {country!r}") from None
-    return {day: str(name) for day, name in sorted(table.items())}
+
+
+def public_holidays(country: str, subdivision: str | None, years: range) -> dict[dt.date, str]:
+    """Public holidays of ``country`` in ``years`` from the holidays package."""
+    return {day: str(name) for day, name in sorted(_table(country, subdivision, years).items())}
 
 
 @functools.lru_cache(maxsize=256)
@@ -24,10 +28,9 @@ def _local_days(country: str | None, subdivision: str | None, year: int) -> froz
     if country is None:
         return frozenset()
     try:
-        table = holidays_lib.country_holidays(country, subdiv=subdivision, years=[year])
-    except NotImplementedError:
+        return frozenset(_table(country, subdivision, range(year, year + 1)))
+    except ValueError:
         return frozenset()  # reported by the scenario checks
-    return frozenset(table)
 
 
 def locally_closed(cal: LocalCalendar | None, day: dt.date) -> bool:
@@ -40,8 +43,4 @@ def locally_closed(cal: LocalCalendar | None, day: dt.date) -> bool:
 def official_workdays(country: str, subdivision: str | None, years: range) -> set[dt.date]:
     """Weekend days ``country`` officially works in ``years`` (e.g. Russia's Saturday 20 Feb 2021,
     whose day off moved to Monday 22 Feb), as the holidays package lists them; none when it has no list."""
-    try:
-        table = holidays_lib.country_holidays(country, subdiv=subdivision, years=list(years))
-    except NotImplementedError:
-        raise ValueError(f"the holidays package does not know country {country!r}") from None
-    return set(getattr(table, "weekend_workdays", ()) or ())
+    return set(getattr(_table(country, subdivision, years), "weekend_workdays", ()) or ())
