@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from planner.calendar.missions import participant_missions
 from planner.data.missions import Timeline
-from planner.scenario.schema import Module, Participant, ResourceUse, Scenario
+from planner.scenario.schema import Module, ModuleOverride, Participant, ResourceUse, Scenario
 
 
 def waived(p: Participant, module: str) -> bool:
@@ -22,23 +22,25 @@ def waived(p: Participant, module: str) -> bool:
     return own is not None and own.waived
 
 
+def _own(sc: Scenario, m: Module, members: tuple[int, ...]) -> ModuleOverride | None:
+    """The individual needs for ``m`` of a job taken alone (checks allow none on a joint module)."""
+    return sc.participants[members[0]].modules.get(m.id) if len(members) == 1 else None
+
+
 def num_sessions(sc: Scenario, m: Module, members: tuple[int, ...]) -> int:
     """The sessions of ``m`` for a job of ``members``: the module's, or one participant's own
-    hours or sessions (checks allow an override only on a module taken alone)."""
-    if len(members) == 1:
-        own = sc.participants[members[0]].modules.get(m.id)
-        if own is not None and own.sessions is not None:
-            return own.sessions
-        if own is not None and own.hours is not None:
-            return round(own.hours / m.session_hours)
+    hours or sessions."""
+    own = _own(sc, m, members)
+    if own is not None and own.sessions is not None:
+        return own.sessions
+    if own is not None and own.hours is not None:
+        return round(own.hours / m.session_hours)
     return m.num_sessions
 
 
 def extra_resources(sc: Scenario, m: Module, members: tuple[int, ...]) -> tuple[ResourceUse, ...]:
     """Resources one participant's sessions of ``m`` use besides the module's (individual needs)."""
-    if len(members) != 1:
-        return ()
-    own = sc.participants[members[0]].modules.get(m.id)
+    own = _own(sc, m, members)
     return own.resources if own is not None else ()
 
 

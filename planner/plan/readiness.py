@@ -25,7 +25,7 @@ from planner.calendar.grid import TimeGrid, gate_date
 from planner.data.days import Rule, Why, allowed_days, impossible
 from planner.data.problem import ProblemData
 from planner.data.result import Result, SolveStatus
-from planner.scenario.schema import Scenario
+from planner.scenario.schema import Module, Scenario
 from planner.solve.budget import CONFIRM_EACH_S, CONFIRM_MIN_S, CONFIRMS, CONFIRMS_ALONE, Budget
 from planner.solve.feasibility import plan_meeting_goals
 from planner.solve.params import SolveParams
@@ -59,11 +59,10 @@ class Readiness:
     expires: dt.date | None = None
 
 
-def _expires(sc: Scenario, grid: TimeGrid, data: ProblemData, jobs: list[int], first_day: dict[int, int],
-             end_day: dict[int, int]) -> dt.date | None:
+def _expires(mods: dict[str, Module], grid: TimeGrid, data: ProblemData, jobs: list[int],
+             first_day: dict[int, int], end_day: dict[int, int]) -> dt.date | None:
     """When the training of ``jobs`` stops counting under the modules' recency rules: the
     earliest day + recency_days, over the modules with one (every session's, with recency_of: all)."""
-    mods = {m.id: m for m in sc.modules}
     out: list[dt.date] = []
     for j in jobs:
         m = mods[data.jobs[j].module]
@@ -185,6 +184,7 @@ def assess(
             end_day[s.job] = max(end_day.get(s.job, -1), s.start // S)
             end_slot[s.job] = max(end_slot.get(s.job, -1), s.end)
     comp = {c.id: c for c in sc.competencies}
+    mods = {m.id: m for m in sc.modules}
     for g, goal in enumerate(data.goals):
         pid = data.participants[goal.participant].id
         c = comp[goal.competency]
@@ -208,7 +208,7 @@ def assess(
             rows.append(
                 Readiness(pid, c.id, Verdict.READY, day, deadline, (deadline - day).days,
                           _binding(sc, data, last_job, end_day[last_job]),
-                          _expires(sc, grid, data, chosen, first_day, end_day))
+                          _expires(mods, grid, data, chosen, first_day, end_day))
             )
             continue
         reason = _unmet_reason(sc, grid, data, goal.groups, goal.missing)

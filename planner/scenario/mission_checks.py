@@ -83,6 +83,7 @@ def _overrides(sc: Scenario) -> Iterator[Found]:
     """Individual needs (``participants[].modules``) name modules the participant takes, in whole
     sessions, and change hours only of a module taken alone (a joint session has one length)."""
     mods = {m.id: m for m in sc.modules}
+    known = {r.id for r in sc.resources}
     for i, p in enumerate(sc.participants):
         for mid, own in p.modules.items():
             at: Loc = ("participants", i, "modules", mid)
@@ -98,7 +99,6 @@ def _overrides(sc: Scenario) -> Iterator[Found]:
             if m.joint != "none":
                 yield at, (f"{mid} is trained together (joint: {m.joint}): one participant's hours or resources "
                            "cannot differ; waive it for them or give the module its own copy")
-            known = {r.id for r in sc.resources}
             for k, use in enumerate(own.resources):
                 if use.id not in known:
                     yield (*at, "resources", k), f"unknown resource {use.id!r}"
