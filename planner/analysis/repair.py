@@ -228,6 +228,7 @@ def moved_schedule(rp: RepairProblem, schedule: Schedule, grid: TimeGrid, data: 
         if j is None or day is None or off + job.length > S_to:
             continue
         teacher = None if s.instructor is None else names.get(rp.data.instructors[s.instructor].id)
+        staff = tuple(names[rp.data.instructors[i].id] for i in s.staff if rp.data.instructors[i].id in names)
         start = day * S_to + off
-        out.append(ScheduledSession(j, s.index, start, start + job.length, teacher))
+        out.append(ScheduledSession(j, s.index, start, start + job.length, teacher, staff))
     return Schedule(tuple(sorted(out)))

@@ -101,7 +101,7 @@ def _used_days(data: ProblemData, plan: Schedule | None, kind: Kind, index: int)
     for s in plan.sessions:
         job = data.jobs[s.job]
         if ((kind == "resource" and any(r == index for r, _ in job.resources))
-                or (kind == "instructor" and s.instructor == index)
+                or (kind == "instructor" and (s.instructor == index or index in s.staff))
                 or (kind == "participant" and index in job.participants)):
             out.add(s.start // S)
     return out

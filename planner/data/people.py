@@ -13,7 +13,17 @@ from dataclasses import dataclass
 
 from planner.calendar.missions import participant_missions
 from planner.data.missions import Timeline
-from planner.scenario.schema import Module, ModuleOverride, Participant, ResourceUse, Scenario
+from planner.scenario.schema import Module, ModuleOverride, Participant, ResourceUse, Scenario, StaffNeed
+
+
+@dataclass(frozen=True)
+class Staff:
+    """``count`` people of ``candidates`` (instructor indices) staff every session as ``role``."""
+
+    role: str
+    qualification: str
+    candidates: tuple[int, ...]
+    count: int
 
 
 def waived(p: Participant, module: str) -> bool:
@@ -42,6 +52,33 @@ def extra_resources(sc: Scenario, m: Module, members: tuple[int, ...]) -> tuple[
     """Resources one participant's sessions of ``m`` use besides the module's (individual needs)."""
     own = _own(sc, m, members)
     return own.resources if own is not None else ()
+
+
+def staff_needs(sc: Scenario, m: Module, members: tuple[int, ...]) -> tuple[Staff, ...]:
+    """The further staff of a job of ``m`` for ``members``: the module's roles, then roles its
+    members' individual needs add. A role both name keeps the module's qualification and
+    the larger count (``per: participant`` counts are summed over the members who have them)."""
+    need: dict[str, tuple[str, int]] = {}
+
+    def count(n: StaffNeed, who: int) -> int:
+        return n.count * (who if n.per == "participant" else 1)
+
+    for role, n in m.staff.items():
+        need[role] = (n.qualification, count(n, len(members)))
+    own: dict[str, tuple[str, int, int]] = {}  # role -> (qualification, per-session max, per-participant sum)
+    for pi in members:
+        mine = sc.participants[pi].modules.get(m.id)
+        for role, n in (mine.staff if mine is not None else {}).items():
+            q, most, total = own.get(role, (n.qualification, 0, 0))
+            own[role] = (q, max(most, count(n, 1)) if n.per == "session" else most,
+                         total + n.count if n.per == "participant" else total)
+    for role, (q, most, total) in own.items():
+        base = need.get(role, (q, 0))
+        need[role] = (base[0], max(base[1], most, total))
+    return tuple(
+        Staff(role, q, tuple(i for i, ins in enumerate(sc.instructors) if q in ins.qualifications), n)
+        for role, (q, n) in need.items()
+    )
 
 
 def classes(sc: Scenario, joint: str, takers: list[int]) -> list[tuple[str, tuple[int, ...]]]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from planner.calendar.grid import TimeGrid, in_any, in_season, instructor_available, resource_available
+from planner.data import people
 from planner.data.missions import Timeline
 from planner.data.people import RefresherRule, classes, extra_resources, num_sessions, refresher_rules, waived
 from planner.scenario.holidays import locally_closed
@@ -84,6 +85,7 @@ class Job:
     resources: tuple[tuple[int, int], ...] = ()
     instructors: tuple[int, ...] = ()
     needs_instructor: bool = False
+    staff: tuple[people.Staff, ...] = ()  # further staff roles of every session (modules[].staff, individual needs)
     min_gap_days: int = 0
     max_gap_days: int | None = None  # consecutive sessions at most this many days apart
     recent_all: bool = False  # last_open_days (recency) applies to every session, not only the last
@@ -213,17 +215,22 @@ class ProblemData:
         Instructors who may teach exactly the same jobs on the same days are
         interchangeable: the model only decides how many of a group teach at
         once, and names them afterwards, which removes the symmetry (and the
-        Booleans) of choosing among identical people.
+        Booleans) of choosing among identical people. Anyone who may staff a
+        session in a further role (``Job.staff``) is a group alone: one person
+        must not fill two roles of one session, which the model checks by name.
         """
         can_teach: dict[int, set[int]] = defaultdict(set)
+        alone: set[int] = set()
         for j, job in enumerate(self.jobs):
             for i in job.instructors:
                 can_teach[i].add(j)
-        index: dict[tuple[tuple[bool, ...], frozenset[int]], int] = {}
+            for need in job.staff:
+                alone.update(need.candidates)
+        index: dict[tuple[tuple[bool, ...], frozenset[int], int], int] = {}
         members: list[list[int]] = []
         pool_of: list[int] = []
         for i, ins in enumerate(self.instructors):
-            key = (ins.open_days, frozenset(can_teach[i]))
+            key = (ins.open_days, frozenset(can_teach[i]), i if i in alone else -1)
             if key not in index:
                 index[key] = len(members)
                 members.append([])
@@ -341,6 +348,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 resources=tuple(uses),
                 instructors=cands,
                 needs_instructor=m.instructor is not None,
+                staff=people.staff_needs(sc, m, members),
                 min_gap_days=max(m.min_days_between_sessions, self_gap[m.id]),
                 max_gap_days=m.max_days_between_sessions,
                 recent_all=m.recency_of == "all",

@@ -21,13 +21,15 @@ class SolveStatus(str, Enum):
 
 @dataclass(frozen=True, order=True)
 class ScheduledSession:
-    """Session ``index`` of job ``job`` runs in slots ``[start, end)``."""
+    """Session ``index`` of job ``job`` runs in slots ``[start, end)``, taught by ``instructor``;
+    ``staff``: the people of the job's further roles (``Job.staff``), ``count`` per role in order."""
 
     job: int
     index: int
     start: int
     end: int
     instructor: int | None = None
+    staff: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from planner.calendar.grid import TimeGrid, build_grid
 from planner.data.days import day_range, is_open
-from planner.data.problem import ProblemData, build_problem
+from planner.data.problem import Job, ProblemData, build_problem
 from planner.data.result import Schedule, ScheduledSession
 from planner.scenario.schema import Scenario
 from planner.verify.checks import goals_achieved, verify_schedule
@@ -106,33 +106,53 @@ def _spacing_ok(data: ProblemData, st: _State, j: int, day: int) -> bool:
     return True
 
 
-def _fits(data: ProblemData, st: _State, j: int, t: int) -> tuple[bool, int | None]:
-    """Whether slots ``[t, t + length)`` are free for job ``j``, and the instructor to book (if any)."""
+def _fits(data: ProblemData, st: _State, j: int, t: int) -> tuple[bool, int | None, tuple[int, ...]]:
+    """Whether slots ``[t, t + length)`` are free for job ``j``, the instructor to book (if any)
+    and the people of its further staff roles."""
     job = data.jobs[j]
     L, S = job.length, data.slots_per_day
     day = t // S
     for p in job.participants:
         if any(st.busy[p][t : t + L]):
-            return False, None
+            return False, None, ()
         part = data.participants[p]
         if part.daily_cap is not None and st.day_load[p][day] + L > part.daily_cap:
-            return False, None
+            return False, None, ()
         if part.weekly_cap is not None and st.week_load[p][data.week(day)] + L > part.weekly_cap:
-            return False, None
+            return False, None, ()
     for r, demand in job.resources:
         cap = data.resources[r].capacity
         if any(u + demand > cap for u in st.res[r][t : t + L]):
-            return False, None
-    if not job.needs_instructor:
-        return True, None
-    for i in st.teachers.get(j, job.instructors):
+            return False, None, ()
+
+    def free(i: int) -> bool:
         ins = data.instructors[i]
-        if ins.open_days[day] and all(u < ins.capacity for u in st.ins[i][t : t + L]):
-            return True, i
-    return False, None
+        return ins.open_days[day] and all(u < ins.capacity for u in st.ins[i][t : t + L])
+
+    if not job.needs_instructor:
+        staff = _staff(job, None, free)
+        return (True, None, staff) if staff is not None else (False, None, ())
+    for teacher in st.teachers.get(j, job.instructors):
+        if free(teacher):
+            staff = _staff(job, teacher, free)
+            if staff is not None:  # else another teacher may leave the roles their people
+                return True, teacher, staff
+    return False, None, ()
 
 
-def _book(data: ProblemData, st: _State, j: int, k: int, t: int, teacher: int | None) -> None:
+def _staff(job: Job, teacher: int | None, free: Callable[[int], bool]) -> tuple[int, ...] | None:
+    """The people of the job's further roles beside ``teacher``, the first free ones; None if short."""
+    staff: list[int] = []
+    for need in job.staff:
+        pick = [i for i in need.candidates if i != teacher and i not in staff and free(i)][: need.count]
+        if len(pick) < need.count:
+            return None
+        staff += sorted(pick)
+    return tuple(staff)
+
+
+def _book(data: ProblemData, st: _State, j: int, k: int, t: int, teacher: int | None,
+          staff: tuple[int, ...] = ()) -> None:
     job = data.jobs[j]
     L, S = job.length, data.slots_per_day
     for p in job.participants:
@@ -142,11 +162,12 @@ def _book(data: ProblemData, st: _State, j: int, k: int, t: int, teacher: int | 
     for r, demand in job.resources:
         for s in range(t, t + L):
             st.res[r][s] += demand
-    if teacher is not None:
-        for s in range(t, t + L):
-            st.ins[teacher][s] += 1
+    for who in (teacher, *staff):
+        if who is not None:
+            for s in range(t, t + L):
+                st.ins[who][s] += 1
     st.days_of[j].add(t // S)
-    st.sessions.setdefault(j, []).append(ScheduledSession(j, k, t, t + L, teacher))
+    st.sessions.setdefault(j, []).append(ScheduledSession(j, k, t, t + L, teacher, staff))
 
 
 def _unbook(data: ProblemData, st: _State, j: int) -> None:
@@ -161,9 +182,10 @@ def _unbook(data: ProblemData, st: _State, j: int) -> None:
         for r, demand in job.resources:
             for x in range(s.start, s.end):
                 st.res[r][x] -= demand
-        if s.instructor is not None:
-            for x in range(s.start, s.end):
-                st.ins[s.instructor][x] -= 1
+        for who in (s.instructor, *s.staff):
+            if who is not None:
+                for x in range(s.start, s.end):
+                    st.ins[who][x] -= 1
     st.days_of.pop(j, None)
 
 
@@ -186,9 +208,9 @@ def _place_job(data: ProblemData, st: _State, j: int, first_day: int, first_slot
                         t = day * S + off
                         if t < first_slot:
                             continue
-                        free, teacher = _fits(data, st, j, t)
+                        free, teacher, staff = _fits(data, st, j, t)
                         if free:
-                            _book(data, st, j, k, t, teacher)
+                            _book(data, st, j, k, t, teacher, staff)
                             placed = True
                             break
                 if placed:

@@ -228,7 +228,7 @@ def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) ->
             why = "dropped"
         elif not days:
             why = "no open day in its season or facility availability"
-        elif job.needs_instructor and not job.instructors:
+        elif (job.needs_instructor and not job.instructors) or any(len(n.candidates) < n.count for n in job.staff):
             why = "no qualified instructor"
         elif any(demand > len(facility_ids[ri]) for ri, demand in job.resources):
             why = "needs more facility units than exist"
@@ -290,6 +290,11 @@ def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) ->
         if job.needs_instructor:
             pool = [i for ii in job.instructors for i in instructor_ids[ii]]
             body.append(_alloc(pool[0], pool[1:]))
+        for need in job.staff:  # "any `count` of the qualified": one allocation each, rotated
+            pool = [i for ii in need.candidates for i in instructor_ids[ii]]
+            for k in range(min(need.count, len(pool))):
+                rot = pool[k:] + pool[:k]
+                body.append(_alloc(rot[0], rot[1:]))
         due = None
         if j in deadline:
             due = grid.days[deadline[j]] if deadline[j] < grid.num_days else grid.training_end

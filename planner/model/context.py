@@ -34,7 +34,8 @@ class SessionVars:
     day: cp_model.IntVar | None
     week: cp_model.IntVar | None = None
     fixed: bool = False
-    instructor: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    instructor: dict[int, cp_model.IntVar] = field(default_factory=dict)  # pool -> teaches
+    staff: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (role, instructor) -> staffs
 
 
 class Context:

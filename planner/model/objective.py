@@ -21,7 +21,9 @@ def plan_cost(ctx: Context) -> cp_model.LinearExprT:
     The shape is ``ctx.data.shape`` (the scenario's ``objective``):
     ``earliest`` minimises the sum of goal completion days (readiness as
     early as possible, most slack); ``level`` first minimises the sum over
-    participants of their peak weekly hours, then completion days;
+    participants of their peak weekly hours, then the weeks in which a
+    participant could train before their last deadline but does not (no
+    idle month before the exams), then completion days;
     ``fresh`` keeps competency training as late as its deadlines allow
     (the largest sum of session days of the modules that count towards a
     goal). Each weight makes one unit of a term worth more than any change
@@ -59,6 +61,8 @@ def _terms(ctx: Context) -> list[tuple[cp_model.LinearExprT, int]]:
     if ctx.data.shape == "level":
         peaks = _weekly_peaks(ctx)
         terms.append((sum(peaks), 7 * ctx.data.slots_per_day * len(peaks)))
+        trained = _weeks_trained(ctx)
+        terms.append((len(trained) - sum(trained), len(trained)))
     if ctx.data.shape == "fresh":
         session_days = _goal_session_days(ctx)
         terms.append((days * len(session_days) - sum(session_days), days * len(session_days)))
@@ -96,6 +100,45 @@ def _weekly_peaks(ctx: Context) -> list[cp_model.IntVar]:
         m.add_cumulative([i for i, _ in items], [d for _, d in items], peak)
         peaks.append(peak)
     return peaks
+
+
+def _weeks_trained(ctx: Context) -> list[cp_model.IntVar]:
+    """Per participant and calendar week before their last goal deadline in which some session
+    of theirs could run: a Boolean that may be 1 only if one of their sessions runs that week."""
+    data, m = ctx.data, ctx.model
+    if data.num_days <= 1:
+        return []
+    last = [-1] * len(data.participants)
+    for goal in data.goals:
+        last[goal.participant] = max(last[goal.participant], goal.deadline_day - 1)
+    weeks_of: list[dict[int, list[cp_model.IntVar]]] = [{} for _ in data.participants]
+    for j, job in enumerate(data.jobs):
+        if not ctx.possible(j):
+            continue
+        horizon = data.week(max(last[p] for p in job.participants)) if job.participants else -1
+        for k, sv in enumerate(ctx.sessions[j]):
+            if sv.fixed or sv.day is None:
+                continue
+            flat = list(sv.day.proto.domain)  # the session's allowed days, as [lo, hi] runs
+            weeks = sorted({data.week(d) for lo, hi in zip(flat[::2], flat[1::2], strict=True)
+                            for d in range(lo, hi + 1)})
+            for w in weeks:
+                if w > horizon:
+                    break
+                x = m.new_bool_var(f"in_week[{job.id}#{k},{w}]")
+                m.add(sv.day >= w * 7 - data.week_shift).only_enforce_if(x)
+                m.add(sv.day <= w * 7 - data.week_shift + 6).only_enforce_if(x)
+                m.add_implication(x, ctx.present[j])
+                for p in job.participants:
+                    if last[p] >= 0 and w <= data.week(last[p]):
+                        weeks_of[p].setdefault(w, []).append(x)
+    trained = []
+    for p, by_week in enumerate(weeks_of):
+        for w, xs in sorted(by_week.items()):
+            t = m.new_bool_var(f"trains[{p},{w}]")
+            m.add(sum(xs) >= t)
+            trained.append(t)
+    return trained
 
 
 def _goal_session_days(ctx: Context) -> list[cp_model.LinearExprT]:

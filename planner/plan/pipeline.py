@@ -91,6 +91,8 @@ def schedule_rows(grid: TimeGrid, data: ProblemData, result: Result) -> list[dic
         job = data.jobs[s.job]
         resources = [data.resources[r].id for r, _ in job.resources]
         teachers = [] if s.instructor is None else [data.instructors[s.instructor].id]
+        roles = [need.role for need in job.staff for _ in range(need.count)]
+        staff = [f"{role}:{data.instructors[i].id}" for role, i in zip(roles, s.staff, strict=False)]
         for p in job.participants:
             rows.append(
                 {
@@ -104,6 +106,7 @@ def schedule_rows(grid: TimeGrid, data: ProblemData, result: Result) -> list[dic
                     "hours": grid.slots_to_hours(s.end - s.start),
                     "resources": resources,
                     "instructors": teachers,
+                    "staff": staff,
                     "joint": len(job.participants) > 1,
                 }
             )

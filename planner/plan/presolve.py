@@ -209,17 +209,20 @@ def _resources(grid: TimeGrid, data: ProblemData) -> list[str]:
 def _instructors(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
     S = data.slots_per_day
     needed = _needed_jobs(data)
-    by_qual: dict[str, list[int]] = defaultdict(list)
+    by_qual: dict[str, list[tuple[int, int, tuple[int, ...]]]] = defaultdict(list)  # (job, people, candidates)
     qual_of = {m.id: m.instructor for m in sc.modules}
     for j in needed:
         job = data.jobs[j]
         q = qual_of.get(job.module)
         if job.needs_instructor and q:
-            by_qual[q].append(j)
+            by_qual[q].append((j, 1, job.instructors))
+        for need in job.staff:
+            by_qual[need.qualification].append((j, need.count, need.candidates))
     out = []
-    for q, jobs in sorted(by_qual.items()):
-        demand = sum(data.jobs[j].length * data.jobs[j].num_sessions for j in jobs)
-        cands = sorted({i for j in jobs for i in data.jobs[j].instructors})
+    for q, uses in sorted(by_qual.items()):
+        jobs = [j for j, _, _ in uses]
+        demand = sum(data.jobs[j].length * data.jobs[j].num_sessions * n for j, n, _ in uses)
+        cands = sorted({i for _, _, c in uses for i in c})
         days = sorted({d for j in jobs for d in _open_before(data, j, data.num_days)})
         supply = sum(data.instructors[i].capacity * S * sum(1 for d in days if data.instructors[i].open_days[d]) for i in cands)
         if demand > supply:

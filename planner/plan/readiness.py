@@ -89,7 +89,11 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
         case Why.LONGER_THAN_DAY:
             return "a session is longer than a working day"
         case Why.NO_INSTRUCTOR:
-            return f"no instructor is qualified for {mod.instructor}"
+            short = next((n for n in jb.staff if len(n.candidates) < n.count), None)
+            if short is None or (jb.needs_instructor and not jb.instructors):
+                return f"no instructor is qualified for {mod.instructor}"
+            return (f"its sessions need {short.count} x {short.qualification} ({short.role}), "
+                    f"but only {len(short.candidates)} instructor(s) hold it")
         case Why.OUT_OF_SEASON:
             seasons = ", ".join(f"{s.start} .. {s.end}" for s in mod.allowed)
             return f"its season ({seasons}) has no working day in the window {_window(grid)}"

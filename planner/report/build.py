@@ -163,8 +163,9 @@ def utilisation_table(out: PlanOutcome) -> Table:
         hours = grid.slots_to_hours(s.end - s.start)
         for r, demand in job.resources:
             used[r][w] += hours * demand
-        if s.instructor is not None:
-            used[nres + s.instructor][w] += hours
+        for who in (s.instructor, *s.staff):
+            if who is not None:
+                used[nres + who][w] += hours
     rows: list[list[str | Cell]] = []
     for k, label in enumerate(labels):
         cells: list[str | Cell] = [label]

@@ -19,7 +19,7 @@ import pandas as pd
 from icalendar import Calendar, Event
 
 from planner.plan.pipeline import PlanOutcome, schedule_rows
-from planner.report.tables import readiness_frame
+from planner.report.tables import readiness_frame, staff_columns
 from planner.scenario.schema import Scenario
 
 _PRODID = "-//crew-planner//training report//EN"
@@ -101,6 +101,9 @@ def session_events(out: PlanOutcome) -> dict[str, list[Event]]:
             f"Competencies: {_serves(mid, served, needed_by)}",
             f"Module: {mid}" + (" (joint crew session)" if r["joint"] else ""),
         ]
+        staff = [str(x).split(":", 1) for x in r["staff"]]  # type: ignore[attr-defined]
+        if staff:
+            lines.insert(2, "Staff: " + ", ".join(f"{teachers[who]} ({role})" for role, who in staff))
         ev.add("description", "\n".join(lines))
         events[pid].append(ev)
     return events
@@ -137,12 +140,13 @@ def participant_frame(out: PlanOutcome, participant: str) -> pd.DataFrame:
             "hours": r["hours"],
             "resources": ";".join(r["resources"]),  # type: ignore[arg-type]
             "instructors": ";".join(r["instructors"]),  # type: ignore[arg-type]
+            "staff": ";".join(r["staff"]),  # type: ignore[arg-type]
             "joint": r["joint"],
         }
         for r in schedule_rows(out.grid, out.data, out.result)
         if r["participant"] == participant
     ]
-    return pd.DataFrame(rows, columns=PARTICIPANT_COLUMNS)
+    return pd.DataFrame(rows, columns=staff_columns(out.data, PARTICIPANT_COLUMNS))
 
 
 def resource_frame(out: PlanOutcome) -> pd.DataFrame:
@@ -163,8 +167,9 @@ def resource_frame(out: PlanOutcome) -> pd.DataFrame:
         }
         for r, demand in job.resources:
             rows.append({"kind": "resource", "id": data.resources[r].id, **common, "demand": demand})
-        if s.instructor is not None:
-            rows.append({"kind": "instructor", "id": data.instructors[s.instructor].id, **common, "demand": 1})
+        for who in (s.instructor, *s.staff):
+            if who is not None:
+                rows.append({"kind": "instructor", "id": data.instructors[who].id, **common, "demand": 1})
     rows.sort(key=lambda r: (r["kind"] != "resource", str(r["id"]), r["start"], str(r["job"])))
     return pd.DataFrame(rows, columns=RESOURCE_COLUMNS)
 

@@ -155,8 +155,9 @@ def resource_rows(out: PlanOutcome, served: dict[str, str]) -> list[Row]:
         )
         for r, _ in job.resources:
             by_res[r].append(bar)
-        if s.instructor is not None:
-            by_ins[s.instructor].append(bar)
+        for who in (s.instructor, *s.staff):
+            if who is not None:
+                by_ins[who].append(bar)
     rows = [Row(res.id, tuple(by_res[r]), resource_unavailable(grid, res)) for r, res in enumerate(sc.resources)]
     rows += [
         Row(instructor_label(ins.id), tuple(by_ins[i]), instructor_unavailable(grid, ins))

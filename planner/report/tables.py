@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from planner.data.problem import ProblemData
 from planner.plan.missions import mission_of
 from planner.plan.pipeline import PlanOutcome, schedule_rows
 
@@ -31,6 +32,15 @@ READINESS_COLUMNS = [
 ]
 
 
+def staff_columns(data: ProblemData, columns: list[str]) -> list[str]:
+    """``columns`` with ``staff`` (``role:id;...``) after ``instructors`` when some module has further
+    staff roles: files without them keep their columns."""
+    if not any(job.staff for job in data.jobs):
+        return columns
+    at = columns.index("instructors") + 1
+    return [*columns[:at], "staff", *columns[at:]]
+
+
 def schedule_frame(out: PlanOutcome) -> pd.DataFrame:
     """One row per participant and session (ISO 8601 local date-times)."""
     rows = schedule_rows(out.grid, out.data, out.result)
@@ -43,12 +53,13 @@ def schedule_frame(out: PlanOutcome) -> pd.DataFrame:
                 "end": r["end"].isoformat(timespec="minutes"),  # type: ignore[attr-defined]
                 "resources": ";".join(r["resources"]),  # type: ignore[arg-type]
                 "instructors": ";".join(r["instructors"]),  # type: ignore[arg-type]
+                "staff": ";".join(r["staff"]),  # type: ignore[arg-type]
             }
             for r in rows
         ],
-        columns=[*SCHEDULE_COLUMNS, "sessions"],
+        columns=[*SCHEDULE_COLUMNS, "staff", "sessions"],
     )
-    return frame[SCHEDULE_COLUMNS]
+    return frame[staff_columns(out.data, SCHEDULE_COLUMNS)]
 
 
 def readiness_frame(out: PlanOutcome) -> pd.DataFrame:

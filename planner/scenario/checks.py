@@ -14,6 +14,7 @@ import holidays as holidays_lib
 
 from planner.scenario.holidays import official_workdays
 from planner.scenario.mission_checks import mission_problems, mission_warnings
+from planner.scenario.needs import staff_problems
 from planner.scenario.schema import AnyOf, DateRange, Scenario
 
 Loc: TypeAlias = tuple[str | int, ...]
@@ -101,6 +102,8 @@ def _references(sc: Scenario) -> Iterator[Found]:
                 f"no instructor holds qualification {m.instructor!r}"
                 f" (held: {', '.join(sorted(quals)) or 'none'})"
             )
+        for name, msg in staff_problems(sc.instructors, m.staff):
+            yield ("modules", i, "staff", name), msg
         for j, pre in enumerate(m.prerequisites):
             if pre.module not in mods:
                 yield ("modules", i, "prerequisites", j, "module"), _unknown("module", pre.module, mods)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TypeAlias
 
 from planner.scenario.common import Gate
+from planner.scenario.needs import staff_problems
 from planner.scenario.schema import AnyOf, Resource, Scenario
 
 Loc: TypeAlias = tuple[str | int, ...]
@@ -96,9 +97,14 @@ def _overrides(sc: Scenario) -> Iterator[Found]:
                 continue
             if own.waived:
                 continue
-            if m.joint != "none":
+            if m.joint != "none" and (own.hours is not None or own.sessions is not None or own.resources):
                 yield at, (f"{mid} is trained together (joint: {m.joint}): one participant's hours or resources "
-                           "cannot differ; waive it for them or give the module its own copy")
+                           "cannot differ (staff can); waive it for them or give the module its own copy")
+            if m.instructor is not None and "instructor" in own.staff:
+                yield (*at, "staff", "instructor"), ("the role 'instructor' is the module's 'instructor:'; "
+                                                     "name the further role otherwise")
+            for role, msg in staff_problems(sc.instructors, own.staff):
+                yield (*at, "staff", role), msg
             for k, use in enumerate(own.resources):
                 if use.id not in known:
                     yield (*at, "resources", k), f"unknown resource {use.id!r}"

@@ -16,9 +16,13 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from planner.scenario.common import _ID, MAX_DAYS, WEEKDAYS, DateRange, Gate, GateUse, Id, StrictModel, bare_ids
 from planner.scenario.missions import Mission
+from planner.scenario.needs import ModuleOverride, ResourceUse, StaffNeed
 from planner.scenario.repairs import Repairs
 
-__all__ = ["MAX_DAYS", "WEEKDAYS", "_ID", "DateRange", "Gate", "GateUse", "Id", "StrictModel"]
+__all__ = [
+    "MAX_DAYS", "WEEKDAYS", "_ID", "DateRange", "Gate", "GateUse", "Id", "ModuleOverride", "ResourceUse", "StaffNeed",
+    "StrictModel",
+]
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -161,13 +165,6 @@ class Load(StrictModel):
     max_hours_per_week: float | None = Field(None, gt=0, le=168)
 
 
-class ResourceUse(StrictModel):
-    """A resource a module's sessions use, with an optional demand."""
-
-    id: Id
-    demand: int | None = Field(None, ge=1, le=1000)
-
-
 class LocalCalendar(StrictModel):
     """Days off of one person or site on top of the centre's calendar: the public holidays of
     ``country`` (and ``subdivision``, via the holidays package) and named ``holidays``."""
@@ -175,31 +172,6 @@ class LocalCalendar(StrictModel):
     country: str | None = None
     subdivision: str | None = None
     holidays: tuple[dt.date, ...] = ()
-
-
-class ModuleOverride(StrictModel):
-    """One participant's own amount of a module: more or fewer hours (or sessions), or waived."""
-
-    hours: float | None = Field(None, gt=0, le=2000)
-    sessions: int | None = Field(None, ge=1, le=500)
-    resources: tuple[ResourceUse, ...] = ()  # used by this participant's sessions besides the module's
-    waived: bool = False
-    reason: str = ""
-
-    @field_validator("resources", mode="before")
-    @classmethod
-    def _resource_ids(cls, value: object) -> object:
-        return bare_ids(value, "id")
-
-    @model_validator(mode="after")
-    def _one(self) -> ModuleOverride:
-        if self.waived and (self.hours is not None or self.sessions is not None or self.resources):
-            raise ValueError("a waived module has no hours, sessions or resources")
-        if not self.waived and self.hours is None and self.sessions is None and not self.resources:
-            raise ValueError("give hours, sessions, resources or 'waived: true'")
-        if self.hours is not None and self.sessions is not None:
-            raise ValueError("give hours or sessions, not both")
-        return self
 
 
 class Participant(StrictModel):
@@ -294,7 +266,8 @@ class Module(StrictModel):
     sessions: int | None = Field(None, ge=1, le=500)
     roles: tuple[Id, ...] = ()
     resources: tuple[ResourceUse, ...] = ()
-    instructor: Id | None = None
+    instructor: Id | None = None  # one instructor with this qualification per session
+    staff: dict[Id, StaffNeed] = Field(default_factory=dict)  # further staff, by role: "N x qualification"
     prerequisites: tuple[Prerequisite, ...] = ()
     joint: Literal["none", "crew", "mission", "cohort"] = "none"
     allowed: tuple[SeasonRange, ...] = ()
@@ -354,6 +327,8 @@ class Module(StrictModel):
             raise ValueError("recency_of: all needs recency_days (the days before launch every session must fall in)")
         if self.consecutive_days and self.min_days_between_sessions:
             raise ValueError("consecutive_days and min_days_between_sessions exclude each other")
+        if self.instructor is not None and "instructor" in self.staff:
+            raise ValueError("the role 'instructor' is already given by 'instructor:'; name the further role otherwise")
         if self.after_gate is not None and self.deadline is not None:
             raise ValueError("a launch-site module (after_gate) has no deadline gate: it runs until launch")
         return self

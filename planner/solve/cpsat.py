@@ -116,7 +116,8 @@ def extract_schedule(ctx: Context, solver: cp_model.CpSolver) -> Schedule:
                 pool = next((p for p, x in sv.instructor.items() if solver.boolean_value(x)), None)
                 if pool is not None:
                     pooled.append((len(out), pool))
-            out.append(ScheduledSession(j, k, start, start + job.length, teacher))
+            staff = tuple(i for (_, i), x in sorted(sv.staff.items()) if solver.boolean_value(x))
+            out.append(ScheduledSession(j, k, start, start + job.length, teacher, staff))
     return Schedule(tuple(sorted(name_instructors(ctx.data, out, pooled))))
 
 

@@ -18,7 +18,7 @@ from planner.calendar.grid import gate_date, in_any, in_season
 from planner.data.problem import ProblemData
 from planner.data.result import Schedule
 from planner.scenario.holidays import locally_closed, official_workdays, public_holidays
-from planner.scenario.schema import WEEKDAYS, Gate, Scenario
+from planner.scenario.schema import WEEKDAYS, Gate, Instructor, Module, ModuleOverride, Scenario
 from planner.verify import rules
 from planner.verify.rules import ByJob, goals_achieved
 
@@ -75,6 +75,34 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
     out.extend(rules.refreshers(data, by_job))
     out.extend(rules.stability(data, schedule))
     out.extend(rules.claimed_goals(data, schedule, goals_met))
+    return out
+
+
+def _staff(row: dict[str, object], m: Module, own: ModuleOverride | None, ins: dict[str, Instructor],
+           taken: dict[tuple[str, dt.date], str], tag: str) -> list[str]:
+    """A row's further staff (``role:id``): at least the module's and the participant's own count
+    per role, each person qualified and there that day, no one twice (nor the instructor)."""
+    out: list[str] = []
+    day = row["start"].date()  # type: ignore[attr-defined]
+    people = [str(x).split(":", 1) for x in row.get("staff", ())]  # type: ignore[attr-defined]
+    want = dict(m.staff)
+    for role, need in (own.staff if own is not None else {}).items():
+        if role not in want or need.count > want[role].count:
+            want[role] = want[role].model_copy(update={"count": need.count}) if role in want else need
+    for role, need in want.items():
+        who = [iid for r, iid in people if r == role]
+        if len(who) < need.count:
+            out.append(f"{tag}: {len(who)} {role} staff, needs {need.count} x {need.qualification}")
+        for iid in who:
+            if need.qualification not in ins[iid].qualifications:
+                out.append(f"{tag}: {role} {iid} lacks {need.qualification}")
+            if in_any(ins[iid].blackouts, day) or not in_season(ins[iid].available, day):
+                out.append(f"{tag}: {role} {iid} unavailable")
+            if (iid, day) in taken:
+                out.append(f"{tag}: {role} {iid} examines at gate {taken[iid, day]}")
+    names = [iid for _, iid in people] + [str(i) for i in row["instructors"]]  # type: ignore[attr-defined]
+    if len(set(names)) < len(names):
+        out.append(f"{tag}: one person in two roles of the session")
     return out
 
 
@@ -187,6 +215,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
                 out.append(f"{tag}: instructor {iid} examines at gate {taken_ins[iid, day]}")
             if m.instructor not in ins[iid].qualifications:
                 out.append(f"{tag}: instructor {iid} lacks {m.instructor}")
+        out += _staff(row, m, own, ins, taken_ins, tag)
     # Load caps in hours, from the dates alone (weeks from Monday).
     planned_weeks = {(p, d - dt.timedelta(days=d.weekday())) for p, d in planned}
     for (p, day), h in sorted(hours_day.items()):

@@ -110,9 +110,29 @@ def session_instructor(data: ProblemData, job: Job, s: ScheduledSession, tag: st
     return []
 
 
+def session_staff(data: ProblemData, job: Job, s: ScheduledSession, tag: str) -> list[str]:
+    """Instructors: every further role staffed by its count of qualified people who are there that
+    day, no one twice in one session (nor the session's instructor)."""
+    if len(s.staff) != sum(need.count for need in job.staff):
+        want = ", ".join(f"{need.count} {need.role}" for need in job.staff) or "none"
+        return [f"{tag}: has {len(s.staff)} staff besides the instructor, needs {want}"]
+    out, at, day = [], 0, session_day(data, s)
+    for need in job.staff:
+        for i in s.staff[at : at + need.count]:
+            if i not in need.candidates:
+                out.append(f"{tag}: {need.role} {data.instructors[i].id} lacks {need.qualification}")
+            elif not data.instructors[i].open_days[day]:
+                out.append(f"{tag}: {need.role} {data.instructors[i].id} is away that day")
+        at += need.count
+    people = [*s.staff, *([s.instructor] if s.instructor is not None else [])]
+    if len(set(people)) < len(people):
+        out.append(f"{tag}: one person in two roles of the session")
+    return out
+
+
 # In the order of their messages.
 SESSION_RULES: tuple[SessionRule, ...] = (
-    session_calendar, session_season, session_recency, session_deadline, session_instructor,
+    session_calendar, session_season, session_recency, session_deadline, session_instructor, session_staff,
 )
 
 
@@ -270,7 +290,8 @@ def instructor_capacity(data: ProblemData, by_job: ByJob) -> list[str]:
             (s.start, s.end, 1)
             for j, sessions in by_job.items()
             for s in sessions
-            if s.instructor == i and s.index >= data.jobs[j].num_fixed
+            for who in (s.instructor, *s.staff)
+            if who == i and s.index >= data.jobs[j].num_fixed
         ]
         for t, load in load_profile(items):
             if load > ins.capacity:

@@ -57,8 +57,8 @@ def test_verify_dates_counts_each_participants_hours(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("ann", "modules", "message"), [
     ({"mx": {"hours": 4}}, MODULES, r"participants\[0\]\.modules\.mx.*unknown module 'mx'"),
     ({"m1": {"hours": 3}}, MODULES, r"participants\[0\]\.modules\.m1.*hours \(3\) is not a whole number"),
-    ({"m1": {"waived": True, "hours": 2}}, MODULES, r"a waived module has no hours, sessions or resources"),
-    ({"m1": {}}, MODULES, r"give hours, sessions, resources or 'waived: true'"),
+    ({"m1": {"waived": True, "hours": 2}}, MODULES, r"a waived module has no hours, sessions, resources or staff"),
+    ({"m1": {}}, MODULES, r"give hours, sessions, resources, staff or 'waived: true'"),
     ({"m1": {"sessions": 2}}, [{**MODULES[0], "joint": "crew"}, MODULES[1]],
      r"participants\[0\]\.modules\.m1.*trained together \(joint: crew\)"),
     ({"m1": {"sessions": 2}}, [{**MODULES[0], "roles": ["other"]}, MODULES[1]],

@@ -44,7 +44,7 @@ from planner.analysis.explain.fixes import (
     window_fixes,
 )
 from planner.analysis.explain.probes import Question
-from planner.analysis.explain.scope import closure
+from planner.analysis.explain.scope import closure, qualifications
 from planner.analysis.explain.types import Edit, Fact, Fix, GoalKey
 from planner.model.families import CONTRACTS
 from planner.scenario.schema import Scenario
@@ -106,9 +106,8 @@ def _scope(sc: Scenario, goals: Sequence[GoalKey], competitors: Sequence[GoalKey
         all_mods += [m for m in goal_mods if m not in all_mods]
         people |= goal_people
     used = list(dict.fromkeys(u.id for mid in all_mods for u in mods[mid].resources))
-    quals = list(dict.fromkeys(mods[mid].instructor for mid in all_mods if mods[mid].instructor))
-    return Scope(sc, goals, competitors, all_mods, [p.id for p in sc.participants if p.id in people], used,
-                   [q for q in quals if q is not None])
+    quals = list(dict.fromkeys(q for mid in all_mods for q in qualifications(sc, mods[mid])))
+    return Scope(sc, goals, competitors, all_mods, [p.id for p in sc.participants if p.id in people], used, quals)
 
 
 def scenario_facts(sc: Scenario, goals: Sequence[GoalKey], competitors: Sequence[GoalKey] = ()) -> list[Fact]:

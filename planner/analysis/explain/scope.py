@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from planner.analysis.explain.types import GoalKey, Plain
 from planner.calendar.missions import participant_missions
-from planner.scenario.schema import AnyOf, Scenario
+from planner.scenario.schema import AnyOf, Module, Scenario
 
 
 def _requires(sc: Scenario, cid: str) -> list[str]:
@@ -86,6 +86,14 @@ def without_levers(plain: Plain) -> None:
         plain["repairs"] = {**plain["repairs"], "levers": []}
 
 
+def qualifications(sc: Scenario, m: Module) -> list[str]:
+    """The qualifications a session of ``m`` needs: its instructor's, its staff roles' and those
+    participants' own staff roles add (``participants[].modules[].staff``), in that order."""
+    own = [n.qualification for p in sc.participants if m.id in p.modules for n in p.modules[m.id].staff.values()]
+    lead = [m.instructor] if m.instructor else []
+    return list(dict.fromkeys([*lead, *(n.qualification for n in m.staff.values()), *own]))
+
+
 def shares(sc: Scenario, a: GoalKey, b: GoalKey) -> bool:
     """Whether goals ``a`` and ``b`` can compete: same people, resources or instructors."""
     ma, pa = closure(sc, a)
@@ -96,6 +104,6 @@ def shares(sc: Scenario, a: GoalKey, b: GoalKey) -> bool:
 
     def needs(ms: list[str]) -> set[str]:
         out = {u.id for mid in ms for u in mods[mid].resources}
-        return out | {f"q:{mods[mid].instructor}" for mid in ms if mods[mid].instructor}
+        return out | {f"q:{q}" for mid in ms for q in qualifications(sc, mods[mid])}
 
     return bool(needs(ma) & needs(mb))

@@ -1,5 +1,6 @@
 """Instructors: each session that needs one gets exactly one qualified,
-available instructor, and no instructor exceeds their parallel capacity.
+available instructor, each further staff role (``modules[].staff``) its count
+of qualified, available people, and no one exceeds their parallel capacity.
 
 Interchangeable instructors (same jobs, same days) form a pool: a session
 chooses a pool, each pool's sessions fit its total capacity, and
@@ -49,6 +50,7 @@ def add(ctx: Context) -> None:
                 m.add(sum(choices) == ctx.present[j])
             elif not choices:
                 m.add(ctx.present[j] == 0)
+    _staff(ctx, per_pool, pool_of)
     S = data.slots_per_day
     for p, intervals in enumerate(per_pool):
         if not intervals:
@@ -72,6 +74,36 @@ def add(ctx: Context) -> None:
         else:
             demands = [1] * (len(intervals) - blockers) + [cap] * blockers
             m.add_cumulative(intervals, demands, cap)
+
+
+def _staff(ctx: Context, per_pool: list[list[cp_model.IntervalVar]], pool_of: list[int]) -> None:
+    """Further staff roles: ``count`` qualified people per role and session, by name (each is a
+    pool alone), no one in two roles of one session; their sessions count in their capacity."""
+    data, m = ctx.data, ctx.model
+    for j, job in enumerate(data.jobs):
+        if not job.staff or not ctx.possible(j):
+            continue
+        for k, sv in enumerate(ctx.sessions[j]):
+            if sv.fixed:
+                continue
+            roles_of: dict[int, list[cp_model.IntVar]] = {}
+            for n, need in enumerate(job.staff):
+                xs = []
+                for i in need.candidates:
+                    if not any(data.instructors[i].open_days):
+                        continue
+                    x = m.new_bool_var(f"staff[{job.id}#{k},{need.role},{i}]")
+                    per_pool[pool_of[i]].append(
+                        m.new_optional_interval_var(sv.start, job.length, sv.end, x, f"staff_itv[{job.id}#{k},{n},{i}]")
+                    )
+                    sv.staff[n, i] = x
+                    roles_of.setdefault(i, []).append(x)
+                    xs.append(x)
+                m.add(sum(xs) == need.count * ctx.present[j])
+            for i, xs in roles_of.items():
+                lead = sv.instructor.get(pool_of[i]) if i in job.instructors else None
+                if len(xs) + (lead is not None) > 1:
+                    m.add(sum(xs) + (lead if lead is not None else 0) <= 1)
 
 
 def _pool_with_fillers(
@@ -105,8 +137,9 @@ def _runs(flags: tuple[bool, ...], value: bool) -> list[tuple[int, int]]:
 
 FAMILY = Family(
     name="instructors",
-    keys=("instructors", "modules.*.instructor", "gates.*.instructors", "missions.*.gates.*.instructors"),
+    keys=("instructors", "modules.*.instructor", "modules.*.staff",
+          "gates.*.instructors", "missions.*.gates.*.instructors"),
     add=add,
-    verify=(rules.session_instructor, rules.instructor_capacity,),
+    verify=(rules.session_instructor, rules.session_staff, rules.instructor_capacity,),
     explains=("instructors", "available", "blackout"),
 )
