@@ -81,6 +81,13 @@ def staff_needs(sc: Scenario, m: Module, members: tuple[int, ...]) -> tuple[Staf
     )
 
 
+def travel_days(sc: Scenario, m: Module, members: tuple[int, ...]) -> int:
+    """Calendar days of travel each way for a job of ``m``: the module's own ``travel_days``, or
+    the longest of the sites (``resources[].site``) of the resources its sessions use."""
+    far = {r.id: x.travel_days for r in sc.resources for x in sc.sites if r.site == x.id}
+    return max([m.travel_days, *(far.get(u.id, 0) for u in (*m.resources, *extra_resources(sc, m, members)))])
+
+
 def classes(sc: Scenario, joint: str, takers: list[int]) -> list[tuple[str, tuple[int, ...]]]:
     """Who trains together in a ``joint: mission`` or ``joint: cohort`` module, with the owner id
     of each job: the mission's id (``all`` without missions), or the cohort's name; a taker

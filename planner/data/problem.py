@@ -271,7 +271,9 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         p_open.append(free if trains is None else _and(free, trains))
 
     res_index = {r.id: i for i, r in enumerate(sc.resources)}
-    r_open = [grid.days_where(lambda d, r=r: resource_available(r, d)) for r in sc.resources]  # type: ignore[misc]
+    at = {x.id: x.calendar for x in sc.sites}  # a site's days off close every resource there
+    r_open = [grid.days_where(lambda d, r=r: resource_available(r, d)  # type: ignore[misc]
+                              and not locally_closed(at.get(r.site or ""), d)) for r in sc.resources]
     reserved = tl.reservations([r.capacity for r in sc.resources])
     resources = tuple(ResourceData(r.id, r.capacity, o, rs) for r, o, rs in zip(sc.resources, r_open, reserved, strict=True))
     examining = tl.examiner_days()
@@ -353,8 +355,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 max_gap_days=m.max_days_between_sessions,
                 recent_all=m.recency_of == "all",
                 consecutive=m.consecutive_days,
-                rest_days_after=m.rest_days_after + m.travel_days,
-                travel_before=m.travel_days,
+                rest_days_after=m.rest_days_after + people.travel_days(sc, m, members),
+                travel_before=people.travel_days(sc, m, members),
                 deadline_day=tl.gate_day(first, m.deadline) if m.deadline else None,
             )
             job_index[job.id] = len(jobs)

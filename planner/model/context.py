@@ -51,6 +51,8 @@ class Context:
         self.goal_sat: list[cp_model.IntVar] = []
         self.goal_completion: list[cp_model.IntVar] = []
         self.changes: list[cp_model.IntVar] = []
+        # Initial job -> (refresher needed, its last day): the refreshers family's, read by competencies.
+        self.refreshed: dict[int, list[tuple[cp_model.IntVar, IntExpr]]] = {}
         self.plan_terms: list[tuple[cp_model.LinearExprT, int]] | None = None  # objective.plan_cost's, once built
         # Repair levers (planner.model.levers): capacity a lever has not bought,
         # as whole-horizon intervals whose demand is the unbought part, keyed

@@ -207,6 +207,10 @@ def assess(
             for group in goal.groups:
                 options = [j for j in group if j in end_day and end_day[j] < goal.deadline_day]
                 chosen.append(min(options, key=lambda j: end_slot[j]))
+            # A refresher done for a chosen module (before the deadline) is where it is current again.
+            redone = {rule.initial: rule.refresh for rule in data.refreshers
+                      if rule.initial in chosen and end_day.get(rule.refresh, goal.deadline_day) < goal.deadline_day}
+            chosen = [redone.get(j, j) for j in chosen]  # its refresher's recency replaces the module's
             last_job = max(chosen, key=lambda j: end_slot[j])
             day = grid.days[end_day[last_job]]
             rows.append(

@@ -53,14 +53,14 @@ def _holiday_calendar(sc: Scenario) -> Iterator[Found]:
 
 def _local_calendars(sc: Scenario) -> Iterator[Found]:
     """A participant's or site's own calendar, likewise."""
-    for section in ("participants", "resources"):
+    for section in ("participants", "resources", "sites"):
         for i, item in enumerate(getattr(sc, section)):
             if item.calendar is not None:
                 yield from _country(item.calendar.country, item.calendar.subdivision, (section, i, "calendar"))
 
 
 def _duplicates(sc: Scenario) -> Iterator[Found]:
-    for section in ("gates", "roles", "participants", "resources", "instructors", "modules", "competencies"):
+    for section in ("gates", "roles", "participants", "resources", "sites", "instructors", "modules", "competencies"):
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(sc, section)):
             if item.id in seen:
@@ -84,6 +84,10 @@ def _references(sc: Scenario) -> Iterator[Found]:
         for j, cid in enumerate(role.requires):
             if cid not in comps:
                 yield ("roles", i, "requires", j), _unknown("competency", cid, comps)
+    sites = {x.id for x in sc.sites}
+    for i, res_ in enumerate(sc.resources):
+        if res_.site is not None and res_.site not in sites:
+            yield ("resources", i, "site"), _unknown("site", res_.site, sites)
     for i, p in enumerate(sc.participants):
         if p.role not in roles:
             yield ("participants", i, "role"), _unknown("role", p.role, roles)

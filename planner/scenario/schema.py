@@ -216,7 +216,19 @@ class Resource(StrictModel):
     available: tuple[SeasonRange, ...] = ()
     available_dates: tuple[dt.date, ...] = ()
     blackouts: tuple[DateRange, ...] = ()
-    calendar: LocalCalendar | None = None  # the site's own days off (e.g. Baikonur: country KZ)
+    calendar: LocalCalendar | None = None  # the facility's own days off (e.g. Baikonur: country KZ)
+    site: Id | None = None  # where it is (sites[]): its travel days and days off
+
+
+class Site(StrictModel):
+    """A place away from the centre (Zvezda, the water site near Sochi, Baikonur): a participant
+    travels ``travel_days`` each way for a module using a resource there, and the site's own
+    ``calendar`` closes every resource at it."""
+
+    id: Id
+    name: str = ""
+    travel_days: int = Field(0, ge=0, le=7)
+    calendar: LocalCalendar | None = None
 
 
 class Instructor(StrictModel):
@@ -417,6 +429,7 @@ class Scenario(StrictModel):
     participants: tuple[Participant, ...] = Field(min_length=1)
     resources: tuple[Resource, ...] = ()
     instructors: tuple[Instructor, ...] = ()
+    sites: tuple[Site, ...] = ()
     modules: tuple[Module, ...] = Field(min_length=1)
     competencies: tuple[Competency, ...] = ()
     spacing: tuple[Spacing, ...] = ()

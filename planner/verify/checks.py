@@ -129,6 +129,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
     parts = {p.id: p for p in sc.participants}
     taken_res, taken_ins = _gate_takes(sc)
     res = {r.id: r for r in sc.resources}
+    sites = {x.id: x for x in sc.sites}
     ins = {i.id: i for i in sc.instructors}
     mods = {m.id: m for m in sc.modules}
     day_start = dt.datetime.combine(dt.date(2000, 1, 1), cal.day_start)
@@ -202,7 +203,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
         for rid in row["resources"]:  # type: ignore[attr-defined]
             r = res[rid]
             if in_any(r.blackouts, day) or (r.available and not in_season(r.available, day)) or \
-                    locally_closed(r.calendar, day):
+                    locally_closed(r.calendar, day) or (r.site is not None and locally_closed(sites[r.site].calendar, day)):
                 out.append(f"{tag}: resource {rid} unavailable")
             if r.available_dates and day not in r.available_dates:
                 out.append(f"{tag}: resource {rid} has no campaign day then")
@@ -276,21 +277,26 @@ def _gaps_and_travel(sc: Scenario, starts: dict[tuple[str, str], list[dt.datetim
                      since: dt.datetime | None) -> list[str]:
     """From the dates alone (``starts``: each participant's session starts per module): the largest
     gap between a module's sessions, and no other session on the travel days before and after an
-    off-site module (``travel_days``, after its rest days)."""
+    off-site module (``travel_days``, or its resources' sites', after its rest days)."""
     mods = {m.id: m for m in sc.modules}
+    parts = {p.id: p for p in sc.participants}
+    far = {r.id: x.travel_days for r in sc.resources for x in sc.sites if r.site == x.id}
     out: list[str] = []
     for (p, mid), times in sorted(starts.items()):
         times.sort()
         m = mods[mid]
+        own = parts[p].modules.get(mid)
+        used = [u.id for u in m.resources] + ([u.id for u in own.resources] if own is not None else [])
+        travel = max([m.travel_days, *(far.get(rid, 0) for rid in used)])
         if m.max_days_between_sessions is not None:
             for k, (a, b) in enumerate(itertools.pairwise(times)):
                 if (b.date() - a.date()).days > m.max_days_between_sessions and (since is None or b >= since):
                     out.append(f"{p} {mid}: sessions {k + 1} and {k + 2} {(b.date() - a.date()).days} days apart "
                                f"(at most {m.max_days_between_sessions})")
-        if m.travel_days:
+        if travel:
             first, last = times[0].date(), times[-1].date()
-            away_before = (first - dt.timedelta(days=m.travel_days), first)
-            away_after = (last, last + dt.timedelta(days=m.rest_days_after + m.travel_days))
+            away_before = (first - dt.timedelta(days=travel), first)
+            away_after = (last, last + dt.timedelta(days=m.rest_days_after + travel))
             for (q, other), others in starts.items():
                 if q != p or other == mid:
                     continue
@@ -305,7 +311,8 @@ def _refresher_dates(sc: Scenario, first: dict[tuple[str, str], dt.datetime],
                      last: dict[tuple[str, str], dt.datetime], times: dict[str, _Dates]) -> list[str]:
     """From the dates alone (``first``/``last``: each participant's first start and last end per
     module): a refresher runs exactly when the module it refreshes ends more than
-    ``older_than_days`` before the gate, and then after that module and before the gate."""
+    ``older_than_days`` before the gate, and then after that module and before the gate, itself
+    ending at most ``older_than_days`` before it."""
     crew = {p.id: p.crew for p in sc.participants}
     out: list[str] = []
     for m in sc.modules:
@@ -326,6 +333,8 @@ def _refresher_dates(sc: Scenario, first: dict[tuple[str, str], dt.datetime],
                 out.append(f"{p} {m.id}: refresher scheduled although {ref.of} ends {age} days before {ref.gate}")
             elif (p, m.id) in first and (first[p, m.id] < last[p, ref.of] or last[p, m.id].date() >= gate):
                 out.append(f"{p} {m.id}: refresher not between {ref.of} and {ref.gate}")
+            elif (p, m.id) in first and (gate - last[p, m.id].date()).days > ref.older_than_days:
+                out.append(f"{p} {m.id}: the refresher itself ends more than {ref.older_than_days} days before {ref.gate}")
     return out
 
 

@@ -322,7 +322,7 @@ def spacing(data: ProblemData, by_job: ByJob) -> list[str]:
 
 def refreshers(data: ProblemData, by_job: ByJob) -> list[str]:
     """Refreshers: done exactly when the initial module is done too long before the gate, and
-    then after it and before the gate."""
+    then after it, ending before the gate but not too long before it."""
     out: list[str] = []
     S = data.slots_per_day
     for rule in data.refreshers:
@@ -345,6 +345,8 @@ def refreshers(data: ProblemData, by_job: ByJob) -> list[str]:
                 out.append(f"{rr.id}: starts before {ra.id} ends")
             if end.start // S >= rule.gate_day:
                 out.append(f"{rr.id}: ends after its gate")
+            elif end.start // S < rule.threshold_day:
+                out.append(f"{rr.id}: ends too long before its gate as well")
     return out
 
 

@@ -21,8 +21,9 @@ from planner.verify.checks import verify_dates, verify_schedule
 from tests.helpers import run, scenario, sessions, write
 
 # tests/helpers BASE: Mon-Fri, 4-hour days, Mon 4 Mar .. launch Mon 15 Apr 2024; exams Mon 1 Apr.
-# comp needs the egress drill (one full day) by the exams; the refresher repeats it when the
-# drill ends more than OLDER days before the exams.
+# comp needs the egress drill (one full day) by the exams, run in the first week (allowed 4-8 Mar);
+# the refresher repeats it when the drill ends more than OLDER days before the exams.
+WEEK1 = [{"from": "2024-03-04", "to": "2024-03-08"}]
 
 
 def _sc(older: int, away: tuple[str, str] | None = None, **extra: Any) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def _sc(older: int, away: tuple[str, str] | None = None, **extra: Any) -> dict[s
     return scenario(
         gates=[{"id": "exams", "date": "2024-04-01"}],
         participants=[ann],
-        modules=[{"id": "drill", "hours": 4, "session_hours": 4},
+        modules=[{"id": "drill", "hours": 4, "session_hours": 4, "allowed": WEEK1},
                  {"id": "refresh", "hours": 4, "session_hours": 4,
                   "refresher": {"of": "drill", "older_than_days": older, "gate": "exams"}, **extra}],
         competencies=[{"id": "comp", "requires": ["drill"], "deadline": "exams"}],
@@ -41,14 +42,40 @@ def _sc(older: int, away: tuple[str, str] | None = None, **extra: Any) -> dict[s
 
 def test_refresher_runs_only_when_the_drill_is_old(tmp_path: Path) -> None:
     """Tests the model: the drill is on Mon 4 Mar (earliest), 28 days before the exams. With a
-    14-day rule the refresher runs after it and before 1 Apr; with a 40-day rule it is not
-    scheduled (and is not reported as left out)."""
+    14-day rule the refresher runs after it, within 14 days of 1 Apr (from Mon 18 Mar); with a
+    40-day rule it is not scheduled (and is not reported as left out)."""
     out = run(tmp_path, _sc(14))
     assert sessions(out, "drill")[0][0] == "2024-03-04T09:00"
     (refresh,) = sessions(out, "refresh")
-    assert "2024-03-05" <= refresh[0][:10] <= "2024-03-29"
+    assert "2024-03-18" <= refresh[0][:10] <= "2024-03-29"
     calm = run(tmp_path, _sc(40))
     assert sessions(calm, "refresh") == [] and calm.overall == Verdict.READY
+
+
+def test_refreshed_competency_is_ready_when_refreshed(tmp_path: Path) -> None:
+    """Tests the refresher's own recency and the readiness date: the drill, in the first week, is
+    old at the exams (Mon 1 Apr) under a 14-day rule; the refresher must then end within 14 days
+    of the exams, on Mon 18 Mar at the earliest (1 Apr - 14 days), and the competency is ready on
+    that day: slack 14 days. With a 40-day rule: ready on the drill's day, Mon 4 Mar, slack 28."""
+    out = run(tmp_path, _sc(14))
+    assert sessions(out, "refresh") == [("2024-03-18T09:00", "2024-03-18T13:00")]
+    (row,) = out.readiness
+    assert (row.achieved_on, row.slack_days) == (dt.date(2024, 3, 18), 14)
+    (row,) = run(tmp_path, _sc(40)).readiness
+    assert (row.achieved_on, row.slack_days) == (dt.date(2024, 3, 4), 28)
+
+
+def test_verifiers_reject_a_refresher_that_is_old_itself(tmp_path: Path) -> None:
+    """Tests both verifiers: the refresher moved to Tue 5 Mar (27 days before the exams, more than 14)
+    is caught on the problem data and on the dates."""
+    out = run(tmp_path, _sc(14))
+    sched = out.result.schedule
+    assert sched is not None
+    j = out.data.job_of("ann/refresh")
+    early = Schedule(tuple(dataclasses.replace(s, start=4, end=8) if s.job == j else s for s in sched.sessions))
+    assert "ann/refresh: ends too long before its gate as well" in verify_schedule(out.data, early, out.result.goals_met)
+    rows = schedule_rows(out.grid, out.data, dataclasses.replace(out.result, schedule=early))
+    assert "ann refresh: the refresher itself ends more than 14 days before exams" in verify_dates(out.scenario, rows)
 
 
 def test_both_verifiers_require_the_refresher(tmp_path: Path) -> None:

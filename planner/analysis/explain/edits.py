@@ -99,6 +99,11 @@ def free_pattern(module: str) -> Edit:
         m["consecutive_days"] = False
         m["rest_days_after"] = 0
         m["travel_days"] = 0
+        used = {u if isinstance(u, str) else u["id"] for u in m.get("resources", [])}
+        far = {r.get("site") for r in plain.get("resources", []) if r["id"] in used}
+        for site in plain.get("sites", []):  # travel to the sites of its resources, too
+            if site["id"] in far:
+                site["travel_days"] = 0
 
     return edit
 

@@ -294,8 +294,8 @@ def refresher_facts(s: Scope, add: AddFact) -> None:
     for m in s.sc.modules:
         ref = m.refresher
         if ref is not None and ref.of in s.modules:
-            add("recency", ["refresher", m.id], f"{m.id} must repeat {ref.of} before {ref.gate} when {ref.of} ends "
-                f"more than {ref.older_than_days} days before it", f"drop the refresher rule of {m.id}",
+            add("recency", ["refresher", m.id], f"{m.id} must repeat {ref.of} within {ref.older_than_days} days before {ref.gate} "
+                f"when {ref.of} ends more than {ref.older_than_days} days before it", f"drop the refresher rule of {m.id}",
                 set_value("modules", m.id, "refresher", None))
 
 
@@ -313,8 +313,11 @@ def pattern_facts(s: Scope, add: AddFact) -> None:
             rules.append("sessions on consecutive days")
         if m.rest_days_after:
             rules.append(f"{m.rest_days_after} rest day(s) after")
-        if m.travel_days:
-            rules.append(f"{m.travel_days} travel day(s) each way")
+        far = {r.id: x for r in s.sc.resources for x in s.sc.sites if r.site == x.id}
+        travel = max([m.travel_days, *(far[u.id].travel_days for u in m.resources if u.id in far)])
+        if travel:
+            where = sorted({far[u.id].id for u in m.resources if u.id in far and far[u.id].travel_days == travel})
+            rules.append(f"{travel} travel day(s) each way" + (f" ({', '.join(where)})" if where else ""))
         if rules:
             add("pattern", [mid], f"{mid}: {', '.join(rules)} ({m.num_sessions} sessions of {m.session_hours:g} h)",
                 f"schedule {mid} sessions on any days", free_pattern(mid))

@@ -14,7 +14,8 @@ from planner.verify import rules
 FAMILY = Family(
     name="calendars",
     keys=("calendar", "participants.*.blackouts", "resources.*.blackouts", "resources.*.available",
-          "resources.*.available_dates", "participants.*.calendar", "resources.*.calendar"),
+          "resources.*.available_dates", "participants.*.calendar", "resources.*.calendar", "resources.*.site",
+          "sites.*.calendar"),
     add=None,
     no_constraints="its days are left out of the variables' domains by planner.data.days (Job.open_days)",
     verify=(rules.session_calendar,),

@@ -35,6 +35,8 @@ def add(ctx: Context) -> None:
                 elif goal.deadline_day < data.num_days:
                     m.add(last.end <= goal.deadline_day * data.slots_per_day).only_enforce_if(y)
                 m.add(comp >= ctx.day(j, len(ctx.sessions[j]) - 1)).only_enforce_if(y)
+                for need, day in ctx.refreshed.get(j, ()):  # current again only once refreshed
+                    m.add(comp >= day).only_enforce_if([y, need])
                 picks.append(y)
             if len(picks) > 1:
                 m.add(sum(picks) >= 1).only_enforce_if(sat)

@@ -69,7 +69,7 @@ def add(ctx: Context) -> None:
 FAMILY = Family(
     name="joint",
     keys=("modules.*.joint", "participants.*.crew", "participants.*.cohort", "modules.*.rest_days_after",
-          "modules.*.travel_days"),
+          "modules.*.travel_days", "sites.*.travel_days"),
     add=add,
     verify=(rules.participant_sessions,),
     no_explanation="one session at a time and crew attendance are not relaxed by one edit; rest days are explained with the module's session pattern (windows: pattern)",

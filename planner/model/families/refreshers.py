@@ -3,7 +3,10 @@
 For each rule (one per pair of jobs, :class:`planner.data.problem.RefresherRule`)
 a Boolean ``old`` says that the initial module's last session is before the
 threshold day. The refresher is done exactly when the initial module is done
-and old; then it starts after the initial module ends and ends before the gate.
+and old; then it starts after the initial module ends, and its last session is
+itself recent at the gate (on or after the threshold day) and before the gate.
+Its last day is where the competency is current again: ``ctx.refreshed``
+tells :mod:`competencies` (a goal's completion day is not before it).
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ def add(ctx: Context) -> None:
         done = ctx.last(r)
         if done.day is not None:
             m.add(done.day <= rule.gate_day - 1).only_enforce_if(need)
+            m.add(done.day >= rule.threshold_day).only_enforce_if(need)
+            ctx.refreshed.setdefault(a, []).append((need, done.day))
 
 
 FAMILY = Family(
@@ -51,4 +56,5 @@ FAMILY = Family(
     add=add,
     verify=(rules.refreshers,),
     explains=("recency",),
+    provides=("refreshed",),
 )
