@@ -127,8 +127,10 @@ def compare_outcomes(before: PlanOutcome, after: PlanOutcome) -> Comparison:
     return Comparison(before, after, readiness, tuple(changes), hours, same)
 
 
-def format_comparison(c: Comparison, max_sessions: int = 15) -> str:
-    """Terminal text: verdicts, readiness changes, session moves and resource hours."""
+def format_comparison(c: Comparison, max_sessions: int = 15, why: dict[tuple[str, str, int], str] | None = None,
+                      note: str = "") -> str:
+    """Terminal text: verdicts, readiness changes, session moves (with ``why`` each, when given)
+    and resource hours; ``note`` says how the two plans were made."""
     b, a = c.before, c.after
     nb = sum(r.status == Verdict.READY for r in b.readiness)
     na = sum(r.status == Verdict.READY for r in a.readiness)
@@ -151,11 +153,14 @@ def format_comparison(c: Comparison, max_sessions: int = 15) -> str:
             "added": f"{s.after:%Y-%m-%d %H:%M}" if s.after else "",
             "removed": f"{s.before:%Y-%m-%d %H:%M}" if s.before else "",
         }[s.change]
-        lines.append(f"  {s.change:7s} {s.participant}/{s.module} #{s.session}: {when}")
+        reason = (why or {}).get((s.participant, s.module, s.session))
+        lines.append(f"  {s.change:7s} {s.participant}/{s.module} #{s.session}: {when}" + (f"  ({reason})" if reason else ""))
     if len(c.sessions) > max_sessions:
         lines.append(f"  ... and {len(c.sessions) - max_sessions} more (see compare.csv)")
     lines.append("")
     lines.append("Resource hours booked: " + ", ".join(
         f"{rid} {hb:g} -> {ha:g}" for rid, hb, ha in c.resource_hours if hb or ha
     ))
+    if note:
+        lines += ["", note]
     return "\n".join(lines)

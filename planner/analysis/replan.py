@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.analysis.keep import KEEP_PUBLISHED, keep_published
 from planner.analysis.progress import IgnoredRow, ProgressRow, check_progress
 from planner.calendar.grid import TimeGrid
 from planner.data.days import Rule, closed_by
@@ -257,7 +258,12 @@ def _changes(
 
 def _why_moved(data: ProblemData, j: int, old: int, S: int) -> str:
     # Only calendars and season can have changed since the plan was published.
-    if closed_by(data, j, old // S, rules=Rule.CALENDAR | Rule.SEASON) is not None:
+    day = old // S
+    if closed_by(data, j, day, rules=Rule.CALENDAR | Rule.SEASON) is not None:
+        shut = [data.resources[r].id for r, _ in data.jobs[j].resources
+                if (days := data.resources[r].open_days) is not None and not days[day]]
+        if shut:
+            return f"its published day is no longer available: {', '.join(shut)} closed (outage or season)"
         return "its published day is no longer available (new leave, outage or calendar change)"
     return "moved to make room for retakes or displaced sessions while keeping readiness"
 
@@ -275,8 +281,8 @@ def _ignored(rows: list[IgnoredRow]) -> list[Change]:
 def replan(
     loaded: LoadedScenario,
     baseline_dir: Path,
-    progress_file: Path,
-    as_of: dt.date,
+    progress_file: Path | None,
+    as_of: dt.date | None,
     max_changes: int | None = None,
     params: SolveParams | None = None,
     progress: Progress | None = None,
@@ -286,21 +292,28 @@ def replan(
 
     Every bad progress row is bad input (one problem per row); a row that is
     ignored is told to ``say`` (``FILE: row N: ignored: why``) and kept in the outcome.
+    Without ``progress_file`` and ``as_of`` (a what-if against a published plan), nothing
+    is history: every session may move, and published ones stay where they can.
     """
     params = params or SolveParams()
     grid, data = prepare(loaded)
+    as_of = grid.window_start if as_of is None else as_of
     if not grid.window_start <= as_of <= grid.training_end:
         raise ScenarioError([Problem(str(loaded.path), "", None, f"--as-of {as_of} is outside the training window {grid.window_start}..{grid.training_end}")])
     baseline = read_baseline(baseline_dir, grid, data)
-    rows, ignored = check_progress(progress_file, data, grid, baseline, as_of)
+    rows, ignored = check_progress(progress_file, data, grid, baseline, as_of) if progress_file else ([], [])
     for row in ignored:
-        if say is not None:
+        if say is not None and progress_file is not None:
             say(row.text(progress_file))
-    data2 = replan_problem(data, grid, baseline, rows, as_of, max_changes, progress_file)
+    data2 = replan_problem(data, grid, baseline, rows, as_of, max_changes, progress_file or baseline_dir)
     # One budget: in wall mode the confirmation solves come out of it, not on top.
     budget = params.budget()
     solving = budget.part(budget.rest(keep=budget.share(AFTER_SOLVE)))
-    result = solve(data2, params.within(solving.seconds), progress, budget=solving)
+    result = None
+    if progress_file is None:  # a what-if: first try keeping every published session that can stay
+        result = keep_published(data2, params, solving.part(solving.share(KEEP_PUBLISHED)), progress)
+    if result is None:
+        result = solve(data2, params.within(solving.rest()), progress, budget=solving)
     if result.schedule is not None:
         problems = verify_schedule(data2, result.schedule, result.goals_met)
         problems += verify_dates(loaded.scenario, schedule_rows(grid, data2, result), since=dt.datetime.combine(as_of, dt.time()))

@@ -96,6 +96,7 @@ class Job:
     mandatory: bool = False
     fixed_starts: tuple[int, ...] = ()
     fixed_instructors: tuple[int | None, ...] = ()
+    pinned: tuple[int, ...] = ()  # a search restriction, not a rule: the start slot of each session still to place
 
     @property
     def num_fixed(self) -> int:

@@ -139,6 +139,7 @@ def status_words(res: Result) -> str:
     if plan.status == SolveStatus.OPTIMAL:
         return f"{words}; session order optimal"
     if plan.status == SolveStatus.FEASIBLE and res.objective is not None:
-        gap = res.gap or 0.0
-        return f"{words}; session order improved, not proven best (gap {gap * 100:.1f} %)"
+        if res.gap is None:  # no bound for the whole problem (e.g. a search restricted to a ring)
+            return f"{words}; session order improved, not proven best"
+        return f"{words}; session order improved, not proven best (gap {res.gap * 100:.1f} %)"
     return f"{words}; order of sessions not yet optimised"

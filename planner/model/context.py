@@ -90,12 +90,15 @@ class Context:
                     svars.append(SessionVars(start, end, itv, day, fixed=True))
                     continue
                 allowed = last_days if k == job.num_sessions - 1 else days
+                pin = job.pinned[k - job.num_fixed] if job.pinned else None
+                if pin is not None:  # kept where a published plan has it (what-ifs against a plan)
+                    allowed = [d for d in allowed if d == pin // S and pin % S <= S - job.length]
                 if data.num_days == 1:
                     start = m.new_int_var(0, S - job.length, f"start[{name}]")
                     day = None
                 else:
                     dom = cp_model.Domain.from_intervals(
-                        [[d * S, d * S + S - job.length] for d in allowed]
+                        [[pin, pin] if pin is not None else [d * S, d * S + S - job.length] for d in allowed]
                     )
                     start = m.new_int_var_from_domain(dom, f"start[{name}]")
                     day = m.new_int_var_from_domain(
