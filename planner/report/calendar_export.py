@@ -1,7 +1,10 @@
 """Calendar (ICS) and spreadsheet (XLSX) exports of a plan, byte-reproducible.
 
-Times are floating local times (no TZID): the scenario gives working hours
-in local time and names no time zone. Every stamp that would record "now"
+Times are the scenario's local times: with ``calendar.timezone`` (an IANA
+name) each carries its TZID and the calendar the matching VTIMEZONE; without
+it they are floating local times. One calendar per participant, one per
+instructor who teaches or staffs a session, and one with every participant's
+sessions. Every stamp that would record "now"
 (DTSTAMP, the workbook's created/modified dates, zip entry times) is taken
 from the window start instead, so the same plan gives the same bytes.
 """
@@ -13,6 +16,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zoneinfo
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +67,18 @@ def session_uid(participant: str, module: str, session: int) -> str:
     return f"{digest}@{_UID_DOMAIN}"
 
 
+def _local(sc: Scenario, when: dt.datetime) -> dt.datetime:
+    """``when`` in the scenario's time zone, or floating (naive) without one."""
+    return when.replace(tzinfo=zoneinfo.ZoneInfo(sc.calendar.timezone)) if sc.calendar.timezone else when
+
+
+def _finish(cal: Calendar, sc: Scenario) -> bytes:
+    """The calendar's bytes, with a VTIMEZONE for every TZID it uses."""
+    if sc.calendar.timezone:
+        cal.add_missing_timezones()
+    return cal.to_ical()
+
+
 def _calendar(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", _PRODID)
@@ -90,8 +106,8 @@ def session_events(out: PlanOutcome) -> dict[str, list[Event]]:
         ev.add("summary", f"{names[mid]} (session {k}/{n}): {people[pid]}")
         ev.add("uid", session_uid(pid, mid, k))
         ev.add("dtstamp", stamp)
-        ev.add("dtstart", r["start"])
-        ev.add("dtend", r["end"])
+        ev.add("dtstart", _local(sc, r["start"]))  # type: ignore[arg-type]
+        ev.add("dtend", _local(sc, r["end"]))  # type: ignore[arg-type]
         resources = [places[x] for x in r["resources"]]  # type: ignore[attr-defined]
         if resources:
             ev.add("location", ", ".join(resources))
@@ -109,21 +125,64 @@ def session_events(out: PlanOutcome) -> dict[str, list[Event]]:
     return events
 
 
+def instructor_events(out: PlanOutcome) -> dict[str, list[Event]]:
+    """Instructor id -> one VEVENT per session they teach or staff, in time order."""
+    sc, grid, data = out.scenario, out.grid, out.data
+    names = {m.id: m.name or m.id for m in sc.modules}
+    people = {p.id: p.name or p.id for p in sc.participants}
+    places = {r.id: r.name or r.id for r in sc.resources}
+    events: dict[str, list[Event]] = {i.id: [] for i in sc.instructors}
+    stamp = fixed_stamp(out)
+    sessions = sorted(out.result.schedule.sessions if out.result.schedule else (), key=lambda s: (s.start, s.job, s.index))
+    for s in sessions:
+        job = data.jobs[s.job]
+        roles = [("instructor", s.instructor)] if s.instructor is not None else []
+        roles += [(need.role, i) for need, i in zip([n for n in job.staff for _ in range(n.count)], s.staff, strict=False)]
+        who = ", ".join(people[data.participants[p].id] for p in job.participants)
+        for role, i in roles:
+            iid = data.instructors[i].id
+            ev = Event()
+            ev.add("summary", f"{names[job.module]} (session {s.index + 1}/{job.num_sessions}): {who}")
+            ev.add("uid", session_uid(f"instructor:{iid}", job.id, s.index + 1))
+            ev.add("dtstamp", stamp)
+            ev.add("dtstart", _local(sc, grid.slot_start(s.start)))
+            ev.add("dtend", _local(sc, grid.slot_end(s.end)))
+            rooms = [places[data.resources[r].id] for r, _ in job.resources]
+            if rooms:
+                ev.add("location", ", ".join(rooms))
+            ev.add("description", f"Role: {role}\nParticipants: {who}\nModule: {job.module}")
+            events[iid].append(ev)
+    return events
+
+
 def write_ics(out: PlanOutcome, folder: Path) -> list[Path]:
-    """Write ``schedule-<participant>.ics`` for each participant and the combined ``schedule.ics``."""
+    """Write ``schedule-<participant>.ics`` for each participant, ``schedule-instructor-<id>.ics`` for each
+    instructor with a session, and the combined ``schedule.ics``."""
+    sc = out.scenario
     events = session_events(out)
-    combined = _calendar(out.scenario.name)
+    combined = _calendar(sc.name)
     paths = []
-    for p in out.scenario.participants:
-        cal = _calendar(f"{p.name or p.id}: {out.scenario.name}")
+    for p in sc.participants:
+        cal = _calendar(f"{p.name or p.id}: {sc.name}")
         for ev in events[p.id]:
             cal.add_component(ev)
             combined.add_component(ev)
         path = folder / f"schedule-{p.id}.ics"
-        path.write_bytes(cal.to_ical())
+        path.write_bytes(_finish(cal, sc))
+        paths.append(path)
+    teaching = instructor_events(out)
+    for ins in sc.instructors:
+        mine = teaching[ins.id]
+        if not mine:
+            continue
+        cal = _calendar(f"{ins.name or ins.id} (instructor): {sc.name}")
+        for ev in mine:
+            cal.add_component(ev)
+        path = folder / f"schedule-instructor-{ins.id}.ics"
+        path.write_bytes(_finish(cal, sc))
         paths.append(path)
     path = folder / "schedule.ics"
-    path.write_bytes(combined.to_ical())
+    path.write_bytes(_finish(combined, sc))
     return [path, *paths]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -126,6 +127,17 @@ class Calendar(StrictModel):
     extra_workdays: tuple[dt.date, ...] = ()
     # Work the weekend days the country officially works (transferred days off), from the holidays package.
     official_workdays: bool = False
+    timezone: str | None = None  # IANA name (Europe/Moscow): calendars (.ics) carry it; none: floating local times
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (IANA names such as Europe/Moscow, Asia/Almaty)") from None
+        return value
 
     @model_validator(mode="after")
     def _grid(self) -> Calendar:

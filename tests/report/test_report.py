@@ -32,7 +32,7 @@ SMALL = Path(__file__).parents[1] / "data" / "small_report.yaml"
 PEOPLE = ["cdr", "anna", "boris"]
 REPORT_FILES = {
     "report.html", "report.md", "schedule.csv", "readiness.csv", "manifest.json", "schedule.xlsx", "schedule.ics",
-    *(f"schedule-{p}.ics" for p in PEOPLE),
+    *(f"schedule-{p}.ics" for p in PEOPLE), "schedule-instructor-ivan.ics",
     *(f"gantt_{k}.{ext}" for k in ("participants", "resources") for ext in ("png", "svg")),
 }
 runner = CliRunner()
@@ -88,6 +88,41 @@ def test_ics_matches_schedule_csv(report_dir: Path) -> None:
     combined = Calendar.from_ical((report_dir / "schedule.ics").read_bytes()).walk("VEVENT")
     assert len(combined) == len(sched) == len(set(uids))
     assert sorted(str(e["uid"]) for e in combined) == sorted(uids)
+
+
+def test_instructor_calendar_has_every_session_they_teach(report_dir: Path) -> None:
+    """Tests the instructor's calendar: one event per session Ivan teaches (a joint session once, not
+    per participant), floating local times (the file names no time zone), UIDs of its own."""
+    sched = pd.read_csv(report_dir / "schedule.csv", keep_default_na=False)
+    taught = sched[sched["instructors"] == "ivan"].drop_duplicates(["module", "session", "start"])
+    text = (report_dir / "schedule-instructor-ivan.ics").read_bytes()
+    events = Calendar.from_ical(text).walk("VEVENT")
+    assert len(events) == len(taught)
+    assert sorted(e.decoded("dtstart").isoformat(timespec="minutes") for e in events) == sorted(taught["start"])
+    assert b"TZID" not in text and b"VTIMEZONE" not in text
+
+
+def test_time_zone_gives_tzid_and_vtimezone(tmp_path: Path) -> None:
+    """Tests calendar.timezone: every time carries TZID=Europe/Moscow, each file has the VTIMEZONE, and
+    the parsed times are the local working hours in that zone (09:00 Moscow = 06:00 UTC)."""
+    text = SMALL.read_text().replace("calendar:\n", "calendar:\n  timezone: Europe/Moscow\n", 1)
+    path = tmp_path / "tz.yaml"
+    path.write_text(text)
+    res = runner.invoke(app, ["report", str(path), "--out", str(tmp_path / "r"), "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    for name in ("schedule.ics", "schedule-anna.ics", "schedule-instructor-ivan.ics"):
+        raw = (tmp_path / "r" / name).read_bytes()
+        assert b"BEGIN:VTIMEZONE" in raw and b"DTSTART;TZID=Europe/Moscow:" in raw, name
+        first = Calendar.from_ical(raw).walk("VEVENT")[0].decoded("dtstart")
+        assert str(first.tzinfo) == "Europe/Moscow" and first.utcoffset().total_seconds() == 3 * 3600
+
+
+def test_unknown_time_zone_is_a_located_error(tmp_path: Path) -> None:
+    """Tests the located error of a misspelt time zone."""
+    path = tmp_path / "tz.yaml"
+    path.write_text(SMALL.read_text().replace("calendar:\n", "calendar:\n  timezone: Europe/Moskow\n", 1))
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 1 and "calendar.timezone" in res.output and "unknown time zone 'Europe/Moskow'" in res.output
 
 
 def test_xlsx_reads_back(report_dir: Path) -> None:
