@@ -26,6 +26,7 @@ from planner.cli.plan import plan
 from planner.cli.repair import repair
 from planner.cli.replan import replan_cmd
 from planner.cli.report import report
+from planner.cli.sheets import import_cmd, template
 from planner.cli.stress import stress
 from planner.cli.validate import validate
 from planner.cli.whatif import compare, whatif
@@ -89,3 +90,5 @@ app.command(cls=Command)(sweep)
 app.command(cls=Command)(whatif)
 app.command(cls=Command)(compare)
 app.command(cls=Command)(repair)
+app.command(cls=Command)(template)
+app.command("import", cls=Command)(import_cmd)
