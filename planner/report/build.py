@@ -21,6 +21,7 @@ from planner.data.result import status_words
 from planner.plan.pipeline import PlanOutcome
 from planner.plan.readiness import Readiness, Verdict, impossible_reason
 from planner.report.calendar_export import write_ics, write_xlsx
+from planner.report.days import participant_sections
 from planner.report.export import write_plan
 from planner.report.gantt import instructor_label, instructor_unavailable, resource_unavailable, write_gantts
 from planner.report.html import Bullets, Cell, Document, Image, Para, Section, Table, render_html, render_markdown
@@ -314,10 +315,15 @@ def document(out: PlanOutcome, folder: Path, files: list[Path], extra: Sequence[
         "Cells: READY with its slack in days before the deadline (green), NOT_READY (red), "
         "UNKNOWN (grey: time limit, not proven), held (already qualified), n.a. (not required by the role)."
     )
+    board, days = participant_sections(out)
+    why = explanation_section(out)
+    # The answer first (verdict, why not, per participant), the plan next, solver internals last.
     sections = [
         Section("Summary", [summary(out)], id="summary"),
         Section("Readiness: participant x competency", [readiness_matrix(out), legend], id="readiness"),
+        *([why] if why is not None else []),
         *extra,
+        board,
         *(mission_sections(out) if out.scenario.missions else [Section("Gates", [gates_table(out)], id="gates-section")]),
         Section(
             "Critical chain",
@@ -332,6 +338,7 @@ def document(out: PlanOutcome, folder: Path, files: list[Path], extra: Sequence[
              Image(folder / "gantt_resources.png", "Sessions per resource and instructor")],
             id="charts",
         ),
+        days,
         Section("Resource utilisation per week (hours used / hours available)",
                 [utilisation_table(out)] if out.data.resources else [Para("The scenario has no shared resources.")],
                 id="utilisation-section"),
@@ -340,11 +347,8 @@ def document(out: PlanOutcome, folder: Path, files: list[Path], extra: Sequence[
                  weekly_hours_table(out)], id="weekly-hours-section"),
         unscheduled_table(out),
         solver_section(out),
+        Section("Files", [Bullets(links=[(p.name, p.name) for p in files])], id="files"),
     ]
-    why = explanation_section(out)
-    if why is not None:
-        sections.append(why)
-    sections.append(Section("Files", [Bullets(links=[(p.name, p.name) for p in files])], id="files"))
     verdict = out.overall
     return Document(f"Training readiness report: {out.scenario.name}", verdict.value, _CSS[verdict], sections)
 

@@ -125,6 +125,23 @@ def test_unknown_time_zone_is_a_located_error(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "calendar.timezone" in res.output and "unknown time zone 'Europe/Moskow'" in res.output
 
 
+def test_answer_first_solver_last_and_pages_per_participant(report_dir: Path) -> None:
+    """Tests the report's order (verdict and readiness first, the solver's internals last before the
+    file list), the dashboard (a row per participant) and the day-by-day tables (a row per session of
+    the participant, with whom it is)."""
+    html = (report_dir / "report.html").read_text()
+    ids = re.findall(r'<section id="([^"]+)"', html)
+    assert ids[:2] == ["summary", "readiness"] and ids[-2:] == ["solver-section", "files"]
+    assert ids.index("dashboard-section") < ids.index("days") < ids.index("solver-section")
+    board = html.split('id="dashboard"')[1].split("</table>")[0]
+    assert all(f"<th>{p}</th>" in board for p in PEOPLE)
+    sched = pd.read_csv(report_dir / "schedule.csv", keep_default_na=False)
+    for p in PEOPLE:
+        table = html.split(f'id="days-{p}"')[1].split("</table>")[0]
+        assert table.count("<tr>") - 1 == (sched["participant"] == p).sum(), p
+    assert "@page { size: A4" in html
+
+
 def test_xlsx_reads_back(report_dir: Path) -> None:
     """Tests the workbook's sheets and row counts against the CSVs."""
     sheets = pd.read_excel(report_dir / "schedule.xlsx", sheet_name=None)
