@@ -15,7 +15,8 @@ from planner.analysis.stress import OutageResult, SampleResult
 
 def _save(fig: plt.Figure, path: Path) -> None:
     fig.tight_layout()
-    fig.savefig(path, dpi=110, metadata={"Software": None})
+    # The saved image grows to hold every text: a long label is not cut at the edges.
+    fig.savefig(path, dpi=110, metadata={"Software": None}, bbox_inches="tight", pad_inches=0.1)
     plt.close(fig)
 
 

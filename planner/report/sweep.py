@@ -41,7 +41,8 @@ def sweep_plot(frame: pd.DataFrame, path: Path, title: str) -> None:
     ax.set_xlabel("training window before launch")
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    # The saved image grows to hold every text: a long title is not cut at the edges.
+    fig.savefig(path, dpi=120, bbox_inches="tight", pad_inches=0.1)
     plt.close(fig)
 
 
