@@ -77,6 +77,19 @@ class ReplanOutcome:
     max_changes: int | None
     ignored: tuple[IgnoredRow, ...] = ()  # progress rows the re-plan did not use, with the reason
 
+    def session_ids(self) -> dict[tuple[str, str, str], int]:
+        """(participant, module, start as ISO text) -> the session's stable number: the published
+        plan's for a kept, moved or done session, a new one for an added session. Calendars use
+        it, so that a moved session updates its entry instead of adding another."""
+        data = self.plan.data
+        out: dict[tuple[str, str, str], int] = {}
+        for c in self.changes:
+            if c.change in ("kept", "moved", "added", "done") and c.new_start:
+                j = data.job_index.get(f"{c.owner}/{c.module}")
+                for p in data.jobs[j].participants if j is not None else ():
+                    out[data.participants[p].id, c.module, c.new_start] = c.session
+        return out
+
     @property
     def num_changes(self) -> int:
         """Published sessions moved or removed (what the budget counts)."""
@@ -250,9 +263,11 @@ def _changes(
                               _why_moved(data, j, a, S)))
         for a in gone[len(fresh):]:
             out.append(Change(owner, job.module, published.get(a, 0), "removed", when(a), "", _why_removed(data, j)))
-        for b in fresh[len(gone):]:
+        # An added session gets a number the published plan never used: its id stays unique.
+        top = max([*published.values(), job.num_fixed], default=0)
+        for extra, b in enumerate(fresh[len(gone):], start=1):
             why = "retake of a failed or missed session" if baseline.get(j) else "not in the published plan; needed for readiness"
-            out.append(Change(owner, job.module, number[b], "added", "", when(b), why))
+            out.append(Change(owner, job.module, top + extra if baseline.get(j) else number[b], "added", "", when(b), why))
     return out
 
 

@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 import zoneinfo
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -88,8 +89,9 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def session_events(out: PlanOutcome) -> dict[str, list[Event]]:
-    """Participant id → one VEVENT per session they attend, in schedule order."""
+def session_events(out: PlanOutcome, ids: Mapping[tuple[str, str, str], int] | None = None) -> dict[str, list[Event]]:
+    """Participant id → one VEVENT per session they attend, in schedule order. ``ids``: the stable
+    number of each session (participant, module, start) when it differs from its place (a re-plan)."""
     sc = out.scenario
     names = {m.id: m.name or m.id for m in sc.modules}
     people = {p.id: p.name or p.id for p in sc.participants}
@@ -104,7 +106,7 @@ def session_events(out: PlanOutcome) -> dict[str, list[Event]]:
         ev = Event()
         # The participant is in the summary so that overlaid calendars (a crew, an instructor's view) stay readable.
         ev.add("summary", f"{names[mid]} (session {k}/{n}): {people[pid]}")
-        ev.add("uid", session_uid(pid, mid, k))
+        ev.add("uid", session_uid(pid, mid, (ids or {}).get((pid, mid, r["start"].isoformat(timespec="minutes")), k)))  # type: ignore[attr-defined]
         ev.add("dtstamp", stamp)
         ev.add("dtstart", _local(sc, r["start"]))  # type: ignore[arg-type]
         ev.add("dtend", _local(sc, r["end"]))  # type: ignore[arg-type]
@@ -125,8 +127,9 @@ def session_events(out: PlanOutcome) -> dict[str, list[Event]]:
     return events
 
 
-def instructor_events(out: PlanOutcome) -> dict[str, list[Event]]:
-    """Instructor id -> one VEVENT per session they teach or staff, in time order."""
+def instructor_events(out: PlanOutcome, ids: Mapping[tuple[str, str, str], int] | None = None) -> dict[str, list[Event]]:
+    """Instructor id -> one VEVENT per session they teach or staff, in time order (``ids`` as
+    :func:`session_events`)."""
     sc, grid, data = out.scenario, out.grid, out.data
     names = {m.id: m.name or m.id for m in sc.modules}
     people = {p.id: p.name or p.id for p in sc.participants}
@@ -139,11 +142,14 @@ def instructor_events(out: PlanOutcome) -> dict[str, list[Event]]:
         roles = [("instructor", s.instructor)] if s.instructor is not None else []
         roles += [(need.role, i) for need, i in zip([n for n in job.staff for _ in range(n.count)], s.staff, strict=False)]
         who = ", ".join(people[data.participants[p].id] for p in job.participants)
+        start = grid.slot_start(s.start)
+        number = (ids or {}).get((data.participants[job.participants[0]].id, job.module,
+                                  start.isoformat(timespec="minutes")), s.index + 1)
         for role, i in roles:
             iid = data.instructors[i].id
             ev = Event()
             ev.add("summary", f"{names[job.module]} (session {s.index + 1}/{job.num_sessions}): {who}")
-            ev.add("uid", session_uid(f"instructor:{iid}", job.id, s.index + 1))
+            ev.add("uid", session_uid(f"instructor:{iid}", job.id, number))
             ev.add("dtstamp", stamp)
             ev.add("dtstart", _local(sc, grid.slot_start(s.start)))
             ev.add("dtend", _local(sc, grid.slot_end(s.end)))
@@ -155,11 +161,11 @@ def instructor_events(out: PlanOutcome) -> dict[str, list[Event]]:
     return events
 
 
-def write_ics(out: PlanOutcome, folder: Path) -> list[Path]:
+def write_ics(out: PlanOutcome, folder: Path, ids: Mapping[tuple[str, str, str], int] | None = None) -> list[Path]:
     """Write ``schedule-<participant>.ics`` for each participant, ``schedule-instructor-<id>.ics`` for each
-    instructor with a session, and the combined ``schedule.ics``."""
+    instructor with a session, and the combined ``schedule.ics`` (``ids`` as :func:`session_events`)."""
     sc = out.scenario
-    events = session_events(out)
+    events = session_events(out, ids)
     combined = _calendar(sc.name)
     paths = []
     for p in sc.participants:
@@ -170,7 +176,7 @@ def write_ics(out: PlanOutcome, folder: Path) -> list[Path]:
         path = folder / f"schedule-{p.id}.ics"
         path.write_bytes(_finish(cal, sc))
         paths.append(path)
-    teaching = instructor_events(out)
+    teaching = instructor_events(out, ids)
     for ins in sc.instructors:
         mine = teaching[ins.id]
         if not mine:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.analysis.replan import Change, ReplanOutcome
+from planner.report.calendar_export import write_ics
 from planner.report.export import write_plan
 from planner.report.text import verdict_table
 
@@ -40,12 +41,13 @@ def replan_manifest(out: ReplanOutcome, frame: pd.DataFrame, progress_file: Path
 
 def write_replan(out: ReplanOutcome, folder: Path, progress_file: Path, baseline: Path) -> list[Path]:
     """Write the new plan's schedule.csv, readiness.csv and manifest.json (with its
-    ``replan`` section) and changes.csv into ``folder``; the paths written."""
+    ``replan`` section), changes.csv and the calendars (.ics, stable UIDs) into ``folder``; the paths written."""
     frame = changes_frame(out)
     paths = write_plan(out.plan, folder, command="replan",
                        extra={"replan": replan_manifest(out, frame, progress_file, baseline)})
     frame.to_csv(folder / "changes.csv", index=False, lineterminator="\n")
-    return [*paths, folder / "changes.csv"]
+    # Calendars whose UIDs are the published sessions' ids: importing them moves an entry, never duplicates it.
+    return [*paths, folder / "changes.csv", *write_ics(out.plan, folder, out.session_ids())]
 
 
 def replan_text(out: ReplanOutcome) -> str:

@@ -8,9 +8,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from icalendar import Calendar
 from typer.testing import CliRunner
 
 from planner.cli import app
+from planner.report.calendar_export import session_uid
 from tests.helpers import scenario, write
 
 runner = CliRunner()
@@ -289,3 +291,19 @@ def test_every_bad_progress_row_is_named_in_one_run(tmp_path: Path, baseline: tu
     assert [e.split(": row ")[1].split(":")[0] for e in errors] == ["3", "4", "6", "7", "8"], out
     assert "skipped" in errors[0] and "zoe" in errors[1] and "not 9" in errors[2]
     assert "not an ISO date-time" in errors[3] and "planned after 2024-03-06" in errors[4]
+
+
+def test_session_ids_stay_stable_across_a_replan(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests stable ids: ann failed sim_runs session 1 (Mon 4 Mar): it is not done, and its retake is a new
+    session, #7 (the published plan has #1-#6), not a renumbering; every other published session keeps
+    its number in changes.csv and its calendar UID (the published plan's own UID for it), so
+    re-importing the calendars moves entries instead of duplicating them."""
+    path, base = baseline
+    code, changes, out = _replan(path, base, tmp_path, "ann,sim_runs,1,failed,,,failed\n", "2024-03-06")
+    assert code == 0, out
+    ann = changes[(changes["owner"] == "ann") & (changes["module"] == "sim_runs")]
+    assert sorted(ann["session"]) == [2, 3, 4, 5, 6, 7]
+    assert ann[ann["change"] == "added"]["session"].tolist() == [7]
+    events = Calendar.from_ical((tmp_path / "re" / "schedule-ann.ics").read_bytes()).walk("VEVENT")
+    uids = {str(e["uid"]) for e in events if "sim_runs" in str(e["description"])}
+    assert uids == {session_uid("ann", "sim_runs", n) for n in (2, 3, 4, 5, 6, 7)}
