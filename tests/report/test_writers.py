@@ -163,9 +163,10 @@ CHANGES = (  # out of order on purpose: the files sort by owner, module, session
 
 
 def test_write_replan_files_and_manifest_section(tmp_path: Path, tiny: PlanOutcome) -> None:
-    """Tests the plan's files plus changes.csv (sorted) and the manifest's replan section, last."""
+    """Tests the plan's files plus changes.csv (sorted), the calendars and the manifest's replan section, last."""
     written = write_replan(_replan(tiny, CHANGES), tmp_path, Path("progress.csv"), Path("base"))
-    assert [p.name for p in written] == [*PLAN_FILES, "changes.csv"]
+    names = [p.name for p in written]
+    assert names[:4] == [*PLAN_FILES, "changes.csv"] and "schedule.ics" in names[4:]
     lines = _lines(tmp_path / "changes.csv")
     assert lines[0] == "owner,module,session,change,old_start,new_start,reason"
     assert [line.split(",")[1:3] for line in lines[1:]] == [["m1", "1"], ["m1", "2"], ["m2", "1"], ["m3", "1"]]
