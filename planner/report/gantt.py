@@ -49,6 +49,7 @@ class Bar:
     end: float
     competency: str
     joint: bool = False
+    label: str = ""  # the module, written on the bar where there is room
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def participant_rows(out: PlanOutcome, served: dict[str, str]) -> list[Row]:
         assert isinstance(start, dt.datetime) and isinstance(end, dt.datetime)
         comp = served.get(str(r["module"]), NO_COMPETENCY)
         sessions[str(r["participant"])].append(
-            Bar(axis_x(out.grid, start), axis_x(out.grid, end), comp, bool(r["joint"]))
+            Bar(axis_x(out.grid, start), axis_x(out.grid, end), comp, bool(r["joint"]), str(r["module"]))
         )
     return [
         Row(p.id, tuple(sessions[p.id]), out.grid.days_where(lambda d, p=p: in_any(p.blackouts, d)))  # type: ignore[misc]
@@ -152,6 +153,7 @@ def resource_rows(out: PlanOutcome, served: dict[str, str]) -> list[Row]:
             axis_x(grid, grid.slot_end(s.end)),
             served.get(job.module, NO_COMPETENCY),
             len(job.participants) > 1,
+            job.module,
         )
         for r, _ in job.resources:
             by_res[r].append(bar)
@@ -250,6 +252,7 @@ def gantt_figure(out: PlanOutcome, rows: Sequence[Row], title: str, colours: dic
                 (bar.start, y - 0.4 + k * height), max(bar.end - bar.start, 0.12), height,
                 fc=colours.get(bar.competency, _GREY), ec="black" if bar.joint else "none", lw=0.5, zorder=3,
             ))
+    _labels(ax, rows, end, fig.get_figwidth())
     ax.set_xlim(0, end)
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     ax.set_yticks(range(len(rows)), [r.label for r in rows], fontsize=9)
@@ -265,6 +268,25 @@ def gantt_figure(out: PlanOutcome, rows: Sequence[Row], title: str, colours: dic
     legend += [*handles, Patch(fc="#ffe3e3", ec="#e03131", hatch="////", lw=0, label="blackout / unavailable")]
     ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
     return fig
+
+
+def _labels(ax: Axes, rows: Sequence[Row], end: int, width_in: float) -> None:
+    """Write the module on each run of its sessions (a row's consecutive sessions of one module, at most a
+    weekend apart) where the run is wide enough for the text at 6 points."""
+    days_per_inch = end / (width_in * 0.78)  # the axes take about 78 % of the figure's width
+    char = 6 * 0.6 / 72 * days_per_inch  # a character at 6 pt, in days
+    for y, row in enumerate(rows):
+        runs: list[list[Bar]] = []
+        for bar in sorted(row.bars, key=lambda b: (b.label, b.start)):
+            if runs and runs[-1][-1].label == bar.label and bar.start - runs[-1][-1].end < 3.5:
+                runs[-1].append(bar)
+            else:
+                runs.append([bar])
+        for run in runs:
+            a, b, text = run[0].start, max(x.end for x in run), run[0].label
+            crossed = any(x.label != text and x.end > a and x.start < b for x in row.bars)  # would cover them
+            if text and not crossed and b - a >= char * (len(text) + 1):
+                ax.text((a + b) / 2, y, text, fontsize=6, ha="center", va="center", zorder=4, clip_on=True)
 
 
 def save_figure(fig: Figure, stem: Path) -> list[Path]:

@@ -19,7 +19,7 @@ from planner.report.stress_chart import montecarlo_chart, outage_chart
 from planner.report.sweep import sweep_plot
 from planner.scenario.load import load_scenario
 from planner.solve.run import SolveParams
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run, scenario
 
 matplotlib.use("Agg")
 LONG = "Soyuz MS-19 civilian crew (The Challenge), 24 May - 5 Oct 2021: a title as long as a real one"
@@ -79,3 +79,14 @@ def test_gantt_charts_fit(tmp_path: Path, saved: list[tuple[Figure, dict[str, An
     out = plan(load_scenario(ROOT / "tests" / "data" / "small_report.yaml"), SolveParams(time_limit=10, deterministic=True))
     write_gantts(out, tmp_path)
     assert saved and all(clipped(f, k) == [] for f, k in saved)
+
+
+def test_gantt_labels_a_module_where_there_is_room(tmp_path: Path, saved: list[tuple[Figure, dict[str, Any]]]) -> None:
+    """Tests the bar labels: five full days of 'systems' (Mon 4 .. Fri 8 Mar, one run) carry the module's
+    name; the one 2-hour 'm1' session is too narrow for its text and has none."""
+    out = run(tmp_path, scenario(modules=[{"id": "systems", "hours": 20, "session_hours": 4},
+                                          {"id": "m1", "hours": 2, "session_hours": 2}],
+                                 competencies=[{"id": "comp", "requires": ["systems", "m1"]}]))
+    write_gantts(out, tmp_path)
+    texts = [t.get_text() for t in saved[0][0].axes[0].texts]
+    assert "systems" in texts and "m1" not in texts
