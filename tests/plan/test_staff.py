@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from planner.analysis.explain import explain
 from planner.cli import app
 from planner.data.result import Schedule
 from planner.exceptions import ScenarioError
@@ -19,6 +20,7 @@ from planner.heuristics.swo import squeaky_wheel
 from planner.plan.pipeline import PlanOutcome, schedule_rows
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
+from planner.solve.run import SolveParams
 from planner.verify.checks import verify_dates, verify_schedule
 from tests.helpers import run, scenario, write
 
@@ -177,3 +179,15 @@ def test_csv_has_a_staff_column_only_with_staff(tmp_path: Path) -> None:
     res = runner.invoke(app, ["plan", str(plain), "--out", str(tmp_path / "b"), "--quiet", "--deterministic"])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "b" / "schedule.csv").read_text().splitlines()[0].endswith("instructors,joint")
+
+
+def test_staffing_conflict_is_explained(tmp_path: Path) -> None:
+    """Tests explain: with only a and b (both Soyuz instructors and examiners), no session can have an
+    instructor and two other examiners. The conflict names who holds the qualifications, and the
+    cheapest fix, one more qualified instructor, is verified on the whole scenario."""
+    sc = scenario(participants=PEOPLE[:1], instructors=STAFF[:2], modules=[DRILL])
+    ex = explain(load_scenario(write(tmp_path, sc)), SolveParams(time_limit=5.0, num_workers=2), time_limit=20.0)
+    (ge,) = ex.goals
+    assert any(f.kind == "instructors" and "only a, b" in f.text for f in ge.conflict), [f.text for f in ge.conflict]
+    best = ge.fixes[0]
+    assert "add one instructor qualified for" in best.text and ex.verified(best, ge.goal) == "yes"
