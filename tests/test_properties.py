@@ -49,6 +49,8 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.integers(0, 4)) == 0:
             m["instructor"] = "q"
         if draw(st.integers(0, 5)) == 0:
+            m["staff"] = {"examiner": draw(st.sampled_from(["x", "2 x x"]))}
+        if draw(st.integers(0, 5)) == 0:
             m["recency_days"] = draw(st.integers(5, 30))
             if draw(st.booleans()):
                 m["recency_of"] = "all"
@@ -74,7 +76,8 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     return scenario(
         participants=people,
         resources=resources,
-        instructors=[{"id": "i1", "qualifications": ["q"], "blackouts": [{"from": "2024-03-06", "to": "2024-03-07"}]}],
+        instructors=[{"id": "i1", "qualifications": ["q", "x"], "blackouts": [{"from": "2024-03-06", "to": "2024-03-07"}]},
+                     {"id": "i2", "qualifications": ["x"]}, {"id": "i3", "qualifications": ["x"], "capacity": 2}],
         modules=modules,
         competencies=comps,
         spacing=spacing,
@@ -114,7 +117,7 @@ def test_participant_part_is_a_relaxation(data: dict[str, Any]) -> None:
     for p in range(len(out.data.participants)):
         part = participant_part(out.data, p)
         new_of = {j: part.job_index[job.id] for j, job in enumerate(out.data.jobs) if job.id in part.job_index}
-        cut = Schedule(tuple(ScheduledSession(new_of[s.job], s.index, s.start, s.end, s.instructor)
+        cut = Schedule(tuple(ScheduledSession(new_of[s.job], s.index, s.start, s.end, s.instructor, s.staff)
                              for s in out.result.schedule.sessions if s.job in new_of))
         met_whole = [m for g, m in zip(out.data.goals, goals_achieved(out.data, out.result.schedule), strict=True)
                      if g.participant == p]
