@@ -40,6 +40,7 @@ img.chart { max-width: 100%; height: auto; border: 1px solid #dee2e6; }
 figure { margin: 1rem 0; } figcaption { font-size: .85rem; color: #495057; }
 pre { background: #f8f9fa; padding: .5rem; overflow-x: auto; }
 td:first-child, th:first-child { white-space: nowrap; }
+table[id^="gates"] td:nth-child(3), table[id^="gates"] td:nth-child(4) { white-space: nowrap; }
 @page { size: A4; margin: 14mm; }
 @media print { body { max-width: none; margin: 0; font-size: 10pt; } table { font-size: 8.5pt; }
   tr { break-inside: avoid; } h2 { break-after: avoid; } #days p { break-before: page; } }

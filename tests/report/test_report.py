@@ -140,6 +140,7 @@ def test_answer_first_solver_last_and_pages_per_participant(report_dir: Path) ->
         table = html.split(f'id="days-{p}"')[1].split("</table>")[0]
         assert table.count("<tr>") - 1 == (sched["participant"] == p).sum(), p
     assert "@page { size: A4" in html
+    assert 'table[id^="gates"] td:nth-child(3), table[id^="gates"] td:nth-child(4) { white-space: nowrap; }' in html
 
 
 def test_xlsx_reads_back(report_dir: Path) -> None:
