@@ -32,12 +32,11 @@ from dataclasses import dataclass
 
 Clock = Callable[[], float]
 
-OUTER_FACTOR = 10.0  # --deterministic: wall seconds allowed per work unit before the safety limit
-OUTER_SLACK_S = 10.0
-# One CP-SAT call's own wall cap under --deterministic: wider, since a short call's work units can
-# take ten times their count on a busy machine, and a cut call would change the answer with the load.
-SOLVE_OUTER_FACTOR = 30.0
-SOLVE_OUTER_SLACK_S = 30.0
+# --deterministic: wall seconds allowed per work unit before the safety limit, for a command and for one
+# CP-SAT call. Wide, because work units can take ten times their count on a busy machine (six busy
+# processes on two cores), and a cut would make the answer depend on the load.
+OUTER_FACTOR = 30.0
+OUTER_SLACK_S = 30.0
 
 
 class Budget:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S, DEFAULT_WORKERS
-from planner.solve.budget import SOLVE_OUTER_FACTOR, SOLVE_OUTER_SLACK_S, Budget
+from planner.solve.budget import OUTER_FACTOR, OUTER_SLACK_S, Budget
 
 Progress = Callable[[str, float, float, float], None]
 """Called on every improving solution: phase, seconds, objective, bound."""
@@ -59,7 +59,7 @@ class SolveParams:
             # on a loaded machine (a short solve ran 10x its units with six
             # busy processes on two cores): the wall cap is only a safety net
             # against a stuck search, wide enough never to cut a normal one.
-            p.max_time_in_seconds = SOLVE_OUTER_FACTOR * limit + SOLVE_OUTER_SLACK_S
+            p.max_time_in_seconds = OUTER_FACTOR * limit + OUTER_SLACK_S
         else:
             p.max_time_in_seconds = max(limit, 0.01)
             # CP-SAT sizes its portfolio by the core count; on small machines

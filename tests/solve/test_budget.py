@@ -44,11 +44,11 @@ def test_deterministic_counting_ignores_the_clock() -> None:
 
 
 def test_outer_limit_of_a_deterministic_budget() -> None:
-    """Tests the wall safety limit: 10 * 4 + 10 = 50 s for 4 units; a wall budget's is its own limit."""
+    """Tests the wall safety limit: 30 * 4 + 30 = 150 s for 4 units; a wall budget's is its own limit."""
     clock = FakeClock()
     b = Budget(4, deterministic=True, clock=clock)
-    assert b.outer == 50.0
-    clock.now += 49
+    assert b.outer == 150.0
+    clock.now += 149
     assert not b.out_of_time()
     clock.now += 2
     assert b.out_of_time()
