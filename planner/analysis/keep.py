@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from planner.data.days import allowed_days
 from planner.data.problem import ProblemData
-from planner.data.result import Result, SolveStatus
+from planner.data.result import Result, Schedule, SolveStatus
 from planner.solve.budget import Budget, Share
 from planner.solve.run import Progress, SolveParams, solve
 
@@ -66,13 +66,16 @@ def rings(data: ProblemData, core: set[int]) -> list[set[int]]:
     return [ring for k, ring in enumerate((core, second, third)) if k == 0 or ring != (core, second, third)[k - 1]]
 
 
-def keep_published(data: ProblemData, params: SolveParams, budget: Budget, progress: Progress | None) -> Result | None:
-    """A plan meeting every goal that moves only sessions of the smallest ring that allows one,
-    or None (no ring does within ``budget``: re-plan the whole programme)."""
+def keep_published(data: ProblemData, params: SolveParams, budget: Budget,
+                   progress: Progress | None) -> tuple[Result | None, Schedule | None]:
+    """A plan meeting every goal that moves only sessions of the smallest ring that allows one (None: no
+    ring does within ``budget``, re-plan the whole programme), and the ring plan meeting the most goals
+    (a start for that whole re-plan, close to the published plan)."""
     if not data.baseline or not data.goals:
-        return None
+        return None, None
     published = _published(data)
     tries = rings(data, broken_jobs(data))
+    best: Result | None = None
     for k, free in enumerate(tries):
         pinned = tuple(job if j in free else dataclasses.replace(job, pinned=tuple(published[j]))
                        for j, job in enumerate(data.jobs))
@@ -83,5 +86,7 @@ def keep_published(data: ProblemData, params: SolveParams, budget: Budget, progr
             ring = f"sessions of {len(free)} of {len(data.jobs)} jobs free to move, the rest kept where published"
             phases = tuple(dataclasses.replace(ph, status=SolveStatus.FEASIBLE, bound=None, details=(*ph.details, ("kept", ring)))
                            if ph.phase == "plan" and ph.status == SolveStatus.OPTIMAL else ph for ph in result.phases)
-            return dataclasses.replace(result, phases=phases, bound=None)
-    return None
+            return dataclasses.replace(result, phases=phases, bound=None), None
+        if result.schedule is not None and (best is None or result.num_goals_met > best.num_goals_met):
+            best = result
+    return None, best.schedule if best is not None else None

@@ -324,11 +324,11 @@ def replan(
     # One budget: in wall mode the confirmation solves come out of it, not on top.
     budget = params.budget()
     solving = budget.part(budget.rest(keep=budget.share(AFTER_SOLVE)))
-    result = None
+    result, start = None, None
     if progress_file is None:  # a what-if: first try keeping every published session that can stay
-        result = keep_published(data2, params, solving.part(solving.share(KEEP_PUBLISHED)), progress)
-    if result is None:
-        result = solve(data2, params.within(solving.rest()), progress, budget=solving)
+        result, start = keep_published(data2, params, solving.part(solving.share(KEEP_PUBLISHED)), progress)
+    if result is None:  # the whole programme, from the ring plan that met the most pairs when there is one
+        result = solve(data2, params.within(solving.rest()), progress, budget=solving, hint=start)
     if result.schedule is not None:
         problems = verify_schedule(data2, result.schedule, result.goals_met)
         problems += verify_dates(loaded.scenario, schedule_rows(grid, data2, result), since=dt.datetime.combine(as_of, dt.time()))

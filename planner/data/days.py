@@ -29,6 +29,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import Enum, Flag, auto
 
+from planner.data.people import people_short
 from planner.data.problem import ProblemData
 
 
@@ -154,8 +155,8 @@ def impossible(
     jb = data.jobs[job]
     if Why.LONGER_THAN_DAY in checks and jb.length > data.slots_per_day:
         return Impossible(Why.LONGER_THAN_DAY)
-    if Why.NO_INSTRUCTOR in checks and ((jb.needs_instructor and not jb.instructors)
-                                        or any(len(n.candidates) < n.count for n in jb.staff)):
+    if Why.NO_INSTRUCTOR in checks and ((jb.needs_instructor and not jb.instructors) or (
+            jb.staff and people_short(jb.instructors if jb.needs_instructor else None, jb.staff))):
         return Impossible(Why.NO_INSTRUCTOR)
     if (Why.OUT_OF_SEASON in checks and working is not None and jb.season_days is not None
             and not any(a and b for a, b in zip(jb.season_days, working, strict=True))):

@@ -55,30 +55,48 @@ def extra_resources(sc: Scenario, m: Module, members: tuple[int, ...]) -> tuple[
 
 
 def staff_needs(sc: Scenario, m: Module, members: tuple[int, ...]) -> tuple[Staff, ...]:
-    """The further staff of a job of ``m`` for ``members``: the module's roles, then roles its
-    members' individual needs add. A role both name keeps the module's qualification and
-    the larger count (``per: participant`` counts are summed over the members who have them)."""
-    need: dict[str, tuple[str, int]] = {}
+    """The further staff of a job of ``m`` for ``members``: the module's roles, then the roles its
+    members' individual needs add. A role and qualification both name takes the larger count
+    (``per: participant`` counts are summed over the members who have them); the same role with
+    another qualification is another need (an interpreter for Japanese and one for French)."""
+    need: dict[tuple[str, str], int] = {}
 
     def count(n: StaffNeed, who: int) -> int:
         return n.count * (who if n.per == "participant" else 1)
 
     for role, n in m.staff.items():
-        need[role] = (n.qualification, count(n, len(members)))
-    own: dict[str, tuple[str, int, int]] = {}  # role -> (qualification, per-session max, per-participant sum)
+        need[role, n.qualification] = count(n, len(members))
+    own: dict[tuple[str, str], tuple[int, int]] = {}  # (role, qualification) -> (per-session max, per-participant sum)
     for pi in members:
         mine = sc.participants[pi].modules.get(m.id)
         for role, n in (mine.staff if mine is not None else {}).items():
-            q, most, total = own.get(role, (n.qualification, 0, 0))
-            own[role] = (q, max(most, count(n, 1)) if n.per == "session" else most,
-                         total + n.count if n.per == "participant" else total)
-    for role, (q, most, total) in own.items():
-        base = need.get(role, (q, 0))
-        need[role] = (base[0], max(base[1], most, total))
+            most, total = own.get((role, n.qualification), (0, 0))
+            own[role, n.qualification] = (max(most, count(n, 1)) if n.per == "session" else most,
+                                          total + n.count if n.per == "participant" else total)
+    for key, (most, total) in own.items():
+        need[key] = max(need.get(key, 0), most, total)
     return tuple(
         Staff(role, q, tuple(i for i, ins in enumerate(sc.instructors) if q in ins.qualifications), n)
-        for role, (q, n) in need.items()
+        for (role, q), n in need.items()
     )
+
+
+def people_short(lead: tuple[int, ...] | None, staff: tuple[Staff, ...]) -> int:
+    """How many places of a session no distinct qualified person can fill: the lead instructor's (``lead``,
+    its candidates, None when it has none) and every staff role's, one person per place (a matching)."""
+    places = ([lead] if lead is not None else []) + [n.candidates for n in staff for _ in range(n.count)]
+    taken: dict[int, int] = {}  # person -> place
+
+    def place(k: int, seen: set[int]) -> bool:
+        for i in places[k]:
+            if i not in seen:
+                seen.add(i)
+                if i not in taken or place(taken[i], seen):
+                    taken[i] = k
+                    return True
+        return False
+
+    return sum(not place(k, set()) for k in range(len(places)))
 
 
 def travel_days(sc: Scenario, m: Module, members: tuple[int, ...]) -> int:

@@ -73,6 +73,8 @@ def _cell(value: Any) -> Any:
     """What a cell holds for ``value``: plain scalars as they are, lists and mappings as flow text."""
     if isinstance(value, Mapping | list | tuple):
         return flow(value)
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{", "'", '"'):
+        return flow(value)  # quoted, so that it reads back as text, not as a list or mapping
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     return value
@@ -123,8 +125,14 @@ def _value(raw: Any) -> Any:
         return raw.date() if raw.time() == dt.time(0) else raw
     if isinstance(raw, str):
         text = raw.strip()
-        if text[:1] in "[{":
+        if text[:1] in ("[", "{"):
             return to_plain(_yaml().load(text))
+        if text[:1] in ("'", '"'):  # a quoted text (written so by the template); typed by hand it may not be
+            try:
+                value = _yaml().load(text)
+            except YAMLError:
+                return text
+            return value if isinstance(value, str) else text
         return text
     return raw
 

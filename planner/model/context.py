@@ -94,7 +94,8 @@ class Context:
                 if pin is not None:  # kept where a published plan has it (what-ifs against a plan)
                     allowed = [d for d in allowed if d == pin // S and pin % S <= S - job.length]
                 if data.num_days == 1:
-                    start = m.new_int_var(0, S - job.length, f"start[{name}]")
+                    lo, hi = (pin, pin) if pin is not None else (0, S - job.length)
+                    start = m.new_int_var(lo, hi, f"start[{name}]")
                     day = None
                 else:
                     dom = cp_model.Domain.from_intervals(

@@ -89,11 +89,15 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
         case Why.LONGER_THAN_DAY:
             return "a session is longer than a working day"
         case Why.NO_INSTRUCTOR:
-            short = next((n for n in jb.staff if len(n.candidates) < n.count), None)
-            if short is None or (jb.needs_instructor and not jb.instructors):
+            if jb.needs_instructor and not jb.instructors:
                 return f"no instructor is qualified for {mod.instructor}"
-            return (f"its sessions need {short.count} x {short.qualification} ({short.role}), "
-                    f"but only {len(short.candidates)} instructor(s) hold it")
+            short = next((n for n in jb.staff if len(n.candidates) < n.count), None)
+            if short is not None:
+                return (f"its sessions need {short.count} x {short.qualification} ({short.role}), "
+                        f"but only {len(short.candidates)} instructor(s) hold it")
+            wanted = int(jb.needs_instructor) + sum(n.count for n in jb.staff)
+            return (f"its sessions need {wanted} different people (instructor and "
+                    f"{', '.join(f'{n.count} {n.role}' for n in jb.staff)}), and the qualified ones are too few")
         case Why.OUT_OF_SEASON:
             seasons = ", ".join(f"{s.start} .. {s.end}" for s in mod.allowed)
             return f"its season ({seasons}) has no working day in the window {_window(grid)}"

@@ -44,9 +44,13 @@ def day_by_day(out: PlanOutcome) -> list[Para | Table]:
     names = {m.id: m.name or m.id for m in out.scenario.modules}
     people = {p.id: p.name or p.id for p in out.scenario.participants}
     rows = schedule_rows(out.grid, out.data, out.result)
-    together: dict[tuple[str, object], list[str]] = defaultdict(list)
-    for r in rows:
-        together[str(r["module"]), r["start"]].append(str(r["participant"]))
+    data = out.data
+    together: dict[tuple[str, str, object], list[str]] = {}  # (participant, module, start) -> the session's others
+    for sess in out.result.schedule.sessions if out.result.schedule else ():
+        job = data.jobs[sess.job]
+        members = [data.participants[q].id for q in job.participants]
+        for pid in members:
+            together[pid, job.module, out.grid.slot_start(sess.start)] = [people[q] for q in members if q != pid]
     blocks: list[Para | Table] = []
     for p in out.scenario.participants:
         mine = [r for r in rows if r["participant"] == p.id]
@@ -55,7 +59,7 @@ def day_by_day(out: PlanOutcome) -> list[Para | Table]:
         table: list[list[str | Cell]] = []
         for r in mine:
             start, end = r["start"], r["end"]
-            others = [people[q] for q in together[str(r["module"]), start] if q != p.id]
+            others = together.get((p.id, str(r["module"]), start), [])
             staff = [str(x).split(":", 1)[1] + f" ({str(x).split(':', 1)[0]})" for x in r["staff"]]  # type: ignore[attr-defined]
             table.append([
                 f"{start:%a %d %b}",  # type: ignore[str-format]

@@ -80,26 +80,24 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
 
 def _staff(row: dict[str, object], m: Module, own: ModuleOverride | None, ins: dict[str, Instructor],
            taken: dict[tuple[str, dt.date], str], tag: str) -> list[str]:
-    """A row's further staff (``role:id``): at least the module's and the participant's own count
-    per role, each person qualified and there that day, no one twice (nor the instructor)."""
+    """A row's further staff (``role:id``): for each role and qualification of the module and the
+    participant, at least its count of people in that role holding it; everyone there that day;
+    no one twice (nor the instructor)."""
     out: list[str] = []
     day = row["start"].date()  # type: ignore[attr-defined]
     people = [str(x).split(":", 1) for x in row.get("staff", ())]  # type: ignore[attr-defined]
-    want = dict(m.staff)
-    for role, need in (own.staff if own is not None else {}).items():
-        if role not in want or need.count > want[role].count:
-            want[role] = want[role].model_copy(update={"count": need.count}) if role in want else need
-    for role, need in want.items():
+    want = {(role, n.qualification): n.count for role, n in m.staff.items()}
+    for role, n in (own.staff if own is not None else {}).items():
+        want[role, n.qualification] = max(want.get((role, n.qualification), 0), n.count)
+    for (role, qual), count in want.items():
         who = [iid for r, iid in people if r == role]
-        if len(who) < need.count:
-            out.append(f"{tag}: {len(who)} {role} staff, needs {need.count} x {need.qualification}")
-        for iid in who:
-            if need.qualification not in ins[iid].qualifications:
-                out.append(f"{tag}: {role} {iid} lacks {need.qualification}")
-            if in_any(ins[iid].blackouts, day) or not in_season(ins[iid].available, day):
-                out.append(f"{tag}: {role} {iid} unavailable")
-            if (iid, day) in taken:
-                out.append(f"{tag}: {role} {iid} examines at gate {taken[iid, day]}")
+        if sum(qual in ins[iid].qualifications for iid in who) < count:
+            out.append(f"{tag}: {len(who)} {role} staff, needs {count} x {qual}")
+    for role, iid in people:
+        if in_any(ins[iid].blackouts, day) or not in_season(ins[iid].available, day):
+            out.append(f"{tag}: {role} {iid} unavailable")
+        if (iid, day) in taken:
+            out.append(f"{tag}: {role} {iid} examines at gate {taken[iid, day]}")
     names = [iid for _, iid in people] + [str(i) for i in row["instructors"]]  # type: ignore[attr-defined]
     if len(set(names)) < len(names):
         out.append(f"{tag}: one person in two roles of the session")

@@ -81,3 +81,14 @@ def test_problems_name_sheet_row_and_column(tmp_path: Path) -> None:
     res = RUN.invoke(app, ["import", str(book), "--out", str(tmp_path / "u.yaml")])
     assert res.exit_code == 1 and "sheet modules, row 2, column" in res.output and "'astronomy'" in res.output
     assert not (tmp_path / "u.yaml").exists()
+
+
+def test_text_that_looks_like_a_list_reads_back_as_text(tmp_path: Path) -> None:
+    """Tests names starting with a bracket or a quote: written quoted, read back as the same text."""
+    plain = plain_document(read_document(SMALL)[0], str(SMALL))
+    plain["modules"][0]["name"] = "[draft] Fire training"
+    plain["modules"][1]["name"] = "'Sokol' fit"
+    plain["description"] = "{tbd}"
+    _, scenario = read_workbook(write_workbook(plain, tmp_path / "s.xlsx"))
+    assert [scenario.modules[0].name, scenario.modules[1].name, scenario.description] == \
+        ["[draft] Fire training", "'Sokol' fit", "{tbd}"]

@@ -68,6 +68,7 @@ def test_three_roles_need_three_people(tmp_path: Path) -> None:
     out = run(tmp_path, scenario(participants=PEOPLE, instructors=STAFF[:2], modules=[DRILL]))
     assert out.overall == Verdict.NOT_READY
     assert out.result.num_goals_met == 0 and out.result.goals_bound == 0
+    assert "need 3 different people (instructor and 2 examiner)" in out.readiness[0].reason
 
 
 def test_interpreter_only_for_one_participant(tmp_path: Path) -> None:
@@ -92,6 +93,18 @@ def test_joint_session_with_interpreter_per_participant(tmp_path: Path) -> None:
     out = run(tmp_path, scenario(participants=people, instructors=STAFF, modules=[drill]))
     _check(out)
     assert out.overall == Verdict.READY
+
+
+def test_two_languages_in_one_crew_session(tmp_path: Path) -> None:
+    """Tests the same role with two qualifications: ann needs a Japanese interpreter and bob (same crew,
+    joint drill) a French one, so every crew session has both, t (ja) and f (fr)."""
+    people = [{**PEOPLE[0], "modules": {"m1": {"staff": {"interpreter": "ja"}}}},
+              {**PEOPLE[1], "crew": "c1", "modules": {"m1": {"staff": {"interpreter": "fr"}}}}]
+    staff = [*STAFF, {"id": "f", "qualifications": ["fr"]}]
+    out = run(tmp_path, scenario(participants=people, instructors=staff, modules=[{**DRILL, "joint": "crew"}]))
+    _check(out)
+    for _, (_, st) in _staff(out).items():
+        assert {"interpreter:t", "interpreter:f"} <= set(st)
 
 
 def test_staff_capacity_is_shared_with_teaching(tmp_path: Path) -> None:
@@ -128,7 +141,7 @@ def test_verifiers_catch_missing_and_doubled_staff(tmp_path: Path) -> None:
     rows = schedule_rows(out.grid, out.data, out.result)
     rows[0] = {**rows[0], "staff": ["examiner:a", "examiner:c"]}
     problems = verify_dates(out.scenario, rows)
-    assert any("examiner c lacks exam" in p for p in problems)
+    assert any("2 examiner staff, needs 2 x exam" in p for p in problems)  # c does not hold exam
     rows[0] = {**rows[0], "staff": ["examiner:a"]}
     assert any("1 examiner staff, needs 2 x exam" in p for p in verify_dates(out.scenario, rows))
 
