@@ -105,3 +105,14 @@ def test_broken_jobs_and_rings(tmp_path: Path) -> None:
     core, second, *rest = rings(data2, broken)
     assert core == broken and {data2.jobs[j].module for j in second - core} == {"m1"}
     assert not rest or {data2.jobs[j].module for j in rest[0]} == {"m1", "lab"}
+
+
+def test_a_change_that_breaks_readiness_keeps_what_it_can(tmp_path: Path) -> None:
+    """Tests the whole re-plan after the rings: the lab is closed for the whole window, so no lab session
+    can run and comp is NOT_READY for both; the six m1 sessions stay where published, the four lab
+    sessions are removed (the rings could not keep every pair; the re-plan starts from their best plan)."""
+    path, pub, _ = _published(tmp_path)
+    res = RUN.invoke(app, ["whatif", str(path), "--set", "resources.lab.blackouts=[{from: 2024-03-04, to: 2024-04-12}]",
+                           "--against", str(pub), "--deterministic", "--quiet"])
+    assert res.exit_code == 3, res.output
+    assert "Sessions: 6 unchanged, 0 moved, 0 added, 4 removed" in res.output

@@ -23,7 +23,8 @@ from planner.data.result import Result, SolveStatus
 from planner.plan.pipeline import PlanOutcome, plan
 from planner.plan.readiness import Verdict
 from planner.report.build import critical_chains, utilisation_table, write_report
-from planner.report.html import Cell
+from planner.report.days import day_by_day
+from planner.report.html import Cell, Table
 from planner.scenario.load import load_scenario
 from planner.solve.run import SolveParams
 from tests.helpers import run, scenario
@@ -301,3 +302,14 @@ def test_summary_says_what_the_verdict_rests_on(outcome: PlanOutcome) -> None:
     text = summary(dataclasses.replace(outcome, result=cut)).text
     assert "solver status" not in text
     assert "order of sessions not yet optimised" in text
+
+
+def test_day_by_day_names_only_the_sessions_own_people(tmp_path: Path) -> None:
+    """Tests the 'with' column: ann and bob each take m1 alone (not joint) and both fit on Mon 4 Mar at
+    09:00 in parallel; neither row names the other, who is in another session of the same module."""
+    out = run(tmp_path, scenario(participants=[{"id": "ann", "role": "sfp", "crew": "c1"},
+                                               {"id": "bob", "role": "sfp", "crew": "c2"}]))
+    tables = [b for b in day_by_day(out) if isinstance(b, Table)]
+    assert len(tables) == 2
+    for t in tables:
+        assert [row[-1] for row in t.rows] == ["-"]
