@@ -156,8 +156,10 @@ def replan_problem(
     as_of: dt.date,
     max_changes: int | None,
     progress_file: Path,
+    numbers: dict[tuple[int, int], int] | None = None,
 ) -> ProblemData:
-    """``data`` with history pinned, the rest released from ``as_of`` and the baseline attached."""
+    """``data`` with history pinned, the rest released from ``as_of`` and the baseline attached.
+    ``numbers`` (when given) gets each done session's published number, by (job, actual start)."""
     S = data.slots_per_day
     release = grid.first_day_on_or_after(as_of)
     status: dict[tuple[int, int], ProgressRow] = {}
@@ -195,6 +197,8 @@ def replan_problem(
                     raise _bad(progress_file, f"actual start {prow.start} is not before the as-of date {as_of}", prow.row)
                 start = actual
             done.append((start, b.instructor))
+            if numbers is not None:
+                numbers[j, start] = b.index + 1
         if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions):
             done = []  # retake the whole module (failed, or an interrupted multi-day exercise)
         done.sort()
@@ -229,6 +233,7 @@ def _changes(
     data: ProblemData,
     schedule: Schedule | None,
     baseline: dict[int, list[BaselineSession]],
+    numbers: dict[tuple[int, int], int] | None = None,
 ) -> list[Change]:
     S = data.slots_per_day
     new: dict[tuple[int, int], int] = {}
@@ -246,7 +251,8 @@ def _changes(
         published = {b.start: b.index + 1 for b in baseline.get(j, [])}
         for k in range(job.num_fixed):
             at = job.fixed_starts[k]
-            out.append(Change(owner, job.module, published.get(at, k + 1), "done", when(at), when(at),
+            done_as = published.get(at, (numbers or {}).get((j, at), k + 1))  # done at another time: its own number
+            out.append(Change(owner, job.module, done_as, "done", when(at), when(at),
                               "history before the as-of date"))
         # Sessions of a job are interchangeable: match published and new
         # slots as sets; the leftovers pair up in time order as moves.
@@ -320,7 +326,8 @@ def replan(
     for row in ignored:
         if say is not None and progress_file is not None:
             say(row.text(progress_file))
-    data2 = replan_problem(data, grid, baseline, rows, as_of, max_changes, progress_file or baseline_dir)
+    numbers: dict[tuple[int, int], int] = {}
+    data2 = replan_problem(data, grid, baseline, rows, as_of, max_changes, progress_file or baseline_dir, numbers)
     # One budget: in wall mode the confirmation solves come out of it, not on top.
     budget = params.budget()
     solving = budget.part(budget.rest(keep=budget.share(AFTER_SOLVE)))
@@ -338,7 +345,7 @@ def replan(
         # No plan at all stays within the budget (even dropping a module moves
         # its published sessions): say so, and how many changes readiness needs.
         free = solve(dataclasses.replace(data2, max_changes=None), params)
-        need = sum(1 for c in _changes(loaded, grid, data2, free.schedule, baseline) if c.change in ("moved", "removed"))
+        need = sum(1 for c in _changes(loaded, grid, data2, free.schedule, baseline, numbers) if c.change in ("moved", "removed"))
         least = (f"the plan found without --max-changes moves or drops {need} and meets "
                  f"{free.num_goals_met} of {len(data2.goals)} pairs") if free.schedule is not None else \
             "no plan was found without the budget either"
@@ -346,7 +353,7 @@ def replan(
         readiness = [dataclasses.replace(r, status=Verdict.NOT_READY, achieved_on=None, slack_days=None, reason=why)
                      for r in assess(loaded.scenario, grid, data2, result, params, confirm=False)]
         outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
-        history = [c for c in _changes(loaded, grid, data2, None, baseline) if c.change == "done"]
+        history = [c for c in _changes(loaded, grid, data2, None, baseline, numbers) if c.change == "done"]
         return ReplanOutcome(outcome, tuple(history + _ignored(ignored)), as_of, max_changes, tuple(ignored))
     readiness = assess(loaded.scenario, grid, data2, result, params, budget=budget)
     if max_changes is not None:
@@ -356,5 +363,5 @@ def replan(
             for r in readiness
         ]
     outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
-    changes = _changes(loaded, grid, data2, result.schedule, baseline) + _ignored(ignored)
+    changes = _changes(loaded, grid, data2, result.schedule, baseline, numbers) + _ignored(ignored)
     return ReplanOutcome(outcome, tuple(changes), as_of, max_changes, tuple(ignored))

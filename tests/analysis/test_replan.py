@@ -307,3 +307,23 @@ def test_session_ids_stay_stable_across_a_replan(tmp_path: Path, baseline: tuple
     events = Calendar.from_ical((tmp_path / "re" / "schedule-ann.ics").read_bytes()).walk("VEVENT")
     uids = {str(e["uid"]) for e in events if "sim_runs" in str(e["description"])}
     assert uids == {session_uid("ann", "sim_runs", n) for n in (2, 3, 4, 5, 6, 7)}
+
+
+def test_a_session_done_at_another_time_keeps_its_number(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests stable ids with actual times: ann missed sim_runs session 1 and did session 2 at another time
+    (an hour later on its published day). Session 2 keeps number 2 in changes.csv (it used to take 1,
+    its place among the done sessions, and with it session 1's calendar UID); the retake is a new number, 7."""
+    path, base = baseline
+    published = pd.read_csv(base / "schedule.csv")
+    second = published[(published["participant"] == "ann") & (published["module"] == "sim_runs")
+                       & (published["session"] == "2/6")]["start"].iloc[0]
+    later = pd.Timestamp(second) + pd.Timedelta(hours=1)
+    progress = (f"ann,sim_runs,1,missed,,,ill\n"
+                f"ann,sim_runs,2,completed,{later.isoformat(timespec='minutes')},,\n")
+    code, changes, out = _replan(path, base, tmp_path, progress, "2024-03-08")
+    assert code == 0, out
+    ann = changes[(changes["owner"] == "ann") & (changes["module"] == "sim_runs")]
+    done = ann[ann["change"] == "done"]
+    assert sorted(done["session"]) == [2, 3, 4]  # done before Fri 8 Mar; session 1 was missed
+    assert done[done["session"] == 2]["new_start"].iloc[0] == later.isoformat(timespec="minutes")
+    assert ann[ann["change"] == "added"]["session"].tolist() == [7]
