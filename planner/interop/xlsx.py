@@ -19,19 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from planner.exceptions import Problem, ScenarioError
-from planner.scenario.checks import check_scenario
-from planner.scenario.load import format_path, to_plain
+from planner.scenario.load import format_path, to_plain, validate_plain
 from planner.scenario.schema import (
     Competency,
     Gate,
@@ -189,32 +188,14 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], Scenario]:
         plain[section] = items
     if problems:
         raise ScenarioError(problems)
-    return plain, _validate(plain, file, where)
+    return plain, validate_plain(plain, lambda loc, msg: _locate(file, loc, msg, where))
 
 
-def _locate(file: str, loc: tuple[str | int, ...], msg: str, where: Mapping[tuple[str | int, ...], str]) -> Problem:
+def _locate(file: str, loc: Sequence[str | int], msg: str, where: Mapping[tuple[str | int, ...], str]) -> Problem:
     for n in range(len(loc), 0, -1):
         if tuple(loc[:n]) in where:
             return Problem(file, f"{where[tuple(loc[:n])]}: {format_path(loc)}", None, msg)
     return Problem(file, format_path(loc), None, msg)
-
-
-def _validate(plain: dict[str, Any], file: str, where: Mapping[tuple[str | int, ...], str]) -> Scenario:
-    try:
-        scenario = Scenario.model_validate(plain)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if isinstance(p, int) or not any(ch in p for ch in "[]() "))
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key (not part of the scenario format)"
-            problems.append(_locate(file, loc, msg, where))
-        raise ScenarioError(problems) from None
-    found = [_locate(file, tuple(loc), msg, where) for loc, msg in check_scenario(scenario)]
-    if found:
-        raise ScenarioError(found)
-    return scenario
 
 
 def dump_yaml(plain: Mapping[str, Any], path: Path, source: str) -> Path:

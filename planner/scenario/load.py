@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,12 +172,9 @@ def _locate(doc: Any, loc: Sequence[str | int], file: str, msg: str, edited: Seq
     return Problem(file, format_path(loc), line_of(doc, loc), msg + after)
 
 
-def validate_document(plain: Any, doc: Any, file: str, edited: Sequence[Edited] = ()) -> Scenario:
-    """Validate plain data; raise :class:`ScenarioError` with located problems.
-
-    ``edited``: paths written by ``--set`` edits or a variant, whose problems
-    name the edit instead of a line of the file.
-    """
+def validate_plain(plain: Any, locate: Callable[[Sequence[str | int], str], Problem]) -> Scenario:
+    """Validate plain scenario data; raise :class:`ScenarioError` with each problem placed by
+    ``locate(yaml_path, message)`` (a YAML line, or a spreadsheet's sheet, row and column)."""
     try:
         scenario = Scenario.model_validate(plain)
     except ValidationError as exc:
@@ -192,12 +189,21 @@ def validate_document(plain: Any, doc: Any, file: str, edited: Sequence[Edited] 
             if key in seen:
                 continue
             seen.add(key)
-            problems.append(_locate(doc, loc, file, msg, edited))
+            problems.append(locate(loc, msg))
         raise ScenarioError(problems) from None
-    problems = [_locate(doc, loc, file, msg, edited) for loc, msg in check_scenario(scenario)]
+    problems = [locate(loc, msg) for loc, msg in check_scenario(scenario)]
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def validate_document(plain: Any, doc: Any, file: str, edited: Sequence[Edited] = ()) -> Scenario:
+    """Validate plain data; raise :class:`ScenarioError` with located problems.
+
+    ``edited``: paths written by ``--set`` edits or a variant, whose problems
+    name the edit instead of a line of the file.
+    """
+    return validate_plain(plain, lambda loc, msg: _locate(doc, loc, file, msg, edited))
 
 
 def load_document(
