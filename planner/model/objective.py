@@ -115,7 +115,10 @@ def _weeks_trained(ctx: Context) -> list[cp_model.IntVar]:
     for j, job in enumerate(data.jobs):
         if not ctx.possible(j):
             continue
-        horizon = data.week(max(last[p] for p in job.participants)) if job.participants else -1
+        latest = max((last[p] for p in job.participants), default=-1)
+        if latest < 0:
+            continue  # no member has a goal: no week of theirs counts
+        horizon = data.week(latest)
         for k, sv in enumerate(ctx.sessions[j]):
             if sv.fixed or sv.day is None:
                 continue

@@ -302,6 +302,7 @@ def refresher_facts(s: Scope, add: AddFact) -> None:
 def pattern_facts(s: Scope, add: AddFact) -> None:
     """Session patterns: gaps, consecutive days, rest days after."""
     mods = s.mods
+    far = {r.id: x for r in s.sc.resources for x in s.sc.sites if r.site == x.id}  # resource -> its site
     for mid in s.modules:
         m = mods[mid]
         rules = []
@@ -313,7 +314,6 @@ def pattern_facts(s: Scope, add: AddFact) -> None:
             rules.append("sessions on consecutive days")
         if m.rest_days_after:
             rules.append(f"{m.rest_days_after} rest day(s) after")
-        far = {r.id: x for r in s.sc.resources for x in s.sc.sites if r.site == x.id}
         travel = max([m.travel_days, *(far[u.id].travel_days for u in m.resources if u.id in far)])
         if travel:
             where = sorted({far[u.id].id for u in m.resources if u.id in far and far[u.id].travel_days == travel})
