@@ -81,6 +81,12 @@ def staff_needs(sc: Scenario, m: Module, members: tuple[int, ...]) -> tuple[Staf
     )
 
 
+def staffed(staff: tuple[Staff, ...], people: tuple[int, ...]) -> list[tuple[Staff, int]]:
+    """(need, person) for each person of a session's further staff (``ScheduledSession.staff``: ``count``
+    people per need, in the needs' order)."""
+    return list(zip([n for n in staff for _ in range(n.count)], people, strict=False))
+
+
 def people_short(lead: tuple[int, ...] | None, staff: tuple[Staff, ...]) -> int:
     """How many places of a session no distinct qualified person can fill: the lead instructor's (``lead``,
     its candidates, None when it has none) and every staff role's, one person per place (a matching)."""

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from planner.calendar.grid import TimeGrid, build_grid
+from planner.data.people import staffed
 from planner.data.problem import ProblemData, build_problem
 from planner.data.result import Result, Schedule, ScheduledSession
 from planner.exceptions import Problem, ScenarioError, VerificationError
@@ -91,8 +92,7 @@ def schedule_rows(grid: TimeGrid, data: ProblemData, result: Result) -> list[dic
         job = data.jobs[s.job]
         resources = [data.resources[r].id for r, _ in job.resources]
         teachers = [] if s.instructor is None else [data.instructors[s.instructor].id]
-        roles = [need.role for need in job.staff for _ in range(need.count)]
-        staff = [f"{role}:{data.instructors[i].id}" for role, i in zip(roles, s.staff, strict=False)]
+        staff = [f"{need.role}:{data.instructors[i].id}" for need, i in staffed(job.staff, s.staff)]
         for p in job.participants:
             rows.append(
                 {

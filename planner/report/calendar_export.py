@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 from icalendar import Calendar, Event
 
+from planner.data.people import staffed
 from planner.plan.pipeline import PlanOutcome, schedule_rows
 from planner.report.tables import readiness_frame, staff_columns
 from planner.scenario.schema import Scenario
@@ -140,7 +141,7 @@ def instructor_events(out: PlanOutcome, ids: Mapping[tuple[str, str, str], int] 
     for s in sessions:
         job = data.jobs[s.job]
         roles = [("instructor", s.instructor)] if s.instructor is not None else []
-        roles += [(need.role, i) for need, i in zip([n for n in job.staff for _ in range(n.count)], s.staff, strict=False)]
+        roles += [(need.role, i) for need, i in staffed(job.staff, s.staff)]
         who = ", ".join(people[data.participants[p].id] for p in job.participants)
         start = grid.slot_start(s.start)
         number = (ids or {}).get((data.participants[job.participants[0]].id, job.module,

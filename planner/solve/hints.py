@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from planner.data.problem import Job
-from planner.data.result import Schedule, ScheduledSession
+from planner.data.people import staffed
+from planner.data.result import Schedule
 from planner.model.context import Context
 from planner.solve.budget import COMPLETE_HINT, Budget
 from planner.solve.cpsat import ANSWERED, STATUS, solve_interruptibly
@@ -41,7 +41,7 @@ def hint_schedule(ctx: Context, schedule: Schedule) -> None:
                     seen.add(x.index)
                     m.add_hint(x, int(old.instructor is not None and pool_of[old.instructor] == p))
             for (n, i), x in sv.staff.items():
-                m.add_hint(x, int(i in _role(ctx.data.jobs[j], old, n)))
+                m.add_hint(x, int((ctx.data.jobs[j].staff[n], i) in staffed(ctx.data.jobs[j].staff, old.staff)))
 
 
 def complete_hint(
@@ -84,7 +84,7 @@ def complete_hint(
             for p, x in sv.instructor.items():
                 copy.add(var(x) == int(old.instructor is not None and pool_of[old.instructor] == p))
             for (n, i), x in sv.staff.items():
-                copy.add(var(x) == int(i in _role(ctx.data.jobs[j], old, n)))
+                copy.add(var(x) == int((ctx.data.jobs[j].staff[n], i) in staffed(ctx.data.jobs[j].staff, old.staff)))
     # The goals the schedule meets are fixed too: completing them is then
     # pure propagation instead of an optimisation.
     for g, met in enumerate(goals_achieved(ctx.data, schedule)):
@@ -108,8 +108,3 @@ def complete_hint(
         m.add_hint(v, solver.value(copy.get_int_var_from_proto_index(i)))
     return True
 
-
-def _role(job: Job, s: ScheduledSession, n: int) -> tuple[int, ...]:
-    """The people of ``s`` in the job's further role ``n``."""
-    at = sum(need.count for need in job.staff[:n])
-    return s.staff[at : at + job.staff[n].count]
