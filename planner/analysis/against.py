@@ -14,10 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from planner.analysis.compare import Comparison, SessionChange, compare_outcomes
-from planner.analysis.replan import ReplanOutcome, read_baseline, replan
+from planner.analysis.replan import ReplanOutcome, read_baseline, read_csv_text, replan
 from planner.data.result import Result, Schedule, ScheduledSession, SolveStatus
 from planner.exceptions import Problem, ScenarioError
 from planner.plan.pipeline import PlanOutcome, prepare
@@ -63,15 +61,17 @@ def published_outcome(loaded: LoadedScenario, plan_dir: Path, params: SolveParam
     ))
     schedule = Schedule(sessions)
     file = plan_dir / "readiness.csv" if plan_dir.is_dir() else plan_dir.parent / "readiness.csv"
+    if not file.exists():
+        raise ScenarioError([Problem(str(file), "", None, "the published plan has no readiness.csv")])
+    frame = read_csv_text(file)
     try:
-        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
         readiness = tuple(
             Readiness(r["participant"], r["competency"], Verdict(r["status"]), _date(r["achieved_on"]),
                       dt.date.fromisoformat(r["deadline"]), int(r["slack_days"]) if r["slack_days"] else None,
                       r["reason"], _date(r.get("expires", "")))
             for r in frame.to_dict("records")
         )
-    except (OSError, KeyError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (KeyError, ValueError) as exc:
         raise ScenarioError([Problem(str(file), "", None, f"cannot read the published readiness: {exc}")]) from None
     result = Result(SolveStatus.FEASIBLE, schedule, goals_achieved(data, schedule))
     return PlanOutcome(loaded, grid, data, result, readiness, params)

@@ -100,7 +100,7 @@ def _bad(file: Path, msg: str, row: int | None = None) -> ScenarioError:
     return ScenarioError([Problem(str(file), "" if row is None else f"row {row}", None, msg)])
 
 
-def _read_csv(file: Path) -> pd.DataFrame:
+def read_csv_text(file: Path) -> pd.DataFrame:
     """A CSV file as text columns, or a located error."""
     try:
         return pd.read_csv(file, dtype=str, keep_default_na=False)
@@ -121,7 +121,7 @@ def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, li
     file = path / "schedule.csv" if path.is_dir() else path
     if not file.exists():
         raise _bad(file, "baseline schedule.csv not found (give the --out folder of an earlier 'planner plan')")
-    frame = _read_csv(file)
+    frame = read_csv_text(file)
     missing = {"participant", "crew", "module", "session", "start", "instructors"} - set(frame.columns)
     if missing:
         raise _bad(file, f"baseline is missing columns: {', '.join(sorted(missing))}")
