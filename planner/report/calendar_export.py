@@ -74,6 +74,21 @@ def _local(sc: Scenario, when: dt.datetime) -> dt.datetime:
     return when.replace(tzinfo=zoneinfo.ZoneInfo(sc.calendar.timezone)) if sc.calendar.timezone else when
 
 
+def _event(sc: Scenario, summary: str, uid: str, stamp: dt.datetime, when: tuple[dt.datetime, dt.datetime],
+           rooms: list[str], description: str) -> Event:
+    """One VEVENT: a participant's or an instructor's session."""
+    ev = Event()
+    ev.add("summary", summary)
+    ev.add("uid", uid)
+    ev.add("dtstamp", stamp)
+    ev.add("dtstart", _local(sc, when[0]))
+    ev.add("dtend", _local(sc, when[1]))
+    if rooms:
+        ev.add("location", ", ".join(rooms))
+    ev.add("description", description)
+    return ev
+
+
 def _finish(cal: Calendar, sc: Scenario) -> bytes:
     """The calendar's bytes, with a VTIMEZONE for every TZID it uses."""
     if sc.calendar.timezone:
@@ -104,16 +119,8 @@ def session_events(out: PlanOutcome, ids: Mapping[tuple[str, str, str], int] | N
     events: dict[str, list[Event]] = {p.id: [] for p in sc.participants}
     for r in schedule_rows(out.grid, out.data, out.result):
         pid, mid, k, n = str(r["participant"]), str(r["module"]), int(r["session"]), int(r["sessions"])  # type: ignore[call-overload]
-        ev = Event()
-        # The participant is in the summary so that overlaid calendars (a crew, an instructor's view) stay readable.
-        ev.add("summary", f"{names[mid]} (session {k}/{n}): {people[pid]}")
-        ev.add("uid", session_uid(pid, mid, (ids or {}).get((pid, mid, r["start"].isoformat(timespec="minutes")), k)))  # type: ignore[attr-defined]
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", _local(sc, r["start"]))  # type: ignore[arg-type]
-        ev.add("dtend", _local(sc, r["end"]))  # type: ignore[arg-type]
-        resources = [places[x] for x in r["resources"]]  # type: ignore[attr-defined]
-        if resources:
-            ev.add("location", ", ".join(resources))
+        uid = session_uid(pid, mid, (ids or {}).get((pid, mid, r["start"].isoformat(timespec="minutes")), k))  # type: ignore[attr-defined]
+        rooms = [places[x] for x in r["resources"]]  # type: ignore[attr-defined]
         lines = [
             f"Participant: {people[pid]} ({pid}), crew {r['crew']}",
             f"Instructor: {', '.join(teachers[x] for x in r['instructors']) or 'none'}",  # type: ignore[attr-defined]
@@ -123,8 +130,9 @@ def session_events(out: PlanOutcome, ids: Mapping[tuple[str, str, str], int] | N
         staff = [str(x).split(":", 1) for x in r["staff"]]  # type: ignore[attr-defined]
         if staff:
             lines.insert(2, "Staff: " + ", ".join(f"{teachers[who]} ({role})" for role, who in staff))
-        ev.add("description", "\n".join(lines))
-        events[pid].append(ev)
+        # The participant is in the summary so that overlaid calendars (a crew, an instructor's view) stay readable.
+        events[pid].append(_event(sc, f"{names[mid]} (session {k}/{n}): {people[pid]}", uid, stamp,
+                                  (r["start"], r["end"]), rooms, "\n".join(lines)))  # type: ignore[arg-type]
     return events
 
 
@@ -148,17 +156,12 @@ def instructor_events(out: PlanOutcome, ids: Mapping[tuple[str, str, str], int] 
                                   start.isoformat(timespec="minutes")), s.index + 1)
         for role, i in roles:
             iid = data.instructors[i].id
-            ev = Event()
-            ev.add("summary", f"{names[job.module]} (session {s.index + 1}/{job.num_sessions}): {who}")
-            ev.add("uid", session_uid(f"instructor:{iid}", job.id, number))
-            ev.add("dtstamp", stamp)
-            ev.add("dtstart", _local(sc, grid.slot_start(s.start)))
-            ev.add("dtend", _local(sc, grid.slot_end(s.end)))
             rooms = [places[data.resources[r].id] for r, _ in job.resources]
-            if rooms:
-                ev.add("location", ", ".join(rooms))
-            ev.add("description", f"Role: {role}\nParticipants: {who}\nModule: {job.module}")
-            events[iid].append(ev)
+            events[iid].append(_event(
+                sc, f"{names[job.module]} (session {s.index + 1}/{job.num_sessions}): {who}",
+                session_uid(f"instructor:{iid}", job.id, number), stamp,
+                (grid.slot_start(s.start), grid.slot_end(s.end)), rooms,
+                f"Role: {role}\nParticipants: {who}\nModule: {job.module}"))
     return events
 
 
