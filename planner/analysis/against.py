@@ -56,7 +56,7 @@ def published_outcome(loaded: LoadedScenario, plan_dir: Path, params: SolveParam
     grid, data = prepare(loaded)
     baseline = read_baseline(plan_dir, grid, data)
     sessions = tuple(sorted(
-        ScheduledSession(j, b.index, b.start, b.start + data.jobs[j].length, b.instructor)
+        ScheduledSession(j, b.index, b.start, b.start + data.jobs[j].length, b.instructor, b.staff)
         for j, published in baseline.items() for b in published
     ))
     schedule = Schedule(sessions)

@@ -47,11 +47,13 @@ from planner.verify.checks import verify_dates, verify_schedule
 
 @dataclass(frozen=True)
 class BaselineSession:
-    """A published session of a job: its 0-based index, start slot and instructor."""
+    """A published session of a job: its 0-based index, start slot, instructor and further staff
+    (``ScheduledSession.staff``: in the job's needs' order)."""
 
     index: int
     start: int
     instructor: int | None
+    staff: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,22 @@ def _job_for(data: ProblemData, participant: str, crew: str, module: str) -> int
     return None
 
 
+def _staff_of(job: Job, text: str, teachers: dict[str, int]) -> tuple[int, ...]:
+    """A published row's further staff (``role:id;...``) in the job's needs' order: each need's places
+    filled by the listed people in that role who hold its qualification. Where a place cannot be filled
+    (the scenario changed since), the rest is left out so the people before it keep their roles."""
+    listed = [tuple(x.split(":", 1)) for x in text.split(";") if ":" in x]
+    out: list[int] = []
+    for need in job.staff:
+        for _ in range(need.count):
+            who = next((teachers[i] for r, i in listed if r == need.role and i in teachers
+                        and teachers[i] in need.candidates and teachers[i] not in out), None)
+            if who is None:
+                return tuple(out)
+            out.append(who)
+    return tuple(out)
+
+
 def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, list[BaselineSession]]:
     """Published sessions per job from a ``planner plan`` schedule.csv (or its folder)."""
     file = path / "schedule.csv" if path.is_dir() else path
@@ -144,7 +162,7 @@ def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, li
         if slot is None:
             raise _bad(file, f"start {row['start']} is not on the scenario's time grid", n)
         teacher = teachers.get(row["instructors"].split(";")[0]) if row["instructors"] else None
-        out[j][index] = BaselineSession(index, slot, teacher)
+        out[j][index] = BaselineSession(index, slot, teacher, _staff_of(data.jobs[j], row.get("staff", ""), teachers))
     return {j: sorted(v.values(), key=lambda b: b.index) for j, v in out.items()}
 
 
@@ -177,7 +195,7 @@ def replan_problem(
     base_map: dict[tuple[int, int], int] = {}
     for j, job in enumerate(data.jobs):
         published = baseline.get(j, [])
-        done: list[tuple[int, int | None]] = []  # (start slot, instructor)
+        done: list[tuple[int, int | None, tuple[int, ...]]] = []  # (start slot, instructor, further staff)
         future: list[BaselineSession] = []
         for b in published:
             prow = status.get((j, b.index))
@@ -196,7 +214,7 @@ def replan_problem(
                 if actual // S >= release:
                     raise _bad(progress_file, f"actual start {prow.start} is not before the as-of date {as_of}", prow.row)
                 start = actual
-            done.append((start, b.instructor))
+            done.append((start, b.instructor, b.staff))
             if numbers is not None:
                 numbers[j, start] = b.index + 1
         if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions):
@@ -207,8 +225,9 @@ def replan_problem(
         jobs.append(
             dataclasses.replace(
                 job,
-                fixed_starts=tuple(s for s, _ in done),
-                fixed_instructors=tuple(i for _, i in done),
+                fixed_starts=tuple(s for s, _, _ in done),
+                fixed_instructors=tuple(i for _, i, _ in done),
+                fixed_staff=tuple(x for _, _, x in done),
             )
         )
         # Free sessions follow the history; pair them with the published future ones in order.

@@ -1,11 +1,10 @@
 """Index-based problem data: what the model and the verifier work on.
 
-``build_problem`` compiles a :class:`Scenario` on a :class:`TimeGrid` into
-plain integer data: *jobs* (a module for one participant, or for a crew when
-the module is joint), each split into equal sessions; precedences; goals
-(participant x competency); spacing and load rules. Only this module maps ids
-to indices. The same structure also holds a plain RCPSP instance (PSPLIB): a
-single "day" as long as the horizon, one session per activity.
+``build_problem`` compiles a :class:`Scenario` on a :class:`TimeGrid` into plain integer data:
+*jobs* (a module for one participant, or for a crew when the module is joint), each split into
+equal sessions; precedences; goals (participant x competency); spacing and load rules. Only this
+module maps ids to indices. The same structure also holds a plain RCPSP instance (PSPLIB): a single
+"day" as long as the horizon, one session per activity.
 """
 
 from __future__ import annotations
@@ -96,6 +95,7 @@ class Job:
     mandatory: bool = False
     fixed_starts: tuple[int, ...] = ()
     fixed_instructors: tuple[int | None, ...] = ()
+    fixed_staff: tuple[tuple[int, ...], ...] = ()  # history: each done session's further staff, as recorded
     pinned: tuple[int, ...] = ()  # a search restriction, not a rule: the start slot of each session still to place
 
     @property

@@ -85,7 +85,8 @@ def schedule_rows(grid: TimeGrid, data: ProblemData, result: Result) -> list[dic
     rows: list[dict[str, object]] = []
     sessions = list(result.schedule.sessions) if result.schedule is not None else []
     planned = {s.job for s in sessions}
-    sessions += [ScheduledSession(j, k, at, at + job.length, job.fixed_instructors[k])
+    sessions += [ScheduledSession(j, k, at, at + job.length, job.fixed_instructors[k],
+                                  job.fixed_staff[k] if job.fixed_staff else ())
                  for j, job in enumerate(data.jobs) if j not in planned
                  for k, at in enumerate(job.fixed_starts)]
     for s in sessions:

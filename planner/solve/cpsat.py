@@ -117,6 +117,8 @@ def extract_schedule(ctx: Context, solver: cp_model.CpSolver) -> Schedule:
                 if pool is not None:
                     pooled.append((len(out), pool))
             staff = tuple(i for (_, i), x in sorted(sv.staff.items()) if solver.boolean_value(x))
+            if sv.fixed and job.fixed_staff:
+                staff = job.fixed_staff[k]  # as recorded, like the instructor
             out.append(ScheduledSession(j, k, start, start + job.length, teacher, staff))
     return Schedule(tuple(sorted(name_instructors(ctx.data, out, pooled))))
 

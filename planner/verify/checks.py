@@ -18,7 +18,7 @@ from planner.calendar.grid import gate_date, in_any, in_season
 from planner.data.problem import ProblemData
 from planner.data.result import Schedule
 from planner.scenario.holidays import locally_closed, official_workdays, public_holidays
-from planner.scenario.schema import WEEKDAYS, Gate, Instructor, Module, ModuleOverride, Scenario
+from planner.scenario.schema import WEEKDAYS, Gate, Instructor, Module, Participant, Scenario
 from planner.verify import rules
 from planner.verify.rules import ByJob, goals_achieved
 
@@ -78,17 +78,29 @@ def verify_schedule(data: ProblemData, schedule: Schedule, goals_met: tuple[bool
     return out
 
 
-def _staff(row: dict[str, object], m: Module, own: ModuleOverride | None, ins: dict[str, Instructor],
+def _staff(rows: list[dict[str, object]], m: Module, parts: dict[str, Participant], ins: dict[str, Instructor],
            taken: dict[tuple[str, dt.date], str], tag: str) -> list[str]:
-    """A row's further staff (``role:id``): for each role and qualification of the module and the
-    participant, at least its count of people in that role holding it; everyone there that day;
-    no one twice (nor the instructor)."""
+    """One session's further staff (``role:id`` on each of its ``rows``, one per participant): for
+    each role and qualification, at least its count of people in that role holding it, the module's
+    count times the participants for ``per: participant``, a participant's own need at least as large;
+    everyone there that day; no one twice (nor the instructor)."""
     out: list[str] = []
+    row = rows[0]
     day = row["start"].date()  # type: ignore[attr-defined]
     people = [str(x).split(":", 1) for x in row.get("staff", ())]  # type: ignore[attr-defined]
-    want = {(role, n.qualification): n.count for role, n in m.staff.items()}
-    for role, n in (own.staff if own is not None else {}).items():
-        want[role, n.qualification] = max(want.get((role, n.qualification), 0), n.count)
+    want = {(role, n.qualification): n.count * (len(rows) if n.per == "participant" else 1)
+            for role, n in m.staff.items()}
+    mine: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # per-session max, per-participant sum
+    for r in rows:
+        own = parts[str(r["participant"])].modules.get(m.id)
+        for role, n in (own.staff if own is not None else {}).items():
+            at = mine[role, n.qualification]
+            if n.per == "participant":
+                at[1] += n.count
+            else:
+                at[0] = max(at[0], n.count)
+    for key, counts in mine.items():
+        want[key] = max(want.get(key, 0), *counts)
     for (role, qual), count in want.items():
         who = [iid for r, iid in people if r == role]
         if sum(qual in ins[iid].qualifications for iid in who) < count:
@@ -140,6 +152,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
     planned: set[tuple[str, dt.date]] = set()  # (participant, day) with a session that is not history
     hours_done: dict[tuple[str, str], float] = defaultdict(float)
     starts: dict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
+    sessions: dict[tuple[object, ...], list[dict[str, object]]] = defaultdict(list)
     for row in rows:
         p, mid = str(row["participant"]), str(row["module"])
         start, end = row["start"], row["end"]
@@ -214,7 +227,11 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
                 out.append(f"{tag}: instructor {iid} examines at gate {taken_ins[iid, day]}")
             if m.instructor not in ins[iid].qualifications:
                 out.append(f"{tag}: instructor {iid} lacks {m.instructor}")
-        out += _staff(row, m, own, ins, taken_ins, tag)
+        # A joint session is one row per participant, all with the same staff and instructors.
+        sessions[mid, start, *map(str, row.get("staff", ())), "|", *map(str, row["instructors"])].append(row)  # type: ignore[call-overload]
+    for at, group in sessions.items():
+        who = "/".join(sorted(str(r["participant"]) for r in group))
+        out += _staff(group, mods[str(at[0])], parts, ins, taken_ins, f"{who} {at[0]} {at[1]:%Y-%m-%d %H:%M}")
     # Load caps in hours, from the dates alone (weeks from Monday).
     planned_weeks = {(p, d - dt.timedelta(days=d.weekday())) for p, d in planned}
     for (p, day), h in sorted(hours_day.items()):

@@ -204,3 +204,42 @@ def test_staffing_conflict_is_explained(tmp_path: Path) -> None:
     assert any(f.kind == "instructors" and "only a, b" in f.text for f in ge.conflict), [f.text for f in ge.conflict]
     best = ge.fixes[0]
     assert "add one instructor qualified for" in best.text and ex.verified(best, ge.goal) == "yes"
+
+
+def test_date_verifier_counts_per_participant_staff_over_the_session(tmp_path: Path) -> None:
+    """Tests the date verifier on a crew session (ann and bob) needing an interpreter per participant:
+    2 x ja in each session, so t and u interpret every session. With one interpreter removed from both
+    rows of a session, each row alone still names one ja interpreter; only the whole session's count,
+    1 < 1 x 2 participants, shows the shortfall (the per-row check missed it)."""
+    people = [{**PEOPLE[0]}, {**PEOPLE[1], "crew": "c1"}]
+    staff = [*STAFF, {"id": "u", "qualifications": ["ja"]}]
+    drill = {**DRILL, "joint": "crew", "staff": {"interpreter": {"qualification": "ja", "per": "participant"}}}
+    out = run(tmp_path, scenario(participants=people, instructors=staff, modules=[drill]))
+    _check(out)
+    rows = schedule_rows(out.grid, out.data, out.result)
+    assert all(sorted(r["staff"]) == ["interpreter:t", "interpreter:u"] for r in rows)  # type: ignore[call-overload]
+    first = rows[0]["start"]
+    cut = [{**r, "staff": ["interpreter:t"]} if r["start"] == first else r for r in rows]
+    problems = verify_dates(out.scenario, cut)
+    assert [p for p in problems if "interpreter" in p] == [
+        f"ann/bob m1 {first:%Y-%m-%d %H:%M}: 1 interpreter staff, needs 2 x ja"]
+
+
+def test_replan_keeps_the_staff_of_sessions_done(tmp_path: Path) -> None:
+    """Tests a re-plan: the drill's first session (Mon 4 Mar, c teaching, a and b examining) is done
+    before the as-of date (Wed 6 Mar). The re-plan's schedule.csv shows it with its examiners, as
+    published; it used to lose them (empty staff), while the instructor was kept."""
+    runner = CliRunner()
+    path = write(tmp_path, scenario(participants=PEOPLE[:1], instructors=STAFF, modules=[DRILL]))
+    base = tmp_path / "base"
+    res = runner.invoke(app, ["plan", str(path), "--out", str(base), "--quiet", "--deterministic"])
+    assert res.exit_code == 0, res.output
+    prog = tmp_path / "progress.csv"
+    prog.write_text("participant,module,session,status,actual_start,actual_end,note\n")
+    res = runner.invoke(app, ["replan", str(path), "--progress", str(prog), "--as-of", "2024-03-06", "--baseline",
+                              str(base), "--out", str(tmp_path / "re"), "--quiet", "--deterministic"])
+    assert res.exit_code == 0, res.output
+    published = (base / "schedule.csv").read_text().splitlines()
+    again = (tmp_path / "re" / "schedule.csv").read_text().splitlines()
+    assert "2024-03-04" in published[1] and "examiner:a;examiner:b" in published[1]
+    assert again[1] == published[1]
