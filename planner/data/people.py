@@ -112,6 +112,18 @@ def travel_days(sc: Scenario, m: Module, members: tuple[int, ...]) -> int:
     return max([m.travel_days, *(far.get(u.id, 0) for u in (*m.resources, *extra_resources(sc, m, members)))])
 
 
+def travel_site(sc: Scenario, m: Module, members: tuple[int, ...]) -> str | None:
+    """The site a job of ``m`` travels to, when its travel days are a site's (``travel_days``) and its
+    remote resources are all there; None otherwise (no travel, the module's own longer travel, or two
+    sites). A participant stays at the site between two modules there: no travel between them."""
+    where = {r.id: (x.id, x.travel_days) for r in sc.resources for x in sc.sites if r.site == x.id and x.travel_days}
+    used = {where[u.id] for u in (*m.resources, *extra_resources(sc, m, members)) if u.id in where}
+    if len({site for site, _ in used}) != 1:
+        return None
+    ((site, days),) = used
+    return site if days >= m.travel_days else None
+
+
 def classes(sc: Scenario, joint: str, takers: list[int]) -> list[tuple[str, tuple[int, ...]]]:
     """Who trains together in a ``joint: mission`` or ``joint: cohort`` module, with the owner id
     of each job: the mission's id (``all`` without missions), or the cohort's name; a taker

@@ -3,8 +3,7 @@
 ``build_problem`` compiles a :class:`Scenario` on a :class:`TimeGrid` into plain integer data:
 *jobs* (a module for one participant, or for a crew when the module is joint), each split into
 equal sessions; precedences; goals (participant x competency); spacing and load rules. Only this
-module maps ids to indices. The same structure also holds a plain RCPSP instance (PSPLIB): a single
-"day" as long as the horizon, one session per activity.
+module maps ids to indices. The same structure also holds a plain RCPSP instance (PSPLIB).
 """
 
 from __future__ import annotations
@@ -90,7 +89,8 @@ class Job:
     recent_all: bool = False  # last_open_days (recency) applies to every session, not only the last
     consecutive: bool = False
     rest_days_after: int = 0  # the module's rest days plus its travel back (travel_days)
-    travel_before: int = 0  # travel days before the first session (travel_days)
+    travel_before: int = 0  # travel days before the first session (travel_days), and after the rest days
+    travel_site: str | None = None  # the site travelled to; its own sessions there are not blocked by the travel
     deadline_day: int | None = None
     mandatory: bool = False
     fixed_starts: tuple[int, ...] = ()
@@ -357,7 +357,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 recent_all=m.recency_of == "all",
                 consecutive=m.consecutive_days,
                 rest_days_after=m.rest_days_after + people.travel_days(sc, m, members),
-                travel_before=people.travel_days(sc, m, members),
+                travel_before=people.travel_days(sc, m, members), travel_site=people.travel_site(sc, m, members),
                 deadline_day=tl.gate_day(first, m.deadline) if m.deadline else None,
             )
             job_index[job.id] = len(jobs)

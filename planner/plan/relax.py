@@ -33,7 +33,7 @@ def _signature(part: ProblemData, p: int) -> tuple[object, ...]:
         for q in j.participants:
             label.setdefault(q, len(label))
     jobs = tuple((j.module, j.num_sessions, j.length, j.open_days, j.season_days, j.last_open_days, j.resources,
-                  j.instructors, j.staff, j.min_gap_days, j.max_gap_days, j.recent_all, j.consecutive, j.rest_days_after, j.travel_before, j.deadline_day, j.mandatory,
+                  j.instructors, j.staff, j.min_gap_days, j.max_gap_days, j.recent_all, j.consecutive, j.rest_days_after, j.travel_before, j.travel_site, j.deadline_day, j.mandatory,
                   j.fixed_starts, j.pinned, tuple(label[q] for q in j.participants)) for j in part.jobs)
     goals = tuple((label.get(g.participant, -1), g.competency, g.groups, g.deadline_day) for g in part.goals)
     caps = tuple((part.participants[q].daily_cap, part.participants[q].weekly_cap) for q in sorted(label, key=lambda q: label[q]))

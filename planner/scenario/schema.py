@@ -234,8 +234,8 @@ class Resource(StrictModel):
 
 class Site(StrictModel):
     """A place away from the centre (Zvezda, the water site near Sochi, Baikonur): a participant
-    travels ``travel_days`` each way for a module using a resource there, and the site's own
-    ``calendar`` closes every resource at it."""
+    travels ``travel_days`` each way for a module using a resource there (staying between two modules
+    there), and the site's own ``calendar`` closes every resource at it."""
 
     id: Id
     name: str = ""

@@ -295,14 +295,21 @@ def _gaps_and_travel(sc: Scenario, starts: dict[tuple[str, str], list[dt.datetim
     off-site module (``travel_days``, or its resources' sites', after its rest days)."""
     mods = {m.id: m for m in sc.modules}
     parts = {p.id: p for p in sc.participants}
-    far = {r.id: x.travel_days for r in sc.resources for x in sc.sites if r.site == x.id}
+    far = {r.id: (x.id, x.travel_days) for r in sc.resources for x in sc.sites if r.site == x.id and x.travel_days}
+
+    def trip(p: str, mid: str) -> tuple[int, str | None]:
+        # Days each way, and the one site travelled to (None: the module's own travel days, or two sites).
+        own = parts[p].modules.get(mid)
+        used = {far[u.id] for u in (*mods[mid].resources, *(own.resources if own is not None else ())) if u.id in far}
+        days = max([mods[mid].travel_days, *(d for _, d in used)])
+        sites = {x for x, _ in used}
+        return days, (next(iter(sites)) if len(sites) == 1 and days == max(d for _, d in used) else None)
+
     out: list[str] = []
     for (p, mid), times in sorted(starts.items()):
         times.sort()
         m = mods[mid]
-        own = parts[p].modules.get(mid)
-        used = [u.id for u in m.resources] + ([u.id for u in own.resources] if own is not None else [])
-        travel = max([m.travel_days, *(far.get(rid, 0) for rid in used)])
+        travel, site = trip(p, mid)
         if m.max_days_between_sessions is not None:
             for k, (a, b) in enumerate(itertools.pairwise(times)):
                 if (b.date() - a.date()).days > m.max_days_between_sessions and (since is None or b >= since):
@@ -315,7 +322,11 @@ def _gaps_and_travel(sc: Scenario, starts: dict[tuple[str, str], list[dt.datetim
             for (q, other), others in starts.items():
                 if q != p or other == mid:
                     continue
+                # A participant stays at the site between two modules there: no trip between them.
+                there = site is not None and trip(p, other)[1] == site
                 for t in others:
+                    if there and not last < t.date() <= last + dt.timedelta(days=m.rest_days_after):
+                        continue
                     if (away_before[0] <= t.date() < away_before[1] or away_after[0] < t.date() <= away_after[1]) and (
                             since is None or t >= since):
                         out.append(f"{p} {other} {t:%Y-%m-%d %H:%M}: on a travel day of {mid}")

@@ -205,22 +205,30 @@ def participant_sessions(data: ProblemData, by_job: ByJob, pi: int) -> list[str]
     S = data.slots_per_day
     part = data.participants[pi]
     items = _planned_items(data, by_job, pi)
-    rests: list[tuple[int, int, str]] = []
+    where = [(s.start, s.end, data.jobs[j].travel_site) for j, sessions in by_job.items()
+             if pi in data.jobs[j].participants for s in sessions if s.index >= data.jobs[j].num_fixed]
+    rests: list[tuple[int, int, str, str | None]] = []  # (from, to, module, the site whose sessions may be there)
     for j, sessions in by_job.items():
-        rest = data.jobs[j].rest_days_after
-        if pi in data.jobs[j].participants and rest:
-            d = max(sessions, key=lambda s: s.index).start // S
-            rests.append(((d + 1) * S, (d + 1 + rest) * S, data.jobs[j].module))
-        travel = data.jobs[j].travel_before
-        if pi in data.jobs[j].participants and travel:
+        job = data.jobs[j]
+        if pi not in job.participants:
+            continue
+        # Travel back follows the rest days; with a site, a session there may fall on travel days.
+        back = job.travel_before if job.travel_site is not None else 0
+        d = max(sessions, key=lambda s: s.index).start // S
+        if job.rest_days_after - back:
+            rests.append(((d + 1) * S, (d + 1 + job.rest_days_after - back) * S, job.module, None))
+        if back:
+            rests.append(((d + 1 + job.rest_days_after - back) * S, (d + 1 + job.rest_days_after) * S, job.module,
+                          job.travel_site))
+        if job.travel_before:
             d = min(sessions, key=lambda s: s.index).start // S
-            rests.append(((d - travel) * S, d * S, data.jobs[j].module))
+            rests.append(((d - job.travel_before) * S, d * S, job.module, job.travel_site))
     for t, load in load_profile(items):
         if load > 1:
             out.append(f"{part.id}: two sessions at slot {t}")
             break
-    for r0, r1, module in rests:  # rest days of two modules may coincide
-        if any(lo < r1 and r0 < hi for lo, hi, _ in items):
+    for r0, r1, module, site in rests:  # rest days of two modules may coincide
+        if any(lo < r1 and r0 < hi and (site is None or at != site) for lo, hi, at in where):
             out.append(f"{part.id}: a session on a rest or travel day of {module}")
     return out
 

@@ -102,3 +102,37 @@ def test_invalid_sites(tmp_path: Path, edit: dict[str, Any], message: str) -> No
     """Tests the located errors of sites."""
     with pytest.raises(ScenarioError, match=message):
         load_scenario(write(tmp_path, {**_sc(1), **edit}))
+
+
+def _two_trips(second_site: str) -> dict[str, Any]:
+    return scenario(
+        resources=[{"id": "pool", "site": "sochi"}, {"id": "boat", "site": second_site}],
+        sites=[{"id": "sochi", "travel_days": 1}, {"id": "forest", "travel_days": 1}],
+        modules=[{"id": "swim", "hours": 4, "session_hours": 4, "resources": ["pool"]},
+                 {"id": "sail", "hours": 4, "session_hours": 4, "resources": ["boat"], "prerequisites": ["swim"]}],
+        competencies=[{"id": "comp", "requires": ["swim", "sail"]}],
+    )
+
+
+def test_two_modules_at_one_site_are_one_trip(tmp_path: Path) -> None:
+    """Tests the model and both verifiers: swim and then sail, one full day each, both at Sochi (one
+    travel day each way). ann stays at Sochi between them, so sail is the day after swim (ready one
+    working day after swim). With sail in the forest instead, ann travels back from Sochi (one day,
+    which may also be the day out to the forest), so sail is two days after swim."""
+    one = run(tmp_path, _two_trips("sochi"))  # run() checks both verifiers
+    ((swim, _),), ((sail, _),) = sessions(one, "swim"), sessions(one, "sail")
+    assert (dt.date.fromisoformat(sail[:10]) - dt.date.fromisoformat(swim[:10])).days == 1
+    two = run(tmp_path, _two_trips("forest"))
+    ((swim, _),), ((sail, _),) = sessions(two, "swim"), sessions(two, "sail")
+    assert (dt.date.fromisoformat(sail[:10]) - dt.date.fromisoformat(swim[:10])).days == 2
+    assert two.readiness[0].achieved_on == one.readiness[0].achieved_on + dt.timedelta(days=1)
+
+
+def test_date_verifier_allows_a_stay_between_modules_at_one_site(tmp_path: Path) -> None:
+    """Tests the independent check: the one-site plan passes, and the same dates with sail in the
+    forest (another trip) are reported as a session on a travel day of swim."""
+    one = run(tmp_path, _two_trips("sochi"))
+    rows = schedule_rows(one.grid, one.data, one.result)
+    assert verify_dates(one.scenario, rows) == []
+    other = load_scenario(write(tmp_path, _two_trips("forest"), "forest.yaml")).scenario
+    assert any("sail" in p and "on a travel day of swim" in p for p in verify_dates(other, rows))

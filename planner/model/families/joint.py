@@ -21,11 +21,14 @@ if TYPE_CHECKING:
 
 def add(ctx: Context) -> None:
     """One NoOverlap per participant over their sessions; with rest blocks, a
-    Cumulative in which a session weighs more than all rest blocks together."""
+    Cumulative in which a session weighs more than all rest blocks together;
+    travel to and from a site blocks the sessions elsewhere (one such Cumulative
+    per participant and site), not those at the site."""
     data, m = ctx.data, ctx.model
     S = data.slots_per_day
-    per_p: list[list[cp_model.IntervalVar]] = [[] for _ in data.participants]
+    per_p: list[list[tuple[cp_model.IntervalVar, str | None]]] = [[] for _ in data.participants]
     rest_p: list[list[cp_model.IntervalVar]] = [[] for _ in data.participants]
+    away: dict[tuple[int, str], list[cp_model.IntervalVar]] = {}  # (participant, site) -> travel days
     for j, job in enumerate(data.jobs):
         if not ctx.possible(j):
             continue
@@ -33,37 +36,43 @@ def add(ctx: Context) -> None:
             if sv.fixed:
                 continue  # history: before every free session, nothing to check
             for p in job.participants:
-                per_p[p].append(sv.interval)
-        if job.rest_days_after and ctx.last(j).day is not None:
-            # The rest days are blocked whole: an interval from the start of
-            # the next day, rest_days_after days long.
-            day = ctx.last(j).day
-            assert day is not None
-            size = S * job.rest_days_after
-            itv = m.new_optional_fixed_size_interval_var(S * (day + 1), size, ctx.present[j], f"rest[{job.id}]")
-            for p in job.participants:
-                rest_p[p].append(itv)
-        if job.travel_before and ctx.first(j).day is not None:
+                per_p[p].append((sv.interval, job.travel_site))
+        blocks: list[tuple[int, int, str | None]] = []  # (first day offset, days, site whose sessions may overlap)
+        after_travel = job.travel_before if job.travel_site is not None else 0
+        last, first = ctx.last(j).day, ctx.first(j).day
+        if job.rest_days_after - after_travel and last is not None:
+            # The rest days are blocked whole, from the start of the next day.
+            blocks.append((1, job.rest_days_after - after_travel, None))
+        if after_travel and last is not None:
+            blocks.append((1 + job.rest_days_after - after_travel, after_travel, job.travel_site))
+        if job.travel_before and first is not None:
             # Travel out: the travel_before days before the first session's day, blocked whole.
-            day = ctx.first(j).day
+            blocks.append((-job.travel_before, job.travel_before, job.travel_site))
+        for offset, days, site in blocks:
+            day = last if offset > 0 else first
             assert day is not None
-            size = S * job.travel_before
-            itv = m.new_optional_fixed_size_interval_var(S * (day - job.travel_before), size, ctx.present[j],
-                                                         f"travel[{job.id}]")
+            itv = m.new_optional_fixed_size_interval_var(S * (day + offset), S * days, ctx.present[j],
+                                                         f"{'rest' if offset > 0 and site is None else 'travel'}[{job.id}]")
             for p in job.participants:
-                rest_p[p].append(itv)
+                (rest_p[p] if site is None else away.setdefault((p, site), [])).append(itv)
     for p, (sessions, rests) in enumerate(zip(per_p, rest_p, strict=True)):
         # Repair levers: a day the participant may train on only if the lever is
         # bought is blocked by an interval present unless it is (weighs as a rest block).
         if len(sessions) > 1:
-            m.add_no_overlap(sessions)
+            m.add_no_overlap([itv for itv, _ in sessions])
         rests = rests + [itv for itv, _ in ctx.fillers.get(("participant", p), [])]
-        if rests and sessions:
-            # Sessions weigh len(rests) + 1, rest blocks 1, capacity len(rests) + 1:
-            # a session excludes any other session or rest block, while all rest
-            # blocks may overlap each other.
-            w = len(rests) + 1
-            m.add_cumulative([*sessions, *rests], [w] * len(sessions) + [1] * len(rests), w)
+        _exclude(m, [itv for itv, _ in sessions], rests)
+    for (p, site), travel in away.items():
+        _exclude(m, [itv for itv, at in per_p[p] if at != site], travel)
+
+
+def _exclude(m: cp_model.CpModel, sessions: list[cp_model.IntervalVar], blocks: list[cp_model.IntervalVar]) -> None:
+    """No session overlaps a block; blocks may overlap each other. Sessions weigh
+    len(blocks) + 1, blocks 1, capacity len(blocks) + 1: a session excludes any other
+    session or block, while all blocks fit together."""
+    if blocks and sessions:
+        w = len(blocks) + 1
+        m.add_cumulative([*sessions, *blocks], [w] * len(sessions) + [1] * len(blocks), w)
 
 
 FAMILY = Family(
