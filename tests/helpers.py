@@ -23,6 +23,8 @@ BASE: dict[str, Any] = {
     "participants": [{"id": "ann", "role": "sfp", "crew": "c1"}],
     "modules": [{"id": "m1", "hours": 2, "session_hours": 2}],
     "competencies": [{"id": "comp", "requires": ["m1"]}],
+    # The hand-derived dates of the rule tests are those of the earliest plan (the default is level).
+    "objective": "earliest",
 }
 
 

@@ -73,8 +73,8 @@ class PlanShape(str, Enum):
 
 Objective = Annotated[PlanShape | None, typer.Option(
     "--objective", help="The plan's shape once readiness is settled, overriding the scenario's 'objective': "
-    "earliest (readiness as early as possible, most slack), level (smallest peak weekly hours per participant, then "
-    "the fewest weeks without training before the deadlines), "
+    "earliest (readiness as early as possible, most slack), level (the default: smallest peak weekly hours per "
+    "participant, then the fewest weeks without training before the deadlines), "
     "fresh (competency training as late as the deadlines allow). Same as --set objective=NAME.")]
 
 

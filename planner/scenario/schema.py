@@ -448,7 +448,7 @@ class Scenario(StrictModel):
     disruptions: Disruptions | None = None
     repairs: Repairs = Field(default_factory=Repairs)
     # The plan's secondary goal once readiness is settled (not a rule: any plan meeting the rules is valid).
-    objective: Literal["earliest", "level", "fresh"] = "earliest"
+    objective: Literal["earliest", "level", "fresh"] = "level"
     variants: dict[Id, dict[str, object]] = Field(default_factory=dict)
 
     @model_validator(mode="before")

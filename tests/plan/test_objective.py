@@ -49,13 +49,20 @@ def _days(out: PlanOutcome) -> list[dt.date]:
 
 
 def test_earliest_packs_the_first_seven_working_days(tmp_path: Path) -> None:
-    """Tests earliest (the default): 7 sessions on Mon 1 .. Tue 9 Mar, ready 9 Mar, slack 27 days
+    """Tests earliest: 7 sessions on Mon 1 .. Tue 9 Mar, ready 9 Mar, slack 27 days
     (deadline: launch Mon 5 Apr; 9 Mar -> 5 Apr is 27 days)."""
     out = _plan(tmp_path, "earliest")
     assert _days(out)[-1] == dt.date(2021, 3, 9)
     assert out.readiness[0].slack_days == 27
+
+
+def test_level_is_the_default(tmp_path: Path) -> None:
+    """Tests the default objective: a file without ``objective:`` is planned level (the same sessions as
+    ``objective: level``, busiest week 2 days), not front-loaded (earliest's first week is 5 days)."""
     default = plan(load_scenario(write(tmp_path, SHAPE, "d.yaml")), PARAMS)
-    assert _days(default) == _days(out)
+    assert default.scenario.objective == "level"
+    assert _days(default) == _days(_plan(tmp_path, "level"))
+    assert max(Counter(d.isocalendar()[1] for d in _days(default)).values()) == 2
 
 
 def test_level_spreads_to_two_days_a_week(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from planner.verify.checks import verify_dates
 # days), block b2 Mon 8 .. Sun 28 Feb (15 working days). basics: 2 days, drill: DRILL days after it.
 TEXT = """\
 name: participant blocks
+objective: earliest  # the hand-derived dates are the earliest plan's
 calendar: {workdays: [mon, tue, wed, thu, fri], day_hours: 8}
 missions:
   - id: m
