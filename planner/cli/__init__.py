@@ -31,6 +31,7 @@ from planner.cli.stress import stress
 from planner.cli.validate import validate
 from planner.cli.whatif import compare, whatif
 from planner.cli.window import min_window, sweep
+from planner.solve.cpsat import wall_cuts
 
 _CLI_EXCEPTIONS = {"ClickException", "Exit", "Abort"}
 
@@ -40,6 +41,7 @@ class _Guarded(Group):
     so that scripts never mistake a crash for exit 1, bad input."""
 
     def invoke(self, ctx: Any) -> Any:
+        wall_cuts(reset=True)
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
@@ -66,6 +68,13 @@ class _Guarded(Group):
             typer.echo(f"internal error (a bug in the planner, please report it): {type(exc).__name__}: {exc}",
                        err=True)
             raise typer.Exit(EXIT_INTERNAL) from None
+        finally:
+            cuts = wall_cuts(reset=True)
+            if cuts:
+                # --deterministic promises the same answer under any load, up to the safety limit.
+                typer.echo(f"warning: {cuts} solver search(es) were stopped by the wall-clock safety limit "
+                           "(--deterministic counts work units; the machine was too busy to do them in "
+                           "30 x their seconds + 30 s): this answer may differ from an idle machine's", err=True)
 
 
 app = typer.Typer(

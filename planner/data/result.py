@@ -67,6 +67,7 @@ class PhaseInfo:
     wall_time: float | None = None
     question: str | None = None
     details: tuple[tuple[str, object], ...] = ()
+    cut_by_wall: bool = False  # --deterministic: stopped by the wall-clock safety limit, not by its work units
 
     def as_dict(self) -> dict[str, object]:
         """The phase as written in manifests: the keys it has, in a fixed order."""
@@ -80,6 +81,8 @@ class PhaseInfo:
         if self.question is not None:
             out["question"] = self.question
         out.update(self.details)
+        if self.cut_by_wall:
+            out["cut_by_wall_clock"] = True
         return out
 
 
@@ -107,6 +110,12 @@ class Result:
         return sum(self.goals_met)
 
     @property
+    def cut_phases(self) -> list[str]:
+        """The phases that the wall-clock safety limit stopped under ``--deterministic`` (their answer
+        may depend on the machine's load); empty in a normal run."""
+        return [p.phase for p in self.phases if p.cut_by_wall]
+
+    @property
     def gap(self) -> float | None:
         """Relative gap of the secondary objective (0 when optimal)."""
         if self.objective is None or self.bound is None:
@@ -132,6 +141,13 @@ def status_words(res: Result) -> str:
     order optimal", "readiness proven; session order not yet optimised".
     The manifest keeps the machine-readable statuses of both phases.
     """
+    words = _plan_words(res)
+    if res.cut_phases:
+        words += f"; {' and '.join(res.cut_phases)} stopped by the wall-clock safety limit (may depend on machine load)"
+    return words
+
+
+def _plan_words(res: Result) -> str:
     words = _READINESS_WORDS[res.status]
     plan = next((p for p in res.phases if p.phase == "plan"), None)
     if plan is None:

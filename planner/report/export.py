@@ -69,6 +69,7 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
             # identical runs, so --deterministic output leaves it out.
             "phases": [{k: v for k, v in ph.as_dict().items() if not (params.deterministic and k == "deterministic_time")}
                        for ph in res.phases],
+            **({"cut_by_wall_clock": res.cut_phases} if res.cut_phases else {}),
         },
         "verdict": {
             "overall": out.overall.value,

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from planner.data.problem import ProblemData
 from planner.data.result import PhaseInfo, Schedule, ScheduledSession, SolveStatus
 from planner.model.context import Context
-from planner.solve.budget import Budget
+from planner.solve.budget import OUTER_FACTOR, Budget
 from planner.solve.params import Progress, SolveParams
 
 STATUS = {
@@ -26,6 +26,33 @@ STATUS = {
 
 ANSWERED = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 """Statuses that come with a solution."""
+
+
+_WALL_CUTS: list[str] = []  # this process's --deterministic searches stopped by the wall-clock safety limit
+
+
+def wall_cut(solver: cp_model.CpSolver, code: cp_model.CpSolverStatus) -> bool:
+    """Whether a search with a deterministic (work-unit) limit was stopped by its wall-clock safety
+    cap instead: not proven, its units not used up, its wall time at the cap. Its answer may then
+    depend on the machine's load."""
+    p = solver.parameters
+    return (p.max_deterministic_time < 1e9 and p.max_time_in_seconds >= OUTER_FACTOR * p.max_deterministic_time
+            and code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+            and solver.deterministic_time < 0.99 * p.max_deterministic_time
+            and solver.wall_time >= 0.99 * p.max_time_in_seconds)
+
+
+def note_wall_cut(solver: cp_model.CpSolver) -> None:
+    """Count a search :func:`wall_cut` stopped (for the command's warning)."""
+    _WALL_CUTS.append(f"{solver.wall_time:.0f} s")
+
+
+def wall_cuts(reset: bool = False) -> int:
+    """How many searches of this process :func:`wall_cut` stopped (then forgets them if ``reset``)."""
+    count = len(_WALL_CUTS)
+    if reset:
+        _WALL_CUTS.clear()
+    return count
 
 
 def solve_interruptibly(
@@ -62,6 +89,8 @@ def solve_interruptibly(
         raise KeyboardInterrupt
     if failure:
         raise failure[0]
+    if wall_cut(solver, code[0]):
+        note_wall_cut(solver)
     return code[0]
 
 
@@ -92,6 +121,7 @@ def run_phase(
         bound=solver.best_objective_bound if status != SolveStatus.INFEASIBLE else None,
         deterministic_time=round(solver.deterministic_time, 3),
         wall_time=None if params.deterministic else round(solver.wall_time, 3),
+        cut_by_wall=wall_cut(solver, code),
     )
     if budget is not None:
         assert info.deterministic_time is not None

@@ -14,7 +14,7 @@ from planner.data.result import Schedule, SolveStatus
 from planner.model.builder import build_model
 from planner.model.context import Context
 from planner.solve.budget import Budget
-from planner.solve.cpsat import ANSWERED, STATUS, extract_schedule, solve_interruptibly
+from planner.solve.cpsat import ANSWERED, STATUS, extract_schedule, note_wall_cut, solve_interruptibly, wall_cut
 from planner.solve.hints import complete_hint
 from planner.solve.params import SolveParams
 
@@ -104,7 +104,10 @@ def first_answer(
 
     def run(k: int) -> None:
         try:
-            codes[k] = STATUS[solvers[k].solve(ctxs[k].model)]
+            code = solvers[k].solve(ctxs[k].model)
+            codes[k] = STATUS[code]
+            if wall_cut(solvers[k], code):
+                note_wall_cut(solvers[k])
             if codes[k] != SolveStatus.UNKNOWN:
                 answered.set()
         finally:
