@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.data.problem import participant_part
-from planner.data.result import Schedule, ScheduledSession
-from planner.plan.pipeline import plan, schedule_rows
+from planner.data.result import Result, Schedule, ScheduledSession, SolveStatus
+from planner.heuristics.decompose import by_participant
+from planner.plan.pipeline import plan, prepare, schedule_rows
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
 from planner.solve.run import SolveParams
@@ -103,6 +104,24 @@ def test_any_schedule_passes_verifier(data: dict[str, Any]) -> None:
             assert r.achieved_on is not None and r.slack_days is not None and r.slack_days >= 0
         else:
             assert r.reason  # a verdict other than READY always says why
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_a_plan_built_one_participant_at_a_time_passes_both_verifiers(data: dict[str, Any]) -> None:
+    """Tests the decomposition start: whenever it returns a plan, the plan meets every goal and passes
+    both verifiers (grid and dates)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        loaded = load_scenario(write(Path(tmp), data))
+    grid, pdata = prepare(loaded)
+    params = SolveParams(time_limit=2, deterministic=True)
+    built = by_participant(pdata, params, params.budget())
+    if built is None:
+        return
+    result = Result(SolveStatus.FEASIBLE, built, goals_met=goals_achieved(pdata, built))
+    assert all(result.goals_met)
+    assert verify_schedule(pdata, built, result.goals_met) == []
+    assert verify_dates(loaded.scenario, schedule_rows(grid, pdata, result)) == []
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -23,12 +23,19 @@ from planner.calendar.grid import TimeGrid
 from planner.constants import MAX_WINDOW_DAYS
 from planner.data.problem import ProblemData
 from planner.data.result import Result, Schedule, SolveStatus
+from planner.heuristics.decompose import by_participant
 from planner.plan.pipeline import PlanOutcome, check_schedule, prepare
 from planner.plan.readiness import Verdict, assess
 from planner.plan.relax import relaxation_proof, relaxation_status
 from planner.scenario.load import LoadedScenario, validate_document
 from planner.scenario.schema import Scenario
-from planner.solve.budget import PROBE_FEASIBILITY_COLD, PROBE_FEASIBILITY_HINTED, PROBE_RELAX, PROBE_SOLVE_FLOOR
+from planner.solve.budget import (
+    PROBE_DECOMPOSE,
+    PROBE_FEASIBILITY_COLD,
+    PROBE_FEASIBILITY_HINTED,
+    PROBE_RELAX,
+    PROBE_SOLVE_FLOOR,
+)
 from planner.solve.feasibility import plan_meeting_goals
 from planner.solve.run import SolveParams, solve
 from planner.verify.checks import goals_achieved
@@ -178,6 +185,14 @@ def readiness_probe(
         result = Result(SolveStatus.FEASIBLE, schedule, goals_met=goals_achieved(data, schedule), goals_bound=total)
         if all(result.goals_met):
             return (Verdict.READY, f"verified plan meets all {total} pairs",
+                    _verified(loaded, grid, data, result, params))
+    # Zero spare hours: packing one participant at a time around the others often succeeds where
+    # the whole model's search does not (found plans only; a failure proves nothing).
+    if len(data.participants) > 1:
+        built = by_participant(data, params, budget.part(budget.share(PROBE_DECOMPOSE)))
+        if built is not None:
+            result = Result(SolveStatus.FEASIBLE, built, goals_met=goals_achieved(data, built), goals_bound=total)
+            return (Verdict.READY, f"verified plan meets all {total} pairs (planned one participant at a time)",
                     _verified(loaded, grid, data, result, params))
     # Phase 1 alone settles the question; polishing a plan is not needed here.
     # --deterministic: what is left is counted in work units handed out, not by the clock.

@@ -155,6 +155,9 @@ class ProgressPrinter:
         elif phase == "replan":  # objective: published sessions moved or dropped; bound: modules left out
             text = (f"{_count(objective, 'published session')} moved or dropped, "
                     f"{_count(bound, 'module')} left out")
+        elif phase == "decompose":  # objective: pairs met (-1: no plan); bound: pairs not proven impossible
+            text = (f"planned one participant at a time: all {round(bound)} pairs met" if objective >= 0
+                    else "planning one participant at a time found no plan")
         elif phase.startswith("repair"):  # objective: the set's cost; bound: pairs short of the target
             text = f"best set {objective:g} points" + (f", {round(bound)} pair(s) short of the target" if bound else "")
         else:

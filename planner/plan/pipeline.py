@@ -7,13 +7,15 @@ that each one reports exactly the same, verified, verdict.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from planner.calendar.grid import TimeGrid, build_grid
 from planner.data.people import staffed
 from planner.data.problem import ProblemData, build_problem
-from planner.data.result import Result, Schedule, ScheduledSession
+from planner.data.result import PhaseInfo, Result, Schedule, ScheduledSession, SolveStatus
 from planner.exceptions import Problem, ScenarioError, VerificationError
+from planner.heuristics.decompose import by_participant
 from planner.heuristics.swo import squeaky_wheel
 from planner.plan.missions import MissionVerdict, combine, mission_verdicts
 from planner.plan.presolve import presolve_checks
@@ -21,7 +23,7 @@ from planner.plan.readiness import Readiness, Verdict, assess
 from planner.plan.relax import relaxation_proof, screen_goals
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import Scenario
-from planner.solve.budget import AFTER_SOLVE, HINT, HINT_PASSES_PER_S, PLAN_RELAX, SCREEN, Budget
+from planner.solve.budget import AFTER_SOLVE, DECOMPOSE, HINT, HINT_PASSES_PER_S, PLAN_RELAX, SCREEN, Budget
 from planner.solve.run import Progress, SolveParams, solve
 from planner.verify.checks import goals_achieved, verify_dates, verify_schedule
 
@@ -135,6 +137,30 @@ def greedy_start(data: ProblemData, params: SolveParams, budget: Budget) -> Sche
     return squeaky_wheel(data, seconds=hint_s, seed=params.seed).schedule
 
 
+def _decomposed(data: ProblemData, params: SolveParams, budget: Budget, result: Result, impossible: Mapping[int, object],
+                progress: Progress | None, spent: float) -> Result:
+    """``result``, or, when it leaves pairs open without a proof, a plan meeting every pair not proven
+    impossible, built one participant at a time (:func:`planner.heuristics.decompose.by_participant`)
+    from the :data:`DECOMPOSE` share. Such a plan settles readiness: no more pairs can be met. Its
+    session order is not optimised (no plan phase)."""
+    wanted = tuple(g for g in range(len(data.goals)) if g not in impossible)
+    if result.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) or result.num_goals_met >= len(wanted) \
+            or len(data.participants) < 2:
+        return result
+    t0 = time.perf_counter()
+    built = by_participant(data, params, budget.after(DECOMPOSE), wanted)
+    if progress is not None:
+        progress("decompose", spent + result.runtime + time.perf_counter() - t0,
+                 float(len(wanted) if built is not None else -1), float(len(wanted)))
+    if built is None:
+        return result
+    found = PhaseInfo("decompose", SolveStatus.FEASIBLE, question="a plan meeting every pair not proven impossible, "
+                      "one participant at a time")
+    return Result(SolveStatus.OPTIMAL, built, goals_met=goals_achieved(data, built), goals_bound=len(wanted),
+                  runtime=result.runtime + time.perf_counter() - t0,
+                  phases=(*(p for p in result.phases if p.phase != "plan"), found))
+
+
 def plan(
     loaded: LoadedScenario,
     params: SolveParams | None = None,
@@ -183,6 +209,7 @@ def plan(
         lambda phase, s, obj, bnd: progress(phase, s + spent, obj, bnd))  # times since the plan began
     result = solve(data, params.within(solving.seconds), shifted, hint=start_schedule,
                    forbid_goals=tuple(sorted(impossible)), budget=solving)
+    result = _decomposed(data, params, budget, result, impossible, progress, spent)
     if result.schedule is not None:
         check_schedule(loaded.scenario, grid, data, result)
     readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm, impossible=impossible,

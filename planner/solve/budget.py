@@ -211,6 +211,9 @@ CONFIRM_EACH_S = 10.0
 """Each confirmation solve at most (and at most what :data:`CONFIRMS` has left)."""
 CONFIRM_MIN_S = 0.5
 """Wall mode: no confirmation solve is started with less than this left (see :meth:`Budget.worth`)."""
+DECOMPOSE = Share(0.25)
+"""A plan built one participant at a time when the solve left pairs open without a proof
+(planner.heuristics.decompose; :meth:`Budget.after`)."""
 PLAN_RELAX = Share(0.25)
 """One-participant relaxation proof when the solve left pairs UNKNOWN (:meth:`Budget.after`)."""
 
@@ -234,6 +237,9 @@ PROBE_FEASIBILITY_HINTED = Share(0.15, floor=0.5)
 """The feasibility solve with every goal required, repairing a hint (a nearby window's plan)."""
 PROBE_FEASIBILITY_COLD = Share(0.05, cap=2.0, floor=0.5)
 """The same without a hint: only there for presolve's quick proofs."""
+PROBE_DECOMPOSE = Share(0.3)
+"""A plan built one participant at a time (planner.heuristics.decompose), before phase 1: at windows whose
+hours are exactly spent it finds the READY plan that the whole model's search misses."""
 PROBE_SOLVE_FLOOR = Share(0.25)
 """Phase 1 gets what is left, and at least this."""
 

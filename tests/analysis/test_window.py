@@ -162,14 +162,16 @@ def test_plan_screens_a_pair_impossible_alone(monkeypatch: pytest.MonkeyPatch) -
 
     Ann's one competency needs the 50-h module; her 8 h a week over the five
     weeks before the launch give at most 40 h, so her pair is NOT_READY with
-    those numbers, whatever the solve says; Bob's pair stays UNKNOWN. One
+    those numbers, whatever the solve says. Bob's pair, left open by the solve, gets
+    a plan built one participant at a time (the solve proved nothing): READY. One
     NOT_READY pair proves the overall NOT_READY, so no relaxation is needed.
     """
     loaded, _ = _ann_and_bob()
     monkeypatch.setattr(pipeline, "solve", lambda *args, **kwargs: Result(SolveStatus.UNKNOWN, None))
     out = pipeline.plan(loaded, PARAMS, confirm=False)
     status = {r.participant: r for r in out.readiness}
-    assert status["bob"].status == Verdict.UNKNOWN
+    assert status["bob"].status == Verdict.READY
+    assert [p.phase for p in out.result.phases] == ["decompose"]
     assert status["ann"].status == Verdict.NOT_READY
     assert "its modules need 50 h, at most 40 h fit under the load caps" in status["ann"].reason
     assert out.overall == Verdict.NOT_READY and out.proof == ""
