@@ -47,6 +47,16 @@ def test_min_window_matches_hand_count() -> None:
     assert "35 days (start 2021-05-03" in result.summary()
 
 
+def test_min_window_with_zero_spare_hours() -> None:
+    """Tests benchmarks/cases/zero-spare-1.yaml (derivation in its header): 320 h of sessions that pack
+    the 8-h days exactly fit from Mon 1 Feb (56 days before the launch, 40 working days) and not a day
+    later (55 days: 312 h). The answer is exact both ways: a verified plan that uses every working hour."""
+    case = Path(__file__).parents[2] / "benchmarks" / "cases" / "zero-spare-1.yaml"
+    result = min_window(load_scenario(case), SolveParams(time_limit=30.0, deterministic=True))
+    assert result.exact and (result.ready_days, result.not_ready_days) == (56, 55)
+    assert result.start_for(56) == dt.date(2021, 2, 1)
+
+
 def test_min_window_beyond_the_own_window() -> None:
     """Tests tiny_season: summer-only sessions, launch Mon 12 April 2021.
 
