@@ -31,7 +31,7 @@ from planner.cli.stress import stress
 from planner.cli.validate import validate
 from planner.cli.whatif import compare, whatif
 from planner.cli.window import min_window, sweep
-from planner.solve.cpsat import wall_cuts
+from planner.solve.budget import OUTER_FACTOR, OUTER_SLACK_S, wall_cuts
 
 _CLI_EXCEPTIONS = {"ClickException", "Exit", "Abort"}
 
@@ -72,9 +72,10 @@ class _Guarded(Group):
             cuts = wall_cuts(reset=True)
             if cuts:
                 # --deterministic promises the same answer under any load, up to the safety limit.
-                typer.echo(f"warning: {cuts} solver search(es) were stopped by the wall-clock safety limit "
-                           "(--deterministic counts work units; the machine was too busy to do them in "
-                           "30 x their seconds + 30 s): this answer may differ from an idle machine's", err=True)
+                typer.echo(f"warning: {cuts} solver step(s) were stopped by the wall-clock safety limit "
+                           f"(--deterministic counts work units; the machine was too busy to do them in "
+                           f"{OUTER_FACTOR:g} x their seconds + {OUTER_SLACK_S:g} s): this answer may differ "
+                           "from an idle machine's", err=True)
 
 
 app = typer.Typer(

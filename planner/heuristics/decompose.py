@@ -37,12 +37,12 @@ def by_participant(data: ProblemData, params: SolveParams, budget: Budget, goals
                    say: Say | None = None) -> Schedule | None:
     """A verified schedule of ``data`` meeting every goal of ``goals`` (None: all), or None.
 
-    ``budget`` is split evenly between the participants (each step, and its one
-    retry, gets ``budget.seconds / participants``), so under ``--deterministic``
-    every step has the same work-unit limit on any machine."""
+    ``budget`` is split evenly: each search gets ``budget.seconds / (1.5 x participants)`` (a step for
+    every participant, a retry for every other one) and is charged that much whatever it used, so under
+    ``--deterministic`` the searches' limits and their number are the same on any machine."""
     wanted = set(range(len(data.goals)) if goals is None else goals)
     order = sorted(range(len(data.participants)), key=lambda p: (-_slots(data, p), p))
-    each = budget.seconds / max(1, len(order))
+    each = budget.seconds / max(1.0, 1.5 * len(order))
     placed: dict[int, list[ScheduledSession]] = {}  # job -> its sessions, as placed
     done: list[int] = []  # goals of the participants planned so far
     for p in order:
@@ -50,10 +50,13 @@ def by_participant(data: ProblemData, params: SolveParams, budget: Budget, goals
         crew = {q for q, part in enumerate(data.participants) if part.crew == data.participants[p].crew}
         step, how = None, "no plan"
         for free in (set(), crew):  # pinned as placed; then with the crew-mates' jobs released
-            if budget.remaining() <= 0.0:
+            if free and not any(free & set(data.jobs[j].participants) for j in placed):
+                break  # nothing to release: the retry would be the same search
+            if budget.remaining() <= 1e-9:
                 return None
             limit = each if budget.deterministic else min(each, budget.remaining())
-            step = _step(data, p, placed, done + mine, free, params, budget, limit)
+            budget.charge(limit)  # the whole limit: the next steps' limits must not depend on this one's work
+            step = _step(data, p, placed, done + mine, free, params, limit)
             if step is not None:
                 how = "placed, crew-mates' sessions moved" if free else "placed"
                 break
@@ -75,21 +78,22 @@ def _slots(data: ProblemData, p: int) -> int:
 
 
 def _step(data: ProblemData, p: int, placed: dict[int, list[ScheduledSession]], goals: list[int], free: set[int],
-          params: SolveParams, budget: Budget, limit: float) -> dict[int, list[ScheduledSession]] | None:
+          params: SolveParams, limit: float) -> dict[int, list[ScheduledSession]] | None:
     """The jobs placed so far and ``p``'s, planned together to meet ``goals``: the placed jobs pinned
     unless one of ``free`` takes part in them. Returns every job's sessions, or None."""
     keep = sorted({j for j, job in enumerate(data.jobs) if p in job.participants} | set(placed)
                   | {j for g in goals for group in data.goals[g].groups for j in group})
     jobs = list(data.jobs)
     for j, sessions in placed.items():
-        if not free & set(jobs[j].participants):
-            jobs[j] = dataclasses.replace(jobs[j], pinned=tuple(s.start for s in sorted(sessions, key=lambda s: s.index)))
+        if not free & set(jobs[j].participants):  # pins are of the sessions still to place (not history)
+            jobs[j] = dataclasses.replace(jobs[j], pinned=tuple(
+                s.start for s in sorted(sessions, key=lambda s: s.index) if s.index >= jobs[j].num_fixed))
     position = {j: n for n, j in enumerate(keep)}
     sub = restrict(dataclasses.replace(data, jobs=tuple(jobs)), keep, goals)
     # A retry keeps the placed jobs as a hint: most of them can stay.
     hint = Schedule(tuple(dataclasses.replace(s, job=position[s.job]) for ss in placed.values() for s in ss)) if free else None
     status, schedule = plan_meeting_goals(sub, None, dataclasses.replace(params, time_limit=max(0.01, limit)),
-                                          hint=hint, earliest_first=True, budget=budget)
+                                          hint=hint, earliest_first=True)
     if status != SolveStatus.FEASIBLE or schedule is None:
         return None
     out: dict[int, list[ScheduledSession]] = {}

@@ -6,6 +6,7 @@ that each one reports exactly the same, verified, verdict.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -111,6 +112,7 @@ def schedule_rows(grid: TimeGrid, data: ProblemData, result: Result) -> list[dic
                     "instructors": teachers,
                     "staff": staff,
                     "joint": len(job.participants) > 1,
+                    "job": job.id,  # which session a row is of: a joint session has a row per participant
                 }
             )
     rows.sort(key=lambda r: (str(r["participant"]), r["start"], str(r["module"])))  # type: ignore[arg-type]
@@ -141,14 +143,22 @@ def _decomposed(data: ProblemData, params: SolveParams, budget: Budget, result: 
                 progress: Progress | None, spent: float) -> Result:
     """``result``, or, when it leaves pairs open without a proof, a plan meeting every pair not proven
     impossible, built one participant at a time (:func:`planner.heuristics.decompose.by_participant`)
-    from the :data:`DECOMPOSE` share. Such a plan settles readiness: no more pairs can be met. Its
-    session order is not optimised (no plan phase)."""
+    and then polished by the two phases from it (the whole programme, the plan's shape). Such a plan
+    settles readiness: no more pairs can be met. Each step has the :data:`DECOMPOSE` share: on top
+    under ``--deterministic``; in wall mode at most half of what the clock leaves, so that the
+    confirmation solves and relaxation proofs that follow keep their time."""
     wanted = tuple(g for g in range(len(data.goals)) if g not in impossible)
     if result.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) or result.num_goals_met >= len(wanted) \
             or len(data.participants) < 2:
         return result
+
+    def share() -> Budget:
+        if budget.deterministic:
+            return budget.after(DECOMPOSE)
+        return budget.child(min(DECOMPOSE.limit(budget.seconds, False), budget.remaining() / 2))
+
     t0 = time.perf_counter()
-    built = by_participant(data, params, budget.after(DECOMPOSE), wanted)
+    built = by_participant(data, params, share(), wanted)
     if progress is not None:
         progress("decompose", spent + result.runtime + time.perf_counter() - t0,
                  float(len(wanted) if built is not None else -1), float(len(wanted)))
@@ -156,9 +166,19 @@ def _decomposed(data: ProblemData, params: SolveParams, budget: Budget, result: 
         return result
     found = PhaseInfo("decompose", SolveStatus.FEASIBLE, question="a plan meeting every pair not proven impossible, "
                       "one participant at a time")
+    polishing = share()
+    polished = solve(data, params.within(polishing.seconds), hint=built, forbid_goals=tuple(sorted(impossible)),
+                     budget=polishing)
+    runtime = result.runtime + time.perf_counter() - t0
+    before = tuple(p for p in result.phases if p.phase != "plan")
+    if polished.schedule is not None and polished.num_goals_met >= len(wanted):
+        # Its phase 1 starts from a plan meeting every pair it can: readiness settled; its phase 2 orders the plan.
+        again = tuple(dataclasses.replace(p, phase="readiness-again") if p.phase == "readiness" else p
+                      for p in polished.phases)
+        return dataclasses.replace(polished, status=SolveStatus.OPTIMAL, goals_bound=len(wanted), runtime=runtime,
+                                   phases=(*before, found, *again))
     return Result(SolveStatus.OPTIMAL, built, goals_met=goals_achieved(data, built), goals_bound=len(wanted),
-                  runtime=result.runtime + time.perf_counter() - t0,
-                  phases=(*(p for p in result.phases if p.phase != "plan"), found))
+                  runtime=runtime, phases=(*before, found))
 
 
 def plan(

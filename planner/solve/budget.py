@@ -38,6 +38,22 @@ Clock = Callable[[], float]
 OUTER_FACTOR = 30.0
 OUTER_SLACK_S = 30.0
 
+_WALL_CUTS: list[str] = []  # this process's --deterministic steps stopped by the wall-clock safety limit
+
+
+def note_wall_cut(what: str) -> None:
+    """Count a ``--deterministic`` step (a search, or a command's remaining steps) that the wall-clock
+    safety limit stopped: its answer may depend on the machine's load (the command says so)."""
+    _WALL_CUTS.append(what)
+
+
+def wall_cuts(reset: bool = False) -> int:
+    """How many steps :func:`note_wall_cut` counted (then forgets them if ``reset``)."""
+    count = len(_WALL_CUTS)
+    if reset:
+        _WALL_CUTS.clear()
+    return count
+
 
 class Budget:
     """``seconds`` of solver time for one command (or one step of it).
@@ -63,6 +79,7 @@ class Budget:
         self._t0 = clock()
         self._charged = 0.0
         self._parent = parent
+        self._cut = False
 
     # -- reading ---------------------------------------------------------------
     def elapsed(self) -> float:
@@ -88,8 +105,13 @@ class Budget:
         return self.remaining() >= minimum if not self.deterministic else self.remaining() > 0.0
 
     def out_of_time(self) -> bool:
-        """Whether the wall clock passed :attr:`outer` (a deterministic answer then depends on load)."""
-        return self.elapsed() > self.outer
+        """Whether the wall clock passed :attr:`outer` (a deterministic answer then depends on load:
+        counted once per budget by :func:`note_wall_cut`)."""
+        cut = self.elapsed() > self.outer
+        if cut and self.deterministic and not self._cut:
+            self._cut = True
+            note_wall_cut("steps left out")
+        return cut
 
     # -- handing out -------------------------------------------------------------
     def share(self, fraction: float | Share, cap: float | None = None, floor: float = 0.0) -> float:
@@ -237,11 +259,11 @@ PROBE_FEASIBILITY_HINTED = Share(0.15, floor=0.5)
 """The feasibility solve with every goal required, repairing a hint (a nearby window's plan)."""
 PROBE_FEASIBILITY_COLD = Share(0.05, cap=2.0, floor=0.5)
 """The same without a hint: only there for presolve's quick proofs."""
-PROBE_DECOMPOSE = Share(0.3)
+PROBE_DECOMPOSE = Share(0.25)
 """A plan built one participant at a time (planner.heuristics.decompose), before phase 1: at windows whose
 hours are exactly spent it finds the READY plan that the whole model's search misses."""
-PROBE_SOLVE_FLOOR = Share(0.25)
-"""Phase 1 gets what is left, and at least this."""
+PROBE_SOLVE_FLOOR = Share(0.2)
+"""Phase 1 gets what is left, and at least this (so a probe takes at most 1.1 x the limit, with a hint)."""
 
 # planner.analysis.repair.find_repairs, of the command's budget (the verifying re-plans have their own limit):
 REPAIR_BASE = Share(0.15)

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from planner.data.problem import ProblemData
 from planner.data.result import PhaseInfo, Schedule, ScheduledSession, SolveStatus
 from planner.model.context import Context
-from planner.solve.budget import OUTER_FACTOR, Budget
+from planner.solve.budget import OUTER_FACTOR, Budget, note_wall_cut
 from planner.solve.params import Progress, SolveParams
 
 STATUS = {
@@ -28,9 +28,6 @@ ANSWERED = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 """Statuses that come with a solution."""
 
 
-_WALL_CUTS: list[str] = []  # this process's --deterministic searches stopped by the wall-clock safety limit
-
-
 def wall_cut(solver: cp_model.CpSolver, code: cp_model.CpSolverStatus) -> bool:
     """Whether a search with a deterministic (work-unit) limit was stopped by its wall-clock safety
     cap instead: not proven, its units not used up, its wall time at the cap. Its answer may then
@@ -40,19 +37,6 @@ def wall_cut(solver: cp_model.CpSolver, code: cp_model.CpSolverStatus) -> bool:
             and code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
             and solver.deterministic_time < 0.99 * p.max_deterministic_time
             and solver.wall_time >= 0.99 * p.max_time_in_seconds)
-
-
-def note_wall_cut(solver: cp_model.CpSolver) -> None:
-    """Count a search :func:`wall_cut` stopped (for the command's warning)."""
-    _WALL_CUTS.append(f"{solver.wall_time:.0f} s")
-
-
-def wall_cuts(reset: bool = False) -> int:
-    """How many searches of this process :func:`wall_cut` stopped (then forgets them if ``reset``)."""
-    count = len(_WALL_CUTS)
-    if reset:
-        _WALL_CUTS.clear()
-    return count
 
 
 def solve_interruptibly(
@@ -90,7 +74,7 @@ def solve_interruptibly(
     if failure:
         raise failure[0]
     if wall_cut(solver, code[0]):
-        note_wall_cut(solver)
+        note_wall_cut(f"a search stopped after {solver.wall_time:.0f} s")
     return code[0]
 
 

@@ -152,7 +152,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
     planned: set[tuple[str, dt.date]] = set()  # (participant, day) with a session that is not history
     hours_done: dict[tuple[str, str], float] = defaultdict(float)
     starts: dict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
-    sessions: dict[tuple[object, ...], list[dict[str, object]]] = defaultdict(list)
+    sessions: dict[tuple[str, str, object], list[dict[str, object]]] = defaultdict(list)
     for row in rows:
         p, mid = str(row["participant"]), str(row["module"])
         start, end = row["start"], row["end"]
@@ -227,11 +227,11 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
                 out.append(f"{tag}: instructor {iid} examines at gate {taken_ins[iid, day]}")
             if m.instructor not in ins[iid].qualifications:
                 out.append(f"{tag}: instructor {iid} lacks {m.instructor}")
-        # A joint session is one row per participant, all with the same staff and instructors.
-        sessions[mid, start, *map(str, row.get("staff", ())), "|", *map(str, row["instructors"])].append(row)  # type: ignore[call-overload]
-    for at, group in sessions.items():
+        # A joint session is one row per participant (rows without a job id: one session each).
+        sessions[str(row.get("job", p)), mid, row["session"]].append(row)
+    for (_, mid, _), group in sessions.items():
         who = "/".join(sorted(str(r["participant"]) for r in group))
-        out += _staff(group, mods[str(at[0])], parts, ins, taken_ins, f"{who} {at[0]} {at[1]:%Y-%m-%d %H:%M}")
+        out += _staff(group, mods[mid], parts, ins, taken_ins, f"{who} {mid} {group[0]['start']:%Y-%m-%d %H:%M}")
     # Load caps in hours, from the dates alone (weeks from Monday).
     planned_weeks = {(p, d - dt.timedelta(days=d.weekday())) for p, d in planned}
     for (p, day), h in sorted(hours_day.items()):

@@ -64,12 +64,14 @@ def test_no_plan_is_none_not_a_proof(tmp_path: Path) -> None:
 def test_an_unproven_solve_is_completed_by_the_decomposition(tmp_path: Path) -> None:
     """Tests the plan's fallback: a solve that met no pair and proved nothing (FEASIBLE, 0 of 2, as a
     time limit would leave it) becomes a plan meeting both pairs: readiness settled (OPTIMAL, bound 2)
-    with a 'decompose' phase; a proven result is passed through untouched."""
+    with a 'decompose' phase, then polished from it by the two phases again (the whole programme is
+    kept: every job of the scenario is in the plan); a proven result is passed through untouched."""
     _, data = _data(tmp_path, CREW)
     open_result = Result(SolveStatus.FEASIBLE, None, goals_met=(False, False), goals_bound=2)
     out = _decomposed(data, PARAMS, PARAMS.budget(), open_result, {}, None, 0.0)
     assert out.status == SolveStatus.OPTIMAL and out.goals_met == (True, True) and out.goals_bound == 2
-    assert [p.phase for p in out.phases] == ["decompose"]
+    assert [p.phase for p in out.phases] == ["decompose", "readiness-again", "plan"]
     assert out.schedule is not None and verify_schedule(data, out.schedule) == []
+    assert {s.job for s in out.schedule.sessions} == set(range(len(data.jobs)))
     proven = Result(SolveStatus.OPTIMAL, None, goals_met=(False, False), goals_bound=0)
     assert _decomposed(data, PARAMS, PARAMS.budget(), proven, {}, None, 0.0) is proven

@@ -243,3 +243,20 @@ def test_replan_keeps_the_staff_of_sessions_done(tmp_path: Path) -> None:
     again = (tmp_path / "re" / "schedule.csv").read_text().splitlines()
     assert "2024-03-04" in published[1] and "examiner:a;examiner:b" in published[1]
     assert again[1] == published[1]
+
+
+def test_two_sessions_with_the_same_people_are_not_one(tmp_path: Path) -> None:
+    """Tests the date verifier's grouping: ann and bob (two crews) each take their own drill, with an
+    examiner per participant; a and x can each be in two sessions at once (capacity 2), and both
+    trainees are free on Mon 4 and Tue 5 Mar only, so the two drills run side by side with the same
+    instructor and examiner. Each session has its one examiner: valid (it used to be read as one
+    session of two participants short of an examiner)."""
+    drill = {**DRILL, "staff": {"examiner": {"qualification": "exam", "per": "participant"}}}
+    staff = [{"id": "a", "qualifications": ["soyuz"], "capacity": 2}, {"id": "x", "qualifications": ["exam"], "capacity": 2}]
+    off = [{"from": "2024-03-06", "to": "2024-04-14"}]
+    people = [{**PEOPLE[0], "blackouts": off}, {**PEOPLE[1], "blackouts": off}]
+    out = run(tmp_path, scenario(participants=people, instructors=staff, modules=[drill]))
+    _check(out)
+    assert out.overall == Verdict.READY
+    assert {(r["start"].date(), tuple(r["staff"])) for r in schedule_rows(out.grid, out.data, out.result)} == {  # type: ignore[attr-defined]
+        (dt.date(2024, 3, 4), ("examiner:x",)), (dt.date(2024, 3, 5), ("examiner:x",))}
