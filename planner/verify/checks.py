@@ -228,7 +228,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             if m.instructor not in ins[iid].qualifications:
                 out.append(f"{tag}: instructor {iid} lacks {m.instructor}")
         # A joint session is one row per participant (rows without a job id: one session each).
-        sessions[str(row.get("job", p)), mid, row["session"]].append(row)
+        sessions[str(row.get("job", p)), mid, row.get("session", start)].append(row)
     for (_, mid, _), group in sessions.items():
         who = "/".join(sorted(str(r["participant"]) for r in group))
         out += _staff(group, mods[mid], parts, ins, taken_ins, f"{who} {mid} {group[0]['start']:%Y-%m-%d %H:%M}")
