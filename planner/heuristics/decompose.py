@@ -37,15 +37,18 @@ def by_participant(data: ProblemData, params: SolveParams, budget: Budget, goals
                    say: Say | None = None) -> Schedule | None:
     """A verified schedule of ``data`` meeting every goal of ``goals`` (None: all), or None.
 
-    ``budget`` is split evenly: each search gets ``budget.seconds / (1.5 x participants)`` (a step for
-    every participant, a retry for every other one) and is charged that much whatever it used, so under
-    ``--deterministic`` the searches' limits and their number are the same on any machine."""
+    ``budget`` is split by the size of each participant's programme (its slots): under
+    ``--deterministic`` a search of participant p gets ``budget.seconds x slots(p) / (1.5 x all slots)``
+    work units (room for a retry for every other step) and is charged that much whatever it used, so the
+    searches' limits and their number are the same on any machine. In wall mode it gets the
+    ``slots(p)`` share of what the clock leaves for the participants still to plan, so time an easy step
+    does not use goes to the harder ones after it."""
     wanted = set(range(len(data.goals)) if goals is None else goals)
     order = sorted(range(len(data.participants)), key=lambda p: (-_slots(data, p), p))
-    each = budget.seconds / max(1.0, 1.5 * len(order))
+    size = {p: max(1, _slots(data, p)) for p in order}
     placed: dict[int, list[ScheduledSession]] = {}  # job -> its sessions, as placed
     done: list[int] = []  # goals of the participants planned so far
-    for p in order:
+    for n, p in enumerate(order):
         mine = [g for g in sorted(wanted) if data.goals[g].participant == p]
         crew = {q for q, part in enumerate(data.participants) if part.crew == data.participants[p].crew}
         step, how = None, "no plan"
@@ -54,7 +57,10 @@ def by_participant(data: ProblemData, params: SolveParams, budget: Budget, goals
                 break  # nothing to release: the retry would be the same search
             if budget.remaining() <= 1e-9:
                 return None
-            limit = each if budget.deterministic else min(each, budget.remaining())
+            if budget.deterministic:
+                limit = budget.seconds * size[p] / (1.5 * sum(size.values()))
+            else:
+                limit = budget.remaining() * size[p] / sum(size[q] for q in order[n:])
             budget.charge(limit)  # the whole limit: the next steps' limits must not depend on this one's work
             step = _step(data, p, placed, done + mine, free, params, limit)
             if step is not None:
@@ -92,7 +98,9 @@ def _step(data: ProblemData, p: int, placed: dict[int, list[ScheduledSession]], 
     sub = restrict(dataclasses.replace(data, jobs=tuple(jobs)), keep, goals)
     # A retry keeps the placed jobs as a hint: most of them can stay.
     hint = Schedule(tuple(dataclasses.replace(s, job=position[s.job]) for ss in placed.values() for s in ss)) if free else None
-    status, schedule = plan_meeting_goals(sub, None, dataclasses.replace(params, time_limit=max(0.01, limit)),
+    # One worker: the earliest-start-first search is the point, and a portfolio time-sliced on a
+    # small machine would give it a fraction of a core.
+    status, schedule = plan_meeting_goals(sub, None, dataclasses.replace(params, time_limit=max(0.01, limit), num_workers=1),
                                           hint=hint, earliest_first=True)
     if status != SolveStatus.FEASIBLE or schedule is None:
         return None
