@@ -258,5 +258,5 @@ def test_two_sessions_with_the_same_people_are_not_one(tmp_path: Path) -> None:
     out = run(tmp_path, scenario(participants=people, instructors=staff, modules=[drill]))
     _check(out)
     assert out.overall == Verdict.READY
-    assert {(r["start"].date(), tuple(r["staff"])) for r in schedule_rows(out.grid, out.data, out.result)} == {  # type: ignore[attr-defined]
+    assert {(r["start"].date(), tuple(r["staff"])) for r in schedule_rows(out.grid, out.data, out.result)} == {  # type: ignore[attr-defined, arg-type]
         (dt.date(2024, 3, 4), ("examiner:x",)), (dt.date(2024, 3, 5), ("examiner:x",))}
