@@ -105,23 +105,16 @@ def people_short(lead: tuple[int, ...] | None, staff: tuple[Staff, ...]) -> int:
     return sum(not place(k, set()) for k in range(len(places)))
 
 
-def travel_days(sc: Scenario, m: Module, members: tuple[int, ...]) -> int:
-    """Calendar days of travel each way for a job of ``m``: the module's own ``travel_days``, or
-    the longest of the sites (``resources[].site``) of the resources its sessions use."""
-    far = {r.id: x.travel_days for r in sc.resources for x in sc.sites if r.site == x.id}
-    return max([m.travel_days, *(far.get(u.id, 0) for u in (*m.resources, *extra_resources(sc, m, members)))])
-
-
-def travel_site(sc: Scenario, m: Module, members: tuple[int, ...]) -> str | None:
-    """The site a job of ``m`` travels to, when its travel days are a site's (``travel_days``) and its
-    remote resources are all there; None otherwise (no travel, the module's own longer travel, or two
-    sites). A participant stays at the site between two modules there: no travel between them."""
+def trip(sc: Scenario, m: Module, members: tuple[int, ...]) -> tuple[int, str | None]:
+    """Calendar days of travel each way for a job of ``m`` (the module's own ``travel_days``, or the longest
+    of the sites, ``resources[].site``, of the resources its sessions use), and the site it travels to when
+    those days are a site's and its remote resources are all there (None: no travel, the module's own longer
+    travel, or two sites). A participant stays at that site between two modules there: no travel between them."""
     where = {r.id: (x.id, x.travel_days) for r in sc.resources for x in sc.sites if r.site == x.id and x.travel_days}
     used = {where[u.id] for u in (*m.resources, *extra_resources(sc, m, members)) if u.id in where}
-    if len({site for site, _ in used}) != 1:
-        return None
-    ((site, days),) = used
-    return site if days >= m.travel_days else None
+    days = max([m.travel_days, *(d for _, d in used)])
+    sites = {site for site, _ in used}
+    return days, (next(iter(sites)) if len(sites) == 1 and days == max(d for _, d in used) else None)
 
 
 def classes(sc: Scenario, joint: str, takers: list[int]) -> list[tuple[str, tuple[int, ...]]]:

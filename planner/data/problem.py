@@ -336,9 +336,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                     demand = len(members) if sc.resources[ri].unit == "participants" else 1
                 uses.append((ri, demand))
                 open_days = _and(open_days, r_open[ri])
-            cands = tuple(
-                ii for ii, ins in enumerate(sc.instructors) if m.instructor in ins.qualifications
-            )
+            cands = tuple(ii for ii, ins in enumerate(sc.instructors) if m.instructor in ins.qualifications)
+            travel, site = people.trip(sc, m, members)
             job = Job(
                 id=f"{owner}/{m.id}",
                 module=m.id,
@@ -356,8 +355,9 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 max_gap_days=m.max_days_between_sessions,
                 recent_all=m.recency_of == "all",
                 consecutive=m.consecutive_days,
-                rest_days_after=m.rest_days_after + people.travel_days(sc, m, members),
-                travel_before=people.travel_days(sc, m, members), travel_site=people.travel_site(sc, m, members),
+                rest_days_after=m.rest_days_after + travel,
+                travel_before=travel,
+                travel_site=site,
                 deadline_day=tl.gate_day(first, m.deadline) if m.deadline else None,
             )
             job_index[job.id] = len(jobs)

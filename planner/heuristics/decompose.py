@@ -44,8 +44,9 @@ def by_participant(data: ProblemData, params: SolveParams, budget: Budget, goals
     ``slots(p)`` share of what the clock leaves for the participants still to plan, so time an easy step
     does not use goes to the harder ones after it."""
     wanted = set(range(len(data.goals)) if goals is None else goals)
-    order = sorted(range(len(data.participants)), key=lambda p: (-_slots(data, p), p))
-    size = {p: max(1, _slots(data, p)) for p in order}
+    slots = [_slots(data, p) for p in range(len(data.participants))]
+    order = sorted(range(len(slots)), key=lambda p: (-slots[p], p))
+    size = {p: max(1, slots[p]) for p in order}
     placed: dict[int, list[ScheduledSession]] = {}  # job -> its sessions, as placed
     done: list[int] = []  # goals of the participants planned so far
     for n, p in enumerate(order):

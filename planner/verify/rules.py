@@ -194,17 +194,13 @@ def precedence(data: ProblemData, by_job: ByJob) -> list[str]:
     return out
 
 
-def _planned_items(data: ProblemData, by_job: ByJob, pi: int) -> list[tuple[int, int, int]]:
-    return [(s.start, s.end, 1) for j, sessions in by_job.items() if pi in data.jobs[j].participants
-            for s in sessions if s.index >= data.jobs[j].num_fixed]
-
 
 def participant_sessions(data: ProblemData, by_job: ByJob, pi: int) -> list[str]:
     """Participants: one thing at a time, no session on a rest day."""
     out: list[str] = []
     S = data.slots_per_day
     part = data.participants[pi]
-    items = _planned_items(data, by_job, pi)
+    # The sessions still to place (history is given), with the site each travels to.
     where = [(s.start, s.end, data.jobs[j].travel_site) for j, sessions in by_job.items()
              if pi in data.jobs[j].participants for s in sessions if s.index >= data.jobs[j].num_fixed]
     rests: list[tuple[int, int, str, str | None]] = []  # (from, to, module, the site whose sessions may be there)
@@ -223,7 +219,7 @@ def participant_sessions(data: ProblemData, by_job: ByJob, pi: int) -> list[str]
         if job.travel_before:
             d = min(sessions, key=lambda s: s.index).start // S
             rests.append(((d - job.travel_before) * S, d * S, job.module, job.travel_site))
-    for t, load in load_profile(items):
+    for t, load in load_profile((lo, hi, 1) for lo, hi, _ in where):
         if load > 1:
             out.append(f"{part.id}: two sessions at slot {t}")
             break
