@@ -39,6 +39,12 @@ def wall_cut(solver: cp_model.CpSolver, code: cp_model.CpSolverStatus) -> bool:
             and solver.wall_time >= 0.99 * p.max_time_in_seconds)
 
 
+def note_if_cut(solver: cp_model.CpSolver, code: cp_model.CpSolverStatus) -> None:
+    """Count a finished search that :func:`wall_cut` says the safety limit stopped (for the command's warning)."""
+    if wall_cut(solver, code):
+        note_wall_cut(f"a search stopped after {solver.wall_time:.0f} s")
+
+
 def solve_interruptibly(
     solver: cp_model.CpSolver, model: cp_model.CpModel, callback: cp_model.CpSolverSolutionCallback | None = None
 ) -> cp_model.CpSolverStatus:
@@ -73,8 +79,7 @@ def solve_interruptibly(
         raise KeyboardInterrupt
     if failure:
         raise failure[0]
-    if wall_cut(solver, code[0]):
-        note_wall_cut(f"a search stopped after {solver.wall_time:.0f} s")
+    note_if_cut(solver, code[0])
     return code[0]
 
 

@@ -13,8 +13,8 @@ from planner.data.problem import ProblemData
 from planner.data.result import Schedule, SolveStatus
 from planner.model.builder import build_model
 from planner.model.context import Context
-from planner.solve.budget import Budget, note_wall_cut
-from planner.solve.cpsat import ANSWERED, STATUS, extract_schedule, solve_interruptibly, wall_cut
+from planner.solve.budget import Budget
+from planner.solve.cpsat import ANSWERED, STATUS, extract_schedule, note_if_cut, solve_interruptibly
 from planner.solve.hints import complete_hint
 from planner.solve.params import SolveParams
 
@@ -106,8 +106,7 @@ def first_answer(
         try:
             code = solvers[k].solve(ctxs[k].model)
             codes[k] = STATUS[code]
-            if wall_cut(solvers[k], code):
-                note_wall_cut(f"a search stopped after {solvers[k].wall_time:.0f} s")
+            note_if_cut(solvers[k], code)
             if codes[k] != SolveStatus.UNKNOWN:
                 answered.set()
         finally:

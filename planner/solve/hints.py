@@ -5,8 +5,9 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from planner.data.people import staffed
-from planner.data.result import Schedule
-from planner.model.context import Context
+from planner.data.problem import Job
+from planner.data.result import Schedule, ScheduledSession
+from planner.model.context import Context, SessionVars
 from planner.solve.budget import COMPLETE_HINT, Budget
 from planner.solve.cpsat import ANSWERED, STATUS, solve_interruptibly
 from planner.solve.params import SolveParams
@@ -40,8 +41,8 @@ def hint_schedule(ctx: Context, schedule: Schedule) -> None:
                 if x.index not in seen:
                     seen.add(x.index)
                     m.add_hint(x, int(old.instructor is not None and pool_of[old.instructor] == p))
-            for (n, i), x in sv.staff.items():
-                m.add_hint(x, int((ctx.data.jobs[j].staff[n], i) in staffed(ctx.data.jobs[j].staff, old.staff)))
+            for x, value in _staff_values(ctx.data.jobs[j], sv, old):
+                m.add_hint(x, value)
 
 
 def complete_hint(
@@ -83,8 +84,8 @@ def complete_hint(
             copy.add(var(sv.start) == old.start)
             for p, x in sv.instructor.items():
                 copy.add(var(x) == int(old.instructor is not None and pool_of[old.instructor] == p))
-            for (n, i), x in sv.staff.items():
-                copy.add(var(x) == int((ctx.data.jobs[j].staff[n], i) in staffed(ctx.data.jobs[j].staff, old.staff)))
+            for x, value in _staff_values(ctx.data.jobs[j], sv, old):
+                copy.add(var(x) == value)
     # The goals the schedule meets are fixed too: completing them is then
     # pure propagation instead of an optimisation.
     for g, met in enumerate(goals_achieved(ctx.data, schedule)):
@@ -108,3 +109,9 @@ def complete_hint(
         m.add_hint(v, solver.value(copy.get_int_var_from_proto_index(i)))
     return True
 
+
+def _staff_values(job: Job, sv: SessionVars, old: ScheduledSession) -> list[tuple[cp_model.IntVar, int]]:
+    """Each further-staff Boolean of a session and its value in ``old``: 1 for the people ``old`` has in
+    that role (the role's people worked out once per session, not once per Boolean)."""
+    roles = staffed(job.staff, old.staff)
+    return [(x, int((job.staff[n], i) in roles)) for (n, i), x in sv.staff.items()]
