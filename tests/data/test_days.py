@@ -125,6 +125,22 @@ def test_is_open_is_closed_by_none_on_every_day() -> None:
     assert allowed_days(data, 0, last=True) == [5, 7]
 
 
+def test_allowed_days_is_closed_by_none_for_every_rule_subset() -> None:
+    """Tests that the list of allowed days agrees with the named rules for every subset of the rules
+    (32 subsets), both kinds of session, and a release day inside or past the deadline."""
+    for release, deadline in ((2, 8), (9, 6)):
+        data = problem(job(open_days=tuple(d % 3 != 0 for d in range(N)), season_days=flags(*range(1, 9)),
+                           deadline_day=deadline, last_open_days=flags(*range(5, N))), release_day=release)
+        for bits in range(32):
+            rules = Rule(0)
+            for k, rule in enumerate((Rule.CALENDAR, Rule.SEASON, Rule.DEADLINE, Rule.RECENCY, Rule.RELEASE)):
+                if bits >> k & 1:
+                    rules |= rule
+            for last in (False, True):
+                expected = [d for d in range(N) if closed_by(data, 0, d, last, rules) is None]
+                assert allowed_days(data, 0, last, rules) == expected, (release, rules, last)
+
+
 # -- why a job can never run -------------------------------------------------
 
 
