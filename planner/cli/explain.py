@@ -34,7 +34,7 @@ def explain(
     ),
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=1.0, max=1e6, help="Seconds for the whole explanation (plan, probes, fix checks).")
-    ] = 28.0,
+    ] = 13.0,
     probe_limit: Annotated[float, typer.Option("--probe-limit", min=0.1, help="Seconds per feasibility probe.")] = 5.0,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,

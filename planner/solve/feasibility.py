@@ -51,6 +51,35 @@ def plan_meeting_goals(
     return status, None
 
 
+def plan_meeting_most(
+    data: ProblemData,
+    required: tuple[int, ...],
+    wanted: tuple[int, ...],
+    params: SolveParams,
+    hint: Schedule | None = None,
+    budget: Budget | None = None,
+) -> tuple[SolveStatus, Schedule | None]:
+    """A schedule meeting every goal of ``required`` and as many of ``wanted`` as it can find
+    within ``params.time_limit`` (the best found, not necessarily the most possible).
+
+    Returns FEASIBLE with the schedule, INFEASIBLE (proven: ``required``
+    cannot be met) or UNKNOWN. Which ``wanted`` goals the schedule meets is
+    for the caller to read (and verify) from the schedule.
+    """
+    ctx = feasibility_model(data, required)
+    ctx.model.maximize(sum(ctx.goal_sat[g] for g in wanted))
+    if hint is not None:
+        complete_hint(ctx, hint, params, charge=budget)
+    solver = cp_model.CpSolver()
+    params.apply(solver, params.time_limit)
+    status = STATUS[solve_interruptibly(solver, ctx.model)]
+    if budget is not None:
+        budget.charge(round(solver.deterministic_time, 3))
+    if status in ANSWERED:
+        return SolveStatus.FEASIBLE, extract_schedule(ctx, solver)
+    return status, None
+
+
 def can_meet_goals(
     data: ProblemData, goals: tuple[int, ...] | None, params: SolveParams, hint: Schedule | None = None,
     budget: Budget | None = None,

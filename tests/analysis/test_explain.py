@@ -137,6 +137,45 @@ def test_alike_goals_share_probes() -> None:
     assert a == b
 
 
+def test_crew_mates_of_one_programme_share_probes(tmp_path: Path) -> None:
+    """Tests that two trainees of one crew whose roles differ only in name (and in a competency the
+    goal does not touch) give the same canonical probe: ann and bob train alike, so a probe asked
+    for ann answers bob's too, while cy (a 16-h weekly cap) stays apart."""
+    text = (DATA / "tiny_capacity.yaml").read_text().replace(
+        "roles:\n  - id: sfp\n    requires: [ready]\n",
+        "roles:\n  - id: sfp\n    requires: [ready]\n  - id: doc\n    requires: [ready, extra]\n",
+    ).replace(
+        "  - {id: ann, role: sfp, crew: c1}\n  - {id: bob, role: sfp, crew: c2}\n",
+        "  - {id: ann, role: doc, crew: c1}\n  - {id: bob, role: sfp, crew: c1}\n"
+        "  - {id: cy, role: sfp, crew: c1, load: {max_hours_per_week: 16}}\n",
+    ).replace("competencies:\n", "competencies:\n  - id: extra\n    requires: [drill]\n")
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_scenario(path)
+    plain = scenario_plain(loaded.scenario)
+
+    def key(pid: str) -> str:
+        return canonical(focus(plain, loaded.scenario, [(pid, "ready")]), [(pid, "ready")])
+
+    assert key("ann") == key("bob")
+    assert key("cy") != key("bob")
+
+
+def test_canonical_keeps_ids_referred_to_elsewhere() -> None:
+    """Tests the safety rule of the canonical text: when a participant id is still referred to
+    where it is not renamed, the text is the scenario as it is, so two trainees never share it."""
+    loaded = load_scenario(DATA / "tiny_capacity.yaml")
+    plain = scenario_plain(loaded.scenario)
+    a = focus(plain, loaded.scenario, [("ann", "ready"), ("bob", "ready")])
+    b = focus(plain, loaded.scenario, [("ann", "ready"), ("bob", "ready")])
+    assert canonical(a, [("ann", "ready")]) == canonical(b, [("bob", "ready")])  # alike: renamed, shared
+    a["modules"][0]["description"] = "ann"  # dropped key: still alike
+    assert canonical(a, [("ann", "ready")]) == canonical(b, [("bob", "ready")])
+    a["modules"][0]["note_of"] = "ann"  # an unknown field naming ann: no renaming at all
+    assert '"ann"' in canonical(a, [("ann", "ready")])
+    assert canonical(a, [("ann", "ready")]) != canonical(a, [("bob", "ready")])
+
+
 def test_cli_explain_writes_csv(tmp_path: Path) -> None:
     """Tests the command: exit 3 (not ready), the table, and explain.csv with the agreed columns."""
     result = runner.invoke(app, ["explain", str(DATA / "tiny_season.yaml"), "--out", str(tmp_path),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from planner.data.problem import Goal, Job, ParticipantData, ProblemData
 from planner.data.result import SolveStatus
 from planner.solve.budget import Budget
-from planner.solve.feasibility import can_meet_goals, plan_meeting_goals
+from planner.solve.feasibility import can_meet_goals, plan_meeting_goals, plan_meeting_most
 from planner.solve.run import SolveParams, solve
 from planner.verify.checks import goals_achieved, verify_schedule
 
@@ -52,6 +52,19 @@ def test_trade_off_is_proven() -> None:
     status, schedule = plan_meeting_goals(data, (1,), DET)
     assert status == SolveStatus.FEASIBLE and schedule is not None
     assert goals_achieved(data, schedule) == (False, True)
+
+
+def test_plan_meeting_most_keeps_required_and_meets_what_fits() -> None:
+    """Tests the group check's solve: 4 full-day sessions in 3 days. Goal 0 required, goals 1-3
+    wanted: 2 of the 3 fit beside it (3 days, one session a day), so the plan meets goal 0 and
+    exactly 2 others. Requiring 0-3 together is INFEASIBLE (4 sessions, 3 days)."""
+    data = problem(4, 3)
+    status, schedule = plan_meeting_most(data, (0,), (1, 2, 3), DET)
+    assert status == SolveStatus.FEASIBLE and schedule is not None
+    met = goals_achieved(data, schedule)
+    assert met[0] and sum(met[1:]) == 2
+    assert verify_schedule(data, schedule, met) == []
+    assert plan_meeting_most(data, (0, 1, 2, 3), (), DET)[0] == SolveStatus.INFEASIBLE
 
 
 def test_plan_phase_off_returns_phase_one() -> None:

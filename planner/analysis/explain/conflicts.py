@@ -40,6 +40,10 @@ class Run:
         """A prober of the scenario focused on ``goals``, sharing the run's cache and budget."""
         return Prober(self.loaded, self.plain, goals, self.params, self.budget, self.probe_limit, self.cache)
 
+    def alike(self, ge: GoalExplanation) -> str:
+        """A text equal for goals whose probe on their own is the same up to ids (see ``canonical``)."""
+        return self.prober([ge.goal]).key([], [ge.goal])
+
     def alone(self, ge: GoalExplanation) -> SolveStatus:
         """Whether the goal can be met on its own (cheap: a small focused model)."""
         status = self.prober([ge.goal]).status([], [ge.goal])

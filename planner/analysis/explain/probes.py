@@ -26,11 +26,17 @@ _DROPPED_KEYS = frozenset({"name", "description", "reason", "variants"})
 
 
 def canonical(plain: Plain, required: Sequence[GoalKey]) -> str:
-    """A text equal for two focused scenarios that differ only in participant, crew and
-    competency ids (and names): such probes have the same answer.
+    """A text equal for two focused scenarios that differ only in participant, role, crew and
+    competency ids (and names) and in the order of those lists: such probes have the same answer.
 
     Goals that are alike (two competencies with the same rule, two crews
-    with the same make-up) then share every probe through the cache.
+    with the same make-up, two trainees of the same programme in one crew)
+    then share every probe through the cache. The ids are renamed in order
+    of first use (the required goals first) and the lists sorted by the new
+    names, which is sound only when every reference to them is renamed: if an
+    old id is still found anywhere else in the text (a field this function
+    does not know), the text is the scenario as it is, so that an unrenamed
+    reference can never point at a different entry in two equal texts.
     """
     people: dict[str, str] = {}
     comps: dict[str, str] = {}
@@ -41,9 +47,14 @@ def canonical(plain: Plain, required: Sequence[GoalKey]) -> str:
         people.setdefault(p["id"], f"_P{len(people)}")
     for c in plain["competencies"]:
         comps.setdefault(c["id"], f"_K{len(comps)}")
+    by_label = sorted(plain["participants"], key=lambda p: _label_order(people[p["id"]]))
+    roles: dict[str, str] = {}
     crews: dict[str, str] = {}
-    for p in plain["participants"]:
+    for p in by_label:
+        roles.setdefault(p["role"], f"_R{len(roles)}")
         crews.setdefault(p["crew"], f"_C{len(crews)}")
+    for r in plain["roles"]:
+        roles.setdefault(r["id"], f"_R{len(roles)}")
 
     def strip(node: Any) -> Any:
         if isinstance(node, dict):
@@ -54,14 +65,39 @@ def canonical(plain: Plain, required: Sequence[GoalKey]) -> str:
 
     out = strip(plain)
     for p in out["participants"]:
-        p["id"], p["crew"] = people[p["id"]], crews[p["crew"]]
-        p["holds"] = [comps.get(h, h) for h in p["holds"]]
+        p["id"], p["crew"], p["role"] = people[p["id"]], crews[p["crew"]], roles[p["role"]]
+        p["holds"] = sorted(comps.get(h, h) for h in p["holds"])
     for c in out["competencies"]:
         c["id"] = comps[c["id"]]
     for r in out["roles"]:
-        r["requires"] = [comps.get(c, c) for c in r["requires"]]
+        r["id"] = roles[r["id"]]
+        r["requires"] = sorted(comps.get(c, c) for c in r["requires"])
+    for m in out["modules"]:
+        if m.get("roles"):
+            m["roles"] = sorted(roles.get(r, r) for r in m["roles"])
+    if _mentions(out, {*people, *roles, *comps, *crews}):
+        # An id is referred to where it was not renamed: only the text as it is is safe.
+        return json.dumps([plain, list(required)], sort_keys=True, default=str)
+    out["participants"].sort(key=lambda p: _label_order(p["id"]))
+    out["roles"].sort(key=lambda r: _label_order(r["id"]))
+    out["competencies"].sort(key=lambda c: _label_order(c["id"]))
     goals = [(people[p], comps[c]) for p, c in required]
     return json.dumps([out, goals], sort_keys=True, default=str)
+
+
+def _label_order(label: str) -> int:
+    return int(label[2:])
+
+
+def _mentions(node: Any, ids: set[str]) -> bool:
+    """Whether any string in ``node`` (keys included) is one of ``ids``."""
+    if isinstance(node, str):
+        return node in ids
+    if isinstance(node, dict):
+        return any(k in ids or _mentions(v, ids) for k, v in node.items())
+    if isinstance(node, list | tuple):
+        return any(_mentions(v, ids) for v in node)
+    return False
 
 
 def goal_index(data: ProblemData) -> dict[GoalKey, int]:
@@ -85,11 +121,20 @@ class Prober:
         self.timed_out = False
         self.problems: list[str] = []
 
-    def status(self, edits: Sequence[tuple[str, Edit]], required: Sequence[GoalKey]) -> SolveStatus:
-        """FEASIBLE, INFEASIBLE or UNKNOWN: can ``required`` be met on the focused scenario with ``edits``?"""
-        plain = copy.deepcopy(self.plain)
+    def edited(self, edits: Sequence[tuple[str, Edit]]) -> Plain:
+        """The focused scenario with ``edits``."""
+        plain = copy.deepcopy(self.plain) if edits else self.plain  # edits change the copy in place
         for _, edit in edits:
             edit(plain)
+        return plain
+
+    def key(self, edits: Sequence[tuple[str, Edit]], required: Sequence[GoalKey]) -> str:
+        """The cache key of the probe (see :func:`canonical`)."""
+        return canonical(self.edited(edits), required)
+
+    def status(self, edits: Sequence[tuple[str, Edit]], required: Sequence[GoalKey]) -> SolveStatus:
+        """FEASIBLE, INFEASIBLE or UNKNOWN: can ``required`` be met on the focused scenario with ``edits``?"""
+        plain = self.edited(edits)
         key = canonical(plain, required)
         if key in self.cache:
             return self.cache[key]

@@ -9,6 +9,12 @@ not depend on the machine's load, unless the budget's wall-clock safety
 limit (:attr:`~planner.solve.budget.Budget.outer`) stops the run first.
 Building and compiling each probe's model is not counted in work units: on
 a busy machine a deterministic run takes several times its limit.
+
+In wall mode two searches run at a time (:data:`CHECK_THREADS`; each is one
+CP-SAT worker, which releases the GIL): the first goal of each kind of alike
+goals, then the rest, whose probes the shared cache mostly answers; and the
+single whole-scenario checks of one fix. Under ``--deterministic`` the same
+steps run one after the other in a fixed order.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from planner.analysis.explain.conflicts import Run
@@ -38,7 +45,7 @@ from planner.plan.presolve import presolve_checks
 from planner.plan.readiness import Verdict
 from planner.scenario.load import LoadedScenario
 from planner.solve.budget import Budget
-from planner.solve.feasibility import plan_meeting_goals
+from planner.solve.feasibility import plan_meeting_goals, plan_meeting_most
 from planner.solve.params import SolveParams
 from planner.verify.checks import goals_achieved
 
@@ -46,49 +53,79 @@ PLAN_SHARE = 0.25  # the plan being explained (phase 1 only)
 ANALYSIS_SHARE = 0.7  # conflicts and fix searches end here; whole-scenario fix checks use the rest
 CHECK_SHARE = 0.15  # each whole-scenario fix check, at least CHECK_FLOOR_S
 CHECK_FLOOR_S = 4.0
+CHECK_THREADS = 2  # single checks at once in wall mode (this machine class has two cores)
+GROUP_CHECK_S = 1.0  # a check of several goals at once: a shortcut, so it gets little time (the singles answer)
 
 
 def verify_fixes(run: Run, budget: Budget, goals: list[GoalExplanation], limit: float) -> dict[str, Verification]:
     """Check the cheapest fix of each goal on the whole scenario, then the next, until
-    one is verified or ``budget`` is used up. Goals sharing a fix are checked together first."""
+    one is verified or ``budget`` is used up. Goals sharing a fix are checked together first.
+
+    The checks of one rank (every goal's cheapest fix, then the next) are
+    independent: in wall mode they run :data:`CHECK_THREADS` at a time (each
+    search is one CP-SAT worker, which releases the GIL), every fix's at once
+    so that one long check does not hold up the rest; under
+    ``--deterministic`` one after the other in the same order, so that the
+    budget is charged in the same order on every run.
+    """
     done: dict[str, Verification] = {}
 
     def settled(ge: GoalExplanation, upto: int) -> bool:
         # A goal needs no more checks once one of its fixes is verified.
         return any(ex_verified(done, f, ge.goal) == "yes" for f in ge.fixes[:upto])
 
-    for rank in range(max((len(ge.fixes) for ge in goals), default=0)):
-        todo: dict[str, tuple[Fix, list[GoalKey]]] = {}
-        for ge in goals:
-            if len(ge.fixes) > rank and not settled(ge, rank):
-                fix = ge.fixes[rank]
-                todo.setdefault(fix.key, (fix, []))[1].append(ge.goal)
-        for fix, wanted in sorted(todo.values(), key=lambda t: (t[0].cost, t[0].key)):
-            wanted = [g for g in wanted if ex_verified(done, fix, g) == "not run"]
-            # Together first (one solve when they all fit), then one by one.
-            groups: list[list[GoalKey]] = [wanted, *([g] for g in wanted)] if len(wanted) > 1 else [wanted]
-            for group in groups:
-                if not group or all(ex_verified(done, fix, g) != "not run" for g in group):
-                    continue
-                left = budget.remaining()
-                if left < 1.0 or budget.out_of_time():
-                    run.exhausted = True
-                    return done
-                check = _verify(run.outcome, run.plain, fix, group, run.met, run.params, min(limit, left), budget)
-                if len(group) > 1 and any(v != Verdict.READY for v in check.status.values()):
-                    continue  # not all together: the single checks answer for each
-                old = done.get(fix.key)
-                if old is not None:
-                    check = Verification(max(old.ready, check.ready), check.total,
-                                         {**old.status, **check.status}, old.seconds + check.seconds)
-                done[fix.key] = check
+    def merge(fix: Fix, check: Verification) -> None:
+        old = done.get(fix.key)
+        if old is not None:
+            check = Verification(max(old.ready, check.ready), check.total,
+                                 {**old.status, **check.status}, old.seconds + check.seconds)
+        done[fix.key] = check
+
+    stopped: list[bool] = []  # set once a check finds the budget used up
+
+    def check(fix: Fix, group: list[GoalKey]) -> Verification | None:
+        left = budget.remaining()
+        if left < 1.0 or budget.out_of_time():
+            run.exhausted = True
+            stopped.append(True)
+            return None
+        cap = min(limit, GROUP_CHECK_S) if len(group) > 1 else limit
+        return _verify(run.outcome, run.plain, fix, group, run.met, run.params, min(cap, left), budget)
+
+    threads = 1 if run.params.deterministic else CHECK_THREADS
+
+    def each(pool: ThreadPoolExecutor, jobs: list[tuple[Fix, list[GoalKey]]]) -> None:
+        # In the order given (cheapest fix first); in wall mode ``threads`` at a time.
+        results = list(pool.map(lambda job: check(*job), jobs)) if threads > 1 else [check(*job) for job in jobs]
+        for (fix, _), result in zip(jobs, results, strict=True):
+            if result is not None:
+                merge(fix, result)
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for rank in range(max((len(ge.fixes) for ge in goals), default=0)):
+            todo: dict[str, tuple[Fix, list[GoalKey]]] = {}
+            for ge in goals:
+                if len(ge.fixes) > rank and not settled(ge, rank):
+                    fix = ge.fixes[rank]
+                    todo.setdefault(fix.key, (fix, []))[1].append(ge.goal)
+            ranked = [(fix, [g for g in wanted if ex_verified(done, fix, g) == "not run"])
+                      for fix, wanted in sorted(todo.values(), key=lambda t: (t[0].cost, t[0].key))]
+            # Together first (one plan per fix meeting as many of its goals as it can: each goal it
+            # meets is verified), then one by one for the goals it did not meet, every fix's at once
+            # so that one long check does not hold up the others.
+            each(pool, [(fix, wanted) for fix, wanted in ranked if len(wanted) > 1])
+            if stopped:
+                return done
+            each(pool, [(fix, [g]) for fix, wanted in ranked for g in wanted if ex_verified(done, fix, g) == "not run"])
+            if stopped:
+                return done
     return done
 
 
 def explain(
     loaded: LoadedScenario,
     params: SolveParams,
-    time_limit: float = 28.0,
+    time_limit: float = 13.0,
     probe_limit: float = 5.0,
     say: Say | None = None,
 ) -> Explanation:
@@ -124,17 +161,31 @@ def explain(
             ge.kind, ge.note = "unachievable", f"the role does not take {', '.join(missing[ge.goal])}"
         elif analysis.remaining() > 0.1 and not analysis.out_of_time():
             alone[ge.goal] = run.alone(ge)
-    for wanted in (SolveStatus.INFEASIBLE, SolveStatus.FEASIBLE):
-        for ge in goals:
-            if alone.get(ge.goal) != wanted:
+    def examine(ge: GoalExplanation, wanted: SolveStatus) -> None:
+        if analysis.remaining() <= 0.1 or analysis.out_of_time():
+            ge.note, run.exhausted = "not examined (time budget)", True
+            return
+        run.explain_goal(ge, wanted)
+        if say:
+            say(f"  {ge.participant}/{ge.competency}: {ge.kind}, {len(ge.conflict)} facts, {len(ge.fixes)} "
+                f"fixes ({budget.spent():.1f} s)")
+
+    threads = 1 if params.deterministic else CHECK_THREADS
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for wanted in (SolveStatus.INFEASIBLE, SolveStatus.FEASIBLE):
+            todo = [ge for ge in goals if alone.get(ge.goal) == wanted]
+            if threads == 1:
+                for ge in todo:
+                    examine(ge, wanted)
                 continue
-            if analysis.remaining() <= 0.1 or analysis.out_of_time():
-                ge.note, run.exhausted = "not examined (time budget)", True
-                continue
-            run.explain_goal(ge, wanted)
-            if say:
-                say(f"  {ge.participant}/{ge.competency}: {ge.kind}, {len(ge.conflict)} facts, {len(ge.fixes)} "
-                    f"fixes ({budget.spent():.1f} s)")
+            # Wall mode: one goal of each kind of alike goals at a time, in parallel; then the others,
+            # which mostly find their probes answered in the shared cache.
+            first: dict[str, GoalExplanation] = {}
+            for ge in todo:
+                first.setdefault(run.alike(ge), ge)
+            lead = list(first.values())
+            for batch in (lead, [ge for ge in todo if all(ge is not x for x in lead)]):
+                list(pool.map(lambda ge, wanted=wanted: examine(ge, wanted), batch))
     for ge in goals:
         if ge.goal not in missing and ge.goal not in alone:
             ge.note, run.exhausted = "not examined (time budget)", True
@@ -147,11 +198,15 @@ def _verify(outcome: PlanOutcome, plain: Plain, fix: Fix, wanted: Sequence[GoalK
             params: SolveParams, limit: float, budget: Budget) -> Verification:
     """Whether, with ``fix``, one whole plan meets ``wanted`` and every pair in ``met``.
 
-    A feasibility solve of the whole edited scenario with those goals
-    required, started from the plan being explained (moved onto the new grid
-    when the fix moves the window). A plan found is checked by both
-    verifiers like any plan; INFEASIBLE proves the fix cannot do it without
-    losing a ready pair. ``budget`` is charged the work of the solve.
+    One goal: a feasibility solve of the whole edited scenario with it and
+    ``met`` required. Several: one plan keeping ``met`` and meeting as many of
+    them as it finds; the goals it meets are READY, the others are left out
+    of the answer (for single checks). Either way the search starts from the
+    plan being explained (moved onto the new grid when the fix moves the
+    window), a plan found is checked by both verifiers like any plan, and
+    INFEASIBLE proves the fix cannot do it without losing a ready pair. One
+    CP-SAT worker: from that start a single search finds plans and proofs
+    several times faster than the portfolio. ``budget`` is charged the work.
     """
     t0 = time.perf_counter()
     edited = copy.deepcopy(plain)
@@ -160,17 +215,29 @@ def _verify(outcome: PlanOutcome, plain: Plain, fix: Fix, wanted: Sequence[GoalK
     loaded = reload(outcome.loaded, edited, (f"fix: {fix.text}",))
     grid, data = prepare(loaded)
     index = goal_index(data)
-    required = tuple(sorted({index[g] for g in (*met, *wanted) if g in index}))
     hint = None
     if outcome.result.schedule is not None:
         hint = shift_schedule(outcome.result.schedule, outcome.scenario.window.start, loaded.scenario.window.start,
                               data.slots_per_day)
-    status, schedule = plan_meeting_goals(data, required, replace(params, time_limit=limit), hint, budget=budget)
-    ready = 0
+    one = replace(params, time_limit=limit, num_workers=1)
+    keep = tuple(sorted({index[g] for g in met if g in index}))
+    targets = {g: index[g] for g in wanted if g in index}
+    if len(wanted) == 1:
+        status, schedule = plan_meeting_goals(data, tuple(sorted({*keep, *targets.values()})), one, hint,
+                                              budget=budget)
+    else:
+        status, schedule = plan_meeting_most(data, keep, tuple(sorted(targets.values())), one, hint, budget=budget)
+    ready, verdict = 0, {}
     if schedule is not None:
         met_now = goals_achieved(data, schedule)
         check_schedule(loaded.scenario, grid, data, Result(SolveStatus.FEASIBLE, schedule, goals_met=met_now))
         ready = sum(met_now)
-    verdict = {SolveStatus.FEASIBLE: Verdict.READY, SolveStatus.INFEASIBLE: Verdict.NOT_READY}.get(
-        status, Verdict.UNKNOWN)
-    return Verification(ready, len(data.goals), dict.fromkeys(wanted, verdict), time.perf_counter() - t0)
+        if len(wanted) == 1:
+            verdict = dict.fromkeys(wanted, Verdict.READY)
+        else:
+            verdict = {g: Verdict.READY for g, i in targets.items() if met_now[i]}
+    elif status == SolveStatus.INFEASIBLE:
+        verdict = dict.fromkeys(wanted, Verdict.NOT_READY)
+    elif len(wanted) == 1:
+        verdict = dict.fromkeys(wanted, Verdict.UNKNOWN)
+    return Verification(ready, len(data.goals), verdict, time.perf_counter() - t0)

@@ -41,7 +41,7 @@ def format_explanation(ex: Explanation) -> str:
         v = ex.verifications.get(fix.key) if fix else None
         rows.append((ge.participant, ge.competency, ge.status.value, ge.kind, str(len(ge.conflict)) if ge.conflict
                      else "-", fix.text if fix else "-", ex.verified(fix, ge.goal) if fix else "-",
-                     f"{v.ready}/{v.total}" if v else "-"))
+                     f"{v.ready}/{v.total}" if v and fix and ex.verified(fix, ge.goal) == "yes" else "-"))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines.append("")
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
