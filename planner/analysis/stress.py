@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Literal, TypeVar
@@ -23,6 +23,7 @@ from planner.data.problem import Job, ProblemData
 from planner.data.result import Schedule, SolveStatus
 from planner.heuristics.greedy import greedy_schedule
 from planner.scenario.schema import Disruptions
+from planner.solve.budget import note_wall_cut, wall_cuts
 from planner.solve.feasibility import can_meet_goals, plan_meeting_goals
 from planner.solve.run import SolveParams, solve
 from planner.verify.checks import goals_achieved, verify_schedule
@@ -334,12 +335,18 @@ def _map(
     workers: int | None,
     progress: Callable[[R], None] | None,
 ) -> list[R]:
-    """``fn`` over ``tasks`` in task order, serially, in local processes or on Ray."""
+    """``fn`` over ``tasks`` in task order, serially, in local processes or on Ray.
+
+    A search that the wall-clock safety limit stopped in a worker process is
+    counted there (:func:`~planner.solve.budget.note_wall_cut`); each task
+    brings its count back and it is counted here too, so that the command's
+    warning covers every process.
+    """
     if executor == "serial":
         results: Iterable[R] = map(fn, tasks)
     elif executor == "local":
         pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(fn, tasks)
+        results = _recount(pool.map(_counting, [(fn, t) for t in tasks]))
     else:
         try:
             import ray  # type: ignore[import-not-found]
@@ -348,8 +355,8 @@ def _map(
         if not ray.is_initialized():
             # RAY_ADDRESS (set by 'ray start' or the user) joins an existing cluster.
             ray.init(ignore_reinit_error=True, log_to_driver=False)
-        remote = ray.remote(fn)
-        results = (ray.get(ref) for ref in [remote.remote(t) for t in tasks])
+        remote = ray.remote(_counting)
+        results = _recount(ray.get(ref) for ref in [remote.remote((fn, t)) for t in tasks])
     out: list[R] = []
     try:
         for res in results:
@@ -360,6 +367,22 @@ def _map(
         if executor == "local":
             pool.shutdown()
     return out
+
+
+def _counting(job: tuple[Callable[[T], R], T]) -> tuple[R, int]:
+    """Run one task in a worker process: its result and the wall-clock cuts it made there."""
+    fn, task = job
+    before = wall_cuts()  # a forked worker starts with its parent's count: only the task's own are sent
+    result = fn(task)
+    return result, wall_cuts() - before
+
+
+def _recount(results: Iterable[tuple[R, int]]) -> Iterator[R]:
+    """The results of :func:`_counting`, with each task's wall-clock cuts counted in this process."""
+    for result, cuts in results:
+        for _ in range(cuts):
+            note_wall_cut("a search in a worker process")
+        yield result
 
 
 @dataclass(frozen=True)

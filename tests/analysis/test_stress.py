@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from planner.analysis.stress import estimate, monte_carlo, outage_study_one, wilson
+from planner.analysis.stress import _map, estimate, monte_carlo, outage_study_one, wilson
+from planner.solve.budget import note_wall_cut, wall_cuts
 from planner.cli import app
 from planner.plan.pipeline import prepare
 from planner.scenario.load import load_scenario
@@ -60,6 +61,27 @@ def test_monte_carlo_extremes(tmp_path: Path) -> None:
     assert none.p_ready == 1.0
     ill = estimate(monte_carlo(data, grid, Disruptions(sick_day_rate=1.0), 3, 0, 5, "serial"))
     assert ill.p_ready == 0.0 and ill.ci_high < 0.6
+
+
+def _cuts_twice_on_two(x: int) -> int:
+    """A stress task that says two of its searches were cut by the wall clock when ``x`` is 2."""
+    if x == 2:
+        note_wall_cut("test")
+        note_wall_cut("test")
+    return 10 * x
+
+
+def test_wall_cuts_in_worker_processes_reach_the_command() -> None:
+    """Tests that wall-clock cuts counted in worker processes are counted in the parent too (the
+    command's warning): 2 cuts in the task of 2, none in the others, whatever the executor; results
+    in task order."""
+    wall_cuts(reset=True)
+    note_wall_cut("before")  # a forked worker inherits this one: it must not come back twice
+    for executor in ("local", "serial"):
+        assert _map(_cuts_twice_on_two, [1, 2, 3], executor, 2, None) == [10, 20, 30]  # type: ignore[arg-type]
+        assert wall_cuts(reset=True) == 3  # the earlier one and the task's two
+        note_wall_cut("before")
+    wall_cuts(reset=True)
 
 
 def test_wilson_interval() -> None:
