@@ -38,17 +38,7 @@ def plan_meeting_goals(
     CP-SAT's default search. ``budget`` is charged the work units the search
     (and the hint's completion) used.
     """
-    ctx = feasibility_model(data, goals, earliest_first)
-    if hint is not None:
-        complete_hint(ctx, hint, params, charge=budget)
-    solver = cp_model.CpSolver()
-    params.apply(solver, params.time_limit)
-    status = STATUS[solve_interruptibly(solver, ctx.model)]
-    if budget is not None:
-        budget.charge(round(solver.deterministic_time, 3))
-    if status in ANSWERED:
-        return SolveStatus.FEASIBLE, extract_schedule(ctx, solver)
-    return status, None
+    return _search(feasibility_model(data, goals, earliest_first), params, hint, budget)
 
 
 def plan_meeting_most(
@@ -68,6 +58,13 @@ def plan_meeting_most(
     """
     ctx = feasibility_model(data, required)
     ctx.model.maximize(sum(ctx.goal_sat[g] for g in wanted))
+    return _search(ctx, params, hint, budget)
+
+
+def _search(ctx: Context, params: SolveParams, hint: Schedule | None, budget: Budget | None,
+            ) -> tuple[SolveStatus, Schedule | None]:
+    """Solve ``ctx``'s model from ``hint`` within ``params``: FEASIBLE with a schedule (any solution
+    found), INFEASIBLE or UNKNOWN; ``budget`` is charged the work of the hint's completion and the search."""
     if hint is not None:
         complete_hint(ctx, hint, params, charge=budget)
     solver = cp_model.CpSolver()
