@@ -12,7 +12,7 @@ cannot hold 250 training hours).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -35,6 +35,7 @@ def add(ctx: Context) -> None:
     for prec in data.precedences:
         if prec.kind == "es" and ctx.possible(prec.before):
             preds[prec.after].append(prec.before)
+    heads = _heads(data, (j for j in range(len(data.jobs)) if ctx.possible(j)))
     by_deadline: dict[int, list[int]] = defaultdict(list)
     for g, goal in enumerate(data.goals):
         by_deadline[goal.deadline_day].append(g)
@@ -71,7 +72,7 @@ def add(ctx: Context) -> None:
                     weeks[data.week(d)] += per_day
                 return sum(min(v, weekly) for v in weeks.values())
 
-            _energy_cuts(ctx, jobs, need, dict.fromkeys(jobs, 1), limit, cap_p)
+            _energy_cuts(ctx, jobs, need, dict.fromkeys(jobs, 1), limit, cap_p, heads)
         for r, res in enumerate(data.resources):
             demand = {j: d for j in need for rr, d in data.jobs[j].resources if rr == r}
             if demand:
@@ -79,7 +80,7 @@ def add(ctx: Context) -> None:
                 def cap_r(days: list[int], c: int = res.capacity) -> int:
                     return c * S * len(days)
 
-                _energy_cuts(ctx, list(demand), need, demand, limit, cap_r)
+                _energy_cuts(ctx, list(demand), need, demand, limit, cap_r, heads)
 
 
 def _energy_cuts(
@@ -89,23 +90,21 @@ def _energy_cuts(
     weight: dict[int, int],
     limit: int,
     capacity: Callable[[list[int]], int],
+    heads: dict[int, tuple[int, int] | None],
 ) -> None:
     """Energy of the needed jobs that must fall in [t, limit) fits its capacity.
 
     For each release day t of one of the jobs: a job whose sessions cannot
     start before t brings all its remaining work, a job whose *last* session
-    cannot start before t (recency) brings at least that session.
+    cannot start before t (recency) brings at least that session. ``heads``:
+    :func:`_heads`.
     """
     data = ctx.data
     release: dict[int, tuple[int, int]] = {}
     for j in jobs:
-        # The job's own rules without the re-planning date, which is applied
-        # as a floor below: weaker than the first allowed day after it, but
-        # the cut the model has always had (a stronger one would change it).
-        first = allowed_days(data, j, last=False, rules=Rule.ALL & ~Rule.RELEASE)
-        last = allowed_days(data, j, last=True, rules=Rule.ALL & ~Rule.RELEASE)
-        if first and last:
-            release[j] = (max(first[0], data.release_day), max(last[0], data.release_day))
+        head = heads[j]
+        if head is not None:
+            release[j] = head
     points = sorted({data.release_day} | {t for pair in release.values() for t in pair})
     for t in points:
         if t >= limit:
@@ -120,6 +119,22 @@ def _energy_cuts(
             continue
         days = sorted({d for j in release for d in range(t, limit) if data.jobs[j].open_days[d]})
         ctx.model.add(sum(terms) <= capacity(days))
+
+
+def _heads(data: ProblemData, jobs: Iterable[int]) -> dict[int, tuple[int, int] | None]:
+    """Per job, the first day its sessions and its last session may use (None if none), worked
+    out once per model (the energy cuts ask for every deadline).
+
+    The job's own rules without the re-planning date, which is applied as a
+    floor: weaker than the first allowed day after it, but the cut the model
+    has always had (a stronger one would change it).
+    """
+    out: dict[int, tuple[int, int] | None] = {}
+    for j in jobs:
+        first = allowed_days(data, j, last=False, rules=Rule.ALL & ~Rule.RELEASE)
+        last = allowed_days(data, j, last=True, rules=Rule.ALL & ~Rule.RELEASE)
+        out[j] = (max(first[0], data.release_day), max(last[0], data.release_day)) if first and last else None
+    return out
 
 
 def _work(data: ProblemData, job: int) -> int:
