@@ -283,6 +283,38 @@ def test_resource_season_is_fixed_only_through_a_dates_lever(tmp_path: Path) -> 
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
 
 
+def _campaign(tmp_path: Path, repairs: dict[str, object] | None = None) -> Explanation:
+    """Three 2-h flights on different days; the plane flies on Tue 5 and Wed 6 Mar 2024 only."""
+    sc = scenario(
+        resources=[{"id": "plane", "available_dates": ["2024-03-05", "2024-03-06"]}],
+        modules=[{"id": "m1", "sessions": 3, "session_hours": 2, "resources": ["plane"],
+                  "min_days_between_sessions": 1}],
+    )
+    if repairs is not None:
+        sc["repairs"] = repairs
+    return explain(load_scenario(write(tmp_path, sc)), PARAMS, time_limit=15.0)
+
+
+def test_campaign_days_come_from_the_dates_lever(tmp_path: Path) -> None:
+    """Tests the fix of a campaign resource: the fewest more days through its dates lever.
+
+    Two flight days for three flights on different days: one more day is needed. The default dates
+    lever (no repairs section) offers the window's working days, nearest the plane's own dates first:
+    Mon 4 Mar and Thu 7 Mar are both one day away, and the earlier comes first. So: open the plane on
+    Mon 4 Mar, 20 points (the default cost of a campaign day), verified on the whole scenario.
+    Without any lever (defaults off), the old fix is left: the plane on any working day, 60 points.
+    """
+    ex = _campaign(tmp_path)
+    (ge,) = ex.goals
+    assert "campaign:plane" in [f.key for f in ge.conflict]
+    fix = ge.fixes[0]
+    assert (fix.text, fix.cost, fix.least) == ("open plane on 1 more working day: 2024-03-04 (default dates lever)",
+                                              20.0, True)
+    assert ex.verified(fix, ge.goal) == "yes"
+    (ge,) = _campaign(tmp_path, {"defaults": False}).goals
+    assert (ge.fixes[0].text, ge.fixes[0].cost) == ("make plane available on any working day", 60.0)
+
+
 def _short_week(tmp_path: Path, levers: list[dict[str, object]] | None = None) -> Explanation:
     """Five full-day sessions of m1 before an exam on Mon 11 Mar 2024, four working days.
 

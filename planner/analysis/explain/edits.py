@@ -124,3 +124,12 @@ def add_season(resource: str, spans: list[tuple[dt.date, dt.date]]) -> Edit:
         item["available"] = [*item["available"], *({"from": a.isoformat(), "to": b.isoformat()} for a, b in spans)]
 
     return edit
+
+
+def add_dates(resource: str, days: list[dt.date]) -> Edit:
+    """Make a campaign ``resource`` available on ``days`` as well as on its own dates (``available_dates``)."""
+    def edit(plain: Plain) -> None:
+        item = _item(plain, "resources", resource)
+        item["available_dates"] = sorted({*item.get("available_dates", []), *days})
+
+    return edit

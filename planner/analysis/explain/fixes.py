@@ -6,8 +6,10 @@ relaxing its fact at the cost its kind declares (:mod:`.kinds`). Costs rank
 fixes in arbitrary units: a day of window 1, 2 h more of a weekly load cap
 4, a working Saturday or holiday 8 (``repairs.py``'s ``workdays`` cost, or
 the scenario's ``workdays`` lever), a capacity unit 10, an instructor 30,
-cancelling an absence 40, opening a campaign resource on any working day or
-lifting load caps 60, waiving a rule (recency, spacing, session pattern) 100,
+cancelling an absence 40, a campaign resource's extra days at its ``dates``
+lever's cost per day (20 for the default lever; with no such lever, the
+resource on any working day at 60), lifting load caps 60, waiving a rule
+(recency, spacing, session pattern) 100,
 a gate deadline or a prerequisite 150. Waivers are listed after every real
 fix whatever their cost (:attr:`Fix.order`).
 
@@ -23,6 +25,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from planner.analysis.explain.edits import (
+    add_dates,
     add_instructor,
     add_season,
     add_workdays,
@@ -36,6 +39,7 @@ from planner.analysis.window_target import resolve_target
 from planner.calendar.grid import build_grid, gate_date, in_season
 from planner.calendar.missions import mission_times, participant_missions
 from planner.constants import MAX_WINDOW_DAYS
+from planner.data.levers import lever_defs
 from planner.data.result import SolveStatus
 from planner.scenario.repairs import DEFAULT_COSTS, DatesLever, WorkdaysLever
 from planner.scenario.schema import WEEKDAYS, Scenario
@@ -46,6 +50,7 @@ WEEKLY_STEP_COST = 4.0  # per 2 h more of a weekly cap
 CAPACITY_UNIT_COST = 10.0
 INSTRUCTOR_COST = 30.0
 LIFT_LOAD_COST = 0.6 * WAIVER
+CAMPAIGN_COST = 0.6 * WAIVER  # a campaign resource on any working day (no dates lever for it)
 INSTRUCTOR_AVAILABLE_COST = 0.6 * WAIVER
 
 FixSearch = Callable[[Fact, Scenario, Question, list[GoalKey]], list[Fix]]
@@ -198,6 +203,47 @@ def available_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKe
                            f"{new[0]} .. {new[-1]} (repairs lever {k + 1})", lever.unit_cost * len(new),
                            add_season(rid, days)), q, required)
     return out
+
+
+def campaign_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
+    """More days of a campaign resource (one with ``available_dates``), through each ``dates`` lever
+    for it (declared, or the default one ``repairs.defaults`` adds): the fewest of the lever's working
+    days, those nearest the resource's own dates first, at the lever's cost per day. Without such a
+    lever: the resource on any working day, at the kind's cost."""
+    rid = fact.key.split(":")[1]
+    levers = [lv for lv in lever_defs(sc) if lv.kind == "dates" and lv.target == rid]
+    if not levers:
+        assert fact.edit is not None
+        return checked(Fix(f"{fact.key}:relax", fact.relaxed, CAMPAIGN_COST, fact.edit), q, required)
+    res = next(r for r in sc.resources if r.id == rid)
+    grid = build_grid(sc)
+    working = {d for d, is_open in zip(grid.days, grid.open, strict=True) if is_open}
+    out: list[Fix] = []
+    for lever in levers:
+        days = sorted((d for d in lever.dates if d in working),
+                      key=lambda d: (min(abs((d - a).days) for a in res.available_dates), d))
+        if lever.max_days is not None:
+            days = days[:lever.max_days]
+        if not days:
+            continue
+
+        def probe(n: int, days: list[dt.date] = days) -> SolveStatus:
+            return q.prober.status([(_dates_key(rid, days[:n]), add_dates(rid, days[:n]))], required)
+
+        if probe(len(days)) != SolveStatus.FEASIBLE:
+            continue
+        found, exact = smallest(probe, len(days))
+        chosen = sorted(days[:found or len(days)])
+        n = len(chosen)
+        which = f"repairs lever {lever.index + 1}" if lever.declared else "default dates lever"
+        out.append(Fix(_dates_key(rid, chosen), f"open {rid} on {n} more working day{'s' if n > 1 else ''}: "
+                       f"{', '.join(str(d) for d in chosen)} ({which})", lever.unit_cost * n,
+                       add_dates(rid, chosen), exact and found is not None))
+    return out
+
+
+def _dates_key(rid: str, days: list[dt.date]) -> str:
+    return f"dates:{rid}:" + ",".join(d.isoformat() for d in sorted(days))
 
 
 def _in_lever(lever: DatesLever, day: dt.date) -> bool:

@@ -36,6 +36,7 @@ from planner.analysis.explain.fixes import (
     WAIVER,
     FixSearch,
     available_fixes,
+    campaign_fixes,
     capacity_fixes,
     checked,
     instructor_fixes,
@@ -76,7 +77,7 @@ KINDS: dict[str, Kind] = {
     "load": Kind(load_facts, search=load_fixes),
     "capacity": Kind(capacity_facts, search=capacity_fixes),
     "goal": Kind(goal_facts),  # a competing goal: given up, never "fixed"
-    "campaign": Kind(campaign_facts, cost=0.6 * WAIVER),
+    "campaign": Kind(campaign_facts, cost=0.6 * WAIVER, search=campaign_fixes),
     "available": Kind(available_facts, cost=0.6 * WAIVER, search=available_fixes),
     "season": Kind(season_facts, waiver=True, search=never_fixed),
     # A block tie is the programme's choice ("systems in block 1"), not a physical fact.
