@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from planner.analysis.explain.scope import focus
-from planner.analysis.explain.types import Edit, Fact, GoalKey, Plain
+from planner.analysis.explain.types import Edit, Fact, GoalKey, Plain, clone
 from planner.analysis.window import reload
 from planner.data.problem import ProblemData
 from planner.data.result import SolveStatus
@@ -123,7 +122,7 @@ class Prober:
 
     def edited(self, edits: Sequence[tuple[str, Edit]]) -> Plain:
         """The focused scenario with ``edits``."""
-        plain = copy.deepcopy(self.plain) if edits else self.plain  # edits change the copy in place
+        plain = clone(self.plain) if edits else self.plain  # edits change the copy in place
         for _, edit in edits:
             edit(plain)
         return plain

@@ -19,7 +19,6 @@ steps run one after the other in a fixed order.
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +35,7 @@ from planner.analysis.explain.types import (
     Plain,
     Say,
     Verification,
+    clone,
     ex_verified,
 )
 from planner.analysis.window import reload, shift_schedule
@@ -209,7 +209,7 @@ def _verify(outcome: PlanOutcome, plain: Plain, fix: Fix, wanted: Sequence[GoalK
     several times faster than the portfolio. ``budget`` is charged the work.
     """
     t0 = time.perf_counter()
-    edited = copy.deepcopy(plain)
+    edited = clone(plain)
     without_levers(edited)
     fix.edit(edited)
     loaded = reload(outcome.loaded, edited, (f"fix: {fix.text}",))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 
-from planner.analysis.explain.types import GoalKey, Plain
+from planner.analysis.explain.types import GoalKey, Plain, clone
 from planner.calendar.missions import participant_missions
 from planner.scenario.schema import AnyOf, Module, Scenario
 
@@ -65,7 +64,7 @@ def focus(plain: Plain, sc: Scenario, goals: Iterable[GoalKey]) -> Plain:
         mods |= set(goal_mods)
         people |= goal_people
         comps.add(goal[1])
-    out = copy.deepcopy(plain)
+    out = clone(plain)
     out["participants"] = [
         {**p, "holds": [h for h in p["holds"] if h in comps]} for p in out["participants"] if p["id"] in people
     ]

