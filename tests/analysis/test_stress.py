@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.analysis.stress import _map, estimate, monte_carlo, outage_study_one, wilson
-from planner.solve.budget import note_wall_cut, wall_cuts
 from planner.cli import app
 from planner.plan.pipeline import prepare
 from planner.scenario.load import load_scenario
 from planner.scenario.schema import Disruptions
+from planner.solve.budget import note_wall_cut, wall_cuts
 from tests.helpers import scenario, write
 
 runner = CliRunner()
