@@ -79,6 +79,16 @@ def test_explain_prints_presolve_findings_once(tmp_path: Path) -> None:
     assert result.output.lower().count("pre-solve: season: sea") == 1, result.output
 
 
+def test_explain_prints_each_round_of_whole_scenario_checks(tmp_path: Path) -> None:
+    """Tests that explain reports its whole-scenario checks as they end, one line per round: in
+    tiny_capacity the one unmet pair's cheapest fix (the window 3 days earlier) is verified."""
+    result = runner.invoke(app, ["explain", str(DATA / "tiny_capacity.yaml"), "--out", str(tmp_path),
+                                 "--time-limit", "20"])
+    assert result.exit_code == 3, result.output
+    assert re.search(r"whole-scenario checks of fix 1 of each pair: 1 verified, 0 proven not, 0 undecided, "
+                     r"0 not run \(\d+\.\d s\)", result.output), result.output
+
+
 def test_explain_counts_unchecked_fixes_and_prices_them_in_points(tmp_path: Path) -> None:
     """Tests that fixes left unchecked are counted after the checked ones, cheapest checked first,
     and that every cost carries its unit (points, as in the repairs: section)."""

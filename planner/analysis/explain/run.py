@@ -57,7 +57,8 @@ CHECK_THREADS = 2  # single checks at once in wall mode (this machine class has 
 GROUP_CHECK_S = 1.0  # a check of several goals at once: a shortcut, so it gets little time (the singles answer)
 
 
-def verify_fixes(run: Run, budget: Budget, goals: list[GoalExplanation], limit: float) -> dict[str, Verification]:
+def verify_fixes(run: Run, budget: Budget, goals: list[GoalExplanation], limit: float,
+                 say: Say | None = None) -> dict[str, Verification]:
     """Check the cheapest fix of each goal on the whole scenario, then the next, until
     one is verified or ``budget`` is used up. Goals sharing a fix are checked together first.
 
@@ -117,6 +118,11 @@ def verify_fixes(run: Run, budget: Budget, goals: list[GoalExplanation], limit: 
             if stopped:
                 return done
             each(pool, [(fix, [g]) for fix, wanted in ranked for g in wanted if ex_verified(done, fix, g) == "not run"])
+            if say and ranked:
+                answers = [ex_verified(done, fix, g) for fix, wanted in ranked for g in wanted]
+                say(f"  whole-scenario checks of fix {rank + 1} of each pair: {answers.count('yes')} verified, "
+                    f"{answers.count('no')} proven not, {answers.count('unknown')} undecided, "
+                    f"{answers.count('not run')} not run ({budget.spent():.1f} s)")
             if stopped:
                 return done
     return done
@@ -189,7 +195,7 @@ def explain(
     for ge in goals:
         if ge.goal not in missing and ge.goal not in alone:
             ge.note, run.exhausted = "not examined (time budget)", True
-    verifications = verify_fixes(run, budget, goals, max(CHECK_FLOOR_S, CHECK_SHARE * time_limit))
+    verifications = verify_fixes(run, budget, goals, max(CHECK_FLOOR_S, CHECK_SHARE * time_limit), say)
     return Explanation(outcome, findings, goals, verifications, budget.spent(), run.exhausted, run.problems,
                        len(run.cache))
 
