@@ -89,6 +89,18 @@ def test_explain_prints_each_round_of_whole_scenario_checks(tmp_path: Path) -> N
                      r"0 not run \(\d+\.\d s\)", result.output), result.output
 
 
+def test_explain_out_of_budget_points_to_deterministic_in_wall_mode_only(tmp_path: Path) -> None:
+    """Tests the note of a run that ran out of budget (1 s is too little for tiny_capacity's fixes and
+    checks): in wall mode it says that the load matters and --deterministic does not; under
+    --deterministic it does not repeat it."""
+    args = ["explain", str(DATA / "tiny_capacity.yaml"), "--out", str(tmp_path), "--time-limit", "1", "--quiet"]
+    wall = runner.invoke(app, args)
+    det = runner.invoke(app, [*args, "--deterministic"])
+    assert "Time budget used up" in wall.output and "Time budget used up" in det.output
+    assert "--deterministic gives the same answers under any load" in wall.output
+    assert "--deterministic gives" not in det.output
+
+
 def test_explain_counts_unchecked_fixes_and_prices_them_in_points(tmp_path: Path) -> None:
     """Tests that fixes left unchecked are counted after the checked ones, cheapest checked first,
     and that every cost carries its unit (points, as in the repairs: section)."""

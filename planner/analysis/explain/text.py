@@ -94,8 +94,11 @@ def format_explanation(ex: Explanation) -> str:
                      "finds the cheapest combination of changes, each set verified by a whole re-plan.")
     if ex.exhausted:
         lines.append("")
+        hint = "" if out.params.deterministic else (
+            " In wall mode what fits in the budget depends on how busy the machine is: --deterministic gives "
+            "the same answers under any load.")
         lines.append(f"Time budget used up ({ex.seconds:.0f} s): some answers are missing or unproven; "
-                     "raise --time-limit for more.")
+                     f"raise --time-limit for more.{hint}")
     for p in ex.problems:
         lines.append(f"warning: {p}")
     return "\n".join(lines)
