@@ -5,6 +5,9 @@ Usage (from the repository root)::
     PYTHONPATH=. python benchmarks/psplib_bench.py --time-limit 10 --out out/psplib \\
         j30:60 j60:30 j120:20 rcpsp-max/sm_j10:30
 
+With ``--background-load B`` every set runs idle and again with B busy
+processes (its files under ``OUT/<set>_busyB``), one table row each.
+
 Each argument is ``SET[:N][@K]``: the first N instances in natural order (no N:
 all), after keeping every K-th one (``j120:60@10`` = instance 1 of each of the
 60 j120 parameter combinations).
@@ -15,6 +18,7 @@ same files as ``planner bench psplib``.
 from __future__ import annotations
 
 import argparse
+import multiprocessing as mp
 import os
 import platform
 import sys
@@ -66,12 +70,42 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-ga", action="store_true", help="CP-SAT alone (no activity-list GA) on plain RCPSP")
     ap.add_argument("--root", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=Path("out/psplib"))
+    ap.add_argument("--background-load", type=int, default=0,
+                    help="also run every set with N busy processes (started and stopped here): OUT/<set>_busyN")
     args = ap.parse_args(argv)
     root = args.root or default_root()
     if not NUMBA_INSTALLED and not args.no_ga:
         print(f"note: numba is not installed, so the activity-list GA runs as plain Python (much slower); "
               f"for the compiled GA: {INSTALL_HINT}", file=sys.stderr)
-    rows = []
+    rows: list[str] = []
+    for busy in [0] + ([args.background_load] if args.background_load else []):
+        workers = [mp.Process(target=_busy, daemon=True) for _ in range(busy)]
+        for w in workers:
+            w.start()
+        try:
+            code = _run_sets(args, root, busy, rows)
+        finally:
+            for w in workers:
+                w.terminate()
+        if code:
+            return code
+    mode = "deterministic, 1 worker" if args.deterministic else f"workers={args.workers or 'all'}"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\nCP-SAT on {os.cpu_count()} cores ({mode}), {platform.machine()}, time limit "
+          f"{args.time_limit:g} s per instance; load average at the end {load:.1f}\n")  # fmt: skip
+    print(HEADER)
+    print("|" + "---|" * HEADER.count(" | ") + "---|")
+    print("\n".join(rows))
+    return 0
+
+
+def _busy() -> None:
+    while True:  # a busy process: the load another program puts on the machine
+        pass
+
+
+def _run_sets(args: argparse.Namespace, root: Path, busy: int, rows: list[str]) -> int:
+    """Run every set of ``args`` with ``busy`` busy processes beside it; a table row each in ``rows``."""
     for spec in args.sets:
         text = spec
         spec, _, every = spec.partition("@")
@@ -80,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {text!r}: write SET[:COUNT][@STRIDE] with whole numbers, e.g. j120:60@10", file=sys.stderr)
             return 2
         stride = int(every) if every else 1
-        out = args.out / (name.replace("/", "_") + (f"_every{stride}" if stride > 1 else ""))
+        out = args.out / (name.replace("/", "_") + (f"_every{stride}" if stride > 1 else "")
+                          + (f"_busy{busy}" if busy else ""))
         t0 = time.perf_counter()
         try:
             df = run_benchmark(
@@ -97,14 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         label = f"{name} (every {stride}th)" if stride > 1 else name
-        rows.append(table_row(label, summarize(df)))
-    mode = "deterministic, 1 worker" if args.deterministic else f"workers={args.workers or 'all'}"
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"\nCP-SAT on {os.cpu_count()} cores ({mode}), {platform.machine()}, time limit "
-          f"{args.time_limit:g} s per instance; load average at the end {load:.1f}\n")  # fmt: skip
-    print(HEADER)
-    print("|" + "---|" * HEADER.count(" | ") + "---|")
-    print("\n".join(rows))
+        rows.append(table_row(label + (f", {busy} busy process{'es' if busy > 1 else ''}" if busy else ""), summarize(df)))
     return 0
 
 

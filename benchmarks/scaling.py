@@ -11,7 +11,12 @@ measured) and drawn on a log-log chart, benchmarks/results/scaling.png
 (``--staffing lean``: scaling-lean.csv / .png).
 
     python benchmarks/scaling.py [--crews 1,2,4,8,16] [--days 60,90,120,150] [--time-limit 120] [--staffing lean]
+        [--background-load 2]
     python benchmarks/scaling.py --plot-only
+
+With ``--background-load N`` every case runs idle and again with N busy
+processes (started and stopped here); the rows carry ``background_load`` and
+the loaded-to-idle ratio of the time to verdict. The chart shows the idle rows.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import multiprocessing as mp
 import os
 import re
 import resource
@@ -34,7 +40,17 @@ FIELDS = [
     "crews", "participants", "days", "jobs", "sessions", "goals", "model_vars", "model_constraints",
     "readiness_status", "verdict", "proof", "goals_met", "goals_bound", "plan_status", "plan_gap",
     "screened_impossible", "proven_s", "verdict_s", "readiness_phase_s", "build_s", "presolve_s", "first_solution_s", "total_s", "peak_rss_mb", "time_limit", "load_avg", "error",
+    "background_load", "verdict_ratio_to_idle",
 ]
+
+
+def _busy() -> None:
+    while True:  # a busy process: the load another program puts on the machine
+        pass
+
+
+def _load(row: dict[str, str]) -> int:
+    return int(row.get("background_load") or 0)  # rows written before the column: idle
 
 
 def run_case(crews: int, days: int, time_limit: float, seed: int, log: bool, staffing: str) -> dict[str, object]:
@@ -144,7 +160,7 @@ def plot(csv_path: Path, png_path: Path) -> None:
     from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     with csv_path.open() as fh:
-        rows = [r for r in csv.DictReader(fh) if not r["error"]]
+        rows = [r for r in csv.DictReader(fh) if not r["error"] and _load(r) == 0]
     fig, (ax, mem) = plt.subplots(1, 2, figsize=(12, 5))
     markers = {"OPTIMAL": "o", "INFEASIBLE": "s", "FEASIBLE": "^", "UNKNOWN": "x"}
     for days in sorted({int(r["days"]) for r in rows}):
@@ -201,6 +217,7 @@ def main() -> None:
     ap.add_argument("--plot-only", action="store_true")
     ap.add_argument("--case", help="One case CREWS,DAYS in this process (prints its JSON line; with --log the CP-SAT log).")
     ap.add_argument("--log", action="store_true", help="With --case: CP-SAT search log on standard output.")
+    ap.add_argument("--background-load", type=int, default=0, help="also run every case with N busy processes")
     args = ap.parse_args()
     if args.case:
         crews, days = _ints(args.case)
@@ -215,17 +232,34 @@ def main() -> None:
             with csv_path.open() as fh:
                 old = list(csv.DictReader(fh))
         cases = [(c, d) for c in _ints(args.crews) for d in _ints(args.days)]
-        for crews, days in sorted(cases, key=lambda cd: cd[0] * cd[1]):
-            row = _child(crews, days, args.time_limit, args.seed, args.staffing)
-            print(json.dumps(row), flush=True)
-            # Replace an earlier measurement of the same case, keep the others.
-            old = [r for r in old if (int(r["crews"]), int(r["days"])) != (crews, days)]
-            old.append({k: "" if row.get(k) is None else str(row.get(k, "")) for k in FIELDS})
-            old.sort(key=lambda r: (int(r["crews"]), int(r["days"])))
-            with csv_path.open("w", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(old)
+        idle: dict[tuple[int, int], float] = {}
+        for load in [0] + ([args.background_load] if args.background_load else []):
+            workers = [mp.Process(target=_busy, daemon=True) for _ in range(load)]
+            for w in workers:
+                w.start()
+            try:
+                for crews, days in sorted(cases, key=lambda cd: cd[0] * cd[1]):
+                    row = _child(crews, days, args.time_limit, args.seed, args.staffing)
+                    row["background_load"] = load
+                    verdict = row.get("verdict_s")
+                    if isinstance(verdict, int | float):
+                        if load == 0:
+                            idle[(crews, days)] = float(verdict)
+                        elif idle.get((crews, days)):
+                            row["verdict_ratio_to_idle"] = round(float(verdict) / idle[(crews, days)], 2)
+                    print(json.dumps(row), flush=True)
+                    # Replace an earlier measurement of the same case and load, keep the others.
+                    key = (crews, days, load)
+                    old = [r for r in old if (int(r["crews"]), int(r["days"]), _load(r)) != key]
+                    old.append({k: "" if row.get(k) is None else str(row.get(k, "")) for k in FIELDS})
+                    old.sort(key=lambda r: (_load(r), int(r["crews"]), int(r["days"])))
+                    with csv_path.open("w", newline="") as fh:
+                        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
+                        writer.writeheader()
+                        writer.writerows(old)
+            finally:
+                for w in workers:
+                    w.terminate()
     plot(csv_path, png_path)
     print(f"Wrote {csv_path}, {png_path}")
 
