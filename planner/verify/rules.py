@@ -194,7 +194,6 @@ def precedence(data: ProblemData, by_job: ByJob) -> list[str]:
     return out
 
 
-
 def participant_sessions(data: ProblemData, by_job: ByJob, pi: int) -> list[str]:
     """Participants: one thing at a time, no session on a rest day."""
     out: list[str] = []

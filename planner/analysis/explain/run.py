@@ -10,7 +10,7 @@ limit (:attr:`~planner.solve.budget.Budget.outer`) stops the run first.
 Building and compiling each probe's model is not counted in work units: on
 a busy machine a deterministic run takes several times its limit.
 
-In wall mode two searches run at a time (:data:`CHECK_THREADS`; each is one
+In wall mode two searches run at a time (:data:`SEARCH_THREADS`; each is one
 CP-SAT worker, which releases the GIL): the first goal of each kind of alike
 goals, then the rest, whose probes the shared cache mostly answers; and the
 single whole-scenario checks of one fix. Under ``--deterministic`` the same
@@ -20,9 +20,11 @@ steps run one after the other in a fixed order.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
+from typing import TypeVar
 
 from planner.analysis.explain.conflicts import Run
 from planner.analysis.explain.probes import goal_index
@@ -53,8 +55,21 @@ PLAN_SHARE = 0.25  # the plan being explained (phase 1 only)
 ANALYSIS_SHARE = 0.7  # conflicts and fix searches end here; whole-scenario fix checks use the rest
 CHECK_SHARE = 0.15  # each whole-scenario fix check, at least CHECK_FLOOR_S
 CHECK_FLOOR_S = 4.0
-CHECK_THREADS = 2  # single checks at once in wall mode (this machine class has two cores)
+SEARCH_THREADS = 2  # searches at once in wall mode (this machine class has two cores)
 GROUP_CHECK_S = 1.0  # a check of several goals at once: a shortcut, so it gets little time (the singles answer)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _each(fn: Callable[[T], R], items: Sequence[T], deterministic: bool) -> list[R]:
+    """``fn`` over ``items``, results in order: :data:`SEARCH_THREADS` at a time in wall mode (each search
+    is one CP-SAT worker, which releases the GIL); one after the other under ``--deterministic``, so that
+    the budget is charged in the same order on every run."""
+    if deterministic:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(max_workers=SEARCH_THREADS) as pool:
+        return list(pool.map(fn, items))
 
 
 def verify_fixes(run: Run, budget: Budget, goals: list[GoalExplanation], limit: float,
@@ -63,11 +78,8 @@ def verify_fixes(run: Run, budget: Budget, goals: list[GoalExplanation], limit: 
     one is verified or ``budget`` is used up. Goals sharing a fix are checked together first.
 
     The checks of one rank (every goal's cheapest fix, then the next) are
-    independent: in wall mode they run :data:`CHECK_THREADS` at a time (each
-    search is one CP-SAT worker, which releases the GIL), every fix's at once
-    so that one long check does not hold up the rest; under
-    ``--deterministic`` one after the other in the same order, so that the
-    budget is charged in the same order on every run.
+    independent and go through :func:`_each` together, every fix's at once so
+    that one long check does not hold up the rest.
     """
     done: dict[str, Verification] = {}
 
@@ -93,38 +105,35 @@ def verify_fixes(run: Run, budget: Budget, goals: list[GoalExplanation], limit: 
         cap = min(limit, GROUP_CHECK_S) if len(group) > 1 else limit
         return _verify(run.outcome, run.plain, fix, group, run.met, run.params, min(cap, left), budget)
 
-    threads = 1 if run.params.deterministic else CHECK_THREADS
-
-    def each(pool: ThreadPoolExecutor, jobs: list[tuple[Fix, list[GoalKey]]]) -> None:
-        # In the order given (cheapest fix first); in wall mode ``threads`` at a time.
-        results = list(pool.map(lambda job: check(*job), jobs)) if threads > 1 else [check(*job) for job in jobs]
-        for (fix, _), result in zip(jobs, results, strict=True):
+    def each(jobs: list[tuple[Fix, list[GoalKey]]]) -> None:
+        # In the order given (cheapest fix first).
+        for (fix, _), result in zip(jobs, _each(lambda job: check(*job), jobs, run.params.deterministic),
+                                    strict=True):
             if result is not None:
                 merge(fix, result)
 
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        for rank in range(max((len(ge.fixes) for ge in goals), default=0)):
-            todo: dict[str, tuple[Fix, list[GoalKey]]] = {}
-            for ge in goals:
-                if len(ge.fixes) > rank and not settled(ge, rank):
-                    fix = ge.fixes[rank]
-                    todo.setdefault(fix.key, (fix, []))[1].append(ge.goal)
-            ranked = [(fix, [g for g in wanted if ex_verified(done, fix, g) == "not run"])
-                      for fix, wanted in sorted(todo.values(), key=lambda t: (t[0].cost, t[0].key))]
-            # Together first (one plan per fix meeting as many of its goals as it can: each goal it
-            # meets is verified), then one by one for the goals it did not meet, every fix's at once
-            # so that one long check does not hold up the others.
-            each(pool, [(fix, wanted) for fix, wanted in ranked if len(wanted) > 1])
-            if stopped:
-                return done
-            each(pool, [(fix, [g]) for fix, wanted in ranked for g in wanted if ex_verified(done, fix, g) == "not run"])
-            if say and ranked:
-                answers = [ex_verified(done, fix, g) for fix, wanted in ranked for g in wanted]
-                say(f"  whole-scenario checks of fix {rank + 1} of each pair: {answers.count('yes')} verified, "
-                    f"{answers.count('no')} proven not, {answers.count('unknown')} undecided, "
-                    f"{answers.count('not run')} not run ({budget.spent():.1f} s)")
-            if stopped:
-                return done
+    for rank in range(max((len(ge.fixes) for ge in goals), default=0)):
+        todo: dict[str, tuple[Fix, list[GoalKey]]] = {}
+        for ge in goals:
+            if len(ge.fixes) > rank and not settled(ge, rank):
+                fix = ge.fixes[rank]
+                todo.setdefault(fix.key, (fix, []))[1].append(ge.goal)
+        ranked = [(fix, [g for g in wanted if ex_verified(done, fix, g) == "not run"])
+                  for fix, wanted in sorted(todo.values(), key=lambda t: (t[0].cost, t[0].key))]
+        # Together first (one plan per fix meeting as many of its goals as it can: each goal it
+        # meets is verified), then one by one for the goals it did not meet, every fix's at once
+        # so that one long check does not hold up the others.
+        each([(fix, wanted) for fix, wanted in ranked if len(wanted) > 1])
+        if stopped:
+            return done
+        each([(fix, [g]) for fix, wanted in ranked for g in wanted if ex_verified(done, fix, g) == "not run"])
+        if say and ranked:
+            answers = [ex_verified(done, fix, g) for fix, wanted in ranked for g in wanted]
+            say(f"  whole-scenario checks of fix {rank + 1} of each pair: {answers.count('yes')} verified, "
+                f"{answers.count('no')} proven not, {answers.count('unknown')} undecided, "
+                f"{answers.count('not run')} not run ({budget.spent():.1f} s)")
+        if stopped:
+            return done
     return done
 
 
@@ -176,22 +185,19 @@ def explain(
             say(f"  {ge.participant}/{ge.competency}: {ge.kind}, {len(ge.conflict)} facts, {len(ge.fixes)} "
                 f"fixes ({budget.spent():.1f} s)")
 
-    threads = 1 if params.deterministic else CHECK_THREADS
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        for wanted in (SolveStatus.INFEASIBLE, SolveStatus.FEASIBLE):
-            todo = [ge for ge in goals if alone.get(ge.goal) == wanted]
-            if threads == 1:
-                for ge in todo:
-                    examine(ge, wanted)
-                continue
-            # Wall mode: one goal of each kind of alike goals at a time, in parallel; then the others,
-            # which mostly find their probes answered in the shared cache.
+    for wanted in (SolveStatus.INFEASIBLE, SolveStatus.FEASIBLE):
+        todo = [ge for ge in goals if alone.get(ge.goal) == wanted]
+        batches = [todo]
+        if not params.deterministic:
+            # One goal of each kind of alike goals first, in parallel; then the others, which mostly
+            # find their probes answered in the shared cache.
             first: dict[str, GoalExplanation] = {}
             for ge in todo:
                 first.setdefault(run.alike(ge), ge)
             lead = list(first.values())
-            for batch in (lead, [ge for ge in todo if all(ge is not x for x in lead)]):
-                list(pool.map(lambda ge, wanted=wanted: examine(ge, wanted), batch))
+            batches = [lead, [ge for ge in todo if all(ge is not x for x in lead)]]
+        for batch in batches:
+            _each(partial(examine, wanted=wanted), batch, params.deterministic)
     for ge in goals:
         if ge.goal not in missing and ge.goal not in alone:
             ge.note, run.exhausted = "not examined (time budget)", True
