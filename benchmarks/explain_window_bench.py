@@ -19,7 +19,6 @@ and stopped here), so both figures come from one run.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from background import busy_processes
 
 CASES = {
     "explain": ["planner", "explain", "scenarios/challenge-2021-2months.yaml", "--out", "{out}", "-q"],
@@ -34,10 +34,6 @@ CASES = {
     "zero-spare": ["planner", "min-window", "benchmarks/cases/zero-spare-2.yaml", "--out", "{out}", "-q"],
 }
 
-
-def _busy() -> None:
-    while True:  # a busy process: the load another program puts on the machine
-        pass
 
 
 def _result(name: str, out: Path, stdout: str) -> str:
@@ -75,10 +71,7 @@ def main() -> int:
     print("| command | busy processes | seconds | exit | load avg (1 min) before | result |")
     print("|---|---:|---:|---:|---:|---|")
     for busy in [0] + ([args.background_load] if args.background_load else []):
-        workers = [mp.Process(target=_busy, daemon=True) for _ in range(busy)]
-        for w in workers:
-            w.start()
-        try:
+        with busy_processes(busy):
             for name, argv in CASES.items():
                 if args.only and name != args.only:
                     continue
@@ -92,9 +85,6 @@ def main() -> int:
                     shown = " ".join(c for c in cmd if not c.startswith(str(args.out)) and c not in ("--out", "-q"))
                     print(f"| `{shown}` | {busy} | {seconds:.1f} | {proc.returncode} | {load:.1f} | "
                           f"{_result(name, out, proc.stdout)} |", flush=True)
-        finally:
-            for w in workers:
-                w.terminate()
     return 0
 
 

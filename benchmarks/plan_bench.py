@@ -19,13 +19,14 @@ import argparse
 import csv
 import hashlib
 import json
-import multiprocessing as mp
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from background import busy_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,10 +36,6 @@ def _time(cmd: list[str]) -> tuple[float, int]:
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     return time.perf_counter() - t0, proc.returncode
 
-
-def _busy() -> None:
-    while True:  # a busy process: the load another program puts on the machine
-        pass
 
 
 def _answer(out: Path) -> str:
@@ -61,10 +58,7 @@ def main() -> None:
     rows = []
     idle: dict[str, float] = {}
     for load in [0] + ([args.background_load] if args.background_load else []):
-        workers = [mp.Process(target=_busy, daemon=True) for _ in range(load)]
-        for w in workers:
-            w.start()
-        try:
+        with busy_processes(load):
             for path in sorted((ROOT / "scenarios").glob("*.yaml")):
                 rel = str(path.relative_to(ROOT))
                 base = [_time([*exe, "validate", rel])[0] for _ in range(args.repeat)]
@@ -100,9 +94,6 @@ def main() -> None:
                         "answer": "/".join(sorted(answers)),
                     }
                 )
-        finally:
-            for w in workers:
-                w.terminate()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")

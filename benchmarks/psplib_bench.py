@@ -18,12 +18,13 @@ same files as ``planner bench psplib``.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import platform
 import sys
 import time
 from pathlib import Path
+
+from background import busy_processes
 
 from planner.bench.ga import INSTALL_HINT, NUMBA_INSTALLED
 from planner.bench.instance import BenchInputError, default_root
@@ -79,14 +80,8 @@ def main(argv: list[str] | None = None) -> int:
               f"for the compiled GA: {INSTALL_HINT}", file=sys.stderr)
     rows: list[str] = []
     for busy in [0] + ([args.background_load] if args.background_load else []):
-        workers = [mp.Process(target=_busy, daemon=True) for _ in range(busy)]
-        for w in workers:
-            w.start()
-        try:
+        with busy_processes(busy):
             code = _run_sets(args, root, busy, rows)
-        finally:
-            for w in workers:
-                w.terminate()
         if code:
             return code
     mode = "deterministic, 1 worker" if args.deterministic else f"workers={args.workers or 'all'}"
@@ -98,10 +93,6 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(rows))
     return 0
 
-
-def _busy() -> None:
-    while True:  # a busy process: the load another program puts on the machine
-        pass
 
 
 def _run_sets(args: argparse.Namespace, root: Path, busy: int, rows: list[str]) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import multiprocessing as mp
 import os
 import re
 import subprocess
@@ -19,13 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from background import busy_processes
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = "scenarios/challenge-2021-2months.yaml"
 
-
-def _busy() -> None:
-    while True:  # a busy process: the load another program puts on the machine
-        pass
 
 
 def _run(argv: list[str]) -> tuple[float, int, str]:
@@ -65,10 +62,7 @@ def main() -> int:
         commands = {k: [*v, *extra] for k, v in commands.items() if args.only in (None, k)}
         loads = [0] + ([args.background_load] if args.background_load else [])
         for load in loads:
-            workers = [mp.Process(target=_busy, daemon=True) for _ in range(load)]
-            for w in workers:
-                w.start()
-            try:
+            with busy_processes(load):
                 for name, argv in commands.items():
                     for k in range(args.repeat):
                         seconds, code, out = _run(argv)
@@ -77,9 +71,6 @@ def main() -> int:
                                "loadavg": round(os.getloadavg()[0], 1)}
                         rows.append(row)
                         print(row, flush=True)
-            finally:
-                for w in workers:
-                    w.terminate()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import multiprocessing as mp
 import os
 import re
 import resource
@@ -33,6 +32,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from background import busy_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -43,10 +44,6 @@ FIELDS = [
     "background_load", "verdict_ratio_to_idle",
 ]
 
-
-def _busy() -> None:
-    while True:  # a busy process: the load another program puts on the machine
-        pass
 
 
 def _load(row: dict[str, str]) -> int:
@@ -234,10 +231,7 @@ def main() -> None:
         cases = [(c, d) for c in _ints(args.crews) for d in _ints(args.days)]
         idle: dict[tuple[int, int], float] = {}
         for load in [0] + ([args.background_load] if args.background_load else []):
-            workers = [mp.Process(target=_busy, daemon=True) for _ in range(load)]
-            for w in workers:
-                w.start()
-            try:
+            with busy_processes(load):
                 for crews, days in sorted(cases, key=lambda cd: cd[0] * cd[1]):
                     row = _child(crews, days, args.time_limit, args.seed, args.staffing)
                     row["background_load"] = load
@@ -257,9 +251,6 @@ def main() -> None:
                         writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
                         writer.writeheader()
                         writer.writerows(old)
-            finally:
-                for w in workers:
-                    w.terminate()
     plot(csv_path, png_path)
     print(f"Wrote {csv_path}, {png_path}")
 
