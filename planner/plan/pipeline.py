@@ -21,10 +21,19 @@ from planner.heuristics.swo import squeaky_wheel
 from planner.plan.missions import MissionVerdict, combine, mission_verdicts
 from planner.plan.presolve import presolve_checks
 from planner.plan.readiness import Readiness, Verdict, assess
-from planner.plan.relax import relaxation_proof, screen_goals
+from planner.plan.relax import facility_proof, relaxation_proof, screen_goals
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import Scenario
-from planner.solve.budget import AFTER_SOLVE, DECOMPOSE, HINT, HINT_PASSES_PER_S, PLAN_RELAX, SCREEN, Budget
+from planner.solve.budget import (
+    AFTER_SOLVE,
+    DECOMPOSE,
+    FACILITY_RELAX,
+    HINT,
+    HINT_PASSES_PER_S,
+    PLAN_RELAX,
+    SCREEN,
+    Budget,
+)
 from planner.solve.run import Progress, SolveParams, solve
 from planner.verify.checks import goals_achieved, verify_dates, verify_schedule
 
@@ -232,12 +241,22 @@ def plan(
     result = _decomposed(data, params, budget, result, impossible, progress, spent)
     if result.schedule is not None:
         check_schedule(loaded.scenario, grid, data, result)
+    facility = ""
+    if not impossible and result.status not in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) \
+            and result.num_goals_met < len(data.goals) \
+            and (result.goals_bound is None or result.goals_bound >= len(data.goals)):
+        # Pairs left open without a proof: one shared resource alone, day by day, may prove that not all
+        # can be met (a pigeonhole the whole model's search does not finish). Cheap and counted in work
+        # units, so it runs before the confirmation solves, which may use all the time that is left.
+        facility = facility_proof(data, params, budget.after(FACILITY_RELAX)) or ""
     readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm, impossible=impossible,
                        budget=budget)
     proof = ""
     statuses = {r.status for r in readiness}
-    if Verdict.UNKNOWN in statuses and Verdict.NOT_READY not in statuses and len(data.participants) > 1:
-        # The time limit left pairs open: one participant alone may still
+    if Verdict.UNKNOWN in statuses and Verdict.NOT_READY not in statuses:
+        # The time limit left pairs open: one resource or one participant alone may still
         # prove that not everybody can be ready.
-        proof = relaxation_proof(data, params, budget.after(PLAN_RELAX)) or ""
+        proof = facility
+        if not proof and len(data.participants) > 1:
+            proof = relaxation_proof(data, params, budget.after(PLAN_RELAX)) or ""
     return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))
