@@ -26,15 +26,17 @@ from planner.data.result import Result, Schedule, SolveStatus
 from planner.heuristics.decompose import by_participant
 from planner.plan.pipeline import PlanOutcome, check_schedule, prepare
 from planner.plan.readiness import Verdict, assess
-from planner.plan.relax import relaxation_proof, relaxation_status
+from planner.plan.relax import facility_proof, relaxation_proof, relaxation_status
 from planner.scenario.load import LoadedScenario, validate_document
 from planner.scenario.schema import Scenario
 from planner.solve.budget import (
+    FACILITY_RELAX,
     PROBE_DECOMPOSE,
     PROBE_FEASIBILITY_COLD,
     PROBE_FEASIBILITY_HINTED,
     PROBE_RELAX,
     PROBE_SOLVE_FLOOR,
+    Budget,
 )
 from planner.solve.feasibility import plan_meeting_goals
 from planner.solve.run import SolveParams, solve
@@ -204,6 +206,13 @@ def readiness_probe(
         return Verdict.READY, f"verified plan meets all {total} pairs", _verified(loaded, grid, data, result, params)
     if result.status == SolveStatus.INFEASIBLE or (result.goals_bound is not None and result.goals_bound < total):
         return Verdict.NOT_READY, f"proven: at most {result.goals_bound or 0} of {total} pairs can be met", None
+    # Undecided: one shared resource alone, day by day, may still prove it (a pigeonhole the search does
+    # not finish). Only here, on top of the probe's limit (at most FACILITY_RELAX of it, counted in work
+    # units), so that the probes the steps above decide pay nothing for it.
+    proof = facility_proof(data, params, Budget(FACILITY_RELAX.limit(budget.seconds, budget.deterministic),
+                                                budget.deterministic))
+    if proof is not None:
+        return Verdict.NOT_READY, proof, None
     return (Verdict.UNKNOWN,
             f"time limit: best plan meets {result.num_goals_met} of {total} pairs, no proof that all cannot", None)
 

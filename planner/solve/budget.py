@@ -240,7 +240,8 @@ PLAN_RELAX = Share(0.25)
 """One-participant relaxation proof when the solve left pairs UNKNOWN (:meth:`Budget.after`)."""
 FACILITY_RELAX = Share(0.05, cap=3.0)
 """Day-indexed relaxations of the shared resources (planner.solve.day_packing), all together, when the solve
-left pairs open without a proof, before the confirmation solves (:meth:`Budget.after`)."""
+left pairs open without a proof, before the confirmation solves (:meth:`Budget.after`); a min-window probe
+left undecided gets the same on top of its limit."""
 FACILITY_EACH = 0.25
 """Work units for each resource's relaxation whatever the mode: its proofs come at the root (0.04 units for
 16 water-survival courses), so the answer never depends on machine load."""
@@ -269,7 +270,8 @@ PROBE_DECOMPOSE = Share(0.25)
 """A plan built one participant at a time (planner.heuristics.decompose), before phase 1: at windows whose
 hours are exactly spent it finds the READY plan that the whole model's search misses."""
 PROBE_SOLVE_FLOOR = Share(0.2)
-"""Phase 1 gets what is left, and at least this (so a probe takes at most 1.1 x the limit, with a hint)."""
+"""Phase 1 gets what is left, and at least this (so a probe takes at most 1.1 x the limit, with a hint; an
+undecided one at most FACILITY_RELAX more)."""
 
 # planner.analysis.repair.find_repairs, of the command's budget (the verifying re-plans have their own limit):
 REPAIR_BASE = Share(0.15)

@@ -115,3 +115,20 @@ def test_no_proof_where_everyone_can_be_ready() -> None:
     # The bundled four-month MS-19 file plans READY: no resource relaxation may say otherwise.
     _, data = prepare(load_scenario(ROOT / "scenarios" / "challenge-2021.yaml"))
     assert facility_proof(data, SolveParams(time_limit=10, deterministic=True), 10.0) is None
+
+
+def test_undecided_probe_is_decided_by_a_resource(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The three-courses-in-two-weeks case as a min-window probe whose own steps all stay undecided
+    # (made so here; on 16 generated crews they do): the site's relaxation settles it afterwards.
+    from planner.analysis import window
+
+    monkeypatch.setattr(window, "plan_meeting_goals", lambda *args, **kwargs: (SolveStatus.UNKNOWN, None))
+    monkeypatch.setattr(window, "by_participant", lambda *args, **kwargs: None)
+    monkeypatch.setattr(window, "solve", lambda data, *args, **kwargs: Result(
+        SolveStatus.FEASIBLE, None, goals_bound=len(data.goals)))
+    loaded = load_scenario(write(tmp_path, _course(3, "2024-03-18", consecutive_days=True)))
+    verdict, text, _ = window.readiness_probe(loaded, SolveParams(time_limit=5, deterministic=True))
+    assert verdict == Verdict.NOT_READY and text.startswith("proven: site (capacity 1) cannot host")
+    # Two courses: the relaxation proves nothing and the probe stays UNKNOWN.
+    loaded = load_scenario(write(tmp_path, _course(2, "2024-03-18", consecutive_days=True), "two.yaml"))
+    assert window.readiness_probe(loaded, SolveParams(time_limit=5, deterministic=True))[0] == Verdict.UNKNOWN
