@@ -83,7 +83,7 @@ def _days(data: ProblemData, j: int) -> dict[int, list[int]]:
 def _size(data: ProblemData, r: int) -> tuple[int, float] | None:
     """(day Booleans, load) of resource ``r``'s relaxation, or None when it is not worth building."""
     users = _users(data, r)
-    if len(users) < 2:
+    if len(users) < 2 or data.resources[r].capacity <= 0:
         return None
     count, energy, union = 0, 0, set()
     for j, q in users:
