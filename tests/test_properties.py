@@ -15,7 +15,7 @@ from planner.heuristics.decompose import by_participant
 from planner.plan.pipeline import plan, prepare, schedule_rows
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
-from planner.solve.day_packing import packing_status
+from planner.solve.day_packing import facilities, packing_status
 from planner.solve.run import SolveParams
 from planner.verify.checks import goals_achieved, verify_dates, verify_schedule
 from tests.helpers import scenario, write
@@ -192,8 +192,9 @@ def test_repair_model_keeps_every_relaxed_plan(data: dict[str, Any], weekly: int
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_scenarios(), st.booleans())
 def test_resource_relaxation_never_contradicts_a_ready_plan(data: dict[str, Any], consecutive: bool) -> None:
-    """Tests that a shared resource's day-indexed relaxation is one: whenever the planner finds a
-    verified plan meeting every pair, no resource's relaxation is INFEASIBLE (it would be a false proof)."""
+    """Tests that the day-indexed relaxation of a shared resource or instructor pool is one: whenever the
+    planner finds a verified plan meeting every pair, no facility's relaxation is INFEASIBLE (it would be
+    a false proof)."""
     if consecutive:
         for m in data["modules"]:
             if "min_days_between_sessions" not in m and "max_days_between_sessions" not in m:
@@ -202,5 +203,5 @@ def test_resource_relaxation_never_contradicts_a_ready_plan(data: dict[str, Any]
         out = plan(load_scenario(write(Path(tmp), data)), SolveParams(time_limit=5, num_workers=2), confirm=False)
     if out.overall != Verdict.READY:
         return
-    for r in range(len(out.data.resources)):
-        assert packing_status(out.data, r, work=2.0, wall=30.0) != SolveStatus.INFEASIBLE
+    for fac in facilities(out.data):
+        assert packing_status(out.data, fac, work=2.0, wall=30.0) != SolveStatus.INFEASIBLE

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from planner.data.problem import ProblemData, participant_part, restrict
 from planner.data.result import SolveStatus
 from planner.solve.budget import FACILITY_EACH, OUTER_FACTOR, OUTER_SLACK_S, SCREEN_GOAL_S, Budget
-from planner.solve.day_packing import packing_status, resource_order
+from planner.solve.day_packing import facilities, packing_status
 from planner.solve.feasibility import plan_meeting_goals
 from planner.solve.params import SolveParams
 
@@ -108,27 +108,29 @@ def relaxation_proof(data: ProblemData, params: SolveParams, limit: float | Budg
 
 
 def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget) -> str | None:
-    """A proof that not every goal can be met, from one shared resource alone, or None.
+    """A proof that not every goal can be met, from one shared resource or instructor pool alone, or None.
 
-    Each resource's day-indexed relaxation (:mod:`planner.solve.day_packing`), the most loaded first,
+    Each facility's day-indexed relaxation (:mod:`planner.solve.day_packing`), the most loaded first,
     gets :data:`FACILITY_EACH` work units whatever the mode (wall mode: also at most what the clock
     leaves of ``limit``, a safety cap), so the answer does not depend on machine load.
     """
     budget = _budget(params, limit)
-    for r in resource_order(data):
+    for fac in facilities(data):
         if budget.remaining() <= 0:
             return None
         work = min(FACILITY_EACH, budget.remaining()) if budget.deterministic else FACILITY_EACH
         wall = OUTER_FACTOR * work + OUTER_SLACK_S if budget.deterministic else budget.remaining()
-        status = packing_status(data, r, work, wall)
+        status = packing_status(data, fac, work, wall)
         budget.charge(work)
         if status == SolveStatus.INFEASIBLE:
-            res = data.resources[r]
-            modules = sorted({data.jobs[j].module for j, job in enumerate(data.jobs)
-                              if any(rr == r for rr, _ in job.resources)})
-            return (f"proven: {res.id} (capacity {res.capacity}) cannot host every session the pairs need "
-                    f"(relaxation: only its modules {', '.join(modules)}, day by day, with their calendars, "
-                    "spacing and deadlines)")
+            modules = ", ".join(sorted({data.jobs[j].module for j, _ in fac.users}))
+            if fac.kind == "resource":
+                return (f"proven: {fac.describe(data)} cannot host every session the pairs need "
+                        f"(relaxation: only its modules {modules}, day by day, with their calendars, "
+                        "spacing and deadlines)")
+            return (f"proven: {fac.describe(data)} cannot teach every session the pairs need "
+                    f"(relaxation: only the modules no one else may teach, {modules}, day by day, with "
+                    "their calendars, spacing and deadlines)")
     return None
 
 

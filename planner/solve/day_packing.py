@@ -1,4 +1,8 @@
-"""Can one shared resource host every session the goals need? A day-indexed relaxation.
+"""Can one facility host every session the goals need? A day-indexed relaxation.
+
+A facility is a shared resource, or a pool of interchangeable instructors with the
+jobs that only they can teach (the same packing question: one survival brigade for
+every crew's three-day course).
 
 The whole model places sessions as intervals on a slot axis; its linear
 relaxation of a resource is the total energy, which misses packing by the day.
@@ -9,14 +13,14 @@ days would hold 21 by energy alone. A search finds this out only by trying
 every assignment (a pigeonhole), which CP-SAT does not finish in minutes for
 16 courses.
 
-Here the question is asked of the resource alone, day-indexed: one Boolean
+Here the question is asked of the facility alone, day-indexed: one Boolean
 per session and allowed day (the days come from the data layer's one
 authority, :func:`planner.data.days.allowed_days`); each session of a job
 that is done lies on exactly one day; consecutive sessions on consecutive
 days, spaced ones at least their gap apart (on prefix sums, the tight
-time-indexed form); on every day the sessions' resource-slots fit the
-capacity left by gates; every goal group whose options all use the resource
-has an option whose last session lies before the goal's deadline. Every
+time-indexed form); on every day the sessions' slots fit the capacity that
+day leaves (less a resource's units gates reserve; none on an instructor's
+day off); every goal group whose options all use the facility has an option whose last session lies before the goal's deadline. Every
 other rule is dropped, so the model is a relaxation: a plan of the whole
 problem, read day by day, satisfies it. INFEASIBLE therefore proves that not
 every goal can be met; FEASIBLE proves nothing. The day constraints make the
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -41,35 +46,73 @@ from planner.solve.cpsat import STATUS, note_if_cut, solve_interruptibly
 
 MAX_DAY_VARS = 15_000
 """Larger day-indexed models are skipped: building them in Python costs about a second per 30,000
-Booleans, and the resources that big (a classroom used by every module) are rarely the bottleneck."""
+Booleans, and facilities that big (a classroom used by every module) are rarely the bottleneck."""
+
+
+@dataclass(frozen=True)
+class Facility:
+    """What is packed day by day: a shared resource, or a pool of interchangeable instructors
+    (:meth:`ProblemData.instructor_pools`) with the jobs only they can teach."""
+
+    kind: Literal["resource", "instructors"]
+    index: int  # the resource, or the pool
+    users: tuple[tuple[int, int], ...]  # (job, units per session)
+    day_capacity: tuple[int, ...]  # units x slots, per day
+
+    def describe(self, data: ProblemData) -> str:
+        """The facility in the words of a proof."""
+        if self.kind == "resource":
+            res = data.resources[self.index]
+            return f"{res.id} (capacity {res.capacity})"
+        members = data.instructor_pools()[0][self.index]
+        return f"instructor{'s' if len(members) > 1 else ''} {', '.join(data.instructors[i].id for i in members)}"
 
 
 @dataclass(frozen=True)
 class Packing:
-    """The day-indexed relaxation of one resource: the model and what it holds."""
+    """The day-indexed relaxation of one facility: the model and what it holds."""
 
-    resource: int
+    facility: Facility
     model: cp_model.CpModel
-    jobs: tuple[int, ...]  # the jobs using the resource
     goal_groups: int  # goal groups it requires (none: nothing to prove)
-    load: float  # sessions' resource-slots over the capacity of the days they may use (most loaded first)
+    load: float  # sessions' slots over the capacity of the days they may use
 
 
-def resource_order(data: ProblemData) -> list[int]:
-    """Resources worth a day-indexed relaxation, the most loaded first: used by two or more jobs
-    that can be done and within :data:`MAX_DAY_VARS` day Booleans."""
-    out: list[tuple[float, int]] = []
-    for r in range(len(data.resources)):
-        size = _size(data, r)
+def facilities(data: ProblemData) -> list[Facility]:
+    """Every facility worth a day-indexed relaxation, the most loaded first: used by two or more
+    jobs that can be done, within :data:`MAX_DAY_VARS` day Booleans.
+
+    A resource's users are the jobs needing it within its capacity (the others can never run);
+    each day holds its capacity less the units gates reserve. An instructor pool's users are the
+    jobs whose every available candidate belongs to it (only its members may teach them); each of
+    its open days holds the members' parallel capacity."""
+    S, days = data.slots_per_day, data.num_days
+    found: list[Facility] = []
+    for r, res in enumerate(data.resources):
+        users = tuple((j, q) for j, job in enumerate(data.jobs) for rr, q in job.resources
+                      if rr == r and q <= res.capacity)
+        reserved = [0] * days
+        for day, units in res.reserved:
+            if 0 <= day < days:
+                reserved[day] += units
+        found.append(Facility("resource", r, users, tuple(max(0, res.capacity - reserved[t]) * S for t in range(days))))
+    members, pool_of = data.instructor_pools()
+    taught: list[list[tuple[int, int]]] = [[] for _ in members]
+    for j, job in enumerate(data.jobs):
+        pools = {pool_of[i] for i in job.instructors if any(data.instructors[i].open_days)}
+        if job.needs_instructor and len(pools) == 1:
+            taught[pools.pop()].append((j, 1))
+    for p, jobs in enumerate(taught):
+        open_days = data.instructors[members[p][0]].open_days  # one pool: the same days
+        width = sum(data.instructors[i].capacity for i in members[p]) * S
+        found.append(Facility("instructors", p, tuple(jobs),
+                              tuple(width if t < len(open_days) and open_days[t] else 0 for t in range(days))))
+    ranked = []
+    for n, fac in enumerate(found):
+        size = _size(data, fac)
         if size is not None:
-            out.append((-size[1], r))
-    return [r for _, r in sorted(out)]
-
-
-def _users(data: ProblemData, r: int) -> list[tuple[int, int]]:
-    """(job, units) of the jobs needing resource ``r`` within its capacity (the others can never run)."""
-    cap = data.resources[r].capacity
-    return [(j, q) for j, job in enumerate(data.jobs) for rr, q in job.resources if rr == r and q <= cap]
+            ranked.append((-size[1], n, fac))
+    return [fac for _, _, fac in sorted(ranked, key=lambda t: (t[0], t[1]))]
 
 
 def _days(data: ProblemData, j: int) -> dict[int, list[int]]:
@@ -80,37 +123,38 @@ def _days(data: ProblemData, j: int) -> dict[int, list[int]]:
     return {k: (allowed_days(data, j, last=True) if k == last else inner) for k in range(job.num_fixed, job.num_sessions)}
 
 
-def _size(data: ProblemData, r: int) -> tuple[int, float] | None:
-    """(day Booleans, load) of resource ``r``'s relaxation, or None when it is not worth building."""
-    users = _users(data, r)
-    if len(users) < 2 or data.resources[r].capacity <= 0:
+def _size(data: ProblemData, fac: Facility) -> tuple[int, float] | None:
+    """(day Booleans, load) of a facility's relaxation, or None when it is not worth building."""
+    if len(fac.users) < 2:
         return None
-    count, energy, union = 0, 0, set()
-    for j, q in users:
+    count, energy = 0, 0
+    union: set[int] = set()
+    for j, q in fac.users:
         job = data.jobs[j]
         for days in _days(data, j).values():
             count += len(days)
             union.update(days)
         energy += q * job.length * (job.num_sessions - job.num_fixed)
-    if count == 0 or count > MAX_DAY_VARS:
+    room = sum(fac.day_capacity[t] for t in union)
+    if count == 0 or count > MAX_DAY_VARS or room <= 0:
         return None
-    return count, energy / (data.resources[r].capacity * data.slots_per_day * max(1, len(union)))
+    return count, energy / room
 
 
-def packing_model(data: ProblemData, r: int) -> Packing | None:
-    """The day-indexed relaxation of resource ``r`` (see the module docstring), or None if too large."""
-    size = _size(data, r)
+def packing_model(data: ProblemData, fac: Facility) -> Packing | None:
+    """The day-indexed relaxation of ``fac`` (see the module docstring), or None if not worth building."""
+    size = _size(data, fac)
     if size is None:
         return None
-    res, S = data.resources[r], data.slots_per_day
+    S = data.slots_per_day
     m = cp_model.CpModel()
     use: dict[int, list[cp_model.LinearExprT]] = {}
     on: dict[tuple[int, int], dict[int, cp_model.IntVar]] = {}  # (job, session) -> day -> Boolean
-    users = _users(data, r)
-    for j, q in users:
+    for j, q in fac.users:
         job = data.jobs[j]
-        for start in job.fixed_starts:  # history: its days are taken
-            use.setdefault(start // S, []).append(q * job.length)
+        if fac.kind == "resource":
+            for start in job.fixed_starts:  # history: its days are taken
+                use.setdefault(start // S, []).append(q * job.length)
         days = _days(data, j)
         if not days:
             continue
@@ -120,12 +164,10 @@ def packing_model(data: ProblemData, r: int) -> Packing | None:
             m.add(sum(on[j, k].values()) == done)
             for t, x in on[j, k].items():
                 use.setdefault(t, []).append(q * job.length * x)
-        free = sorted(days)
-        for a, b in itertools.pairwise(free):
+        for a, b in itertools.pairwise(sorted(days)):
             _order(m, data, j, on[j, a], on[j, b], done)
     for t, items in use.items():
-        reserved = sum(units for day, units in res.reserved if day == t)
-        m.add(sum(items) <= max(0, res.capacity - reserved) * S)
+        m.add(sum(items) <= fac.day_capacity[t])
     groups = 0
     for goal in data.goals:
         for group in goal.groups:
@@ -134,7 +176,7 @@ def packing_model(data: ProblemData, r: int) -> Packing | None:
                         if t < goal.deadline_day]
                 m.add(sum(last) >= 1)
                 groups += 1
-    return Packing(r, m, tuple(j for j, _ in users), groups, size[1])
+    return Packing(fac, m, groups, size[1])
 
 
 def _order(m: cp_model.CpModel, data: ProblemData, j: int, a: dict[int, cp_model.IntVar],
@@ -182,11 +224,11 @@ def _prefix(m: cp_model.CpModel, on: dict[int, cp_model.IntVar], days: int,
     return out
 
 
-def packing_status(data: ProblemData, r: int, work: float, wall: float) -> SolveStatus:
-    """Whether resource ``r``'s day-indexed relaxation is INFEASIBLE (a proof), FEASIBLE or UNKNOWN,
+def packing_status(data: ProblemData, fac: Facility, work: float, wall: float) -> SolveStatus:
+    """Whether ``fac``'s day-indexed relaxation is INFEASIBLE (a proof), FEASIBLE or UNKNOWN,
     within ``work`` CP-SAT work units (one worker) and, as a safety limit only, ``wall`` seconds.
     UNKNOWN too when it is not worth asking (nothing to prove, or too large)."""
-    pk = packing_model(data, r)
+    pk = packing_model(data, fac)
     if pk is None or pk.goal_groups == 0 or work <= 0 or wall <= 0:
         return SolveStatus.UNKNOWN
     solver = cp_model.CpSolver()

@@ -19,7 +19,7 @@ from planner.plan.pipeline import plan, prepare
 from planner.plan.readiness import Verdict
 from planner.plan.relax import facility_proof
 from planner.scenario.load import load_scenario
-from planner.solve.day_packing import packing_model, packing_status, resource_order
+from planner.solve.day_packing import facilities, packing_model, packing_status
 from planner.solve.params import SolveParams
 from tests.helpers import ROOT, scenario, write
 
@@ -38,8 +38,8 @@ def _course(n_crews: int, exam: str, **module: Any) -> dict[str, Any]:
 
 def _status(tmp_path: Path, sc: dict[str, Any]) -> SolveStatus:
     _, data = prepare(load_scenario(write(tmp_path, sc)))
-    (r,) = resource_order(data)
-    return packing_status(data, r, work=5.0, wall=60.0)
+    (fac,) = facilities(data)
+    return packing_status(data, fac, work=5.0, wall=60.0)
 
 
 def test_three_day_courses_fit_one_a_week(tmp_path: Path) -> None:
@@ -76,10 +76,10 @@ def test_nothing_to_prove_without_goals_on_the_resource(tmp_path: Path) -> None:
     sc = _course(3, "2024-03-18", consecutive_days=True)
     sc["roles"] = [{"id": "sfp", "requires": []}]
     _, data = prepare(load_scenario(write(tmp_path, sc)))
-    (r,) = resource_order(data)
-    pk = packing_model(data, r)
+    (fac,) = facilities(data)
+    pk = packing_model(data, fac)
     assert pk is not None and pk.goal_groups == 0
-    assert packing_status(data, r, work=5.0, wall=60.0) == SolveStatus.UNKNOWN
+    assert packing_status(data, fac, work=5.0, wall=60.0) == SolveStatus.UNKNOWN
 
 
 def test_facility_proof_names_the_resource(tmp_path: Path) -> None:
@@ -132,3 +132,30 @@ def test_undecided_probe_is_decided_by_a_resource(tmp_path: Path, monkeypatch: p
     # Two courses: the relaxation proves nothing and the probe stays UNKNOWN.
     loaded = load_scenario(write(tmp_path, _course(2, "2024-03-18", consecutive_days=True), "two.yaml"))
     assert window.readiness_probe(loaded, SolveParams(time_limit=5, deterministic=True))[0] == Verdict.UNKNOWN
+
+
+def test_an_instructor_is_packed_like_a_site(tmp_path: Path) -> None:
+    # The three courses of 3 consecutive days in two weeks, taught by the one qualified guide and
+    # needing no site: the guide is the unary facility, one course a week, so at most 2 (as above).
+    sc = _course(3, "2024-03-18", consecutive_days=True, resources=[], instructor="survival")
+    sc["instructors"] = [{"id": "guide", "qualifications": ["survival"]}]
+    _, data = prepare(load_scenario(write(tmp_path, sc)))
+    (fac,) = facilities(data)
+    assert fac.kind == "instructors" and fac.describe(data) == "instructor guide"
+    assert packing_status(data, fac, work=5.0, wall=60.0) == SolveStatus.INFEASIBLE
+    proof = facility_proof(data, SolveParams(time_limit=10, deterministic=True), 10.0)
+    assert proof is not None and proof.startswith("proven: instructor guide cannot teach every session")
+    # A second guide (the same qualification and days: one pool of two) teaches two courses a week.
+    sc["instructors"].append({"id": "guide2", "qualifications": ["survival"]})
+    _, data = prepare(load_scenario(write(tmp_path, sc, "two.yaml")))
+    (fac,) = facilities(data)
+    assert fac.describe(data) == "instructors guide, guide2"
+    assert packing_status(data, fac, work=5.0, wall=60.0) == SolveStatus.FEASIBLE
+    # The guide's day off on Wednesday 13 March: the second week holds no 3-day course at all
+    # (Mon-Wed, Tue-Thu and Wed-Fri all need that day), so even two courses do not fit.
+    sc = _course(2, "2024-03-18", consecutive_days=True, resources=[], instructor="survival")
+    sc["instructors"] = [{"id": "guide", "qualifications": ["survival"],
+                          "blackouts": [{"from": "2024-03-13", "to": "2024-03-13"}]}]
+    _, data = prepare(load_scenario(write(tmp_path, sc, "off.yaml")))
+    (fac,) = facilities(data)
+    assert packing_status(data, fac, work=5.0, wall=60.0) == SolveStatus.INFEASIBLE
