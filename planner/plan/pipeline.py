@@ -254,9 +254,13 @@ def plan(
     proof = ""
     statuses = {r.status for r in readiness}
     if Verdict.UNKNOWN in statuses and Verdict.NOT_READY not in statuses:
-        # The time limit left pairs open: one resource or one participant alone may still
-        # prove that not everybody can be ready.
-        proof = facility
+        # The time limit left pairs open. Phase 1's bound below the number of pairs already proves that
+        # not everybody can be ready (which pairs is open); else one resource or one participant alone may.
+        total = len(data.goals)
+        if result.goals_bound is not None and result.goals_bound < total:
+            proof = f"proven: at most {result.goals_bound} of {total} pairs can be met together (the solver's bound)"
+        else:
+            proof = facility
         if not proof and len(data.participants) > 1:
             proof = relaxation_proof(data, params, budget.after(PLAN_RELAX)) or ""
     return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))
