@@ -16,7 +16,7 @@ from collections.abc import Collection
 from planner.data.problem import ProblemData, participant_part, restrict
 from planner.data.result import SolveStatus
 from planner.solve.budget import FACILITY_EACH, OUTER_FACTOR, OUTER_SLACK_S, SCREEN_GOAL_S, Budget
-from planner.solve.day_packing import facilities, packing_status
+from planner.solve.day_packing import Facility, facilities, most_hosted, packing_status
 from planner.solve.feasibility import plan_meeting_goals
 from planner.solve.params import SolveParams
 
@@ -123,15 +123,25 @@ def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget
         status = packing_status(data, fac, work, wall)
         budget.charge(work)
         if status == SolveStatus.INFEASIBLE:
-            modules = ", ".join(sorted({data.jobs[j].module for j, _ in fac.users}))
-            if fac.kind == "resource":
-                return (f"proven: {fac.describe(data)} cannot host every session the pairs need "
-                        f"(relaxation: only its modules {modules}, day by day, with their calendars, "
-                        "spacing and deadlines)")
-            return (f"proven: {fac.describe(data)} cannot teach every session the pairs need "
-                    f"(relaxation: only the modules no one else may teach, {modules}, day by day, with "
-                    "their calendars, spacing and deadlines)")
+            return _facility_words(data, fac, budget)
     return None
+
+
+def _facility_words(data: ProblemData, fac: Facility, budget: Budget) -> str:
+    """The proof that ``fac`` cannot host every session the pairs need, with how much it can host
+    when that is proven too (another :data:`FACILITY_EACH` work units)."""
+    modules = ", ".join(sorted({data.jobs[j].module for j, _ in fac.users}))
+    verb, scope = ("host", f"only its modules {modules}") if fac.kind == "resource" else \
+        ("teach", f"only the modules no one else may teach, {modules}")
+    why = f"(relaxation: {scope}, day by day, with their calendars, spacing and deadlines)"
+    wall = OUTER_FACTOR * FACILITY_EACH + OUTER_SLACK_S if budget.deterministic else max(0.0, budget.remaining())
+    count = most_hosted(data, fac, FACILITY_EACH, wall)
+    budget.charge(FACILITY_EACH)
+    if count is not None:
+        most, needed = count
+        return (f"proven: {fac.describe(data)} can {verb} at most {most} of the {needed} {modules} trainings "
+                f"the pairs need before their deadlines {why}")
+    return f"proven: {fac.describe(data)} cannot {verb} every session the pairs need {why}"
 
 
 def goal_part(data: ProblemData, g: int) -> ProblemData:

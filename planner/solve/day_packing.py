@@ -76,6 +76,7 @@ class Packing:
     model: cp_model.CpModel
     goal_groups: int  # goal groups it requires (none: nothing to prove)
     load: float  # sessions' slots over the capacity of the days they may use
+    needed: int = 0  # jobs those goal groups need
 
 
 def facilities(data: ProblemData) -> list[Facility]:
@@ -141,8 +142,11 @@ def _size(data: ProblemData, fac: Facility) -> tuple[int, float] | None:
     return count, energy / room
 
 
-def packing_model(data: ProblemData, fac: Facility) -> Packing | None:
-    """The day-indexed relaxation of ``fac`` (see the module docstring), or None if not worth building."""
+def packing_model(data: ProblemData, fac: Facility, count: bool = False) -> Packing | None:
+    """The day-indexed relaxation of ``fac`` (see the module docstring), or None if not worth building.
+
+    ``count``: instead of requiring the goal groups, maximise how many of the jobs they need end
+    before their deadline (the earliest of the goals needing each): how much the facility can host."""
     size = _size(data, fac)
     if size is None:
         return None
@@ -169,14 +173,24 @@ def packing_model(data: ProblemData, fac: Facility) -> Packing | None:
     for t, items in use.items():
         m.add(sum(items) <= fac.day_capacity[t])
     groups = 0
+    due: dict[int, int] = {}  # job a goal group needs -> the earliest deadline of those goals
     for goal in data.goals:
         for group in goal.groups:
             if group and all((j, data.jobs[j].num_sessions - 1) in on for j in group):
-                last = [x for j in group for t, x in on[j, data.jobs[j].num_sessions - 1].items()
-                        if t < goal.deadline_day]
-                m.add(sum(last) >= 1)
                 groups += 1
-    return Packing(fac, m, groups, size[1])
+                for j in group:
+                    due[j] = min(due.get(j, goal.deadline_day), goal.deadline_day)
+                if not count:
+                    m.add(sum(x for j in group for t, x in on[j, data.jobs[j].num_sessions - 1].items()
+                              if t < goal.deadline_day) >= 1)
+    if count:
+        in_time = []
+        for j, deadline in sorted(due.items()):
+            y = m.new_bool_var(f"in_time[{j}]")
+            m.add(y <= sum(x for t, x in on[j, data.jobs[j].num_sessions - 1].items() if t < deadline))
+            in_time.append(y)
+        m.maximize(sum(in_time))
+    return Packing(fac, m, groups, size[1], len(due))
 
 
 def _order(m: cp_model.CpModel, data: ProblemData, j: int, a: dict[int, cp_model.IntVar],
@@ -231,6 +245,27 @@ def packing_status(data: ProblemData, fac: Facility, work: float, wall: float) -
     pk = packing_model(data, fac)
     if pk is None or pk.goal_groups == 0 or work <= 0 or wall <= 0:
         return SolveStatus.UNKNOWN
+    _, code = _solve(pk.model, work, wall)
+    status = STATUS[code]
+    return SolveStatus.FEASIBLE if status == SolveStatus.OPTIMAL else status
+
+
+def most_hosted(data: ProblemData, fac: Facility, work: float, wall: float) -> tuple[int, int] | None:
+    """(at most how many, of how many) jobs that goal groups need ``fac`` can host before their
+    deadlines, proven within the limits (as :func:`packing_status`); None if the bound is not below
+    the number needed (the proof then rests on alternatives or several deadlines)."""
+    pk = packing_model(data, fac, count=True)
+    if pk is None or pk.needed == 0 or work <= 0 or wall <= 0:
+        return None
+    solver, code = _solve(pk.model, work, wall)
+    if STATUS[code] not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        return None
+    most = int(solver.best_objective_bound + 1e-6)
+    return (most, pk.needed) if most < pk.needed else None
+
+
+def _solve(model: cp_model.CpModel, work: float, wall: float) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """One worker, ``work`` work units, ``wall`` seconds as a safety limit only."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = 1
@@ -241,7 +276,6 @@ def packing_status(data: ProblemData, fac: Facility, work: float, wall: float) -
     # rewriting hides them from one worker (16 crews x 120 days: undecided after 20 work units);
     # level 2 finds them at the root (0.03 units).
     p.linearization_level = 2
-    code = solve_interruptibly(solver, pk.model)
+    code = solve_interruptibly(solver, model)
     note_if_cut(solver, code)
-    status = STATUS[code]
-    return SolveStatus.FEASIBLE if status == SolveStatus.OPTIMAL else status
+    return solver, code

@@ -14,7 +14,7 @@ import pytest
 
 from planner.data.problem import ProblemData
 from planner.data.result import Result, SolveStatus
-from planner.plan import pipeline
+from planner.plan import pipeline, relax
 from planner.plan.pipeline import plan, prepare
 from planner.plan.readiness import Verdict
 from planner.plan.relax import facility_proof
@@ -82,12 +82,18 @@ def test_nothing_to_prove_without_goals_on_the_resource(tmp_path: Path) -> None:
     assert packing_status(data, fac, work=5.0, wall=60.0) == SolveStatus.UNKNOWN
 
 
-def test_facility_proof_names_the_resource(tmp_path: Path) -> None:
+def test_facility_proof_names_the_resource_and_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three crews' courses, one a week for two weeks: at most 2 of the 3 fit (see above).
     _, data = prepare(load_scenario(write(tmp_path, _course(3, "2024-03-18", consecutive_days=True))))
     for deterministic in (False, True):
         proof = facility_proof(data, SolveParams(time_limit=10, deterministic=deterministic), 10.0)
-        assert proof is not None and proof.startswith("proven: site (capacity 1) cannot host")
-        assert "course" in proof
+        assert proof == ("proven: site (capacity 1) can host at most 2 of the 3 course trainings the pairs need "
+                         "before their deadlines (relaxation: only its modules course, day by day, with their "
+                         "calendars, spacing and deadlines)")
+    # Without the count (its solve undecided), the proof still stands, in general words.
+    monkeypatch.setattr(relax, "most_hosted", lambda *args: None)
+    proof = facility_proof(data, SolveParams(time_limit=10, deterministic=True), 10.0)
+    assert proof is not None and proof.startswith("proven: site (capacity 1) cannot host every session the pairs need")
 
 
 def test_plan_left_open_is_proven_not_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,7 +113,7 @@ def test_plan_left_open_is_proven_not_ready(tmp_path: Path, monkeypatch: pytest.
     out = plan(load_scenario(write(tmp_path, sc)), SolveParams(time_limit=4, deterministic=True))
     assert out.result.num_goals_met == 7
     assert out.overall == Verdict.NOT_READY
-    assert out.proof.startswith("proven: site (capacity 1) cannot host")
+    assert out.proof.startswith("proven: site (capacity 1) can host at most 7 of the 8 course trainings")
     assert Verdict.NOT_READY not in {r.status for r in out.readiness}  # which crew is not decided one by one
 
 
@@ -128,7 +134,7 @@ def test_undecided_probe_is_decided_by_a_resource(tmp_path: Path, monkeypatch: p
         SolveStatus.FEASIBLE, None, goals_bound=len(data.goals)))
     loaded = load_scenario(write(tmp_path, _course(3, "2024-03-18", consecutive_days=True)))
     verdict, text, _ = window.readiness_probe(loaded, SolveParams(time_limit=5, deterministic=True))
-    assert verdict == Verdict.NOT_READY and text.startswith("proven: site (capacity 1) cannot host")
+    assert verdict == Verdict.NOT_READY and text.startswith("proven: site (capacity 1) can host at most 2 of the 3")
     # Two courses: the relaxation proves nothing and the probe stays UNKNOWN.
     loaded = load_scenario(write(tmp_path, _course(2, "2024-03-18", consecutive_days=True), "two.yaml"))
     assert window.readiness_probe(loaded, SolveParams(time_limit=5, deterministic=True))[0] == Verdict.UNKNOWN
@@ -144,7 +150,7 @@ def test_an_instructor_is_packed_like_a_site(tmp_path: Path) -> None:
     assert fac.kind == "instructors" and fac.describe(data) == "instructor guide"
     assert packing_status(data, fac, work=5.0, wall=60.0) == SolveStatus.INFEASIBLE
     proof = facility_proof(data, SolveParams(time_limit=10, deterministic=True), 10.0)
-    assert proof is not None and proof.startswith("proven: instructor guide cannot teach every session")
+    assert proof is not None and proof.startswith("proven: instructor guide can teach at most 2 of the 3 course trainings")
     # A second guide (the same qualification and days: one pool of two) teaches two courses a week.
     sc["instructors"].append({"id": "guide2", "qualifications": ["survival"]})
     _, data = prepare(load_scenario(write(tmp_path, sc, "two.yaml")))
