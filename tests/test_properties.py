@@ -15,7 +15,7 @@ from planner.heuristics.decompose import by_participant
 from planner.plan.pipeline import plan, prepare, schedule_rows
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
-from planner.solve.day_packing import facilities, packing_status
+from planner.solve.day_packing import facilities, most_hosted, packing_status, pairs_bound
 from planner.solve.run import SolveParams
 from planner.verify.checks import goals_achieved, verify_dates, verify_schedule
 from tests.helpers import scenario, write
@@ -194,14 +194,20 @@ def test_repair_model_keeps_every_relaxed_plan(data: dict[str, Any], weekly: int
 def test_resource_relaxation_never_contradicts_a_ready_plan(data: dict[str, Any], consecutive: bool) -> None:
     """Tests that the day-indexed relaxation of a shared resource or instructor pool is one: whenever the
     planner finds a verified plan meeting every pair, no facility's relaxation is INFEASIBLE (it would be
-    a false proof)."""
+    a false proof), and no verified plan meets more pairs than a facility's count allows."""
     if consecutive:
         for m in data["modules"]:
             if "min_days_between_sessions" not in m and "max_days_between_sessions" not in m:
                 m["consecutive_days"] = True
     with tempfile.TemporaryDirectory() as tmp:
         out = plan(load_scenario(write(Path(tmp), data)), SolveParams(time_limit=5, num_workers=2), confirm=False)
-    if out.overall != Verdict.READY:
+    if out.result.schedule is None:
         return
+    met = sum(goals_achieved(out.data, out.result.schedule))
     for fac in facilities(out.data):
-        assert packing_status(out.data, fac, work=2.0, wall=30.0) != SolveStatus.INFEASIBLE
+        if out.overall == Verdict.READY:
+            assert packing_status(out.data, fac, work=2.0, wall=30.0) != SolveStatus.INFEASIBLE
+        count = most_hosted(out.data, fac, work=2.0, wall=30.0)
+        if count is not None:  # the proven bounds hold for this verified plan too
+            bound = pairs_bound(out.data, fac, count[0], work=2.0, wall=30.0)
+            assert bound is None or met <= bound

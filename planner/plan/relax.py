@@ -16,7 +16,7 @@ from collections.abc import Collection
 from planner.data.problem import ProblemData, participant_part, restrict
 from planner.data.result import SolveStatus
 from planner.solve.budget import FACILITY_EACH, OUTER_FACTOR, OUTER_SLACK_S, SCREEN_GOAL_S, Budget
-from planner.solve.day_packing import Facility, facilities, most_hosted, packing_status
+from planner.solve.day_packing import Facility, facilities, most_hosted, packing_status, pairs_bound
 from planner.solve.feasibility import plan_meeting_goals
 from planner.solve.params import SolveParams
 
@@ -139,8 +139,11 @@ def _facility_words(data: ProblemData, fac: Facility, budget: Budget) -> str:
     budget.charge(FACILITY_EACH)
     if count is not None:
         most, needed = count
+        pairs = pairs_bound(data, fac, most, FACILITY_EACH, wall)
+        so = "" if pairs is None or pairs >= len(data.goals) else \
+            f", so at most {pairs} of the {len(data.goals)} pairs can be met"
         return (f"proven: {fac.describe(data)} can {verb} at most {most} of the {needed} {modules} trainings "
-                f"the pairs need before their deadlines {why}")
+                f"the pairs need before their deadlines{so} {why}")
     return f"proven: {fac.describe(data)} cannot {verb} every session the pairs need {why}"
 
 

@@ -174,15 +174,14 @@ def packing_model(data: ProblemData, fac: Facility, count: bool = False) -> Pack
         m.add(sum(items) <= fac.day_capacity[t])
     groups = 0
     due: dict[int, int] = {}  # job a goal group needs -> the earliest deadline of those goals
-    for goal in data.goals:
-        for group in goal.groups:
-            if group and all((j, data.jobs[j].num_sessions - 1) in on for j in group):
-                groups += 1
-                for j in group:
-                    due[j] = min(due.get(j, goal.deadline_day), goal.deadline_day)
-                if not count:
-                    m.add(sum(x for j in group for t, x in on[j, data.jobs[j].num_sessions - 1].items()
-                              if t < goal.deadline_day) >= 1)
+    for g, group in _needs(data, fac):
+        goal = data.goals[g]
+        groups += 1
+        for j in group:
+            due[j] = min(due.get(j, goal.deadline_day), goal.deadline_day)
+        if not count:
+            m.add(sum(x for j in group for t, x in on[j, data.jobs[j].num_sessions - 1].items()
+                      if t < goal.deadline_day) >= 1)
     if count:
         in_time = []
         for j, deadline in sorted(due.items()):
@@ -262,6 +261,39 @@ def most_hosted(data: ProblemData, fac: Facility, work: float, wall: float) -> t
         return None
     most = int(solver.best_objective_bound + 1e-6)
     return (most, pk.needed) if most < pk.needed else None
+
+
+def _needs(data: ProblemData, fac: Facility) -> list[tuple[int, tuple[int, ...]]]:
+    """(goal, group) for every goal group whose options are all jobs of ``fac`` with sessions still to
+    place: what the relaxation requires (or counts)."""
+    users = {j for j, _ in fac.users}
+    return [(g, group) for g, goal in enumerate(data.goals) for group in goal.groups
+            if group and all(j in users and data.jobs[j].num_fixed < data.jobs[j].num_sessions for j in group)]
+
+
+def pairs_bound(data: ProblemData, fac: Facility, most: int, work: float, wall: float) -> int | None:
+    """At most how many goals can be met when ``fac`` hosts at most ``most`` of the jobs its goal
+    groups need: a goal with a group on the facility needs one hosted job of it. None when a job
+    serves goals with different deadlines (hosting counted by the earliest would not bound the later)."""
+    needs = _needs(data, fac)
+    deadlines: dict[int, set[int]] = {}
+    for g, group in needs:
+        for j in group:
+            deadlines.setdefault(j, set()).add(data.goals[g].deadline_day)
+    if any(len(d) > 1 for d in deadlines.values()):
+        return None
+    m = cp_model.CpModel()
+    hosted = {j: m.new_bool_var(f"hosted[{j}]") for j in sorted(deadlines)}
+    m.add(sum(hosted.values()) <= most)
+    met: dict[int, cp_model.IntVar] = {}
+    for g, group in needs:
+        met.setdefault(g, m.new_bool_var(f"met[{g}]"))
+        m.add(met[g] <= sum(hosted[j] for j in group))
+    m.maximize(sum(met.values()))
+    solver, code = _solve(m, work, wall)
+    if STATUS[code] not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        return None
+    return len(data.goals) - len(met) + int(solver.best_objective_bound + 1e-6)
 
 
 def _solve(model: cp_model.CpModel, work: float, wall: float) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:

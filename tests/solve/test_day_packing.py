@@ -19,7 +19,7 @@ from planner.plan.pipeline import plan, prepare
 from planner.plan.readiness import Verdict
 from planner.plan.relax import facility_proof
 from planner.scenario.load import load_scenario
-from planner.solve.day_packing import facilities, packing_model, packing_status
+from planner.solve.day_packing import facilities, most_hosted, packing_model, packing_status, pairs_bound
 from planner.solve.params import SolveParams
 from tests.helpers import ROOT, scenario, write
 
@@ -83,13 +83,14 @@ def test_nothing_to_prove_without_goals_on_the_resource(tmp_path: Path) -> None:
 
 
 def test_facility_proof_names_the_resource_and_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Three crews' courses, one a week for two weeks: at most 2 of the 3 fit (see above).
+    # Three crews' courses, one a week for two weeks: at most 2 of the 3 fit (see above); each trainee's
+    # one pair needs their course, so at most 2 of the 3 pairs.
     _, data = prepare(load_scenario(write(tmp_path, _course(3, "2024-03-18", consecutive_days=True))))
     for deterministic in (False, True):
         proof = facility_proof(data, SolveParams(time_limit=10, deterministic=deterministic), 10.0)
         assert proof == ("proven: site (capacity 1) can host at most 2 of the 3 course trainings the pairs need "
-                         "before their deadlines (relaxation: only its modules course, day by day, with their "
-                         "calendars, spacing and deadlines)")
+                         "before their deadlines, so at most 2 of the 3 pairs can be met (relaxation: only its "
+                         "modules course, day by day, with their calendars, spacing and deadlines)")
     # Without the count (its solve undecided), the proof still stands, in general words.
     monkeypatch.setattr(relax, "most_hosted", lambda *args: None)
     proof = facility_proof(data, SolveParams(time_limit=10, deterministic=True), 10.0)
@@ -165,3 +166,22 @@ def test_an_instructor_is_packed_like_a_site(tmp_path: Path) -> None:
     _, data = prepare(load_scenario(write(tmp_path, sc, "off.yaml")))
     (fac,) = facilities(data)
     assert packing_status(data, fac, work=5.0, wall=60.0) == SolveStatus.INFEASIBLE
+
+
+def test_pairs_bound_counts_the_pairs_each_training_serves(tmp_path: Path) -> None:
+    # Crews of two trainees sharing one course (joint): three crews, one course a week for two weeks,
+    # so one crew misses out and with it both its trainees' pairs: at most 4 of the 6.
+    sc = _course(3, "2024-03-18", consecutive_days=True, joint="crew")
+    sc["participants"] = [{"id": f"p{i}{k}", "role": "sfp", "crew": f"c{i}"} for i in range(3) for k in range(2)]
+    _, data = prepare(load_scenario(write(tmp_path, sc)))
+    (fac,) = facilities(data)
+    assert most_hosted(data, fac, 5.0, 60.0) == (2, 3)
+    assert pairs_bound(data, fac, 2, 5.0, 60.0) == 4
+    # Two deadlines for one training (a second competency needing the course by an earlier gate): the
+    # count by the earliest deadline would not bound the later one, so no pair bound is claimed.
+    sc["gates"].append({"id": "early", "date": "2024-03-11"})
+    sc["roles"] = [{"id": "sfp", "requires": ["comp", "early_comp"]}]
+    sc["competencies"].append({"id": "early_comp", "requires": ["course"], "deadline": "early"})
+    _, data = prepare(load_scenario(write(tmp_path, sc, "two.yaml")))
+    (fac,) = facilities(data)
+    assert pairs_bound(data, fac, 1, 5.0, 60.0) is None
