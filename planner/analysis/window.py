@@ -209,10 +209,10 @@ def readiness_probe(
     # Undecided: one shared resource alone, day by day, may still prove it (a pigeonhole the search does
     # not finish). Only here, on top of the probe's limit (at most FACILITY_RELAX of it, counted in work
     # units), so that the probes the steps above decide pay nothing for it.
-    proof = facility_proof(data, params, Budget(FACILITY_RELAX.limit(budget.seconds, budget.deterministic),
+    found = facility_proof(data, params, Budget(FACILITY_RELAX.limit(budget.seconds, budget.deterministic),
                                                 budget.deterministic))
-    if proof is not None:
-        return Verdict.NOT_READY, proof, None
+    if found is not None:
+        return Verdict.NOT_READY, found.text, None
     return (Verdict.UNKNOWN,
             f"time limit: best plan meets {result.num_goals_met} of {total} pairs, no proof that all cannot", None)
 

@@ -241,14 +241,14 @@ def plan(
     result = _decomposed(data, params, budget, result, impossible, progress, spent)
     if result.schedule is not None:
         check_schedule(loaded.scenario, grid, data, result)
-    facility = ""
+    facility = None
     if not impossible and result.status not in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) \
             and result.num_goals_met < len(data.goals) \
             and (result.goals_bound is None or result.goals_bound >= len(data.goals)):
         # Pairs left open without a proof: one shared resource alone, day by day, may prove that not all
         # can be met (a pigeonhole the whole model's search does not finish). Cheap and counted in work
         # units, so it runs before the confirmation solves, which may use all the time that is left.
-        facility = facility_proof(data, params, budget.after(FACILITY_RELAX)) or ""
+        facility = facility_proof(data, params, budget.after(FACILITY_RELAX))
     readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm, impossible=impossible,
                        budget=budget)
     proof = ""
@@ -259,8 +259,10 @@ def plan(
         total = len(data.goals)
         if result.goals_bound is not None and result.goals_bound < total:
             proof = f"proven: at most {result.goals_bound} of {total} pairs can be met together (the solver's bound)"
-        else:
-            proof = facility
+        elif facility is not None:
+            proof = facility.text
+            if facility.pairs is not None:  # a proven bound on the pairs, tighter than the solver's
+                result = dataclasses.replace(result, goals_bound=min(result.goals_bound or total, facility.pairs))
         if not proof and len(data.participants) > 1:
             proof = relaxation_proof(data, params, budget.after(PLAN_RELAX)) or ""
     return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))

@@ -12,6 +12,7 @@ weekly cap around fixed campaign days.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from planner.data.problem import ProblemData, participant_part, restrict
 from planner.data.result import SolveStatus
@@ -107,7 +108,16 @@ def relaxation_proof(data: ProblemData, params: SolveParams, limit: float | Budg
     return proof if status == SolveStatus.INFEASIBLE else None
 
 
-def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget) -> str | None:
+@dataclass(frozen=True)
+class FacilityProof:
+    """That not every goal can be met, from one facility alone: the words, and at most how many goals
+    can be met when that was counted too (None otherwise)."""
+
+    text: str
+    pairs: int | None = None
+
+
+def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget) -> FacilityProof | None:
     """A proof that not every goal can be met, from one shared resource or instructor pool alone, or None.
 
     Each facility's day-indexed relaxation (:mod:`planner.solve.day_packing`), the most loaded first,
@@ -127,7 +137,7 @@ def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget
     return None
 
 
-def _facility_words(data: ProblemData, fac: Facility, budget: Budget) -> str:
+def _facility_words(data: ProblemData, fac: Facility, budget: Budget) -> FacilityProof:
     """The proof that ``fac`` cannot host every session the pairs need, with how much it can host
     when that is proven too (another :data:`FACILITY_EACH` work units)."""
     modules = ", ".join(sorted({data.jobs[j].module for j, _ in fac.users}))
@@ -140,11 +150,12 @@ def _facility_words(data: ProblemData, fac: Facility, budget: Budget) -> str:
     if count is not None:
         most, needed = count
         pairs = pairs_bound(data, fac, most, FACILITY_EACH, wall)
-        so = "" if pairs is None or pairs >= len(data.goals) else \
-            f", so at most {pairs} of the {len(data.goals)} pairs can be met"
-        return (f"proven: {fac.describe(data)} can {verb} at most {most} of the {needed} {modules} trainings "
-                f"the pairs need before their deadlines{so} {why}")
-    return f"proven: {fac.describe(data)} cannot {verb} every session the pairs need {why}"
+        if pairs is not None and pairs >= len(data.goals):
+            pairs = None
+        so = "" if pairs is None else f", so at most {pairs} of the {len(data.goals)} pairs can be met"
+        return FacilityProof(f"proven: {fac.describe(data)} can {verb} at most {most} of the {needed} {modules} "
+                             f"trainings the pairs need before their deadlines{so} {why}", pairs)
+    return FacilityProof(f"proven: {fac.describe(data)} cannot {verb} every session the pairs need {why}")
 
 
 def goal_part(data: ProblemData, g: int) -> ProblemData:

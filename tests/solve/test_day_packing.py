@@ -87,14 +87,16 @@ def test_facility_proof_names_the_resource_and_counts(tmp_path: Path, monkeypatc
     # one pair needs their course, so at most 2 of the 3 pairs.
     _, data = prepare(load_scenario(write(tmp_path, _course(3, "2024-03-18", consecutive_days=True))))
     for deterministic in (False, True):
-        proof = facility_proof(data, SolveParams(time_limit=10, deterministic=deterministic), 10.0)
-        assert proof == ("proven: site (capacity 1) can host at most 2 of the 3 course trainings the pairs need "
+        found = facility_proof(data, SolveParams(time_limit=10, deterministic=deterministic), 10.0)
+        assert found is not None and found.pairs == 2
+        assert found.text == ("proven: site (capacity 1) can host at most 2 of the 3 course trainings the pairs need "
                          "before their deadlines, so at most 2 of the 3 pairs can be met (relaxation: only its "
                          "modules course, day by day, with their calendars, spacing and deadlines)")
     # Without the count (its solve undecided), the proof still stands, in general words.
     monkeypatch.setattr(relax, "most_hosted", lambda *args: None)
-    proof = facility_proof(data, SolveParams(time_limit=10, deterministic=True), 10.0)
-    assert proof is not None and proof.startswith("proven: site (capacity 1) cannot host every session the pairs need")
+    found = facility_proof(data, SolveParams(time_limit=10, deterministic=True), 10.0)
+    assert found is not None and found.pairs is None
+    assert found.text.startswith("proven: site (capacity 1) cannot host every session the pairs need")
 
 
 def test_plan_left_open_is_proven_not_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,6 +117,7 @@ def test_plan_left_open_is_proven_not_ready(tmp_path: Path, monkeypatch: pytest.
     assert out.result.num_goals_met == 7
     assert out.overall == Verdict.NOT_READY
     assert out.proof.startswith("proven: site (capacity 1) can host at most 7 of the 8 course trainings")
+    assert out.result.goals_bound == 7  # the facility's pair bound, tighter than the stopped solve's 8
     assert Verdict.NOT_READY not in {r.status for r in out.readiness}  # which crew is not decided one by one
 
 
@@ -150,8 +153,8 @@ def test_an_instructor_is_packed_like_a_site(tmp_path: Path) -> None:
     (fac,) = facilities(data)
     assert fac.kind == "instructors" and fac.describe(data) == "instructor guide"
     assert packing_status(data, fac, work=5.0, wall=60.0) == SolveStatus.INFEASIBLE
-    proof = facility_proof(data, SolveParams(time_limit=10, deterministic=True), 10.0)
-    assert proof is not None and proof.startswith("proven: instructor guide can teach at most 2 of the 3 course trainings")
+    found = facility_proof(data, SolveParams(time_limit=10, deterministic=True), 10.0)
+    assert found is not None and found.text.startswith("proven: instructor guide can teach at most 2 of the 3 course")
     # A second guide (the same qualification and days: one pool of two) teaches two courses a week.
     sc["instructors"].append({"id": "guide2", "qualifications": ["survival"]})
     _, data = prepare(load_scenario(write(tmp_path, sc, "two.yaml")))
