@@ -249,6 +249,11 @@ def plan(
         # can be met (a pigeonhole the whole model's search does not finish). Cheap and counted in work
         # units, so it runs before the confirmation solves, which may use all the time that is left.
         facility = facility_proof(data, params, budget.after(FACILITY_RELAX))
+        if facility is not None and facility.pairs is not None and result.num_goals_met >= facility.pairs:
+            # The plan meets as many pairs as the facility allows: its count is proven best, as if phase 1
+            # had closed its bound, so each unmet pair gets its own verdict (impossible alone or trade-off).
+            result = dataclasses.replace(result, status=SolveStatus.OPTIMAL, goals_bound=facility.pairs, phases=(
+                *result.phases, PhaseInfo("facility", SolveStatus.OPTIMAL, question=facility.text)))
     readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm, impossible=impossible,
                        budget=budget)
     proof = ""

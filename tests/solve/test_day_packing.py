@@ -99,26 +99,49 @@ def test_facility_proof_names_the_resource_and_counts(tmp_path: Path, monkeypatc
     assert found.text.startswith("proven: site (capacity 1) cannot host every session the pairs need")
 
 
-def test_plan_left_open_is_proven_not_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Eight crews, seven Monday-to-Friday weeks before the exam (Mon 4 Mar .. Fri 19 Apr, exam
-    # Mon 22 Apr): one 3-day course a week, so one crew cannot be ready. CP-SAT proves this small
-    # case itself; to see the plan use the site's relaxation, its solve is made to stop unproven
-    # (as on 16 generated crews, where it does), with its plan of 7 courses.
+def _stopped_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drop: int) -> pipeline.PlanOutcome:
+    """Eight crews, seven Monday-to-Friday weeks before the exam (Mon 4 Mar .. Fri 19 Apr, exam Mon
+    22 Apr): one 3-day course a week, so at most 7 crews can be ready. CP-SAT proves this small case
+    itself; to see the plan use the site's relaxation, its solve is made to stop unproven (as on 16
+    generated crews, where it does), with its plan (7 courses) less the courses of ``drop`` crews."""
     sc = _course(8, "2024-04-22", consecutive_days=True)
     sc["window"] = {"start": "2024-03-04", "launch": "2024-05-06"}
 
     def unproven(data: ProblemData, *args: Any, **kwargs: Any) -> Result:
         res = real_solve(data, *args, **kwargs)
-        return dataclasses.replace(res, status=SolveStatus.FEASIBLE, goals_bound=len(data.goals))
+        assert res.schedule is not None
+        met = [data.jobs[s.job].participants[0] for s in res.schedule.sessions if s.index == 0]
+        gone = set(sorted(met)[:drop])
+        keep = tuple(s for s in res.schedule.sessions if data.jobs[s.job].participants[0] not in gone)
+        goals = tuple(ok and data.goals[g].participant not in gone for g, ok in enumerate(res.goals_met))
+        return dataclasses.replace(res, status=SolveStatus.FEASIBLE, goals_bound=len(data.goals), goals_met=goals,
+                                   schedule=dataclasses.replace(res.schedule, sessions=keep))
 
     real_solve = pipeline.solve
     monkeypatch.setattr(pipeline, "solve", unproven)
-    out = plan(load_scenario(write(tmp_path, sc)), SolveParams(time_limit=4, deterministic=True))
-    assert out.result.num_goals_met == 7
+    monkeypatch.setattr(pipeline, "_decomposed", lambda data, params, budget, result, *args: result)
+    return plan(load_scenario(write(tmp_path, sc)), SolveParams(time_limit=4, deterministic=True))
+
+
+def test_plan_left_open_is_proven_not_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The stopped plan meets 6 of the 8 (one more crew's course dropped): the site's count, at most 7,
+    # proves that not everybody can be ready, and becomes the plan's bound; which crews miss out is open.
+    out = _stopped_plan(tmp_path, monkeypatch, drop=1)
+    assert out.result.num_goals_met == 6 and out.result.goals_bound == 7
     assert out.overall == Verdict.NOT_READY
     assert out.proof.startswith("proven: site (capacity 1) can host at most 7 of the 8 course trainings")
-    assert out.result.goals_bound == 7  # the facility's pair bound, tighter than the stopped solve's 8
-    assert Verdict.NOT_READY not in {r.status for r in out.readiness}  # which crew is not decided one by one
+    assert Verdict.NOT_READY not in {r.status for r in out.readiness}  # not decided one by one
+
+
+def test_plan_at_the_facility_count_is_proven_best(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The stopped plan meets 7 of the 8, as many as the site allows: its count is proven best, so the
+    # one crew left out is NOT_READY on its own (a trade-off: alone it would fit), nothing stays UNKNOWN.
+    out = _stopped_plan(tmp_path, monkeypatch, drop=0)
+    assert out.result.status == SolveStatus.OPTIMAL and out.result.goals_bound == 7
+    statuses = [r.status for r in out.readiness]
+    assert statuses.count(Verdict.READY) == 7 and statuses.count(Verdict.NOT_READY) == 1
+    missed = next(r for r in out.readiness if r.status == Verdict.NOT_READY)
+    assert "trade-off" in missed.reason and out.overall == Verdict.NOT_READY
 
 
 def test_no_proof_where_everyone_can_be_ready() -> None:
