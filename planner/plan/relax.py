@@ -117,15 +117,16 @@ class FacilityProof:
     pairs: int | None = None
 
 
-def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget) -> FacilityProof | None:
+def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget,
+                   min_load: float = 0.0) -> FacilityProof | None:
     """A proof that not every goal can be met, from one shared resource or instructor pool alone, or None.
 
-    Each facility's day-indexed relaxation (:mod:`planner.solve.day_packing`), the most loaded first,
-    gets :data:`FACILITY_EACH` work units whatever the mode (wall mode: also at most what the clock
-    leaves of ``limit``, a safety cap), so the answer does not depend on machine load.
+    Each facility's day-indexed relaxation (:mod:`planner.solve.day_packing`), the most loaded first
+    (at least ``min_load``), gets :data:`FACILITY_EACH` work units whatever the mode (wall mode: also at
+    most what the clock leaves of ``limit``, a safety cap), so the answer does not depend on machine load.
     """
     budget = _budget(params, limit)
-    for fac in facilities(data):
+    for fac in facilities(data, min_load):
         if budget.remaining() <= 0:
             return None
         work = min(FACILITY_EACH, budget.remaining()) if budget.deterministic else FACILITY_EACH

@@ -79,9 +79,10 @@ class Packing:
     needed: int = 0  # jobs those goal groups need
 
 
-def facilities(data: ProblemData) -> list[Facility]:
+def facilities(data: ProblemData, min_load: float = 0.0) -> list[Facility]:
     """Every facility worth a day-indexed relaxation, the most loaded first: used by two or more
-    jobs that can be done, within :data:`MAX_DAY_VARS` day Booleans.
+    jobs that can be done, within :data:`MAX_DAY_VARS` day Booleans, needed by some goal group and
+    loaded at least ``min_load`` (see :func:`_size`).
 
     A resource's users are the jobs needing it within its capacity (the others can never run);
     each day holds its capacity less the units gates reserve. An instructor pool's users are the
@@ -111,7 +112,7 @@ def facilities(data: ProblemData) -> list[Facility]:
     ranked = []
     for n, fac in enumerate(found):
         size = _size(data, fac)
-        if size is not None:
+        if size is not None and size[1] > 0 and size[1] >= min_load:  # load 0: no goal needs it, nothing to prove
             ranked.append((-size[1], n, fac))
     return [fac for _, _, fac in sorted(ranked, key=lambda t: (t[0], t[1]))]
 
@@ -125,21 +126,31 @@ def _days(data: ProblemData, j: int) -> dict[int, list[int]]:
 
 
 def _size(data: ProblemData, fac: Facility) -> tuple[int, float] | None:
-    """(day Booleans, load) of a facility's relaxation, or None when it is not worth building."""
+    """(day Booleans, load) of a facility's relaxation, or None when it is not worth building.
+
+    The load counts what the proof is about: the sessions of the jobs goal groups need, over the
+    capacity of the days they may use before the earliest deadline of those goals (0 if none needed)."""
     if len(fac.users) < 2:
         return None
+    due: dict[int, int] = {}
+    for g, group in _needs(data, fac):
+        for j in group:
+            due[j] = min(due.get(j, data.goals[g].deadline_day), data.goals[g].deadline_day)
+    units = dict(fac.users)
     count, energy = 0, 0
     union: set[int] = set()
-    for j, q in fac.users:
+    for j, _ in fac.users:
         job = data.jobs[j]
         for days in _days(data, j).values():
             count += len(days)
-            union.update(days)
-        energy += q * job.length * (job.num_sessions - job.num_fixed)
+            if j in due:
+                union.update(t for t in days if t < due[j])
+        if j in due:
+            energy += units[j] * job.length * (job.num_sessions - job.num_fixed)
     room = sum(fac.day_capacity[t] for t in union)
-    if count == 0 or count > MAX_DAY_VARS or room <= 0:
+    if count == 0 or count > MAX_DAY_VARS:
         return None
-    return count, energy / room
+    return count, (energy / room if room > 0 else (0.0 if energy == 0 else float("inf")))
 
 
 def packing_model(data: ProblemData, fac: Facility, count: bool = False) -> Packing | None:

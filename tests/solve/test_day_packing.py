@@ -19,7 +19,7 @@ from planner.plan.pipeline import plan, prepare
 from planner.plan.readiness import Verdict
 from planner.plan.relax import facility_proof
 from planner.scenario.load import load_scenario
-from planner.solve.day_packing import facilities, most_hosted, packing_model, packing_status, pairs_bound
+from planner.solve.day_packing import Facility, facilities, most_hosted, packing_model, packing_status, pairs_bound
 from planner.solve.params import SolveParams
 from tests.helpers import ROOT, scenario, write
 
@@ -76,10 +76,11 @@ def test_nothing_to_prove_without_goals_on_the_resource(tmp_path: Path) -> None:
     sc = _course(3, "2024-03-18", consecutive_days=True)
     sc["roles"] = [{"id": "sfp", "requires": []}]
     _, data = prepare(load_scenario(write(tmp_path, sc)))
-    (fac,) = facilities(data)
-    pk = packing_model(data, fac)
+    assert facilities(data) == []  # no goal needs the site: it is not asked
+    site = Facility("resource", 0, tuple((j, 1) for j in range(len(data.jobs))), (4,) * data.num_days)
+    pk = packing_model(data, site)
     assert pk is not None and pk.goal_groups == 0
-    assert packing_status(data, fac, work=5.0, wall=60.0) == SolveStatus.UNKNOWN
+    assert packing_status(data, site, work=5.0, wall=60.0) == SolveStatus.UNKNOWN
 
 
 def test_facility_proof_names_the_resource_and_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -211,3 +212,18 @@ def test_pairs_bound_counts_the_pairs_each_training_serves(tmp_path: Path) -> No
     _, data = prepare(load_scenario(write(tmp_path, sc, "two.yaml")))
     (fac,) = facilities(data)
     assert pairs_bound(data, fac, 1, 5.0, 60.0) is None
+
+
+def test_min_window_bisects_on_a_loaded_facility(tmp_path: Path) -> None:
+    # The three crews' 3-day courses on the unary site, exam Mon 18 Mar, launch Mon 15 Apr 2024 (fixed):
+    # one course a week, so three weeks with a Mon-Fri run of 3 days must lie before the exam. From
+    # Wed 28 Feb (47 days before the launch) the week of 26 Feb holds one (Wed-Fri): READY; from Thu
+    # 29 Feb (46 days) it holds none: NOT_READY, and every shorter window too. Each trainee alone fits
+    # in any of these windows, so the proofs below 47 days come from the site (its load is 0.75-0.9).
+    from planner.analysis.window import min_window
+
+    loaded = load_scenario(write(tmp_path, _course(3, "2024-03-18", consecutive_days=True)))
+    result = min_window(loaded, SolveParams(time_limit=5, deterministic=True))
+    assert (result.ready_days, result.not_ready_days) == (47, 46)
+    facility = [p for p in result.probes if p.verdict == Verdict.NOT_READY and "site (capacity 1)" in p.proof]
+    assert facility, [(p.days, p.proof) for p in result.probes]
