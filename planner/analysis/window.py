@@ -36,7 +36,6 @@ from planner.solve.budget import (
     PROBE_FEASIBILITY_HINTED,
     PROBE_RELAX,
     PROBE_SOLVE_FLOOR,
-    Budget,
 )
 from planner.solve.feasibility import plan_meeting_goals
 from planner.solve.run import SolveParams, solve
@@ -209,8 +208,7 @@ def readiness_probe(
     # Undecided: one shared resource alone, day by day, may still prove it (a pigeonhole the search does
     # not finish). Only here, on top of the probe's limit (at most FACILITY_RELAX of it, counted in work
     # units), so that the probes the steps above decide pay nothing for it.
-    found = facility_proof(data, params, Budget(FACILITY_RELAX.limit(budget.seconds, budget.deterministic),
-                                                budget.deterministic))
+    found = facility_proof(data, params, params.budget().share(FACILITY_RELAX))
     if found is not None:
         return Verdict.NOT_READY, found.text, None
     return (Verdict.UNKNOWN,

@@ -130,12 +130,17 @@ def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget
         if budget.remaining() <= 0:
             return None
         work = min(FACILITY_EACH, budget.remaining()) if budget.deterministic else FACILITY_EACH
-        wall = OUTER_FACTOR * work + OUTER_SLACK_S if budget.deterministic else budget.remaining()
-        status = packing_status(data, fac, work, wall)
+        status = packing_status(data, fac, work, _wall(budget, work))
         budget.charge(work)
         if status == SolveStatus.INFEASIBLE:
             return _facility_words(data, fac, budget)
     return None
+
+
+def _wall(budget: Budget, work: float) -> float:
+    """The wall-clock cap of a facility solve of ``work`` units: only a safety limit under
+    ``--deterministic`` (as :meth:`SolveParams.apply`'s), what the clock leaves in wall mode."""
+    return OUTER_FACTOR * work + OUTER_SLACK_S if budget.deterministic else budget.remaining()
 
 
 def _facility_words(data: ProblemData, fac: Facility, budget: Budget) -> FacilityProof:
@@ -145,7 +150,7 @@ def _facility_words(data: ProblemData, fac: Facility, budget: Budget) -> Facilit
     verb, scope = ("host", f"only its modules {modules}") if fac.kind == "resource" else \
         ("teach", f"only the modules no one else may teach, {modules}")
     why = f"(relaxation: {scope}, day by day, with their calendars, spacing and deadlines)"
-    wall = OUTER_FACTOR * FACILITY_EACH + OUTER_SLACK_S if budget.deterministic else max(0.0, budget.remaining())
+    wall = _wall(budget, FACILITY_EACH)
     count = most_hosted(data, fac, FACILITY_EACH, wall)
     budget.charge(FACILITY_EACH)
     if count is not None:

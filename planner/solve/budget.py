@@ -239,11 +239,11 @@ DECOMPOSE = Share(0.25)
 PLAN_RELAX = Share(0.25)
 """One-participant relaxation proof when the solve left pairs UNKNOWN (:meth:`Budget.after`)."""
 FACILITY_RELAX = Share(0.05, cap=3.0)
-"""Day-indexed relaxations of the shared resources (planner.solve.day_packing), all together, when the solve
+"""Day-indexed relaxations of the facilities (planner.solve.day_packing), all together, when the solve
 left pairs open without a proof, before the confirmation solves (:meth:`Budget.after`); a min-window probe
 left undecided gets the same on top of its limit."""
 FACILITY_EACH = 0.25
-"""Work units for each resource's relaxation whatever the mode: its proofs come at the root (0.04 units for
+"""Work units for each facility's relaxation (and for its count) whatever the mode: its proofs come at the root (0.04 units for
 16 water-survival courses), so the answer never depends on machine load."""
 
 # planner.solve.phases, of one solve's budget:

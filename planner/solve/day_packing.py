@@ -72,17 +72,15 @@ class Facility:
 class Packing:
     """The day-indexed relaxation of one facility: the model and what it holds."""
 
-    facility: Facility
     model: cp_model.CpModel
     goal_groups: int  # goal groups it requires (none: nothing to prove)
-    load: float  # sessions' slots over the capacity of the days they may use
-    needed: int = 0  # jobs those goal groups need
+    needed: int  # jobs those goal groups need
 
 
 def facilities(data: ProblemData, min_load: float = 0.0) -> list[Facility]:
     """Every facility worth a day-indexed relaxation, the most loaded first: used by two or more
     jobs that can be done, within :data:`MAX_DAY_VARS` day Booleans, needed by some goal group and
-    loaded at least ``min_load`` (see :func:`_size`).
+    loaded at least ``min_load`` (see :func:`_load`).
 
     A resource's users are the jobs needing it within its capacity (the others can never run);
     each day holds its capacity less the units gates reserve. An instructor pool's users are the
@@ -111,9 +109,9 @@ def facilities(data: ProblemData, min_load: float = 0.0) -> list[Facility]:
                               tuple(width if t < len(open_days) and open_days[t] else 0 for t in range(days))))
     ranked = []
     for n, fac in enumerate(found):
-        size = _size(data, fac)
-        if size is not None and size[1] > 0 and size[1] >= min_load:  # load 0: no goal needs it, nothing to prove
-            ranked.append((-size[1], n, fac))
+        load = _load(data, fac)
+        if load is not None and load > 0 and load >= min_load:  # load 0: no goal needs it, nothing to prove
+            ranked.append((-load, n, fac))
     return [fac for _, _, fac in sorted(ranked, key=lambda t: (t[0], t[1]))]
 
 
@@ -125,41 +123,45 @@ def _days(data: ProblemData, j: int) -> dict[int, list[int]]:
     return {k: (allowed_days(data, j, last=True) if k == last else inner) for k in range(job.num_fixed, job.num_sessions)}
 
 
-def _size(data: ProblemData, fac: Facility) -> tuple[int, float] | None:
-    """(day Booleans, load) of a facility's relaxation, or None when it is not worth building.
+def _allowed(data: ProblemData, fac: Facility) -> dict[int, dict[int, list[int]]] | None:
+    """Each user job's sessions still to place with their allowed days, or None when the facility's
+    relaxation is not worth building: fewer than two users, no day Boolean, or more than
+    :data:`MAX_DAY_VARS`."""
+    if len(fac.users) < 2:
+        return None
+    out = {j: _days(data, j) for j, _ in fac.users}
+    count = sum(len(d) for sessions in out.values() for d in sessions.values())
+    return out if 0 < count <= MAX_DAY_VARS else None
+
+
+def _load(data: ProblemData, fac: Facility) -> float | None:
+    """How loaded a facility is (None: not worth building, see :func:`_allowed`).
 
     The load counts what the proof is about: the sessions of the jobs goal groups need, over the
     capacity of the days they may use before the earliest deadline of those goals (0 if none needed)."""
-    if len(fac.users) < 2:
+    allowed = _allowed(data, fac)
+    if allowed is None:
         return None
-    due: dict[int, int] = {}
-    for g, group in _needs(data, fac):
-        for j in group:
-            due[j] = min(due.get(j, data.goals[g].deadline_day), data.goals[g].deadline_day)
+    due = {j: min(days) for j, days in _deadlines(data, fac).items()}
     units = dict(fac.users)
-    count, energy = 0, 0
+    energy = 0
     union: set[int] = set()
-    for j, _ in fac.users:
+    for j in due:
         job = data.jobs[j]
-        for days in _days(data, j).values():
-            count += len(days)
-            if j in due:
-                union.update(t for t in days if t < due[j])
-        if j in due:
-            energy += units[j] * job.length * (job.num_sessions - job.num_fixed)
+        for days in allowed[j].values():
+            union.update(t for t in days if t < due[j])
+        energy += units[j] * job.length * (job.num_sessions - job.num_fixed)
     room = sum(fac.day_capacity[t] for t in union)
-    if count == 0 or count > MAX_DAY_VARS:
-        return None
-    return count, (energy / room if room > 0 else (0.0 if energy == 0 else float("inf")))
+    return energy / room if room > 0 else (0.0 if energy == 0 else float("inf"))
 
 
-def packing_model(data: ProblemData, fac: Facility, count: bool = False) -> Packing | None:
+def packing_model(data: ProblemData, fac: Facility, maximise: bool = False) -> Packing | None:
     """The day-indexed relaxation of ``fac`` (see the module docstring), or None if not worth building.
 
-    ``count``: instead of requiring the goal groups, maximise how many of the jobs they need end
+    ``maximise``: instead of requiring the goal groups, maximise how many of the jobs they need end
     before their deadline (the earliest of the goals needing each): how much the facility can host."""
-    size = _size(data, fac)
-    if size is None:
+    allowed = _allowed(data, fac)
+    if allowed is None:
         return None
     S = data.slots_per_day
     m = cp_model.CpModel()
@@ -170,12 +172,12 @@ def packing_model(data: ProblemData, fac: Facility, count: bool = False) -> Pack
         if fac.kind == "resource":
             for start in job.fixed_starts:  # history: its days are taken
                 use.setdefault(start // S, []).append(q * job.length)
-        days = _days(data, j)
+        days = allowed[j]
         if not days:
             continue
         done = m.new_bool_var(f"done[{j}]")
-        for k, allowed in days.items():
-            on[j, k] = {t: m.new_bool_var(f"on[{j}#{k},{t}]") for t in allowed}
+        for k, open_days in days.items():
+            on[j, k] = {t: m.new_bool_var(f"on[{j}#{k},{t}]") for t in open_days}
             m.add(sum(on[j, k].values()) == done)
             for t, x in on[j, k].items():
                 use.setdefault(t, []).append(q * job.length * x)
@@ -183,24 +185,20 @@ def packing_model(data: ProblemData, fac: Facility, count: bool = False) -> Pack
             _order(m, data, j, on[j, a], on[j, b], done)
     for t, items in use.items():
         m.add(sum(items) <= fac.day_capacity[t])
-    groups = 0
-    due: dict[int, int] = {}  # job a goal group needs -> the earliest deadline of those goals
-    for g, group in _needs(data, fac):
-        goal = data.goals[g]
-        groups += 1
-        for j in group:
-            due[j] = min(due.get(j, goal.deadline_day), goal.deadline_day)
-        if not count:
+    needs = _needs(data, fac)
+    due = {j: min(days) for j, days in _deadlines(data, fac, needs).items()}
+    if not maximise:
+        for g, group in needs:
             m.add(sum(x for j in group for t, x in on[j, data.jobs[j].num_sessions - 1].items()
-                      if t < goal.deadline_day) >= 1)
-    if count:
+                      if t < data.goals[g].deadline_day) >= 1)
+    else:
         in_time = []
         for j, deadline in sorted(due.items()):
             y = m.new_bool_var(f"in_time[{j}]")
             m.add(y <= sum(x for t, x in on[j, data.jobs[j].num_sessions - 1].items() if t < deadline))
             in_time.append(y)
         m.maximize(sum(in_time))
-    return Packing(fac, m, groups, size[1], len(due))
+    return Packing(m, len(needs), len(due))
 
 
 def _order(m: cp_model.CpModel, data: ProblemData, j: int, a: dict[int, cp_model.IntVar],
@@ -264,7 +262,7 @@ def most_hosted(data: ProblemData, fac: Facility, work: float, wall: float) -> t
     """(at most how many, of how many) jobs that goal groups need ``fac`` can host before their
     deadlines, proven within the limits (as :func:`packing_status`); None if the bound is not below
     the number needed (the proof then rests on alternatives or several deadlines)."""
-    pk = packing_model(data, fac, count=True)
+    pk = packing_model(data, fac, maximise=True)
     if pk is None or pk.needed == 0 or work <= 0 or wall <= 0:
         return None
     solver, code = _solve(pk.model, work, wall)
@@ -282,15 +280,23 @@ def _needs(data: ProblemData, fac: Facility) -> list[tuple[int, tuple[int, ...]]
             if group and all(j in users and data.jobs[j].num_fixed < data.jobs[j].num_sessions for j in group)]
 
 
+def _deadlines(data: ProblemData, fac: Facility,
+               needs: list[tuple[int, tuple[int, ...]]] | None = None) -> dict[int, set[int]]:
+    """Each job the goal groups on ``fac`` need (``needs``, default :func:`_needs`), with the deadlines
+    of those goals."""
+    out: dict[int, set[int]] = {}
+    for g, group in _needs(data, fac) if needs is None else needs:
+        for j in group:
+            out.setdefault(j, set()).add(data.goals[g].deadline_day)
+    return out
+
+
 def pairs_bound(data: ProblemData, fac: Facility, most: int, work: float, wall: float) -> int | None:
     """At most how many goals can be met when ``fac`` hosts at most ``most`` of the jobs its goal
     groups need: a goal with a group on the facility needs one hosted job of it. None when a job
     serves goals with different deadlines (hosting counted by the earliest would not bound the later)."""
     needs = _needs(data, fac)
-    deadlines: dict[int, set[int]] = {}
-    for g, group in needs:
-        for j in group:
-            deadlines.setdefault(j, set()).add(data.goals[g].deadline_day)
+    deadlines = _deadlines(data, fac, needs)
     if any(len(d) > 1 for d in deadlines.values()):
         return None
     m = cp_model.CpModel()
