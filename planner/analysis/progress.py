@@ -213,6 +213,16 @@ def check_progress(
                 if actual is None:
                     problems.append(bad(path, f"actual start {prow.start} is not on the time grid", prow.row))
                     continue
+                if actual % S + job.length > S:
+                    # A session's slots lie within one working day (the model's and both verifiers' rule):
+                    # accepted, it would be read as spilling into the next morning.
+                    ends = grid.slot_start(actual) + dt.timedelta(minutes=job.length * grid.slot_minutes)
+                    closes = grid.slot_start(actual - actual % S) + dt.timedelta(minutes=S * grid.slot_minutes)
+                    problems.append(bad(path, f"actual start {prow.start} with the session's "
+                                              f"{job.length * grid.slot_minutes / 60:g} h ends at {ends:%H:%M}, after "
+                                              f"the working day ends at {closes:%H:%M}: record a start within "
+                                              f"working hours", prow.row))
+                    continue
                 if actual // S >= release:
                     problems.append(bad(path, f"actual start {prow.start} is not before the as-of date {as_of}",
                                         prow.row))

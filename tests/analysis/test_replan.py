@@ -43,6 +43,16 @@ def baseline(tmp_path: Path) -> tuple[Path, Path]:
     return path, out
 
 
+def _after_first_sim(base: Path, n: int = 1) -> str:
+    """The day after Ann's ``n``-th simulator session in the baseline: an as-of date by which it has
+    taken place and her sixth (one a day, so at least 6 - n days later) has not. The tests read the
+    published days rather than assume them: equally good plans differ in which trainee goes first."""
+    sched = pd.read_csv(base / "schedule.csv")
+    ann = sched[(sched["participant"] == "ann") & (sched["module"] == "sim_runs")]
+    day = ann[ann["session"] == f"{n}/6"]["start"].iloc[0][:10]
+    return str((pd.Timestamp(day) + pd.Timedelta(days=1)).date().isoformat())
+
+
 def _replan(path: Path, base: Path, tmp: Path, progress: str, as_of: str, *extra: str) -> tuple[int, pd.DataFrame, str]:
     prog = tmp / "progress.csv"
     prog.write_text(HEADER + progress)
@@ -102,11 +112,12 @@ def test_max_changes_budget_respected_or_not_ready(tmp_path: Path, baseline: tup
 def test_failed_session_gets_a_retake(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
     """Tests that a failed session is retaken after the as-of date and the rest is kept."""
     path, base = baseline
-    code, changes, out = _replan(path, base, tmp_path, "ann,sim_runs,1,failed,,,failed\n", "2024-03-06")
+    as_of = _after_first_sim(base)
+    code, changes, out = _replan(path, base, tmp_path, "ann,sim_runs,1,failed,,,failed\n", as_of)
     assert code == 0, out
     added = changes[changes["change"] == "added"]
     assert len(added) == 1 and added["module"].iloc[0] == "sim_runs"
-    assert added["new_start"].iloc[0] >= "2024-03-06"
+    assert added["new_start"].iloc[0] >= as_of
     assert "retake" in added["reason"].iloc[0]
 
 
@@ -116,6 +127,20 @@ def test_bad_progress_row_is_named(tmp_path: Path, baseline: tuple[Path, Path]) 
     code, _, out = _replan(path, base, tmp_path, "ann,sim_runs,1,skipped,,,\n", "2024-03-06")
     assert code == 1
     assert "row 2" in out and "skipped" in out
+
+
+def test_actual_start_past_the_working_day_is_named(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests that a completed session whose actual start leaves too little of the day fails with the
+    row (exit 1): a 2-h simulator run started at 12:00 would end at 14:00, after the 4-h day from 09:00
+    ends at 13:00. It used to be accepted and read as running on into the next morning, which only the
+    verifier caught (exit 5)."""
+    path, base = baseline
+    sched = pd.read_csv(base / "schedule.csv")
+    first = sched[(sched["participant"] == "ann") & (sched["session"] == "1/6")]["start"].iloc[0][:10]
+    code, _, out = _replan(path, base, tmp_path, f"ann,sim_runs,1,completed,{first}T12:00,,\n",
+                           _after_first_sim(base))
+    assert code == 1, out
+    assert "row 2" in out and "ends at 14:00, after the working day ends at 13:00" in out
 
 
 def _published(tmp_path: Path, data: dict[str, Any]) -> tuple[Path, Path]:
@@ -285,21 +310,21 @@ def test_every_bad_progress_row_is_named_in_one_run(tmp_path: Path, baseline: tu
             "bob,sim_runs,9,missed,,,\n"           # line 6: no session 9
             "bob,theory,1,completed,later,,\n"     # line 7: not a date-time
             "ann,sim_runs,6,completed,,,\n")       # line 8: planned after the as-of date
-    code, _, out = _replan(path, base, tmp_path, rows, "2024-03-06")
+    code, _, out = _replan(path, base, tmp_path, rows, _after_first_sim(base))
     assert code == 1, out
     errors = [line for line in out.splitlines() if line.startswith("error:")]
     assert [e.split(": row ")[1].split(":")[0] for e in errors] == ["3", "4", "6", "7", "8"], out
     assert "skipped" in errors[0] and "zoe" in errors[1] and "not 9" in errors[2]
-    assert "not an ISO date-time" in errors[3] and "planned after 2024-03-06" in errors[4]
+    assert "not an ISO date-time" in errors[3] and f"planned after {_after_first_sim(base)}" in errors[4]
 
 
 def test_session_ids_stay_stable_across_a_replan(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
-    """Tests stable ids: ann failed sim_runs session 1 (Mon 4 Mar): it is not done, and its retake is a new
+    """Tests stable ids: ann failed sim_runs session 1: it is not done, and its retake is a new
     session, #7 (the published plan has #1-#6), not a renumbering; every other published session keeps
     its number in changes.csv and its calendar UID (the published plan's own UID for it), so
     re-importing the calendars moves entries instead of duplicating them."""
     path, base = baseline
-    code, changes, out = _replan(path, base, tmp_path, "ann,sim_runs,1,failed,,,failed\n", "2024-03-06")
+    code, changes, out = _replan(path, base, tmp_path, "ann,sim_runs,1,failed,,,failed\n", _after_first_sim(base))
     assert code == 0, out
     ann = changes[(changes["owner"] == "ann") & (changes["module"] == "sim_runs")]
     assert sorted(ann["session"]) == [2, 3, 4, 5, 6, 7]
@@ -311,19 +336,21 @@ def test_session_ids_stay_stable_across_a_replan(tmp_path: Path, baseline: tuple
 
 def test_a_session_done_at_another_time_keeps_its_number(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
     """Tests stable ids with actual times: ann missed sim_runs session 1 and did session 2 at another time
-    (an hour later on its published day). Session 2 keeps number 2 in changes.csv (it used to take 1,
+    (an hour later, or earlier, on its published day). Session 2 keeps number 2 in changes.csv (it used to take 1,
     its place among the done sessions, and with it session 1's calendar UID); the retake is a new number, 7."""
     path, base = baseline
     published = pd.read_csv(base / "schedule.csv")
     second = published[(published["participant"] == "ann") & (published["module"] == "sim_runs")
                        & (published["session"] == "2/6")]["start"].iloc[0]
     later = pd.Timestamp(second) + pd.Timedelta(hours=1)
+    if later.hour + 2 > 13:  # the 2-h session must end by 13:00, when the 4-h day (from 09:00) ends
+        later = pd.Timestamp(second) - pd.Timedelta(hours=1)
     progress = (f"ann,sim_runs,1,missed,,,ill\n"
                 f"ann,sim_runs,2,completed,{later.isoformat(timespec='minutes')},,\n")
-    code, changes, out = _replan(path, base, tmp_path, progress, "2024-03-08")
+    code, changes, out = _replan(path, base, tmp_path, progress, _after_first_sim(base, 4))
     assert code == 0, out
     ann = changes[(changes["owner"] == "ann") & (changes["module"] == "sim_runs")]
     done = ann[ann["change"] == "done"]
-    assert sorted(done["session"]) == [2, 3, 4]  # done before Fri 8 Mar; session 1 was missed
+    assert sorted(done["session"]) == [2, 3, 4]  # done before the as-of date; session 1 was missed
     assert done[done["session"] == 2]["new_start"].iloc[0] == later.isoformat(timespec="minutes")
     assert ann[ann["change"] == "added"]["session"].tolist() == [7]
