@@ -33,6 +33,7 @@ class SessionVars:
     interval: cp_model.IntervalVar
     day: cp_model.IntVar | None
     week: cp_model.IntVar | None = None
+    weeks: dict[int, cp_model.IntVar] | None = None  # calendar week -> "runs that week" (exact), made lazily
     fixed: bool = False
     instructor: dict[int, cp_model.IntVar] = field(default_factory=dict)  # pool -> teaches
     staff: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (role, instructor) -> staffs
@@ -133,6 +134,26 @@ class Context:
             sv.week = self.model.new_int_var(0, self.data.week(self.data.num_days - 1), f"week[{job}#{k}]")
             self.model.add_division_equality(sv.week, sv.day + shift, 7)
         return sv.week
+
+    def week_literals(self, job: int, k: int) -> dict[int, cp_model.IntVar]:
+        """Calendar week -> a Boolean true exactly when session ``k`` of ``job`` runs that week
+        (one of them when the job is done, none otherwise), for the weeks its allowed days touch."""
+        sv = self.sessions[job][k]
+        if sv.day is None:
+            return {}
+        if sv.weeks is None:
+            data, m = self.data, self.model
+            flat = list(sv.day.proto.domain)  # the session's allowed days, as [lo, hi] runs
+            weeks = sorted({data.week(d) for lo, hi in zip(flat[::2], flat[1::2], strict=True)
+                            for d in range(lo, hi + 1)})
+            sv.weeks = {}
+            for w in weeks:
+                x = m.new_bool_var(f"in_week[{data.jobs[job].id}#{k},{w}]")
+                m.add(sv.day >= w * 7 - data.week_shift).only_enforce_if(x)
+                m.add(sv.day <= w * 7 - data.week_shift + 6).only_enforce_if(x)
+                sv.weeks[w] = x
+            m.add(sum(sv.weeks.values()) == self.present[job])
+        return sv.weeks
 
     def day(self, job: int, k: int) -> IntExpr:
         """Working-day index of session ``k`` of ``job``."""

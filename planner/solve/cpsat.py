@@ -189,3 +189,16 @@ def hint_solution(ctx: Context, solver: cp_model.CpSolver) -> None:
                 hint(x, solver.value(x))
     for sat in ctx.goal_sat:
         hint(sat, solver.value(sat))
+
+
+def hint_every_variable(ctx: Context, solver: cp_model.CpSolver) -> None:
+    """Hint every variable the model has so far with its value in ``solver``'s solution.
+
+    Before a phase that adds variables of its own (phase 2's objective terms): with
+    the whole phase-1 solution hinted, CP-SAT completes the rest at once, where the
+    decision variables alone (:func:`hint_solution`) left it seconds of repair."""
+    m = ctx.model
+    m.clear_hints()
+    for i in range(len(m.proto.variables)):
+        var = m.get_int_var_from_proto_index(i)
+        m.add_hint(var, solver.value(var))

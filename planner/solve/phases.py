@@ -14,7 +14,7 @@ from planner.data.result import Result, SolveStatus
 from planner.model import objective
 from planner.model.context import Context
 from planner.solve.budget import PLAN_PHASE, READINESS_PHASE, Budget
-from planner.solve.cpsat import ANSWERED, extract_schedule, hint_solution, run_phase
+from planner.solve.cpsat import ANSWERED, extract_schedule, hint_every_variable, run_phase
 from planner.solve.params import Progress, SolveParams
 
 
@@ -54,7 +54,7 @@ def solve_readiness(
                       runtime=time.perf_counter() - t0, phases=(info1,))
 
     # Phase 2: keep the goals count, complete the programme, finish early.
-    hint_solution(ctx, solver)
+    hint_every_variable(ctx, solver)
     m.add(objective.goals_met(ctx) >= best)
     m.minimize(objective.plan_cost(ctx))
     # The readiness answer is settled; polishing the plan gets at most a
