@@ -211,3 +211,38 @@ def test_resource_relaxation_never_contradicts_a_ready_plan(data: dict[str, Any]
         if count is not None:  # the proven bounds hold for this verified plan too
             bound = pairs_bound(out.data, fac, count[0], work=2.0, wall=30.0)
             assert bound is None or met <= bound
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios(), st.sampled_from([None, 6, 10]))
+def test_participant_days_relaxation_admits_every_ready_plan(data: dict[str, Any], weekly: int | None) -> None:
+    """Tests that the day-indexed relaxation of a participant's part is one: the days of any verified plan
+    meeting every pair, cut down to the part, satisfy it (so its INFEASIBLE is never a false proof)."""
+    from ortools.sat.python import cp_model
+
+    from planner.solve.part_days import part_model
+
+    if weekly is not None:
+        data = {**data, "participants": [{**p, "load": {**p.get("load", {}), "max_hours_per_week": weekly}}
+                                         for p in data["participants"]]}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = plan(load_scenario(write(Path(tmp), data)), SolveParams(time_limit=5, num_workers=2), confirm=False)
+    if out.result.schedule is None or out.overall != Verdict.READY:
+        return
+    S = out.data.slots_per_day
+    day_of = {(out.data.jobs[s.job].id, s.index): s.start // S for s in out.result.schedule.sessions}
+    for p in range(len(out.data.participants)):
+        part = participant_part(out.data, p)
+        pd = part_model(part)
+        if pd is None:
+            continue
+        for j, done in pd.done.items():
+            job = part.jobs[j]
+            pd.model.add(done == int((job.id, 0) in day_of))
+            for k in range(job.num_sessions):
+                if (job.id, k) in day_of:
+                    pd.model.add(pd.on[j, k][day_of[job.id, k]] == 1)  # KeyError: a plan day the model forbids
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 10
+        assert solver.solve(pd.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)

@@ -16,10 +16,19 @@ from dataclasses import dataclass
 
 from planner.data.problem import ProblemData, participant_part, restrict
 from planner.data.result import SolveStatus
-from planner.solve.budget import FACILITY_EACH, OUTER_FACTOR, OUTER_SLACK_S, SCREEN_GOAL_S, Budget
+from planner.solve.budget import (
+    FACILITY_EACH,
+    OUTER_FACTOR,
+    OUTER_SLACK_S,
+    PART_DAYS_EACH,
+    PART_QUICK,
+    SCREEN_GOAL_S,
+    Budget,
+)
 from planner.solve.day_packing import Facility, facilities, most_hosted, packing_status, pairs_bound
 from planner.solve.feasibility import plan_meeting_goals
 from planner.solve.params import SolveParams
+from planner.solve.part_days import part_status
 
 
 def _signature(part: ProblemData, p: int) -> tuple[object, ...]:
@@ -92,7 +101,16 @@ def relaxation_status(data: ProblemData, params: SolveParams, limit: float | Bud
         if left < 0.2:
             return SolveStatus.UNKNOWN, ""
         workers = params.num_workers or RELAX_WORKERS
-        status = plan_meeting_goals(part, None, params.within(left).with_workers(workers), budget=budget)[0]
+        ask = params.with_workers(workers)
+        status = plan_meeting_goals(part, None, ask.within(min(left, PART_QUICK)), budget=budget)[0]
+        if status not in (SolveStatus.FEASIBLE, SolveStatus.INFEASIBLE) and budget.rest() > 0:
+            # Undecided at once: day by day, hours against caps and campaign days show at the LP's root
+            # what the interval model's search takes long to exhaust (planner.solve.part_days).
+            work = min(PART_DAYS_EACH, budget.rest()) if budget.deterministic else PART_DAYS_EACH
+            status, used = part_status(part, work, _wall(budget, work))
+            budget.charge(used)
+            if status != SolveStatus.INFEASIBLE and budget.rest() >= 0.2:
+                status = plan_meeting_goals(part, None, ask.within(budget.rest()), budget=budget)[0]
         if status == SolveStatus.INFEASIBLE:
             who = data.participants[p].id
             return SolveStatus.INFEASIBLE, (f"proven: {who} alone cannot meet all {len(part.goals)} of their pairs "

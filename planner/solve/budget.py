@@ -242,6 +242,14 @@ FACILITY_RELAX = Share(0.05, cap=3.0)
 """Day-indexed relaxations of the facilities (planner.solve.day_packing), all together, when the solve
 left pairs open without a proof, before the confirmation solves (:meth:`Budget.after`); a min-window probe
 left undecided gets the same on top of its limit."""
+PART_QUICK = 1.0
+"""Each participant's part (planner.plan.relax.relaxation_status) is first asked of the whole model for at
+most this (seconds; work units under --deterministic): most parts are decided by it (feasible at once, or
+infeasible by presolve)."""
+PART_DAYS_EACH = 4.0
+"""Work units for a part's day-indexed relaxation (planner.solve.part_days) when the first ask left it
+undecided, whatever the mode (wall mode: also at most what the clock leaves), so that its answer does not
+depend on machine load; the 81-day MS-19 proof takes about 2."""
 FACILITY_EACH = 0.25
 """Work units for each facility's relaxation (and for its count) whatever the mode: its proofs come at the root (0.04 units for
 16 water-survival courses), so the answer never depends on machine load."""

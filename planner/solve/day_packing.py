@@ -182,7 +182,7 @@ def packing_model(data: ProblemData, fac: Facility, maximise: bool = False) -> P
             for t, x in on[j, k].items():
                 use.setdefault(t, []).append(q * job.length * x)
         for a, b in itertools.pairwise(sorted(days)):
-            _order(m, data, j, on[j, a], on[j, b], done)
+            order_days(m, data, j, on[j, a], on[j, b], done)
     for t, items in use.items():
         m.add(sum(items) <= fac.day_capacity[t])
     needs = _needs(data, fac)
@@ -201,7 +201,7 @@ def packing_model(data: ProblemData, fac: Facility, maximise: bool = False) -> P
     return Packing(m, len(needs), len(due))
 
 
-def _order(m: cp_model.CpModel, data: ProblemData, j: int, a: dict[int, cp_model.IntVar],
+def order_days(m: cp_model.CpModel, data: ProblemData, j: int, a: dict[int, cp_model.IntVar],
            b: dict[int, cp_model.IntVar], done: cp_model.IntVar) -> None:
     """Session ``b`` after session ``a`` of job ``j``, in days: the next day if consecutive,
     else at least the minimum gap and at most the maximum gap later."""
@@ -214,8 +214,8 @@ def _order(m: cp_model.CpModel, data: ProblemData, j: int, a: dict[int, cp_model
         return
     # Prefix sums: by any day, no more of b than of a (gap days earlier) has happened.
     gap = job.min_gap_days
-    before_a = _prefix(m, a, data.num_days, done)
-    before_b = _prefix(m, b, data.num_days, done)
+    before_a = prefix_days(m, a, data.num_days, done)
+    before_b = prefix_days(m, b, data.num_days, done)
     for t in b:
         m.add(before_b[t] <= (before_a[t - gap] if t - gap >= 0 else 0))
     if job.max_gap_days is not None:
@@ -223,7 +223,7 @@ def _order(m: cp_model.CpModel, data: ProblemData, j: int, a: dict[int, cp_model
             m.add(x <= sum(y for u, y in b.items() if t <= u <= t + job.max_gap_days))
 
 
-def _prefix(m: cp_model.CpModel, on: dict[int, cp_model.IntVar], days: int,
+def prefix_days(m: cp_model.CpModel, on: dict[int, cp_model.IntVar], days: int,
             done: cp_model.IntVar) -> list[cp_model.LinearExprT]:
     """For every day, whether the session has happened by then (a chain of sums, O(days) terms)."""
     out: list[cp_model.LinearExprT] = []
