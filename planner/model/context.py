@@ -55,6 +55,9 @@ class Context:
         # Initial job -> (refresher needed, its last day): the refreshers family's, read by competencies.
         self.refreshed: dict[int, list[tuple[cp_model.IntVar, IntExpr]]] = {}
         self.plan_terms: list[tuple[cp_model.LinearExprT, int]] | None = None  # objective.plan_cost's, once built
+        # The level shape's weekly loads as linear rows over exact week Booleans (a portfolio's LP workers bound
+        # the peaks from them) or, False, as Cumulatives (one deterministic worker searches better from those).
+        self.linear_weeks = True
         # Repair levers (planner.model.levers): capacity a lever has not bought,
         # as whole-horizon intervals whose demand is the unbought part, keyed
         # ("resource", r), ("instructor", i), ("week", p) or ("day", p); the
