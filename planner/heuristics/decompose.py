@@ -37,19 +37,19 @@ def by_participant(data: ProblemData, params: SolveParams, budget: Budget, goals
                    say: Say | None = None) -> Schedule | None:
     """A verified schedule of ``data`` meeting every goal of ``goals`` (None: all), or None.
 
-    ``budget`` is split by the size of each participant's programme (its slots): under
-    ``--deterministic`` a search of participant p gets ``budget.seconds x slots(p) / (1.5 x all slots)``
-    work units (room for a retry for every other step) and is charged that much whatever it used, so the
-    searches' limits and their number are the same on any machine. In wall mode it gets the
-    ``slots(p)`` share of what the clock leaves for the participants still to plan, so time an easy step
-    does not use goes to the harder ones after it."""
+    ``budget`` is split by the size of each participant's programme (its slots): a search of participant
+    p gets ``budget.seconds x slots(p) / (1.5 x all slots)`` CP-SAT work units (room for a retry for every
+    other step) and is charged that much whatever it used, so the searches' limits and their number, and
+    so the plan, are the same on any machine, in wall mode too (there the clock only caps each search at
+    what the budget has left: with a wall-clock split, two busy processes on the 2-core machine left the
+    82-day MS-19 decomposition too little time and min-window answered a range)."""
     wanted = set(range(len(data.goals)) if goals is None else goals)
     slots = [_slots(data, p) for p in range(len(data.participants))]
     order = sorted(range(len(slots)), key=lambda p: (-slots[p], p))
     size = {p: max(1, slots[p]) for p in order}
     placed: dict[int, list[ScheduledSession]] = {}  # job -> its sessions, as placed
     done: list[int] = []  # goals of the participants planned so far
-    for n, p in enumerate(order):
+    for p in order:
         mine = [g for g in sorted(wanted) if data.goals[g].participant == p]
         crew = {q for q, part in enumerate(data.participants) if part.crew == data.participants[p].crew}
         step, how = None, "no plan"
@@ -58,12 +58,11 @@ def by_participant(data: ProblemData, params: SolveParams, budget: Budget, goals
                 break  # nothing to release: the retry would be the same search
             if budget.remaining() <= 1e-9:
                 return None
-            if budget.deterministic:
-                limit = budget.seconds * size[p] / (1.5 * sum(size.values()))
-            else:
-                limit = budget.remaining() * size[p] / sum(size[q] for q in order[n:])
+            # Work units whatever the mode, so that whether a step succeeds does not depend on machine load;
+            # wall mode only caps each search at what the clock leaves.
+            limit = budget.seconds * size[p] / (1.5 * sum(size.values()))
             budget.charge(limit)  # the whole limit: the next steps' limits must not depend on this one's work
-            step = _step(data, p, placed, done + mine, free, params, limit)
+            step = _step(data, p, placed, done + mine, free, params, limit, None if budget.deterministic else budget.remaining())
             if step is not None:
                 how = "placed, crew-mates' sessions moved" if free else "placed"
                 break
@@ -85,9 +84,10 @@ def _slots(data: ProblemData, p: int) -> int:
 
 
 def _step(data: ProblemData, p: int, placed: dict[int, list[ScheduledSession]], goals: list[int], free: set[int],
-          params: SolveParams, limit: float) -> dict[int, list[ScheduledSession]] | None:
+          params: SolveParams, limit: float, wall: float | None) -> dict[int, list[ScheduledSession]] | None:
     """The jobs placed so far and ``p``'s, planned together to meet ``goals``: the placed jobs pinned
-    unless one of ``free`` takes part in them. Returns every job's sessions, or None."""
+    unless one of ``free`` takes part in them, in ``limit`` work units (``wall``: at most so many seconds,
+    else the deterministic safety limit). Returns every job's sessions, or None."""
     keep = sorted({j for j, job in enumerate(data.jobs) if p in job.participants} | set(placed)
                   | {j for g in goals for group in data.goals[g].groups for j in group})
     jobs = list(data.jobs)
@@ -101,8 +101,10 @@ def _step(data: ProblemData, p: int, placed: dict[int, list[ScheduledSession]], 
     hint = Schedule(tuple(dataclasses.replace(s, job=position[s.job]) for ss in placed.values() for s in ss)) if free else None
     # One worker: the earliest-start-first search is the point, and a portfolio time-sliced on a
     # small machine would give it a fraction of a core.
-    status, schedule = plan_meeting_goals(sub, None, dataclasses.replace(params, time_limit=max(0.01, limit), num_workers=1),
-                                          hint=hint, earliest_first=True)
+    ask = dataclasses.replace(params, time_limit=max(0.01, limit), num_workers=1, deterministic=True)
+    if wall is not None:
+        ask = dataclasses.replace(ask, extra={**params.extra, "max_time_in_seconds": max(0.01, wall)})
+    status, schedule = plan_meeting_goals(sub, None, ask, hint=hint, earliest_first=True)
     if status != SolveStatus.FEASIBLE or schedule is None:
         return None
     out: dict[int, list[ScheduledSession]] = {}
