@@ -65,9 +65,9 @@ def _terms(ctx: Context) -> list[tuple[cp_model.LinearExprT, int]]:
     terms.append((len(optional) - sum(optional), len(optional)))
     days = ctx.data.num_days
     if ctx.data.shape == "level":
-        peaks = _weekly_peaks(ctx) if ctx.linear_weeks else _weekly_peaks_cumulative(ctx)
+        peaks = _weekly_peaks(ctx)
         terms.append((sum(peaks), 7 * ctx.data.slots_per_day * len(peaks)))
-        trained = _weeks_trained(ctx) if ctx.linear_weeks else _weeks_trained_cumulative(ctx)
+        trained = _weeks_trained(ctx)
         terms.append((len(trained) - sum(trained), len(trained)))
     if ctx.data.shape == "fresh":
         session_days = _goal_session_days(ctx)
@@ -82,15 +82,15 @@ def _terms(ctx: Context) -> list[tuple[cp_model.LinearExprT, int]]:
 def _weekly_peaks(ctx: Context) -> list[cp_model.IntVar]:
     """Per participant, a variable at least their training slots in every calendar week.
 
-    Each week's load is a linear sum over the sessions' exact week Booleans
-    (:meth:`Context.week_literals`): its LP relaxation already bounds the peak by
-    the hours spread over the weeks they may use, which a Cumulative on the week
-    axis with the peak as capacity left to search (bound 96 against a best 288
-    on the MS-19 file after 30 s)."""
+    With ``ctx.linear_weeks``, each week's load is a linear sum over the sessions' exact week
+    Booleans (:meth:`Context.week_literals`): its LP relaxation bounds the peak by the hours spread
+    over the weeks they may use, which a Cumulative on the week axis with the peak as capacity (the
+    load family's construction, kept for one deterministic worker) left to search (bound 96 against
+    a best 288 on the MS-19 file after 30 s)."""
     data, m = ctx.data, ctx.model
     peaks = []
     for p, _part in enumerate(data.participants):
-        loads: dict[int, list[cp_model.LinearExprT]] = {}
+        sessions: list[tuple[int, int, int]] = []  # (job, session, slots) still to place
         done: dict[int, int] = {}
         for j, job in enumerate(data.jobs):
             if p not in job.participants or not ctx.possible(j):
@@ -102,13 +102,23 @@ def _weekly_peaks(ctx: Context) -> list[cp_model.IntVar]:
                     week = data.week(job.fixed_starts[k] // data.slots_per_day)
                     done[week] = done.get(week, 0) + job.length
                     continue
-                for w, x in ctx.week_literals(j, k).items():
-                    loads.setdefault(w, []).append(job.length * x)
-        if not loads:
+                sessions.append((j, k, job.length))
+        if not sessions:
             continue
-        peak = m.new_int_var(max(done.values(), default=0), 7 * data.slots_per_day, f"peak_week[{p}]")
-        for w, terms in sorted(loads.items()):
-            m.add(sum(terms) + done.get(w, 0) <= peak)
+        if ctx.linear_weeks:
+            loads: dict[int, list[cp_model.LinearExprT]] = {}
+            for j, k, length in sessions:
+                for w, x in ctx.week_literals(j, k).items():
+                    loads.setdefault(w, []).append(length * x)
+            peak = m.new_int_var(max(done.values(), default=0), 7 * data.slots_per_day, f"peak_week[{p}]")
+            for w, terms in sorted(loads.items()):
+                m.add(sum(terms) + done.get(w, 0) <= peak)
+        else:
+            items = [(m.new_optional_fixed_size_interval_var(ctx.week(j, k), 1, ctx.present[j], f"peak[{p},{j}#{k}]"),
+                      length) for j, k, length in sessions]
+            peak = m.new_int_var(max(done.values(), default=0), 7 * data.slots_per_day, f"peak_week[{p}]")
+            items += [(m.new_fixed_size_interval_var(w, 1, f"peak[{p},done@{w}]"), v) for w, v in sorted(done.items())]
+            m.add_cumulative([i for i, _ in items], [v for _, v in items], peak)
         peaks.append(peak)
     return peaks
 
@@ -133,9 +143,7 @@ def _weeks_trained(ctx: Context) -> list[cp_model.IntVar]:
         for k, sv in enumerate(ctx.sessions[j]):
             if sv.fixed or sv.day is None:
                 continue
-            for w, x in ctx.week_literals(j, k).items():
-                if w > horizon:
-                    break
+            for w, x in _week_bools(ctx, j, k, horizon):
                 for p in job.participants:
                     if last[p] >= 0 and w <= data.week(last[p]):
                         weeks_of[p].setdefault(w, []).append(x)
@@ -148,75 +156,27 @@ def _weeks_trained(ctx: Context) -> list[cp_model.IntVar]:
     return trained
 
 
-def _weekly_peaks_cumulative(ctx: Context) -> list[cp_model.IntVar]:
-    """:func:`_weekly_peaks` as a Cumulative on the week axis whose capacity is the peak (the load
-    family's construction), for one deterministic worker (see :func:`plan_cost`)."""
+def _week_bools(ctx: Context, j: int, k: int, horizon: int) -> list[tuple[int, cp_model.IntVar]]:
+    """(week, Boolean) for the weeks up to ``horizon`` that session ``k`` of job ``j`` may use: the exact
+    week literals with ``ctx.linear_weeks``, else Booleans of their own that may be 1 only if the session
+    runs that week (made here, in week order, as the model has always had them)."""
+    if ctx.linear_weeks:
+        return [(w, x) for w, x in ctx.week_literals(j, k).items() if w <= horizon]
     data, m = ctx.data, ctx.model
-    peaks = []
-    for p, _part in enumerate(data.participants):
-        items: list[tuple[cp_model.IntervalVar, int]] = []
-        done: dict[int, int] = {}
-        for j, job in enumerate(data.jobs):
-            if p not in job.participants or not ctx.possible(j):
-                continue
-            for k, sv in enumerate(ctx.sessions[j]):
-                if sv.day is None:
-                    continue
-                if sv.fixed:
-                    week = data.week(job.fixed_starts[k] // data.slots_per_day)
-                    done[week] = done.get(week, 0) + job.length
-                    continue
-                itv = m.new_optional_fixed_size_interval_var(ctx.week(j, k), 1, ctx.present[j], f"peak[{p},{j}#{k}]")
-                items.append((itv, job.length))
-        if not items:
-            continue
-        peak = m.new_int_var(max(done.values(), default=0), 7 * data.slots_per_day, f"peak_week[{p}]")
-        items += [(m.new_fixed_size_interval_var(w, 1, f"peak[{p},done@{w}]"), v) for w, v in sorted(done.items())]
-        m.add_cumulative([i for i, _ in items], [d for _, d in items], peak)
-        peaks.append(peak)
-    return peaks
-
-
-def _weeks_trained_cumulative(ctx: Context) -> list[cp_model.IntVar]:
-    """:func:`_weeks_trained` on Booleans of their own that may be 1 only if the session runs that
-    week, for one deterministic worker (see :func:`plan_cost`)."""
-    data, m = ctx.data, ctx.model
-    if data.num_days <= 1:
-        return []
-    last = [-1] * len(data.participants)
-    for goal in data.goals:
-        last[goal.participant] = max(last[goal.participant], goal.deadline_day - 1)
-    weeks_of: list[dict[int, list[cp_model.IntVar]]] = [{} for _ in data.participants]
-    for j, job in enumerate(data.jobs):
-        if not ctx.possible(j):
-            continue
-        latest = max((last[p] for p in job.participants), default=-1)
-        if latest < 0:
-            continue  # no member has a goal: no week of theirs counts
-        horizon = data.week(latest)
-        for k, sv in enumerate(ctx.sessions[j]):
-            if sv.fixed or sv.day is None:
-                continue
-            flat = list(sv.day.proto.domain)  # the session's allowed days, as [lo, hi] runs
-            weeks = sorted({data.week(d) for lo, hi in zip(flat[::2], flat[1::2], strict=True)
-                            for d in range(lo, hi + 1)})
-            for w in weeks:
-                if w > horizon:
-                    break
-                x = m.new_bool_var(f"in_week[{job.id}#{k},{w}]")
-                m.add(sv.day >= w * 7 - data.week_shift).only_enforce_if(x)
-                m.add(sv.day <= w * 7 - data.week_shift + 6).only_enforce_if(x)
-                m.add_implication(x, ctx.present[j])
-                for p in job.participants:
-                    if last[p] >= 0 and w <= data.week(last[p]):
-                        weeks_of[p].setdefault(w, []).append(x)
-    trained = []
-    for p, by_week in enumerate(weeks_of):
-        for w, xs in sorted(by_week.items()):
-            t = m.new_bool_var(f"trains[{p},{w}]")
-            m.add(sum(xs) >= t)
-            trained.append(t)
-    return trained
+    sv = ctx.sessions[j][k]
+    assert sv.day is not None
+    flat = list(sv.day.proto.domain)  # the session's allowed days, as [lo, hi] runs
+    weeks = sorted({data.week(d) for lo, hi in zip(flat[::2], flat[1::2], strict=True) for d in range(lo, hi + 1)})
+    out = []
+    for w in weeks:
+        if w > horizon:
+            break
+        x = m.new_bool_var(f"in_week[{data.jobs[j].id}#{k},{w}]")
+        m.add(sv.day >= w * 7 - data.week_shift).only_enforce_if(x)
+        m.add(sv.day <= w * 7 - data.week_shift + 6).only_enforce_if(x)
+        m.add_implication(x, ctx.present[j])
+        out.append((w, x))
+    return out
 
 
 def _goal_session_days(ctx: Context) -> list[cp_model.LinearExprT]:

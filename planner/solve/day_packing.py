@@ -314,17 +314,22 @@ def pairs_bound(data: ProblemData, fac: Facility, most: int, work: float, wall: 
 
 
 def _solve(model: cp_model.CpModel, work: float, wall: float) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-    """One worker, ``work`` work units, ``wall`` seconds as a safety limit only."""
+    # The proofs are the LP's (the day rows against the courses of a week). At level 1 presolve's
+    # rewriting hides them from one worker (16 crews x 120 days: undecided after 20 work units);
+    # level 2 finds them at the root (0.03 units).
+    return solve_days(model, work, wall, linearization_level=2)
+
+
+def solve_days(model: cp_model.CpModel, work: float, wall: float,
+               linearization_level: int) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """A day-indexed relaxation's solve: one worker, ``work`` work units, ``wall`` seconds as a safety limit only."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = 1
     p.max_deterministic_time = work
     p.max_time_in_seconds = wall
     p.catch_sigint_signal = False
-    # The proofs are the LP's (the day rows against the courses of a week). At level 1 presolve's
-    # rewriting hides them from one worker (16 crews x 120 days: undecided after 20 work units);
-    # level 2 finds them at the root (0.03 units).
-    p.linearization_level = 2
+    p.linearization_level = linearization_level
     code = solve_interruptibly(solver, model)
     note_if_cut(solver, code)
     return solver, code
