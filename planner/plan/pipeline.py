@@ -238,22 +238,24 @@ def plan(
         lambda phase, s, obj, bnd: progress(phase, s + spent, obj, bnd))  # times since the plan began
     result = solve(data, params.within(solving.seconds), shifted, hint=start_schedule,
                    forbid_goals=tuple(sorted(impossible)), budget=solving)
-    result = _decomposed(data, params, budget, result, impossible, progress, spent)
-    if result.schedule is not None:
-        check_schedule(loaded.scenario, grid, data, result)
     facility = None
     if not impossible and result.status not in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) \
             and result.num_goals_met < len(data.goals) \
             and (result.goals_bound is None or result.goals_bound >= len(data.goals)):
         # Pairs left open without a proof: one shared resource alone, day by day, may prove that not all
         # can be met (a pigeonhole the whole model's search does not finish). Cheap and counted in work
-        # units, so it runs before the confirmation solves, which may use all the time that is left.
+        # units, so it runs before the decomposition (which looks for a plan meeting them all: pointless
+        # once they are proven impossible together) and the confirmation solves.
         facility = facility_proof(data, params, budget.after(FACILITY_RELAX))
-        if facility is not None and facility.pairs is not None and result.num_goals_met >= facility.pairs:
-            # The plan meets as many pairs as the facility allows: its count is proven best, as if phase 1
-            # had closed its bound, so each unmet pair gets its own verdict (impossible alone or trade-off).
-            result = dataclasses.replace(result, status=SolveStatus.OPTIMAL, goals_bound=facility.pairs, phases=(
-                *result.phases, PhaseInfo("facility", SolveStatus.OPTIMAL, question=facility.text)))
+    if facility is None:
+        result = _decomposed(data, params, budget, result, impossible, progress, spent)
+    if result.schedule is not None:
+        check_schedule(loaded.scenario, grid, data, result)
+    if facility is not None and facility.pairs is not None and result.num_goals_met >= facility.pairs:
+        # The plan meets as many pairs as the facility allows: its count is proven best, as if phase 1
+        # had closed its bound, so each unmet pair gets its own verdict (impossible alone or trade-off).
+        result = dataclasses.replace(result, status=SolveStatus.OPTIMAL, goals_bound=facility.pairs, phases=(
+            *result.phases, PhaseInfo("facility", SolveStatus.OPTIMAL, question=facility.text)))
     readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm, impossible=impossible,
                        budget=budget)
     proof = ""
