@@ -52,19 +52,6 @@ def _weights(terms: list[tuple[cp_model.LinearExprT, int]]) -> list[int]:
     return weights[::-1]
 
 
-LINEAR_WEEKS_MAX = 20_000
-"""At most this many week Booleans (sessions to place x weeks of the window) for the linear week rows:
-16 crews x 150 days (1920 sessions, 42,000) spent 11 s more building and presolving them, in a plan phase
-that found no plan either way, before the verdict's proof."""
-
-
-def linear_weeks_fit(ctx: Context) -> bool:
-    """Whether the level shape's linear week rows are small enough to build (see :data:`LINEAR_WEEKS_MAX`)."""
-    weeks = ctx.data.week(max(0, ctx.data.num_days - 1)) + 1
-    sessions = sum(1 for j in range(len(ctx.data.jobs)) if ctx.possible(j) for sv in ctx.sessions[j] if not sv.fixed)
-    return sessions * weeks <= LINEAR_WEEKS_MAX
-
-
 def _terms(ctx: Context) -> list[tuple[cp_model.LinearExprT, int]]:
     """The cost terms, most important first, each with its largest value; built once per model."""
     if ctx.plan_terms is not None:
