@@ -145,18 +145,26 @@ class Context:
         if sv.day is None:
             return {}
         if sv.weeks is None:
-            data, m = self.data, self.model
-            flat = list(sv.day.proto.domain)  # the session's allowed days, as [lo, hi] runs
-            weeks = sorted({data.week(d) for lo, hi in zip(flat[::2], flat[1::2], strict=True)
-                            for d in range(lo, hi + 1)})
-            sv.weeks = {}
-            for w in weeks:
-                x = m.new_bool_var(f"in_week[{data.jobs[job].id}#{k},{w}]")
-                m.add(sv.day >= w * 7 - data.week_shift).only_enforce_if(x)
-                m.add(sv.day <= w * 7 - data.week_shift + 6).only_enforce_if(x)
-                sv.weeks[w] = x
-            m.add(sum(sv.weeks.values()) == self.present[job])
+            sv.weeks = {w: self.in_week(job, k, w) for w in self.session_weeks(job, k)}
+            self.model.add(sum(sv.weeks.values()) == self.present[job])
         return sv.weeks
+
+    def session_weeks(self, job: int, k: int) -> list[int]:
+        """The calendar weeks, in order, that the allowed days of session ``k`` of ``job`` touch."""
+        sv = self.sessions[job][k]
+        if sv.day is None:
+            return []
+        flat = list(sv.day.proto.domain)  # the session's allowed days, as [lo, hi] runs
+        return sorted({self.data.week(d) for lo, hi in zip(flat[::2], flat[1::2], strict=True) for d in range(lo, hi + 1)})
+
+    def in_week(self, job: int, k: int, w: int) -> cp_model.IntVar:
+        """A new Boolean that may be 1 only if session ``k`` of ``job`` runs in calendar week ``w``."""
+        sv, data = self.sessions[job][k], self.data
+        assert sv.day is not None
+        x = self.model.new_bool_var(f"in_week[{data.jobs[job].id}#{k},{w}]")
+        self.model.add(sv.day >= w * 7 - data.week_shift).only_enforce_if(x)
+        self.model.add(sv.day <= w * 7 - data.week_shift + 6).only_enforce_if(x)
+        return x
 
     def day(self, job: int, k: int) -> IntExpr:
         """Working-day index of session ``k`` of ``job``."""

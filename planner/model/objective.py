@@ -162,19 +162,12 @@ def _week_bools(ctx: Context, j: int, k: int, horizon: int) -> list[tuple[int, c
     runs that week (made here, in week order, as the model has always had them)."""
     if ctx.linear_weeks:
         return [(w, x) for w, x in ctx.week_literals(j, k).items() if w <= horizon]
-    data, m = ctx.data, ctx.model
-    sv = ctx.sessions[j][k]
-    assert sv.day is not None
-    flat = list(sv.day.proto.domain)  # the session's allowed days, as [lo, hi] runs
-    weeks = sorted({data.week(d) for lo, hi in zip(flat[::2], flat[1::2], strict=True) for d in range(lo, hi + 1)})
     out = []
-    for w in weeks:
+    for w in ctx.session_weeks(j, k):
         if w > horizon:
             break
-        x = m.new_bool_var(f"in_week[{data.jobs[j].id}#{k},{w}]")
-        m.add(sv.day >= w * 7 - data.week_shift).only_enforce_if(x)
-        m.add(sv.day <= w * 7 - data.week_shift + 6).only_enforce_if(x)
-        m.add_implication(x, ctx.present[j])
+        x = ctx.in_week(j, k, w)
+        ctx.model.add_implication(x, ctx.present[j])
         out.append((w, x))
     return out
 

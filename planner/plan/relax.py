@@ -106,7 +106,7 @@ def relaxation_status(data: ProblemData, params: SolveParams, limit: float | Bud
         if status not in (SolveStatus.FEASIBLE, SolveStatus.INFEASIBLE) and budget.rest() > 0:
             # Undecided at once: day by day, hours against caps and campaign days show at the LP's root
             # what the interval model's search takes long to exhaust (planner.solve.part_days).
-            work = min(PART_DAYS_EACH, budget.rest()) if budget.deterministic else PART_DAYS_EACH
+            work = _work(budget, PART_DAYS_EACH)
             status, used = part_status(part, work, _wall(budget, work))
             budget.charge(used)
             if status != SolveStatus.INFEASIBLE and budget.rest() >= 0.2:
@@ -147,12 +147,18 @@ def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget
     for fac in facilities(data, min_load):
         if budget.remaining() <= 0:
             return None
-        work = min(FACILITY_EACH, budget.remaining()) if budget.deterministic else FACILITY_EACH
+        work = _work(budget, FACILITY_EACH)
         status = packing_status(data, fac, work, _wall(budget, work))
         budget.charge(work)
         if status == SolveStatus.INFEASIBLE:
             return _facility_words(data, fac, budget)
     return None
+
+
+def _work(budget: Budget, each: float) -> float:
+    """The work units of a relaxation that gets ``each`` whatever the mode: under ``--deterministic``
+    no more than the budget has left (wall mode caps it by the clock instead, :func:`_wall`)."""
+    return min(each, budget.remaining()) if budget.deterministic else each
 
 
 def _wall(budget: Budget, work: float) -> float:

@@ -91,11 +91,7 @@ def facilities(data: ProblemData, min_load: float = 0.0) -> list[Facility]:
     for r, res in enumerate(data.resources):
         users = tuple((j, q) for j, job in enumerate(data.jobs) for rr, q in job.resources
                       if rr == r and q <= res.capacity)
-        reserved = [0] * days
-        for day, units in res.reserved:
-            if 0 <= day < days:
-                reserved[day] += units
-        found.append(Facility("resource", r, users, tuple(max(0, res.capacity - reserved[t]) * S for t in range(days))))
+        found.append(Facility("resource", r, users, resource_day_slots(data, r)))
     members, pool_of = data.instructor_pools()
     taught: list[list[tuple[int, int]]] = [[] for _ in members]
     for j, job in enumerate(data.jobs):
@@ -113,6 +109,16 @@ def facilities(data: ProblemData, min_load: float = 0.0) -> list[Facility]:
         if load is not None and load > 0 and load >= min_load:  # load 0: no goal needs it, nothing to prove
             ranked.append((-load, n, fac))
     return [fac for _, _, fac in sorted(ranked, key=lambda t: (t[0], t[1]))]
+
+
+def resource_day_slots(data: ProblemData, r: int) -> tuple[int, ...]:
+    """Unit-slots resource ``r`` holds on each day: its capacity less the units gates reserve, times the slots."""
+    res, days = data.resources[r], data.num_days
+    reserved = [0] * days
+    for day, units in res.reserved:
+        if 0 <= day < days:
+            reserved[day] += units
+    return tuple(max(0, res.capacity - reserved[t]) * data.slots_per_day for t in range(days))
 
 
 def _days(data: ProblemData, j: int) -> dict[int, list[int]]:

@@ -41,7 +41,7 @@ from planner.data.days import allowed_days
 from planner.data.problem import ProblemData
 from planner.data.result import SolveStatus
 from planner.solve.cpsat import STATUS
-from planner.solve.day_packing import MAX_DAY_VARS, order_days, prefix_days, solve_days
+from planner.solve.day_packing import MAX_DAY_VARS, order_days, prefix_days, resource_day_slots, solve_days
 
 
 @dataclass(frozen=True)
@@ -157,10 +157,8 @@ def _capacities(m: cp_model.CpModel, part: ProblemData, on: dict[tuple[int, int]
                 by_week.setdefault(part.week(t), []).extend(items)
             for items in by_week.values():
                 m.add(sum(items) <= who.weekly_cap)
-    for r, res in enumerate(part.resources):
-        reserved: dict[int, int] = {}
-        for day, units in res.reserved:
-            reserved[day] = reserved.get(day, 0) + units
+    for r in range(len(part.resources)):
+        room = resource_day_slots(part, r)
         use: dict[int, list[cp_model.LinearExprT]] = {}
         for (j, _), xs in on.items():
             for rr, q in part.jobs[j].resources:
@@ -168,7 +166,7 @@ def _capacities(m: cp_model.CpModel, part: ProblemData, on: dict[tuple[int, int]
                     for t, x in xs.items():
                         use.setdefault(t, []).append(q * part.jobs[j].length * x)
         for t, items in use.items():
-            m.add(sum(items) <= max(0, res.capacity - reserved.get(t, 0)) * S)
+            m.add(sum(items) <= room[t])
 
 
 def part_status(part: ProblemData, work: float, wall: float) -> tuple[SolveStatus, float]:
