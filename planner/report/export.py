@@ -56,6 +56,8 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
             "deterministic": params.deterministic,
             "seed": params.seed,
             "num_workers": 1 if params.deterministic else params.num_workers or DEFAULT_WORKERS,
+            # Wall mode: the plan phase's own portfolio (SolveParams.for_plan_phase).
+            **({} if params.deterministic else {"plan_num_workers": params.for_plan_phase().num_workers}),
         },
         "solver": {
             "readiness_status": res.status.value,

@@ -63,8 +63,8 @@ def solve_readiness(
     m.minimize(objective.plan_cost(ctx))
     # The readiness answer is settled; polishing the plan gets at most a
     # share of the budget so that a verdict never waits on the secondary objective.
-    solver2, status2, info2 = run_phase(ctx, params, budget.share(PLAN_PHASE), "plan", _plan_progress(ctx, progress, best),
-                                        t0, budget)
+    solver2, status2, info2 = run_phase(ctx, params.for_plan_phase(), budget.share(PLAN_PHASE), "plan",
+                                        _plan_progress(ctx, progress, best), t0, budget)
     if status2 in ANSWERED:
         sched = extract_schedule(ctx, solver2)
         met = tuple(solver2.boolean_value(s) for s in ctx.goal_sat)

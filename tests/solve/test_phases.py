@@ -7,6 +7,11 @@ a time, so at most ``days * (S // length)`` goals can be met.
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
+from planner.constants import DEFAULT_WORKERS, PLAN_WORKERS
 from planner.data.problem import Goal, Job, ParticipantData, ProblemData
 from planner.data.result import SolveStatus
 from planner.solve.budget import Budget
@@ -105,3 +110,18 @@ def test_phase_info_dict_keeps_the_manifest_keys() -> None:
     assert list(wall.phases[0].as_dict())[-1] == "wall_time"
     unknown = solve(problem(3, 2), NO_TIME).phases[0].as_dict()
     assert unknown["objective"] is None and unknown["status"] == "UNKNOWN"
+
+
+def test_plan_phase_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests phase 2's settings: wall mode on a 2-core machine gets PLAN_WORKERS (4) workers and one
+    presolve pass; on a 16-core machine at most DEFAULT_WORKERS (8); a user's workers and extra
+    parameters win; ``--deterministic`` is left as it is (byte-identical outputs)."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    wall = SolveParams(time_limit=5.0).for_plan_phase()
+    assert wall.num_workers == PLAN_WORKERS == 4
+    assert wall.extra == {"max_presolve_iterations": 1}
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert SolveParams(time_limit=5.0).for_plan_phase().num_workers == DEFAULT_WORKERS == 8
+    chosen = SolveParams(time_limit=5.0, num_workers=2, extra={"max_presolve_iterations": 3}).for_plan_phase()
+    assert chosen.num_workers == 2 and chosen.extra == {"max_presolve_iterations": 3}
+    assert DET.for_plan_phase() is DET
