@@ -101,9 +101,7 @@ def _step(data: ProblemData, p: int, placed: dict[int, list[ScheduledSession]], 
     hint = Schedule(tuple(dataclasses.replace(s, job=position[s.job]) for ss in placed.values() for s in ss)) if free else None
     # One worker: the earliest-start-first search is the point, and a portfolio time-sliced on a
     # small machine would give it a fraction of a core.
-    ask = dataclasses.replace(params, time_limit=max(0.01, limit), num_workers=1, deterministic=True)
-    if wall is not None:
-        ask = dataclasses.replace(ask, extra={**params.extra, "max_time_in_seconds": max(0.01, wall)})
+    ask = dataclasses.replace(params, time_limit=max(0.01, limit), num_workers=1, deterministic=True, wall_cap=wall)
     status, schedule = plan_meeting_goals(sub, None, ask, hint=hint, earliest_first=True)
     if status != SolveStatus.FEASIBLE or schedule is None:
         return None

@@ -92,10 +92,8 @@ def complete_hint(
         if met and g < len(ctx.goal_sat):
             copy.add(var(ctx.goal_sat[g]) == 1)
     solver = cp_model.CpSolver()
-    SolveParams(deterministic=True, seed=params.seed).apply(solver, COMPLETE_HINT.limit(budget.seconds, True))
-    if not budget.deterministic:
-        wall = solver.parameters
-        wall.max_time_in_seconds = max(0.01, min(wall.max_time_in_seconds, budget.remaining()))
+    SolveParams(deterministic=True, seed=params.seed, wall_cap=None if budget.deterministic else budget.remaining()
+                ).apply(solver, COMPLETE_HINT.limit(budget.seconds, True))
     code = STATUS[solve_interruptibly(solver, copy)]
     if charge is not None:
         charge.charge(round(solver.deterministic_time, 3))

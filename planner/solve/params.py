@@ -21,8 +21,13 @@ class SolveParams:
 
     ``deterministic`` runs one search worker with a deterministic time limit
     (CP-SAT work units), so that the same input gives the same plan on any
-    machine; the wall clock then only caps the run at ten times the limit
-    plus ten seconds as a safety net.
+    machine; the wall clock then only caps the run at ``OUTER_FACTOR`` times
+    the limit plus ``OUTER_SLACK_S`` seconds as a safety net.
+
+    ``wall_cap`` (with ``deterministic``): a wall-mode step counted in work units
+    (so that its answer does not depend on load) that must still end within what
+    its command's clock leaves: the cap replaces the safety net when lower. It is
+    then a limit, not a safety net: a search it stops is not reported as cut.
     """
 
     time_limit: float = DEFAULT_TIME_LIMIT_S
@@ -32,6 +37,7 @@ class SolveParams:
     log: bool = False
     plan_phase: bool = True
     extra: dict[str, object] = field(default_factory=dict)
+    wall_cap: float | None = None
 
     def budget(self) -> Budget:
         """A fresh budget of ``time_limit``, counted as these parameters count time."""
@@ -77,7 +83,8 @@ class SolveParams:
             # on a loaded machine (a short solve ran 10x its units with six
             # busy processes on two cores): the wall cap is only a safety net
             # against a stuck search, wide enough never to cut a normal one.
-            p.max_time_in_seconds = OUTER_FACTOR * limit + OUTER_SLACK_S
+            outer = OUTER_FACTOR * limit + OUTER_SLACK_S
+            p.max_time_in_seconds = outer if self.wall_cap is None else max(0.01, min(outer, self.wall_cap))
         else:
             p.max_time_in_seconds = max(limit, 0.01)
             # CP-SAT sizes its portfolio by the core count; on small machines

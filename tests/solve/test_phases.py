@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from ortools.sat.python import cp_model
 
 from planner.constants import DEFAULT_WORKERS, PLAN_WORKERS
 from planner.data.problem import Goal, Job, ParticipantData, ProblemData
@@ -125,3 +126,18 @@ def test_plan_phase_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     chosen = SolveParams(time_limit=5.0, num_workers=2, extra={"max_presolve_iterations": 3}).for_plan_phase()
     assert chosen.num_workers == 2 and chosen.extra == {"max_presolve_iterations": 3}
     assert DET.for_plan_phase() is DET
+
+
+def test_wall_cap_replaces_the_safety_net_when_lower() -> None:
+    """Tests ``wall_cap``: a deterministic limit of 2 units has the safety net 30 x 2 + 30 = 90 s;
+    a cap of 5 s replaces it, a cap of 500 s does not (the net is lower), none leaves it; a cap
+    of 0 becomes the 0.01-s floor. The work units are 2 in every case."""
+    def applied(cap: float | None) -> tuple[float, float]:
+        solver = cp_model.CpSolver()
+        SolveParams(deterministic=True, wall_cap=cap).apply(solver, 2.0)
+        return solver.parameters.max_time_in_seconds, solver.parameters.max_deterministic_time
+
+    assert applied(None) == (90.0, 2.0)
+    assert applied(5.0) == (5.0, 2.0)
+    assert applied(500.0) == (90.0, 2.0)
+    assert applied(0.0) == (0.01, 2.0)
