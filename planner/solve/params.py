@@ -57,11 +57,13 @@ class SolveParams:
         :data:`DEFAULT_WORKERS`) and one presolve pass; ``--deterministic`` is unchanged.
 
         Why: the plan's bound comes from a few full-model workers (the core-based one above all),
-        which eight time-sliced workers on two cores starve. Measured on the 2-core machine (60-s
-        limit, one run each): MS-19's plan proven optimal in 15-24 s of phase 2 (gap 0.6-9.6 % with
-        eight), the 3-month file at a gap of 3.9 % (9.3-10.4 %), the training-centre file 9.5 %
-        (22.9-25.6 %), MS-20 optimal in 8 s (13-14 s). Phase 2 starts from phase 1's model: on MS-19
-        its second and third presolve passes found nothing new and cost 2 s.
+        which eight time-sliced workers on two cores starve. A/B on the 2-core machine (60-s limit,
+        benchmarks/README.md): MS-19's gap 0.0001 % idle and 0.0004 % with two busy processes (up to
+        22 % with eight), the 3-month file 2.7 % / 4.6 % (7 %), the training-centre file 9.7 % /
+        24.9 % (19.0 % / 32.5 %), MS-20 optimal in 8.9 s (15.2 s). Phase 2 starts from phase 1's
+        model: on MS-19 its second and third presolve passes found nothing new and cost 2 s (on 16
+        crews x 150 days the single pass raised peak memory from 1.06 to 1.50 GB, within the 4-GB
+        target).
         """
         if self.deterministic:
             return self
