@@ -5,7 +5,7 @@ DEFAULT_SEED = 0
 MIN_WINDOW_DAYS = 28
 MAX_WINDOW_DAYS = 366
 DEFAULT_WORKERS = 8
-PLAN_WORKERS = 4  # the plan phase's portfolio in wall mode, at least (planner.solve.phases.plan_params)
+PLAN_WORKERS = 4  # the plan phase's portfolio in wall mode, at least (SolveParams.for_plan_phase)
 # Wall mode: 'plan --time-limit S' ends within S * (1 + TIME_LIMIT_OVERRUN) + TIME_LIMIT_SLACK_S
 # seconds after start-up (loading Python, OR-Tools and the scenario: what 'planner validate' of the
 # same scenario takes, 2-3 s on an idle 2-core machine). Every solve draws from one budget of S
