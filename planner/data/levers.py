@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from planner.calendar.grid import build_grid, resource_available
 from planner.scenario.changes import Change
@@ -34,7 +35,7 @@ from planner.scenario.repairs import (
     WaiveLever,
     WorkdaysLever,
 )
-from planner.scenario.schema import WEEKDAYS, AnyOf, Scenario
+from planner.scenario.schema import WEEKDAYS, AnyOf, Load, Participant, Scenario, monday_of
 
 DAY_KINDS = ("workdays", "dates", "start")
 """Levers that open days (the others change capacities or the goals)."""
@@ -63,6 +64,11 @@ class LeverDef:
     max_days: int | None = None
     step: float = 1.0  # hours per unit of a load lever (one slot)
     declared: bool = True
+    weeks: tuple[dt.date, dt.date] | None = None  # a weekly-cap lever's first and last Monday (None: every week)
+
+    def covers(self, monday: dt.date) -> bool:
+        """Whether this (weekly load) lever raises the cap of the week starting on ``monday``."""
+        return self.weeks is None or self.weeks[0] <= monday <= self.weeks[1]
 
 
 @dataclass
@@ -165,14 +171,19 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
                 if not extra:
                     continue
                 key = "max_hours_per_week" if weekly else "max_hours_per_day"
+                weeks = (monday_of(lever.within.start), monday_of(lever.within.end)) if lever.within else None
                 people = tuple(p.id for p in sc.participants
                                if (not lever.participants or p.id in lever.participants)
-                               and p.load is not None and getattr(p.load, key) is not None)
+                               and p.load is not None and (getattr(p.load, key) is not None
+                                                           or (weeks is not None and _capped(p.load, weeks))))
                 if people:
                     slots = round(extra * 60 / sc.calendar.slot_minutes)
-                    out.append(LeverDef(len(out), "load", f"higher {'weekly' if weekly else 'daily'} load cap",
+                    label = f"higher {'weekly' if weekly else 'daily'} load cap"
+                    if weeks is not None:
+                        label += f" in the weeks from {weeks[0]} to {weeks[1] + dt.timedelta(days=6)}"
+                    out.append(LeverDef(len(out), "load", label,
                                         "hour", cost, most=slots, week=weekly, participants=people,
-                                        step=sc.calendar.slot_minutes / 60, declared=declared))
+                                        step=sc.calendar.slot_minutes / 60, declared=declared, weeks=weeks))
         elif isinstance(lever, HoursLever):
             step = sc.calendar.slot_minutes / 60
             out.append(LeverDef(i, "hours", "longer working days", "hour", cost,
@@ -187,6 +198,52 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
         elif isinstance(lever, DropLever):
             out.append(LeverDef(i, "drop", f"drop module {lever.module}", "module", cost, target=lever.module,
                                 declared=declared))
+    return out
+
+
+def _capped(load: Load, weeks: tuple[dt.date, dt.date]) -> bool:
+    """Whether ``load`` caps some week from Monday ``weeks[0]`` to Monday ``weeks[1]``."""
+    if load.max_hours_per_week is not None:
+        return True
+    return any(w.mondays()[0] <= weeks[1] and w.mondays()[1] >= weeks[0] for w in load.weeks)
+
+
+def _week_changes(p: Participant, raises: list[tuple[LeverDef, float]], why: str) -> list[Change]:
+    """The edits of participant ``p``'s weekly caps that the (lever, hours) ``raises`` make: the weekly
+    cap raised by the whole-window levers, and ``load.weeks`` rewritten when some week differs from it
+    (a week's cap is its own, or the weekly cap, plus every raise that covers it; a week without a cap
+    stays without one)."""
+    load = p.load
+    assert load is not None
+    whole = sum(h for lv, h in raises if lv.weeks is None)
+    out = []
+    now = load.max_hours_per_week
+    default = None if now is None else now + whole
+    if whole and now is not None:
+        out.append(Change(f"participants.{p.id}.load.max_hours_per_week", _hours(now + whole), False,
+                          f"repair: was {_hours(now)} h, {why}"))
+    ranged: list[tuple[tuple[dt.date, dt.date], float]] = [(lv.weeks, h) for lv, h in raises if lv.weeks is not None]
+    if not ranged and not (whole and load.weeks):
+        return out
+    mondays: set[dt.date] = set()
+    for lo, hi in [w.mondays() for w in load.weeks] + [span for span, _ in ranged]:
+        mondays.update(lo + dt.timedelta(days=7 * k) for k in range((hi - lo).days // 7 + 1))
+    runs: list[list[Any]] = []  # [first Monday, last Monday, cap]
+    for monday in sorted(mondays):
+        cap = load.week_cap(monday)
+        if cap is None:
+            continue
+        cap += whole + sum(h for (lo, hi), h in ranged if lo <= monday <= hi)
+        if cap == default:
+            continue
+        if runs and runs[-1][2] == cap and runs[-1][1] == monday - dt.timedelta(days=7):
+            runs[-1][1] = monday
+        else:
+            runs.append([monday, monday, cap])
+    weeks = [{"from": a, "to": b + dt.timedelta(days=6), "max_hours_per_week": _hours(c)}
+             for a, b, c in runs]
+    before = "; ".join(f"{w.max_hours_per_week:g} h from {w.start} to {w.end}" for w in load.weeks) or "none"
+    out.append(Change(f"participants.{p.id}.load.weeks", weeks, False, f"repair: weeks' own caps were {before}, {why}"))
     return out
 
 
@@ -210,6 +267,12 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
     out: list[Change] = []
     workdays: list[dt.date] = []
     extra_units: dict[tuple[str, str], int] = {}
+    weekly: dict[str, list[tuple[LeverDef, float]]] = {}  # participant: (weekly load lever, hours)
+    for i in repair.used():
+        if defs[i].kind == "load" and defs[i].week:
+            for pid, extra in repair.hours[i].items():
+                if extra > 0:
+                    weekly.setdefault(pid, []).append((defs[i], extra))
     for i in repair.used():
         lv = defs[i]
         if lv.kind == "workdays":
@@ -231,15 +294,21 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
                         "qualifications": [lv.target]}
                 out.append(Change("instructors", item, True,
                                   f"repair: hire a {lv.target} instructor, {_points(lv.unit_cost)}"))
+        elif lv.kind == "load" and lv.week:
+            # Every weekly raise of a participant at once, where the first weekly lever stands.
+            for pid in sorted(weekly):
+                raises = weekly.pop(pid)
+                p = next(p for p in sc.participants if p.id == pid)
+                out += _week_changes(p, raises, _points(sum(d.unit_cost * h for d, h in raises)))
         elif lv.kind == "load":
-            cap = "max_hours_per_week" if lv.week else "max_hours_per_day"
             for pid, extra in sorted(repair.hours[i].items()):
                 if extra <= 0:
                     continue
                 p = next(p for p in sc.participants if p.id == pid)
                 assert p.load is not None
-                now = getattr(p.load, cap)
-                out.append(Change(f"participants.{pid}.load.{cap}", _hours(now + extra), False,
+                now = p.load.max_hours_per_day
+                assert now is not None
+                out.append(Change(f"participants.{pid}.load.max_hours_per_day", _hours(now + extra), False,
                                   f"repair: was {_hours(now)} h, {_points(lv.unit_cost * extra)}"))
         elif lv.kind == "hours":
             extra = repair.units[i] * lv.step

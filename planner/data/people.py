@@ -9,11 +9,46 @@ which pairs of jobs a refresher rule links (``modules[].refresher``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+from planner.calendar.grid import TimeGrid
 from planner.calendar.missions import participant_missions
 from planner.data.missions import Timeline
-from planner.scenario.schema import Module, ModuleOverride, Participant, ResourceUse, Scenario, StaffNeed
+from planner.scenario.schema import (
+    Load,
+    Module,
+    ModuleOverride,
+    Participant,
+    ResourceUse,
+    Scenario,
+    StaffNeed,
+    monday_of,
+)
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    """A trainee: id, crew and load caps in slots (None: no cap)."""
+
+    id: str
+    crew: str
+    role: str
+    daily_cap: int | None = None
+    weekly_cap: int | None = None
+    week_caps: tuple[tuple[int, int], ...] = ()  # (week, cap) where it is not weekly_cap (load.weeks)
+
+    def cap_in_week(self, week: int) -> int | None:
+        """The weekly cap of calendar week ``week`` in slots (None: no cap)."""
+        for w, cap in self.week_caps:
+            if w == week:
+                return cap
+        return self.weekly_cap
+
+    @property
+    def weeks_capped(self) -> bool:
+        """Whether some week has a cap."""
+        return self.weekly_cap is not None or bool(self.week_caps)
 
 
 @dataclass(frozen=True)
@@ -155,3 +190,24 @@ def refresher_rules(sc: Scenario, tl: Timeline, job_of_pm: dict[tuple[int, str],
                                      gate - m.refresher.older_than_days, gate)
                 out.setdefault((rule.initial, rule.refresh), rule)
     return list(out.values())
+
+
+def load_caps(load: Load | None, grid: TimeGrid) -> tuple[int | None, int | None, tuple[tuple[int, int], ...]]:
+    """A participant's caps in slots: daily, weekly, and (week, cap) of the grid's weeks whose cap
+    ``load.weeks`` sets to something else than the weekly cap (a cap that is not a whole number of
+    slots rounds down: it is a limit)."""
+    if load is None:
+        return None, None, ()
+    daily = None if load.max_hours_per_day is None else _slots(load.max_hours_per_day, grid)
+    weekly = None if load.max_hours_per_week is None else _slots(load.max_hours_per_week, grid)
+    caps: dict[int, int] = {}
+    if load.weeks:
+        for d, date in enumerate(grid.days):
+            cap = load.week_cap(monday_of(date))
+            if cap is not None and (slots := _slots(cap, grid)) != weekly:
+                caps[grid.week(d)] = slots
+    return daily, weekly, tuple(sorted(caps.items()))
+
+
+def _slots(hours: float, grid: TimeGrid) -> int:
+    return math.floor(hours * 60 / grid.slot_minutes + 1e-9)

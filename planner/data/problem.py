@@ -18,20 +18,17 @@ from typing import Literal
 from planner.calendar.grid import TimeGrid, in_any, in_season, instructor_available, resource_available
 from planner.data import people
 from planner.data.missions import Timeline
-from planner.data.people import RefresherRule, classes, extra_resources, num_sessions, refresher_rules, waived
+from planner.data.people import (
+    ParticipantData,
+    RefresherRule,
+    classes,
+    extra_resources,
+    num_sessions,
+    refresher_rules,
+    waived,
+)
 from planner.scenario.holidays import locally_closed
 from planner.scenario.schema import AnyOf, Scenario
-
-
-@dataclass(frozen=True)
-class ParticipantData:
-    """A trainee: id, crew and load caps in slots (None: no cap)."""
-
-    id: str
-    crew: str
-    role: str
-    daily_cap: int | None = None
-    weekly_cap: int | None = None
 
 
 @dataclass(frozen=True)
@@ -258,14 +255,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
     p_open = []
     p_free: list[tuple[bool, ...]] = []  # blackouts only: a launch-site module does not follow the regular training days
     for p in sc.participants:
-        daily = weekly = None
-        if p.load is not None:
-            if p.load.max_hours_per_day is not None:
-                # A cap that is not a whole number of slots rounds down: it is a limit.
-                daily = math.floor(p.load.max_hours_per_day * 60 / grid.slot_minutes + 1e-9)
-            if p.load.max_hours_per_week is not None:
-                weekly = math.floor(p.load.max_hours_per_week * 60 / grid.slot_minutes + 1e-9)
-        participants.append(ParticipantData(p.id, p.crew, p.role, daily, weekly))
+        participants.append(ParticipantData(p.id, p.crew, p.role, *people.load_caps(p.load, grid)))
         free = grid.days_where(lambda d, p=p: not in_any(p.blackouts, d) and not locally_closed(p.calendar, d))  # type: ignore[misc]
         trains = tl.trains(len(p_free))
         p_free.append(free)

@@ -118,7 +118,8 @@ def _fits(data: ProblemData, st: _State, j: int, t: int) -> tuple[bool, int | No
         part = data.participants[p]
         if part.daily_cap is not None and st.day_load[p][day] + L > part.daily_cap:
             return False, None, ()
-        if part.weekly_cap is not None and st.week_load[p][data.week(day)] + L > part.weekly_cap:
+        if part.weeks_capped and (cap := part.cap_in_week(data.week(day))) is not None \
+                and st.week_load[p][data.week(day)] + L > cap:
             return False, None, ()
     for r, demand in job.resources:
         cap = data.resources[r].capacity

@@ -34,7 +34,7 @@ from planner.calendar.grid import TimeGrid, build_grid, in_any, in_season
 from planner.data.days import Rule, allowed_days
 from planner.data.problem import ProblemData, build_problem
 from planner.scenario.holidays import public_holidays
-from planner.scenario.schema import Scenario
+from planner.scenario.schema import Load, Scenario, monday_of
 
 REPORT_ID = "tasks"
 _TJ_RESOLUTIONS = (60, 30, 20, 15, 10, 5)  # minutes TaskJuggler accepts as timingresolution
@@ -100,6 +100,21 @@ def _ranges(days: list[dt.date]) -> list[tuple[dt.date, int]]:
 
 def _leaves(kind: str, days: list[dt.date], indent: str) -> list[str]:
     return [f"{indent}leaves {kind} {first.isoformat()} +{n}d" for first, n in _ranges(days)]
+
+
+def _weekly_limits(load: Load, span: list[dt.date]) -> list[str]:
+    """Weekly caps that differ between weeks: one ``weeklymax`` per run of weeks with the same cap,
+    limited to its period (TaskJuggler applies every limit, so a project-wide one would bind in all)."""
+    mondays = sorted({monday_of(d) for d in span})
+    runs: list[tuple[dt.date, dt.date, float | None]] = []  # first and last Monday, cap
+    for monday in mondays:
+        cap = load.week_cap(monday)
+        if runs and runs[-1][2] == cap and runs[-1][1] == monday - dt.timedelta(days=7):
+            runs[-1] = (runs[-1][0], monday, cap)
+        else:
+            runs.append((monday, monday, cap))
+    return [f"weeklymax {_hours(cap)} {{ period {first} - {last + dt.timedelta(days=7)} }}"
+            for first, last, cap in runs if cap is not None]
 
 
 def _resource(rid: str, name: str, capacity: int, closed: list[dt.date]) -> tuple[list[str], list[str]]:
@@ -186,7 +201,9 @@ def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) ->
             lim = []
             if p.load.max_hours_per_day is not None:
                 lim.append(f"dailymax {_hours(p.load.max_hours_per_day)}")
-            if p.load.max_hours_per_week is not None:
+            if p.load.weeks:
+                lim += _weekly_limits(p.load, span)
+            elif p.load.max_hours_per_week is not None:
                 lim.append(f"weeklymax {_hours(p.load.max_hours_per_week)}")
             if lim:
                 body.append(f"  limits {{ {' '.join(lim)} }}")

@@ -22,6 +22,7 @@ from planner.data.levers import Repair
 from planner.data.repair_problem import RepairProblem
 from planner.model.context import Context
 from planner.model.families import add_all
+from planner.scenario.schema import monday_of
 
 COST_SCALE = 100
 """Objective units per point: costs are kept to two decimals."""
@@ -121,9 +122,15 @@ def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
                 x = m.new_int_var(0, d.most, f"load[{d.index},{p}]")
                 lv.hours[d.index, p] = x
                 terms.append(round(d.unit_cost * d.step * COST_SCALE) * x)
-                if d.week:
+                if d.week and d.weeks is None:
                     itv = m.new_fixed_size_interval_var(0, weeks, f"wfill[{d.index},{p}]")
                     ctx.fillers.setdefault(("week", p), []).append((itv, d.most - x))
+                elif d.week:
+                    # Some weeks only: a filler in each of them that has a cap (the relaxed cap less
+                    # the hours not bought); a week without a cap has nothing to raise.
+                    for w in _lever_weeks(rp, d.index, p):
+                        itv = m.new_fixed_size_interval_var(w, 1, f"wfill[{d.index},{p},{w}]")
+                        ctx.fillers.setdefault(("week", p), []).append((itv, d.most - x))
                 else:
                     itv = m.new_fixed_size_interval_var(0, data.num_days, f"dfill[{d.index},{p}]")
                     ctx.fillers.setdefault(("day", p), []).append((itv, d.most - x))
@@ -135,6 +142,14 @@ def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
     lv.cost = sum(terms)
     lv.most_cost = _most_cost(rp)
     return lv
+
+
+def _lever_weeks(rp: RepairProblem, lever: int, p: int) -> list[int]:
+    """The relaxed problem's weeks whose cap weekly load lever ``lever`` raises for participant ``p``."""
+    data, d = rp.data, rp.defs[lever]
+    part = data.participants[p]
+    weeks = {data.week(day): monday_of(date) for day, date in enumerate(rp.grid.days[:data.num_days])}
+    return [w for w, monday in sorted(weeks.items()) if d.covers(monday) and part.cap_in_week(w) is not None]
 
 
 def _most_cost(rp: RepairProblem) -> int:
@@ -269,11 +284,16 @@ def _energy(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[in
     for prec in data.precedences:
         if prec.kind == "es":
             preds[prec.after].append(prec.before)
-    extra_week: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    # Per participant and week: the hours the weekly levers may add there, and the slots they added.
+    extra_week: dict[int, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    week_most: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     day_extra: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    all_weeks = range(data.week(data.num_days - 1) + 1)
     for (i, p), x in lv.hours.items():
         if rp.defs[i].week:
-            extra_week[p].append(x)
+            for w in all_weeks if rp.defs[i].weeks is None else _lever_weeks(rp, i, p):
+                extra_week[p][w].append(x)
+                week_most[p][w] += rp.defs[i].most
         else:
             day_extra[p].append(x)
     day_lever = set(day_extra)
@@ -331,8 +351,8 @@ def _energy(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[in
                     m.add(c <= len(terms) * (rp.base_grid.slots_per_day + lv.units[longer.index]))
                 if part.daily_cap is not None and p in day_extra:
                     m.add(c <= len(terms) * (part.daily_cap - _day_most(rp, p) + sum(day_extra[p])))
-                if part.weekly_cap is not None:
-                    m.add(c <= part.weekly_cap - _week_most(rp, p) + sum(extra_week[p]))
+                if (cap := part.cap_in_week(w)) is not None:
+                    m.add(c <= cap - week_most[p][w] + sum(extra_week[p][w]))
                 caps.append(c)
             assert lv.force is not None
             m.add(sum(caps) >= work).only_enforce_if(lv.force)  # freed with the target (unlocked_by)
@@ -341,11 +361,6 @@ def _energy(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[in
 def _day_most(rp: RepairProblem, p: int) -> int:
     """Slots the load levers added to participant ``p``'s daily cap in the relaxed scenario."""
     return sum(d.most for d in rp.defs if d.kind == "load" and not d.week and p in rp.people.get(d.index, ()))
-
-
-def _week_most(rp: RepairProblem, p: int) -> int:
-    """Slots the load levers added to participant ``p``'s weekly cap in the relaxed scenario."""
-    return sum(d.most for d in rp.defs if d.kind == "load" and d.week and p in rp.people.get(d.index, ()))
 
 
 def read_repair(model: RepairModel, solver: cp_model.CpSolver) -> Repair:

@@ -244,11 +244,11 @@ def _participants(grid: TimeGrid, data: ProblemData) -> list[str]:
         days = [d for d in range(min(limit, data.num_days)) if grid.open[d]]
         per_day = min(S, part.daily_cap or S)
         supply = per_day * len(days)
-        if part.weekly_cap is not None:
+        if part.weeks_capped:
             weeks: dict[int, int] = defaultdict(int)
             for d in days:
                 weeks[data.week(d)] += per_day
-            supply = sum(min(v, part.weekly_cap) for v in weeks.values())
+            supply = sum(v if (c := part.cap_in_week(w)) is None else min(v, c) for w, v in weeks.items())
         if demand > supply:
             out.append(
                 f"participant {part.id}: {_hours(grid, demand)} of required training, at most "

@@ -47,7 +47,8 @@ def _signature(part: ProblemData, p: int) -> tuple[object, ...]:
                   j.instructors, j.staff, j.min_gap_days, j.max_gap_days, j.recent_all, j.consecutive, j.rest_days_after, j.travel_before, j.travel_site, j.deadline_day, j.mandatory,
                   j.fixed_starts, j.pinned, tuple(label[q] for q in j.participants)) for j in part.jobs)
     goals = tuple((label.get(g.participant, -1), g.competency, g.groups, g.deadline_day) for g in part.goals)
-    caps = tuple((part.participants[q].daily_cap, part.participants[q].weekly_cap) for q in sorted(label, key=lambda q: label[q]))
+    caps = tuple((part.participants[q].daily_cap, part.participants[q].weekly_cap, part.participants[q].week_caps)
+                 for q in sorted(label, key=lambda q: label[q]))
     spacing = tuple((label.get(s.participant, -1), s.first, s.second, s.days) for s in part.spacing)
     return jobs, part.precedences, goals, spacing, caps
 
@@ -215,7 +216,7 @@ def _load_numbers(part: ProblemData, p: int) -> tuple[int, int] | None:
     for d in range(min(goal.deadline_day, part.num_days)):
         if any(j.open_days[d] for j in mine):
             weeks[part.week(d)] = weeks.get(part.week(d), 0) + per_day
-    supply = sum(min(v, who.weekly_cap or v) for v in weeks.values())
+    supply = sum(v if (c := who.cap_in_week(w)) is None else min(v, c) for w, v in weeks.items())
     return (demand, supply) if demand > supply else None
 
 

@@ -62,6 +62,8 @@ def lever_lines(answer: RepairAnswer, checked: CheckedRepair) -> list[LeverLine]
             hours = {p: h for p, h in rep.hours[i].items() if h > 0}
             units = sum(hours.values())
             cap = "weekly" if lv.week else "daily"
+            if lv.weeks is not None:
+                cap += f" (weeks {lv.weeks[0]} to {lv.weeks[1] + dt.timedelta(days=6)})"
             change = f"{cap} cap " + ", ".join(f"{p} +{_num(h)} h" for p, h in sorted(hours.items()))
         elif lv.kind == "hours":
             units = rep.units[i] * lv.step

@@ -132,17 +132,23 @@ class InstructorLever(_Lever):
 
 
 class LoadLever(_Lever):
-    """Raise participants' load caps (cost per hour of cap, per participant)."""
+    """Raise participants' load caps (cost per hour of cap, per participant; with ``within``, per hour
+    of the cap of those weeks)."""
 
     kind: Literal["load"]
     participants: tuple[Id, ...] = Field((), description="empty: every participant with a cap")
     extra_hours_per_week: float = Field(0, ge=0, le=100)
     extra_hours_per_day: float = Field(0, ge=0, le=16)
+    within: Span | None = Field(None, description="raise the weekly cap only in the calendar weeks with a day "
+                                                  "in this range (the scenario's load.weeks)")
 
     @model_validator(mode="after")
     def _something(self) -> LoadLever:
         if not self.extra_hours_per_week and not self.extra_hours_per_day:
             raise ValueError("give 'extra_hours_per_week' or 'extra_hours_per_day' (the most the cap may rise)")
+        if self.within is not None and self.extra_hours_per_day:
+            raise ValueError("'within' limits a raise of the weekly cap to some weeks: give 'extra_hours_per_week' "
+                             "only (a daily cap is raised for the whole window)")
         return self
 
 

@@ -16,13 +16,14 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from planner.scenario.common import _ID, MAX_DAYS, WEEKDAYS, DateRange, Gate, GateUse, Id, StrictModel, bare_ids
+from planner.scenario.loads import Load, WeekLoad, monday_of
 from planner.scenario.missions import Mission
 from planner.scenario.needs import ModuleOverride, ResourceUse, StaffNeed
 from planner.scenario.repairs import Repairs
 
 __all__ = [
-    "MAX_DAYS", "WEEKDAYS", "_ID", "DateRange", "Gate", "GateUse", "Id", "ModuleOverride", "ResourceUse", "StaffNeed",
-    "StrictModel",
+    "MAX_DAYS", "WEEKDAYS", "_ID", "DateRange", "Gate", "GateUse", "Id", "Load", "ModuleOverride", "ResourceUse",
+    "StaffNeed", "StrictModel", "WeekLoad", "monday_of",
 ]
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -168,13 +169,6 @@ class Calendar(StrictModel):
         if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
             raise ValueError(f"day_start must be a clock time \"HH:MM\" in quotes, not {value!r}")
         return value
-
-
-class Load(StrictModel):
-    """Per-participant training load caps (hours)."""
-
-    max_hours_per_day: float | None = Field(None, gt=0, le=24)
-    max_hours_per_week: float | None = Field(None, gt=0, le=168)
 
 
 class LocalCalendar(StrictModel):

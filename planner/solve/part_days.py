@@ -151,12 +151,13 @@ def _capacities(m: cp_model.CpModel, part: ProblemData, on: dict[tuple[int, int]
         day_cap = min(S, who.daily_cap or S)
         for items in by_day.values():
             m.add(sum(items) <= day_cap)
-        if who.weekly_cap is not None:
+        if who.weeks_capped:
             by_week: dict[int, list[cp_model.LinearExprT]] = {}
             for t, items in by_day.items():
                 by_week.setdefault(part.week(t), []).extend(items)
-            for items in by_week.values():
-                m.add(sum(items) <= who.weekly_cap)
+            for w, items in by_week.items():
+                if (cap := who.cap_in_week(w)) is not None:
+                    m.add(sum(items) <= cap)
     for r in range(len(part.resources)):
         room = resource_day_slots(part, r)
         use: dict[int, list[cp_model.LinearExprT]] = {}

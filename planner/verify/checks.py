@@ -18,7 +18,7 @@ from planner.calendar.grid import gate_date, in_any, in_season
 from planner.data.problem import ProblemData
 from planner.data.result import Schedule
 from planner.scenario.holidays import locally_closed, official_workdays, public_holidays
-from planner.scenario.schema import WEEKDAYS, Gate, Instructor, Module, Participant, Scenario
+from planner.scenario.schema import WEEKDAYS, Gate, Instructor, Load, Module, Participant, Scenario
 from planner.verify import rules
 from planner.verify.rules import ByJob, goals_achieved
 
@@ -241,7 +241,7 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
             out.append(f"{p}: {h:g} h on {day}, daily cap {cap:g} h")
     for (p, monday), h in sorted(hours_week.items()):
         load = parts[p].load
-        cap = load.max_hours_per_week if load is not None else None
+        cap = _week_cap(load, monday)
         if cap is not None and h > cap + 1e-9 and (p, monday) in planned_weeks:
             out.append(f"{p}: {h:g} h in the week of {monday}, weekly cap {cap:g} h")
     for (p, mid), done in sorted(hours_done.items()):
@@ -286,6 +286,18 @@ def verify_dates(sc: Scenario, rows: Iterable[dict[str, object]], since: dt.date
     out += _gaps_and_travel(sc, starts, since)
     out += _refresher_dates(sc, first_start, last_end, times)
     return out
+
+
+def _week_cap(load: Load | None, monday: dt.date) -> float | None:
+    """The weekly cap of the week from ``monday``: a ``weeks`` entry with a day in that week, else the
+    participant's weekly cap (derived here from the dates, apart from the problem data's week indices)."""
+    if load is None:
+        return None
+    sunday = monday + dt.timedelta(days=6)
+    for w in load.weeks:
+        if w.start <= sunday and w.end >= monday:
+            return w.max_hours_per_week
+    return load.max_hours_per_week
 
 
 def _gaps_and_travel(sc: Scenario, starts: dict[tuple[str, str], list[dt.datetime]],

@@ -256,9 +256,10 @@ def participant_load(data: ProblemData, by_job: ByJob, pi: int) -> list[str]:
     if part.daily_cap is not None:
         out.extend(f"{part.id}: {v} slots on day {d} > cap {part.daily_cap}"
                    for d, v in per_day.items() if v > part.daily_cap and d in planned_days)
-    if part.weekly_cap is not None:
-        out.extend(f"{part.id}: {v} slots in week {w} > cap {part.weekly_cap}"
-                   for w, v in per_week.items() if v > part.weekly_cap and w in planned_weeks)
+    for w, v in per_week.items():
+        cap = part.cap_in_week(w)
+        if cap is not None and v > cap and w in planned_weeks:
+            out.append(f"{part.id}: {v} slots in week {w} > cap {cap}")
     return out
 
 

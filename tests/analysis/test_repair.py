@@ -204,3 +204,55 @@ def test_waive_or_drop_what_no_lever_can_make(tmp_path: Path) -> None:
     assert answer.repairs[0].found.cost == 50
     assert answer.repairs[0].edits == ["competencies.comp2.requires=[m1]"]
     assert answer.repairs[0].verified
+
+
+# Two weeks before the exams on Mon 18 Mar, 8-h weekdays, a 24-h weekly cap: 3 sessions of 8 h a
+# week, 6 in all, and ann needs 7 (56 h). One week must hold a fourth session: a cap of 32 h there.
+TWO_WEEKS: dict[str, Any] = {
+    **WEEK,
+    "gates": [{"id": "exams", "date": "2024-03-18"}],
+    "participants": [{"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 24}}],
+    "modules": [{"id": "m1", "sessions": 7, "session_hours": 8}],
+}
+
+
+def test_weekly_cap_of_some_weeks(tmp_path: Path) -> None:
+    # +8 h in every week costs 8 x 4 = 32 points; +8 h in the week of Mon 11 Mar alone 8 x 3 = 24.
+    data = {**TWO_WEEKS, "repairs": {"defaults": False, "levers": [
+        {"kind": "load", "extra_hours_per_week": 16, "cost": 4},
+        {"kind": "load", "extra_hours_per_week": 16, "cost": 3, "within": {"from": "2024-03-13", "to": "2024-03-13"}},
+    ]}}
+    answer = _find(tmp_path, data, top=2)
+    assert answer.search.status.value == "OPTIMAL"
+    best = answer.repairs[0]
+    assert best.found.cost == 24 and best.verified
+    assert list(best.edits) == ["participants.ann.load.weeks=[{from: 2024-03-11, to: 2024-03-17, max_hours_per_week: 32}]"]
+    # The next set may not raise that week by 8 h or more with the cheaper lever: 7 h there and 1 h
+    # everywhere (the week of Mon 11 Mar at 24 + 1 + 7 = 32 h), 7 x 3 + 1 x 4 = 25 points.
+    second = answer.repairs[1]
+    assert second.found.cost == 25 and second.verified
+    assert set(second.edits) == {
+        "participants.ann.load.max_hours_per_week=25",
+        "participants.ann.load.weeks=[{from: 2024-03-11, to: 2024-03-17, max_hours_per_week: 32}]"}
+
+
+def test_weekly_raise_also_raises_a_weeks_own_cap(tmp_path: Path) -> None:
+    # The week of Mon 4 Mar has its own cap of 16 h: 2 + 3 sessions. +8 h everywhere gives 3 + 4 = 7
+    # (32 points), and only if the week's own cap rises with the weekly cap (else 2 + 4 = 6).
+    load = {"max_hours_per_week": 24, "weeks": [{"from": "2024-03-04", "to": "2024-03-10", "max_hours_per_week": 16}]}
+    data = {**TWO_WEEKS, "participants": [{"id": "ann", "role": "sfp", "crew": "c1", "load": load}],
+            "repairs": {"defaults": False, "levers": [{"kind": "load", "extra_hours_per_week": 16, "cost": 4}]}}
+    answer = _find(tmp_path, data)
+    best = answer.repairs[0]
+    assert best.found.cost == 32 and best.verified
+    assert set(best.edits) == {
+        "participants.ann.load.max_hours_per_week=32",
+        "participants.ann.load.weeks=[{from: 2024-03-04, to: 2024-03-10, max_hours_per_week: 24}]"}
+
+
+def test_weekly_raise_after_the_deadline_cannot_help(tmp_path: Path) -> None:
+    # Raising the cap of the week after the exams leaves the two weeks before them at 6 sessions.
+    data = {**TWO_WEEKS, "repairs": {"defaults": False, "levers": [
+        {"kind": "load", "extra_hours_per_week": 16, "within": {"from": "2024-03-18", "to": "2024-03-24"}}]}}
+    answer = _find(tmp_path, data)
+    assert answer.verdict == "impossible"

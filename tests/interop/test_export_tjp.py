@@ -99,3 +99,18 @@ def test_tj3_schedules_the_export(tmp_path: Path) -> None:
         ends = {r["Id"]: r["End"] for r in csv.DictReader(fh, delimiter=";")}
     assert set(ends) == {t.tj_id for t in exp.tasks}
     assert ends["t_anna_systems"] <= ends["t_alpha_sim_joint"] < "2022-04-20"
+
+
+def test_weeks_with_their_own_cap_become_limits_per_period(tmp_path: Path) -> None:
+    """Tests ``load.weeks``: one ``weeklymax`` per run of weeks with the same cap, each limited to
+    its period (a project-wide limit would also bind in the weeks with a higher cap)."""
+    from tests.helpers import scenario, write
+
+    load = {"max_hours_per_week": 8, "weeks": [{"from": "2024-03-13", "to": "2024-03-20", "max_hours_per_week": 16}]}
+    sc = scenario(participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": load}],
+                  modules=[{"id": "m1", "hours": 20, "session_hours": 4}])
+    text = export_tjp(load_scenario(write(tmp_path, sc)).scenario).text
+    block = _block(text, "resource p_ann")
+    # Window Mon 4 Mar .. Sun 14 Apr: weeks of 4 Mar (8 h), 11 and 18 Mar (16 h), 25 Mar .. 8 Apr (8 h).
+    assert ("limits { weeklymax 8h { period 2024-03-04 - 2024-03-11 } weeklymax 16h { period 2024-03-11 - "
+            "2024-03-25 } weeklymax 8h { period 2024-03-25 - 2024-04-15 } }") in block

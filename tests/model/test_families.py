@@ -181,6 +181,29 @@ def test_load_weekly_cap(tmp_path: Path) -> None:
     assert ready_on(run(tmp_path, sc)) == D(2024, 3, 18)
 
 
+def test_load_weeks_raise_the_cap_of_some_weeks(tmp_path: Path) -> None:
+    """Tests ``load.weeks``: 16 h in the week of Mon 11 Mar instead of 8 h: 20 h end Wed 13."""
+    # Week of Mon 4: 8 h (Mon 4, Tue 5); week of Mon 11 (the range Wed 13 - Thu 14 touches it):
+    # 16 h, but 12 h are left: Mon 11, Tue 12, Wed 13. Without the entry: Mon 18 (test above).
+    load = {"max_hours_per_week": 8, "weeks": [{"from": "2024-03-13", "to": "2024-03-14", "max_hours_per_week": 16}]}
+    sc = scenario(
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": load}],
+        modules=[{"id": "m1", "hours": 20, "session_hours": 4}],
+    )
+    assert ready_on(run(tmp_path, sc)) == D(2024, 3, 13)
+
+
+def test_load_weeks_alone_cap_only_their_weeks(tmp_path: Path) -> None:
+    """Tests ``load.weeks`` without a weekly cap: 4 h in the first week, the others uncapped."""
+    # Week of Mon 4: one 4-h day (Mon 4); then Mon 11 .. Thu 14 for the other 16 h.
+    load = {"weeks": [{"from": "2024-03-04", "to": "2024-03-08", "max_hours_per_week": 4}]}
+    sc = scenario(
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": load}],
+        modules=[{"id": "m1", "hours": 20, "session_hours": 4}],
+    )
+    assert ready_on(run(tmp_path, sc)) == D(2024, 3, 14)
+
+
 def test_recency_before_launch(tmp_path: Path) -> None:
     """Tests recency: completed within 10 days of launch Mon 15 Apr -> not before Fri 5 Apr."""
     sc = scenario(modules=[{"id": "m1", "hours": 2, "session_hours": 2, "recency_days": 10}])

@@ -21,6 +21,8 @@ CASES = [
     ("window_too_long.yaml", 2, "window", "must be at most 12 months"),
     ("unknown_role.yaml", 6, "participants[1].role", "unknown role 'pilot' (known: sfp)"),
     ("not_yaml.yaml", None, "", "not valid YAML"),
+    ("weekly_caps_overlap.yaml", 8, "participants[0].load",
+     "weeks[0] and weeks[1] both set the cap of the week of 2024-03-11"),
 ]
 
 

@@ -130,3 +130,27 @@ def test_zero_length_session_at_the_end_of_the_horizon_is_valid() -> None:
     assert verify_schedule(data, ok) == []
     early = Schedule((ScheduledSession(0, 0, 0, 3), ScheduledSession(1, 0, 2, 2)))  # Z before A ends
     assert any("Z" in p for p in verify_schedule(data, early))
+
+
+def test_detects_a_weeks_own_cap(tmp_path: Path) -> None:
+    """Tests ``load.weeks``: 8 h in the week of Mon 11 Mar break its 4-h cap in both verifiers,
+    and the same 8 h in the week of Mon 4 (cap 8 h) do not."""
+    load = {"max_hours_per_week": 8, "weeks": [{"from": "2024-03-15", "to": "2024-03-15", "max_hours_per_week": 4}]}
+    sc = scenario(participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": load}],
+                  modules=[{"id": "m1", "hours": 8, "session_hours": 4}])
+    out = run(tmp_path, sc)
+    assert out.result.schedule is not None
+    S = out.data.slots_per_day
+    j = out.data.job_of("ann/m1")
+
+    def on(days: tuple[int, int]) -> Schedule:
+        return Schedule(tuple(dataclasses.replace(s, start=days[s.index] * S, end=days[s.index] * S + 4)
+                              if s.job == j else s for s in out.result.schedule.sessions))  # type: ignore[union-attr]
+
+    ok, broken = on((0, 1)), on((7, 8))  # Mon 4 + Tue 5; Mon 11 + Tue 12
+    assert verify_schedule(out.data, ok) == []
+    assert any("> cap 4" in p for p in verify_schedule(out.data, broken))
+    rows = schedule_rows(out.grid, out.data, dataclasses.replace(out.result, schedule=broken))
+    assert any("week of 2024-03-11, weekly cap 4 h" in p for p in verify_dates(out.scenario, rows))
+    rows = schedule_rows(out.grid, out.data, dataclasses.replace(out.result, schedule=ok))
+    assert verify_dates(out.scenario, rows) == []

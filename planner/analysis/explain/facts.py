@@ -182,7 +182,10 @@ def load_facts(s: Scope, add: AddFact) -> None:
         if p.load is not None:
             caps = [f"{p.load.max_hours_per_day:g} h a day" if p.load.max_hours_per_day else "",
                     f"{p.load.max_hours_per_week:g} h a week" if p.load.max_hours_per_week else ""]
-            add("load", [pid], f"{pid} trains at most {' and '.join(c for c in caps if c)}",
+            weeks = "; ".join(f"{w.max_hours_per_week:g} h a week from {w.start} to {w.end}" for w in p.load.weeks)
+            text = " and ".join(c for c in caps if c)
+            text = f"{text} ({weeks})" if text and weeks else text or weeks
+            add("load", [pid], f"{pid} trains at most {text}",
                 f"lift {pid}'s load caps", set_value("participants", pid, "load", None))
 
 

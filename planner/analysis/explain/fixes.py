@@ -147,17 +147,19 @@ def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -
     p = next(x for x in sc.participants if x.id == pid)
     assert p.load is not None and fact.edit is not None
     daily, weekly = p.load.max_hours_per_day, p.load.max_hours_per_week
+    # Weeks with caps of their own keep them (the prober checks whether the raise is enough).
+    weeks = {"weeks": [w.model_dump(mode="json", by_alias=True) for w in p.load.weeks]} if p.load.weeks else {}
     if weekly is not None:
         # Raise the weekly cap in 2-hour steps, up to every working hour of a week.
         steps = int((7 * sc.calendar.day_hours - weekly) // 2)
 
         def load(k: int) -> SolveStatus:
-            value = {"max_hours_per_day": daily, "max_hours_per_week": weekly + 2 * k}
+            value = {"max_hours_per_day": daily, "max_hours_per_week": weekly + 2 * k, **weeks}
             return q.prober.status([(f"load:{pid}:{k}", set_value("participants", pid, "load", value))], required)
 
         found, exact = smallest(load, steps) if steps > 0 else (None, False)
         if found is not None:
-            value = {"max_hours_per_day": daily, "max_hours_per_week": weekly + 2 * found}
+            value = {"max_hours_per_day": daily, "max_hours_per_week": weekly + 2 * found, **weeks}
             return [Fix(f"load:{pid}:{found}", f"raise {pid}'s weekly cap from {weekly:g} h to "
                         f"{weekly + 2 * found:g} h", WEEKLY_STEP_COST * found,
                         set_value("participants", pid, "load", value), exact)]

@@ -21,7 +21,7 @@ from planner.data.days import Rule, allowed_days
 from planner.model.contract import Family
 
 if TYPE_CHECKING:
-    from planner.data.problem import ProblemData
+    from planner.data.problem import ParticipantData, ProblemData
     from planner.model.context import Context
 
 
@@ -64,13 +64,13 @@ def add(ctx: Context) -> None:
                 continue
             per_day = min(S, part.daily_cap or S)
 
-            def cap_p(days: list[int], per_day: int = per_day, weekly: int | None = part.weekly_cap) -> int:
-                if weekly is None:
+            def cap_p(days: list[int], per_day: int = per_day, who: ParticipantData = part) -> int:
+                if not who.weeks_capped:
                     return per_day * len(days)
                 weeks: dict[int, int] = defaultdict(int)
                 for d in days:
                     weeks[data.week(d)] += per_day
-                return sum(min(v, weekly) for v in weeks.values())
+                return sum(v if (c := who.cap_in_week(w)) is None else min(v, c) for w, v in weeks.items())
 
             _energy_cuts(ctx, jobs, need, dict.fromkeys(jobs, 1), limit, cap_p, heads)
         for r, res in enumerate(data.resources):

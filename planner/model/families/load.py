@@ -30,7 +30,20 @@ def add(ctx: Context) -> None:
         weekly = part.weekly_cap
         week_fill = ctx.fillers.get(("week", p), [])
         day_fill = ctx.fillers.get(("day", p), [])
-        if weekly is not None and weekly >= days_per_week * day_cap and not week_fill:
+        week_cap: dict[int, int] = {}
+        if part.week_caps:
+            # Weeks with caps of their own: the Cumulative's capacity is the largest cap (a week without
+            # one holds 7 full days at most), and a fixed filler takes the rest in each lower week.
+            full = days_per_week * day_cap
+            week_cap = {w: c if (c := part.cap_in_week(w)) is not None else full
+                        for w in range(data.week(data.num_days - 1) + 1)}
+            weekly = max(week_cap.values())
+            if all(c >= full for c in week_cap.values()) and not week_fill:
+                weekly = None
+            else:
+                week_fill = [(m.new_fixed_size_interval_var(w, 1, f"wcap[{p},{w}]"), weekly - c)
+                             for w, c in sorted(week_cap.items()) if c < weekly] + week_fill
+        elif weekly is not None and weekly >= days_per_week * day_cap and not week_fill:
             weekly = None
         if day_fill and part.daily_cap is not None:
             daily = part.daily_cap  # a repair lever may lower it below a full day
@@ -65,8 +78,8 @@ def add(ctx: Context) -> None:
             day_items += [(m.new_fixed_size_interval_var(d, 1, f"dload[{p},done@{d}]"), min(v, daily))
                           for d, v in sorted(done_day.items())]
         if weekly is not None:
-            week_items += [(m.new_fixed_size_interval_var(w, 1, f"wload[{p},done@{w}]"), min(v, weekly))
-                           for w, v in sorted(done_week.items())]
+            week_items += [(m.new_fixed_size_interval_var(w, 1, f"wload[{p},done@{w}]"),
+                            min(v, week_cap.get(w, weekly))) for w, v in sorted(done_week.items())]
         if daily is not None and day_items:
             day_items += day_fill
             m.add_cumulative([i for i, _ in day_items], [d for _, d in day_items], daily)
