@@ -30,13 +30,17 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         p: dict[str, Any] = {"id": f"p{i}", "role": "sfp", "crew": draw(st.sampled_from(["c1", "c2"]))}
         if draw(st.booleans()):
             p["load"] = {"max_hours_per_day": draw(st.sampled_from([2, 3, 4]))}
+        if draw(st.integers(0, 3)) == 0:  # a weekly cap for some weeks only (load.weeks)
+            first = draw(st.integers(4, 25))
+            p.setdefault("load", {})["weeks"] = [{"from": f"2024-03-{first:02d}", "to": f"2024-03-{first + 5:02d}",
+                                                  "max_hours_per_week": draw(st.sampled_from([4, 6, 10]))}]
         if draw(st.booleans()):
             start = draw(st.integers(4, 20))
             p["blackouts"] = [{"from": f"2024-03-{start:02d}", "to": f"2024-03-{start + draw(st.integers(0, 4)):02d}"}]
         people.append(p)
     resources = [{"id": "sim", "capacity": draw(st.integers(1, 2))}]
     # Sessions must fit every daily cap, or the scenario is (rightly) invalid.
-    longest = min([p["load"]["max_hours_per_day"] for p in people if "load" in p] + [4])
+    longest = min([p["load"]["max_hours_per_day"] for p in people if "max_hours_per_day" in p.get("load", {})] + [4])
     n_mod = draw(st.integers(1, 4))
     modules = []
     for k in range(n_mod):
@@ -146,8 +150,9 @@ def test_participant_part_is_a_relaxation(data: dict[str, Any]) -> None:
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(small_scenarios(), st.integers(4, 12), st.booleans())
-def test_repair_model_keeps_every_relaxed_plan(data: dict[str, Any], weekly: int, saturdays: bool) -> None:
+@given(small_scenarios(), st.integers(4, 12), st.booleans(), st.booleans())
+def test_repair_model_keeps_every_relaxed_plan(data: dict[str, Any], weekly: int, saturdays: bool,
+                                               some_weeks: bool) -> None:
     """Tests that the repair model (every lever free) admits any valid plan of the relaxed scenario with
     the goals it meets: its blocks, fillers and implied cuts never cut off a real plan, so its proofs
     that no repair exists are sound."""
@@ -164,6 +169,8 @@ def test_repair_model_keeps_every_relaxed_plan(data: dict[str, Any], weekly: int
                                     {"kind": "hours", "extra_hours_per_day": 2}]
     if saturdays:
         levers.append({"kind": "workdays", "weekdays": ["sat"]})
+    if some_weeks:
+        levers.append({"kind": "load", "extra_hours_per_week": 6, "within": {"from": "2024-03-06", "to": "2024-03-20"}})
     data["repairs"] = {"defaults": False, "levers": levers}
     with tempfile.TemporaryDirectory() as tmp:
         rp = build_repair_problem(load_scenario(write(Path(tmp), data)).scenario)
