@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.calendar.grid import build_grid, resource_available
+from planner.calendar.missions import participant_missions
 from planner.scenario.changes import Change
 from planner.scenario.repairs import (
     DEFAULT_EXTRA_DAY_HOURS,
     DEFAULT_EXTRA_UNITS,
     DEFAULT_EXTRA_WEEKLY_HOURS,
+    BlockLever,
     CapacityLever,
     DatesLever,
     DropLever,
@@ -37,7 +39,7 @@ from planner.scenario.repairs import (
 )
 from planner.scenario.schema import WEEKDAYS, AnyOf, Load, Participant, Scenario, monday_of
 
-DAY_KINDS = ("workdays", "dates", "start")
+DAY_KINDS = ("workdays", "dates", "start", "block")
 """Levers that open days (the others change capacities or the goals)."""
 
 
@@ -65,6 +67,7 @@ class LeverDef:
     step: float = 1.0  # hours per unit of a load lever (one slot)
     declared: bool = True
     weeks: tuple[dt.date, dt.date] | None = None  # a weekly-cap lever's first and last Monday (None: every week)
+    since: dt.date | None = None  # a block lever: the block's own first day
 
     def covers(self, monday: dt.date) -> bool:
         """Whether this (weekly load) lever raises the cap of the week starting on ``monday``."""
@@ -192,6 +195,19 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
             earlier = (sc.window.start - start).days
             out.append(LeverDef(i, "start", "earlier window start", "day", cost, most=min(lever.max_days, earlier),
                                 declared=declared))
+        elif isinstance(lever, BlockLever):
+            mission = next(m for m in sc.missions if m.id == lever.mission)
+            k = next(k for k, b in enumerate(mission.blocks) if b.id == lever.block)
+            block = mission.blocks[k]
+            # Into the break before the block (never overlapping the block before), at most to the grid's start.
+            earliest = start if k == 0 else mission.block_end(mission.blocks[k - 1]) + dt.timedelta(days=1)
+            missions = participant_missions(sc)
+            mi = sc.missions.index(mission)
+            people = tuple(p.id for p, pm in zip(sc.participants, missions, strict=True)
+                           if pm == mi and (not p.blocks or block.id in p.blocks))
+            out.append(LeverDef(i, "block", f"earlier start of {mission.id} {block.id}", "day", cost,
+                                target=f"{mission.id}/{block.id}", participants=people, since=block.start,
+                                most=max(0, min(lever.max_days, (block.start - earliest).days)), declared=declared))
         elif isinstance(lever, WaiveLever):
             out.append(LeverDef(i, "waive", f"waive {lever.competency}", "pair", cost, target=lever.competency,
                                 declared=declared))
@@ -314,6 +330,12 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
             extra = repair.units[i] * lv.step
             out.append(Change("calendar.day_hours", _hours(sc.calendar.day_hours + extra), False,
                               f"repair: was {_hours(sc.calendar.day_hours)} h, {_points(lv.unit_cost * extra)}"))
+        elif lv.kind == "block":
+            n = repair.units[i]
+            assert lv.since is not None
+            mid, bid = lv.target.split("/")
+            out.append(Change(f"missions.{mid}.blocks.{bid}.from", lv.since - dt.timedelta(days=n), False,
+                              f"repair: {n} day(s) earlier than {lv.since}, {_points(lv.unit_cost * n)}"))
         elif lv.kind == "start":
             n = repair.units[i]
             new = sc.window.start - dt.timedelta(days=n)
@@ -370,7 +392,7 @@ def most_repair(defs: Sequence[LeverDef], skip: frozenset[int] = frozenset()) ->
             continue
         if lv.kind in ("workdays", "dates"):
             out.dates[lv.index] = lv.dates
-        elif lv.kind in ("capacity", "instructor", "start", "hours"):
+        elif lv.kind in ("capacity", "instructor", "start", "hours", "block"):
             out.units[lv.index] = lv.most
         elif lv.kind == "load":
             out.hours[lv.index] = dict.fromkeys(lv.participants, lv.most * lv.step)

@@ -94,5 +94,5 @@ def build_repair_problem(sc: Scenario) -> RepairProblem:
             names = {f"new_{lv.target}_{k + 1}" for k in range(lv.most)}
             instructors[lv.index] = tuple(i for i, ins in enumerate(data.instructors) if ins.id in names)
     people = {lv.index: tuple(p for p, part in enumerate(data.participants) if part.id in lv.participants)
-              for lv in defs if lv.kind == "load"}
+              for lv in defs if lv.kind in ("load", "block")}
     return RepairProblem(sc, relaxed, defs, base_grid, base, grid, data, start_day, drops, waives, resources, instructors, people)

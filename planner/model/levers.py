@@ -94,7 +94,7 @@ def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
                 terms.append(c * b)
             if d.max_days is not None and len(opened) > d.max_days:
                 m.add(sum(opened) <= d.max_days)
-        elif d.kind == "start":
+        elif d.kind in ("start", "block"):
             x = m.new_int_var(0, d.most, f"earlier[{d.index}]")
             lv.units[d.index] = x
             terms.append(c * x)
@@ -159,7 +159,7 @@ def _most_cost(rp: RepairProblem) -> int:
         c = round(d.unit_cost * COST_SCALE)
         if d.kind in ("workdays", "dates"):
             total += c * len(d.dates)
-        elif d.kind in ("start", "capacity", "instructor"):
+        elif d.kind in ("start", "block", "capacity", "instructor"):
             total += c * d.most
         elif d.kind == "hours":
             total += round(d.unit_cost * d.step * COST_SCALE) * d.most
@@ -208,6 +208,19 @@ def _day_rules(ctx: Context, rp: RepairProblem, lv: LeverVars) -> None:
             for sv in ctx.sessions[j]:
                 if not sv.fixed and sv.day is not None:
                     m.add(sv.start - S * sv.day + job.length <= base_slots + extra)
+    for lever in rp.defs:
+        if lever.kind != "block" or not lever.most:
+            continue
+        assert lever.since is not None
+        # The block's first days bought: day ``since - k`` is open to its people only with k days bought.
+        for k in range(1, lever.most + 1):
+            d = rp.grid.day_of(lever.since - dt.timedelta(days=k))
+            if d is None:
+                continue
+            bought = _at_least(m, lv.units[lever.index], k)
+            for p in rp.people[lever.index]:
+                itv = m.new_optional_fixed_size_interval_var(d * S, S, ~bought, f"early[{p},{lever.target},{k}]")
+                ctx.fillers.setdefault(("participant", p), []).append((itv, 1))
     start = next((d for d in rp.defs if d.kind == "start"), None)
     if start is None or rp.start_day == 0:
         return

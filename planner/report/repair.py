@@ -72,6 +72,10 @@ def lever_lines(answer: RepairAnswer, checked: CheckedRepair) -> list[LeverLine]
         elif lv.kind == "start":
             units = rep.units[i]
             change = f"start {units:g} day(s) earlier, on {sc.window.start - dt.timedelta(days=int(units))}"
+        elif lv.kind == "block":
+            units = rep.units[i]
+            assert lv.since is not None
+            change = f"{lv.target} {units:g} day(s) earlier, from {lv.since - dt.timedelta(days=int(units))}"
         elif lv.kind == "waive":
             units = len(answer.problem.waives.get(i, ()))
             change = f"waive {lv.target} ({units:g} pair(s))"

@@ -158,6 +158,13 @@ def _repair_references(sc: Scenario) -> Iterator[Found]:
                     yield (*at, "participants", j), _unknown("participant", pid, people)
         if lever.kind == "waive" and lever.competency not in comps:
             yield (*at, "competency"), _unknown("competency", lever.competency, comps)
+        if lever.kind == "block":
+            missions = {m.id: m for m in sc.missions}
+            mission = missions.get(lever.mission)
+            if mission is None:
+                yield (*at, "mission"), _unknown("mission", lever.mission, set(missions))
+            elif lever.block not in (blocks := {b.id for b in mission.blocks}):
+                yield (*at, "block"), _unknown(f"block of mission {mission.id!r}", lever.block, blocks)
         if lever.kind == "drop" and lever.module not in mods:
             yield (*at, "module"), _unknown("module", lever.module, mods)
         if lever.kind == "dates" and lever.resource in res:

@@ -329,8 +329,21 @@ def save_document(doc: Any, target: Path, source: Path) -> None:
         base = _dump(YAML(typ="rt").load(io.StringIO(text)))
     except (OSError, YAMLError, ValueError):
         text = base = edited  # no readable source: the writer's text as it is
+    merged = merge3(base, text, edited)
+    if merged != edited and not _same_data(merged, edited):
+        # The source indents differently from the writer, and an edited line taken from the writer
+        # does not fit the source's lines around it: the writer's whole text is the safe copy.
+        merged = edited
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(merge3(base, text, edited), encoding="utf-8")
+    target.write_text(merged, encoding="utf-8")
+
+
+def _same_data(a: str, b: str) -> bool:
+    """Whether two YAML texts hold the same data (False when one does not parse)."""
+    try:
+        return bool(YAML(typ="safe", pure=True).load(a) == YAML(typ="safe", pure=True).load(b))
+    except (YAMLError, ValueError):
+        return False
 
 
 def _dump(doc: Any) -> str:

@@ -180,7 +180,14 @@ def validate_plain(plain: Any, locate: Callable[[Sequence[str | int], str], Prob
     except ValidationError as exc:
         problems = []
         seen: set[tuple[str, str]] = set()
-        for err in exc.errors():
+        errors = exc.errors()
+        # pydantic also counts a list's items that failed as missing ("at least 1 item"): only their own
+        # errors say what is wrong.
+        inner = [tuple(e["loc"]) for e in errors]
+        for err in errors:
+            if err["type"] == "too_short" and any(len(o) > len(err["loc"]) and o[:len(err["loc"])] == tuple(err["loc"])
+                                                  for o in inner):
+                continue
             loc = _clean_loc(err["loc"])
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":

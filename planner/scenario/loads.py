@@ -5,25 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from planner.scenario.common import StrictModel
+from planner.scenario.common import DateRange, StrictModel
 
 
-class WeekLoad(StrictModel):
+class WeekLoad(DateRange):
     """A weekly cap for some weeks: every calendar week (Monday to Sunday) with a day in ``from``..``to``."""
 
-    start: dt.date = Field(alias="from")
-    end: dt.date = Field(alias="to")
     max_hours_per_week: float = Field(gt=0, le=168)
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> WeekLoad:
-        if self.end < self.start:
-            raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start})")
-        return self
 
     def mondays(self) -> tuple[dt.date, dt.date]:
         """The Mondays of the first and the last week the cap applies to."""

@@ -37,6 +37,7 @@ DEFAULT_COSTS: dict[str, float] = {
     "load": 4.0,  # one more hour of a participant's weekly (or daily) cap
     "hours": 60.0,  # one more hour on every working day of the window (calendar.day_hours), for everyone
     "start": 16.0,  # one day earlier window start
+    "block": 16.0,  # one day earlier start of a mission's training block
     "waive": 100.0,  # one participant x competency waived
     "drop": 50.0,  # a module dropped from every competency that needs it
 }
@@ -166,6 +167,16 @@ class StartLever(_Lever):
     max_days: int = Field(ge=1, le=180)
 
 
+class BlockLever(_Lever):
+    """Open a mission's training block earlier (cost per day): into the break before it, or, for the
+    mission's first block, into the days since the centre's first training day."""
+
+    kind: Literal["block"]
+    mission: Id
+    block: Id
+    max_days: int = Field(ge=1, le=180)
+
+
 class WaiveLever(_Lever):
     """Waive a competency for everyone whose role requires it (cost per pair waived)."""
 
@@ -181,8 +192,8 @@ class DropLever(_Lever):
 
 
 Lever = Annotated[
-    WorkdaysLever | DatesLever | CapacityLever | InstructorLever | LoadLever | HoursLever | StartLever | WaiveLever
-    | DropLever,
+    WorkdaysLever | DatesLever | CapacityLever | InstructorLever | LoadLever | HoursLever | StartLever | BlockLever
+    | WaiveLever | DropLever,
     Field(discriminator="kind"),
 ]
 

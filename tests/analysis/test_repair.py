@@ -256,3 +256,34 @@ def test_weekly_raise_after_the_deadline_cannot_help(tmp_path: Path) -> None:
         {"kind": "load", "extra_hours_per_week": 16, "within": {"from": "2024-03-18", "to": "2024-03-24"}}]}}
     answer = _find(tmp_path, data)
     assert answer.verdict == "impossible"
+
+
+def test_earlier_block_start(tmp_path: Path) -> None:
+    # tests/data/two_blocks.yaml with block b2 from Wed 24 Feb: Wed 24, Thu 25 and Fri 26 Feb leave
+    # 3 of drill's 5 working days. b2 from Mon 22 Feb gives 5 (2 days earlier, 2 x 16 = 32 points);
+    # from Tue 23, 4. With working weekends allowed too (8 a day), Sat 27 + Sun 28 cost 16.
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parents[1] / "data" / "two_blocks.yaml").read_text(encoding="utf-8"))
+    data["missions"][0]["blocks"][1]["from"] = "2021-02-24"
+    data["repairs"] = {"defaults": False, "levers": [{"kind": "block", "mission": "m", "block": "b2", "max_days": 10}]}
+    answer = _find(tmp_path, data)
+    assert answer.search.status.value == "OPTIMAL"
+    best = answer.repairs[0]
+    assert best.found.cost == 32 and best.verified
+    assert list(best.edits) == ["missions.m.blocks.b2.from=2021-02-22"]
+    data["repairs"]["levers"].append({"kind": "workdays", "weekdays": ["sat", "sun"], "cost": 8})
+    best = _find(tmp_path, data).repairs[0]
+    assert best.found.cost == 16 and best.verified
+    assert list(best.edits) == ["calendar.extra_workdays+=[2021-02-27, 2021-02-28]"]
+
+
+def test_block_lever_names_are_checked(tmp_path: Path) -> None:
+    import yaml
+
+    from planner.exceptions import ScenarioError
+
+    data = yaml.safe_load((Path(__file__).parents[1] / "data" / "two_blocks.yaml").read_text(encoding="utf-8"))
+    data["repairs"] = {"levers": [{"kind": "block", "mission": "m", "block": "b9", "max_days": 3}]}
+    with pytest.raises(ScenarioError, match=r"repairs\.levers\[0\]\.block: unknown block of mission 'm' 'b9' \(known: b1, b2\)"):
+        load_scenario(write(tmp_path, data))

@@ -174,3 +174,19 @@ def test_missions_and_blocks_are_addressed_by_id_and_window_is_refused() -> None
     for edit in ("window.start=2021-01-11", "window+={launch: 2021-05-01}"):
         with pytest.raises(ScenarioError, match=r"has missions \(a, b\), each with its own window: edit missions\.ID"):
             apply_edits(doc, [edit], str(path))
+
+
+def test_saved_copy_loads_when_the_source_indents_lists_flush(tmp_path: Path) -> None:
+    """Tests an edit inside a list of a list in a file whose lists are not indented under their key (as
+    PyYAML writes them): the writer's line for it does not fit the source's lines around it, so the saved
+    copy is the writer's whole text, which loads with the edit, never a file that does not parse."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "tests" / "data" / "two_blocks.yaml").read_text(encoding="utf-8"))
+    source = tmp_path / "flush.yaml"
+    source.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert "\n  - id: b2\n    from: 2021-02-08\n" in source.read_text(encoding="utf-8")
+    doc, _ = read_document(source)
+    save_document(apply_edits(doc, ["missions.m.blocks.b2.from=2021-02-01"], str(source)), tmp_path / "out.yaml", source)
+    saved = load_scenario(tmp_path / "out.yaml").scenario
+    assert saved.missions[0].blocks[1].start == dt.date(2021, 2, 1)

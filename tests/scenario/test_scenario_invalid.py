@@ -76,3 +76,17 @@ def test_blackout_outside_window_is_a_located_warning() -> None:
     text = "\n".join(str(w) for w in loaded.warnings)
     assert "blackout_outside_window.yaml:9: participants[0].blackouts[0]:" in text
     assert "lies outside the window" in text and "(no effect)" in text
+
+
+def test_a_bad_item_is_not_also_a_missing_one(tmp_path: Path) -> None:
+    """Tests that the only participant failing gives its own error, not also "at least 1 item" for the
+    list (pydantic counts the failed item as missing), while an empty list still gets that error."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(INVALID / "unknown_key.yaml")
+    assert [p.path for p in info.value.problems] == ["participants[0].favourite_colour"]
+    empty = tmp_path / "empty.yaml"
+    empty.write_text((INVALID / "unknown_key.yaml").read_text(encoding="utf-8").split("participants:")[0]
+                     + "participants: []\nmodules: [{id: m1, hours: 2, session_hours: 2}]\n"
+                     + "competencies: [{id: comp, requires: [m1]}]\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="at least 1 item"):
+        load_scenario(empty)
