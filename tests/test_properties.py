@@ -223,8 +223,9 @@ def test_resource_relaxation_never_contradicts_a_ready_plan(data: dict[str, Any]
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_scenarios(), st.sampled_from([None, 6, 10]))
 def test_participant_days_relaxation_admits_every_ready_plan(data: dict[str, Any], weekly: int | None) -> None:
-    """Tests that the day-indexed relaxation of a participant's part is one: the days of any verified plan
-    meeting every pair, cut down to the part, satisfy it (so its INFEASIBLE is never a false proof)."""
+    """Tests that the day-indexed relaxation of a participant's part is one, and that of the whole problem
+    with the instructors' days too: the days of any verified plan meeting every pair (cut down to the
+    part) satisfy it (so its INFEASIBLE is never a false proof)."""
     from ortools.sat.python import cp_model
 
     from planner.solve.part_days import part_model
@@ -238,9 +239,10 @@ def test_participant_days_relaxation_admits_every_ready_plan(data: dict[str, Any
         return
     S = out.data.slots_per_day
     day_of = {(out.data.jobs[s.job].id, s.index): s.start // S for s in out.result.schedule.sessions}
-    for p in range(len(out.data.participants)):
-        part = participant_part(out.data, p)
-        pd = part_model(part)
+    # Each participant's part, and the whole problem with the instructors' days (whole_status).
+    parts = [(participant_part(out.data, p), False) for p in range(len(out.data.participants))]
+    for part, staff in [*parts, (out.data, True)]:
+        pd = part_model(part, staff=staff)
         if pd is None:
             continue
         for j, done in pd.done.items():

@@ -21,7 +21,7 @@ from planner.heuristics.swo import squeaky_wheel
 from planner.plan.missions import MissionVerdict, combine, mission_verdicts
 from planner.plan.presolve import presolve_checks
 from planner.plan.readiness import Readiness, Verdict, assess
-from planner.plan.relax import facility_proof, relaxation_proof, screen_goals
+from planner.plan.relax import facility_proof, relaxation_proof, screen_goals, whole_days_proof
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import Scenario
 from planner.solve.budget import (
@@ -272,4 +272,7 @@ def plan(
                 result = dataclasses.replace(result, goals_bound=min(result.goals_bound or total, facility.pairs))
         if not proof and len(data.participants) > 1:
             proof = relaxation_proof(data, params, budget.after(PLAN_RELAX)) or ""
+        if not proof and len(data.participants) > 1:
+            # A chain through two groups of instructors that no participant and no facility alone shows.
+            proof = whole_days_proof(data, params, budget.after(PLAN_RELAX)) or ""
     return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))

@@ -28,7 +28,7 @@ from planner.solve.budget import (
 from planner.solve.day_packing import Facility, facilities, most_hosted, packing_status, pairs_bound
 from planner.solve.feasibility import plan_meeting_goals
 from planner.solve.params import SolveParams
-from planner.solve.part_days import part_status
+from planner.solve.part_days import part_status, whole_status
 
 
 def _signature(part: ProblemData, p: int) -> tuple[object, ...]:
@@ -125,6 +125,23 @@ def relaxation_proof(data: ProblemData, params: SolveParams, limit: float | Budg
     :func:`relaxation_status`), or None."""
     status, proof = relaxation_status(data, params, limit)
     return proof if status == SolveStatus.INFEASIBLE else None
+
+
+def whole_days_proof(data: ProblemData, params: SolveParams, limit: float | Budget) -> str | None:
+    """A proof that not every goal can be met from the whole problem day by day with the instructors'
+    working days (:func:`planner.solve.part_days.whole_status`), or None: in work units (all of
+    ``limit``; wall mode: also at most what the clock leaves), so its answer does not depend on load."""
+    budget = _budget(params, limit)
+    if len(data.participants) < 2 or budget.remaining() < 0.2:
+        return None
+    work = budget.remaining()
+    status, used = whole_status(data, work, _wall(budget, work))
+    budget.charge(used)
+    if status != SolveStatus.INFEASIBLE:
+        return None
+    return ("proven: not every pair can be met, even day by day (relaxation: every session on a day, "
+            "with the participants' days and caps, the resources and each group of instructors' working "
+            "days, the prerequisites and the deadlines; positions within the day dropped)")
 
 
 @dataclass(frozen=True)

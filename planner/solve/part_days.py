@@ -64,9 +64,10 @@ def needed_jobs(part: ProblemData) -> set[int]:
         need |= more
 
 
-def part_model(part: ProblemData) -> PartDays | None:
+def part_model(part: ProblemData, staff: bool = False) -> PartDays | None:
     """The day-indexed relaxation of ``part`` (see the module docstring), or None when it is not
-    asked: history, refreshers, no goal, or more than :data:`MAX_DAY_VARS` day Booleans."""
+    asked: history, refreshers, no goal, or more than :data:`MAX_DAY_VARS` day Booleans. With
+    ``staff``, also each group of instructors' working day (:func:`_staff_days`)."""
     if not part.goals or part.refreshers or any(job.num_fixed for job in part.jobs):
         return None
     need = sorted(needed_jobs(part))
@@ -93,6 +94,8 @@ def part_model(part: ProblemData) -> PartDays | None:
     _prerequisites(m, part, on, done)
     _spacing(m, part, on)
     _capacities(m, part, on)
+    if staff:
+        _staff_days(m, part, on)
     return PartDays(m, done, on)
 
 
@@ -168,6 +171,39 @@ def _capacities(m: cp_model.CpModel, part: ProblemData, on: dict[tuple[int, int]
                         use.setdefault(t, []).append(q * part.jobs[j].length * x)
         for t, items in use.items():
             m.add(sum(items) <= room[t])
+
+
+def _staff_days(m: cp_model.CpModel, part: ProblemData, on: dict[tuple[int, int], dict[int, cp_model.IntVar]]) -> None:
+    """For each set of people some sessions must be taught (or staffed) by, one of them each (or
+    ``count``): those sessions of a day fit the working days of the set's people open that day, times
+    their parallel capacity. Whoever else they teach, this holds for every plan."""
+    S = part.slots_per_day
+    needs: list[tuple[tuple[int, ...], int, int, int]] = []  # (people, count, job, session)
+    for (j, k) in on:
+        job = part.jobs[j]
+        if job.needs_instructor and job.instructors:
+            needs.append((tuple(sorted(job.instructors)), 1, j, k))
+        needs += [(tuple(sorted(st.candidates)), st.count, j, k) for st in job.staff if st.candidates]
+    for group in sorted({who for who, _, _, _ in needs}):
+        use: dict[int, list[cp_model.LinearExprT]] = {}
+        for who, count, j, k in needs:
+            if set(who) <= set(group):
+                for t, x in on[j, k].items():
+                    use.setdefault(t, []).append(count * part.jobs[j].length * x)
+        for t, items in use.items():
+            m.add(sum(items) <= S * sum(part.instructors[i].capacity for i in group if part.instructors[i].open_days[t]))
+
+
+def whole_status(data: ProblemData, work: float, wall: float) -> tuple[SolveStatus, float]:
+    """Whether every goal of ``data`` can be met day by day with every participant, resource and group of
+    instructors at once (:func:`part_model` of the whole problem with ``staff``): INFEASIBLE is a proof
+    where one participant or one facility alone proves nothing (a chain through two instructors'
+    pools); with the work units used. UNKNOWN when not asked (history, refreshers, too large)."""
+    pd = part_model(data, staff=True)
+    if pd is None or work <= 0 or wall <= 0:
+        return SolveStatus.UNKNOWN, 0.0
+    solver, code = solve_days(pd.model, work, wall, linearization_level=1)
+    return STATUS[code], solver.deterministic_time
 
 
 def part_status(part: ProblemData, work: float, wall: float) -> tuple[SolveStatus, float]:

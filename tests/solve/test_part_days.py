@@ -19,7 +19,7 @@ from planner.plan.pipeline import prepare
 from planner.scenario.load import load_scenario
 from planner.solve.feasibility import plan_meeting_goals
 from planner.solve.params import SolveParams
-from planner.solve.part_days import needed_jobs, part_model, part_status
+from planner.solve.part_days import needed_jobs, part_model, part_status, whole_status
 from tests.helpers import scenario, write
 
 
@@ -133,3 +133,39 @@ def test_relaxation_status_asks_the_days_when_the_first_ask_is_undecided(tmp_pat
     status, proof = relax.relaxation_status(data, SolveParams(time_limit=10), 10.0)
     assert status == SolveStatus.UNKNOWN and proof == ""
     assert len(asked) == 2 and asked[1] > relax.PART_QUICK
+
+
+def test_whole_problem_with_the_instructors_days(tmp_path: Path) -> None:
+    """Tests the whole problem day by day with each group of instructors: a chain through two groups.
+
+    Mon 4 - Thu 7 Mar before the exam on Fri 8 (4-h days). Ann and Bob each need two 4-h theory
+    sessions (only A teaches theory) and then one 4-h simulator session (A or B, B off from Wed 6).
+    A teaches the four theory sessions on all four days, and neither trainee finishes theory before
+    Tue, so each simulator session needs an instructor on Wed or Thu: A is busy, B is off. Each
+    trainee alone fits (theory Mon-Tue, simulator Wed), A's theory alone fits (4 days), and the
+    simulators alone fit (A or B, no order): only the whole problem with the instructors' days and
+    the prerequisites shows it. The interval model agrees (no plan meets both pairs)."""
+    sc = scenario(
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1"}, {"id": "bob", "role": "sfp", "crew": "c2"}],
+        instructors=[{"id": "a", "qualifications": ["theory", "sim"]},
+                     {"id": "b", "qualifications": ["sim"], "blackouts": [{"from": "2024-03-06", "to": "2024-03-10"}]}],
+        modules=[{"id": "theory", "sessions": 2, "session_hours": 4, "instructor": "theory"},
+                 {"id": "simulator", "sessions": 1, "session_hours": 4, "instructor": "sim", "prerequisites": ["theory"]}],
+        gates=[{"id": "exam", "date": "2024-03-08"}],
+        competencies=[{"id": "comp", "requires": ["simulator"], "deadline": "exam"}],
+    )
+    _, data = prepare(load_scenario(write(tmp_path, sc)))
+    model = part_model(data)
+    assert model is not None
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    assert solver.solve(model.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)  # without the instructors
+    assert whole_status(data, 5.0, 30.0)[0] == SolveStatus.INFEASIBLE
+    assert plan_meeting_goals(data, None, SolveParams(time_limit=10, num_workers=2))[0] == SolveStatus.INFEASIBLE
+    # With the exam on Tue 12, A teaches theory Mon-Thu and the simulators fit on Fri 8 and Mon 11:
+    # no false proof.
+    sc["gates"] = [{"id": "exam", "date": "2024-03-12"}]
+    _, data = prepare(load_scenario(write(tmp_path, sc)))
+    assert whole_status(data, 5.0, 30.0)[0] != SolveStatus.INFEASIBLE
+    assert plan_meeting_goals(data, None, SolveParams(time_limit=10, num_workers=2))[0] == SolveStatus.FEASIBLE
