@@ -64,16 +64,22 @@ def needed_jobs(part: ProblemData) -> set[int]:
         need |= more
 
 
-def part_model(part: ProblemData, staff: bool = False) -> PartDays | None:
+WHOLE_DAY_VARS = 100_000
+"""The whole problem's day relaxation (:func:`whole_status`) is built up to this many day Booleans: it
+runs once, after everything else, and is what settles lean staffing (4 crews x 90 days: 65,000 Booleans,
+built in 0.5 s, INFEASIBLE in 145 work units)."""
+
+
+def part_model(part: ProblemData, staff: bool = False, most: int = MAX_DAY_VARS) -> PartDays | None:
     """The day-indexed relaxation of ``part`` (see the module docstring), or None when it is not
-    asked: history, refreshers, no goal, or more than :data:`MAX_DAY_VARS` day Booleans. With
-    ``staff``, also each group of instructors' working day (:func:`_staff_days`)."""
+    asked: history, refreshers, no goal, or more than ``most`` day Booleans. With ``staff``, also
+    each group of instructors' working day (:func:`_staff_days`)."""
     if not part.goals or part.refreshers or any(job.num_fixed for job in part.jobs):
         return None
     need = sorted(needed_jobs(part))
     days = {j: (allowed_days(part, j), allowed_days(part, j, last=True)) for j in need}
     count = sum(len(inner) * (part.jobs[j].num_sessions - 1) + len(last) for j, (inner, last) in days.items())
-    if count > MAX_DAY_VARS:
+    if count > most:
         return None
     m = cp_model.CpModel()
     done: dict[int, cp_model.IntVar] = {}
@@ -199,7 +205,7 @@ def whole_status(data: ProblemData, work: float, wall: float) -> tuple[SolveStat
     instructors at once (:func:`part_model` of the whole problem with ``staff``): INFEASIBLE is a proof
     where one participant or one facility alone proves nothing (a chain through two instructors'
     pools); with the work units used. UNKNOWN when not asked (history, refreshers, too large)."""
-    pd = part_model(data, staff=True)
+    pd = part_model(data, staff=True, most=WHOLE_DAY_VARS)
     if pd is None or work <= 0 or wall <= 0:
         return SolveStatus.UNKNOWN, 0.0
     solver, code = solve_days(pd.model, work, wall, linearization_level=1)
