@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from planner.calendar.grid import build_grid, resource_available
 from planner.calendar.missions import participant_missions
 from planner.scenario.changes import Change
+from planner.scenario.loads import week_runs
 from planner.scenario.repairs import (
     DEFAULT_EXTRA_DAY_HOURS,
     DEFAULT_EXTRA_UNITS,
@@ -244,20 +244,16 @@ def _week_changes(p: Participant, raises: list[tuple[LeverDef, float]], why: str
     mondays: set[dt.date] = set()
     for lo, hi in [w.mondays() for w in load.weeks] + [span for span, _ in ranged]:
         mondays.update(lo + dt.timedelta(days=7 * k) for k in range((hi - lo).days // 7 + 1))
-    runs: list[list[Any]] = []  # [first Monday, last Monday, cap]
+    caps = []  # (Monday, cap) of the weeks whose cap is not the weekly cap
     for monday in sorted(mondays):
-        cap = load.week_cap(monday)
-        if cap is None:
-            continue
-        cap += whole + sum(h for (lo, hi), h in ranged if lo <= monday <= hi)
-        if cap == default:
-            continue
-        if runs and runs[-1][2] == cap and runs[-1][1] == monday - dt.timedelta(days=7):
-            runs[-1][1] = monday
-        else:
-            runs.append([monday, monday, cap])
+        own = load.week_cap(monday)
+        if own is None:
+            continue  # a week without a cap stays without one
+        cap = own + whole + sum(h for (lo, hi), h in ranged if lo <= monday <= hi)
+        if cap != default:
+            caps.append((monday, cap))
     weeks = [{"from": a, "to": b + dt.timedelta(days=6), "max_hours_per_week": _hours(c)}
-             for a, b, c in runs]
+             for a, b, c in week_runs(caps)]
     before = "; ".join(f"{w.max_hours_per_week:g} h from {w.start} to {w.end}" for w in load.weeks) or "none"
     out.append(Change(f"participants.{p.id}.load.weeks", weeks, False, f"repair: weeks' own caps were {before}, {why}"))
     return out

@@ -10,6 +10,7 @@ which pairs of jobs a refresher rule links (``modules[].refresher``).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from planner.calendar.grid import TimeGrid
@@ -44,6 +45,10 @@ class ParticipantData:
             if w == week:
                 return cap
         return self.weekly_cap
+
+    def within_caps(self, by_week: Mapping[int, int]) -> int:
+        """The slots of ``by_week`` (week: slots the days offer) that the weekly caps leave."""
+        return sum(v if (c := self.cap_in_week(w)) is None else min(v, c) for w, v in by_week.items())
 
     @property
     def weeks_capped(self) -> bool:

@@ -34,6 +34,7 @@ from planner.calendar.grid import TimeGrid, build_grid, in_any, in_season
 from planner.data.days import Rule, allowed_days
 from planner.data.problem import ProblemData, build_problem
 from planner.scenario.holidays import public_holidays
+from planner.scenario.loads import week_runs
 from planner.scenario.schema import Load, Scenario, monday_of
 
 REPORT_ID = "tasks"
@@ -105,16 +106,9 @@ def _leaves(kind: str, days: list[dt.date], indent: str) -> list[str]:
 def _weekly_limits(load: Load, span: list[dt.date]) -> list[str]:
     """Weekly caps that differ between weeks: one ``weeklymax`` per run of weeks with the same cap,
     limited to its period (TaskJuggler applies every limit, so a project-wide one would bind in all)."""
-    mondays = sorted({monday_of(d) for d in span})
-    runs: list[tuple[dt.date, dt.date, float | None]] = []  # first and last Monday, cap
-    for monday in mondays:
-        cap = load.week_cap(monday)
-        if runs and runs[-1][2] == cap and runs[-1][1] == monday - dt.timedelta(days=7):
-            runs[-1] = (runs[-1][0], monday, cap)
-        else:
-            runs.append((monday, monday, cap))
+    caps = ((monday, cap) for monday in sorted({monday_of(d) for d in span}) if (cap := load.week_cap(monday)) is not None)
     return [f"weeklymax {_hours(cap)} {{ period {first} - {last + dt.timedelta(days=7)} }}"
-            for first, last, cap in runs if cap is not None]
+            for first, last, cap in week_runs(caps)]
 
 
 def _resource(rid: str, name: str, capacity: int, closed: list[dt.date]) -> tuple[list[str], list[str]]:

@@ -271,8 +271,8 @@ def plan(
             if facility.pairs is not None:  # a proven bound on the pairs, tighter than the solver's
                 result = dataclasses.replace(result, goals_bound=min(result.goals_bound or total, facility.pairs))
         if not proof and len(data.participants) > 1:
-            proof = relaxation_proof(data, params, budget.after(PLAN_RELAX)) or ""
-        if not proof and len(data.participants) > 1:
-            # A chain through two groups of instructors that no participant and no facility alone shows.
-            proof = whole_days_proof(data, params, budget.after(PLAN_RELAX)) or ""
+            # One participant alone; else the whole problem day by day with the instructors' days (a chain
+            # through two groups of instructors that no participant and no facility alone shows).
+            proof = (relaxation_proof(data, params, budget.after(PLAN_RELAX))
+                     or whole_days_proof(data, params, budget.after(PLAN_RELAX)) or "")
     return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))

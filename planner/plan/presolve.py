@@ -248,7 +248,7 @@ def _participants(grid: TimeGrid, data: ProblemData) -> list[str]:
             weeks: dict[int, int] = defaultdict(int)
             for d in days:
                 weeks[data.week(d)] += per_day
-            supply = sum(v if (c := part.cap_in_week(w)) is None else min(v, c) for w, v in weeks.items())
+            supply = part.within_caps(weeks)
         if demand > supply:
             out.append(
                 f"participant {part.id}: {_hours(grid, demand)} of required training, at most "

@@ -132,7 +132,7 @@ def whole_days_proof(data: ProblemData, params: SolveParams, limit: float | Budg
     working days (:func:`planner.solve.part_days.whole_status`), or None: in work units (all of
     ``limit``; wall mode: also at most what the clock leaves), so its answer does not depend on load."""
     budget = _budget(params, limit)
-    if len(data.participants) < 2 or budget.remaining() < 0.2:
+    if budget.remaining() < 0.2:
         return None
     work = budget.remaining()
     status, used = whole_status(data, work, _wall(budget, work))
@@ -233,7 +233,7 @@ def _load_numbers(part: ProblemData, p: int) -> tuple[int, int] | None:
     for d in range(min(goal.deadline_day, part.num_days)):
         if any(j.open_days[d] for j in mine):
             weeks[part.week(d)] = weeks.get(part.week(d), 0) + per_day
-    supply = sum(v if (c := who.cap_in_week(w)) is None else min(v, c) for w, v in weeks.items())
+    supply = who.within_caps(weeks)
     return (demand, supply) if demand > supply else None
 
 

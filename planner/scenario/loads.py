@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 
 from pydantic import Field, model_validator
 
@@ -53,3 +54,15 @@ class Load(StrictModel):
             if lo <= monday <= hi:
                 return w.max_hours_per_week
         return self.max_hours_per_week
+
+
+def week_runs(caps: Iterable[tuple[dt.date, float]]) -> list[tuple[dt.date, dt.date, float]]:
+    """Weekly caps by Monday, in order, as runs of consecutive weeks with the same cap:
+    (first Monday, last Monday, cap)."""
+    runs: list[tuple[dt.date, dt.date, float]] = []
+    for monday, cap in caps:
+        if runs and runs[-1][2] == cap and runs[-1][1] == monday - dt.timedelta(days=7):
+            runs[-1] = (runs[-1][0], monday, cap)
+        else:
+            runs.append((monday, monday, cap))
+    return runs

@@ -34,6 +34,7 @@ clock only as a safety limit, so the answer does not depend on machine load.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -86,7 +87,6 @@ def facilities(data: ProblemData, min_load: float = 0.0) -> list[Facility]:
     each day holds its capacity less the units gates reserve. An instructor pool's users are the
     jobs whose every available candidate belongs to it (only its members may teach them); each of
     its open days holds the members' parallel capacity."""
-    S, days = data.slots_per_day, data.num_days
     found: list[Facility] = []
     for r, res in enumerate(data.resources):
         users = tuple((j, q) for j, job in enumerate(data.jobs) for rr, q in job.resources
@@ -99,10 +99,7 @@ def facilities(data: ProblemData, min_load: float = 0.0) -> list[Facility]:
         if job.needs_instructor and len(pools) == 1:
             taught[pools.pop()].append((j, 1))
     for p, jobs in enumerate(taught):
-        open_days = data.instructors[members[p][0]].open_days  # one pool: the same days
-        width = sum(data.instructors[i].capacity for i in members[p]) * S
-        found.append(Facility("instructors", p, tuple(jobs),
-                              tuple(width if t < len(open_days) and open_days[t] else 0 for t in range(days))))
+        found.append(Facility("instructors", p, tuple(jobs), instructor_day_slots(data, members[p])))
     ranked = []
     for n, fac in enumerate(found):
         load = _load(data, fac)
@@ -119,6 +116,13 @@ def resource_day_slots(data: ProblemData, r: int) -> tuple[int, ...]:
         if 0 <= day < days:
             reserved[day] += units
     return tuple(max(0, res.capacity - reserved[t]) * data.slots_per_day for t in range(days))
+
+
+def instructor_day_slots(data: ProblemData, group: Sequence[int]) -> tuple[int, ...]:
+    """Slots instructors ``group`` can teach on each day: the parallel capacity of those open that day."""
+    people = [data.instructors[i] for i in group]
+    return tuple(data.slots_per_day * sum(x.capacity for x in people if t < len(x.open_days) and x.open_days[t])
+                 for t in range(data.num_days))
 
 
 def _days(data: ProblemData, j: int) -> dict[int, list[int]]:

@@ -41,7 +41,14 @@ from planner.data.days import allowed_days
 from planner.data.problem import ProblemData
 from planner.data.result import SolveStatus
 from planner.solve.cpsat import STATUS
-from planner.solve.day_packing import MAX_DAY_VARS, order_days, prefix_days, resource_day_slots, solve_days
+from planner.solve.day_packing import (
+    MAX_DAY_VARS,
+    instructor_day_slots,
+    order_days,
+    prefix_days,
+    resource_day_slots,
+    solve_days,
+)
 
 
 @dataclass(frozen=True)
@@ -183,7 +190,6 @@ def _staff_days(m: cp_model.CpModel, part: ProblemData, on: dict[tuple[int, int]
     """For each set of people some sessions must be taught (or staffed) by, one of them each (or
     ``count``): those sessions of a day fit the working days of the set's people open that day, times
     their parallel capacity. Whoever else they teach, this holds for every plan."""
-    S = part.slots_per_day
     needs: list[tuple[tuple[int, ...], int, int, int]] = []  # (people, count, job, session)
     for (j, k) in on:
         job = part.jobs[j]
@@ -196,8 +202,9 @@ def _staff_days(m: cp_model.CpModel, part: ProblemData, on: dict[tuple[int, int]
             if set(who) <= set(group):
                 for t, x in on[j, k].items():
                     use.setdefault(t, []).append(count * part.jobs[j].length * x)
+        room = instructor_day_slots(part, group)
         for t, items in use.items():
-            m.add(sum(items) <= S * sum(part.instructors[i].capacity for i in group if part.instructors[i].open_days[t]))
+            m.add(sum(items) <= room[t])
 
 
 def whole_status(data: ProblemData, work: float, wall: float) -> tuple[SolveStatus, float]:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 import planner.analysis.repair as repair_mod
 from planner.analysis.repair import Target, find_repairs
@@ -258,13 +259,17 @@ def test_weekly_raise_after_the_deadline_cannot_help(tmp_path: Path) -> None:
     assert answer.verdict == "impossible"
 
 
+def _two_blocks() -> dict[str, Any]:
+    """tests/data/two_blocks.yaml as plain data."""
+    data: dict[str, Any] = yaml.safe_load((Path(__file__).parents[1] / "data" / "two_blocks.yaml").read_text(encoding="utf-8"))
+    return data
+
+
 def test_earlier_block_start(tmp_path: Path) -> None:
     # tests/data/two_blocks.yaml with block b2 from Wed 24 Feb: Wed 24, Thu 25 and Fri 26 Feb leave
     # 3 of drill's 5 working days. b2 from Mon 22 Feb gives 5 (2 days earlier, 2 x 16 = 32 points);
     # from Tue 23, 4. With working weekends allowed too (8 a day), Sat 27 + Sun 28 cost 16.
-    import yaml
-
-    data = yaml.safe_load((Path(__file__).parents[1] / "data" / "two_blocks.yaml").read_text(encoding="utf-8"))
+    data = _two_blocks()
     data["missions"][0]["blocks"][1]["from"] = "2021-02-24"
     data["repairs"] = {"defaults": False, "levers": [{"kind": "block", "mission": "m", "block": "b2", "max_days": 10}]}
     answer = _find(tmp_path, data)
@@ -279,11 +284,9 @@ def test_earlier_block_start(tmp_path: Path) -> None:
 
 
 def test_block_lever_names_are_checked(tmp_path: Path) -> None:
-    import yaml
-
     from planner.exceptions import ScenarioError
 
-    data = yaml.safe_load((Path(__file__).parents[1] / "data" / "two_blocks.yaml").read_text(encoding="utf-8"))
+    data = _two_blocks()
     data["repairs"] = {"levers": [{"kind": "block", "mission": "m", "block": "b9", "max_days": 3}]}
     with pytest.raises(ScenarioError, match=r"repairs\.levers\[0\]\.block: unknown block of mission 'm' 'b9' \(known: b1, b2\)"):
         load_scenario(write(tmp_path, data))

@@ -70,7 +70,7 @@ def add(ctx: Context) -> None:
                 weeks: dict[int, int] = defaultdict(int)
                 for d in days:
                     weeks[data.week(d)] += per_day
-                return sum(v if (c := who.cap_in_week(w)) is None else min(v, c) for w, v in weeks.items())
+                return who.within_caps(weeks)
 
             _energy_cuts(ctx, jobs, need, dict.fromkeys(jobs, 1), limit, cap_p, heads)
         for r, res in enumerate(data.resources):
