@@ -5,6 +5,7 @@ DEFAULT_SEED = 0
 MIN_WINDOW_DAYS = 28
 MAX_WINDOW_DAYS = 366
 DEFAULT_WORKERS = 8
+PLAN_GAP = 0.05  # the plan phase stops once its plan is within 5 % of the best lower bound known (issue 20)
 PLAN_WORKERS = 4  # the plan phase's portfolio in wall mode, at least (SolveParams.for_plan_phase)
 # Wall mode: 'plan --time-limit S' ends within S * (1 + TIME_LIMIT_OVERRUN) + TIME_LIMIT_SLACK_S
 # seconds after start-up (loading Python, OR-Tools and the scenario: what 'planner validate' of the

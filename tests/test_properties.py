@@ -255,3 +255,37 @@ def test_participant_days_relaxation_admits_every_ready_plan(data: dict[str, Any
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 10
         assert solver.solve(pd.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios(), st.booleans())
+def test_weekly_peak_floors_hold_for_every_plan_leaving_nothing_out(data: dict[str, Any], consecutive: bool) -> None:
+    """Tests that the level shape's floors are floors: in any verified plan that does every job the model
+    can do (refreshers aside), each participant's busiest week holds at least their floor (a floor above
+    it would stop the plan phase on a false bound)."""
+    from planner.model.builder import build_model
+    from planner.model.objective import peak_floors
+
+    if consecutive:
+        for m in data["modules"]:
+            if "min_days_between_sessions" not in m and "max_days_between_sessions" not in m:
+                m["consecutive_days"] = True
+    with tempfile.TemporaryDirectory() as tmp:
+        out = plan(load_scenario(write(Path(tmp), data)), SolveParams(time_limit=5, num_workers=2), confirm=False)
+    if out.result.schedule is None:
+        return
+    ctx = build_model(out.data)
+    done = {s.job for s in out.result.schedule.sessions}
+    if any(ctx.possible(j) and j not in done for j in range(len(out.data.jobs))):
+        return  # a job left out: the floors do not speak of this plan
+    S, busiest = out.data.slots_per_day, []
+    for p in range(len(out.data.participants)):
+        weeks: dict[int, int] = {}
+        for s in out.result.schedule.sessions:
+            if p in out.data.jobs[s.job].participants:
+                weeks[out.data.week(s.start // S)] = weeks.get(out.data.week(s.start // S), 0) + s.end - s.start
+        if weeks:
+            busiest.append(max(weeks.values()))
+    floors = peak_floors(ctx)
+    assert len(floors) == len(busiest)
+    assert all(f <= b for f, b in zip(floors, busiest, strict=True)), (floors, busiest)

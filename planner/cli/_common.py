@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -11,6 +12,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from planner.constants import PLAN_GAP
 from planner.exceptions import PlannerError, ScenarioError, VerificationError
 from planner.plan.pipeline import PlanOutcome, plan
 from planner.plan.readiness import Verdict
@@ -63,6 +65,10 @@ Deterministic = Annotated[
     bool, typer.Option("--deterministic", help="One worker, deterministic limits: byte-identical output.")
 ]
 Seed = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Solver random seed.")]
+PlanGap = Annotated[float, typer.Option(
+    "--plan-gap", min=0.0, max=1.0,
+    help="Level plans: stop polishing the weekly peaks once within this relative gap of their lower bound "
+         "(0: polish until the time limit). Readiness is proven first either way.")]
 class PlanShape(str, Enum):
     """The plan's secondary goal once readiness is settled (the scenario's ``objective``)."""
 
@@ -178,13 +184,15 @@ def plan_or_exit(
     deterministic: bool,
     seed: int,
     quiet: bool,
+    plan_gap: float = PLAN_GAP,
 ) -> PlanOutcome:
     """Load and plan a scenario with progress and pre-solve findings on stderr; exit on errors."""
     loaded = load(scenario, variant, edits)
     if not quiet:
         err(f"Planning {loaded.scenario.name} (time limit {time_limit:g} s)")
     try:
-        outcome = plan(loaded, params(time_limit, deterministic, seed), ProgressPrinter(quiet))
+        outcome = plan(loaded, replace(params(time_limit, deterministic, seed), plan_gap=plan_gap),
+                       ProgressPrinter(quiet))
     except PlannerError as exc:
         fail(exc)
     for finding in outcome.findings:

@@ -12,6 +12,7 @@ from planner.cli._common import (
     Deterministic,
     Edits,
     Objective,
+    PlanGap,
     Quiet,
     ScenarioArg,
     Seed,
@@ -20,7 +21,7 @@ from planner.cli._common import (
     plan_or_exit,
     with_objective,
 )
-from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
+from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S, PLAN_GAP
 from planner.report.export import write_plan
 from planner.report.text import verdict_table
 
@@ -31,6 +32,7 @@ def plan(
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,
+    plan_gap: PlanGap = PLAN_GAP,
     variant: Variant = None,
     edits: Edits = None,
     objective: Objective = None,
@@ -47,7 +49,7 @@ def plan(
     waivers, 1 bad input, 2 usage error, 5 internal error (a bug), 130 Ctrl-C.
     With missions: the worst mission's verdict (each by its prime crew).
     """
-    outcome = plan_or_exit(scenario, variant, with_objective(edits, objective), time_limit, deterministic, seed, quiet)
+    outcome = plan_or_exit(scenario, variant, with_objective(edits, objective), time_limit, deterministic, seed, quiet, plan_gap)
     if report:
         # Imported here: matplotlib and openpyxl slow down start-up. The report includes the CSVs and manifest.
         from planner.report.build import write_report

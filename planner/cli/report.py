@@ -11,6 +11,7 @@ from planner.cli._common import (
     VERDICT_EXIT,
     Deterministic,
     Edits,
+    PlanGap,
     Quiet,
     ScenarioArg,
     Seed,
@@ -19,7 +20,7 @@ from planner.cli._common import (
     err,
     plan_or_exit,
 )
-from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
+from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S, PLAN_GAP
 from planner.report.text import verdict_table
 
 
@@ -29,6 +30,7 @@ def report(
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,
+    plan_gap: PlanGap = PLAN_GAP,
     variant: Variant = None,
     edits: Edits = None,
     quiet: Quiet = False,
@@ -41,7 +43,7 @@ def report(
     # Imported here: matplotlib and openpyxl slow down every other command's start-up.
     from planner.report.build import write_report
 
-    outcome = plan_or_exit(scenario, variant, edits, time_limit, deterministic, seed, quiet)
+    outcome = plan_or_exit(scenario, variant, edits, time_limit, deterministic, seed, quiet, plan_gap)
     if not quiet:
         err(f"Writing the report to {out}")
     paths = write_report(outcome, out)

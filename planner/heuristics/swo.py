@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from planner.data.problem import ProblemData
@@ -40,6 +41,7 @@ class SwoResult:
     jobs_placed: int
     passes: int
     first_goals_met: int  # the plain greedy pass (the first), for comparison
+    order: tuple[float, ...] = ()  # the job priorities that gave the schedule (a start for another search)
 
 
 def _score(data: ProblemData, schedule: Schedule, dropped: int) -> tuple[int, int, int]:
@@ -49,7 +51,8 @@ def _score(data: ProblemData, schedule: Schedule, dropped: int) -> tuple[int, in
 
 
 def squeaky_wheel(
-    data: ProblemData, seconds: float | None = 1.0, passes: int | None = None, seed: int = 0, stall: int = 400
+    data: ProblemData, seconds: float | None = 1.0, passes: int | None = None, seed: int = 0, stall: int = 400,
+    order: Sequence[float] | None = None,
 ) -> SwoResult:
     """Best greedy schedule over re-ordered passes.
 
@@ -59,19 +62,21 @@ def squeaky_wheel(
     :func:`planner.heuristics.greedy.greedy_schedule`, so the result is never worse;
     the search passes then cap each job at its due day and give a drill
     that several pools may teach to the least demanded instructor
-    (:func:`planner.heuristics.greedy.spare_first`).
+    (:func:`planner.heuristics.greedy.spare_first`). ``order`` (a result's :attr:`SwoResult.order`)
+    replaces both the plain first pass and the search's first order.
     """
     rng = random.Random(seed)
     due, before = due_days(data)
     n = len(data.jobs)
     size = [job.num_sessions * job.length for job in data.jobs]
     # The greedy's own order: due day, then the largest job first.
-    key = [float(due.get(j, data.num_days)) - size[j] / (1 + max(size, default=0)) for j in range(n)]
+    key = ([float(due.get(j, data.num_days)) - size[j] / (1 + max(size, default=0)) for j in range(n)]
+           if order is None else list(order))
     index = {job.id: j for j, job in enumerate(data.jobs)}
     teachers = spare_first(data)  # the same for every pass
     t0 = time.perf_counter()
     # The plain greedy first, so that the result is never worse than it.
-    best, failed = greedy_schedule(data)
+    best, failed = greedy_schedule(data) if order is None else greedy_schedule(data, key, teachers)
     best_key, best_score, count, since = list(key), _score(data, best, len(failed)), 1, 0
     first = best_score[0]
     while best_score[0] < len(data.goals) and (passes is None or count < passes):
@@ -100,4 +105,4 @@ def squeaky_wheel(
                     stack.extend(before[x])
         for j in range(n):
             key[j] += rng.gauss(0.0, NOISE)
-    return SwoResult(best, best_score[0], best_score[1], count, first)
+    return SwoResult(best, best_score[0], best_score[1], count, first, tuple(best_key))

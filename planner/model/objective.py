@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
+    from planner.data.problem import ProblemData
     from planner.model.context import Context
 
 
@@ -121,6 +122,96 @@ def _weekly_peaks(ctx: Context) -> list[cp_model.IntVar]:
             m.add_cumulative([i for i, _ in items], [v for _, v in items], peak)
         peaks.append(peak)
     return peaks
+
+
+def cost_floor(ctx: Context) -> int:
+    """A lower bound on :func:`plan_cost` that the solver's own bound may take long to reach: for
+    ``level``, the peaks' weight times the sum of :func:`peak_floors` (0 for the other shapes).
+
+    Valid for every plan, not only those that leave nothing out: a plan that moves a published
+    session or leaves a job out costs at least the weight of that term, which exceeds the peaks'
+    weight times any sum of peaks (each weight is worth more than all the terms after it)."""
+    if ctx.data.shape != "level":
+        return 0
+    terms = _terms(ctx)
+    weight = _weights(terms)[1 + bool(ctx.changes)]  # the peaks' term follows "changes" and "left out"
+    return weight * min(sum(peak_floors(ctx)), terms[1 + bool(ctx.changes)][1])
+
+
+def peak_floors(ctx: Context) -> list[int]:
+    """For each participant with a weekly peak (as :func:`_weekly_peaks` makes them, in order), at
+    most their busiest week in any plan that leaves out no job (refreshers aside: they are done only
+    when needed), in slots. Three counts, each a relaxation of the plan:
+
+    * a week with history holds at least that history;
+    * each job's sessions: one session in its lightest possible week (with that week's history), a
+      ``consecutive`` job's run of days in its lightest possible placement (three days of water
+      survival between a Monday and a Friday are one week's 24 h);
+    * energy: the sessions whose allowed days all lie in weeks ``a..b``, with those weeks' history,
+      spread over the ``b - a + 1`` weeks (rounded up).
+
+    Prerequisites, resources and instructors are left out: the floor stays a floor."""
+    data = ctx.data
+    refresh = {rule.refresh for rule in data.refreshers}
+    weeks = data.week(max(0, data.num_days - 1)) + 1
+    out: list[int] = []
+    for p in range(len(data.participants)):
+        jobs = [j for j, job in enumerate(data.jobs) if p in job.participants and ctx.possible(j)]
+        if not any(sv.day is not None and not sv.fixed for j in jobs for sv in ctx.sessions[j]):
+            continue  # no peak variable (see _weekly_peaks)
+        done = [0] * weeks
+        for j in jobs:
+            for k, sv in enumerate(ctx.sessions[j]):
+                if sv.day is not None and sv.fixed:
+                    done[data.week(data.jobs[j].fixed_starts[k] // data.slots_per_day)] += data.jobs[j].length
+        best = max(done)
+        spans = [[0] * weeks for _ in range(weeks)]  # [first week][last week] -> slots of such sessions
+        for j in jobs:
+            if j in refresh:
+                continue
+            job = data.jobs[j]
+            free = [_domain_days(sv.day) for sv in ctx.sessions[j] if sv.day is not None and not sv.fixed]
+            if not free:
+                continue
+            for days in free:
+                spans[data.week(days[0])][data.week(days[-1])] += job.length
+            best = max(best, _job_floor(data, job.consecutive and len(free) == job.num_sessions, job.length,
+                                        free, done))
+        # energy[a][b]: slots of the sessions whose weeks all lie in a..b (a suffix-prefix sum of spans)
+        energy = [[0] * weeks for _ in range(weeks + 1)]
+        for a in range(weeks - 1, -1, -1):
+            row = 0
+            for b in range(a, weeks):
+                row += spans[a][b]
+                energy[a][b] = row + (energy[a + 1][b] if a + 1 <= b else 0)
+        for a in range(weeks):
+            history = 0
+            for b in range(a, weeks):
+                history += done[b]
+                best = max(best, -(-(energy[a][b] + history) // (b - a + 1)))
+        out.append(min(best, 7 * data.slots_per_day))
+    return out
+
+
+def _domain_days(day: cp_model.IntVar) -> list[int]:
+    flat = list(day.proto.domain)
+    return [d for lo, hi in zip(flat[::2], flat[1::2], strict=True) for d in range(lo, hi + 1)]
+
+
+def _job_floor(data: ProblemData, consecutive: bool, length: int, free: list[list[int]], done: list[int]) -> int:
+    """The least busiest week a job's sessions alone (with each week's history) can give."""
+    if not consecutive or len(free) < 2:
+        return min(done[data.week(d)] for days in free for d in days) + length
+    allowed = [set(days) for days in free]
+    best = None
+    for first in free[0]:
+        if all(first + k in allowed[k] for k in range(1, len(free))):
+            load: dict[int, int] = {}
+            for k in range(len(free)):
+                w = data.week(first + k)
+                load[w] = load.get(w, done[w]) + length
+            best = max(load.values()) if best is None else min(best, max(load.values()))
+    return length if best is None else best
 
 
 def _weeks_trained(ctx: Context) -> list[cp_model.IntVar]:

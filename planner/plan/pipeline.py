@@ -17,7 +17,8 @@ from planner.data.problem import ProblemData, build_problem
 from planner.data.result import PhaseInfo, Result, Schedule, ScheduledSession, SolveStatus
 from planner.exceptions import Problem, ScenarioError, VerificationError
 from planner.heuristics.decompose import by_participant
-from planner.heuristics.swo import squeaky_wheel
+from planner.heuristics.level import level_start
+from planner.heuristics.swo import SwoResult, squeaky_wheel
 from planner.plan.missions import MissionVerdict, combine, mission_verdicts
 from planner.plan.presolve import presolve_checks
 from planner.plan.readiness import Readiness, Verdict, assess
@@ -30,6 +31,7 @@ from planner.solve.budget import (
     FACILITY_RELAX,
     HINT,
     HINT_PASSES_PER_S,
+    LEVEL_START,
     PLAN_RELAX,
     SCREEN,
     Budget,
@@ -141,11 +143,32 @@ def check_schedule(sc: Scenario, grid: TimeGrid, data: ProblemData, result: Resu
 def greedy_start(data: ProblemData, params: SolveParams, budget: Budget) -> Schedule:
     """The squeaky-wheel start of a solve, from the :data:`HINT` share of ``budget`` (under
     ``--deterministic`` counted in greedy passes, so that it is the same on any machine)."""
+    return _squeaky_start(data, params, budget).schedule
+
+
+def _squeaky_start(data: ProblemData, params: SolveParams, budget: Budget) -> SwoResult:
     hint_s = budget.take(HINT)
     if params.deterministic:
         passes = max(1, round(hint_s * HINT_PASSES_PER_S))
-        return squeaky_wheel(data, seconds=None, passes=passes, seed=params.seed).schedule
-    return squeaky_wheel(data, seconds=hint_s, seed=params.seed).schedule
+        return squeaky_wheel(data, seconds=None, passes=passes, seed=params.seed)
+    return squeaky_wheel(data, seconds=hint_s, seed=params.seed)
+
+
+def level_plan_start(data: ProblemData, params: SolveParams, budget: Budget, start: SwoResult) -> Schedule | None:
+    """A start for the plan phase of the ``level`` shape (:mod:`planner.heuristics.level`), from the
+    :data:`LEVEL_START` share of ``budget`` counted in greedy passes in either mode, so that the plan is
+    the same on a busy machine; None when the phase would not use it.
+
+    A pass takes longer the more trainees there are: :data:`HINT_PASSES_PER_S` is about a second's worth
+    on 12, so larger cohorts get proportionally fewer passes. In wall mode the clock stops the search only
+    at three times the share (a safety limit: 0.6-1.5 s of the 3-s share on the MS-19 file)."""
+    if data.shape != "level" or not params.plan_phase or params.plan_gap <= 0:
+        return None
+    seconds = budget.take(LEVEL_START)
+    scale = 12 / max(12, len(data.participants))
+    found = level_start(data, start, max(1, round(seconds * HINT_PASSES_PER_S * scale)), params.seed,
+                        None if params.deterministic else 3 * seconds)
+    return None if found is None else found.schedule
 
 
 def _decomposed(data: ProblemData, params: SolveParams, budget: Budget, result: Result, impossible: Mapping[int, object],
@@ -216,7 +239,9 @@ def plan(
     # search, are a far better start than CP-SAT's own first solutions on large
     # cohorts; only a hint, never trusted. Its time comes out of the solver's.
     t0 = time.perf_counter()
-    start_schedule = greedy_start(data, params, budget) if hint is None else hint
+    start = _squeaky_start(data, params, budget) if hint is None else None
+    start_schedule = start.schedule if start is not None else hint
+    assert start_schedule is not None
     spent = time.perf_counter() - t0
     if progress is not None:
         progress("start", spent, float(sum(goals_achieved(data, start_schedule))), float(len(data.goals)))
@@ -236,8 +261,9 @@ def plan(
     solving = budget.part(max(0.1, budget.rest(keep=budget.share(AFTER_SOLVE))))
     shifted = None if progress is None else (
         lambda phase, s, obj, bnd: progress(phase, s + spent, obj, bnd))  # times since the plan began
+    level = None if start is None else level_plan_start(data, params, solving, start)
     result = solve(data, params.within(solving.seconds), shifted, hint=start_schedule,
-                   forbid_goals=tuple(sorted(impossible)), budget=solving)
+                   forbid_goals=tuple(sorted(impossible)), budget=solving, plan_start=level)
     facility = None
     if not impossible and result.status not in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) \
             and result.num_goals_met < len(data.goals) \

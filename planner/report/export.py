@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
-from planner.constants import DEFAULT_WORKERS
+from planner.constants import DEFAULT_WORKERS, PLAN_GAP
 from planner.plan.missions import substitution_verdicts, substitutions
 from planner.plan.pipeline import PlanOutcome
 from planner.report.tables import readiness_frame, schedule_frame, unscheduled_modules
@@ -36,6 +36,8 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
     argv += ["--time-limit", f"{params.time_limit:g}", "--seed", str(params.seed)]
     if params.deterministic:
         argv.append("--deterministic")
+    if params.plan_gap != PLAN_GAP:
+        argv += ["--plan-gap", f"{params.plan_gap:g}"]
     data: dict[str, object] = {
         "scenario": {
             "file": str(out.loaded.path),
@@ -55,6 +57,7 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
             "time_limit_s": params.time_limit,
             "deterministic": params.deterministic,
             "seed": params.seed,
+            "plan_gap_limit": params.plan_gap,  # level plans stop polishing within it (SolveParams.plan_gap)
             "num_workers": 1 if params.deterministic else params.num_workers or DEFAULT_WORKERS,
             # Wall mode: the plan phase's own portfolio (SolveParams.for_plan_phase).
             **({} if params.deterministic else {"plan_num_workers": params.for_plan_phase().num_workers}),

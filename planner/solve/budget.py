@@ -216,6 +216,9 @@ HINT = Share(0.05, cap=3.0)
 """The squeaky-wheel start (greedy passes, a hint only); --deterministic: counted in passes."""
 HINT_PASSES_PER_S = 25
 """--deterministic: greedy passes per second of :data:`HINT` (about a second's worth on 12 trainees)."""
+LEVEL_START = Share(0.05, cap=3.0)
+"""The level shape's start for the plan phase (planner.heuristics.level), of the solve's budget: counted in
+greedy passes (:data:`HINT_PASSES_PER_S`) in either mode; the clock caps it in wall mode as a safety limit."""
 SCREEN = Share(0.1, cap=10.0)
 """Proving goals impossible alone before the solve (planner.plan.relax.screen_goals), all goals together."""
 SCREEN_GOAL_S = 0.5

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -89,30 +89,54 @@ def solve_interruptibly(
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, phase: str, progress: Progress | None, t0: float) -> None:
+    def __init__(self, phase: str, progress: Progress | None, t0: float, stop: StopRule | None = None) -> None:
         super().__init__()
-        self.phase, self.progress, self.t0 = phase, progress, t0
+        self.phase, self.progress, self.t0, self.stop = phase, progress, t0, stop
 
     def on_solution_callback(self) -> None:
         if self.progress is not None:
             self.progress(self.phase, time.perf_counter() - self.t0, self.objective_value, self.best_objective_bound)
+        if self.stop is not None and self.stop.met(self.objective_value, self.best_objective_bound):
+            self.stop_search()
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """Stop a minimisation once its best plan is within ``gap`` (relative) of the higher of the solver's
+    bound and ``floor``, a lower bound known from outside the solver (e.g. the weekly peaks' floors)."""
+
+    gap: float
+    floor: float = 0.0
+
+    def met(self, objective: float, bound: float) -> bool:
+        """Whether a plan of cost ``objective`` is close enough to the bound."""
+        return objective - max(bound, self.floor) <= self.gap * max(abs(objective), 1e-9)
 
 
 def run_phase(
     ctx: Context, params: SolveParams, limit: float, phase: str, progress: Progress | None, t0: float,
-    budget: Budget | None = None,
+    budget: Budget | None = None, stop: StopRule | None = None,
 ) -> tuple[cp_model.CpSolver, SolveStatus, PhaseInfo]:
     """One search of ``ctx.model`` for at most ``limit`` seconds; ``budget`` is
-    charged the work units it used (its clock counts the wall time anyway)."""
+    charged the work units it used (its clock counts the wall time anyway). With ``stop``, a
+    minimisation ends once its plan is close enough (:class:`StopRule`): its status is then
+    FEASIBLE unless the plan is proven best, and its bound the higher of the two."""
     solver = cp_model.CpSolver()
     params.apply(solver, limit)
-    code = solve_interruptibly(solver, ctx.model, _Callback(phase, progress, t0))
+    if stop is not None:
+        solver.parameters.relative_gap_limit = stop.gap  # the solver's own bound, also between plans
+    code = solve_interruptibly(solver, ctx.model, _Callback(phase, progress, t0, stop))
     status = STATUS[code]
+    bound = solver.best_objective_bound
+    if stop is not None and status in ANSWERED:
+        bound = max(bound, stop.floor)
+        if status == SolveStatus.OPTIMAL and solver.objective_value > bound + 0.5:
+            status = SolveStatus.FEASIBLE  # stopped within the gap: close, not proven best
     info = PhaseInfo(
         phase=phase,
         status=status,
         objective=solver.objective_value if status in ANSWERED else None,
-        bound=solver.best_objective_bound if status != SolveStatus.INFEASIBLE else None,
+        bound=bound if status != SolveStatus.INFEASIBLE else None,
         deterministic_time=round(solver.deterministic_time, 3),
         wall_time=None if params.deterministic else round(solver.wall_time, 3),
         cut_by_wall=wall_cut(solver, code),

@@ -61,6 +61,18 @@ def complete_hint(
     is the same on any machine; in wall mode the clock of ``budget`` caps it too.
     ``charge`` (e.g. a whole command's budget) is charged the work units it used.
     """
+    if completed_cost(ctx, schedule, params, budget, charge) is None:
+        hint_schedule(ctx, schedule)
+        return False
+    return True
+
+
+def completed_cost(
+    ctx: Context, schedule: Schedule, params: SolveParams, budget: Budget | None = None, charge: Budget | None = None
+) -> float | None:
+    """:func:`complete_hint` without the fall-back: the hint is set only when the completion succeeds
+    (the hints are then every variable's), and the result is the completion's objective value (0
+    without an objective), or None when it fails (the hints are left as they were)."""
     budget = budget or params.budget()
     starts = {(s.job, s.index): s for s in schedule.sessions}
     _, pool_of = ctx.data.instructor_pools()
@@ -98,14 +110,13 @@ def complete_hint(
     if charge is not None:
         charge.charge(round(solver.deterministic_time, 3))
     if code not in ANSWERED:
-        hint_schedule(ctx, schedule)
-        return False
+        return None
     m = ctx.model
     m.clear_hints()
     for i in range(len(m.proto.variables)):
         v = m.get_int_var_from_proto_index(i)
         m.add_hint(v, solver.value(copy.get_int_var_from_proto_index(i)))
-    return True
+    return solver.objective_value if copy.has_objective() else 0.0
 
 
 def _staff_values(job: Job, sv: SessionVars, old: ScheduledSession) -> list[tuple[cp_model.IntVar, int]]:

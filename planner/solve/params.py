@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
-from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S, DEFAULT_WORKERS, PLAN_WORKERS
+from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S, DEFAULT_WORKERS, PLAN_GAP, PLAN_WORKERS
 from planner.solve.budget import OUTER_FACTOR, OUTER_SLACK_S, Budget
 
 Progress = Callable[[str, float, float, float], None]
@@ -38,6 +38,7 @@ class SolveParams:
     plan_phase: bool = True
     extra: dict[str, object] = field(default_factory=dict)
     wall_cap: float | None = None
+    plan_gap: float = PLAN_GAP
 
     def budget(self) -> Budget:
         """A fresh budget of ``time_limit``, counted as these parameters count time."""

@@ -33,6 +33,7 @@ def solve(
     hint: Schedule | None = None,
     forbid_goals: tuple[int, ...] = (),
     budget: Budget | None = None,
+    plan_start: Schedule | None = None,
 ) -> Result:
     """Solve ``data``; never raises for infeasible or timed-out problems.
 
@@ -43,7 +44,8 @@ def solve(
     a known schedule (e.g. the plan of a nearby scenario). With
     ``params.plan_phase`` False the result of phase 1 is returned as is.
     ``budget``: the time of this solve (default: ``params``' limit); every
-    phase draws its share from it.
+    phase draws its share from it. ``plan_start``: a start for phase 2 (see
+    :func:`planner.solve.phases.solve_readiness`).
     """
     params = params or SolveParams()
     budget = budget or params.budget()
@@ -55,4 +57,4 @@ def solve(
         hint_schedule(ctx, hint)
     if data.objective == "makespan":
         return solve_makespan(ctx, params, budget, progress, t0)
-    return solve_readiness(ctx, params, budget, progress, t0, require_goals, forbid_goals)
+    return solve_readiness(ctx, params, budget, progress, t0, require_goals, forbid_goals, plan_start)

@@ -1,0 +1,126 @@
+"""The level shape's fast path: weekly peak floors, the capped greedy start, the plan phase's gap stop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.data.result import SolveStatus
+from planner.heuristics.level import level_start
+from planner.heuristics.swo import squeaky_wheel
+from planner.model.builder import build_model
+from planner.model.objective import cost_floor, peak_floors
+from planner.plan.pipeline import plan, prepare
+from planner.scenario.load import load_scenario
+from planner.solve.cpsat import StopRule
+from planner.solve.run import SolveParams
+from tests.helpers import write
+from tests.plan.test_objective import SHAPE
+
+# Mon-Fri, 8-hour days of 16 half-hour slots; window Mon 1 .. launch Mon 29 Mar 2021 (four weeks).
+# survival: three 8-hour sessions on consecutive calendar days; talks: two 8-hour sessions.
+SURVIVAL: dict[str, Any] = {
+    "name": "survival",
+    "window": {"start": "2021-03-01", "launch": "2021-03-29"},
+    "calendar": {"workdays": ["mon", "tue", "wed", "thu", "fri"], "day_hours": 8},
+    "roles": [{"id": "sfp", "requires": ["water"]}],
+    "participants": [{"id": "p1", "role": "sfp", "crew": "c1"}],
+    "modules": [
+        {"id": "survival", "hours": 24, "session_hours": 8, "consecutive_days": True},
+        {"id": "talks", "hours": 16, "session_hours": 8},
+    ],
+    "competencies": [{"id": "water", "requires": ["survival", "talks"]}],
+}
+
+
+def _floors(tmp_path: Path, data: dict[str, Any]) -> list[int]:
+    _, pdata = prepare(load_scenario(write(tmp_path, data)))
+    return peak_floors(build_model(pdata))
+
+
+def test_a_run_of_consecutive_days_lies_in_one_week(tmp_path: Path) -> None:
+    """Tests the job floor: three consecutive calendar days among Mon-Fri are Mon-Wed, Tue-Thu or Wed-Fri,
+    all in one week: 3 x 16 = 48 slots. (The energy count says only 5 x 16 / 4 weeks = 20.)"""
+    assert _floors(tmp_path, SURVIVAL) == [48]
+
+
+def test_sessions_spread_over_the_weeks_they_may_use(tmp_path: Path) -> None:
+    """Tests the energy floor: 7 full days (112 slots) over the 5 weeks of 1 Mar .. 4 Apr: ceil(112 / 5)
+    = 23 slots, above one session's 16. (The best plan's busiest week is 2 days, 32: a floor, not the
+    optimum.)"""
+    assert _floors(tmp_path, SHAPE) == [23]
+
+
+def test_the_cost_floor_is_the_peaks_weight_times_the_floors(tmp_path: Path) -> None:
+    """Tests cost_floor: 0 for the earliest shape; for level, below the cost of the level plan found."""
+    _, pdata = prepare(load_scenario(write(tmp_path, {**SURVIVAL, "objective": "earliest"}, "e.yaml")))
+    assert cost_floor(build_model(pdata)) == 0
+    out = plan(load_scenario(write(tmp_path, SURVIVAL)), SolveParams(time_limit=10, deterministic=True))
+    assert out.result.objective is not None and out.result.bound is not None
+    assert 0 < out.result.bound <= out.result.objective
+
+
+def test_the_capped_greedy_finds_two_days_a_week(tmp_path: Path) -> None:
+    """Tests the level start on the shape case: at a cap of 32 slots (2 days) a week, theory's 5 days and
+    drill's 2 fit the 5 weeks (2+2+2+1); at 31 only one 16-slot day fits a week, 7 weeks: no. So 32."""
+    _, pdata = prepare(load_scenario(write(tmp_path, SHAPE)))
+    start = squeaky_wheel(pdata, seconds=None, passes=5)
+    found = level_start(pdata, start, passes=200)
+    assert found is not None and found.caps == (32,)
+    weeks: dict[int, int] = {}
+    for s in found.schedule.sessions:
+        weeks[pdata.week(s.start // 16)] = weeks.get(pdata.week(s.start // 16), 0) + s.end - s.start
+    assert max(weeks.values()) == 32 and len(found.schedule.sessions) == 7
+
+
+def test_the_plan_phase_stops_at_the_floor(tmp_path: Path) -> None:
+    """Tests the gap stop: the level start's busiest week is the floor (48), so the plan phase stops at its
+    first plan, within 5 % of the floor's bound; with no gap it runs until the plan is proven best."""
+    path = write(tmp_path, SURVIVAL)
+    fast = plan(load_scenario(path), SolveParams(time_limit=10, deterministic=True))
+    phase = next(p for p in fast.result.phases if p.phase == "plan")
+    assert phase.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    assert fast.result.gap is not None and fast.result.gap <= 0.05
+    full = plan(load_scenario(path), SolveParams(time_limit=10, deterministic=True, plan_gap=0.0))
+    assert next(p for p in full.result.phases if p.phase == "plan").status == SolveStatus.OPTIMAL
+    # Both plans train the 48-slot busiest week: the stop gave up only lower terms.
+    assert fast.result.objective is not None and full.result.objective is not None
+    assert fast.result.objective >= full.result.objective
+
+
+def test_stop_rule() -> None:
+    """Tests the stop rule's arithmetic: 100 against a bound of 96 is 4 % away (stop at 5 %), against 90
+    is 10 % (go on); the floor counts when it is above the solver's bound."""
+    assert StopRule(0.05).met(100, 96)
+    assert not StopRule(0.05).met(100, 90)
+    assert StopRule(0.05, floor=96).met(100, 90)
+    assert not StopRule(0.0).met(100, 99)
+
+
+def test_a_start_that_meets_fewer_goals_leaves_phase_1_plan_as_the_start(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests the fall-back: an empty start meets no goal, so phase 2 is hinted with phase 1's plan, exactly
+    as without a start (the hints the plan phase sees are the same, and so are the plan and its cost)."""
+    from planner.data.result import Schedule
+    from planner.solve import phases
+    from planner.solve.run import solve
+
+    seen: list[tuple[list[int], list[int]]] = []
+    run_phase = phases.run_phase
+
+    def spy(ctx, params, limit, phase, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if phase == "plan":
+            hint = ctx.model.proto.solution_hint
+            seen.append((list(hint.vars), list(hint.values)))
+        return run_phase(ctx, params, limit, phase, *args, **kwargs)
+
+    monkeypatch.setattr(phases, "run_phase", spy)
+    _, pdata = prepare(load_scenario(write(tmp_path, SHAPE)))
+    params = SolveParams(time_limit=5, deterministic=True)
+    plain = solve(pdata, params)
+    fallback = solve(pdata, params, plan_start=Schedule(()))
+    assert len(seen) == 2 and seen[0] == seen[1] and seen[0][0]
+    assert plain.objective is not None and fallback.objective == plain.objective
+    assert fallback.schedule == plain.schedule
