@@ -55,7 +55,7 @@ def level_start(data: ProblemData, start: SwoResult, passes: int, seed: int = 0,
         result = squeaky_wheel(_capped(data, caps, spread, heavy), seconds=None,
                                passes=min(TRIAL_PASSES, passes - used), seed=seed, stall=TRIAL_PASSES, order=order)
         used += result.passes
-        ok = (result.goals_met, _placed(result.schedule)) >= want
+        ok = result.goals_met >= want[0] and _placed(result.schedule) >= want[1]
         if ok:
             best, order = LevelStart(result.schedule, tuple(caps), used), result.order
         return ok
@@ -134,11 +134,13 @@ def _capped(data: ProblemData, caps: list[int], spread: int | None = None,
                                   week_caps=tuple((w, min(c, cap)) for w, c in who.week_caps)))
             continue
         low = min(cap, spread)
-        own = [who.cap_in_week(w) for w in range(weeks)]
-        week_caps = tuple((w, cap if o is None else min(o, cap)) for w, o in enumerate(own)
-                          if heavy is not None and w in heavy[p])
-        week_caps += tuple((w, o) for w, o in enumerate(own)
-                           if o is not None and o < low and (heavy is None or w not in heavy[p]))
-        people.append(replace(who, weekly_cap=low if who.weekly_cap is None else min(who.weekly_cap, low),
-                              week_caps=week_caps))
+        weekly = low if who.weekly_cap is None else min(who.weekly_cap, low)
+        week_caps = []
+        for w in range(weeks):
+            own = who.cap_in_week(w)
+            top = cap if heavy is not None and w in heavy[p] else low
+            target = top if own is None else min(own, top)
+            if target != weekly:
+                week_caps.append((w, target))
+        people.append(replace(who, weekly_cap=weekly, week_caps=tuple(week_caps)))
     return replace(data, participants=tuple(people))

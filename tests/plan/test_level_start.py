@@ -124,3 +124,18 @@ def test_a_start_that_meets_fewer_goals_leaves_phase_1_plan_as_the_start(tmp_pat
     assert len(seen) == 2 and seen[0] == seen[1] and seen[0][0]
     assert plain.objective is not None and fallback.objective == plain.objective
     assert fallback.schedule == plain.schedule
+
+
+def test_spread_caps_keep_the_participants_own_caps(tmp_path: Path) -> None:
+    """Tests the capped copy the level start tries: own weekly cap 20 slots, 40 in week 2 (load.weeks);
+    a common cap of 48 with a spread of 32: week 2 gets min(40, 32) = 32, a heavy week 1 min(20, 48) = 20,
+    every other week its own 20 (below the spread)."""
+    from dataclasses import replace
+
+    from planner.heuristics.level import _capped
+
+    _, pdata = prepare(load_scenario(write(tmp_path, SURVIVAL)))
+    who = replace(pdata.participants[0], weekly_cap=20, week_caps=((2, 40),))
+    capped = _capped(replace(pdata, participants=(who,)), [48], spread=32, heavy=[{1}])
+    got = capped.participants[0]
+    assert [got.cap_in_week(w) for w in range(4)] == [20, 20, 32, 20]
