@@ -261,7 +261,7 @@ def plan(
     solving = budget.part(max(0.1, budget.rest(keep=budget.share(AFTER_SOLVE))))
     shifted = None if progress is None else (
         lambda phase, s, obj, bnd: progress(phase, s + spent, obj, bnd))  # times since the plan began
-    level = None if start is None else level_plan_start(data, params, solving, start)
+    level = None if start is None else (lambda: level_plan_start(data, params, solving, start))
     result = solve(data, params.within(solving.seconds), shifted, hint=start_schedule,
                    forbid_goals=tuple(sorted(impossible)), budget=solving, plan_start=level)
     facility = None

@@ -11,6 +11,7 @@ friends in :mod:`planner.solve.feasibility`) are re-exported here.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from planner.data.problem import ProblemData
 from planner.data.result import Result, Schedule
@@ -33,7 +34,7 @@ def solve(
     hint: Schedule | None = None,
     forbid_goals: tuple[int, ...] = (),
     budget: Budget | None = None,
-    plan_start: Schedule | None = None,
+    plan_start: Callable[[], Schedule | None] | None = None,
 ) -> Result:
     """Solve ``data``; never raises for infeasible or timed-out problems.
 
@@ -44,8 +45,8 @@ def solve(
     a known schedule (e.g. the plan of a nearby scenario). With
     ``params.plan_phase`` False the result of phase 1 is returned as is.
     ``budget``: the time of this solve (default: ``params``' limit); every
-    phase draws its share from it. ``plan_start``: a start for phase 2 (see
-    :func:`planner.solve.phases.solve_readiness`).
+    phase draws its share from it. ``plan_start``: makes a start for phase 2 once
+    phase 1 is done (see :func:`planner.solve.phases.solve_readiness`).
     """
     params = params or SolveParams()
     budget = budget or params.budget()

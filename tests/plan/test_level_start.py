@@ -120,7 +120,7 @@ def test_a_start_that_meets_fewer_goals_leaves_phase_1_plan_as_the_start(tmp_pat
     _, pdata = prepare(load_scenario(write(tmp_path, SHAPE)))
     params = SolveParams(time_limit=5, deterministic=True)
     plain = solve(pdata, params)
-    fallback = solve(pdata, params, plan_start=Schedule(()))
+    fallback = solve(pdata, params, plan_start=lambda: Schedule(()))
     assert len(seen) == 2 and seen[0] == seen[1] and seen[0][0]
     assert plain.objective is not None and fallback.objective == plain.objective
     assert fallback.schedule == plain.schedule
