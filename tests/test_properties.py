@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from planner.data.problem import participant_part
 from planner.data.result import Result, Schedule, ScheduledSession, SolveStatus
 from planner.heuristics.decompose import by_participant
-from planner.plan.pipeline import plan, prepare, schedule_rows
+from planner.plan.pipeline import PlanOutcome, plan, prepare, schedule_rows
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
 from planner.solve.day_packing import facilities, most_hosted, packing_status, pairs_bound
@@ -89,6 +89,17 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         spacing=spacing,
         gates=gates,
     )
+
+
+def _plan_with_runs(data: dict[str, Any], consecutive: bool) -> PlanOutcome:
+    """Plan ``data`` (wall mode, 5 s); with ``consecutive``, every module without a gap rule runs on
+    consecutive days."""
+    if consecutive:
+        for m in data["modules"]:
+            if "min_days_between_sessions" not in m and "max_days_between_sessions" not in m:
+                m["consecutive_days"] = True
+    with tempfile.TemporaryDirectory() as tmp:
+        return plan(load_scenario(write(Path(tmp), data)), SolveParams(time_limit=5, num_workers=2), confirm=False)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -202,12 +213,7 @@ def test_resource_relaxation_never_contradicts_a_ready_plan(data: dict[str, Any]
     """Tests that the day-indexed relaxation of a shared resource or instructor pool is one: whenever the
     planner finds a verified plan meeting every pair, no facility's relaxation is INFEASIBLE (it would be
     a false proof), and no verified plan meets more pairs than a facility's count allows."""
-    if consecutive:
-        for m in data["modules"]:
-            if "min_days_between_sessions" not in m and "max_days_between_sessions" not in m:
-                m["consecutive_days"] = True
-    with tempfile.TemporaryDirectory() as tmp:
-        out = plan(load_scenario(write(Path(tmp), data)), SolveParams(time_limit=5, num_workers=2), confirm=False)
+    out = _plan_with_runs(data, consecutive)
     if out.result.schedule is None:
         return
     met = sum(goals_achieved(out.data, out.result.schedule))
@@ -266,12 +272,7 @@ def test_weekly_peak_floors_hold_for_every_plan_leaving_nothing_out(data: dict[s
     from planner.model.builder import build_model
     from planner.model.objective import peak_floors
 
-    if consecutive:
-        for m in data["modules"]:
-            if "min_days_between_sessions" not in m and "max_days_between_sessions" not in m:
-                m["consecutive_days"] = True
-    with tempfile.TemporaryDirectory() as tmp:
-        out = plan(load_scenario(write(Path(tmp), data)), SolveParams(time_limit=5, num_workers=2), confirm=False)
+    out = _plan_with_runs(data, consecutive)
     if out.result.schedule is None:
         return
     ctx = build_model(out.data)
