@@ -87,7 +87,7 @@ def level_start(data: ProblemData, start: SwoResult, passes: int, seed: int = 0,
     # Last, each participant's own cap, the busiest (by hours to train) first.
     hours = [sum(job.num_sessions * job.length for job in data.jobs if p in job.participants)
              for p in range(len(data.participants))]
-    for p in sorted(range(len(caps)), key=lambda q: (-hours[q], q)):
+    for p in sorted((q for q in range(len(caps)) if hours[q]), key=lambda q: (-hours[q], q)):
         lo, hi = floor[p], caps[p]
         while lo < hi and used < passes and not late():
             mid = (lo + hi) // 2

@@ -154,20 +154,22 @@ def _squeaky_start(data: ProblemData, params: SolveParams, budget: Budget) -> Sw
     return squeaky_wheel(data, seconds=hint_s, seed=params.seed)
 
 
-def level_plan_start(data: ProblemData, params: SolveParams, budget: Budget, start: SwoResult) -> Schedule | None:
+def level_plan_start(data: ProblemData, params: SolveParams, budget: Budget, start: SwoResult,
+                     best: int) -> Schedule | None:
     """A start for the plan phase of the ``level`` shape (:mod:`planner.heuristics.level`), from the
     :data:`LEVEL_START` share of ``budget`` counted in greedy passes in either mode, so that the plan is
-    the same on a busy machine; None when the phase would not use it.
+    the same on a busy machine; None when the phase would not use it (also when phase 1 met more than the
+    ``best`` goals the greedy start meets: a capped greedy would not meet them either).
 
     A pass takes longer the more trainees there are: :data:`HINT_PASSES_PER_S` is about a second's worth
     on 12, so larger cohorts get proportionally fewer passes. In wall mode the clock stops the search only
     at three times the share (a safety limit: 0.6-1.5 s of the 3-s share on the MS-19 file)."""
-    if data.shape != "level" or not params.plan_phase or params.plan_gap <= 0:
+    if data.shape != "level" or not params.plan_phase or params.plan_gap <= 0 or start.goals_met < best:
         return None
     seconds = budget.take(LEVEL_START)
     scale = 12 / max(12, len(data.participants))
     found = level_start(data, start, max(1, round(seconds * HINT_PASSES_PER_S * scale)), params.seed,
-                        None if params.deterministic else 3 * seconds)
+                        None if params.deterministic else min(3 * seconds, max(budget.remaining(), seconds)))
     return None if found is None else found.schedule
 
 
@@ -261,7 +263,7 @@ def plan(
     solving = budget.part(max(0.1, budget.rest(keep=budget.share(AFTER_SOLVE))))
     shifted = None if progress is None else (
         lambda phase, s, obj, bnd: progress(phase, s + spent, obj, bnd))  # times since the plan began
-    level = None if start is None else (lambda: level_plan_start(data, params, solving, start))
+    level = None if start is None else (lambda best: level_plan_start(data, params, solving, start, best))
     result = solve(data, params.within(solving.seconds), shifted, hint=start_schedule,
                    forbid_goals=tuple(sorted(impossible)), budget=solving, plan_start=level)
     facility = None

@@ -37,13 +37,14 @@ def solve_readiness(
     t0: float,
     require_goals: tuple[int, ...] = (),
     forbid_goals: tuple[int, ...] = (),
-    plan_start: Callable[[], Schedule | None] | None = None,
+    plan_start: Callable[[int], Schedule | None] | None = None,
 ) -> Result:
     """Phase 1, then (with ``params.plan_phase``) phase 2, within ``budget``.
 
     Phase 2 of the ``level`` shape stops once its plan is within ``params.plan_gap`` of the best lower
     bound known (the solver's, or :func:`planner.model.objective.cost_floor`); 0 polishes until the
-    limit. With a gap, ``plan_start`` (called after phase 1, so that the verdict never waits on it; e.g.
+    limit. With a gap, ``plan_start`` (called after phase 1 with the goals it met, so that the verdict never
+    waits on it; e.g.
     :mod:`planner.heuristics.level`'s) gives a schedule that replaces phase 1's plan as phase 2's start when
     it meets as many goals, leaves nothing out and is completed into the model.
 
@@ -85,7 +86,7 @@ def solve_readiness(
         # report day by day; level's terms after the peaks weigh less than one slot of a peak.
         stop = StopRule(params.plan_gap, objective.cost_floor(ctx))
         hinted = (list(m.proto.solution_hint.vars), list(m.proto.solution_hint.values))  # phase 1's plan
-        schedule = plan_start() if plan_start is not None else None
+        schedule = plan_start(best) if plan_start is not None else None
         start = _from_start(ctx, schedule, best, params, budget, stop) if schedule is not None else None
         if start == "unused":
             m.clear_hints()

@@ -34,7 +34,7 @@ def solve(
     hint: Schedule | None = None,
     forbid_goals: tuple[int, ...] = (),
     budget: Budget | None = None,
-    plan_start: Callable[[], Schedule | None] | None = None,
+    plan_start: Callable[[int], Schedule | None] | None = None,
 ) -> Result:
     """Solve ``data``; never raises for infeasible or timed-out problems.
 

@@ -91,12 +91,15 @@ def test_the_plan_phase_stops_at_the_floor(tmp_path: Path) -> None:
 
 
 def test_stop_rule() -> None:
-    """Tests the stop rule's arithmetic: 100 against a bound of 96 is 4 % away (stop at 5 %), against 90
-    is 10 % (go on); the floor counts when it is above the solver's bound."""
-    assert StopRule(0.05).met(100, 96)
-    assert not StopRule(0.05).met(100, 90)
-    assert StopRule(0.05, floor=96).met(100, 90)
-    assert not StopRule(0.0).met(100, 99)
+    """Tests the stop rule's arithmetic: the slack is 5 % of the floor (100 -> 5): a plan of 104 against a
+    floor of 100 stops, 106 goes on; the solver's bound counts when above the floor (104 against 103: 1
+    away); no floor, no early stop. A lexicographic case: a plan one weight of 1000 above its bound
+    (a module more left out) goes on, although it is within 5 % of its own cost of 25,000."""
+    assert StopRule(0.05, floor=100).met(104, 0)
+    assert not StopRule(0.05, floor=100).met(106, 0)
+    assert StopRule(0.05, floor=100).met(104, 103)
+    assert not StopRule(0.05).met(100, 99)
+    assert not StopRule(0.05, floor=10_000).met(25_000, 24_000)
 
 
 def test_a_start_that_meets_fewer_goals_leaves_phase_1_plan_as_the_start(tmp_path: Path,
@@ -120,7 +123,7 @@ def test_a_start_that_meets_fewer_goals_leaves_phase_1_plan_as_the_start(tmp_pat
     _, pdata = prepare(load_scenario(write(tmp_path, SHAPE)))
     params = SolveParams(time_limit=5, deterministic=True)
     plain = solve(pdata, params)
-    fallback = solve(pdata, params, plan_start=lambda: Schedule(()))
+    fallback = solve(pdata, params, plan_start=lambda best: Schedule(()))
     assert len(seen) == 2 and seen[0] == seen[1] and seen[0][0]
     assert plain.objective is not None and fallback.objective == plain.objective
     assert fallback.schedule == plain.schedule
