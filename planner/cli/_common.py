@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -67,8 +66,8 @@ Deterministic = Annotated[
 Seed = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Solver random seed.")]
 PlanGap = Annotated[float, typer.Option(
     "--plan-gap", min=0.0, max=1.0,
-    help="Level plans: stop polishing the weekly peaks once within this relative gap of their lower bound "
-         "(0: polish until the time limit). Readiness is proven first either way.")]
+    help="Level plans: stop polishing once the plan is within this share of the weekly peaks' lower bound "
+         "above the best bound (0: polish until the time limit). Readiness is proven first either way.")]
 class PlanShape(str, Enum):
     """The plan's secondary goal once readiness is settled (the scenario's ``objective``)."""
 
@@ -127,9 +126,9 @@ def load(path: Path, variant: str | None = None, edits: list[str] | None = None)
     return loaded
 
 
-def params(time_limit: float, deterministic: bool, seed: int) -> SolveParams:
+def params(time_limit: float, deterministic: bool, seed: int, plan_gap: float = PLAN_GAP) -> SolveParams:
     """Solver parameters from the common options."""
-    return SolveParams(time_limit=time_limit, deterministic=deterministic, seed=seed)
+    return SolveParams(time_limit=time_limit, deterministic=deterministic, seed=seed, plan_gap=plan_gap)
 
 
 class ProgressPrinter:
@@ -191,8 +190,7 @@ def plan_or_exit(
     if not quiet:
         err(f"Planning {loaded.scenario.name} (time limit {time_limit:g} s)")
     try:
-        outcome = plan(loaded, replace(params(time_limit, deterministic, seed), plan_gap=plan_gap),
-                       ProgressPrinter(quiet))
+        outcome = plan(loaded, params(time_limit, deterministic, seed, plan_gap), ProgressPrinter(quiet))
     except PlannerError as exc:
         fail(exc)
     for finding in outcome.findings:

@@ -240,6 +240,11 @@ class ProblemData:
         """Calendar week of day ``day`` (weeks start on Monday)."""
         return (day + self.week_shift) // 7
 
+    @property
+    def num_weeks(self) -> int:
+        """How many calendar weeks the window touches (weeks ``0 .. num_weeks - 1``)."""
+        return self.week(max(0, self.num_days - 1)) + 1
+
 
 def _and(*flags: Sequence[bool]) -> tuple[bool, ...]:
     return tuple(all(v) for v in zip(*flags, strict=True))

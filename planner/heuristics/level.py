@@ -49,8 +49,6 @@ def level_start(data: ProblemData, start: SwoResult, passes: int, seed: int = 0,
 
     def attempt(caps: list[int], spread: int | None = None) -> bool:
         nonlocal used, best, order
-        if used >= passes or (seconds is not None and time.perf_counter() - t0 >= seconds):
-            return False
         heavy = None if spread is None or best is None else _heavy_weeks(data, best.schedule, spread)
         result = squeaky_wheel(_capped(data, caps, spread, heavy), seconds=None,
                                passes=min(TRIAL_PASSES, passes - used), seed=seed, stall=TRIAL_PASSES, order=order)
@@ -60,13 +58,13 @@ def level_start(data: ProblemData, start: SwoResult, passes: int, seed: int = 0,
             best, order = LevelStart(result.schedule, tuple(caps), used), result.order
         return ok
 
-    def late() -> bool:
-        return seconds is not None and time.perf_counter() - t0 >= seconds
+    def left() -> bool:  # every attempt is made through this guard: passes, then the wall safety limit
+        return used < passes and (seconds is None or time.perf_counter() - t0 < seconds)
 
     # The lowest common cap (bisection: the greedy is not monotone in it, but nearly so).
     lo, hi = max(floor, default=0), top
     caps = [hi] * len(data.participants)
-    while lo < hi and used < passes and not late():
+    while lo < hi and left():
         mid = (lo + hi) // 2
         if attempt([mid] * len(caps)):
             hi, caps = mid, [mid] * len(caps)
@@ -78,7 +76,7 @@ def level_start(data: ProblemData, start: SwoResult, passes: int, seed: int = 0,
     # programme does not end weeks before the exams (level's second term: no idle weeks).
     lo, hi = min(floor, default=0), max(caps, default=0)
     spread = None
-    while lo < hi and used < passes and not late():
+    while lo < hi and left():
         mid = (lo + hi) // 2
         if attempt(caps, mid):
             hi, spread = mid, mid
@@ -89,7 +87,7 @@ def level_start(data: ProblemData, start: SwoResult, passes: int, seed: int = 0,
              for p in range(len(data.participants))]
     for p in sorted((q for q in range(len(caps)) if hours[q]), key=lambda q: (-hours[q], q)):
         lo, hi = floor[p], caps[p]
-        while lo < hi and used < passes and not late():
+        while lo < hi and left():
             mid = (lo + hi) // 2
             trial = [*caps[:p], mid, *caps[p + 1:]]
             if attempt(trial, spread):
@@ -126,7 +124,6 @@ def _capped(data: ProblemData, caps: list[int], spread: int | None = None,
             heavy: list[set[int]] | None = None) -> ProblemData:
     """``data`` with every participant's weekly caps lowered to ``caps`` (their own stay where lower) and,
     with ``spread``, to ``spread`` in every week but their ``heavy`` ones."""
-    weeks = data.week(max(0, data.num_days - 1)) + 1
     people = []
     for p, (who, cap) in enumerate(zip(data.participants, caps, strict=True)):
         if spread is None:
@@ -136,7 +133,7 @@ def _capped(data: ProblemData, caps: list[int], spread: int | None = None,
         low = min(cap, spread)
         weekly = low if who.weekly_cap is None else min(who.weekly_cap, low)
         week_caps = []
-        for w in range(weeks):
+        for w in range(data.num_weeks):
             own = who.cap_in_week(w)
             top = cap if heavy is not None and w in heavy[p] else low
             target = top if own is None else min(own, top)

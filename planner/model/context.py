@@ -134,7 +134,7 @@ class Context:
             return 0
         if sv.week is None:
             shift = self.data.week_shift
-            sv.week = self.model.new_int_var(0, self.data.week(self.data.num_days - 1), f"week[{job}#{k}]")
+            sv.week = self.model.new_int_var(0, self.data.num_weeks - 1, f"week[{job}#{k}]")
             self.model.add_division_equality(sv.week, sv.day + shift, 7)
         return sv.week
 
@@ -149,13 +149,17 @@ class Context:
             self.model.add(sum(sv.weeks.values()) == self.present[job])
         return sv.weeks
 
-    def session_weeks(self, job: int, k: int) -> list[int]:
-        """The calendar weeks, in order, that the allowed days of session ``k`` of ``job`` touch."""
+    def session_days(self, job: int, k: int) -> list[int]:
+        """The days, in order, that session ``k`` of ``job`` may use (its day variable's domain)."""
         sv = self.sessions[job][k]
         if sv.day is None:
             return []
         flat = list(sv.day.proto.domain)  # the session's allowed days, as [lo, hi] runs
-        return sorted({self.data.week(d) for lo, hi in zip(flat[::2], flat[1::2], strict=True) for d in range(lo, hi + 1)})
+        return [d for lo, hi in zip(flat[::2], flat[1::2], strict=True) for d in range(lo, hi + 1)]
+
+    def session_weeks(self, job: int, k: int) -> list[int]:
+        """The calendar weeks, in order, that the allowed days of session ``k`` of ``job`` touch."""
+        return sorted({self.data.week(d) for d in self.session_days(job, k)})
 
     def in_week(self, job: int, k: int, w: int) -> cp_model.IntVar:
         """A new Boolean that may be 1 only if session ``k`` of ``job`` runs in calendar week ``w``."""

@@ -82,7 +82,7 @@ def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
     lv = LeverVars()
     terms: list[cp_model.LinearExprT] = []
     horizon = data.horizon
-    weeks = data.week(data.num_days - 1) + 1
+    weeks = data.num_weeks
     for d in rp.defs:
         c = round(d.unit_cost * COST_SCALE)
         if d.kind in ("workdays", "dates"):
@@ -301,7 +301,7 @@ def _energy(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[in
     extra_week: dict[int, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
     week_most: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     day_extra: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    all_weeks = range(data.week(data.num_days - 1) + 1)
+    all_weeks = range(data.num_weeks)
     for (i, p), x in lv.hours.items():
         if rp.defs[i].week:
             for w in all_weeks if rp.defs[i].weeks is None else _lever_weeks(rp, i, p):

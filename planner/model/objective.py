@@ -153,7 +153,7 @@ def peak_floors(ctx: Context) -> list[int]:
     Prerequisites, resources and instructors are left out: the floor stays a floor."""
     data = ctx.data
     refresh = {rule.refresh for rule in data.refreshers}
-    weeks = data.week(max(0, data.num_days - 1)) + 1
+    weeks = data.num_weeks
     out: list[int] = []
     for p in range(len(data.participants)):
         jobs = [j for j, job in enumerate(data.jobs) if p in job.participants and ctx.possible(j)]
@@ -170,7 +170,7 @@ def peak_floors(ctx: Context) -> list[int]:
             if j in refresh:
                 continue
             job = data.jobs[j]
-            free = [_domain_days(sv.day) for sv in ctx.sessions[j] if sv.day is not None and not sv.fixed]
+            free = [ctx.session_days(j, k) for k, sv in enumerate(ctx.sessions[j]) if sv.day is not None and not sv.fixed]
             if not free:
                 continue
             for days in free:
@@ -191,11 +191,6 @@ def peak_floors(ctx: Context) -> list[int]:
                 best = max(best, -(-(energy[a][b] + history) // (b - a + 1)))
         out.append(min(best, 7 * data.slots_per_day))
     return out
-
-
-def _domain_days(day: cp_model.IntVar) -> list[int]:
-    flat = list(day.proto.domain)
-    return [d for lo, hi in zip(flat[::2], flat[1::2], strict=True) for d in range(lo, hi + 1)]
 
 
 def _job_floor(data: ProblemData, consecutive: bool, length: int, free: list[list[int]], done: list[int]) -> int:

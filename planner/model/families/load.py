@@ -36,7 +36,7 @@ def add(ctx: Context) -> None:
             # one holds 7 full days at most), and a fixed filler takes the rest in each lower week.
             full = days_per_week * day_cap
             week_cap = {w: c if (c := part.cap_in_week(w)) is not None else full
-                        for w in range(data.week(data.num_days - 1) + 1)}
+                        for w in range(data.num_weeks)}
             weekly = max(week_cap.values())
             if all(c >= full for c in week_cap.values()) and not week_fill:
                 weekly = None
