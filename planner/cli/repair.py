@@ -28,6 +28,7 @@ from planner.cli._common import (
 )
 from planner.constants import DEFAULT_SEED
 from planner.exceptions import PlannerError
+from planner.plan.pipeline import prepare
 from planner.report.repair import repair_section, repair_text, write_repair
 from planner.scenario.edits import save_document
 
@@ -89,6 +90,9 @@ def repair(
     unknown = [p for p in wanted.participants if p not in known]
     if unknown:
         err(f"error: --target names unknown participant(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        raise typer.Exit(EXIT_USAGE)
+    if wanted.count is not None and wanted.count > (pairs := len(prepare(loaded)[1].goals)):
+        err(f"error: --target {wanted.count} asks for more pairs than the scenario has ({pairs})")
         raise typer.Exit(EXIT_USAGE)
     if not quiet:
         err(f"Finding what it would take for {loaded.scenario.name} ({wanted.label}; "

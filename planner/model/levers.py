@@ -176,7 +176,8 @@ def _day_rules(ctx: Context, rp: RepairProblem, lv: LeverVars) -> None:
     """A day a lever opens is blocked unless the lever's unit is bought.
 
     Worked closed days block every participant; extra days of a resource
-    block the resource (its whole capacity); an earlier start is a bound on
+    block the resource (its whole relaxed capacity, with the capacity levers' units not bought
+    counted once); an earlier start is a bound on
     every session's day. In the relaxed scenario a day is open to a session
     exactly when its calendar day, each resource's day and the window allow
     it, so these blocks give back the scenario's own days unless bought.
@@ -184,6 +185,10 @@ def _day_rules(ctx: Context, rp: RepairProblem, lv: LeverVars) -> None:
     m, data = ctx.model, ctx.data
     S = data.slots_per_day
     res_index = {r.id: i for i, r in enumerate(data.resources)}
+    spare: dict[int, cp_model.LinearExprT] = defaultdict(int)  # per resource: capacity units not bought
+    for lever in rp.defs:
+        if lever.kind == "capacity" and lever.week:
+            spare[rp.resources[lever.index]] += lever.most - lv.units[lever.index]
     for (i, date), bought in lv.opens.items():
         d = rp.grid.day_of(date)
         if d is None:
@@ -196,7 +201,9 @@ def _day_rules(ctx: Context, rp: RepairProblem, lv: LeverVars) -> None:
         else:
             r = res_index[lever.target]
             itv = m.new_optional_fixed_size_interval_var(d * S, S, ~bought, f"closed[{lever.target},{date}]")
-            ctx.fillers.setdefault(("resource", r), []).append((itv, data.resources[r].capacity))
+            # The relaxed capacity less what the capacity levers' fillers already take (their units not
+            # bought): the whole capacity again would have made a closed day cost every capacity unit.
+            ctx.fillers.setdefault(("resource", r), []).append((itv, data.resources[r].capacity - spare[r]))
     longer = next((d for d in rp.defs if d.kind == "hours"), None)
     if longer is not None and data.num_days > 1:
         # The scenario's day is its first base_slots slots; the rest of the relaxed day is bought.

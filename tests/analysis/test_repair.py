@@ -63,6 +63,28 @@ def test_single_lever_one_more_campaign_day(tmp_path: Path) -> None:
     assert edit.startswith("resources.plane.available_dates+=[2024-03-0")
 
 
+def test_more_campaign_days_next_to_a_capacity_lever(tmp_path: Path) -> None:
+    # The same aircraft with a capacity lever too (+1 unit for 40 points): one more day (20) is still
+    # the cheapest. A closed day's filler used to take the whole relaxed capacity on top of the capacity
+    # lever's unbought units, so any closed day forced the extra unit: 60 points, "proven cheapest".
+    data = scenario(
+        resources=[{"id": "plane", "available_dates": ["2024-03-05", "2024-03-06"]}],
+        modules=[{"id": "m1", "sessions": 3, "session_hours": 2, "resources": ["plane"],
+                  "min_days_between_sessions": 1}],
+        repairs={"defaults": False, "levers": [
+            {"kind": "dates", "resource": "plane", "within": {"from": "2024-03-07", "to": "2024-03-08"},
+             "cost": 20},
+            {"kind": "capacity", "resource": "plane", "max": 1, "cost": 40}]},
+    )
+    answer = _find(tmp_path, data)
+    assert answer.verdict == "repaired"
+    best = answer.repairs[0]
+    assert best.found.cost == 20
+    assert best.verified
+    (edit,) = best.edits
+    assert edit.startswith("resources.plane.available_dates+=[2024-03-0")
+
+
 def test_two_levers_needed_together(tmp_path: Path) -> None:
     answer = _find(tmp_path, WEEK)
     assert answer.search.status.value == "OPTIMAL"

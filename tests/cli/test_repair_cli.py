@@ -62,13 +62,17 @@ def test_repair_report_has_the_section(tmp_path: Path) -> None:
 
 
 def test_repair_usage_errors(tmp_path: Path) -> None:
-    """Tests that an unknown participant and a bad count in --target are usage errors (exit 2)."""
+    """Tests that an unknown participant and a bad count in --target (0, or more pairs than WEEK's one)
+    are usage errors (exit 2)."""
     src = str(write(tmp_path, WEEK))
     res = runner.invoke(app, ["repair", src, "--target", "zed", *FAST])
     assert res.exit_code == 2
     assert "unknown participant(s) zed" in res.output
     res = runner.invoke(app, ["repair", src, "--target", "0", *FAST])
     assert res.exit_code == 2
+    res = runner.invoke(app, ["repair", src, "--target", "2", *FAST])
+    assert res.exit_code == 2
+    assert "--target 2 asks for more pairs than the scenario has (1)" in res.output
 
 
 def test_explain_points_to_repair_when_no_single_fix_works(tmp_path: Path) -> None:
