@@ -212,8 +212,10 @@ def assess(
                 options = [j for j in group if j in end_day and end_day[j] < goal.deadline_day]
                 chosen.append(min(options, key=lambda j: end_slot[j]))
             # A refresher done for a chosen module (before the deadline) is where it is current again.
+            # The participant's own refresher: a crew module has one per member (the last one won before).
             redone = {rule.initial: rule.refresh for rule in data.refreshers
-                      if rule.initial in chosen and end_day.get(rule.refresh, goal.deadline_day) < goal.deadline_day}
+                      if rule.initial in chosen and goal.participant in data.jobs[rule.refresh].participants
+                      and end_day.get(rule.refresh, goal.deadline_day) < goal.deadline_day}
             chosen = [redone.get(j, j) for j in chosen]  # its refresher's recency replaces the module's
             last_job = max(chosen, key=lambda j: end_slot[j])
             day = grid.days[end_day[last_job]]

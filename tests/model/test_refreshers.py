@@ -65,6 +65,27 @@ def test_refreshed_competency_is_ready_when_refreshed(tmp_path: Path) -> None:
     assert (row.achieved_on, row.slack_days) == (dt.date(2024, 3, 4), 28)
 
 
+def test_each_member_of_a_crew_drill_is_ready_on_their_own_refresher(tmp_path: Path) -> None:
+    """Tests readiness of a crew (joint) drill refreshed by each member: the drill runs in the first week
+    for both, so each needs the refresher between Mon 18 and Fri 29 Mar (14-day rule, exams 1 Apr). Ann
+    is away 18-22 Mar and Bob 25-29 Mar, so their refreshers lie in different weeks, and each one's
+    readiness date is the day of their own refresher (it was the last member's for everyone)."""
+    data = _sc(14)
+    data["participants"] = [
+        {"id": "ann", "role": "sfp", "crew": "c1", "blackouts": [{"from": "2024-03-18", "to": "2024-03-22"}]},
+        {"id": "bob", "role": "sfp", "crew": "c1", "blackouts": [{"from": "2024-03-25", "to": "2024-03-29"}]}]
+    data["modules"][0]["joint"] = "crew"
+    out = run(tmp_path, data)
+    days = {}
+    for who in ("ann", "bob"):
+        (refresh,) = sessions(out, "refresh", who)
+        days[who] = dt.date.fromisoformat(refresh[0][:10])
+    assert days["bob"] < dt.date(2024, 3, 25) <= days["ann"]
+    for row in out.readiness:
+        assert row.achieved_on == days[row.participant]
+        assert row.slack_days == (dt.date(2024, 4, 1) - days[row.participant]).days
+
+
 def test_verifiers_reject_a_refresher_that_is_old_itself(tmp_path: Path) -> None:
     """Tests both verifiers: the refresher moved to Tue 5 Mar (27 days before the exams, more than 14)
     is caught on the problem data and on the dates."""
