@@ -170,7 +170,7 @@ def find_repairs(
         used = checked.found.repair.used()
         for i in used:
             each = unlock_budget.seconds / max(1, len(used) * len(answer.repairs))
-            missed, proven = unlocked_by(model, checked.found.repair, i, params, each)
+            missed, proven = unlocked_by(model, checked.found.repair, i, params, each, checked.found.met)
             checked.unlocks[i] = (tuple(names[g] for g in missed), proven)
     if any(c.verified for c in answer.repairs):
         answer.verdict = "repaired"

@@ -31,6 +31,7 @@ class FoundRepair:
     bound: float
     status: SolveStatus
     schedule: Schedule
+    met: frozenset[int] = frozenset()  # the targeted goals it meets (or waives)
 
 
 @dataclass
@@ -95,7 +96,8 @@ def search_repairs(
             break
         repair = read_repair(model, solver)
         out.found.append(FoundRepair(repair, (solver.objective_value) / COST_SCALE,
-                                     (bound or 0.0) / COST_SCALE, status, extract_schedule(model.ctx, solver)))
+                                     (bound or 0.0) / COST_SCALE, status, extract_schedule(model.ctx, solver),
+                                     frozenset(g for g in model.targets if solver.boolean_value(lv.met[g]))))
         if not repair.used() or k == top - 1:
             break  # nothing to change (no alternative can be cheaper or different), or enough found
         if k == 0:
@@ -106,10 +108,12 @@ def search_repairs(
 
 
 def unlocked_by(
-    model: RepairModel, repair: Repair, lever: int, params: SolveParams, limit: float
+    model: RepairModel, repair: Repair, lever: int, params: SolveParams, limit: float,
+    met: frozenset[int] | None = None,
 ) -> tuple[tuple[int, ...], bool]:
     """Targeted goals that cannot all be met when ``lever`` goes back to nothing and the
-    other levers stay as in ``repair``: (the goals missed, proven)."""
+    other levers stay as in ``repair``: (the goals missed, proven). Only goals in ``met`` (those the
+    repair meets; default every target) count: with a target of N pairs the others were never unlocked."""
     m = (model.pristine or model.ctx.model).clone()
     lv = model.levers
 
@@ -126,14 +130,15 @@ def unlocked_by(
         m.add(var(x) == round(hours / rp.defs[i].step))
     for i, b in lv.chosen.items():
         m.add(var(b) == int(i != lever and i in repair.chosen))
-    # The targets become goals to meet as many of as possible.
+    # The targets the repair meets become goals to meet as many of as possible.
+    kept = [g for g in model.targets if met is None or g in met]
     m.clear_objective()
-    m.maximize(sum(var(lv.met[g]) for g in model.targets))
+    m.maximize(sum(var(lv.met[g]) for g in kept))
     solver = cp_model.CpSolver()
     params.apply(solver, limit)
     status = STATUS[solve_interruptibly(solver, m)]
     if status not in ANSWERED:
         return (), False
-    missed = tuple(g for g in model.targets if not solver.boolean_value(var(lv.met[g])))
+    missed = tuple(g for g in kept if not solver.boolean_value(var(lv.met[g])))
     return missed, status == SolveStatus.OPTIMAL
 
