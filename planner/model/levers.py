@@ -185,10 +185,10 @@ def _day_rules(ctx: Context, rp: RepairProblem, lv: LeverVars) -> None:
     m, data = ctx.model, ctx.data
     S = data.slots_per_day
     res_index = {r.id: i for i, r in enumerate(data.resources)}
-    spare: dict[int, cp_model.LinearExprT] = defaultdict(int)  # per resource: capacity units not bought
+    unbought: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)  # per resource: capacity units not bought
     for lever in rp.defs:
         if lever.kind == "capacity" and lever.week:
-            spare[rp.resources[lever.index]] += lever.most - lv.units[lever.index]
+            unbought[rp.resources[lever.index]].append(lever.most - lv.units[lever.index])
     for (i, date), bought in lv.opens.items():
         d = rp.grid.day_of(date)
         if d is None:
@@ -203,7 +203,7 @@ def _day_rules(ctx: Context, rp: RepairProblem, lv: LeverVars) -> None:
             itv = m.new_optional_fixed_size_interval_var(d * S, S, ~bought, f"closed[{lever.target},{date}]")
             # The relaxed capacity less what the capacity levers' fillers already take (their units not
             # bought): the whole capacity again would have made a closed day cost every capacity unit.
-            ctx.fillers.setdefault(("resource", r), []).append((itv, data.resources[r].capacity - spare[r]))
+            ctx.fillers.setdefault(("resource", r), []).append((itv, data.resources[r].capacity - sum(unbought[r])))
     longer = next((d for d in rp.defs if d.kind == "hours"), None)
     if longer is not None and data.num_days > 1:
         # The scenario's day is its first base_slots slots; the rest of the relaxed day is bought.
