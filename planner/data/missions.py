@@ -81,6 +81,10 @@ class Timeline:
         m = self.mission(pi)
         return self.grid.first_day_on_or_after(m.launch if at_site else m.training_end)
 
+    def is_backup(self, pi: int) -> bool:
+        """Whether ``pi`` is in a backup crew of their mission."""
+        return bool(self.sc.missions) and self.sc.participants[pi].crew in self.mission(pi).backup
+
     def backup_gate(self, pi: int) -> str | None:
         """The gate by which ``pi`` must be ready as a backup crew member, if the mission says one."""
         m = self.mission(pi)

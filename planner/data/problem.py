@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from planner.calendar.grid import TimeGrid, in_any, in_season, instructor_available, resource_available
@@ -123,13 +123,15 @@ class Precedence:
 @dataclass(frozen=True)
 class Goal:
     """Participant ``participant`` holds ``competency`` when, for every group,
-    one job of the group is done and ends before ``deadline_day``."""
+    one job of the group is done and ends before ``deadline_day``. ``backup``: the participant is in a
+    mission's backup crew (a mission's verdict is its prime crews'; backups never decide it)."""
 
     participant: int
     competency: str
     groups: tuple[tuple[int, ...], ...]
     deadline_day: int
     missing: tuple[str, ...] = ()
+    backup: bool = False
 
 
 @dataclass(frozen=True)
@@ -407,7 +409,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 deadline = tl.end_day(pi, at_site)
             if not groups_ and not missing:
                 continue  # every module of it waived for this participant: held, like 'holds'
-            goals.append(Goal(pi, cid, tuple(groups_), deadline, tuple(missing)))
+            goals.append(Goal(pi, cid, tuple(groups_), deadline, tuple(missing), tl.is_backup(pi)))
 
     spacing = []
     for rule in sc.spacing:
@@ -454,7 +456,7 @@ def restrict(data: ProblemData, keep: Sequence[int], goals: Sequence[int]) -> Pr
         if any(j not in new_of for group in goal.groups for j in group):
             raise ValueError(f"goal {g} needs a job outside the sub-problem")
         groups = tuple(tuple(new_of[j] for j in group) for group in goal.groups)
-        kept_goals.append(Goal(goal.participant, goal.competency, groups, goal.deadline_day, goal.missing))
+        kept_goals.append(replace(goal, groups=groups))
     precs = tuple(
         Precedence(new_of[p.before], new_of[p.after], p.kind, p.min_lag, p.max_lag, p.min_days, p.max_days)
         for p in data.precedences

@@ -12,8 +12,21 @@ if TYPE_CHECKING:
 
 
 def goals_met(ctx: Context) -> cp_model.LinearExprT:
-    """Number of goals met (phase 1 maximises it)."""
+    """Number of goals met."""
     return sum(ctx.goal_sat)
+
+
+def goals_priority(ctx: Context) -> tuple[cp_model.LinearExprT, int]:
+    """What phase 1 maximises, and its weight ``w``: the goals met times ``w``, plus the goals of prime
+    crews met (``w`` is one more than their number). So the most goals first, as ever, and of the plans
+    meeting that many, one that keeps the prime crews ready: a mission's verdict is its prime crews', so
+    a backup crew must not take the prime crew's place (one simulator for both). ``value // w`` is the
+    number of goals met, also of a bound. Without backup crews ``w`` is 1 and the objective the count."""
+    if not any(goal.backup for goal in ctx.data.goals):
+        return goals_met(ctx), 1
+    prime = [sat for sat, goal in zip(ctx.goal_sat, ctx.data.goals, strict=True) if not goal.backup]
+    weight = len(prime) + 1
+    return cp_model.LinearExpr.weighted_sum([*ctx.goal_sat, *prime], [weight] * len(ctx.goal_sat) + [1] * len(prime)), weight
 
 
 def plan_cost(ctx: Context) -> cp_model.LinearExprT:

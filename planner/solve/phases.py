@@ -58,14 +58,21 @@ def solve_readiness(
     for g in forbid_goals:
         m.add(ctx.goal_sat[g] == 0)
     num_goals = len(data.goals)
-    m.maximize(objective.goals_met(ctx))
+    first, weight = objective.goals_priority(ctx)
+    m.maximize(first)
     first_limit = budget.share(READINESS_PHASE if params.plan_phase else 1.0)
-    solver, status1, info1 = run_phase(ctx, params, first_limit, "readiness", progress, t0, budget)
+    counting = progress if progress is None or weight == 1 else (  # the goals met, not the weighted value
+        lambda phase, s, obj, bnd: progress(phase, s, float(int(obj + 1e-6) // weight), float(int(bnd + 1e-6) // weight)))
+    solver, status1, info1 = run_phase(ctx, params, first_limit, "readiness", counting, t0, budget)
+    if weight > 1:
+        info1 = replace(info1, objective=None if info1.objective is None else float(int(info1.objective + 1e-6) // weight),
+                        bound=None if info1.bound is None else float(int(info1.bound + 1e-6) // weight))
     if status1 not in ANSWERED:
         return Result(status1, None, runtime=time.perf_counter() - t0, phases=(info1,),
                       goals_bound=None if status1 != SolveStatus.INFEASIBLE else 0)
-    best = round(solver.objective_value)
-    goals_bound = min(num_goals, int(solver.best_objective_bound + 1e-6))
+    best_value = round(solver.objective_value)
+    best = best_value // weight
+    goals_bound = min(num_goals, int(solver.best_objective_bound + 1e-6) // weight)
     sched1 = extract_schedule(ctx, solver)
     met1 = tuple(solver.boolean_value(s) for s in ctx.goal_sat)
     if not params.plan_phase:
@@ -77,7 +84,7 @@ def solve_readiness(
     # alone it spent 5 s repairing it on the MS-19 file). One deterministic worker does better from the decision
     # variables alone (re-planning MS-19 in 10 units: 1 published session moved, proven, against 3 unproven).
     (hint_solution if params.deterministic else hint_every_variable)(ctx, solver)
-    m.add(objective.goals_met(ctx) >= best)
+    m.add(first >= best_value)  # as many goals, and as many of the prime crews' among them
     ctx.linear_weeks = not params.deterministic
     m.minimize(objective.plan_cost(ctx))
     phase2, stop = params.for_plan_phase(), None

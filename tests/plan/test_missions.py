@@ -209,6 +209,29 @@ def test_one_mission_ready_another_not_is_exit_3_with_each_missions_verdict(tmp_
     assert (tmp_path / "o" / "readiness.csv").read_text().startswith("mission,participant,")
 
 
+def test_a_backup_crew_never_takes_a_prime_crews_place(tmp_path: Path) -> None:
+    """One simulator, 10 working days before the exams (Mon 4 - Fri 15 Mar; gate Mon 18 Mar), three crews
+    of one, each needing 5 full simulator days by then: only two crews can be ready. Mission a's backup
+    (ben, ready by the exams) and mission b's prime crew (bob) compete. Both choices meet 2 pairs; the
+    missions' verdicts are their prime crews', so bob is trained: both missions READY, exit 0, and ben is
+    the trade-off (it was ben, leaving mission b NOT_READY although it could be ready)."""
+    gates = [{"id": "exams", "date": "2024-03-18"}]
+    a = {"id": "a", "start": "2024-03-04", "launch": "2024-04-15", "gates": gates,
+         "crews": {"prime": ["pa"], "backup": ["ba"], "backup_ready_by": "exams"}}
+    b = {"id": "b", "start": "2024-03-04", "launch": "2024-04-22", "gates": gates, "crews": {"prime": ["pb"]}}
+    data = centre([a, b], [{"id": "ann", "role": "sfp", "crew": "pa"}, {"id": "ben", "role": "sfp", "crew": "ba"},
+                           {"id": "bob", "role": "sfp", "crew": "pb"}],
+                  [{"id": "sim", "sessions": 5, "session_hours": 4, "resources": ["sim"], "joint": "crew"}],
+                  [{"id": "comp", "requires": ["sim"], "deadline": "exams"}],
+                  resources=[{"id": "sim", "capacity": 1}])
+    out = run(tmp_path, data)
+    status = {r.participant: r.status for r in out.readiness}
+    assert status == {"ann": Verdict.READY, "ben": Verdict.NOT_READY, "bob": Verdict.READY}
+    assert [(m.mission, m.prime) for m in out.missions] == [("a", Verdict.READY), ("b", Verdict.READY)]
+    assert out.overall == Verdict.READY
+    assert out.result.goals_bound == 2  # the count of pairs, not the weighted objective
+
+
 def test_one_mission_file_gives_the_one_launch_files_verdicts(tmp_path: Path) -> None:
     """The same programme written with a window and gates, and as one mission: the same
     verdicts, deadlines and slack (gates close the same days, to the same people)."""
