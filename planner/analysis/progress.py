@@ -69,14 +69,6 @@ def bad(file: Path, msg: str, row: int | None = None) -> Problem:
     return Problem(str(file), "" if row is None else f"row {row}", None, msg)
 
 
-def _job_for(data: ProblemData, participant: str, crew: str, module: str) -> int | None:
-    for owner in (participant, crew):
-        j = data.job_index.get(f"{owner}/{module}")
-        if j is not None:
-            return j
-    return None
-
-
 def _records(path: Path) -> list[tuple[int, dict[str, str], int]]:
     """(line, fields, number of fields) of every non-empty row after the header; a located error if unreadable."""
     if not path.exists():
@@ -104,6 +96,7 @@ def _records(path: Path) -> list[tuple[int, dict[str, str], int]]:
 
 def _parse(path: Path, data: ProblemData) -> tuple[list[ProgressRow], list[Problem]]:
     parts = {p.id: p for p in data.participants}
+    taken = data.jobs_taken()
     rows: list[ProgressRow] = []
     problems: list[Problem] = []
     for n, row, extra in _records(path):
@@ -117,7 +110,7 @@ def _parse(path: Path, data: ProblemData) -> tuple[list[ProgressRow], list[Probl
         if status not in STATUSES:
             problems.append(bad(path, f"status {status!r} is not one of {', '.join(STATUSES)}", n))
             continue
-        j = _job_for(data, pid, parts[pid].crew, mid)
+        j = taken.get((pid, mid))
         if j is None:
             problems.append(bad(path, f"{pid} does not take module {mid!r}", n))
             continue

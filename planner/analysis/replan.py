@@ -110,14 +110,6 @@ def read_csv_text(file: Path) -> pd.DataFrame:
         raise _bad(file, f"not a readable CSV file: {exc}") from None
 
 
-def _job_for(data: ProblemData, participant: str, crew: str, module: str) -> int | None:
-    for owner in (participant, crew):
-        j = data.job_index.get(f"{owner}/{module}")
-        if j is not None:
-            return j
-    return None
-
-
 def _staff_of(job: Job, text: str, teachers: dict[str, int]) -> tuple[int, ...]:
     """A published row's further staff (``role:id;...``) in the job's needs' order: each need's places
     filled by the listed people in that role who hold its qualification. Where a place cannot be filled
@@ -144,6 +136,7 @@ def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, li
     if missing:
         raise _bad(file, f"baseline is missing columns: {', '.join(sorted(missing))}")
     parts = {p.id: p for p in data.participants}
+    taken = data.jobs_taken()
     teachers = {ins.id: i for i, ins in enumerate(data.instructors)}
     out: dict[int, dict[int, BaselineSession]] = defaultdict(dict)
     records: list[dict[str, str]] = [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
@@ -151,7 +144,7 @@ def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, li
         pid, module = row["participant"], row["module"]
         if pid not in parts:
             raise _bad(file, f"unknown participant {pid!r}", n)
-        j = _job_for(data, pid, row["crew"], module)
+        j = taken.get((pid, module))
         if j is None:
             raise _bad(file, f"{pid} does not take module {module!r} in this scenario", n)
         try:

@@ -201,6 +201,11 @@ class ProblemData:
                 per_day = min(per_day, cap // max(1, jb.length))
         return math.ceil(n / max(1, per_day))
 
+    def jobs_taken(self) -> dict[tuple[str, str], int]:
+        """(participant id, module id) -> the job of that module the participant attends: their own,
+        their crew's, their cohort's or their mission's (what a published or progress row names)."""
+        return {(self.participants[p].id, job.module): j for j, job in enumerate(self.jobs) for p in job.participants}
+
     def participant_jobs(self) -> list[list[int]]:
         """For each participant, the jobs they attend."""
         out: list[list[int]] = [[] for _ in self.participants]

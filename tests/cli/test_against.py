@@ -116,3 +116,26 @@ def test_a_change_that_breaks_readiness_keeps_what_it_can(tmp_path: Path) -> Non
                            "--against", str(pub), "--deterministic", "--quiet"])
     assert res.exit_code == 3, res.output
     assert "Sessions: 6 unchanged, 0 moved, 0 added, 4 removed" in res.output
+
+
+def test_a_published_cohort_module_is_read_back(tmp_path: Path) -> None:
+    """Tests a baseline with a ``joint: cohort`` module: its rows name each participant and their crew,
+    not the cohort the job belongs to, and were refused ("ann does not take module 'lab'"). The plan
+    is read back whole (every session of the one cohort job) and a what-if against it keeps it all."""
+    sc = scenario(
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1", "cohort": "spring"},
+                      {"id": "bob", "role": "sfp", "crew": "c2", "cohort": "spring"}],
+        resources=[{"id": "lab"}],
+        modules=[{"id": "lab", "hours": 4, "session_hours": 2, "resources": ["lab"], "joint": "cohort"}],
+        competencies=[{"id": "comp", "requires": ["lab"]}],
+    )
+    path = write(tmp_path, sc)
+    res = RUN.invoke(app, ["plan", str(path), "--out", str(tmp_path / "pub"), "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    grid, data = prepare(load_scenario(path))
+    baseline = read_baseline(tmp_path / "pub", grid, data)
+    assert [(data.jobs[j].participants, len(sessions)) for j, sessions in baseline.items()] == [((0, 1), 2)]
+    res = RUN.invoke(app, ["whatif", str(path), "--set", "calendar.day_hours=5", "--against", str(tmp_path / "pub"),
+                           "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert "0 of its sessions moved or removed" in res.output
