@@ -17,6 +17,7 @@ from planner.calendar.grid import TimeGrid
 from planner.calendar.missions import participant_missions
 from planner.data.missions import Timeline
 from planner.scenario.schema import (
+    AnyOf,
     Load,
     Module,
     ModuleOverride,
@@ -70,6 +71,28 @@ def waived(p: Participant, module: str) -> bool:
     """Whether ``p``'s individual needs waive ``module`` (``participants[].modules``)."""
     own = p.modules.get(module)
     return own is not None and own.waived
+
+
+def waived_competency(sc: Scenario, p: Participant, competency: str) -> bool:
+    """Whether every requirement of ``competency`` is met for ``p`` by waived modules (an option of
+    each ``any_of`` waived): no goal is made of it, and ``p`` holds it like a ``holds`` entry."""
+    comp = next(c for c in sc.competencies if c.id == competency)
+    return all(any(waived(p, o) for o in (req.any_of if isinstance(req, AnyOf) else (req,))) for req in comp.requires)
+
+
+def held(sc: Scenario) -> dict[str, dict[str, str]]:
+    """Per participant id, the competencies their role requires that they hold without training, with
+    why: already held (``holds``), or every module of it waived for them (``participants[].modules``)."""
+    required = {r.id: r.requires for r in sc.roles}
+    out: dict[str, dict[str, str]] = {}
+    for p in sc.participants:
+        mine = out.setdefault(p.id, {})
+        for cid in required[p.role]:
+            if cid in p.holds:
+                mine[cid] = "already holds it"
+            elif waived_competency(sc, p, cid):
+                mine[cid] = "its modules are waived for them"
+    return out
 
 
 def _own(sc: Scenario, m: Module, members: tuple[int, ...]) -> ModuleOverride | None:

@@ -388,8 +388,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
     goals = []
     for pi, p in enumerate(sc.participants):
         for cid in role_req[p.role]:
-            if cid in p.holds:
-                continue
+            if cid in p.holds or people.waived_competency(sc, p, cid):
+                continue  # held, or every module of it waived for this participant: no goal (people.held)
             c = comp[cid]
             groups_: list[tuple[int, ...]] = []
             missing = []
@@ -412,8 +412,6 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 deadline = tl.gate_day(pi, c.deadline)
             else:
                 deadline = tl.end_day(pi, at_site)
-            if not groups_ and not missing:
-                continue  # every module of it waived for this participant: held, like 'holds'
             goals.append(Goal(pi, cid, tuple(groups_), deadline, tuple(missing), tl.is_backup(pi)))
 
     spacing = []

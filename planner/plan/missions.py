@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from planner.calendar.missions import mission_times, participant_missions
+from planner.data.people import waived_competency
 from planner.plan.readiness import Readiness, Verdict
 from planner.scenario.schema import Scenario
 
@@ -97,7 +98,7 @@ def substitutions(sc: Scenario, rows: Sequence[Readiness]) -> list[Substitution]
             continue
         y = people[x.substitute_for]
         for cid in roles.get(y.role, ()):
-            if cid in x.holds:
+            if cid in x.holds or waived_competency(sc, x, cid):
                 out.append(Substitution(x.id, y.id, cid, None, None, None, None, "held"))
                 continue
             mine, theirs = by_pair.get((x.id, cid)), by_pair.get((y.id, cid))

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from planner.calendar.grid import gate_date
+from planner.data.people import held as held_pairs
 from planner.data.result import status_words
 from planner.plan.pipeline import PlanOutcome
 from planner.plan.readiness import Readiness, Verdict, impossible_reason
@@ -39,7 +40,7 @@ def readiness_matrix(out: PlanOutcome) -> Table:
     """Participant x competency: status colour and slack days; held and not-required cells apart."""
     sc = out.scenario
     cell = {(r.participant, r.competency): r for r in out.readiness}
-    required = {role.id: set(role.requires) for role in sc.roles}
+    held = held_pairs(sc)
     rows: list[list[str | Cell]] = []
     for p in sc.participants:
         row: list[str | Cell] = [p.id]
@@ -48,8 +49,8 @@ def readiness_matrix(out: PlanOutcome) -> Table:
             if r is not None:
                 text = f"+{r.slack_days} d" if r.status == Verdict.READY else r.status.value
                 row.append(Cell(text, _CSS[r.status], f"{r.status.value}: {r.reason}"))
-            elif c.id in required[p.role] and c.id in p.holds:
-                row.append(Cell("held", "held", "already holds it"))
+            elif c.id in held[p.id]:
+                row.append(Cell("held", "held", held[p.id][c.id]))
             else:
                 row.append(Cell("n.a.", "na", "not required by the role"))
         rows.append(row)

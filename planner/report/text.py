@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.data.people import held as held_pairs
 from planner.data.result import status_words
 from planner.plan.missions import substitution_verdicts, substitutions
 from planner.plan.pipeline import PlanOutcome
@@ -21,13 +22,13 @@ def verdict_table(out: PlanOutcome) -> str:
     cw = max([len(c) for c in comps] + [9])
     lines = [" " * width + " | " + " | ".join(c.ljust(cw) for c in comps)]
     lines.append("-" * len(lines[0]))
-    held = {p.id: set(p.holds) for p in out.scenario.participants}
+    held = held_pairs(out.scenario)
     for p in people:
         cells = []
         for c in comps:
             r = cell.get((p, c))
             if r is None:
-                # No goal: the participant already holds it, or the role does not require it.
+                # No goal: the participant holds it (or its modules are waived), or the role does not require it.
                 cells.append(("held" if c in held[p] else "-").ljust(cw))
             elif r.status == Verdict.READY:
                 cells.append(f"ok +{r.slack_days}d".ljust(cw))

@@ -12,6 +12,9 @@ import pytest
 from planner.exceptions import ScenarioError
 from planner.plan.pipeline import schedule_rows
 from planner.plan.readiness import Verdict
+from planner.report.build import readiness_matrix
+from planner.report.html import Cell
+from planner.report.text import verdict_table
 from planner.scenario.load import load_scenario
 from planner.verify.checks import verify_dates
 from tests.helpers import run, scenario, sessions, write
@@ -43,6 +46,20 @@ def test_waived_module_is_not_scheduled_and_counts_as_met(tmp_path: Path) -> Non
                                  modules=MODULES, competencies=COMPS))
     assert sessions(out, "m1", "bob") == [] and len(sessions(out, "m2", "bob")) == 1
     assert out.overall == Verdict.READY
+
+
+def test_competency_whose_modules_are_all_waived_is_held(tmp_path: Path) -> None:
+    """Tests a competency met by waivers alone: bob has both m1 and m2 waived, so comp is no goal of his
+    (1 pair, ann's) and shows as held, like a 'holds' entry, in the terminal matrix and the report's
+    (it showed '-', "not required by the role", although his role requires it)."""
+    waived = {"waived": True, "reason": "done at ESA"}
+    out = run(tmp_path, scenario(participants=_people({}, {"m1": waived, "m2": waived}), modules=MODULES,
+                                 competencies=COMPS))
+    assert [r.participant for r in out.readiness] == ["ann"] and out.overall == Verdict.READY
+    bob = next(line for line in verdict_table(out).splitlines() if line.startswith("bob"))
+    assert bob.split("|")[1].strip() == "held"
+    cells = {row[0]: row[1] for row in readiness_matrix(out).rows}
+    assert cells["bob"] == Cell("held", "held", "its modules are waived for them")
 
 
 def test_verify_dates_counts_each_participants_hours(tmp_path: Path) -> None:
