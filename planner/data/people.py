@@ -81,16 +81,15 @@ def waived_competency(sc: Scenario, p: Participant, competency: str) -> bool:
 
 
 def held(sc: Scenario) -> dict[str, dict[str, str]]:
-    """Per participant id, the competencies their role requires that they hold without training, with
-    why: already held (``holds``), or every module of it waived for them (``participants[].modules``)."""
+    """Per participant id, the competencies they hold without training, with why: already held (their
+    ``holds``, whether their role requires it or not), or, of those their role requires, every module of
+    it waived for them (``participants[].modules``)."""
     required = {r.id: r.requires for r in sc.roles}
     out: dict[str, dict[str, str]] = {}
     for p in sc.participants:
-        mine = out.setdefault(p.id, {})
+        mine = out.setdefault(p.id, dict.fromkeys(p.holds, "already holds it"))
         for cid in required[p.role]:
-            if cid in p.holds:
-                mine[cid] = "already holds it"
-            elif waived_competency(sc, p, cid):
+            if cid not in mine and waived_competency(sc, p, cid):
                 mine[cid] = "its modules are waived for them"
     return out
 

@@ -23,7 +23,7 @@ from enum import Enum
 
 from planner.calendar.grid import TimeGrid, gate_date
 from planner.data.days import Rule, Why, allowed_days, impossible
-from planner.data.problem import ProblemData
+from planner.data.problem import Goal, ProblemData
 from planner.data.result import Result, SolveStatus
 from planner.scenario.schema import Module, Scenario
 from planner.solve.budget import CONFIRM_EACH_S, CONFIRM_MIN_S, CONFIRMS, CONFIRMS_ALONE, Budget
@@ -102,15 +102,7 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
             seasons = ", ".join(f"{s.start} .. {s.end}" for s in mod.allowed)
             return f"its season ({seasons}) has no working day in the window {_window(grid)}"
         case Why.RESOURCE_OUT_OF_SEASON:
-            site = next(r for r in sc.resources if r.id == data.resources[why.resource].id)
-            limits = []
-            if site.available:
-                limits.append(f"{site.id} available {', '.join(f'{s.start} .. {s.end}' for s in site.available)}")
-            if site.available_dates:
-                limits.append(f"{site.id} only on {_dates(site.available_dates)}")
-            if site.blackouts:
-                limits.append(f"{site.id} closed {', '.join(f'{b.start} .. {b.end}' for b in site.blackouts)}")
-            return f"its season ({'; '.join(limits)}) has no working day in the window {_window(grid)}"
+            return f"its season ({_limits(sc, data, why.resource)}) has no working day in the window {_window(grid)}"
         case Why.NO_OPEN_DAY:
             return "no working day is open for it (calendars, resource availability, season or deadline)"
         case Why.NO_LAST_DAY:
@@ -129,6 +121,48 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
         case Why.OVER_CAPACITY:
             res = data.resources[why.resource]
             return f"needs {why.demand} of {res.id}, capacity {res.capacity}"
+
+
+def _limits(sc: Scenario, data: ProblemData, r: int) -> str:
+    """When resource ``r`` may be used, in the file's words (availability, dates, closures)."""
+    site = next(x for x in sc.resources if x.id == data.resources[r].id)
+    limits = []
+    if site.available:
+        limits.append(f"{site.id} available {', '.join(f'{s.start} .. {s.end}' for s in site.available)}")
+    if site.available_dates:
+        limits.append(f"{site.id} only on {_dates(site.available_dates)}")
+    if site.blackouts:
+        limits.append(f"{site.id} closed {', '.join(f'{b.start} .. {b.end}' for b in site.blackouts)}")
+    return "; ".join(limits)
+
+
+def _deadline_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int, deadline_day: int) -> str | None:
+    """Why ``job`` can never end before a goal's deadline day (a competency's deadline may come before
+    the end of the module's own days), or None: too few open days before it, and when none is open, the
+    season or the resource availability that closes the working days before it."""
+    jb = data.jobs[job]
+    n = jb.num_sessions - jb.num_fixed
+    if n == 0 or deadline_day >= data.num_days:
+        return None
+    days = {d for d in allowed_days(data, job) if d < deadline_day}
+    last = [d for d in allowed_days(data, job, last=True) if d < deadline_day]
+    need = data.days_needed(job, n)
+    if last and len(days | set(last)) >= need:
+        return None
+    by = grid.days[deadline_day]
+    if days or last:
+        open_ = "1 day is" if len(days | set(last)) == 1 else f"{len(days | set(last))} days are"
+        return f"needs {n} sessions on at least {need} days but only {open_} open for it before the deadline {by}"
+    mod = next(m for m in sc.modules if m.id == jb.module)
+    working = [d for d in range(min(deadline_day, data.num_days)) if grid.open[d]]
+    if jb.season_days is not None and mod.allowed and not any(jb.season_days[d] for d in working):
+        seasons = ", ".join(f"{x.start} .. {x.end}" for x in mod.allowed)
+        return f"its season ({seasons}) opens no working day before the deadline {by}"
+    for r, _ in jb.resources:
+        avail = data.resources[r].open_days
+        if avail is not None and not any(avail[d] for d in working):
+            return f"its season ({_limits(sc, data, r)}) opens no working day before the deadline {by}"
+    return f"no working day before the deadline {by} is open for it (calendars, resource availability or season)"
 
 
 def _window(grid: TimeGrid) -> str:
@@ -225,7 +259,7 @@ def assess(
                           _expires(mods, grid, data, chosen, first_day, end_day))
             )
             continue
-        reason = _unmet_reason(sc, grid, data, goal.groups, goal.missing)
+        reason = _unmet_reason(sc, grid, data, goal)
         if reason is None and g in impossible:
             reason = _alone_reason(grid, goal.deadline_day, impossible[g])
         if reason is not None:
@@ -271,21 +305,22 @@ def static_reasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> dict[int,
     role does not take, a season outside the window...), with the reason."""
     out = {}
     for g, goal in enumerate(data.goals):
-        reason = _unmet_reason(sc, grid, data, goal.groups, goal.missing)
+        reason = _unmet_reason(sc, grid, data, goal)
         if reason is not None:
             out[g] = reason
     return out
 
 
-def _unmet_reason(
-    sc: Scenario, grid: TimeGrid, data: ProblemData, groups: tuple[tuple[int, ...], ...], missing: tuple[str, ...]
-) -> str | None:
-    """A static reason a goal can never be met, or None."""
-    if missing:
-        return f"the role does not take required module(s): {', '.join(missing)}"
-    for group in groups:
-        reasons = [impossible_reason(sc, grid, data, j) for j in group]
-        if all(r is not None for r in reasons):
-            mods = " / ".join(data.jobs[j].module for j in group)
-            return f"{mods}: {reasons[0]}"
+def _unmet_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, goal: Goal) -> str | None:
+    """A static reason a goal can never be met, or None: a module the role does not take, a group none of
+    whose modules can ever run, or none of which can end before the goal's deadline."""
+    if goal.missing:
+        return f"the role does not take required module(s): {', '.join(goal.missing)}"
+    for group in goal.groups:
+        for reason_of in (lambda j: impossible_reason(sc, grid, data, j),
+                          lambda j: _deadline_reason(sc, grid, data, j, goal.deadline_day)):
+            reasons = [reason_of(j) for j in group]
+            if all(r is not None for r in reasons):
+                mods = " / ".join(data.jobs[j].module for j in group)
+                return f"{mods}: {reasons[0]}"
     return None

@@ -40,6 +40,7 @@ def readiness_matrix(out: PlanOutcome) -> Table:
     """Participant x competency: status colour and slack days; held and not-required cells apart."""
     sc = out.scenario
     cell = {(r.participant, r.competency): r for r in out.readiness}
+    required = {role.id: set(role.requires) for role in sc.roles}
     held = held_pairs(sc)
     rows: list[list[str | Cell]] = []
     for p in sc.participants:
@@ -49,7 +50,7 @@ def readiness_matrix(out: PlanOutcome) -> Table:
             if r is not None:
                 text = f"+{r.slack_days} d" if r.status == Verdict.READY else r.status.value
                 row.append(Cell(text, _CSS[r.status], f"{r.status.value}: {r.reason}"))
-            elif c.id in held[p.id]:
+            elif c.id in required[p.role] and c.id in held[p.id]:
                 row.append(Cell("held", "held", held[p.id][c.id]))
             else:
                 row.append(Cell("n.a.", "na", "not required by the role"))

@@ -143,6 +143,36 @@ def test_reason_names_the_season_of_a_resource(tmp_path: Path) -> None:
                           "2024-03-04 .. 2024-04-14")
 
 
+@pytest.mark.parametrize(("allowed", "days", "reason"), [
+    # The module's own season opens on Mon 25 Mar, after the exams of Mon 18 Mar: none before them.
+    ({"allowed": [{"from": "03-25", "to": "04-12"}]}, None,
+     "m1: its season (03-25 .. 04-12) opens no working day before the deadline 2024-03-18"),
+    # The site's availability does the same.
+    ({"resources": ["site"]}, [{"from": "03-25", "to": "04-12"}],
+     "m1: its season (site available 03-25 .. 04-12) opens no working day before the deadline 2024-03-18"),
+    # Two sessions a day apart, the season opening Fri 15 Mar: one day before the exams.
+    ({"allowed": [{"from": "03-15", "to": "04-12"}], "hours": 4, "session_hours": 2,
+      "min_days_between_sessions": 1}, None,
+     "m1: needs 2 sessions on at least 2 days but only 1 day is open for it before the deadline 2024-03-18"),
+])
+def test_reason_names_what_closes_the_days_before_the_deadline(
+        tmp_path: Path, allowed: dict[str, Any], days: list[dict[str, str]] | None, reason: str) -> None:
+    """Tests a module that can run in the window, but not before its competency's deadline (the exams,
+    Mon 18 Mar 2024): the goal can never be met, and the reason names the season or the availability
+    that closes the working days before the deadline (it said "at most 0 h fit under the load caps")."""
+    module = {"id": "m1", "hours": 2, "session_hours": 2, **allowed}
+    sc = load_scenario(write(tmp_path, scenario(
+        gates=[{"id": "exams", "date": "2024-03-18"}],
+        resources=[{"id": "site", **({"available": days} if days else {})}],
+        modules=[module],
+        competencies=[{"id": "comp", "requires": ["m1"], "deadline": "exams"}],
+    ))).scenario
+    grid = build_grid(sc)
+    p = (sc, grid, build_problem(sc, grid))
+    (row,) = _assess(p, Result(SolveStatus.UNKNOWN, None, goals_met=(False,)))
+    assert (row.status, row.reason) == (Verdict.NOT_READY, reason)
+
+
 def test_last_module_is_the_one_that_ends_last_and_counts(tmp_path: Path) -> None:
     """Tests that the reason names the module that ends last among those that meet the competency.
 
