@@ -67,7 +67,8 @@ Seed = Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Solver 
 PlanGap = Annotated[float, typer.Option(
     "--plan-gap", min=0.0, max=1.0,
     help="Level plans: stop polishing once the plan is within this share of the weekly peaks' lower bound "
-         "above the best bound (0: polish until the time limit). Readiness is proven first either way.")]
+         "above the best bound, and its weeks without training within this share of the weeks counted above "
+         "their floor (0: polish until the time limit). Readiness is proven first either way.")]
 class PlanShape(str, Enum):
     """The plan's secondary goal once readiness is settled (the scenario's ``objective``)."""
 

@@ -222,6 +222,62 @@ def _job_floor(data: ProblemData, consecutive: bool, length: int, free: list[lis
     return length if best is None else best
 
 
+def idle_weeks(ctx: Context, cost: float) -> int:
+    """The ``level`` cost's weeks without training (the term after the peaks) of a :func:`plan_cost` value."""
+    terms = _terms(ctx)
+    at = 2 + bool(ctx.changes)
+    return (round(cost) // _weights(terms)[at]) % (terms[at][1] + 1)
+
+
+def idle_floor(ctx: Context) -> tuple[int, int]:
+    """(the fewest weeks without training any ``level`` plan can have, the weeks counted): per participant,
+    the weeks :func:`_weeks_trained` counts less the most of them their sessions can cover, one week each
+    (a matching of sessions to the weeks they may use). Prerequisites, caps and resources are left out,
+    so it is a floor."""
+    data = ctx.data
+    last = [-1] * len(data.participants)
+    for goal in data.goals:
+        last[goal.participant] = max(last[goal.participant], goal.deadline_day - 1)
+    options: list[list[list[int]]] = [[] for _ in data.participants]  # per participant: each session's weeks
+    for j, job in enumerate(data.jobs):
+        if not ctx.possible(j) or max((last[p] for p in job.participants), default=-1) < 0:
+            continue
+        for k, sv in enumerate(ctx.sessions[j]):
+            if sv.fixed or sv.day is None:
+                continue
+            weeks = ctx.session_weeks(j, k)
+            for p in job.participants:
+                if last[p] >= 0:
+                    options[p].append([w for w in weeks if w <= data.week(last[p])])
+    floor = counted = 0
+    for sessions in options:
+        weeks = sorted({w for ws in sessions for w in ws})
+        counted += len(weeks)
+        floor += len(weeks) - _matching(sessions, weeks)
+    return floor, counted
+
+
+def _matching(sessions: list[list[int]], weeks: list[int]) -> int:
+    """The most weeks that get a session of their own (augmenting paths from each week)."""
+    users: dict[int, list[int]] = {w: [] for w in weeks}
+    for s, ws in enumerate(sessions):
+        for w in ws:
+            users[w].append(s)
+    owner: dict[int, int] = {}  # session -> the week it covers
+
+    def augment(w: int, seen: set[int]) -> bool:
+        for s in users[w]:
+            if s in seen:
+                continue
+            seen.add(s)
+            if s not in owner or augment(owner[s], seen):
+                owner[s] = w
+                return True
+        return False
+
+    return sum(augment(w, set()) for w in weeks)
+
+
 def _weeks_trained(ctx: Context) -> list[cp_model.IntVar]:
     """Per participant and calendar week before their last goal deadline in which some session
     of theirs could run: a Boolean that may be 1 only if one of their sessions runs that week."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -92,8 +93,10 @@ class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, phase: str, progress: Progress | None, t0: float, stop: StopRule | None = None) -> None:
         super().__init__()
         self.phase, self.progress, self.t0, self.stop = phase, progress, t0, stop
+        self.best: float | None = None  # the best plan's cost so far
 
     def on_solution_callback(self) -> None:
+        self.best = self.objective_value
         if self.progress is not None:
             self.progress(self.phase, time.perf_counter() - self.t0, self.objective_value, self.best_objective_bound)
         if self.stop is not None and self.stop.met(self.objective_value, self.best_objective_bound):
@@ -112,6 +115,9 @@ class StopRule:
 
     gap: float
     floor: float = 0.0
+    also: Callable[[float], bool] | None = None
+    """A further test of a plan's cost (``level``: its weeks without training near their floor: the gap on
+    the peaks, worth more than every later term, would let any number of idle weeks through)."""
 
     @property
     def slack(self) -> float:
@@ -120,7 +126,7 @@ class StopRule:
 
     def met(self, objective: float, bound: float) -> bool:
         """Whether a plan of cost ``objective`` is close enough to the bound."""
-        return objective - max(bound, self.floor) <= self.slack
+        return objective - max(bound, self.floor) <= self.slack and (self.also is None or self.also(objective))
 
 
 def run_phase(
@@ -133,9 +139,17 @@ def run_phase(
     FEASIBLE unless the plan is proven best, and its bound the higher of the two."""
     solver = cp_model.CpSolver()
     params.apply(solver, limit)
-    if stop is not None:
+    callback = _Callback(phase, progress, t0, stop)
+    if stop is not None and stop.also is None:
         solver.parameters.absolute_gap_limit = max(stop.slack, 0.0)  # the solver's own bound, also between plans
-    code = solve_interruptibly(solver, ctx.model, _Callback(phase, progress, t0, stop))
+    elif stop is not None:
+        # The solver's own gap limit cannot test ``also``: the bound is checked here when it rises between plans.
+        def bound_risen(bound: float) -> None:
+            if callback.best is not None and stop.met(callback.best, bound):
+                solver.stop_search()
+
+        solver.best_bound_callback = bound_risen
+    code = solve_interruptibly(solver, ctx.model, callback)
     status = STATUS[code]
     bound = solver.best_objective_bound
     if stop is not None and status in ANSWERED:

@@ -8,6 +8,7 @@ readiness as early as possible, starting from the phase-1 plan as a hint.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -91,7 +92,9 @@ def solve_readiness(
     if params.plan_gap > 0 and data.shape == "level":
         # Level only: earliest and fresh minimise the slack (or the freshness) itself, which the verdicts
         # report day by day; level's terms after the peaks weigh less than one slot of a peak.
-        stop = StopRule(params.plan_gap, objective.cost_floor(ctx))
+        idle, counted = objective.idle_floor(ctx)
+        idle_most = idle + math.ceil(params.plan_gap * counted)
+        stop = StopRule(params.plan_gap, objective.cost_floor(ctx), lambda cost: objective.idle_weeks(ctx, cost) <= idle_most)
         hinted = (list(m.proto.solution_hint.vars), list(m.proto.solution_hint.values))  # phase 1's plan
         schedule = plan_start(best) if plan_start is not None else None
         start = _from_start(ctx, schedule, best, params, budget, stop) if schedule is not None else None

@@ -11,12 +11,13 @@ from planner.data.result import SolveStatus
 from planner.heuristics.level import level_start
 from planner.heuristics.swo import squeaky_wheel
 from planner.model.builder import build_model
-from planner.model.objective import cost_floor, peak_floors
+from planner.model.objective import cost_floor, idle_floor, peak_floors
 from planner.plan.pipeline import plan, prepare
+from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
 from planner.solve.cpsat import StopRule
 from planner.solve.run import SolveParams
-from tests.helpers import write
+from tests.helpers import scenario, write
 from tests.plan.test_objective import SHAPE
 
 # Mon-Fri, 8-hour days of 16 half-hour slots; window Mon 1 .. launch Mon 29 Mar 2021 (four weeks).
@@ -94,12 +95,15 @@ def test_stop_rule() -> None:
     """Tests the stop rule's arithmetic: the slack is 5 % of the floor (100 -> 5): a plan of 104 against a
     floor of 100 stops, 106 goes on; the solver's bound counts when above the floor (104 against 103: 1
     away); no floor, no early stop. A lexicographic case: a plan one weight of 1000 above its bound
-    (a module more left out) goes on, although it is within 5 % of its own cost of 25,000."""
+    (a module more left out) goes on, although it is within 5 % of its own cost of 25,000. A further test
+    (``also``: level's weeks without training) must hold too."""
     assert StopRule(0.05, floor=100).met(104, 0)
     assert not StopRule(0.05, floor=100).met(106, 0)
     assert StopRule(0.05, floor=100).met(104, 103)
     assert not StopRule(0.05).met(100, 99)
     assert not StopRule(0.05, floor=10_000).met(25_000, 24_000)
+    assert not StopRule(0.05, floor=100, also=lambda cost: cost % 10 <= 1).met(104, 0)
+    assert StopRule(0.05, floor=100, also=lambda cost: cost % 10 <= 1).met(101, 0)
 
 
 def test_a_start_that_meets_fewer_goals_leaves_phase_1_plan_as_the_start(tmp_path: Path,
@@ -142,3 +146,38 @@ def test_spread_caps_keep_the_participants_own_caps(tmp_path: Path) -> None:
     capped = _capped(replace(pdata, participants=(who,)), [48], spread=32, heavy=[{1}])
     got = capped.participants[0]
     assert [got.cap_in_week(w) for w in range(4)] == [20, 20, 32, 20]
+
+
+# BASE's calendar (Mon-Fri, 4-hour days, no holidays), Mon 4 Mar .. launch Mon 13 May 2024, exams Mon 29 Apr:
+# 8 weeks to train in. ann takes a drill of seven 2-hour sessions and a survival course of two consecutive
+# 4-hour days: the busiest week is at least the course's 8 h, and the 9 sessions can give every one of the
+# 8 weeks some training (idle floor 0). With the 5 % gap the plan may stop once its peak is within 5 %,
+# but it must also keep the weeks without training within ceil(0.05 x 8) = 1 of that floor: the first
+# plans at the peak's floor packed the drill two a week into the first weeks (3 idle weeks).
+IDLE: dict[str, Any] = scenario(
+    window={"start": "2024-03-04", "launch": "2024-05-13"},
+    gates=[{"id": "exams", "date": "2024-04-29"}],
+    modules=[{"id": "drill", "hours": 14, "session_hours": 2},
+             {"id": "survival", "hours": 8, "session_hours": 4, "consecutive_days": True}],
+    competencies=[{"id": "comp", "requires": ["drill", "survival"], "deadline": "exams"}],
+    objective="level",
+)
+
+
+def test_idle_floor_counts_the_weeks_sessions_can_cover(tmp_path: Path) -> None:
+    """Tests the floor of the weeks without training: 8 weeks counted, 0 idle (9 sessions for 8 weeks);
+    with the drill cut to 2 sessions, 4 sessions cover at most 4 of the 8: floor 4."""
+    _, data = prepare(load_scenario(write(tmp_path, IDLE)))
+    assert idle_floor(build_model(data)) == (0, 8)
+    short = {**IDLE, "modules": [{"id": "drill", "hours": 4, "session_hours": 2}, IDLE["modules"][1]]}
+    _, data = prepare(load_scenario(write(tmp_path, short)))
+    assert idle_floor(build_model(data)) == (4, 8)
+
+
+def test_gap_stop_keeps_the_weeks_trained(tmp_path: Path) -> None:
+    """Tests the plan (default gap, --deterministic): at most 1 of the 8 weeks without training (see IDLE)."""
+    out = plan(load_scenario(write(tmp_path, IDLE)), SolveParams(time_limit=10, deterministic=True))
+    assert out.overall == Verdict.READY
+    assert out.result.schedule is not None
+    weeks = {out.data.week(s.start // out.data.slots_per_day) for s in out.result.schedule.sessions}
+    assert 8 - len(weeks) <= 1
