@@ -126,6 +126,9 @@ def whatif(
     if not edits and variant is None:
         err("error: nothing to change: give --set PATH=VALUE or PATH+=VALUE (repeatable) and/or --variant NAME")
         raise typer.Exit(EXIT_USAGE)
+    if save is not None and save.is_dir():
+        err(f"error: --save {save} is a folder: give the file to write the edited scenario to")
+        raise typer.Exit(EXIT_USAGE)
     before = load(scenario)
     try:
         doc, after = load_document(scenario, variant, edits or [])
@@ -133,6 +136,9 @@ def whatif(
             save_document(doc, save, scenario)
     except PlannerError as exc:
         fail(exc)
+    except OSError as exc:  # a file that cannot be made there: the option's value, like --out naming a file
+        err(f"error: --save {save}: cannot write it ({exc.strerror or exc})")
+        raise typer.Exit(EXIT_USAGE) from None
     if save is not None and not quiet:
         err(f"Saved the edited scenario to {save}")
     if against is not None:

@@ -148,9 +148,12 @@ class _Tail:
 
 
 def _parts(path: str, file: str) -> list[str]:
-    parts = [p for p in path.split(".") if p]
-    if not parts:
+    parts = path.split(".")
+    if not path.strip():
         raise ScenarioError([Problem(file, path, None, "empty edit path")])
+    if not all(p.strip() for p in parts):
+        # 'window..start' or 'window.start.' is a slip, not a short way to write 'window.start'.
+        raise ScenarioError([Problem(file, path, None, "empty part in the edit path (two dots, or a dot at an end)")])
     return parts
 
 

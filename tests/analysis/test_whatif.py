@@ -64,6 +64,18 @@ def test_whatif_refuses_to_overwrite_the_input(source: Path) -> None:
     assert source.read_bytes() == before
 
 
+def test_whatif_save_to_a_folder_or_nowhere_is_a_usage_error(source: Path, tmp_path: Path) -> None:
+    """Tests --save naming a folder, or a file under a file, as a usage error (exit 2, like --out naming a
+    file) with the option named, not a bare "[Errno 21] Is a directory" and exit 1."""
+    result = runner.invoke(app, ["whatif", str(source), "--set", "resources.sim.capacity=2", "--save", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"--save {tmp_path} is a folder" in result.output
+    target = source / "x.yaml"  # under the scenario file: no such folder can be made
+    result = runner.invoke(app, ["whatif", str(source), "--set", "resources.sim.capacity=2", "--save", str(target)])
+    assert result.exit_code == 2
+    assert f"--save {target}: cannot write it" in result.output
+
+
 def test_whatif_bad_path_names_it(source: Path) -> None:
     """Tests that an unknown path is an error naming the path and what exists there."""
     result = runner.invoke(app, ["whatif", str(source), "--set", "resources.nosuch.capacity=2"])

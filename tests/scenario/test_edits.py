@@ -102,6 +102,8 @@ BAD = [
     ("unknown_list_item", "resources.nosuch+=1", "resources.nosuch: no item 'nosuch' (there: classroom"),
     ("under_a_value", "window.start.days+=1", "window.start.days: window.start is a value, not a mapping"),
     ("empty_path", "+=1", "empty edit path"),
+    ("two_dots", "window..start=2021-05-20", "window..start: empty part in the edit path"),
+    ("trailing_dot", "window.start.=2021-05-20", "window.start.: empty part in the edit path"),
     ("no_equals", "calendar.extra_workdays+2021-06-19", "an edit must read PATH=VALUE or PATH+=VALUE"),
     ("bad_item_named_by_edit", "instructors+={id: x2}",
      "instructors[7].qualifications: Field required (set by --set instructors+={id: x2})"),
