@@ -224,7 +224,7 @@ def _capped(load: Load, weeks: tuple[dt.date, dt.date]) -> bool:
     return any(w.mondays()[0] <= weeks[1] and w.mondays()[1] >= weeks[0] for w in load.weeks)
 
 
-def _week_changes(p: Participant, raises: list[tuple[LeverDef, float]], why: str) -> list[Change]:
+def _week_changes(p: Participant, raises: list[tuple[LeverDef, float]]) -> list[Change]:
     """The edits of participant ``p``'s weekly caps that the (lever, hours) ``raises`` make: the weekly
     cap raised by the whole-window levers, and ``load.weeks`` rewritten when some week differs from it
     (a week's cap is its own, or the weekly cap, plus every raise that covers it; a week without a cap
@@ -236,8 +236,9 @@ def _week_changes(p: Participant, raises: list[tuple[LeverDef, float]], why: str
     now = load.max_hours_per_week
     default = None if now is None else now + whole
     if whole and now is not None:
+        cost = _points(sum(lv.unit_cost * h for lv, h in raises if lv.weeks is None))
         out.append(Change(f"participants.{p.id}.load.max_hours_per_week", _hours(now + whole), False,
-                          f"repair: was {_hours(now)} h, {why}"))
+                          f"repair: was {_hours(now)} h, {cost}"))
     ranged: list[tuple[tuple[dt.date, dt.date], float]] = [(lv.weeks, h) for lv, h in raises if lv.weeks is not None]
     if not ranged and not (whole and load.weeks):
         return out
@@ -255,6 +256,10 @@ def _week_changes(p: Participant, raises: list[tuple[LeverDef, float]], why: str
     weeks = [{"from": a, "to": b + dt.timedelta(days=6), "max_hours_per_week": _hours(c)}
              for a, b, c in week_runs(caps)]
     before = "; ".join(f"{w.max_hours_per_week:g} h from {w.start} to {w.end}" for w in load.weeks) or "none"
+    # Each edit's comment gives its own cost: the weeks' rewrite costs the raises of some weeks only (none
+    # when it only carries the whole-window raise into weeks with caps of their own).
+    own = sum(lv.unit_cost * h for lv, h in raises if lv.weeks is not None)
+    why = _points(own) if own else "part of the weekly cap's raise"
     out.append(Change(f"participants.{p.id}.load.weeks", weeks, False, f"repair: weeks' own caps were {before}, {why}"))
     return out
 
@@ -311,7 +316,7 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
             for pid in sorted(weekly):
                 raises = weekly.pop(pid)
                 p = next(p for p in sc.participants if p.id == pid)
-                out += _week_changes(p, raises, _points(sum(d.unit_cost * h for d, h in raises)))
+                out += _week_changes(p, raises)
         elif lv.kind == "load":
             for pid, extra in sorted(repair.hours[i].items()):
                 if extra <= 0:

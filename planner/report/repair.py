@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,14 +128,20 @@ def repair_text(answer: RepairAnswer) -> str:
     return "\n".join(lines)
 
 
+CELL = 60
+"""Widest column of the terminal table; a longer cell goes on over further lines (nothing is cut)."""
+
+
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [min(60, max(len(h), *(len(r[c]) for r in rows))) for c, h in enumerate(head)] if rows else \
+    widths = [min(CELL, max(len(h), *(len(r[c]) for r in rows))) for c, h in enumerate(head)] if rows else \
         [len(h) for h in head]
 
-    def fmt(row: Sequence[str]) -> str:
-        return "  ".join(cell[:60].ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+    def fmt(row: Sequence[str]) -> list[str]:
+        parts = [textwrap.wrap(cell, w, break_on_hyphens=False) or [""] for cell, w in zip(row, widths, strict=True)]
+        return ["  " + "  ".join((p[i] if i < len(p) else "").ljust(w) for p, w in zip(parts, widths, strict=True)).rstrip()
+                for i in range(max(len(p) for p in parts))]
 
-    return ["  " + fmt(head), "  " + "  ".join("-" * w for w in widths), *("  " + fmt(r) for r in rows)]
+    return [*fmt(head), "  " + "  ".join("-" * w for w in widths), *(line for r in rows for line in fmt(r))]
 
 
 def repair_rows(answer: RepairAnswer) -> list[dict[str, Any]]:

@@ -259,6 +259,9 @@ def test_weekly_cap_of_some_weeks(tmp_path: Path) -> None:
     assert set(second.edits) == {
         "participants.ann.load.max_hours_per_week=25",
         "participants.ann.load.weeks=[{from: 2024-03-11, to: 2024-03-17, max_hours_per_week: 32}]"}
+    # Each saved comment gives its own edit's cost (both gave the set's 25 points).
+    assert {c.path.rsplit(".", 1)[1]: c.comment.rsplit(", ", 1)[1] for c in second.changes} == {
+        "max_hours_per_week": "4 points", "weeks": "21 points"}
 
 
 def test_weekly_raise_also_raises_a_weeks_own_cap(tmp_path: Path) -> None:

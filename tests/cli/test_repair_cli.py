@@ -83,3 +83,15 @@ def test_explain_points_to_repair_when_no_single_fix_works(tmp_path: Path) -> No
     res = runner.invoke(app, ["explain", str(src), "-o", str(tmp_path / "e"), *FAST])
     assert res.exit_code == 3, res.output
     assert f"'planner repair {src}' finds the cheapest combination" in res.output
+
+
+def test_repair_table_wraps_long_cells() -> None:
+    """Tests the terminal table: a cell longer than 60 characters goes on over a second line, every word
+    kept (it was cut at 60: "weekly cap dudin +20 h, mordovina +20 h, peresild +20 h, shi")."""
+    from planner.report.repair import _table
+
+    change = "weekly cap dudin +20 h, mordovina +20 h, peresild +20 h, shipenko +20 h"
+    lines = _table(("lever", "change"), [("higher weekly load cap", change)])
+    assert lines[2] == "  higher weekly load cap  weekly cap dudin +20 h, mordovina +20 h, peresild +20 h,"
+    assert lines[3] == "                          shipenko +20 h"
+
