@@ -194,7 +194,8 @@ def write_repair(answer: RepairAnswer, folder: Path, save: Any) -> list[Path]:
     paths.append(csv_path)
     for k, checked in enumerate(answer.repairs, 1):
         edits = folder / f"repair-{k}.edits.txt"
-        edits.write_text("".join(f"{e}\n" for e in checked.edits), encoding="utf-8")
+        # The command's own --set edits first: with them the list rebuilds the repaired scenario from the file.
+        edits.write_text("".join(f"{e}\n" for e in (*answer.loaded.edits, *checked.edits)), encoding="utf-8")
         yaml_path = folder / f"repair-{k}.yaml"
         save(checked, yaml_path)
         paths += [yaml_path, edits]

@@ -95,3 +95,16 @@ def test_repair_table_wraps_long_cells() -> None:
     assert lines[2] == "  higher weekly load cap  weekly cap dudin +20 h, mordovina +20 h, peresild +20 h,"
     assert lines[3] == "                          shipenko +20 h"
 
+
+
+def test_repair_edit_list_starts_with_the_commands_own_edits(tmp_path: Path) -> None:
+    """Tests repair --set: the edit list rebuilds the repaired scenario from the file, so the command's own
+    edit (the weekly cap set to 36 h) comes first; WEEK's repair then raises that cap to 48 h."""
+    src = write(tmp_path, WEEK)
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["repair", str(src), "--set", "participants.ann.load.max_hours_per_week=36",
+                              "--out", str(out), *FAST])
+    assert res.exit_code == 0, res.output
+    edits = (out / "repair-1.edits.txt").read_text(encoding="utf-8").splitlines()
+    assert edits[0] == "participants.ann.load.max_hours_per_week=36"
+    assert "participants.ann.load.max_hours_per_week=48" in edits[1:]
