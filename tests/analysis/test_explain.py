@@ -77,11 +77,14 @@ def test_capacity_trade_off_names_the_simulator(capacity: Explanation) -> None:
 
 
 def test_capacity_fixes_are_least_and_verified(capacity: Explanation) -> None:
-    """Tests the fixes: 3 more days (Fri 26 Feb gives the sixth working day) or a second simulator."""
+    """Tests the fixes: a working Saturday (8 points, the repair levers' default), 3 more days (Fri 26 Feb
+    gives the sixth working day: 3 x 16 = 48 points, the 'start' lever's price) or a second simulator (40)."""
     (ge,) = capacity.goals
     texts = [f.text for f in ge.fixes]
-    assert texts[0] == "open the window 3 days earlier (on 2021-02-26)"
-    assert "raise sim capacity from 1 to 2" in texts
+    assert texts[0].startswith("work on 1 Saturday before 2021-03-08")
+    cost = {f.text: f.cost for f in ge.fixes}
+    assert cost["open the window 3 days earlier (on 2021-02-26)"] == 48
+    assert cost["raise sim capacity from 1 to 2"] == 40
     assert all(f.least for f in ge.fixes)
     assert capacity.verified(ge.fixes[0], ge.goal) == "yes"
     assert capacity.verifications[ge.fixes[0].key].ready == 2
@@ -212,7 +215,9 @@ def test_instructor_leave_conflict_and_fixes(tmp_path: Path) -> None:
     assert {f.key for f in ge.conflict} == {"window:start", "deadline:comp", "blackout:instructor:ivan:2024-03-05",
                                             "instructors:q"}
     texts = [f.text for f in ge.fixes]
-    assert texts[0] == "open the window 3 days earlier (on 2024-03-01)"
+    # A working Saturday (8 points) before 3 days of an earlier window (48: the repair levers' prices).
+    assert texts[0].startswith("work on 1 Saturday before 2024-03-11")
+    assert "open the window 3 days earlier (on 2024-03-01)" in texts
     assert "add one instructor qualified for q" in texts and "cancel ivan's absence from 2024-03-05" in texts
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
 
@@ -239,7 +244,9 @@ def test_spacing_conflict_and_fixes(tmp_path: Path) -> None:
     assert ge.kind == "conflict" and ge.proven_minimal
     assert {f.key for f in ge.conflict} == {"window:start", "deadline:comp", "spacing:a:b", "prerequisite:b:a"}
     texts = [f.text for f in ge.fixes]
-    assert texts[0] == "open the window 3 days earlier (on 2024-03-01)"
+    # A working Saturday (8 points) before 3 days of an earlier window (48: the repair levers' prices).
+    assert texts[0].startswith("work on 1 Saturday before 2024-03-11")
+    assert "open the window 3 days earlier (on 2024-03-01)" in texts
     assert "drop the spacing rule a -> b (waiver)" in texts
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
 
@@ -381,8 +388,10 @@ def test_block_conflict_and_fixes(tmp_path: Path) -> None:
     (ge,) = ex.goals
     assert ge.kind == "conflict" and ge.proven_minimal
     assert {f.key for f in ge.conflict} == {"window:block:m:b2", "block:drill"}
-    assert ge.fixes[0].text == "start block b2 of mission m 7 days earlier (on 2021-02-01)"
-    assert ge.fixes[0].least
+    # Priced as the repair levers are: the block tie 60 points, the block 7 days earlier 7 x 16 = 112.
+    fix = next(f for f in ge.fixes if f.text == "start block b2 of mission m 7 days earlier (on 2021-02-01)")
+    assert fix.least and fix.cost == 112
+    assert ge.fixes[0].text == "let drill run in any block of mission m"
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
 
 
@@ -402,5 +411,7 @@ def test_mission_window_conflict_and_fix(tmp_path: Path) -> None:
     (ge,) = ex.goals
     assert (ge.participant, ge.competency, ge.kind) == ("p1", "fire", "conflict")
     assert "window:mission:a" in {f.key for f in ge.conflict}
-    assert ge.fixes[0].text == "start mission a's training 4 days earlier (on 2021-01-28)"
+    # Two working Saturdays (2 x 8 points) come before the 4 days earlier (4 x 16, the repair levers' prices).
+    assert ge.fixes[0].text.startswith("work on 2 Saturdays before 2021-02-15")
+    assert {f.text: f.cost for f in ge.fixes}["start mission a's training 4 days earlier (on 2021-01-28)"] == 64
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"

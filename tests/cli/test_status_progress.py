@@ -108,10 +108,13 @@ def test_explain_counts_unchecked_fixes_and_prices_them_in_points(tmp_path: Path
                                  "--time-limit", "20", "--quiet"])
     assert result.exit_code == 3, result.output
     text = result.output
-    assert "- open the window 3 days earlier (on 2021-02-26) [cost 3 points]: whole plan: yes" in text
+    # Priced as planner repair prices the same change (its levers' defaults): a Saturday 8, a unit 40, a day 16.
+    assert ("- work on 1 Saturday before 2021-03-08: calendar.extra_workdays=[2021-03-06] [cost 8 points]: "
+            "whole plan: yes") in text
     assert "3 more fixes not checked (a cheaper fix is verified):" in text
-    assert "raise sim capacity from 1 to 2 [cost 10 points]" in text
-    assert "not checked (time budget)" not in text and "[cost 3]" not in text
+    assert "raise sim capacity from 1 to 2 [cost 40 points]" in text
+    assert "open the window 3 days earlier (on 2021-02-26) [cost 48 points]" in text
+    assert "not checked (time budget)" not in text and "[cost 8]" not in text
 
 
 def test_min_window_prints_each_probe(tmp_path: Path) -> None:
@@ -146,3 +149,13 @@ def test_stress_outage_study_counts_entities_and_outages(tmp_path: Path) -> None
                            "--out", str(tmp_path / "st"), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "[1/" in result.output and "outages tried)" in result.output
+
+
+def test_explain_prices_fixes_with_the_scenarios_own_levers(tmp_path: Path) -> None:
+    """Tests that a declared repair lever's cost prices explain's fix of the same kind: an earlier window
+    at 2 points a day makes the 3 days (6 points) cheaper than the Saturday (8), so it comes first."""
+    result = runner.invoke(app, ["explain", str(DATA / "tiny_capacity.yaml"), "--out", str(tmp_path),
+                                 "--set", "repairs.levers+=[{kind: start, cost: 2, max_days: 10}]",
+                                 "--time-limit", "20", "--quiet"])
+    assert result.exit_code == 3, result.output
+    assert "- open the window 3 days earlier (on 2021-02-26) [cost 6 points]: whole plan: yes" in result.output

@@ -41,19 +41,31 @@ from planner.calendar.missions import mission_times, participant_missions
 from planner.constants import MAX_WINDOW_DAYS
 from planner.data.levers import lever_defs
 from planner.data.result import SolveStatus
-from planner.scenario.repairs import DEFAULT_COSTS, DatesLever, WorkdaysLever
+from planner.scenario.repairs import DEFAULT_COSTS, DatesLever, LoadLever, WorkdaysLever
 from planner.scenario.schema import WEEKDAYS, Scenario
 
 WAIVER = 100.0
-WINDOW_DAY_COST = 1.0
-WEEKLY_STEP_COST = 4.0  # per 2 h more of a weekly cap
-CAPACITY_UNIT_COST = 10.0
-INSTRUCTOR_COST = 30.0
 LIFT_LOAD_COST = 0.6 * WAIVER
 CAMPAIGN_COST = 0.6 * WAIVER  # a campaign resource on any working day (no dates lever for it)
 INSTRUCTOR_AVAILABLE_COST = 0.6 * WAIVER
 
 FixSearch = Callable[[Fact, Scenario, Question, list[GoalKey]], list[Fix]]
+
+
+def unit_cost(sc: Scenario, kind: str, **target: str) -> float:
+    """What one unit of a fix costs: the cost of the scenario's own repair lever of that kind for that
+    target (``resource=``, ``qualification=``, ``participant=``, ``mission=`` and ``block=``), else the
+    kind's default, so that explain and repair price a change the same way (explain priced a day of an
+    earlier window at 1 point, repair at 16)."""
+    for lever in sc.repairs.levers:
+        if lever.kind != kind:
+            continue
+        if isinstance(lever, LoadLever) and (lever.within is not None or not lever.extra_hours_per_week or (
+                lever.participants and target.get("participant") not in lever.participants)):
+            continue  # some weeks only, the daily cap only, or other participants: not this fix's raise
+        if all(getattr(lever, key, None) == value for key, value in target.items() if key != "participant"):
+            return lever.unit_cost
+    return DEFAULT_COSTS[kind]
 
 
 def checked(fix: Fix, q: Question, required: list[GoalKey]) -> list[Fix]:
@@ -106,8 +118,8 @@ def window_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey])
     if found is None:
         return []
     start = sc.window.start - dt.timedelta(days=found)
-    return [Fix(f"window:{found}", f"open the window {found} days earlier (on {start})", WINDOW_DAY_COST * found,
-                window_earlier(found), exact)]
+    return [Fix(f"window:{found}", f"open the window {found} days earlier (on {start})",
+                unit_cost(sc, "start") * found, window_earlier(found), exact)]
 
 
 def _mission_window_fixes(mission: str, block: str | None, sc: Scenario, q: Question,
@@ -121,7 +133,8 @@ def _mission_window_fixes(mission: str, block: str | None, sc: Scenario, q: Ques
     start = target.start - dt.timedelta(days=found)
     what = f"mission {mission}'s training" if block is None else f"block {block} of mission {mission}"
     return [Fix(f"window:{mission}:{block or ''}:{found}", f"start {what} {found} days earlier (on {start})",
-                WINDOW_DAY_COST * found, mission_earlier(mission, block, found), exact)]
+                (unit_cost(sc, "start") if block is None else unit_cost(sc, "block", mission=mission, block=block))
+                * found, mission_earlier(mission, block, found), exact)]
 
 
 def capacity_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
@@ -137,7 +150,7 @@ def capacity_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey
     if found is None:
         return []
     return [Fix(f"capacity:{rid}:{found}", f"raise {rid} capacity from {r.capacity} to "
-                f"{r.capacity + found}", CAPACITY_UNIT_COST * found,
+                f"{r.capacity + found}", unit_cost(sc, "capacity", resource=rid) * found,
                 set_value("resources", rid, "capacity", r.capacity + found), exact)]
 
 
@@ -161,7 +174,7 @@ def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -
         if found is not None:
             value = {"max_hours_per_day": daily, "max_hours_per_week": weekly + 2 * found, **weeks}
             return [Fix(f"load:{pid}:{found}", f"raise {pid}'s weekly cap from {weekly:g} h to "
-                        f"{weekly + 2 * found:g} h", WEEKLY_STEP_COST * found,
+                        f"{weekly + 2 * found:g} h", unit_cost(sc, "load", participant=pid) * 2 * found,
                         set_value("participants", pid, "load", value), exact)]
     return checked(Fix(f"load:{pid}:none", fact.relaxed, LIFT_LOAD_COST, fact.edit), q, required)
 
@@ -169,7 +182,8 @@ def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -
 def instructor_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
     """One more instructor of the qualification."""
     qual = fact.key.split(":")[1]
-    return checked(Fix(f"instructors:{qual}:1", f"add one instructor qualified for {qual}", INSTRUCTOR_COST,
+    return checked(Fix(f"instructors:{qual}:1", f"add one instructor qualified for {qual}",
+                       unit_cost(sc, "instructor", qualification=qual),
                        add_instructor(qual, 1)), q, required)
 
 
