@@ -298,14 +298,18 @@ def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) ->
             for k in range(demand):  # "any `demand` of the instances": one allocation each, rotated
                 rot = ids[k:] + ids[:k]
                 body.append(_alloc(rot[0], rot[1:]))
-        if job.needs_instructor:
-            pool = [i for ii in job.instructors for i in instructor_ids[ii]]
-            body.append(_alloc(pool[0], pool[1:]))
+        # The instructor and every staff place: different people (as the planner requires). Each allocation
+        # gets a first choice no other allocation of the task has, and none of theirs as an alternative:
+        # TaskJuggler books nothing when two allocations of a task both want the same person.
+        pools = ([[i for ii in job.instructors for i in instructor_ids[ii]]] if job.needs_instructor else [])
         for need in job.staff:  # "any `count` of the qualified": one allocation each, rotated
             pool = [i for ii in need.candidates for i in instructor_ids[ii]]
-            for k in range(min(need.count, len(pool))):
-                rot = pool[k:] + pool[:k]
-                body.append(_alloc(rot[0], rot[1:]))
+            pools += [pool[k:] + pool[:k] for k in range(min(need.count, len(pool)))]
+        firsts: dict[int, str] = {}
+        for k in sorted(range(len(pools)), key=lambda k: (len(pools[k]), k)):  # the fewest candidates choose first
+            firsts[k] = next((i for i in pools[k] if i not in firsts.values()), pools[k][0])
+        for k, pool in enumerate(pools):
+            body.append(_alloc(firsts[k], [i for i in pool if i not in firsts.values()]))
         due = None
         if j in deadline:
             due = grid.days[deadline[j]] if deadline[j] < grid.num_days else grid.training_end

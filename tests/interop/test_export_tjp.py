@@ -114,3 +114,24 @@ def test_weeks_with_their_own_cap_become_limits_per_period(tmp_path: Path) -> No
     # Window Mon 4 Mar .. Sun 14 Apr: weeks of 4 Mar (8 h), 11 and 18 Mar (16 h), 25 Mar .. 8 Apr (8 h).
     assert ("limits { weeklymax 8h { period 2024-03-04 - 2024-03-11 } weeklymax 16h { period 2024-03-11 - "
             "2024-03-25 } weeklymax 8h { period 2024-03-25 - 2024-04-15 } }") in block
+
+
+def test_instructor_and_staff_get_different_first_choices(tmp_path: Path) -> None:
+    """Tests a session taught by one of {ex, sim1} (qualification sim) and examined by ex, the only
+    examiner: the planner needs two different people, so the export's instructor allocation must not
+    also ask for ex (TaskJuggler then booked nothing): ex examines, sim1 teaches."""
+    from tests.helpers import scenario, write
+
+    sc = scenario(instructors=[{"id": "ex", "qualifications": ["examiner", "sim"]}, {"id": "sim1", "qualifications": ["sim"]}],
+                  modules=[{"id": "m1", "hours": 2, "session_hours": 2, "instructor": "sim",
+                            "staff": {"examiner": "1 x examiner"}}])
+    exp = export_tjp(load_scenario(write(tmp_path, sc)).scenario)
+    block = _block(exp.text, "task t_ann_m1")
+    allocs = [line.strip() for line in block.splitlines() if "allocate i_" in line]
+    assert allocs == ["allocate i_sim1 { mandatory }", "allocate i_ex { mandatory }"]
+    if shutil.which("tj3") is not None:
+        tjp = tmp_path / "staff.tjp"
+        tjp.write_text(exp.text, encoding="utf-8")
+        proc = subprocess.run(["tj3", "--no-color", "--silent", "-o", str(tmp_path), str(tjp)],
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert proc.returncode == 0 and "could not be scheduled" not in proc.stderr, proc.stderr
