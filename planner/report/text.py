@@ -63,7 +63,9 @@ def mission_lines(out: PlanOutcome) -> list[str]:
     if out.scenario.missions:
         for m in out.missions:
             met, total = m.prime_pairs
-            line = f"  mission {m.mission} (launch {m.launch}): {m.prime.value} - prime crew {met}/{total} pairs ready"
+            crew = f"prime crew {met}/{total} pairs ready" if total else \
+                "no pair to train in its prime crew (no participant in it yet, or every competency held)"
+            line = f"  mission {m.mission} (launch {m.launch}): {m.prime.value} - {crew}"
             if m.backup is not None:
                 bmet, btotal = m.backup_pairs
                 line += f"; backup crew {m.backup.value} ({bmet}/{btotal})"

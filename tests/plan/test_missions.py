@@ -268,3 +268,16 @@ def test_invalid_mission_files_are_located(tmp_path: Path, edit: Any, path: str,
     with pytest.raises(ScenarioError) as info:
         load_scenario(write(tmp_path, data))
     assert path in str(info.value) and message in str(info.value)
+
+
+def test_a_mission_whose_prime_crew_has_nobody_yet_says_so(tmp_path: Path) -> None:
+    """Tests a mission planned before its crew is named (crew 'cx', nobody in it: a warning, not an
+    error): its line says it has no pair to train instead of "READY - prime crew 0/0 pairs ready"."""
+    from planner.report.text import mission_lines
+
+    a = {"id": "a", "start": "2024-03-04", "launch": "2024-04-15", "crews": {"prime": ["c1"]}}
+    b = {"id": "b", "start": "2024-03-04", "launch": "2024-04-22", "crews": {"prime": ["cx"]}}
+    out = run(tmp_path, centre([a, b], [{"id": "ann", "role": "sfp", "crew": "c1"}],
+                               [{"id": "m1", "hours": 2, "session_hours": 2}]))
+    line = next(x for x in mission_lines(out) if x.startswith("  mission b"))
+    assert line.endswith("no pair to train in its prime crew (no participant in it yet, or every competency held)")
