@@ -267,19 +267,23 @@ def plan(
     result = solve(data, params.within(solving.seconds), shifted, hint=start_schedule,
                    forbid_goals=tuple(sorted(impossible)), budget=solving, plan_start=level)
     facility = None
-    if not impossible and result.status not in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) \
-            and result.num_goals_met < len(data.goals) \
-            and (result.goals_bound is None or result.goals_bound >= len(data.goals)):
+    # The pairs screened out are proven impossible: the relaxations ask about the others only.
+    open_data = data if not impossible else dataclasses.replace(
+        data, goals=tuple(goal for g, goal in enumerate(data.goals) if g not in impossible))
+    if result.status not in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) \
+            and result.num_goals_met < len(open_data.goals) \
+            and (result.goals_bound is None or result.goals_bound >= len(open_data.goals)):
         # Pairs left open without a proof: one shared resource alone, day by day, may prove that not all
         # can be met (a pigeonhole the whole model's search does not finish). Cheap and counted in work
         # units, so it runs before the decomposition (which looks for a plan meeting them all: pointless
-        # once they are proven impossible together) and the confirmation solves.
-        facility = facility_proof(data, params, budget.after(FACILITY_RELAX))
+        # once they are proven impossible together) and the confirmation solves. Its count of pairs is
+        # one of all pairs too: the ones screened out can never be met.
+        facility = facility_proof(open_data, params, budget.after(FACILITY_RELAX))
     if facility is None:
         result = _decomposed(data, params, budget, result, impossible, progress, spent)
     if result.schedule is not None:
         check_schedule(loaded.scenario, grid, data, result)
-    if facility is not None and facility.pairs is not None and result.num_goals_met >= facility.pairs:
+    if facility is not None and result.num_goals_met >= facility.pairs:
         # The plan meets as many pairs as the facility allows: its count is proven best, as if phase 1
         # had closed its bound, so each unmet pair gets its own verdict (impossible alone or trade-off).
         result = dataclasses.replace(result, status=SolveStatus.OPTIMAL, goals_bound=facility.pairs, phases=(
@@ -295,9 +299,8 @@ def plan(
         if result.goals_bound is not None and result.goals_bound < total:
             proof = f"proven: at most {result.goals_bound} of {total} pairs can be met together (the solver's bound)"
         elif facility is not None:
-            proof = facility.text
-            if facility.pairs is not None:  # a proven bound on the pairs, tighter than the solver's
-                result = dataclasses.replace(result, goals_bound=min(result.goals_bound or total, facility.pairs))
+            proof = facility.text  # and a proven bound on the pairs, tighter than the solver's
+            result = dataclasses.replace(result, goals_bound=min(result.goals_bound or total, facility.pairs))
         if not proof and len(data.participants) > 1:
             # One participant alone; else the whole problem day by day with the instructors' days (a chain
             # through two groups of instructors that no participant and no facility alone shows).

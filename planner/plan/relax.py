@@ -147,10 +147,10 @@ def whole_days_proof(data: ProblemData, params: SolveParams, limit: float | Budg
 @dataclass(frozen=True)
 class FacilityProof:
     """That not every goal can be met, from one facility alone: the words, and at most how many goals
-    can be met when that was counted too (None otherwise)."""
+    can be met: counted when the count was proven too, else one fewer than all (what the proof says)."""
 
     text: str
-    pairs: int | None = None
+    pairs: int
 
 
 def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget,
@@ -202,8 +202,11 @@ def _facility_words(data: ProblemData, fac: Facility, budget: Budget) -> Facilit
             pairs = None
         so = "" if pairs is None else f", so at most {pairs} of the {len(data.goals)} pairs can be met"
         return FacilityProof(f"proven: {fac.describe(data)} can {verb} at most {most} of the {needed} {modules} "
-                             f"trainings the pairs need before their deadlines{so} {why}", pairs)
-    return FacilityProof(f"proven: {fac.describe(data)} cannot {verb} every session the pairs need {why}")
+                             f"trainings the pairs need before their deadlines{so} {why}",
+                             len(data.goals) - 1 if pairs is None else pairs)
+    # Not every goal: at most all but one (the pairs the plan misses may then be proven a trade-off).
+    return FacilityProof(f"proven: {fac.describe(data)} cannot {verb} every session the pairs need {why}",
+                         len(data.goals) - 1)
 
 
 def goal_part(data: ProblemData, g: int) -> ProblemData:

@@ -253,9 +253,10 @@ PART_DAYS_EACH = 4.0
 """Work units for a part's day-indexed relaxation (planner.solve.part_days) when the first ask left it
 undecided, whatever the mode (wall mode: also at most what the clock leaves), so that its answer does not
 depend on machine load; the 81-day MS-19 proof takes about 2."""
-FACILITY_EACH = 0.25
+FACILITY_EACH = 0.5
 """Work units for each facility's relaxation (and for its count) whatever the mode: its proofs come at the root (0.04 units for
-16 water-survival courses), so the answer never depends on machine load."""
+16 water-survival courses), so the answer never depends on machine load. One instructor for three 64-h courses in 22
+working days (48 four-hour sessions for 44 half-days) took 0.3-0.5 units of presolve before its root: 0.25 left it open."""
 
 # planner.solve.phases, of one solve's budget:
 READINESS_PHASE = Share(0.75)

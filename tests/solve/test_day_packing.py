@@ -96,17 +96,23 @@ def test_facility_proof_names_the_resource_and_counts(tmp_path: Path, monkeypatc
     # Without the count (its solve undecided), the proof still stands, in general words.
     monkeypatch.setattr(relax, "most_hosted", lambda *args: None)
     found = facility_proof(data, SolveParams(time_limit=10, deterministic=True), 10.0)
-    assert found is not None and found.pairs is None
+    assert found is not None and found.pairs == 2  # not every pair: all but one
     assert found.text.startswith("proven: site (capacity 1) cannot host every session the pairs need")
 
 
-def _stopped_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drop: int) -> pipeline.PlanOutcome:
+def _stopped_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drop: int,
+                  screened: int = 0) -> pipeline.PlanOutcome:
     """Eight crews, seven Monday-to-Friday weeks before the exam (Mon 4 Mar .. Fri 19 Apr, exam Mon
     22 Apr): one 3-day course a week, so at most 7 crews can be ready. CP-SAT proves this small case
     itself; to see the plan use the site's relaxation, its solve is made to stop unproven (as on 16
-    generated crews, where it does), with its plan (7 courses) less the courses of ``drop`` crews."""
-    sc = _course(8, "2024-04-22", consecutive_days=True)
+    generated crews, where it does), with its plan (7 courses) less the courses of ``drop`` crews.
+    ``screened`` more crews whose pairs the screen is made to call impossible alone (so the solve forbids
+    them and the site's question is about the eight others)."""
+    sc = _course(8 + screened, "2024-04-22", consecutive_days=True)
     sc["window"] = {"start": "2024-03-04", "launch": "2024-05-06"}
+    if screened:
+        monkeypatch.setattr(pipeline, "screen_goals", lambda data, *args, **kwargs: dict.fromkeys(
+            range(len(data.goals) - screened, len(data.goals))))
 
     def unproven(data: ProblemData, *args: Any, **kwargs: Any) -> Result:
         res = real_solve(data, *args, **kwargs)
@@ -143,6 +149,17 @@ def test_plan_at_the_facility_count_is_proven_best(tmp_path: Path, monkeypatch: 
     assert statuses.count(Verdict.READY) == 7 and statuses.count(Verdict.NOT_READY) == 1
     missed = next(r for r in out.readiness if r.status == Verdict.NOT_READY)
     assert "trade-off" in missed.reason and out.overall == Verdict.NOT_READY
+
+
+def test_pairs_screened_out_leave_the_facility_question_to_the_others(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # A ninth crew's pair is impossible alone (the screen says so): the site is asked about the eight
+    # others and proves at most 7 of them, so the plan's 7 are proven best; nothing stays UNKNOWN (the
+    # site's question was skipped whenever some pair had been screened out).
+    out = _stopped_plan(tmp_path, monkeypatch, drop=0, screened=1)
+    assert out.result.status == SolveStatus.OPTIMAL and out.result.goals_bound == 7
+    statuses = [r.status for r in out.readiness]
+    assert statuses.count(Verdict.READY) == 7 and statuses.count(Verdict.NOT_READY) == 2
 
 
 def test_no_proof_where_everyone_can_be_ready() -> None:
