@@ -64,8 +64,9 @@ def format_explanation(ex: Explanation) -> str:
         lines.append(f"{ge.participant} / {comps}: {ge.status.value}, {ge.kind}" + (f" - {ge.note}" if ge.note else ""))
         if ge.conflict:
             proof = "proven irreducible" if ge.proven_minimal else "NOT proven irreducible (a probe hit its time limit)"
-            lines.append(f"  conflict ({proof}): these facts together rule it out; without any one of them the rest "
-                         "do not")
+            lines.append(f"  conflict ({proof}): these facts together rule it out, even with the facts not listed "
+                         "relaxed; without any one of them the rest do not (other facts may rule it out too: the fixes "
+                         "are checked on the whole scenario)")
             for f in ge.conflict:
                 lines.append(f"    - {alike(f.text)}")
         if ge.fixes:
