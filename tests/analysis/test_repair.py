@@ -43,40 +43,29 @@ def _edits(answer: repair_mod.RepairAnswer, k: int = 0) -> set[str]:
     return set(answer.repairs[k].edits)
 
 
-def test_single_lever_one_more_campaign_day(tmp_path: Path) -> None:
-    # Three flights at least a day apart, the aircraft flies on 5 and 6 Mar
-    # only: one more aircraft day is needed, 20 points (any working day).
-    data = scenario(
+# Three flights at least a day apart, the aircraft flies on 5 and 6 Mar only: one more aircraft day is
+# needed, 20 points (any working day of the lever's range, 7 or 8 Mar).
+MORE_DAYS = {"kind": "dates", "resource": "plane", "within": {"from": "2024-03-07", "to": "2024-03-08"}, "cost": 20}
+
+
+def _flights(*levers: dict[str, Any]) -> dict[str, Any]:
+    return scenario(
         resources=[{"id": "plane", "available_dates": ["2024-03-05", "2024-03-06"]}],
         modules=[{"id": "m1", "sessions": 3, "session_hours": 2, "resources": ["plane"],
                   "min_days_between_sessions": 1}],
-        repairs={"defaults": False, "levers": [
-            {"kind": "dates", "resource": "plane", "within": {"from": "2024-03-07", "to": "2024-03-08"},
-             "cost": 20}]},
+        repairs={"defaults": False, "levers": list(levers)},
     )
-    answer = _find(tmp_path, data)
-    assert answer.verdict == "repaired"
-    best = answer.repairs[0]
-    assert best.found.cost == 20
-    assert best.verified
-    (edit,) = best.edits
-    assert edit.startswith("resources.plane.available_dates+=[2024-03-0")
 
 
-def test_more_campaign_days_next_to_a_capacity_lever(tmp_path: Path) -> None:
-    # The same aircraft with a capacity lever too (+1 unit for 40 points): one more day (20) is still
-    # the cheapest. A closed day's filler used to take the whole relaxed capacity on top of the capacity
-    # lever's unbought units, so any closed day forced the extra unit: 60 points, "proven cheapest".
-    data = scenario(
-        resources=[{"id": "plane", "available_dates": ["2024-03-05", "2024-03-06"]}],
-        modules=[{"id": "m1", "sessions": 3, "session_hours": 2, "resources": ["plane"],
-                  "min_days_between_sessions": 1}],
-        repairs={"defaults": False, "levers": [
-            {"kind": "dates", "resource": "plane", "within": {"from": "2024-03-07", "to": "2024-03-08"},
-             "cost": 20},
-            {"kind": "capacity", "resource": "plane", "max": 1, "cost": 40}]},
-    )
-    answer = _find(tmp_path, data)
+@pytest.mark.parametrize("levers", [
+    (MORE_DAYS,),
+    # With a capacity lever too (+1 unit for 40 points), one more day is still the cheapest. A closed
+    # day's filler used to take the whole relaxed capacity on top of the capacity lever's unbought
+    # units, so any closed day forced the extra unit: 60 points, "proven cheapest".
+    (MORE_DAYS, {"kind": "capacity", "resource": "plane", "max": 1, "cost": 40}),
+], ids=["dates", "dates_and_capacity"])
+def test_single_lever_one_more_campaign_day(tmp_path: Path, levers: tuple[dict[str, Any], ...]) -> None:
+    answer = _find(tmp_path, _flights(*levers))
     assert answer.verdict == "repaired"
     best = answer.repairs[0]
     assert best.found.cost == 20
