@@ -232,8 +232,9 @@ def idle_weeks(ctx: Context, cost: float) -> int:
 def idle_floor(ctx: Context) -> tuple[int, int]:
     """(the fewest weeks without training any ``level`` plan can have, the weeks counted): per participant,
     the weeks :func:`_weeks_trained` counts less the most of them their sessions can cover, one week each
-    (a matching of sessions to the weeks they may use). Prerequisites, caps and resources are left out,
-    so it is a floor."""
+    (a matching of sessions to the weeks they may use); a run of consecutive days covers at most the weeks
+    its widest allowed run touches (a five-day course Monday to Friday: one week, not five). Prerequisites,
+    spacing, caps and resources are left out, so it is a floor."""
     data = ctx.data
     last = [-1] * len(data.participants)
     for goal in data.goals:
@@ -242,10 +243,13 @@ def idle_floor(ctx: Context) -> tuple[int, int]:
     for j, job in enumerate(data.jobs):
         if not ctx.possible(j) or max((last[p] for p in job.participants), default=-1) < 0:
             continue
-        for k, sv in enumerate(ctx.sessions[j]):
-            if sv.fixed or sv.day is None:
-                continue
-            weeks = ctx.session_weeks(j, k)
+        free = [k for k, sv in enumerate(ctx.sessions[j]) if not sv.fixed and sv.day is not None]
+        covers = [ctx.session_weeks(j, k) for k in free]
+        if job.consecutive and len(free) == job.num_sessions > 1:
+            run = _run_weeks(data, [ctx.session_days(j, k) for k in free])
+            if run is not None:  # as many "sessions" as weeks one run may touch, each of any week of the job's
+                covers = [sorted({w for ws in covers for w in ws})] * min(run, len(free))
+        for weeks in covers:
             for p in job.participants:
                 if last[p] >= 0:
                     options[p].append([w for w in weeks if w <= data.week(last[p])])
@@ -255,6 +259,18 @@ def idle_floor(ctx: Context) -> tuple[int, int]:
         counted += len(weeks)
         floor += len(weeks) - _matching(sessions, weeks)
     return floor, counted
+
+
+def _run_weeks(data: ProblemData, days: list[list[int]]) -> int | None:
+    """The most calendar weeks one run of consecutive days (session ``k`` on the first day + ``k``, each on
+    an allowed day of its own) may touch; None when no run fits."""
+    allowed = [set(d) for d in days]
+    most = None
+    for first in days[0]:
+        if all(first + k in allowed[k] for k in range(1, len(days))):
+            touched = len({data.week(first + k) for k in range(len(days))})
+            most = touched if most is None else max(most, touched)
+    return most
 
 
 def _matching(sessions: list[list[int]], weeks: list[int]) -> int:

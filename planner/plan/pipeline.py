@@ -278,12 +278,12 @@ def plan(
         # units, so it runs before the decomposition (which looks for a plan meeting them all: pointless
         # once they are proven impossible together) and the confirmation solves. Its count of pairs is
         # one of all pairs too: the ones screened out can never be met.
-        facility = facility_proof(open_data, params, budget.after(FACILITY_RELAX))
+        facility = facility_proof(open_data, params, budget.after(FACILITY_RELAX), all_pairs=len(data.goals))
     if facility is None:
         result = _decomposed(data, params, budget, result, impossible, progress, spent)
     if result.schedule is not None:
         check_schedule(loaded.scenario, grid, data, result)
-    if facility is not None and result.num_goals_met >= facility.pairs:
+    if facility is not None and result.schedule is not None and result.num_goals_met >= facility.pairs:
         # The plan meets as many pairs as the facility allows: its count is proven best, as if phase 1
         # had closed its bound, so each unmet pair gets its own verdict (impossible alone or trade-off).
         result = dataclasses.replace(result, status=SolveStatus.OPTIMAL, goals_bound=facility.pairs, phases=(

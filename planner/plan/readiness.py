@@ -150,10 +150,17 @@ def _deadline_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int, 
     if last and len(days | set(last)) >= need:
         return None
     by = grid.days[deadline_day]
-    if days or last:
-        open_ = "1 day is" if len(days | set(last)) == 1 else f"{len(days | set(last))} days are"
-        return f"needs {n} sessions on at least {need} days but only {open_} open for it before the deadline {by}"
     mod = next(m for m in sc.modules if m.id == jb.module)
+    if not last and days:
+        if jb.last_open_days is not None:  # the recency rule: the last session only near launch
+            return (f"the recency rule ({mod.recency_days} days before launch) leaves its last session no open "
+                    f"day before the deadline {by}")
+        return f"its last session has no open day before the deadline {by}"
+    if days or last:
+        count = len(days | set(last))
+        open_ = "1 day is" if count == 1 else f"{count} days are"
+        on = "1 day" if need == 1 else f"{need} days"
+        return f"needs {n} sessions on at least {on} but only {open_} open for it before the deadline {by}"
     working = [d for d in range(min(deadline_day, data.num_days)) if grid.open[d]]
     if jb.season_days is not None and mod.allowed and not any(jb.season_days[d] for d in working):
         seasons = ", ".join(f"{x.start} .. {x.end}" for x in mod.allowed)

@@ -154,12 +154,14 @@ class FacilityProof:
 
 
 def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget,
-                   min_load: float = 0.0) -> FacilityProof | None:
+                   min_load: float = 0.0, all_pairs: int | None = None) -> FacilityProof | None:
     """A proof that not every goal can be met, from one shared resource or instructor pool alone, or None.
 
     Each facility's day-indexed relaxation (:mod:`planner.solve.day_packing`), the most loaded first
     (at least ``min_load``), gets :data:`FACILITY_EACH` work units whatever the mode (wall mode: also at
     most what the clock leaves of ``limit``, a safety cap), so the answer does not depend on machine load.
+    ``all_pairs``: the number of pairs the words count, when ``data`` holds only those not
+    proven impossible (the others can never be met, so the bound is the same).
     """
     budget = _budget(params, limit)
     for fac in facilities(data, min_load):
@@ -169,7 +171,7 @@ def facility_proof(data: ProblemData, params: SolveParams, limit: float | Budget
         status = packing_status(data, fac, work, _wall(budget, work))
         budget.charge(work)
         if status == SolveStatus.INFEASIBLE:
-            return _facility_words(data, fac, budget)
+            return _facility_words(data, fac, budget, all_pairs)
     return None
 
 
@@ -185,7 +187,7 @@ def _wall(budget: Budget, work: float) -> float:
     return OUTER_FACTOR * work + OUTER_SLACK_S if budget.deterministic else budget.remaining()
 
 
-def _facility_words(data: ProblemData, fac: Facility, budget: Budget) -> FacilityProof:
+def _facility_words(data: ProblemData, fac: Facility, budget: Budget, all_pairs: int | None = None) -> FacilityProof:
     """The proof that ``fac`` cannot host every session the pairs need, with how much it can host
     when that is proven too (another :data:`FACILITY_EACH` work units)."""
     modules = ", ".join(sorted({data.jobs[j].module for j, _ in fac.users}))
@@ -200,7 +202,8 @@ def _facility_words(data: ProblemData, fac: Facility, budget: Budget) -> Facilit
         pairs = pairs_bound(data, fac, most, FACILITY_EACH, wall)
         if pairs is not None and pairs >= len(data.goals):
             pairs = None
-        so = "" if pairs is None else f", so at most {pairs} of the {len(data.goals)} pairs can be met"
+        total = len(data.goals) if all_pairs is None else all_pairs
+        so = "" if pairs is None else f", so at most {pairs} of the {total} pairs can be met"
         return FacilityProof(f"proven: {fac.describe(data)} can {verb} at most {most} of the {needed} {modules} "
                              f"trainings the pairs need before their deadlines{so} {why}",
                              len(data.goals) - 1 if pairs is None else pairs)

@@ -172,7 +172,10 @@ def repair_section(answer: RepairAnswer) -> Section:
         rows: list[list[str | Cell]] = [[ln.lever, ln.change, Cell(_num(ln.cost), css), ln.unlocks]
                                         for ln in lever_lines(answer, checked)]
         blocks.append(Table(["Lever", "Change", "Cost (points)", "Pairs it unlocks"], rows))
-        blocks.append(Bullets(items=[f"planner whatif {answer.loaded.path} " + " ".join(f"--set '{e}'" for e in checked.edits)]))
+        variant = f"--variant {answer.loaded.variant} " if answer.loaded.variant else ""
+        edits = (*answer.loaded.edits, *checked.edits)  # the command's own edits first, as in the edit list
+        blocks.append(Bullets(items=[f"planner whatif {answer.loaded.path} {variant}"
+                                     + " ".join(f"--set '{e}'" for e in edits)]))
     return Section("What it would take", blocks, id="repair")
 
 
@@ -194,7 +197,8 @@ def write_repair(answer: RepairAnswer, folder: Path, save: Any) -> list[Path]:
     paths.append(csv_path)
     for k, checked in enumerate(answer.repairs, 1):
         edits = folder / f"repair-{k}.edits.txt"
-        # The command's own --set edits first: with them the list rebuilds the repaired scenario from the file.
+        # The command's own --set edits first: with them (and its --variant, named in the report's whatif
+        # line) the list rebuilds the repaired scenario from the file.
         edits.write_text("".join(f"{e}\n" for e in (*answer.loaded.edits, *checked.edits)), encoding="utf-8")
         yaml_path = folder / f"repair-{k}.yaml"
         save(checked, yaml_path)

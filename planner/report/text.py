@@ -50,7 +50,8 @@ def verdict_table(out: PlanOutcome) -> str:
         kind = "optimal" if gap < 1e-9 else f"gap {gap:.1%}"
         n = len(res.schedule.sessions) if res.schedule else 0
         lines.append(f"Plan: {n} session{'' if n == 1 else 's'}, secondary objective {kind}")
-    lines.append("(ok +Nd: ready with N days of slack before the deadline; held: already held; -: not required)")
+    lines.append("(ok +Nd: ready with N days of slack before the deadline; held: already held, or its modules "
+                 "waived; -: not required)")
     for r in out.readiness:
         if r.status != Verdict.READY:
             lines.append(f"  {r.participant}/{r.competency}: {r.status.value} - {r.reason}")

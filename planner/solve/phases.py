@@ -74,6 +74,9 @@ def solve_readiness(
     best_value = round(solver.objective_value)
     best = best_value // weight
     goals_bound = min(num_goals, int(solver.best_objective_bound + 1e-6) // weight)
+    if status1 == SolveStatus.FEASIBLE and goals_bound == best:
+        # The count is proven best; only the prime crews' tie-break among such plans is not (missions).
+        status1 = SolveStatus.OPTIMAL
     sched1 = extract_schedule(ctx, solver)
     met1 = tuple(solver.boolean_value(s) for s in ctx.goal_sat)
     if not params.plan_phase:

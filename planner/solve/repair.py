@@ -31,7 +31,7 @@ class FoundRepair:
     bound: float
     status: SolveStatus
     schedule: Schedule
-    met: frozenset[int] = frozenset()  # the targeted goals it meets (or waives)
+    met: frozenset[int] | None = None  # the targeted goals it meets (or waives); None: every target
 
 
 @dataclass

@@ -154,6 +154,10 @@ def test_reason_names_the_season_of_a_resource(tmp_path: Path) -> None:
     ({"allowed": [{"from": "03-15", "to": "04-12"}], "hours": 4, "session_hours": 2,
       "min_days_between_sessions": 1}, None,
      "m1: needs 2 sessions on at least 2 days but only 1 day is open for it before the deadline 2024-03-18"),
+    # Recency: the last session only in the 10 days before launch (Mon 15 Apr), weeks after the exams.
+    ({"recency_days": 10}, None,
+     "m1: the recency rule (10 days before launch) leaves its last session no open day before the deadline "
+     "2024-03-18"),
 ])
 def test_reason_names_what_closes_the_days_before_the_deadline(
         tmp_path: Path, allowed: dict[str, Any], days: list[dict[str, str]] | None, reason: str) -> None:

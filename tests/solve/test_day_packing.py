@@ -158,6 +158,8 @@ def test_pairs_screened_out_leave_the_facility_question_to_the_others(tmp_path: 
     # site's question was skipped whenever some pair had been screened out).
     out = _stopped_plan(tmp_path, monkeypatch, drop=0, screened=1)
     assert out.result.status == SolveStatus.OPTIMAL and out.result.goals_bound == 7
+    question = out.result.phases[-1].question or ""
+    assert "so at most 7 of the 9 pairs can be met" in question  # counted among all the pairs
     statuses = [r.status for r in out.readiness]
     assert statuses.count(Verdict.READY) == 7 and statuses.count(Verdict.NOT_READY) == 2
 

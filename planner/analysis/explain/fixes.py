@@ -3,10 +3,10 @@
 The searches for the least change (window days, capacity units, weekly
 hours) live here, one per kind that has one; every other kind is fixed by
 relaxing its fact at the cost its kind declares (:mod:`.kinds`). Costs rank
-fixes in arbitrary units: a day of window 1, 2 h more of a weekly load cap
-4, a working Saturday or holiday 8 (``repairs.py``'s ``workdays`` cost, or
-the scenario's ``workdays`` lever), a capacity unit 10, an instructor 30,
-cancelling an absence 40, a campaign resource's extra days at its ``dates``
+fixes in the points of ``planner repair`` (:func:`unit_cost`: the scenario's
+lever of that kind, else ``repairs.py``'s default): a day of window 16, 2 h
+more of a weekly load cap 8, a working Saturday or holiday 8, a capacity unit
+40, an instructor 60; without a lever kind: cancelling an absence 40, a campaign resource's extra days at its ``dates``
 lever's cost per day (20 for the default lever; with no such lever, the
 resource on any working day at 60), lifting load caps 60, waiving a rule
 (recency, spacing, session pattern) 100,
