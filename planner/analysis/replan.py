@@ -186,6 +186,7 @@ def replan_problem(
             status[row.job, row.index] = row
     jobs: list[Job] = []
     base_map: dict[tuple[int, int], int] = {}
+    rows: dict[tuple[int, int], int] = {}  # (job, start slot) of a session moved by the progress file -> its line
     for j, job in enumerate(data.jobs):
         published = baseline.get(j, [])
         done: list[tuple[int, int | None, tuple[int, ...]]] = []  # (start slot, instructor, further staff)
@@ -206,7 +207,10 @@ def replan_problem(
                     raise _bad(progress_file, f"actual start {prow.start} is not on the time grid", prow.row)
                 if actual // S >= release:
                     raise _bad(progress_file, f"actual start {prow.start} is not before the as-of date {as_of}", prow.row)
+                if prow.end is not None and prow.end <= prow.start:
+                    raise _bad(progress_file, f"actual end {prow.end} is not after the actual start {prow.start}", prow.row)
                 start = actual
+                rows[j, start] = prow.row
             done.append((start, b.instructor, b.staff))
             if numbers is not None:
                 numbers[j, start] = b.index + 1
@@ -228,6 +232,7 @@ def replan_problem(
             k = len(done) + offset
             if k < job.num_sessions:
                 base_map[j, k] = b.start
+    _history_overlaps(data, jobs, rows, grid, progress_file)
     # A module that has already begun keeps its place after its prerequisites
     # even when one of them failed and is retaken later: history is not
     # re-ordered. Unless it is finished, it still counts as done only once the
@@ -237,6 +242,30 @@ def replan_problem(
                                if 0 < jobs[p.after].num_fixed < jobs[p.after].num_sessions}))
     return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, done_after=done_after,
                                release_day=release, baseline=base_map, max_changes=max_changes)
+
+
+def _history_overlaps(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, int], int], grid: TimeGrid,
+                      progress_file: Path) -> None:
+    """A located error when a session the progress file moved overlaps another session of the same participant
+    in the history: the history is pinned, so the plan would be proven impossible ("no plan exists at all")
+    for a slip in the file."""
+    for p, who in enumerate(data.participants):
+        done = sorted((start, start + job.length, j) for j, job in enumerate(jobs) if p in job.participants
+                      for start in job.fixed_starts)
+        reach: tuple[int, int, int] | None = None  # (end, job, start) of the session ending last so far
+        for s2, e2, j2 in done:
+            if reach is not None and s2 < reach[0] and ((reach[1], reach[2]) in rows or (j2, s2) in rows):
+                j1, s1 = reach[1], reach[2]
+                moved, other = ((j2, s2), (j1, s1)) if (j2, s2) in rows else ((j1, s1), (j2, s2))
+                raise _bad(progress_file, f"{who.id}: the actual time of {jobs[moved[0]].module} "
+                           f"({_at(grid, moved[1])}) overlaps their {jobs[other[0]].module} at {_at(grid, other[1])}"
+                           " in the history", rows[moved])
+            if reach is None or e2 > reach[0]:
+                reach = (e2, j2, s2)
+
+
+def _at(grid: TimeGrid, slot: int) -> str:
+    return grid.slot_start(slot).strftime("%Y-%m-%d %H:%M")
 
 
 def _changes(

@@ -354,3 +354,22 @@ def test_a_session_done_at_another_time_keeps_its_number(tmp_path: Path, baselin
     assert sorted(done["session"]) == [2, 3, 4]  # done before the as-of date; session 1 was missed
     assert done[done["session"] == 2]["new_start"].iloc[0] == later.isoformat(timespec="minutes")
     assert ann[ann["change"] == "added"]["session"].tolist() == [7]
+
+
+def test_an_actual_time_that_overlaps_the_history_is_named(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests a progress row whose actual time overlaps another session of the participant in the history:
+    ann's first simulator run reported at the start of her first theory day (a full 4-h day). The history
+    is pinned, so this made "no plan exists at all" (exit 3, every pair NOT_READY); it is a slip in the
+    file: exit 1 naming the row. So is an end before the start."""
+    path, base = baseline
+    sched = pd.read_csv(base / "schedule.csv")
+    mine = sched[sched["participant"] == "ann"]
+    theory = mine[(mine["module"] == "theory") & (mine["session"] == "1/2")]["start"].iloc[0]
+    sim = mine[(mine["module"] == "sim_runs") & (mine["session"] == "1/6")]["start"].iloc[0]
+    as_of = str((pd.Timestamp(max(theory, sim)[:10]) + pd.Timedelta(days=1)).date())
+    code, _, out = _replan(path, base, tmp_path, f"ann,sim_runs,1,completed,{theory},,\n", as_of)
+    assert code == 1, out
+    assert f"row 2: ann: the actual time of sim_runs ({theory.replace('T', ' ')}) overlaps their theory" in out
+    code, _, out = _replan(path, base, tmp_path, f"ann,sim_runs,1,completed,{sim},{sim[:11]}08:00,\n", as_of)
+    assert code == 1, out
+    assert "row 2: actual end" in out and "is not after the actual start" in out
