@@ -187,6 +187,7 @@ def replan_problem(
     jobs: list[Job] = []
     base_map: dict[tuple[int, int], int] = {}
     rows: dict[tuple[int, int], int] = {}  # (job, start slot) of a session moved by the progress file -> its line
+    teachers: dict[tuple[int, int], int] = {}  # (job, published start) -> published instructor, still to come
     for j, job in enumerate(data.jobs):
         published = baseline.get(j, [])
         done: list[tuple[int, int | None, tuple[int, ...]]] = []  # (start slot, instructor, further staff)
@@ -232,6 +233,8 @@ def replan_problem(
             k = len(done) + offset
             if k < job.num_sessions:
                 base_map[j, k] = b.start
+                if b.instructor is not None:
+                    teachers[j, b.start] = b.instructor
     _history_overlaps(data, jobs, rows, grid, progress_file)
     # A module that has already begun keeps its place after its prerequisites
     # even when one of them failed and is retaken later: history is not
@@ -241,7 +244,7 @@ def replan_problem(
     done_after = tuple(sorted({(p.before, p.after) for p in data.precedences
                                if 0 < jobs[p.after].num_fixed < jobs[p.after].num_sessions}))
     return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, done_after=done_after,
-                               release_day=release, baseline=base_map, max_changes=max_changes)
+                               release_day=release, baseline=base_map, teachers=teachers, max_changes=max_changes)
 
 
 def _history_overlaps(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, int], int], grid: TimeGrid,

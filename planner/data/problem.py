@@ -153,8 +153,9 @@ class ProblemData:
     differences of day indices; closed days are closed in every job's
     ``open_days``. For re-planning, sessions that are not fixed start on or
     after ``release_day``; ``baseline`` maps (job, session) to the published
-    start slot, and ``max_changes`` caps how many published sessions may move
-    or be dropped.
+    start slot, ``teachers`` (job, start slot) to the published instructor of a
+    session still to come (kept where it stays, when that instructor is free),
+    and ``max_changes`` caps how many published sessions may move or be dropped.
     """
 
     slots_per_day: int
@@ -173,6 +174,7 @@ class ProblemData:
     job_index: dict[str, int] = field(default_factory=dict, compare=False)
     release_day: int = 0
     baseline: dict[tuple[int, int], int] = field(default_factory=dict, compare=False)
+    teachers: dict[tuple[int, int], int] = field(default_factory=dict, compare=False)
     max_changes: int | None = None
     done_after: tuple[tuple[int, int], ...] = ()  # (before, after): after only with before done, in any order
 
@@ -488,6 +490,7 @@ def restrict(data: ProblemData, keep: Sequence[int], goals: Sequence[int]) -> Pr
         job_index={job_id: new_of[j] for job_id, j in data.job_index.items() if j in new_of},
         release_day=data.release_day,
         baseline={(new_of[j], k): s for (j, k), s in data.baseline.items() if j in new_of},
+        teachers={(new_of[j], at): i for (j, at), i in data.teachers.items() if j in new_of},
         max_changes=data.max_changes,
     )
 

@@ -52,6 +52,9 @@ class Context:
         self.goal_sat: list[cp_model.IntVar] = []
         self.goal_completion: list[cp_model.IntVar] = []
         self.changes: list[cp_model.IntVar] = []
+        # Re-planning: per published session still to come with an instructor, true when it stays but its
+        # instructor's group changes (the stability family's; a cost term after the modules left out).
+        self.teacher_changes: list[cp_model.IntVar] = []
         # Initial job -> (refresher needed, its last day): the refreshers family's, read by competencies.
         self.refreshed: dict[int, list[tuple[cp_model.IntVar, IntExpr]]] = {}
         self.plan_terms: list[tuple[cp_model.LinearExprT, int]] | None = None  # objective.plan_cost's, once built

@@ -58,6 +58,11 @@ def plan_cost(ctx: Context) -> cp_model.LinearExprT:
     return cost
 
 
+def _shape_at(ctx: Context) -> int:
+    """Where the shape's terms begin in :func:`_terms`: after "changes", "left out" and "teachers"."""
+    return 1 + bool(ctx.changes) + bool(ctx.teacher_changes)
+
+
 def _weights(terms: list[tuple[cp_model.LinearExprT, int]]) -> list[int]:
     weights, weight = [], 1
     for _, top in reversed(terms):
@@ -77,6 +82,9 @@ def _terms(ctx: Context) -> list[tuple[cp_model.LinearExprT, int]]:
         # anything else once readiness is settled.
         terms.append((sum(ctx.changes), len(ctx.changes)))
     terms.append((len(optional) - sum(optional), len(optional)))
+    if ctx.teacher_changes:
+        # Re-planning: a session that stays keeps its published instructor's group where it can.
+        terms.append((sum(ctx.teacher_changes), len(ctx.teacher_changes)))
     days = ctx.data.num_days
     if ctx.data.shape == "level":
         peaks = _weekly_peaks(ctx)
@@ -147,8 +155,8 @@ def cost_floor(ctx: Context) -> int:
     if ctx.data.shape != "level":
         return 0
     terms = _terms(ctx)
-    weight = _weights(terms)[1 + bool(ctx.changes)]  # the peaks' term follows "changes" and "left out"
-    return weight * min(sum(peak_floors(ctx)), terms[1 + bool(ctx.changes)][1])
+    at = _shape_at(ctx)  # the peaks' term follows "changes", "left out" and "teachers"
+    return _weights(terms)[at] * min(sum(peak_floors(ctx)), terms[at][1])
 
 
 def peak_floors(ctx: Context) -> list[int]:
@@ -225,7 +233,7 @@ def _job_floor(data: ProblemData, consecutive: bool, length: int, free: list[lis
 def idle_weeks(ctx: Context, cost: float) -> int:
     """The ``level`` cost's weeks without training (the term after the peaks) of a :func:`plan_cost` value."""
     terms = _terms(ctx)
-    at = 2 + bool(ctx.changes)
+    at = _shape_at(ctx) + 1
     return (round(cost) // _weights(terms)[at]) % (terms[at][1] + 1)
 
 
@@ -367,7 +375,7 @@ def decode_plan_cost(ctx: Context, cost: float) -> tuple[int, int, int]:
         part, value = divmod(value, w)
         parts.append(part)
     changes = parts.pop(0) if ctx.changes else 0
-    return changes, parts[0], parts[1]
+    return changes, parts[0], parts[1 + bool(ctx.teacher_changes)]
 
 
 def makespan(ctx: Context) -> cp_model.IntVar:

@@ -217,7 +217,9 @@ def name_instructors(
             for ends in busy.values():
                 ends[:] = [e for e in ends if e > s.start]
             free = [i for i in members[pool] if len(busy[i]) < data.instructors[i].capacity]
-            pick = free[0] if free else min(members[pool], key=lambda i: len(busy[i]))
+            # Re-planning: a session kept where it was keeps its published instructor when free.
+            published = data.teachers.get((s.job, s.start))
+            pick = published if published in free else free[0] if free else min(members[pool], key=lambda i: len(busy[i]))
             busy[pick].append(s.end)
             out[pos] = replace(s, instructor=pick)
     return out

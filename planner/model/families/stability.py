@@ -3,8 +3,9 @@
 Sessions of one job are interchangeable, so a published slot counts as kept
 when *any* not-yet-done session of the same job starts there; ``changed`` is
 1 for every published slot no session keeps (it moved or was dropped). The
-objective minimises the changes right after readiness; ``max_changes`` makes
-the budget hard.
+objective minimises the changes right after readiness, and after the modules
+left out the sessions that stay but change to another group of instructors than
+the published instructor's; ``max_changes`` makes the budget hard.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 def add(ctx: Context) -> None:
     """One ``kept`` literal per published slot; optional hard budget."""
     data, m = ctx.data, ctx.model
+    _, pool_of = data.instructor_pools()
     by_job: dict[int, list[int]] = defaultdict(list)
     for (j, _k), at in sorted(data.baseline.items()):
         by_job[j].append(at)
@@ -38,10 +40,19 @@ def add(ctx: Context) -> None:
             # number of literals linear in the number of sessions.
             lo, hi = max(0, i - 6), min(len(free), i + 7)
             matches: list[cp_model.IntVar] = []
+            teacher = data.teachers.get((j, at))
+            swapped = None if teacher is None else m.new_bool_var(f"teacher_changed[{data.jobs[j].id}@{at}]")
             for sv in free[lo:hi]:
                 eq = m.new_bool_var(f"at[{j},{at}]")
                 m.add(sv.start == at).only_enforce_if(eq)
                 matches.append(eq)
+                if teacher is not None and swapped is not None and sv.instructor:
+                    # Staying with another group of instructors than the published instructor's is a change
+                    # too (a smaller one: the sweep that names them keeps the published one when free).
+                    same = sv.instructor.get(pool_of[teacher])
+                    m.add_bool_or([eq.Not(), swapped] + ([same] if same is not None else []))
+            if swapped is not None:
+                ctx.teacher_changes.append(swapped)
             kept = m.new_bool_var(f"kept[{data.jobs[j].id}@{at}]")
             m.add_bool_or(matches).only_enforce_if(kept)
             m.add_implication(kept, ctx.present[j])
