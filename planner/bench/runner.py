@@ -205,6 +205,11 @@ def summarize(df: pd.DataFrame) -> dict[str, float | int | None]:
     }
 
 
+def _shown_pct(value: float | int | None) -> str:
+    """A percentage, or what is missing (no reference bounds for these instances)."""
+    return "n/a (no reference bound)" if value is None else f"{value}%"
+
+
 def format_summary(s: dict[str, float | int | None]) -> str:
     """The summary as a few human-readable lines."""
     return "\n".join(
@@ -212,10 +217,10 @@ def format_summary(s: dict[str, float | int | None]) -> str:
             f"instances {s['instances']}: optimal {s['optimal']}, feasible {s['feasible']}, "
             f"infeasible {s['infeasible']}, unknown {s['unknown']}; verified {s['verified']}"
             f"/{s['with_schedule']}",
-            f"engine: mean gap vs best known {s['mean_gap_pct']}%, "
-            f"mean deviation from CPM bound {s['mean_cpm_dev_pct']}%, "
+            f"engine: mean gap vs best known {_shown_pct(s['mean_gap_pct'])}, "
+            f"mean deviation from CPM bound {_shown_pct(s['mean_cpm_dev_pct'])}, "
             f"closed instances at optimum {s['closed_matched']}/{s['closed_with_schedule']}",
-            f"serial SGS: solved {s['sgs_solved']}, mean gap vs best known {s['sgs_mean_gap_pct']}%, "
-            f"mean deviation from CPM bound {s['sgs_mean_cpm_dev_pct']}%",
+            f"serial SGS: solved {s['sgs_solved']}, mean gap vs best known {_shown_pct(s['sgs_mean_gap_pct'])}, "
+            f"mean deviation from CPM bound {_shown_pct(s['sgs_mean_cpm_dev_pct'])}",
         ]
     )

@@ -38,13 +38,24 @@ def generate(
     """
     try:
         first = dt.date.fromisoformat(start)
+    except ValueError as exc:
+        err(f"error: --start {start}: {exc} (give a date as YYYY-MM-DD)")
+        raise typer.Exit(EXIT_USAGE) from None
+    try:
         text = generate_yaml(crews, days, seed, first, staffing)
-    except ValueError as exc:  # --start or --staffing: an option value
+    except ValueError as exc:  # --staffing: an option value
         err(f"error: {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     if out is None:
         typer.echo(text, nl=False)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    if out.is_dir():
+        err(f"error: --out {out} is a folder: give the YAML file to write")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err(f"error: --out {out}: cannot write it ({exc.strerror or exc})")
+        raise typer.Exit(EXIT_USAGE) from None
     err(f"Wrote {out}")

@@ -46,7 +46,8 @@ def mission_facts(sc: Scenario, m: MissionTimes, members: list[int]) -> Para:
         window += f" Regular training ends on {_date(m.training_end)}."
 
     def crew(ids: tuple[str, ...]) -> str:
-        return "; ".join(f"{c} ({', '.join(people[pi].id for pi in members if people[pi].crew == c)})" for c in ids)
+        return "; ".join(f"{c} ({', '.join(people[pi].id for pi in members if people[pi].crew == c) or 'nobody yet'})"
+                         for c in ids)
 
     text = f"Launch {_date(m.launch)}. {window} Prime crew: {crew(m.prime or ())}."
     if m.backup:

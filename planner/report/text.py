@@ -69,7 +69,8 @@ def mission_lines(out: PlanOutcome) -> list[str]:
             line = f"  mission {m.mission} (launch {m.launch}): {m.prime.value} - {crew}"
             if m.backup is not None:
                 bmet, btotal = m.backup_pairs
-                line += f"; backup crew {m.backup.value} ({bmet}/{btotal})"
+                line += f"; backup crew {m.backup.value} ({bmet}/{btotal})" if btotal else \
+                    "; no pair to train in its backup crew"
             lines.append(line)
     subs = substitutions(out.scenario, out.readiness)
     for (x, y), verdict in substitution_verdicts(subs).items():

@@ -276,8 +276,9 @@ def test_a_mission_whose_prime_crew_has_nobody_yet_says_so(tmp_path: Path) -> No
     from planner.report.text import mission_lines
 
     a = {"id": "a", "start": "2024-03-04", "launch": "2024-04-15", "crews": {"prime": ["c1"]}}
-    b = {"id": "b", "start": "2024-03-04", "launch": "2024-04-22", "crews": {"prime": ["cx"]}}
+    b = {"id": "b", "start": "2024-03-04", "launch": "2024-04-22", "crews": {"prime": ["cx"], "backup": ["cy"]}}
     out = run(tmp_path, centre([a, b], [{"id": "ann", "role": "sfp", "crew": "c1"}],
                                [{"id": "m1", "hours": 2, "session_hours": 2}]))
     line = next(x for x in mission_lines(out) if x.startswith("  mission b"))
-    assert line.endswith("no pair to train in its prime crew (no participant in it yet, or every competency held)")
+    assert line.endswith("no pair to train in its prime crew (no participant in it yet, or every competency held)"
+                         "; no pair to train in its backup crew")

@@ -114,3 +114,12 @@ def generate_scenario_loaded(crews: int, days: int) -> Scenario:
         path = Path(tmp) / "g.yaml"
         path.write_text(generate_yaml(crews, days, 1), encoding="utf-8")
         return load_scenario(path).scenario
+
+
+def test_bad_start_or_out_are_usage_errors(tmp_path: Path) -> None:
+    """Tests that an impossible --start date and --out naming a folder are usage errors (exit 2) naming the
+    option (they gave "day is out of range for month" and a raw "[Errno 21] Is a directory", exit 1)."""
+    res = runner.invoke(app, ["generate", "--start", "2024-02-30"])
+    assert res.exit_code == 2 and "--start 2024-02-30: day is out of range for month" in res.output
+    res = runner.invoke(app, ["generate", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and f"--out {tmp_path} is a folder" in res.output
