@@ -293,11 +293,19 @@ def _changes(
         # Sessions keep their numbers of the published plan (N of the baseline's
         # schedule.csv 'N/M'); only added ones are numbered in the new plan.
         published = {b.start: b.index + 1 for b in baseline.get(j, [])}
+        done_numbers = set()
         for k in range(job.num_fixed):
             at = job.fixed_starts[k]
             done_as = published.get(at, (numbers or {}).get((j, at), k + 1))  # done at another time: its own number
+            done_numbers.add(done_as)
             out.append(Change(owner, job.module, done_as, "done", when(at), when(at),
                               "history before the as-of date"))
+        # Published before the as-of date but not done: failed or missed (or part of a module that is retaken
+        # whole); its retake is an added session.
+        for pub in baseline.get(j, []):
+            if pub.start // S < data.release_day and pub.index + 1 not in done_numbers:
+                out.append(Change(owner, job.module, pub.index + 1, "not done", when(pub.start), "",
+                                  "failed or missed before the as-of date (or its module is retaken whole)"))
         # Sessions of a job are interchangeable: match published and new
         # slots as sets; the leftovers pair up in time order as moves.
         old = sorted(at for (jj, _k), at in data.baseline.items() if jj == j)

@@ -46,8 +46,8 @@ def replan_cmd(
 ) -> None:
     """Fix what happened before --as-of, re-plan the rest close to the baseline.
 
-    Writes schedule.csv, readiness.csv, changes.csv (every kept, moved, added
-    or removed session with the reason, and every progress row not used) and
+    Writes schedule.csv, readiness.csv, changes.csv (every done, not done, kept,
+    moved, added or removed session with the reason, and every progress row not used) and
     manifest.json. A bad progress row is exit 1 (every one is named, with its
     line); an ignored row is a warning. Exit codes as plan.
     """
