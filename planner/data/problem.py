@@ -123,8 +123,7 @@ class Precedence:
 @dataclass(frozen=True)
 class Goal:
     """Participant ``participant`` holds ``competency`` when, for every group,
-    one job of the group is done and ends before ``deadline_day``. ``backup``: the participant is in a
-    mission's backup crew (a mission's verdict is its prime crews'; backups never decide it)."""
+    one job of the group is done and ends before ``deadline_day``; ``backup``: in a mission's backup crew."""
 
     participant: int
     competency: str
@@ -153,9 +152,8 @@ class ProblemData:
     differences of day indices; closed days are closed in every job's
     ``open_days``. For re-planning, sessions that are not fixed start on or
     after ``release_day``; ``baseline`` maps (job, session) to the published
-    start slot, ``teachers`` (job, start slot) to the published instructor of a
-    session still to come (kept where it stays, when that instructor is free),
-    and ``max_changes`` caps how many published sessions may move or be dropped.
+    start slot, ``teachers`` (job, start slot) to its published instructor, and
+    ``max_changes`` caps how many published sessions may move or be dropped.
     """
 
     slots_per_day: int
@@ -204,8 +202,7 @@ class ProblemData:
         return math.ceil(n / max(1, per_day))
 
     def jobs_taken(self) -> dict[tuple[str, str], int]:
-        """(participant id, module id) -> the job of that module the participant attends: their own,
-        their crew's, their cohort's or their mission's (what a published or progress row names)."""
+        """(participant id, module id) -> the job of that module the participant attends (own or joint)."""
         return {(self.participants[p].id, job.module): j for j, job in enumerate(self.jobs) for p in job.participants}
 
     def participant_jobs(self) -> list[list[int]]:
