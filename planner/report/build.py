@@ -144,7 +144,8 @@ def utilisation_table(out: PlanOutcome) -> Table:
     """Hours used / hours available per resource and instructor and ISO week of the grid.
 
     Available hours count the working days the resource (or instructor) is
-    open, times its capacity; used hours weigh each session by its demand.
+    open, times its capacity less what gates take that day; used hours weigh
+    each session by its demand.
     """
     grid, data, sc = out.grid, out.data, out.scenario
     day_hours = grid.slots_per_day * grid.slot_minutes / 60
@@ -156,11 +157,17 @@ def utilisation_table(out: PlanOutcome) -> Table:
     labels = [r.id for r in sc.resources] + [instructor_label(i.id) for i in sc.instructors]
     avail = [[0.0] * len(weeks) for _ in labels]
     used = [[0.0] * len(weeks) for _ in labels]
+    nres = len(sc.resources)
+    # What gates take (missions: one mission's exam takes a simulator or an examiner on days another trains).
+    taken: list[dict[int, int]] = [dict(r.reserved) for r in data.resources]
     for k, flags in enumerate(closed):
         for d, is_open in enumerate(grid.open):
-            if is_open and not flags[d]:
-                avail[k][week[d]] += caps[k] * day_hours
-    nres = len(sc.resources)
+            if not is_open or flags[d]:
+                continue
+            if k >= nres and not data.instructors[k - nres].open_days[d]:
+                continue  # examining at a gate that day
+            left = caps[k] - (taken[k].get(d, 0) if k < nres else 0)
+            avail[k][week[d]] += max(0, left) * day_hours
     for s in out.result.schedule.sessions if out.result.schedule else ():
         job, w = data.jobs[s.job], week[s.start // data.slots_per_day]
         hours = grid.slots_to_hours(s.end - s.start)
@@ -199,11 +206,17 @@ def weekly_hours_table(out: PlanOutcome) -> Table:
         cells: list[str | Cell] = [part.id]
         for h in hours[p]:
             level = 0 if h == 0 else min(4, 1 + int(h / full_week * 4))
-            cells.append(Cell(f"{h:g}" if h else "-", f"num u{level}", f"{h:g} h of {full_week:g} h in five full days"))
-        cells.append(Cell(f"{max(hours[p], default=0):g}", "num", "busiest week"))
+            cells.append(Cell(_hours(h) if h else "-", f"num u{level}",
+                              f"{_hours(h)} h of {_hours(full_week)} h in five full days"))
+        cells.append(Cell(_hours(max(hours[p], default=0)), "num", "busiest week"))
         rows.append(cells)
     return Table(["participant", *(f"{y}-W{w:02d}" for y, w in weeks), "peak"], rows, id="weekly-hours",
                  row_headers=True)
+
+
+def _hours(value: float) -> str:
+    """Hours as the report shows them: at most two decimals (20-minute slots gave 2.66667)."""
+    return f"{round(value, 2):g}"
 
 
 def _use_cell(used: float, avail: float) -> Cell:
@@ -211,7 +224,7 @@ def _use_cell(used: float, avail: float) -> Cell:
         return Cell("-", "na", "not available this week")
     share = used / avail if avail else 1.0
     level = 0 if used == 0 else min(4, 1 + int(share * 4))
-    return Cell(f"{used:g}/{avail:g}", f"num u{level}", f"{share:.0%} used")
+    return Cell(f"{_hours(used)}/{_hours(avail)}", f"num u{level}", f"{share:.0%} used")
 
 
 def unscheduled_table(out: PlanOutcome) -> Section:

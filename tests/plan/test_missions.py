@@ -94,6 +94,15 @@ def test_gate_taking_the_only_simulator_moves_the_other_missions_session(tmp_pat
     assert _days(out, "drill", "ann") == ["2024-03-04"]
     free = run(tmp_path, _two_missions(exam_takes_sim=False))
     assert _days(free, "drill", "bob") == ["2024-03-11"]
+    # The report's utilisation counts what the gate takes: the week of Mon 11 Mar offers 4 of its 5 simulator
+    # days (16 h of 20; it counted 20 with the gate too).
+    from planner.report.build import utilisation_table
+
+    for outcome, hours in ((out, 16), (free, 20)):
+        table = utilisation_table(outcome)
+        sim = next(row for row in table.rows if row[0] == "sim")
+        cell = sim[list(table.columns).index("2024-W11")]
+        assert getattr(cell, "text", cell) == f"4/{hours}"
 
 
 def test_verifiers_reject_a_session_on_a_resource_a_gate_takes(tmp_path: Path) -> None:
