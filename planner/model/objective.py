@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
@@ -218,16 +219,21 @@ def _job_floor(data: ProblemData, consecutive: bool, length: int, free: list[lis
     """The least busiest week a job's sessions alone (with each week's history) can give."""
     if not consecutive or len(free) < 2:
         return min(done[data.week(d)] for days in free for d in days) + length
-    allowed = [set(days) for days in free]
     best = None
-    for first in free[0]:
-        if all(first + k in allowed[k] for k in range(1, len(free))):
-            load: dict[int, int] = {}
-            for k in range(len(free)):
-                w = data.week(first + k)
-                load[w] = load.get(w, done[w]) + length
-            best = max(load.values()) if best is None else min(best, max(load.values()))
+    for first in _runs(free):
+        load: dict[int, int] = {}
+        for k in range(len(free)):
+            w = data.week(first + k)
+            load[w] = load.get(w, done[w]) + length
+        best = max(load.values()) if best is None else min(best, max(load.values()))
     return length if best is None else best
+
+
+def _runs(days: list[list[int]]) -> Iterator[int]:
+    """The first days of the runs of consecutive days a job's sessions may take: session ``k`` on the first
+    day + ``k``, each on an allowed day of its own (``days``: each session's allowed days)."""
+    allowed = [set(d) for d in days]
+    return (first for first in days[0] if all(first + k in allowed[k] for k in range(1, len(days))))
 
 
 def idle_weeks(ctx: Context, cost: float) -> int:
@@ -244,9 +250,7 @@ def idle_floor(ctx: Context) -> tuple[int, int]:
     its widest allowed run touches (a five-day course Monday to Friday: one week, not five). Prerequisites,
     spacing, caps and resources are left out, so it is a floor."""
     data = ctx.data
-    last = [-1] * len(data.participants)
-    for goal in data.goals:
-        last[goal.participant] = max(last[goal.participant], goal.deadline_day - 1)
+    last = _last_days(data)
     options: list[list[list[int]]] = [[] for _ in data.participants]  # per participant: each session's weeks
     for j, job in enumerate(data.jobs):
         if not ctx.possible(j) or max((last[p] for p in job.participants), default=-1) < 0:
@@ -270,15 +274,8 @@ def idle_floor(ctx: Context) -> tuple[int, int]:
 
 
 def _run_weeks(data: ProblemData, days: list[list[int]]) -> int | None:
-    """The most calendar weeks one run of consecutive days (session ``k`` on the first day + ``k``, each on
-    an allowed day of its own) may touch; None when no run fits."""
-    allowed = [set(d) for d in days]
-    most = None
-    for first in days[0]:
-        if all(first + k in allowed[k] for k in range(1, len(days))):
-            touched = len({data.week(first + k) for k in range(len(days))})
-            most = touched if most is None else max(most, touched)
-    return most
+    """The most calendar weeks one run of consecutive days (:func:`_runs`) may touch; None when no run fits."""
+    return max((len({data.week(first + k) for k in range(len(days))}) for first in _runs(days)), default=None)
 
 
 def _matching(sessions: list[list[int]], weeks: list[int]) -> int:
@@ -302,15 +299,21 @@ def _matching(sessions: list[list[int]], weeks: list[int]) -> int:
     return sum(augment(w, set()) for w in weeks)
 
 
+def _last_days(data: ProblemData) -> list[int]:
+    """Per participant, the last day on which training counts for a goal of theirs (-1: no goal)."""
+    last = [-1] * len(data.participants)
+    for goal in data.goals:
+        last[goal.participant] = max(last[goal.participant], goal.deadline_day - 1)
+    return last
+
+
 def _weeks_trained(ctx: Context) -> list[cp_model.IntVar]:
     """Per participant and calendar week before their last goal deadline in which some session
     of theirs could run: a Boolean that may be 1 only if one of their sessions runs that week."""
     data, m = ctx.data, ctx.model
     if data.num_days <= 1:
         return []
-    last = [-1] * len(data.participants)
-    for goal in data.goals:
-        last[goal.participant] = max(last[goal.participant], goal.deadline_day - 1)
+    last = _last_days(data)
     weeks_of: list[dict[int, list[cp_model.IntVar]]] = [{} for _ in data.participants]
     for j, job in enumerate(data.jobs):
         if not ctx.possible(j):
@@ -374,8 +377,7 @@ def decode_plan_cost(ctx: Context, cost: float) -> tuple[int, int, int]:
     for w in _weights(_terms(ctx)):
         part, value = divmod(value, w)
         parts.append(part)
-    changes = parts.pop(0) if ctx.changes else 0
-    return changes, parts[0], parts[1 + bool(ctx.teacher_changes)]
+    return parts[0] if ctx.changes else 0, parts[bool(ctx.changes)], parts[_shape_at(ctx)]
 
 
 def makespan(ctx: Context) -> cp_model.IntVar:

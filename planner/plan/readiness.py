@@ -99,8 +99,7 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
             return (f"its sessions need {wanted} different people (instructor and "
                     f"{', '.join(f'{n.count} {n.role}' for n in jb.staff)}), and the qualified ones are too few")
         case Why.OUT_OF_SEASON:
-            seasons = ", ".join(f"{s.start} .. {s.end}" for s in mod.allowed)
-            return f"its season ({seasons}) has no working day in the window {_window(grid)}"
+            return f"its season ({_seasons(mod)}) has no working day in the window {_window(grid)}"
         case Why.RESOURCE_OUT_OF_SEASON:
             return f"its season ({_limits(sc, data, why.resource)}) has no working day in the window {_window(grid)}"
         case Why.NO_OPEN_DAY:
@@ -121,6 +120,11 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
         case Why.OVER_CAPACITY:
             res = data.resources[why.resource]
             return f"needs {why.demand} of {res.id}, capacity {res.capacity}"
+
+
+def _seasons(mod: Module) -> str:
+    """A module's own seasons, in the file's words."""
+    return ", ".join(f"{x.start} .. {x.end}" for x in mod.allowed)
 
 
 def _limits(sc: Scenario, data: ProblemData, r: int) -> str:
@@ -146,8 +150,9 @@ def _deadline_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int, 
         return None
     days = {d for d in allowed_days(data, job) if d < deadline_day}
     last = [d for d in allowed_days(data, job, last=True) if d < deadline_day]
+    usable = len(days | set(last))
     need = data.days_needed(job, n)
-    if last and len(days | set(last)) >= need:
+    if last and usable >= need:
         return None
     by = grid.days[deadline_day]
     mod = next(m for m in sc.modules if m.id == jb.module)
@@ -157,14 +162,12 @@ def _deadline_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int, 
                     f"day before the deadline {by}")
         return f"its last session has no open day before the deadline {by}"
     if days or last:
-        count = len(days | set(last))
-        open_ = "1 day is" if count == 1 else f"{count} days are"
+        open_ = "1 day is" if usable == 1 else f"{usable} days are"
         on = "1 day" if need == 1 else f"{need} days"
         return f"needs {n} sessions on at least {on} but only {open_} open for it before the deadline {by}"
     working = [d for d in range(min(deadline_day, data.num_days)) if grid.open[d]]
     if jb.season_days is not None and mod.allowed and not any(jb.season_days[d] for d in working):
-        seasons = ", ".join(f"{x.start} .. {x.end}" for x in mod.allowed)
-        return f"its season ({seasons}) opens no working day before the deadline {by}"
+        return f"its season ({_seasons(mod)}) opens no working day before the deadline {by}"
     for r, _ in jb.resources:
         avail = data.resources[r].open_days
         if avail is not None and not any(avail[d] for d in working):

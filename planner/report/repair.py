@@ -173,10 +173,15 @@ def repair_section(answer: RepairAnswer) -> Section:
                                         for ln in lever_lines(answer, checked)]
         blocks.append(Table(["Lever", "Change", "Cost (points)", "Pairs it unlocks"], rows))
         variant = f"--variant {answer.loaded.variant} " if answer.loaded.variant else ""
-        edits = (*answer.loaded.edits, *checked.edits)  # the command's own edits first, as in the edit list
         blocks.append(Bullets(items=[f"planner whatif {answer.loaded.path} {variant}"
-                                     + " ".join(f"--set '{e}'" for e in edits)]))
+                                     + " ".join(f"--set '{e}'" for e in _edit_list(answer, checked))]))
     return Section("What it would take", blocks, id="repair")
+
+
+def _edit_list(answer: RepairAnswer, checked: CheckedRepair) -> tuple[str, ...]:
+    """The edits that rebuild repair set ``checked`` from the file: the command's own --set edits first
+    (with its --variant, which the report's whatif line names), then the set's."""
+    return (*answer.loaded.edits, *checked.edits)
 
 
 def write_repair(answer: RepairAnswer, folder: Path, save: Any) -> list[Path]:
@@ -197,9 +202,7 @@ def write_repair(answer: RepairAnswer, folder: Path, save: Any) -> list[Path]:
     paths.append(csv_path)
     for k, checked in enumerate(answer.repairs, 1):
         edits = folder / f"repair-{k}.edits.txt"
-        # The command's own --set edits first: with them (and its --variant, named in the report's whatif
-        # line) the list rebuilds the repaired scenario from the file.
-        edits.write_text("".join(f"{e}\n" for e in (*answer.loaded.edits, *checked.edits)), encoding="utf-8")
+        edits.write_text("".join(f"{e}\n" for e in _edit_list(answer, checked)), encoding="utf-8")
         yaml_path = folder / f"repair-{k}.yaml"
         save(checked, yaml_path)
         paths += [yaml_path, edits]

@@ -62,18 +62,22 @@ def solve_readiness(
     first, weight = objective.goals_priority(ctx)
     m.maximize(first)
     first_limit = budget.share(READINESS_PHASE if params.plan_phase else 1.0)
-    counting = progress if progress is None or weight == 1 else (  # the goals met, not the weighted value
-        lambda phase, s, obj, bnd: progress(phase, s, float(int(obj + 1e-6) // weight), float(int(bnd + 1e-6) // weight)))
+
+    def count(value: float) -> int:  # the goals met of a value (or bound) of the weighted objective
+        return int(value + 1e-6) // weight
+
+    counting = progress if progress is None or weight == 1 else (
+        lambda phase, s, obj, bnd: progress(phase, s, float(count(obj)), float(count(bnd))))
     solver, status1, info1 = run_phase(ctx, params, first_limit, "readiness", counting, t0, budget)
     if weight > 1:
-        info1 = replace(info1, objective=None if info1.objective is None else float(int(info1.objective + 1e-6) // weight),
-                        bound=None if info1.bound is None else float(int(info1.bound + 1e-6) // weight))
+        info1 = replace(info1, objective=None if info1.objective is None else float(count(info1.objective)),
+                        bound=None if info1.bound is None else float(count(info1.bound)))
     if status1 not in ANSWERED:
         return Result(status1, None, runtime=time.perf_counter() - t0, phases=(info1,),
                       goals_bound=None if status1 != SolveStatus.INFEASIBLE else 0)
     best_value = round(solver.objective_value)
     best = best_value // weight
-    goals_bound = min(num_goals, int(solver.best_objective_bound + 1e-6) // weight)
+    goals_bound = min(num_goals, count(solver.best_objective_bound))
     if status1 == SolveStatus.FEASIBLE and goals_bound == best:
         # The count is proven best; only the prime crews' tie-break among such plans is not (missions).
         status1 = SolveStatus.OPTIMAL
