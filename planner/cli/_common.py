@@ -103,6 +103,19 @@ def err(text: str) -> None:
     typer.echo(text, err=True)
 
 
+def refuse_folder(option: str, path: Path | None, what: str) -> None:
+    """A file option naming a folder is a usage error (exit 2), as a folder option naming a file is."""
+    if path is not None and path.is_dir():
+        err(f"error: {option} {path} is a folder: give {what}")
+        raise typer.Exit(EXIT_USAGE)
+
+
+def unwritable(option: str, path: Path, exc: OSError) -> NoReturn:
+    """A file option's path that cannot be written (no such folder, permissions): a usage error (exit 2)."""
+    err(f"error: {option} {path}: cannot write it ({exc.strerror or exc})")
+    raise typer.Exit(EXIT_USAGE) from None
+
+
 def fail(exc: PlannerError) -> NoReturn:
     """Report a planner error and exit with its documented code."""
     if isinstance(exc, ScenarioError):

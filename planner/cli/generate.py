@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from planner.cli._common import EXIT_USAGE, err
+from planner.cli._common import EXIT_USAGE, err, refuse_folder, unwritable
 from planner.constants import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 from planner.scenario.generate import DEFAULT_START, generate_yaml
 
@@ -49,13 +49,10 @@ def generate(
     if out is None:
         typer.echo(text, nl=False)
         return
-    if out.is_dir():
-        err(f"error: --out {out} is a folder: give the YAML file to write")
-        raise typer.Exit(EXIT_USAGE)
+    refuse_folder("--out", out, "the YAML file to write")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        err(f"error: --out {out}: cannot write it ({exc.strerror or exc})")
-        raise typer.Exit(EXIT_USAGE) from None
+        unwritable("--out", out, exc)
     err(f"Wrote {out}")

@@ -24,6 +24,8 @@ from planner.cli._common import (
     fail,
     load,
     params,
+    refuse_folder,
+    unwritable,
 )
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
 from planner.exceptions import PlannerError
@@ -126,19 +128,17 @@ def whatif(
     if not edits and variant is None:
         err("error: nothing to change: give --set PATH=VALUE or PATH+=VALUE (repeatable) and/or --variant NAME")
         raise typer.Exit(EXIT_USAGE)
-    if save is not None and save.is_dir():
-        err(f"error: --save {save} is a folder: give the file to write the edited scenario to")
-        raise typer.Exit(EXIT_USAGE)
+    refuse_folder("--save", save, "the file to write the edited scenario to")
     before = load(scenario)
     try:
         doc, after = load_document(scenario, variant, edits or [])
         if save is not None:
-            save_document(doc, save, scenario)
+            try:
+                save_document(doc, save, scenario)
+            except OSError as exc:  # only the save: an unreadable scenario is the guard's (exit 1)
+                unwritable("--save", save, exc)
     except PlannerError as exc:
         fail(exc)
-    except OSError as exc:  # a file that cannot be made there: the option's value, like --out naming a file
-        err(f"error: --save {save}: cannot write it ({exc.strerror or exc})")
-        raise typer.Exit(EXIT_USAGE) from None
     if save is not None and not quiet:
         err(f"Saved the edited scenario to {save}")
     if against is not None:

@@ -17,7 +17,6 @@ from planner.calendar.grid import TimeGrid
 from planner.calendar.missions import participant_missions
 from planner.data.missions import Timeline
 from planner.scenario.schema import (
-    AnyOf,
     Load,
     Module,
     ModuleOverride,
@@ -26,6 +25,7 @@ from planner.scenario.schema import (
     Scenario,
     StaffNeed,
     monday_of,
+    requirement_options,
 )
 
 
@@ -77,7 +77,7 @@ def waived_competency(sc: Scenario, p: Participant, competency: str) -> bool:
     """Whether every requirement of ``competency`` is met for ``p`` by waived modules (an option of
     each ``any_of`` waived): no goal is made of it, and ``p`` holds it like a ``holds`` entry."""
     comp = next(c for c in sc.competencies if c.id == competency)
-    return all(any(waived(p, o) for o in (req.any_of if isinstance(req, AnyOf) else (req,))) for req in comp.requires)
+    return all(any(waived(p, o) for o in requirement_options(req)) for req in comp.requires)
 
 
 def held(sc: Scenario) -> dict[str, dict[str, str]]:

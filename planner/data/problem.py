@@ -28,7 +28,7 @@ from planner.data.people import (
     waived,
 )
 from planner.scenario.holidays import locally_closed
-from planner.scenario.schema import AnyOf, Scenario
+from planner.scenario.schema import Scenario, requirement_options
 
 
 @dataclass(frozen=True)
@@ -393,7 +393,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             groups_: list[tuple[int, ...]] = []
             missing = []
             for req in c.requires:
-                options = req.any_of if isinstance(req, AnyOf) else (req,)
+                options = requirement_options(req)
                 if any(waived(p, o) for o in options):
                     continue  # waived for this participant (individual needs): the requirement is met
                 jobs_ = tuple(job_of_pm[pi, o] for o in options if (pi, o) in job_of_pm)
@@ -403,7 +403,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
             # A backup crew's own rule ("ready by the commission") replaces the deadline, except
             # for competencies only the launch site gives: those stay due by launch.
             at_site = any(mid in site_modules for req in c.requires
-                          for mid in (req.any_of if isinstance(req, AnyOf) else (req,)))
+                          for mid in requirement_options(req))
             backup = tl.backup_gate(pi)
             if backup is not None and not at_site:
                 deadline = tl.gate_day(pi, backup)

@@ -15,7 +15,7 @@ import holidays as holidays_lib
 from planner.scenario.holidays import official_workdays
 from planner.scenario.mission_checks import mission_problems, mission_warnings
 from planner.scenario.needs import staff_problems
-from planner.scenario.schema import AnyOf, DateRange, Scenario
+from planner.scenario.schema import AnyOf, DateRange, Scenario, requirement_options
 
 Loc: TypeAlias = tuple[str | int, ...]
 Found: TypeAlias = tuple[Loc, str]
@@ -117,7 +117,7 @@ def _references(sc: Scenario) -> Iterator[Found]:
             yield ("modules", i, "deadline"), _unknown("gate", m.deadline, gates)
     for i, c in enumerate(sc.competencies):
         for j, req in enumerate(c.requires):
-            ids = req.any_of if isinstance(req, AnyOf) else (req,)
+            ids = requirement_options(req)
             for k, mid in enumerate(ids):
                 if mid not in mods:
                     loc: Loc = ("competencies", i, "requires", j, "any_of", k) if isinstance(req, AnyOf) else ("competencies", i, "requires", j)

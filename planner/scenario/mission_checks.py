@@ -15,7 +15,7 @@ from typing import TypeAlias
 
 from planner.scenario.common import Gate
 from planner.scenario.needs import staff_problems
-from planner.scenario.schema import AnyOf, Resource, Scenario
+from planner.scenario.schema import Resource, Scenario, requirement_options
 
 Loc: TypeAlias = tuple[str | int, ...]
 Found: TypeAlias = tuple[Loc, str]
@@ -120,7 +120,7 @@ def _refreshers(sc: Scenario) -> Iterator[Found]:
     mods = {m.id for m in sc.modules}
     crews = mission_of_crew(sc)
     listed = {mid for c in sc.competencies for req in c.requires
-              for mid in (req.any_of if isinstance(req, AnyOf) else (req,))}
+              for mid in requirement_options(req)}
     for i, m in enumerate(sc.modules):
         ref = m.refresher
         if ref is None:

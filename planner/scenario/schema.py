@@ -369,6 +369,11 @@ class AnyOf(StrictModel):
     any_of: tuple[Id, ...] = Field(min_length=1)
 
 
+def requirement_options(req: str | AnyOf) -> tuple[str, ...]:
+    """The modules any one of which meets requirement ``req`` of a competency (one module, or its any_of)."""
+    return req.any_of if isinstance(req, AnyOf) else (req,)
+
+
 class Competency(StrictModel):
     """An emergency-response competency: a rule over modules.
 

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 
 from planner.analysis.explain.types import GoalKey, Plain, clone
 from planner.calendar.missions import participant_missions
-from planner.scenario.schema import AnyOf, Module, Scenario
+from planner.scenario.schema import Module, Scenario, requirement_options
 
 
 def _requires(sc: Scenario, cid: str) -> list[str]:
     comp = next(c for c in sc.competencies if c.id == cid)
     out: list[str] = []
     for req in comp.requires:
-        out.extend(req.any_of if isinstance(req, AnyOf) else (req,))
+        out.extend(requirement_options(req))
     return out
 
 
