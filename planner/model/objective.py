@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
+    from planner.data.people import ParticipantData
     from planner.data.problem import ProblemData
     from planner.model.context import Context
 
@@ -146,38 +147,42 @@ def _weekly_peaks(ctx: Context) -> list[cp_model.IntVar]:
     return peaks
 
 
-def cost_floor(ctx: Context) -> int:
+def cost_floor(ctx: Context, met: Collection[int] = ()) -> int:
     """A lower bound on :func:`plan_cost` that the solver's own bound may take long to reach: for
-    ``level``, the peaks' weight times the sum of :func:`peak_floors` (0 for the other shapes).
+    ``level``, the peaks' weight times the sum of :func:`peak_floors` (0 for the other shapes), of the
+    plans that meet the goals ``met``.
 
-    Valid for every plan, not only those that leave nothing out: a plan that moves a published
+    Valid for every such plan, not only those that leave nothing out: a plan that moves a published
     session or leaves a job out costs at least the weight of that term, which exceeds the peaks'
     weight times any sum of peaks (each weight is worth more than all the terms after it)."""
     if ctx.data.shape != "level":
         return 0
     terms = _terms(ctx)
     at = _shape_at(ctx)  # the peaks' term follows "changes", "left out" and "teachers"
-    return _weights(terms)[at] * min(sum(peak_floors(ctx)), terms[at][1])
+    return _weights(terms)[at] * min(sum(peak_floors(ctx, met)), terms[at][1])
 
 
-def peak_floors(ctx: Context) -> list[int]:
+def peak_floors(ctx: Context, met: Collection[int] = ()) -> list[int]:
     """For each participant with a weekly peak (as :func:`_weekly_peaks` makes them, in order), at
     most their busiest week in any plan that leaves out no job (refreshers aside: they are done only
-    when needed), in slots. Three counts, each a relaxation of the plan:
+    when needed) and meets the goals ``met``, in slots. Three counts, each a relaxation of the plan:
 
     * a week with history holds at least that history;
     * each job's sessions: one session in its lightest possible week (with that week's history), a
       ``consecutive`` job's run of days in its lightest possible placement (three days of water
       survival between a Monday and a Friday are one week's 24 h);
     * energy: the sessions whose allowed days all lie in weeks ``a..b``, with those weeks' history,
-      spread over the ``b - a + 1`` weeks (rounded up).
+      spread over the ``b - a + 1`` weeks, none holding more than its days and caps allow (a week
+      with two working days left before the exams takes two days' hours, not a full week's).
 
-    Prerequisites, resources and instructors are left out: the floor stays a floor."""
+    A job that is the only way to a group of a goal in ``met`` uses only the days before that goal's
+    deadline. Prerequisites, resources and instructors are left out: the floor stays a floor."""
     data = ctx.data
     refresh = {rule.refresh for rule in data.refreshers}
+    by = _must_end(data, met)
     weeks = data.num_weeks
     out: list[int] = []
-    for p in range(len(data.participants)):
+    for p, who in enumerate(data.participants):
         jobs = [j for j, job in enumerate(data.jobs) if p in job.participants and ctx.possible(j)]
         if not any(sv.day is not None and not sv.fixed for j in jobs for sv in ctx.sessions[j]):
             continue  # no peak variable (see _weekly_peaks)
@@ -188,17 +193,21 @@ def peak_floors(ctx: Context) -> list[int]:
                     done[data.week(data.jobs[j].fixed_starts[k] // data.slots_per_day)] += data.jobs[j].length
         best = max(done)
         spans = [[0] * weeks for _ in range(weeks)]  # [first week][last week] -> slots of such sessions
+        open_days: set[int] = set()
         for j in jobs:
-            if j in refresh:
-                continue
             job = data.jobs[j]
-            free = [ctx.session_days(j, k) for k, sv in enumerate(ctx.sessions[j]) if sv.day is not None and not sv.fixed]
-            if not free:
+            free = [[d for d in ctx.session_days(j, k) if d < by.get(j, data.num_days)]
+                    for k, sv in enumerate(ctx.sessions[j]) if sv.day is not None and not sv.fixed]
+            for days in free:
+                open_days.update(days)
+            if j in refresh or not free or not all(free):
                 continue
             for days in free:
                 spans[data.week(days[0])][data.week(days[-1])] += job.length
             best = max(best, _job_floor(data, job.consecutive and len(free) == job.num_sessions, job.length,
                                         free, done))
+        # Repair levers (fillers) may lift the caps: then only the days count.
+        room = _week_room(data, who, open_days, done, capped=not ctx.fillers)
         # energy[a][b]: slots of the sessions whose weeks all lie in a..b (a suffix-prefix sum of spans)
         energy = [[0] * weeks for _ in range(weeks + 1)]
         for a in range(weeks - 1, -1, -1):
@@ -210,9 +219,52 @@ def peak_floors(ctx: Context) -> list[int]:
             history = 0
             for b in range(a, weeks):
                 history += done[b]
-                best = max(best, -(-(energy[a][b] + history) // (b - a + 1)))
+                best = max(best, _level_of(energy[a][b] + history, room[a:b + 1]))
         out.append(min(best, 7 * data.slots_per_day))
     return out
+
+
+def _must_end(data: ProblemData, met: Collection[int]) -> dict[int, int]:
+    """Per job, the first day it may no longer use in a plan meeting the goals ``met``: the earliest
+    deadline of those goals with a group it is the only option of."""
+    by: dict[int, int] = {}
+    for g in met:
+        goal = data.goals[g]
+        for group in goal.groups:
+            if len(group) == 1 and goal.deadline_day < data.num_days:
+                by[group[0]] = min(by.get(group[0], data.num_days), goal.deadline_day)
+    return by
+
+
+def _week_room(data: ProblemData, who: ParticipantData, days: set[int], done: list[int], capped: bool) -> list[int]:
+    """Per week, the most slots of training a participant can have in it: the history plus a full day
+    (``capped``: or their daily cap) on each day their sessions may use, (``capped``) at most the week's
+    cap, not below its history."""
+    daily = data.slots_per_day if who.daily_cap is None or not capped else min(data.slots_per_day, who.daily_cap)
+    room = list(done)
+    for d in days:
+        room[data.week(d)] += daily
+    for w in range(len(room)):
+        cap = who.cap_in_week(w) if capped else None
+        if cap is not None:
+            room[w] = min(room[w], max(cap, done[w]))
+    return room
+
+
+def _level_of(need: int, room: list[int]) -> int:
+    """The least peak ``P`` with ``sum(min(P, r) for r in room) >= need`` (0 when ``need`` is 0). When
+    even the whole room cannot hold ``need``, no plan leaving nothing out exists: any floor is a floor,
+    and the largest peak is returned (a week's slots are at most the room's largest)."""
+    if need <= 0:
+        return 0
+    rooms = sorted(room)
+    below, n = 0, len(rooms)
+    for i, r in enumerate(rooms):  # P in (rooms[i-1], rooms[i]]: the i smallest rooms are full
+        level = -(-(need - below) // (n - i))
+        if level <= r:
+            return level
+        below += r
+    return 7 * max(rooms) + 1
 
 
 def _job_floor(data: ProblemData, consecutive: bool, length: int, free: list[list[int]], done: list[int]) -> int:

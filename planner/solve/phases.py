@@ -100,8 +100,10 @@ def solve_readiness(
         # Level only: earliest and fresh minimise the slack (or the freshness) itself, which the verdicts
         # report day by day; level's terms after the peaks weigh less than one slot of a peak.
         idle, counted = objective.idle_floor(ctx)
+        # Phase 2 meets as many goals as phase 1: all those not forbidden when phase 1 met them all.
+        forced = set(range(num_goals)) - set(forbid_goals) if best == num_goals - len(set(forbid_goals)) else set(require_goals)
         idle_most = idle + math.ceil(params.plan_gap * counted)
-        stop = StopRule(params.plan_gap, objective.cost_floor(ctx), lambda cost: objective.idle_weeks(ctx, cost) <= idle_most)
+        stop = StopRule(params.plan_gap, objective.cost_floor(ctx, forced), lambda cost: objective.idle_weeks(ctx, cost) <= idle_most)
         hinted = (list(m.proto.solution_hint.vars), list(m.proto.solution_hint.values))  # phase 1's plan
         schedule = plan_start(best) if plan_start is not None else None
         start = _from_start(ctx, schedule, best, params, budget, stop) if schedule is not None else None

@@ -11,7 +11,7 @@ from planner.data.result import SolveStatus
 from planner.heuristics.level import level_start
 from planner.heuristics.swo import squeaky_wheel
 from planner.model.builder import build_model
-from planner.model.objective import cost_floor, idle_floor, peak_floors
+from planner.model.objective import _level_of, cost_floor, idle_floor, peak_floors
 from planner.plan.pipeline import plan, prepare
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
@@ -52,6 +52,44 @@ def test_sessions_spread_over_the_weeks_they_may_use(tmp_path: Path) -> None:
     = 23 slots, above one session's 16. (The best plan's busiest week is 2 days, 32: a floor, not the
     optimum.)"""
     assert _floors(tmp_path, SHAPE) == [23]
+
+
+# Mon-Fri, window Mon 1 .. launch Wed 31 Mar 2021: four weeks of 5 working days, then 2 (29, 30 Mar).
+SHORT_WEEK: dict[str, Any] = {
+    **SHAPE,
+    "window": {"start": "2021-03-01", "launch": "2021-03-31"},
+    "modules": [{"id": "theory", "hours": 144, "session_hours": 8}],
+    "competencies": [{"id": "fire", "requires": ["theory"]}],
+}
+
+
+def test_a_short_week_holds_only_its_days(tmp_path: Path) -> None:
+    """Tests the energy floor's room per week: eighteen 16-slot days (288 slots) over weeks of 5, 5, 5, 5
+    and 2 days. Spread evenly it would be ceil(288 / 5) = 58 slots a week, but the last week holds at most
+    2 days (32), so 4 P + 32 >= 288: P = 64, the best plan's busiest week (4 days in each full week)."""
+    assert _floors(tmp_path, SHORT_WEEK) == [64]
+
+
+def test_a_goal_that_must_be_met_ends_training_at_its_deadline(tmp_path: Path) -> None:
+    """Tests the deadline of the goals met: exams on Mon 29 Mar, so the competency's only module ends by
+    Fri 26 Mar when the goal must be met: 288 slots in four weeks, 72 a week. Without the goal every day
+    until launch but the exams' may be used: 4 P + 16 (Tue 30 Mar) >= 288, P = 68."""
+    data = {**SHORT_WEEK, "gates": [{"id": "exams", "date": "2021-03-29"}],
+            "competencies": [{"id": "fire", "requires": ["theory"], "deadline": "exams"}]}
+    _, pdata = prepare(load_scenario(write(tmp_path, data)))
+    ctx = build_model(pdata)
+    assert peak_floors(ctx, met=[0]) == [72]
+    assert peak_floors(ctx) == [68]
+
+
+def test_the_least_level_of_weeks_with_their_own_room() -> None:
+    """Tests the energy floor's level: 160 slots in weeks holding 80, 80 and 32 take 64 a week (64 + 64 +
+    32); 100 slots take 34 (34 + 34 + 32); nothing takes 0. When 200 slots do not fit the 192 the weeks
+    hold, no plan leaving nothing out exists and the level exceeds every week (7 x 80 + 1)."""
+    assert _level_of(160, [80, 32, 80]) == 64
+    assert _level_of(100, [80, 32, 80]) == 34
+    assert _level_of(0, [80, 32, 80]) == 0
+    assert _level_of(200, [80, 32, 80]) == 561
 
 
 def test_the_cost_floor_is_the_peaks_weight_times_the_floors(tmp_path: Path) -> None:
