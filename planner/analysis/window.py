@@ -143,10 +143,21 @@ def shift_schedule(schedule: Schedule, old_start: dt.date, new_start: dt.date, s
     return Schedule(tuple(replace(s, start=s.start + shift, end=s.end + shift) for s in schedule.sessions))
 
 
+def asked_only(data: ProblemData, asked: frozenset[str] | None) -> ProblemData:
+    """``data`` with only the goals of the participants ``asked`` (None: all): the other missions' pairs
+    of a probe that varies one mission's window are not its question (their jobs stay, and may be left out)."""
+    if asked is None:
+        return data
+    return replace(data, goals=tuple(g for g in data.goals if data.participants[g.participant].id in asked))
+
+
 def readiness_probe(
-    loaded: LoadedScenario, params: SolveParams, hint: Schedule | None = None, relax: bool = True
+    loaded: LoadedScenario, params: SolveParams, hint: Schedule | None = None, relax: bool = True,
+    asked: frozenset[str] | None = None,
 ) -> tuple[Verdict, str, PlanOutcome | None]:
-    """Whether every goal can be met: a verified plan, a proof of the contrary, or UNKNOWN.
+    """Whether every goal (of the participants ``asked``; None: all) can be met: a verified plan, a proof of
+    the contrary, or UNKNOWN. A verified plan's outcome reads every pair of the file (those not asked as
+    that plan leaves them).
 
     First a feasibility solve with every goal required (one phase, hinted
     with ``hint``, e.g. the READY plan of a longer window): CP-SAT's presolve
@@ -160,8 +171,15 @@ def readiness_probe(
     ``relax=False`` skips the relaxations (already known to be feasible).
     """
     budget = params.budget()
-    grid, data = prepare(loaded)
+    grid, whole = prepare(loaded)
+    data = asked_only(whole, asked)
     total = len(data.goals)
+    of = "" if asked is None else " of the mission"
+
+    def verified(schedule: Schedule) -> PlanOutcome:  # read on the whole file: every pair as this plan leaves it
+        result = Result(SolveStatus.FEASIBLE, schedule, goals_met=goals_achieved(whole, schedule),
+                        goals_bound=len(whole.goals) if asked is None else None)
+        return _verified(loaded, grid, whole, result, params)
     missing = [g for g in data.goals if g.missing]
     if missing:
         g = missing[0]
@@ -182,19 +200,15 @@ def readiness_probe(
     status, schedule = plan_meeting_goals(data, None, params.within(first), hint)
     if status == SolveStatus.INFEASIBLE:
         return Verdict.NOT_READY, "proven: not every pair can be met (INFEASIBLE with all required)", None
-    if schedule is not None:
-        result = Result(SolveStatus.FEASIBLE, schedule, goals_met=goals_achieved(data, schedule), goals_bound=total)
-        if all(result.goals_met):
-            return (Verdict.READY, f"verified plan meets all {total} pairs",
-                    _verified(loaded, grid, data, result, params))
+    if schedule is not None and all(goals_achieved(data, schedule)):
+        return Verdict.READY, f"verified plan meets all {total} pairs{of}", verified(schedule)
     # Zero spare hours: packing one participant at a time around the others often succeeds where
     # the whole model's search does not (found plans only; a failure proves nothing).
     if len(data.participants) > 1:
         built = by_participant(data, params, budget.part(budget.share(PROBE_DECOMPOSE)))
         if built is not None:
-            result = Result(SolveStatus.FEASIBLE, built, goals_met=goals_achieved(data, built), goals_bound=total)
-            return (Verdict.READY, f"verified plan meets all {total} pairs (planned one participant at a time)",
-                    _verified(loaded, grid, data, result, params))
+            return (Verdict.READY, f"verified plan meets all {total} pairs{of} (planned one participant at a time)",
+                    verified(built))
     # Phase 1 alone settles the question; polishing a plan is not needed here.
     # --deterministic: what is left is counted in work units handed out, not by the clock.
     left = max(PROBE_SOLVE_FLOOR.limit(budget.seconds, budget.deterministic), budget.rest())
@@ -202,9 +216,11 @@ def readiness_probe(
     # feasibility solve could not repair only pulls it back to the same place.
     result = solve(data, replace(params.within(left), plan_phase=False))
     if result.schedule is not None and all(result.goals_met):
+        if asked is not None:
+            return Verdict.READY, f"verified plan meets all {total} pairs{of}", verified(result.schedule)
         return Verdict.READY, f"verified plan meets all {total} pairs", _verified(loaded, grid, data, result, params)
     if result.status == SolveStatus.INFEASIBLE or (result.goals_bound is not None and result.goals_bound < total):
-        return Verdict.NOT_READY, f"proven: at most {result.goals_bound or 0} of {total} pairs can be met", None
+        return Verdict.NOT_READY, f"proven: at most {result.goals_bound or 0} of {total} pairs{of} can be met", None
     # Undecided: one shared resource alone, day by day, may still prove it (a pigeonhole the search does
     # not finish). Only here, on top of the probe's limit (at most FACILITY_RELAX of it, counted in work
     # units), so that the probes the steps above decide pay nothing for it.
@@ -212,7 +228,7 @@ def readiness_probe(
     if found is not None:
         return Verdict.NOT_READY, found.text, None
     return (Verdict.UNKNOWN,
-            f"time limit: best plan meets {result.num_goals_met} of {total} pairs, no proof that all cannot", None)
+            f"time limit: best plan meets {result.num_goals_met} of {total} pairs{of}, no proof that all cannot", None)
 
 
 # -- min-window ------------------------------------------------------------------
@@ -328,6 +344,7 @@ def min_window(
     shortest = target.shortest
     longest = target.longest
     probes: dict[int, Probe] = {}
+    asked = target.asked(sc)
 
     relax_from: int | None = None  # from this many days on, every participant's part is known feasible
 
@@ -348,7 +365,7 @@ def min_window(
                                       loaded_d.scenario.window.start, best.outcome.data.slots_per_day)
             # Relaxations are monotone in the window: not redone where known feasible.
             relax = relax_from is None or days < relax_from
-            verdict, proof, outcome = readiness_probe(loaded_d, params, hint, relax)
+            verdict, proof, outcome = readiness_probe(loaded_d, params, hint, relax, asked)
             probes[days] = Probe(days, launch - dt.timedelta(days=days), verdict, proof,
                                  time.perf_counter() - t0, outcome)
             _report(say, probes[days])
@@ -446,7 +463,7 @@ def _relaxed_bound(loaded: LoadedScenario, target: Target, params: SolveParams, 
         days = top if feasible is None else (lo + top) // 2
         t0 = time.perf_counter()
         loaded_d = with_target_days(loaded, target, days)
-        _, data = prepare(loaded_d)
+        data = asked_only(prepare(loaded_d)[1], target.asked(loaded.scenario))
         if any(g.missing for g in data.goals):
             return None  # statically impossible goals: the usual probes say why
         status, proof = relaxation_status(data, params, params.budget().share(PROBE_RELAX))

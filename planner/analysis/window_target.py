@@ -47,6 +47,15 @@ class Target:
         """The top-level window of a file without missions (the historical behaviour)."""
         return self.mission is None
 
+    def asked(self, sc: Scenario) -> frozenset[str] | None:
+        """The participants whose pairs a probe of this target asks for: the crews of the mission varied
+        (prime and backup) when the file has other missions, whose readiness is theirs to answer
+        (``planner plan``); None: everybody's."""
+        if self.mission is None or len(sc.missions) < 2:
+            return None
+        crews = next(set(m.crews.prime) | set(m.crews.backup) for m in sc.missions if m.id == self.mission)
+        return frozenset(p.id for p in sc.participants if p.crew in crews)
+
     @property
     def label(self) -> str:
         """What is varied, in the user's terms."""
@@ -105,11 +114,13 @@ def resolve_target(sc: Scenario, mission: str | None = None, block: str | None =
         raise TargetError(f"no mission {mission!r} (missions: {_mission_ids(sc)})")
     # Every gate of the mission must stay inside its window (scenario checks).
     gates = [(m.launch - gate_date(g, m.launch)).days for g in m.gates]
+    # The centre's window (the first mission's first day to the last launch) keeps its 366 days too.
+    most = MAX_WINDOW_DAYS - (max(x.launch for x in sc.missions) - m.launch).days
     if block is None:
         if m.start is None:
             raise TargetError(f"mission {m.id} trains in blocks ({', '.join(b.id for b in m.blocks)}): "
                               "name the one to vary with --block ID")
-        return Target(m.launch, m.start, max([MIN_WINDOW_DAYS, *gates]), MAX_WINDOW_DAYS, m.id)
+        return Target(m.launch, m.start, max([MIN_WINDOW_DAYS, *gates]), most, m.id)
     at = next((i for i, b in enumerate(m.blocks) if b.id == block), None)
     if at is None:
         known = ", ".join(b.id for b in m.blocks) or "none: it has one window, varied without --block"
@@ -121,7 +132,7 @@ def resolve_target(sc: Scenario, mission: str | None = None, block: str | None =
         prev_end = m.block_end(m.blocks[at - 1])
         return Target(end, b.start, 1, (end - prev_end).days - 1, m.id, b.id)
     # The first block's start is the mission's first day: the mission's window
-    # keeps its 28-day minimum, its gates and its 366-day maximum.
+    # keeps its 28-day minimum, its gates and its 366-day maximum (and the centre's).
     before = (m.launch - end).days
     shortest = max(1, max([MIN_WINDOW_DAYS, *gates]) - before)
-    return Target(end, b.start, shortest, MAX_WINDOW_DAYS - before, m.id, b.id)
+    return Target(end, b.start, shortest, most - before, m.id, b.id)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from planner.analysis.sweep import sweep
 from planner.analysis.window import min_window
@@ -64,14 +65,48 @@ def test_min_window_on_a_mission_start_keeps_the_other_mission() -> None:
     assert a.start == dt.date(2021, 2, 1) and b.blocks[1].start == dt.date(2021, 3, 1)
 
 
+def test_min_window_of_a_mission_asks_only_its_pairs(tmp_path: Path) -> None:
+    """Tests the pairs a mission's probe asks: two_missions with p2 (mission b's prime) needing 400 h of
+    systems inside block b1 (4 weeks, at most 160 h): b can never be ready, at any window of a. Mission a's
+    answer is still 28 days (the derivation above), not "not ready at any length": b's pairs are b's
+    question. The READY plan's readiness still reads every pair of the file (p2's as that plan leaves them)."""
+    data = yaml.safe_load((DATA / "two_missions_window.yaml").read_text())
+    data["participants"][1]["modules"] = {"systems": {"hours": 400}}
+    path = tmp_path / "b_impossible.yaml"
+    path.write_text(yaml.safe_dump(data))
+    loaded = load_scenario(path)
+    result = min_window(loaded, PARAMS, target=resolve_target(loaded.scenario, "a"))
+    assert result.exact and (result.ready_days, result.not_ready_days) == (28, 27)
+    ready = result.ready_probe
+    assert ready is not None and ready.outcome is not None and "pairs of the mission" in ready.proof
+    assert {r.participant for r in ready.outcome.readiness} == {"p1", "p2", "p3"}
+    assert all(r.status == Verdict.READY for r in ready.outcome.readiness if r.participant == "p1")
+
+
+def test_a_mission_never_ready_is_not_ready_at_its_longest_window(tmp_path: Path) -> None:
+    """Tests the longest window of mission a: 366 - 45 = 321 days (b launches 45 days later and the
+    centre's window may not exceed 366). p1 needs 2000 h of systems before a's exams (15 Feb 2021); from
+    14 Apr 2020 that is about 218 working days, 1744 h: NOT_READY at every length, proven, without asking for
+    a 411-day centre window (a ScenarioError before)."""
+    data = yaml.safe_load((DATA / "two_missions_window.yaml").read_text())
+    data["participants"][0]["modules"] = {"systems": {"hours": 2000}}
+    path = tmp_path / "a_impossible.yaml"
+    path.write_text(yaml.safe_dump(data))
+    loaded = load_scenario(path)
+    result = min_window(loaded, PARAMS, target=resolve_target(loaded.scenario, "a"))
+    assert result.verdict == Verdict.NOT_READY and result.not_ready_days == 321
+    assert "not ready even at the longest allowed (321 days, proven)" in result.summary()
+
+
 def test_targets_and_their_bounds() -> None:
     """Tests what each selection varies and the lengths allowed: the top-level window as before; a
-    mission's 28..366 days before launch; a later block from the day after the block before it;
+    mission's 28..366 days before launch (the centre's window, to the last launch, at most 366 too); a later block from the day after the block before it;
     the first block within the mission's 366 days."""
     tiny = resolve_target(load_scenario(DATA / "tiny_window.yaml").scenario)
     assert tiny.whole and tiny.label == "the whole window" and (tiny.shortest, tiny.longest) == (28, 366)
     sc = load_scenario(DATA / "two_missions_window.yaml").scenario
-    assert resolve_target(sc, "a") == Target(dt.date(2021, 3, 1), dt.date(2021, 1, 4), 28, 366, "a")
+    # a launches 45 days before b: a longer window of a would stretch the centre's past 366 days
+    assert resolve_target(sc, "a") == Target(dt.date(2021, 3, 1), dt.date(2021, 1, 4), 28, 366 - 45, "a")
     b2 = resolve_target(sc, "b", "b2")  # b1 ends Fri 29 Jan; b2 ends the day before launch 15 Apr
     assert (b2.end, b2.start, b2.shortest, b2.longest) == (dt.date(2021, 4, 15), dt.date(2021, 3, 1), 1, 75)
     assert b2.path == "missions.b.blocks.b2.from" and b2.label == "mission b, block b2"
