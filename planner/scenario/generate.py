@@ -216,6 +216,11 @@ def generate_scenario(
         {"id": "water_site", "name": "Water survival centre", "capacity": 1,
          "available": [_season("06-01", "08-31")]},  # [S] June-August
     ]
+    if not any(6 <= d.month <= 8 for d in train):
+        # No summer day to train in: the indoor pool variant the fact sheet allows (domain-facts, seasonal infeasibility [E]), all
+        # year, instead of a water course no crew could take.
+        resources[-1] = {"id": "water_site", "name": "Hydrolab pool (indoor water-survival variant [E])",
+                         "capacity": 1}
     if winter:
         resources.append({"id": "winter_site", "name": "Forest site", "capacity": 1,
                           "available": [_season("01-15", "02-28")]})

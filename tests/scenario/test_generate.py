@@ -123,3 +123,17 @@ def test_bad_start_or_out_are_usage_errors(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "--start 2024-02-30: day is out of range for month" in res.output
     res = runner.invoke(app, ["generate", "--out", str(tmp_path)])
     assert res.exit_code == 2 and f"--out {tmp_path} is a folder" in res.output
+
+
+def test_a_window_without_summer_trains_water_survival_indoors(tmp_path: Path) -> None:
+    """Tests the water site of a window with no June-August working day (1 Oct 2021 + 120 days, exams at
+    L-27): the indoor pool variant, open all year, so that the water course can be taken at all (the summer
+    season left every water pair NOT_READY before). A summer window keeps the June-August season."""
+    autumn = generate_scenario(1, 120, 1, start=dt.date(2021, 10, 1))
+    water = next(r for r in autumn["resources"] if r["id"] == "water_site")
+    assert "available" not in water and "indoor" in water["name"]
+    summer = generate_scenario(1, 120, 1)
+    assert next(r for r in summer["resources"] if r["id"] == "water_site")["available"]
+    path = tmp_path / "autumn.yaml"
+    path.write_text(generate_yaml(1, 120, 1, start=dt.date(2021, 10, 1)), encoding="utf-8")
+    load_scenario(path)
