@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from planner.cli._common import EXIT_BAD_INPUT, Command, Edits, Group, Quiet, ScenarioArg, Variant, err, load
+from planner.cli._common import (
+    EXIT_BAD_INPUT,
+    Command,
+    Edits,
+    Group,
+    Quiet,
+    ScenarioArg,
+    Variant,
+    err,
+    load,
+    refuse_folder,
+    unwritable,
+)
 from planner.interop.tjp import export_tjp
 
 export_app = typer.Typer(
@@ -32,14 +44,18 @@ def tjp(
     become dependencies and deadlines 'maxend' checks. What TaskJuggler cannot
     express (sessions, spacing, maximum lags) is listed on standard error.
     """
+    refuse_folder("--out", out, "the .tjp file to write")
     loaded = load(scenario, variant, edits)
     try:
         exported = export_tjp(loaded.scenario, extra_days)
     except ValueError as exc:  # e.g. a country the holidays package does not know
         err(f"error: {exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(exported.text, encoding="utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(exported.text, encoding="utf-8")
+    except OSError as exc:
+        unwritable("--out", out, exc)
     if not quiet:
         for line in exported.skipped:
             err(f"skipped: {line}")

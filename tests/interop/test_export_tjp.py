@@ -85,6 +85,16 @@ def test_cli_export_tjp(tmp_path: Path) -> None:
     assert "7 tasks" in result.output
 
 
+def test_cli_export_tjp_to_a_folder_or_nowhere_is_a_usage_error(tmp_path: Path) -> None:
+    """Tests --out naming a folder, or a file under a file: exit 2 naming the option, nothing written
+    (a folder was exit 1 with a Python IsADirectoryError message before)."""
+    folder = runner.invoke(app, ["export", "tjp", str(SMALL), "--out", str(tmp_path)])
+    assert folder.exit_code == 2 and "--out" in folder.output and "is a folder" in folder.output
+    (tmp_path / "f").write_text("x")
+    under = runner.invoke(app, ["export", "tjp", str(SMALL), "--out", str(tmp_path / "f" / "s.tjp")])
+    assert under.exit_code == 2 and "cannot write it" in under.output
+
+
 @pytest.mark.skipif(shutil.which("tj3") is None, reason="tj3 (TaskJuggler) not installed")
 def test_tj3_schedules_the_export(tmp_path: Path) -> None:
     """Tests that tj3 parses and schedules the export without errors and meets the deadlines."""
