@@ -147,7 +147,8 @@ def find_repairs(
     answer.search = search
     if search.status == SolveStatus.INFEASIBLE:
         answer.verdict = "budget too small" if max_cost is not None else "impossible"
-        answer.note = (f"no set of the allowed levers costs at most {max_cost:g} points (proven)"
+        # With a budget the proof covers both: too dear, or no set at all (the run without --budget tells which).
+        answer.note = (f"no set of the allowed levers that costs at most {max_cost:g} points meets the target (proven)"
                        if max_cost is not None else "no set of the allowed levers can meet the target (proven)")
         return answer
     if not search.found:
@@ -174,6 +175,11 @@ def find_repairs(
             checked.unlocks[i] = (tuple(names[g] for g in missed), proven)
     if any(c.verified for c in answer.repairs):
         answer.verdict = "repaired"
+        sets = len(search.found)
+        if sets < top and search.found[-1].repair.used():
+            answer.note = (f"no other set of the allowed levers meets the target (proven): {sets} of the {top} asked"
+                           if search.exhausted else
+                           f"the time limit stopped the search for further sets: {sets} of the {top} asked")
     else:
         answer.verdict = "unknown"
         answer.note = "no repair set passed its re-plan within the time limit"

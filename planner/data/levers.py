@@ -111,7 +111,8 @@ def _levers(sc: Scenario) -> list[tuple[Lever, bool]]:
         if extra > 0:
             out.append((HoursLever(kind="hours", extra_hours_per_day=extra), False))
     if "load" not in kinds and any(p.load is not None for p in sc.participants):
-        weekly = DEFAULT_EXTRA_WEEKLY_HOURS if any(p.load and p.load.max_hours_per_week for p in sc.participants) else 0
+        weekly = DEFAULT_EXTRA_WEEKLY_HOURS if any(p.load and (p.load.max_hours_per_week or p.load.weeks)
+                                                   for p in sc.participants) else 0
         daily = DEFAULT_EXTRA_DAY_HOURS if any(p.load and p.load.max_hours_per_day for p in sc.participants) else 0
         if weekly or daily:
             out.append((LoadLever(kind="load", extra_hours_per_week=weekly, extra_hours_per_day=daily), False))
@@ -134,7 +135,6 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
     start = earliest_start(sc)
     wide = build_grid(sc.model_copy(update={"window": sc.window.model_copy(update={"start": start})}))
     gate_days = {d for d, why in wide.closed_days.items() if why.startswith("gate")}
-    taken: set[dt.date] = set()
     out: list[LeverDef] = []
     for lever, declared in _levers(sc):
         i = len(out)
@@ -146,9 +146,10 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
             for d, ok in zip(wide.days, wide.open, strict=True):
                 reason = wide.closed_days.get(d, "")
                 named = d in lever.dates or d.weekday() in wanted or (lever.holidays and reason.startswith("holiday"))
-                if lo <= d <= hi and named and not ok and d not in gate_days and d not in taken:
+                # A day two levers name is each one's: the model opens it when either is bought, and the
+                # cheaper one is the one a least-cost repair buys (the first declared took it before).
+                if lo <= d <= hi and named and not ok and d not in gate_days:
                     days.append(d)
-            taken.update(days)
             what = ", ".join([*lever.weekdays, *(["holidays"] if lever.holidays else []), *(["named days"] if lever.dates else [])])
             out.append(LeverDef(i, "workdays", f"work on closed days ({what})", "day", cost,
                                 dates=tuple(days), max_days=lever.max, declared=declared))
@@ -178,7 +179,7 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
                 people = tuple(p.id for p in sc.participants
                                if (not lever.participants or p.id in lever.participants)
                                and p.load is not None and (getattr(p.load, key) is not None
-                                                           or (weeks is not None and _capped(p.load, weeks))))
+                                                           or ((weekly or weeks is not None) and _capped(p.load, weeks))))
                 if people:
                     slots = round(extra * 60 / sc.calendar.slot_minutes)
                     label = f"higher {'weekly' if weekly else 'daily'} load cap"
@@ -217,11 +218,12 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
     return out
 
 
-def _capped(load: Load, weeks: tuple[dt.date, dt.date]) -> bool:
-    """Whether ``load`` caps some week from Monday ``weeks[0]`` to Monday ``weeks[1]``."""
+def _capped(load: Load, weeks: tuple[dt.date, dt.date] | None) -> bool:
+    """Whether ``load`` caps some week from Monday ``weeks[0]`` to Monday ``weeks[1]`` (None: any week;
+    a participant whose only caps are some weeks' own, ``load.weeks``, has those raised)."""
     if load.max_hours_per_week is not None:
         return True
-    return any(w.mondays()[0] <= weeks[1] and w.mondays()[1] >= weeks[0] for w in load.weeks)
+    return any(weeks is None or (w.mondays()[0] <= weeks[1] and w.mondays()[1] >= weeks[0]) for w in load.weeks)
 
 
 def _week_changes(p: Participant, raises: list[tuple[LeverDef, float]]) -> list[Change]:
@@ -259,6 +261,8 @@ def _week_changes(p: Participant, raises: list[tuple[LeverDef, float]]) -> list[
     # Each edit's comment gives its own cost: the weeks' rewrite costs the raises of some weeks only (none
     # when it only carries the whole-window raise into weeks with caps of their own).
     own = sum(lv.unit_cost * h for lv, h in raises if lv.weeks is not None)
+    if now is None:  # no weekly cap to carry the whole-window raise: its cost is this edit's
+        own += sum(lv.unit_cost * h for lv, h in raises if lv.weeks is None)
     why = _points(own) if own else "part of the weekly cap's raise"
     out.append(Change(f"participants.{p.id}.load.weeks", weeks, False, f"repair: weeks' own caps were {before}, {why}"))
     return out
@@ -283,6 +287,7 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
     """The scenario edits that make ``repair`` (one or more per lever used), each with its reason."""
     out: list[Change] = []
     workdays: list[dt.date] = []
+    opened: dict[str, set[dt.date]] = {}  # per resource: the days a dates lever opens
     extra_units: dict[tuple[str, str], int] = {}
     weekly: dict[str, list[tuple[LeverDef, float]]] = {}  # participant: (weekly load lever, hours)
     for i in repair.used():
@@ -296,7 +301,10 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
             workdays.extend(repair.dates[i])
         elif lv.kind == "dates":
             res = next(r for r in sc.resources if r.id == lv.target)
-            days = sorted(repair.dates[i])
+            days = sorted(set(repair.dates[i]) - opened.get(res.id, set()))  # a day two levers open: once
+            opened.setdefault(res.id, set()).update(days)
+            if not days:
+                continue
             why = f"repair: {len(days)} more {res.id} day(s), {_points(lv.unit_cost * len(days))}"
             if res.available_dates:
                 out.append(Change(f"resources.{res.id}.available_dates", list(days), True, why))
@@ -354,7 +362,7 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
                     out.append(Change(f"competencies.{comp.id}.requires", [_plain_req(r) for r in kept], False,
                                       f"repair: module {lv.target} dropped"))
     if workdays:
-        days = sorted(workdays)
+        days = sorted(set(workdays))
         cost = sum(defs[i].unit_cost * len(repair.dates[i]) for i in repair.used() if defs[i].kind == "workdays")
         out.insert(0, Change("calendar.extra_workdays", days, True,
                              f"repair: work {len(days)} closed day(s), {_points(cost)}"))

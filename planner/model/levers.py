@@ -33,6 +33,9 @@ class LeverVars:
     """The lever variables of one repair model."""
 
     opens: dict[tuple[int, dt.date], cp_model.IntVar] = field(default_factory=dict)
+    # (kind, target, date) -> true when some lever opens that day (two levers may name it): a working day
+    # ("workdays", "") or a day of resource ``target`` ("dates")
+    opened: dict[tuple[str, str, dt.date], cp_model.IntVar] = field(default_factory=dict)
     units: dict[int, cp_model.IntVar] = field(default_factory=dict)
     hours: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (lever, participant) -> slots
     chosen: dict[int, cp_model.IntVar] = field(default_factory=dict)  # waive / drop
@@ -122,12 +125,13 @@ def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
                 x = m.new_int_var(0, d.most, f"load[{d.index},{p}]")
                 lv.hours[d.index, p] = x
                 terms.append(round(d.unit_cost * d.step * COST_SCALE) * x)
-                if d.week and d.weeks is None:
+                if d.week and d.weeks is None and data.participants[p].weekly_cap is not None:
                     itv = m.new_fixed_size_interval_var(0, weeks, f"wfill[{d.index},{p}]")
                     ctx.fillers.setdefault(("week", p), []).append((itv, d.most - x))
                 elif d.week:
-                    # Some weeks only: a filler in each of them that has a cap (the relaxed cap less
-                    # the hours not bought); a week without a cap has nothing to raise.
+                    # Some weeks only (or a participant whose only caps are some weeks' own): a filler in
+                    # each of them that has a cap (the relaxed cap less the hours not bought); a week
+                    # without a cap has nothing to raise.
                     for w in _lever_weeks(rp, d.index, p):
                         itv = m.new_fixed_size_interval_var(w, 1, f"wfill[{d.index},{p},{w}]")
                         ctx.fillers.setdefault(("week", p), []).append((itv, d.most - x))
@@ -141,7 +145,22 @@ def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
             terms.append(c * pairs * b)
     lv.cost = sum(terms)
     lv.most_cost = _most_cost(rp)
+    by_day: dict[tuple[str, str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
+    for (i, date), b in lv.opens.items():
+        by_day[_day_key(rp, i, date)].append(b)
+    for day, bought in by_day.items():
+        if len(bought) == 1:
+            lv.opened[day] = bought[0]
+        else:
+            either = lv.opened[day] = m.new_bool_var(f"opened[{day[1] or day[0]},{day[2]}]")
+            m.add_max_equality(either, bought)
     return lv
+
+
+def _day_key(rp: RepairProblem, lever: int, date: dt.date) -> tuple[str, str, dt.date]:
+    """What day lever ``lever`` opens on ``date``: a working day, or a day of its resource."""
+    d = rp.defs[lever]
+    return (d.kind, d.target if d.kind == "dates" else "", date)
 
 
 def _lever_weeks(rp: RepairProblem, lever: int, p: int) -> list[int]:
@@ -189,18 +208,17 @@ def _day_rules(ctx: Context, rp: RepairProblem, lv: LeverVars) -> None:
     for lever in rp.defs:
         if lever.kind == "capacity" and lever.week:
             unbought[rp.resources[lever.index]].append(lever.most - lv.units[lever.index])
-    for (i, date), bought in lv.opens.items():
+    for (kind, what, date), bought in lv.opened.items():  # one closed-day filler per day, whichever lever opens it
         d = rp.grid.day_of(date)
         if d is None:
             continue
-        lever = rp.defs[i]
-        if lever.kind == "workdays":
+        if kind == "workdays":
             for p in range(len(data.participants)):
                 itv = m.new_optional_fixed_size_interval_var(d * S, S, ~bought, f"closed[{p},{date}]")
                 ctx.fillers.setdefault(("participant", p), []).append((itv, 1))
         else:
-            r = res_index[lever.target]
-            itv = m.new_optional_fixed_size_interval_var(d * S, S, ~bought, f"closed[{lever.target},{date}]")
+            r = res_index[what]
+            itv = m.new_optional_fixed_size_interval_var(d * S, S, ~bought, f"closed[{what},{date}]")
             # The relaxed capacity less what the capacity levers' fillers already take (their units not
             # bought): the whole capacity again would have made a closed day cost every capacity unit.
             ctx.fillers.setdefault(("resource", r), []).append((itv, data.resources[r].capacity - sum(unbought[r])))
@@ -318,7 +336,7 @@ def _energy(ctx: Context, rp: RepairProblem, lv: LeverVars, targets: Sequence[in
             day_extra[p].append(x)
     day_lever = set(day_extra)
     longer = next((d for d in rp.defs if d.kind == "hours"), None)
-    workdays = {date: b for (i, date), b in lv.opens.items() if rp.defs[i].kind == "workdays"}
+    workdays = {date: b for (kind, _, date), b in lv.opened.items() if kind == "workdays"}
     start = next((d for d in rp.defs if d.kind == "start"), None)
     early: dict[int, cp_model.IntVar] = {}
     for p, part in enumerate(data.participants):
@@ -404,8 +422,8 @@ def exclude(model: RepairModel, repair: Repair) -> None:
     """Forbid ``repair`` and every repair that uses at least its units (the next one must differ)."""
     m, lv, rp = model.ctx.model, model.levers, model.problem
     lits: list[cp_model.IntVar] = []
-    for i, dates in repair.dates.items():
-        lits += [lv.opens[i, d] for d in dates]
+    for i, dates in repair.dates.items():  # the day opened, by whichever lever: the same edit
+        lits += [lv.opened[_day_key(rp, i, d)] for d in dates]
     for i, n in repair.units.items():
         if n > 0:
             lits.append(_at_least(m, lv.units[i], n))

@@ -175,6 +175,8 @@ def repair_section(answer: RepairAnswer) -> Section:
         variant = f"--variant {answer.loaded.variant} " if answer.loaded.variant else ""
         blocks.append(Bullets(items=[f"planner whatif {answer.loaded.path} {variant}"
                                      + " ".join(f"--set '{e}'" for e in _edit_list(answer, checked))]))
+    if answer.repairs and answer.note:
+        blocks.append(Para(f"{answer.note[0].upper()}{answer.note[1:]}."))
     return Section("What it would take", blocks, id="repair")
 
 

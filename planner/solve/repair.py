@@ -47,6 +47,7 @@ class RepairSearch:
     found: list[FoundRepair] = field(default_factory=list)
     bound: float | None = None
     best_short: int | None = None  # targeted pairs the best plan found is short of the target
+    exhausted: bool = False  # proven: no other set (not using all of a found one's units) meets the target
     phases: list[PhaseInfo] = field(default_factory=list)
 
 
@@ -93,6 +94,7 @@ def search_repairs(
             out.status = status if short == 0 else SolveStatus.UNKNOWN
             out.bound = None if bound is None else bound / COST_SCALE
         if short != 0:
+            out.exhausted = k > 0 and status == SolveStatus.INFEASIBLE
             break
         repair = read_repair(model, solver)
         out.found.append(FoundRepair(repair, (solver.objective_value) / COST_SCALE,

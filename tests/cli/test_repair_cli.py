@@ -40,7 +40,7 @@ def test_repair_budget_too_small_exits_3(tmp_path: Path) -> None:
     res = runner.invoke(app, ["repair", str(write(tmp_path, WEEK)), "--budget", "39", "-o", str(tmp_path / "o"),
                               *FAST])
     assert res.exit_code == 3, res.output
-    assert "no set of the allowed levers costs at most 39 points (proven)" in res.output
+    assert "no set of the allowed levers that costs at most 39 points meets the target (proven)" in res.output
 
 
 def test_repair_unreachable_target_exits_3(tmp_path: Path) -> None:

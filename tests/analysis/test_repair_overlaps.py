@@ -1,0 +1,57 @@
+"""planner repair where levers overlap or caps are some weeks' own (hand-derived answers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from planner.analysis.repair import find_repairs
+from planner.scenario.load import load_scenario
+from tests.analysis.test_repair import PARAMS, TWO_WEEKS, WEEK, _flights
+from tests.helpers import write
+
+
+def test_a_day_two_dates_levers_offer_costs_the_cheaper_one(tmp_path: Path) -> None:
+    """Tests two ``dates`` levers naming Thu 7 Mar for the plane (30, then 12 points): one more flight day
+    is needed, and opening it once is enough: 12 points, one edit with the day once. Each lever's day had a
+    closed-day filler of its own, so both had to be bought: 42, "proven cheapest". No other set exists (the
+    same day through the dearer lever is the same edit), and the answer says so."""
+    data = _flights({"kind": "dates", "resource": "plane", "dates": ["2024-03-07"], "cost": 30},
+                    {"kind": "dates", "resource": "plane", "dates": ["2024-03-07"], "cost": 12})
+    answer = find_repairs(load_scenario(write(tmp_path, data)), PARAMS, top=2)
+    assert answer.search.status.value == "OPTIMAL"
+    (best,) = answer.repairs
+    assert best.found.cost == 12 and best.verified
+    assert list(best.edits) == ["resources.plane.available_dates+=[2024-03-07]"]
+    assert answer.note == "no other set of the allowed levers meets the target (proven): 1 of the 2 asked"
+
+
+def test_a_day_two_workdays_levers_name_costs_the_cheaper_one(tmp_path: Path) -> None:
+    """Tests overlapping ``workdays`` levers: ann (no caps) needs 48 h in the week of Mon 4 Mar, whose
+    weekdays hold 40: one weekend day. Lever 1 names Sat 9 Mar at 50 points, lever 2 every Saturday at 5:
+    Sat 9 Mar for 5 points (the first lever declared took the day before: 50)."""
+    data = {**WEEK, "participants": [{"id": "ann", "role": "sfp", "crew": "c1"}],
+            "repairs": {"defaults": False, "levers": [
+                {"kind": "workdays", "dates": ["2024-03-09"], "cost": 50},
+                {"kind": "workdays", "weekdays": ["sat"], "cost": 5}]}}
+    answer = find_repairs(load_scenario(write(tmp_path, data)), PARAMS)
+    best = answer.repairs[0]
+    assert best.found.cost == 5 and best.verified
+    assert list(best.edits) == ["calendar.extra_workdays+=[2024-03-09]"]
+
+
+def test_a_whole_window_raise_lifts_caps_that_are_some_weeks_own(tmp_path: Path) -> None:
+    """Tests a participant whose only weekly cap is the week of Mon 11 Mar's own, 8 h: 5 sessions in the
+    week of 4 Mar and 1 in the next give 6 of the 7 needed, so that week needs 8 h more: 8 x 4 = 32 points
+    with the whole-window lever. The lever skipped her (no ``max_hours_per_week``), and repair answered
+    "no set can meet the target (proven)"."""
+    load: dict[str, Any] = {"weeks": [{"from": "2024-03-11", "to": "2024-03-17", "max_hours_per_week": 8}]}
+    data = {**TWO_WEEKS, "participants": [{"id": "ann", "role": "sfp", "crew": "c1", "load": load}],
+            "repairs": {"defaults": False, "levers": [{"kind": "load", "extra_hours_per_week": 16, "cost": 4}]}}
+    answer = find_repairs(load_scenario(write(tmp_path, data)), PARAMS)
+    assert answer.verdict == "repaired"
+    best = answer.repairs[0]
+    assert best.found.cost == 32 and best.verified
+    assert list(best.edits) == ["participants.ann.load.weeks=[{from: 2024-03-11, to: 2024-03-17, max_hours_per_week: 16}]"]
+    (change,) = best.changes
+    assert change.comment.endswith("32 points")
