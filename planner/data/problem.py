@@ -122,8 +122,9 @@ class Precedence:
 
 @dataclass(frozen=True)
 class Goal:
-    """Participant ``participant`` holds ``competency`` when, for every group,
-    one job of the group is done and ends before ``deadline_day``; ``backup``: in a mission's backup crew."""
+    """Participant ``participant`` holds ``competency`` when, for every group, one job of the group is done
+    and ends before ``deadline_day``; ``backup``: in a mission's backup crew; ``waive_cost``: the
+    competency's when it is waivable (None: it is not)."""
 
     participant: int
     competency: str
@@ -131,6 +132,7 @@ class Goal:
     deadline_day: int
     missing: tuple[str, ...] = ()
     backup: bool = False
+    waive_cost: float | None = None
 
 
 @dataclass(frozen=True)
@@ -148,13 +150,11 @@ class SpacingRule:
 class ProblemData:
     """The whole problem in integers; see the module docstring.
 
-    Day ``d`` is the ``d``-th calendar day of the grid, so lags in days are
-    differences of day indices; closed days are closed in every job's
-    ``open_days``. For re-planning, sessions that are not fixed start on or
-    after ``release_day``; ``baseline`` maps (job, session) to the published
-    start slot, ``teachers`` (job, start slot) to its published instructor, and
-    ``max_changes`` caps how many published sessions may move or be dropped.
-    """
+    Day ``d`` is the ``d``-th calendar day of the grid, so lags in days are differences of day indices;
+    closed days are closed in every job's ``open_days``. For re-planning, sessions that are not fixed
+    start on or after ``release_day``; ``baseline`` maps (job, session) to the published start slot,
+    ``teachers`` (job, start slot) to its published instructor, and ``max_changes`` caps how many
+    published sessions may move or be dropped."""
 
     slots_per_day: int
     num_days: int
@@ -186,12 +186,9 @@ class ProblemData:
         return self.job_index[job_id]
 
     def days_needed(self, job: int, sessions: int | None = None) -> int:
-        """Fewest working days ``sessions`` (default: all) sessions of ``job`` can take.
-
-        One a day when sessions are spaced or consecutive; otherwise as many as
-        fit in a working day and under every attendee's daily cap (a bound, not
-        a packing: other jobs may take part of those days).
-        """
+        """Fewest working days ``sessions`` (default: all) sessions of ``job`` can take: one a day when
+        sessions are spaced or consecutive; otherwise as many as fit in a working day and under every
+        attendee's daily cap (a bound, not a packing: other jobs may take part of those days)."""
         jb = self.jobs[job]
         n = jb.num_sessions if sessions is None else sessions
         per_day = 1 if jb.min_gap_days or jb.consecutive else self.slots_per_day // max(1, jb.length)
@@ -411,7 +408,8 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
                 deadline = tl.gate_day(pi, c.deadline)
             else:
                 deadline = tl.end_day(pi, at_site)
-            goals.append(Goal(pi, cid, tuple(groups_), deadline, tuple(missing), tl.is_backup(pi)))
+            goals.append(Goal(pi, cid, tuple(groups_), deadline, tuple(missing), tl.is_backup(pi),
+                              c.waive_cost if c.waivable else None))
 
     spacing = []
     for rule in sc.spacing:

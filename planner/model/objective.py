@@ -19,16 +19,32 @@ def goals_met(ctx: Context) -> cp_model.LinearExprT:
 
 
 def goals_priority(ctx: Context) -> tuple[cp_model.LinearExprT, int]:
-    """What phase 1 maximises, and its weight ``w``: the goals met times ``w``, plus the goals of prime
-    crews met (``w`` is one more than their number). So the most goals first, as ever, and of the plans
-    meeting that many, one that keeps the prime crews ready: a mission's verdict is its prime crews', so
-    a backup crew must not take the prime crew's place (one simulator for both). ``value // w`` is the
-    number of goals met, also of a bound. Without backup crews ``w`` is 1 and the objective the count."""
-    if not any(goal.backup for goal in ctx.data.goals):
+    """What phase 1 maximises, and its weight ``w``: the goals met times ``w``, plus a tie-break worth less
+    than one goal. So the most goals first, as ever, and of the plans meeting that many, in order:
+
+    * the most goals of prime crews: a mission's verdict is its prime crews', so a backup crew must not
+      take the prime crew's place (one simulator for both);
+    * the most goals of competencies that are not waivable: a waivable one can be waived (the programme
+      goes ahead, "ready with waivers"), another one not (one tank day for both: the waivable pair waits);
+    * of the waivable ones, the dearest to waive kept (``waive_cost``: a higher cost, a later resort).
+
+    ``value // w`` is the number of goals met, also of a bound. A tier that tells no goals apart is left
+    out: without backup crews and waivable competencies ``w`` is 1 and the objective the count."""
+    goals = ctx.data.goals
+    costs = sorted({g.waive_cost for g in goals if g.waive_cost is not None})
+    tiers = [[int(not g.backup) for g in goals], [int(g.waive_cost is None) for g in goals],
+             [0 if g.waive_cost is None else 1 + costs.index(g.waive_cost) for g in goals]]
+    tiers = [t for t in tiers if any(t) and len(set(t)) > 1]
+    coef, weight = [0] * len(goals), 1
+    for tier in reversed(tiers):  # the last tier weighs 1, each one before it more than all after it
+        coef = [c + weight * t for c, t in zip(coef, tier, strict=True)]
+        weight *= sum(tier) + 1
+    if weight == 1:
         return goals_met(ctx), 1
-    prime = [sat for sat, goal in zip(ctx.goal_sat, ctx.data.goals, strict=True) if not goal.backup]
-    weight = len(prime) + 1
-    return cp_model.LinearExpr.weighted_sum([*ctx.goal_sat, *prime], [weight] * len(ctx.goal_sat) + [1] * len(prime)), weight
+    if len(tiers) == 1 and tiers[0] == [int(not g.backup) for g in goals]:  # the prime tier alone, as written before
+        prime = [sat for sat, goal in zip(ctx.goal_sat, goals, strict=True) if not goal.backup]
+        return cp_model.LinearExpr.weighted_sum([*ctx.goal_sat, *prime], [weight] * len(goals) + [1] * len(prime)), weight
+    return cp_model.LinearExpr.weighted_sum(ctx.goal_sat, [weight + c for c in coef]), weight
 
 
 def plan_cost(ctx: Context) -> cp_model.LinearExprT:

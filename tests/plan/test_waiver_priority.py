@@ -1,0 +1,54 @@
+"""Phase 1's tie-break between pairs: a waivable competency waits for one that is not, the cheaper waiver
+first (hand-derived: one tank day, 12 Feb 2025, for two one-day courses)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.plan.pipeline import plan
+from planner.plan.readiness import Verdict
+from planner.scenario.load import load_scenario
+from planner.solve.run import SolveParams
+from tests.helpers import write
+
+PARAMS = SolveParams(time_limit=10, deterministic=True)
+
+
+def _tank(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """a1 needs ``first`` (cold_dip), b1 ``second`` (water_drill); each course takes the only tank day."""
+    return {
+        "name": "one tank day",
+        "window": {"start": "2025-01-06", "launch": "2025-03-10"},
+        "calendar": {"workdays": ["mon", "tue", "wed", "thu", "fri"], "day_hours": 8},
+        "roles": [{"id": "ra", "requires": ["cold"]}, {"id": "rb", "requires": ["water"]}],
+        "participants": [{"id": "a1", "role": "ra", "crew": "ca"}, {"id": "b1", "role": "rb", "crew": "cb"}],
+        "resources": [{"id": "tank", "capacity": 1, "available_dates": ["2025-02-12"]}],
+        "modules": [{"id": "cold_dip", "sessions": 1, "session_hours": 8, "resources": ["tank"], "roles": ["ra"]},
+                    {"id": "water_drill", "sessions": 1, "session_hours": 8, "resources": ["tank"], "roles": ["rb"]}],
+        "competencies": [{"id": "cold", "requires": ["cold_dip"], **first},
+                         {"id": "water", "requires": ["water_drill"], **second}],
+    }
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["as_written", "lists_reversed"])
+def test_the_waivable_pair_waits(tmp_path: Path, reverse: bool) -> None:
+    """Tests cold (waivable, 50) against water (not waivable): either plan meets 1 of 2 pairs, and only
+    the one that trains b1 is "ready with waivers" (exit 6); the other leaves b1 NOT_READY (exit 3). The
+    answer depended on the order of the lists in the file before."""
+    data = _tank({"waivable": True, "waive_cost": 50}, {})
+    if reverse:
+        for key in ("roles", "participants", "modules", "competencies"):
+            data[key] = data[key][::-1]
+    out = plan(load_scenario(write(tmp_path, data)), PARAMS)
+    status = {r.participant: r.status for r in out.readiness}
+    assert status == {"a1": Verdict.WAIVED, "b1": Verdict.READY}
+
+
+def test_the_cheaper_waiver_is_taken(tmp_path: Path) -> None:
+    """Tests two waivable pairs, cold at 10 points and water at 500: the 10-point one is waived."""
+    out = plan(load_scenario(write(tmp_path, _tank({"waivable": True, "waive_cost": 10},
+                                                  {"waivable": True, "waive_cost": 500}))), PARAMS)
+    assert {r.participant: r.status for r in out.readiness} == {"a1": Verdict.WAIVED, "b1": Verdict.READY}
