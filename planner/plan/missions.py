@@ -92,6 +92,8 @@ def substitutions(sc: Scenario, rows: Sequence[Readiness]) -> list[Substitution]
     people = {p.id: p for p in sc.participants}
     roles = {r.id: r.requires for r in sc.roles}
     by_pair = {(r.participant, r.competency): r for r in rows}
+    times, which = mission_times(sc), participant_missions(sc)
+    launch = {p.id: times[m].launch for p, m in zip(sc.participants, which, strict=True)}
     out = []
     for x in sc.participants:
         if x.substitute_for is None or x.substitute_for not in people:
@@ -112,6 +114,12 @@ def substitutions(sc: Scenario, rows: Sequence[Readiness]) -> list[Substitution]
                 out.append(Substitution(x.id, y.id, cid, Verdict.UNKNOWN, mine.achieved_on, deadline, None,
                                         f"met on {mine.achieved_on} in this plan, after {y.id}'s deadline "
                                         f"{deadline} (not proven impossible earlier)"))
+            elif mine.expires is not None and launch[y.id] > mine.expires:
+                # Current for x's own launch, not for y's later one (recency counts back from the launch flown).
+                out.append(Substitution(x.id, y.id, cid, Verdict.UNKNOWN, mine.achieved_on, deadline, None,
+                                        f"met on {mine.achieved_on} in this plan, but its training counts for a "
+                                        f"launch by {mine.expires} (recency) and {y.id} launches on "
+                                        f"{launch[y.id]} (not proven impossible with later training)"))
             else:
                 out.append(Substitution(x.id, y.id, cid, Verdict.READY, mine.achieved_on, deadline,
                                         (deadline - mine.achieved_on).days, mine.reason))

@@ -172,6 +172,24 @@ def test_substitute_readiness_counts_to_the_replaced_participants_deadline(tmp_p
     assert (m.prime, m.backup) == (Verdict.READY, Verdict.READY)
 
 
+def test_a_substitute_s_training_must_be_current_for_the_replaced_launch(tmp_path: Path) -> None:
+    """Ann's mission a launches Mon 8 Apr 2024, ben's b Mon 6 May. First aid counts 30 days (recency); the
+    medical room opens Mon 11 Mar and Tue 9 Apr. Ann can only take 11 Mar (current until 10 Apr: enough for
+    8 Apr). If ann replaces ben, that training has lapsed by 6 May: not READY (it was, with 50 days' slack
+    to ben's deadline). UNKNOWN, not NOT_READY: this plan does not prove that no other plan is current."""
+    missions = [{"id": "a", "start": "2024-03-04", "launch": "2024-04-08", "crews": {"prime": ["c1"]}},
+                {"id": "b", "start": "2024-03-04", "launch": "2024-05-06", "crews": {"prime": ["c2"]}}]
+    people = [{"id": "ann", "role": "sfp", "crew": "c1", "substitute_for": "ben"},
+              {"id": "ben", "role": "sfp", "crew": "c2"}]
+    data = centre(missions, people, [{"id": "aid", "sessions": 1, "session_hours": 4, "resources": ["room"],
+                                      "recency_days": 30}], [{"id": "comp", "requires": ["aid"]}])
+    data["resources"] = [{"id": "room", "capacity": 1, "available_dates": ["2024-03-11", "2024-04-09"]}]
+    out = run(tmp_path, data)
+    assert {r.participant: r.status for r in out.readiness} == {"ann": Verdict.READY, "ben": Verdict.READY}
+    (sub,) = substitutions(out.scenario, out.readiness)
+    assert sub.status == Verdict.UNKNOWN and "counts for a launch by 2024-04-10" in sub.reason
+
+
 WINTER = {"id": "winter", "sessions": 1, "session_hours": 4, "allowed": [{"from": "01-10", "to": "02-28"}]}
 
 
