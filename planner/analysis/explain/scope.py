@@ -65,8 +65,11 @@ def focus(plain: Plain, sc: Scenario, goals: Iterable[GoalKey]) -> Plain:
         people |= goal_people
         comps.add(goal[1])
     out = clone(plain)
+    # A substitute for someone left out is not one here (the copy would not load: an unknown participant).
     out["participants"] = [
-        {**p, "holds": [h for h in p["holds"] if h in comps]} for p in out["participants"] if p["id"] in people
+        {**p, "holds": [h for h in p["holds"] if h in comps],
+         **({"substitute_for": None} if p.get("substitute_for") not in people else {})}
+        for p in out["participants"] if p["id"] in people
     ]
     out["modules"] = [m for m in out["modules"] if m["id"] in mods]
     out["competencies"] = [c for c in out["competencies"] if c["id"] in comps]
