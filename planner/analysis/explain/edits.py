@@ -133,3 +133,14 @@ def add_dates(resource: str, days: list[dt.date]) -> Edit:
         item["available_dates"] = sorted({*item.get("available_dates", []), *days})
 
     return edit
+
+
+def drop_gate_use(mission: str | None, gate: str, section: str, ident: str) -> Edit:
+    """Let gate ``gate`` (of mission ``mission``; None: the file's own gates) leave resource or instructor
+    ``ident`` free (``section``: "resources" or "instructors")."""
+    def edit(plain: Plain) -> None:
+        gates = plain["gates"] if mission is None else _item(plain, "missions", mission)["gates"]
+        g = next(x for x in gates if x["id"] == gate)
+        g[section] = [u for u in g.get(section, []) if (u if isinstance(u, str) else u["id"]) != ident]
+
+    return edit

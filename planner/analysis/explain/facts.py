@@ -17,6 +17,7 @@ from typing import Any
 from planner.analysis.explain.edits import (
     add_instructor,
     drop_blackout,
+    drop_gate_use,
     drop_prerequisite,
     drop_recency,
     drop_spacing,
@@ -201,6 +202,26 @@ def capacity_facts(s: Scope, add: AddFact) -> None:
         unit = "session" if r.unit == "sessions" else "participant"
         add("capacity", [rid], f"{rid} takes {r.capacity} {unit}{'s' if r.capacity > 1 else ''} at a time",
             f"{rid} capacity {big}", set_value("resources", rid, "capacity", big))
+
+
+def gate_facts(s: Scope, add: AddFact) -> None:
+    """Gates (of any mission) that take the goals' resources or instructors of their qualifications for their
+    days: a fixed event, never a fix, but a fact a conflict may need (another mission's exams on the simulator)."""
+    sc = s.sc
+    events = [(m.id if sc.missions else None, m.launch, g) for m in mission_times(sc) for g in m.gates]
+    for mid, launch, g in events:
+        first = gate_date(g, launch)
+        when = f"{first}" if g.days == 1 else f"{first}..{first + dt.timedelta(days=g.days - 1)}"
+        of = f" of mission {mid}" if mid is not None else ""
+        for use in g.resources:
+            if use.id in s.resources:
+                add("gate", [mid or "", g.id, use.id], f"{g.id}{of} ({when}) takes {use.id}",
+                    f"let {g.id}{of} leave {use.id} free", drop_gate_use(mid, g.id, "resources", use.id))
+        for iid in g.instructors:
+            ins = next((i for i in sc.instructors if i.id == iid), None)
+            if ins is not None and set(ins.qualifications) & set(s.qualifications):
+                add("gate", [mid or "", g.id, iid], f"{g.id}{of} ({when}) takes instructor {iid}",
+                    f"let {g.id}{of} leave {iid} free", drop_gate_use(mid, g.id, "instructors", iid))
 
 
 def goal_facts(s: Scope, add: AddFact) -> None:

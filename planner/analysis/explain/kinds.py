@@ -22,6 +22,7 @@ from planner.analysis.explain.facts import (
     campaign_facts,
     capacity_facts,
     deadline_facts,
+    gate_facts,
     goal_facts,
     instructor_facts,
     load_facts,
@@ -80,6 +81,8 @@ KINDS: dict[str, Kind] = {
     "campaign": Kind(campaign_facts, cost=0.6 * WAIVER, search=campaign_fixes),
     "available": Kind(available_facts, cost=0.6 * WAIVER, search=available_fixes),
     "season": Kind(season_facts, waiver=True, search=never_fixed),
+    # A gate's equipment and examiners are the gate's (sourced, like its date): listed, never fixed.
+    "gate": Kind(gate_facts, waiver=True, search=never_fixed),
     # A block tie is the programme's choice ("systems in block 1"), not a physical fact.
     "block": Kind(block_facts, cost=0.6 * WAIVER),
     "blackout": Kind(blackout_facts, cost=0.4 * WAIVER),

@@ -141,5 +141,5 @@ FAMILY = Family(
           "gates.*.instructors", "missions.*.gates.*.instructors"),
     add=add,
     verify=(rules.session_instructor, rules.session_staff, rules.instructor_capacity,),
-    explains=("instructors", "available", "blackout"),
+    explains=("instructors", "available", "blackout", "gate"),
 )

@@ -52,5 +52,5 @@ FAMILY = Family(
           "missions.*.gates.*.resources"),
     add=add,
     verify=(rules.resource_capacity,),
-    explains=("capacity",),
+    explains=("capacity", "gate"),
 )
