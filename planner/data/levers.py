@@ -125,7 +125,7 @@ def _levers(sc: Scenario) -> list[tuple[Lever, bool]]:
 
 def earliest_start(sc: Scenario) -> dt.date:
     """The window start with every start lever at its most."""
-    most = max((lv.max_days for lv in sc.repairs.levers if isinstance(lv, StartLever)), default=0)
+    most = max((lv.max_days for lv in sc.repairs.levers if isinstance(lv, StartLever)), default=0) if not sc.missions else 0
     longest = (sc.window.launch - dt.timedelta(days=366)) if most else sc.window.start
     return max(sc.window.start - dt.timedelta(days=most), longest)
 
@@ -192,7 +192,7 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
             step = sc.calendar.slot_minutes / 60
             out.append(LeverDef(i, "hours", "longer working days", "hour", cost,
                                 most=round(lever.extra_hours_per_day / step), step=step, declared=declared))
-        elif isinstance(lever, StartLever):
+        elif isinstance(lever, StartLever) and not sc.missions:  # a file with missions: left out (a warning)
             earlier = (sc.window.start - start).days
             out.append(LeverDef(i, "start", "earlier window start", "day", cost, most=min(lever.max_days, earlier),
                                 declared=declared))

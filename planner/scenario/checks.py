@@ -143,15 +143,18 @@ def _repair_references(sc: Scenario) -> Iterator[Found]:
     comps = {c.id for c in sc.competencies}
     mods = {m.id for m in sc.modules}
     quals = {q for i in sc.instructors for q in i.qualifications}
+    needed = {m.instructor for m in sc.modules if m.instructor} | {n.qualification for m in sc.modules
+                                                                     for n in m.staff.values()}
     for i, lever in enumerate(sc.repairs.levers):
         at: Loc = ("repairs", "levers", i)
         if lever.kind in ("dates", "capacity") and lever.resource is not None and lever.resource not in res:
             yield (*at, "resource"), _unknown("resource", lever.resource, set(res))
         if lever.kind == "capacity" and lever.instructor is not None and lever.instructor not in instructors:
             yield (*at, "instructor"), _unknown("instructor", lever.instructor, instructors)
-        if lever.kind == "instructor" and lever.qualification not in quals:
+        if lever.kind == "instructor" and lever.qualification not in quals | needed:
+            known = ", ".join(sorted(quals | needed)) or "none"
             yield (*at, "qualification"), (f"no module needs and no instructor holds qualification "
-                                           f"{lever.qualification!r} (held: {', '.join(sorted(quals)) or 'none'})")
+                                           f"{lever.qualification!r} (known: {known})")
         if lever.kind == "load":
             for j, pid in enumerate(lever.participants):
                 if pid not in people:
@@ -282,5 +285,10 @@ def scenario_warnings(sc: Scenario) -> list[Found]:
             found.append((("calendar", "country"),
                           f"{cal.country} officially works {', '.join(map(str, moved))} (a day off moved to a weekday "
                           "the holidays package already closes); set calendar.official_workdays: true to work it"))
+    for i, lever in enumerate(sc.repairs.levers):
+        if lever.kind == "start" and sc.missions:  # a warning: such files loaded before; repair leaves it out
+            found.append((("repairs", "levers", i, "kind"),
+                          "a 'start' lever moves window.start, which a file with missions does not have (each mission "
+                          "has its own start): repair leaves it out; a 'block' lever moves a mission's training block"))
     found.extend(mission_warnings(sc))
     return found

@@ -77,13 +77,16 @@ def test_capacity_trade_off_names_the_simulator(capacity: Explanation) -> None:
 
 
 def test_capacity_fixes_are_least_and_verified(capacity: Explanation) -> None:
-    """Tests the fixes: a working Saturday (8 points, the repair levers' default), 3 more days (Fri 26 Feb
-    gives the sixth working day: 3 x 16 = 48 points, the 'start' lever's price) or a second simulator (40)."""
+    """Tests the fixes: a working weekend day (8 points, the repair levers' default workdays lever of
+    Saturdays, Sundays and holidays; the latest before the deadline first: Sun 7 Mar), 3 more days (Fri 26
+    Feb gives the sixth working day: 3 x 16 = 48 points, the 'start' lever's price, which the file does not
+    declare: no repair lever) or a second simulator (40, the default capacity lever of a one-unit resource)."""
     (ge,) = capacity.goals
     texts = [f.text for f in ge.fixes]
-    assert texts[0].startswith("work on 1 Saturday before 2021-03-08")
+    assert texts[0] == ("work on 1 closed day before 2021-03-08 (default workdays lever): "
+                        "calendar.extra_workdays=[2021-03-07]")
     cost = {f.text: f.cost for f in ge.fixes}
-    assert cost["open the window 3 days earlier (on 2021-02-26)"] == 48
+    assert cost["open the window 3 days earlier (on 2021-02-26) (no repair lever)"] == 48
     assert cost["raise sim capacity from 1 to 2"] == 40
     assert all(f.least for f in ge.fixes)
     assert capacity.verified(ge.fixes[0], ge.goal) == "yes"
@@ -215,10 +218,12 @@ def test_instructor_leave_conflict_and_fixes(tmp_path: Path) -> None:
     assert {f.key for f in ge.conflict} == {"window:start", "deadline:comp", "blackout:instructor:ivan:2024-03-05",
                                             "instructors:q"}
     texts = [f.text for f in ge.fixes]
-    # A working Saturday (8 points) before 3 days of an earlier window (48: the repair levers' prices).
-    assert texts[0].startswith("work on 1 Saturday before 2024-03-11")
-    assert "open the window 3 days earlier (on 2024-03-01)" in texts
-    assert "add one instructor qualified for q" in texts and "cancel ivan's absence from 2024-03-05" in texts
+    # A working weekend day (8 points: the default workdays lever, the latest first, Sun 10 Mar) before 3
+    # days of an earlier window (48: the repair levers' prices; no 'start' lever here, so repair cannot).
+    assert texts[0].startswith("work on 1 closed day before 2024-03-11 (default workdays lever)")
+    assert "open the window 3 days earlier (on 2024-03-01) (no repair lever)" in texts
+    assert "add one instructor qualified for q (no repair lever)" in texts
+    assert "cancel ivan's absence from 2024-03-05 (no repair lever)" in texts
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
 
 
@@ -244,9 +249,9 @@ def test_spacing_conflict_and_fixes(tmp_path: Path) -> None:
     assert ge.kind == "conflict" and ge.proven_minimal
     assert {f.key for f in ge.conflict} == {"window:start", "deadline:comp", "spacing:a:b", "prerequisite:b:a"}
     texts = [f.text for f in ge.fixes]
-    # A working Saturday (8 points) before 3 days of an earlier window (48: the repair levers' prices).
-    assert texts[0].startswith("work on 1 Saturday before 2024-03-11")
-    assert "open the window 3 days earlier (on 2024-03-01)" in texts
+    # A working weekend day (8 points, Sun 10 Mar) before 3 days of an earlier window (48, no repair lever).
+    assert texts[0].startswith("work on 1 closed day before 2024-03-11 (default workdays lever)")
+    assert "open the window 3 days earlier (on 2024-03-01) (no repair lever)" in texts
     assert "drop the spacing rule a -> b (waiver)" in texts
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
 
@@ -286,7 +291,7 @@ def test_resource_season_is_fixed_only_through_a_dates_lever(tmp_path: Path) -> 
                                   "within": {"from": "2024-04-01", "to": "2024-04-12"}, "max": 1}])
     (ge,) = ex.goals
     assert [(f.text, f.cost) for f in ge.fixes] == [
-        ("open site on 1 more working day(s) 2024-04-01 .. 2024-04-01 (repairs lever 1)", 20.0)]
+        ("open site on 1 more working day: 2024-04-01 (repairs lever 1)", 20.0)]
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
 
 
@@ -319,7 +324,7 @@ def test_campaign_days_come_from_the_dates_lever(tmp_path: Path) -> None:
                                               20.0, True)
     assert ex.verified(fix, ge.goal) == "yes"
     (ge,) = _campaign(tmp_path, {"defaults": False}).goals
-    assert (ge.fixes[0].text, ge.fixes[0].cost) == ("make plane available on any working day", 60.0)
+    assert (ge.fixes[0].text, ge.fixes[0].cost) == ("make plane available on any working day (no repair lever)", 60.0)
 
 
 def _short_week(tmp_path: Path, levers: list[dict[str, object]] | None = None) -> Explanation:
@@ -344,15 +349,15 @@ def _short_week(tmp_path: Path, levers: list[dict[str, object]] | None = None) -
 
 
 def test_calendar_fixes_work_a_saturday_or_a_holiday(tmp_path: Path) -> None:
-    """Tests the calendar fixes: one Saturday and the holiday, 8 points a day, as extra_workdays edits;
-    the cheapest is verified on the whole scenario, and the deadline waiver comes last."""
+    """Tests the calendar fixes: one closed day, 8 points, as an extra_workdays edit, through the default
+    workdays lever of Saturdays, Sundays and public holidays, the latest before the exam first (Sun 10
+    Mar; the holiday Fri 8 Mar or Sat 9 Mar would do as well); the cheapest is verified on the whole
+    scenario, and the deadline waiver comes last."""
     ex = _short_week(tmp_path)
     (ge,) = ex.goals
     texts = [f.text for f in ge.fixes]
-    saturday = "work on 1 Saturday before 2024-03-11: calendar.extra_workdays=[2024-03-09]"
-    holiday = "work on 1 public holiday before 2024-03-11: calendar.extra_workdays=[2024-03-08]"
-    assert texts[:2] == [holiday, saturday]  # 8 points each; equal costs in key order (dates)
-    assert [f.cost for f in ge.fixes[:2]] == [8.0, 8.0]
+    assert texts[0] == "work on 1 closed day before 2024-03-11 (default workdays lever): calendar.extra_workdays=[2024-03-10]"
+    assert ge.fixes[0].cost == 8.0 and ge.fixes[0].least
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
     assert ge.fixes[-1].waiver and "(waiver)" in texts[-1]
 
@@ -363,7 +368,7 @@ def test_waivers_come_after_real_fixes_whatever_their_cost(tmp_path: Path) -> No
     ex = _short_week(tmp_path, [{"kind": "workdays", "weekdays": ["sat"], "cost": 200}])
     (ge,) = ex.goals
     texts = [f.text for f in ge.fixes]
-    lever = "work on repairs lever 1 before 2024-03-11: calendar.extra_workdays=[2024-03-09]"
+    lever = "work on 1 closed day before 2024-03-11 (repairs lever 1): calendar.extra_workdays=[2024-03-09]"
     assert lever in texts and not any("2024-03-08" in t for t in texts)
     waivers = [k for k, f in enumerate(ge.fixes) if f.waiver]
     assert waivers and texts.index(lever) < min(waivers)
@@ -389,9 +394,13 @@ def test_block_conflict_and_fixes(tmp_path: Path) -> None:
     assert ge.kind == "conflict" and ge.proven_minimal
     assert {f.key for f in ge.conflict} == {"window:block:m:b2", "block:drill"}
     # Priced as the repair levers are: the block tie 60 points, the block 7 days earlier 7 x 16 = 112.
-    fix = next(f for f in ge.fixes if f.text == "start block b2 of mission m 7 days earlier (on 2021-02-01)")
+    fix = next(f for f in ge.fixes if f.text == "start block b2 of mission m 7 days earlier (on 2021-02-01) (no repair lever)")
     assert fix.least and fix.cost == 112
-    assert ge.fixes[0].text == "let drill run in any block of mission m"
+    # Cheapest: the 5 missing days on weekends in b2 (Sun 14 .. Sun 28 Feb, the latest first), 5 x 8 = 40,
+    # before letting drill run in b1 (60, no repair lever).
+    assert ge.fixes[0].text.startswith("work on 5 closed days before 2021-03-01 (default workdays lever)")
+    assert ge.fixes[0].cost == 40
+    assert "let drill run in any block of mission m (no repair lever)" in [f.text for f in ge.fixes]
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
 
 
@@ -411,7 +420,9 @@ def test_mission_window_conflict_and_fix(tmp_path: Path) -> None:
     (ge,) = ex.goals
     assert (ge.participant, ge.competency, ge.kind) == ("p1", "fire", "conflict")
     assert "window:mission:a" in {f.key for f in ge.conflict}
-    # Two working Saturdays (2 x 8 points) come before the 4 days earlier (4 x 16, the repair levers' prices).
-    assert ge.fixes[0].text.startswith("work on 2 Saturdays before 2021-02-15")
-    assert {f.text: f.cost for f in ge.fixes}["start mission a's training 4 days earlier (on 2021-01-28)"] == 64
+    # Two working weekend days (2 x 8 points: Sat 13 and Sun 14 Feb, the latest first) come before the 4
+    # days earlier (4 x 16, the repair levers' prices; no lever moves a mission's start).
+    assert ge.fixes[0].text.startswith("work on 2 closed days before 2021-02-15 (default workdays lever)")
+    assert {f.text: f.cost for f in ge.fixes}[
+        "start mission a's training 4 days earlier (on 2021-01-28) (no repair lever)"] == 64
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"

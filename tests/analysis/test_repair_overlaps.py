@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from planner.analysis.repair import find_repairs
+from planner.data.levers import lever_defs
 from planner.scenario.load import load_scenario
 from tests.analysis.test_repair import PARAMS, TWO_WEEKS, WEEK, _flights
 from tests.helpers import write
@@ -55,3 +58,14 @@ def test_a_whole_window_raise_lifts_caps_that_are_some_weeks_own(tmp_path: Path)
     assert list(best.edits) == ["participants.ann.load.weeks=[{from: 2024-03-11, to: 2024-03-17, max_hours_per_week: 16}]"]
     (change,) = best.changes
     assert change.comment.endswith("32 points")
+
+
+def test_a_start_lever_on_a_file_with_missions_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    """Tests a 'start' lever where there is no window.start (missions): the file loads with a located
+    warning and repair's levers leave it out (repair stopped with an unlocated 'window.start' error, exit 1)."""
+    data = yaml.safe_load((Path(__file__).parents[1] / "data" / "two_missions_window.yaml").read_text())
+    data["repairs"] = {"levers": [{"kind": "start", "max_days": 7, "cost": 2}]}
+    loaded = load_scenario(write(tmp_path, data))
+    (warning,) = [w for w in loaded.warnings if "'start' lever" in str(w)]
+    assert "repairs.levers[0].kind" in str(warning)
+    assert not any(lv.kind == "start" for lv in lever_defs(loaded.scenario))

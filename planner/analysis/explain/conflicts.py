@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planner.analysis.explain.fixes import calendar_fixes
+from planner.analysis.explain.fixes import by_lever, calendar_fixes
 from planner.analysis.explain.kinds import fixes_for, scenario_facts
 from planner.analysis.explain.probes import Prober, Question, deletion_filter
 from planner.analysis.explain.scope import closure, shares
@@ -58,12 +58,11 @@ class Run:
             return
         if ge.conflict:
             fixes: dict[str, Fix] = {}
-            for fact in ge.conflict:
-                for fix in fixes_for(fact, self.loaded.scenario, q, [ge.goal, *q.competitors]):
-                    fixes.setdefault(fix.key, fix)
-            for fix in calendar_fixes(self.loaded.scenario, q, [ge.goal, *q.competitors]):
-                fixes.setdefault(fix.key, fix)
-            ge.fixes = sorted(fixes.values(), key=lambda f: f.order)
+            found = [fix for fact in ge.conflict for fix in fixes_for(fact, self.loaded.scenario, q, [ge.goal, *q.competitors])]
+            for fix in [*found, *calendar_fixes(self.loaded.scenario, q, [ge.goal, *q.competitors])]:
+                if fix.key not in fixes or fix.cost < fixes[fix.key].cost:  # one change two levers make: the cheaper
+                    fixes[fix.key] = fix
+            ge.fixes = sorted((by_lever(fix, self.loaded.scenario) for fix in fixes.values()), key=lambda f: f.order)
             if not ge.fixes and not q.prober.timed_out:
                 ge.note = "no single change fixes it: relax several of these facts together"
                 if any(f.kind in PHYSICAL for f in ge.conflict):

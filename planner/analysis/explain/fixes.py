@@ -4,14 +4,14 @@ The searches for the least change (window days, capacity units, weekly
 hours) live here, one per kind that has one; every other kind is fixed by
 relaxing its fact at the cost its kind declares (:mod:`.kinds`). Costs rank
 fixes in the points of ``planner repair`` (:func:`unit_cost`: the scenario's
-lever of that kind, else ``repairs.py``'s default): a day of window 16, 2 h
-more of a weekly load cap 8, a working Saturday or holiday 8, a capacity unit
+lever of that kind, else ``repairs.py``'s default): a day of window 16, an hour
+more of a weekly load cap 4, a closed day worked 8, a capacity unit
 40, an instructor 60; without a lever kind: cancelling an absence 40, a campaign resource's extra days at its ``dates``
 lever's cost per day (20 for the default lever; with no such lever, the
 resource on any working day at 60), lifting load caps 60, waiving a rule
 (recency, spacing, session pattern) 100,
 a gate deadline or a prerequisite 150. Waivers are listed after every real
-fix whatever their cost (:attr:`Fix.order`).
+fix whatever their cost (:attr:`Fix.order`). A fix no repair lever makes says so (:func:`by_lever`).
 
 Physical facts are never proposed as fixes unless the scenario's
 ``repairs.levers`` declares them: a resource's season (``available``) only
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 from planner.analysis.explain.edits import (
     add_dates,
@@ -34,15 +35,15 @@ from planner.analysis.explain.edits import (
     window_earlier,
 )
 from planner.analysis.explain.probes import Question
-from planner.analysis.explain.types import Fact, Fix, GoalKey
+from planner.analysis.explain.types import Edit, Fact, Fix, GoalKey
 from planner.analysis.window_target import resolve_target
 from planner.calendar.grid import build_grid, gate_date, in_season
 from planner.calendar.missions import mission_times, participant_missions
 from planner.constants import MAX_WINDOW_DAYS
 from planner.data.levers import lever_defs
 from planner.data.result import SolveStatus
-from planner.scenario.repairs import DEFAULT_COSTS, DatesLever, LoadLever, WorkdaysLever
-from planner.scenario.schema import WEEKDAYS, Scenario
+from planner.scenario.repairs import DEFAULT_COSTS, LoadLever
+from planner.scenario.schema import Scenario
 
 WAIVER = 100.0
 LIFT_LOAD_COST = 0.6 * WAIVER
@@ -66,6 +67,33 @@ def unit_cost(sc: Scenario, kind: str, **target: str) -> float:
         if all(getattr(lever, key, None) == value for key, value in target.items() if key != "participant"):
             return lever.unit_cost
     return DEFAULT_COSTS[kind]
+
+
+def by_lever(fix: Fix, sc: Scenario) -> Fix:
+    """``fix``, its text saying so when no lever of ``planner repair`` makes the change (the kind or the
+    amount is not among the scenario's levers, declared or default): explain shows every single change
+    that works, repair chooses only among the levers, and the two must not read as contradicting."""
+    kind, *parts = fix.key.split(":")
+    amount = int(parts[-1]) if parts and parts[-1].isdigit() else 0
+    levers = lever_defs(sc)
+    if fix.waiver or kind in ("dates", "calendar", "icapacity"):  # waivers say so; these come from the levers
+        return fix
+    if kind == "window" and len(parts) == 1:
+        ok = any(lv.kind == "start" and lv.most >= amount for lv in levers)
+    elif kind == "window":  # window:<mission>:<block or ''>:<days>
+        ok = bool(parts[1]) and any(lv.kind == "block" and lv.target == f"{parts[0]}/{parts[1]}"
+                                    and lv.most >= amount for lv in levers)
+    elif kind == "capacity":
+        ok = any(lv.kind == "capacity" and lv.week and lv.target == parts[0] and lv.most >= amount for lv in levers)
+    elif kind == "instructors":
+        ok = any(lv.kind == "instructor" and lv.target == parts[0] and lv.most >= amount for lv in levers)
+    elif kind == "load" and parts[-1] != "none":
+        step = sc.calendar.slot_minutes / 60
+        ok = any(lv.kind == "load" and lv.week and lv.weeks is None and parts[0] in lv.participants
+                 and lv.most * lv.step >= amount * step - 1e-9 for lv in levers)
+    else:
+        ok = False  # a relaxed fact: lifting caps, an availability, a block tie, a campaign on any day
+    return fix if ok else replace(fix, text=f"{fix.text} (no repair lever)")
 
 
 def checked(fix: Fix, q: Question, required: list[GoalKey]) -> list[Fix]:
@@ -155,7 +183,8 @@ def capacity_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey
 
 
 def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
-    """The least raise of a weekly cap (2-hour steps), else lifting the caps."""
+    """The least raise of a weekly cap (in the calendar's slots, as ``repair``'s load lever raises it),
+    else lifting the caps."""
     pid = fact.key.split(":")[1]
     p = next(x for x in sc.participants if x.id == pid)
     assert p.load is not None and fact.edit is not None
@@ -163,28 +192,46 @@ def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -
     # Weeks with caps of their own keep them (the prober checks whether the raise is enough).
     weeks = {"weeks": [w.model_dump(mode="json", by_alias=True) for w in p.load.weeks]} if p.load.weeks else {}
     if weekly is not None:
-        # Raise the weekly cap in 2-hour steps, up to every working hour of a week.
-        steps = int((7 * sc.calendar.day_hours - weekly) // 2)
+        # Up to every working hour of a week, one slot at a time.
+        step = sc.calendar.slot_minutes / 60
+        steps = int((7 * sc.calendar.day_hours - weekly) / step + 1e-9)
+
+        def value(k: int) -> dict[str, object]:
+            return {"max_hours_per_day": daily, "max_hours_per_week": weekly + step * k, **weeks}
 
         def load(k: int) -> SolveStatus:
-            value = {"max_hours_per_day": daily, "max_hours_per_week": weekly + 2 * k, **weeks}
-            return q.prober.status([(f"load:{pid}:{k}", set_value("participants", pid, "load", value))], required)
+            return q.prober.status([(f"load:{pid}:{k}", set_value("participants", pid, "load", value(k)))], required)
 
-        found, exact = smallest(load, steps) if steps > 0 else (None, False)
+        found, exact = smallest(load, steps, max(1, round(2 / step))) if steps > 0 else (None, False)
         if found is not None:
-            value = {"max_hours_per_day": daily, "max_hours_per_week": weekly + 2 * found, **weeks}
             return [Fix(f"load:{pid}:{found}", f"raise {pid}'s weekly cap from {weekly:g} h to "
-                        f"{weekly + 2 * found:g} h", unit_cost(sc, "load", participant=pid) * 2 * found,
-                        set_value("participants", pid, "load", value), exact)]
+                        f"{weekly + step * found:g} h", unit_cost(sc, "load", participant=pid) * step * found,
+                        set_value("participants", pid, "load", value(found)), exact)]
     return checked(Fix(f"load:{pid}:none", fact.relaxed, LIFT_LOAD_COST, fact.edit), q, required)
 
 
 def instructor_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
-    """One more instructor of the qualification."""
+    """One more instructor of the qualification; and, through each ``capacity`` lever of an instructor who
+    holds it, the fewest more sessions at a time for that instructor (as ``repair`` would raise it)."""
     qual = fact.key.split(":")[1]
-    return checked(Fix(f"instructors:{qual}:1", f"add one instructor qualified for {qual}",
-                       unit_cost(sc, "instructor", qualification=qual),
-                       add_instructor(qual, 1)), q, required)
+    out = checked(Fix(f"instructors:{qual}:1", f"add one instructor qualified for {qual}",
+                      unit_cost(sc, "instructor", qualification=qual), add_instructor(qual, 1)), q, required)
+    holders = {i.id: i for i in sc.instructors if qual in i.qualifications}
+    for lever in lever_defs(sc):
+        if lever.kind != "capacity" or lever.week or lever.target not in holders:
+            continue
+        now = holders[lever.target].capacity
+
+        def more(k: int, iid: str = lever.target, now: int = now) -> SolveStatus:
+            return q.prober.status([(f"icapacity:{iid}:{k}", set_value("instructors", iid, "capacity", now + k))],
+                                   required)
+
+        found, exact = smallest(more, lever.most) if lever.most > 0 else (None, False)
+        if found is not None:
+            out.append(Fix(f"icapacity:{lever.target}:{found}", f"let {lever.target} teach {now + found} sessions at "
+                           f"a time (was {now}; repairs lever {lever.index + 1})", lever.unit_cost * found,
+                           set_value("instructors", lever.target, "capacity", now + found), exact))
+    return out
 
 
 def never_fixed(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
@@ -193,68 +240,77 @@ def never_fixed(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) 
 
 
 def available_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
-    """A resource's season widened by each ``dates`` lever for it (none without one); an
-    instructor's availability relaxed at the kind's cost (a contract, not a season)."""
+    """A resource's season widened by each ``dates`` lever for it (none without one: a season is a
+    physical fact); an instructor's availability relaxed at the kind's cost (a contract, not a season)."""
     parts = fact.key.split(":")
     if parts[1] == "instructor":
         assert fact.edit is not None
         return checked(Fix(f"{fact.key}:relax", fact.relaxed, INSTRUCTOR_AVAILABLE_COST, fact.edit), q, required)
-    rid = parts[1]
-    res = next(r for r in sc.resources if r.id == rid)
-    grid = build_grid(sc)
-    out: list[Fix] = []
-    for k, lever in enumerate(sc.repairs.levers):
-        if not isinstance(lever, DatesLever) or lever.resource != rid:
-            continue
-        # The working days of the window the lever would open, in date order (at most ``max``).
-        new = [d for d, is_open in zip(grid.days, grid.open, strict=True)
-               if is_open and not in_season(res.available, d) and _in_lever(lever, d)]
-        if lever.max is not None:
-            new = new[:lever.max]
-        if not new:
-            continue
-        days = [(d, d) for d in new] if lever.max is not None or lever.within is None else [
-            (lever.within.start, lever.within.end), *((d, d) for d in lever.dates)]
-        out += checked(Fix(f"dates:{rid}:{k}", f"open {rid} on {len(new)} more working day(s) "
-                           f"{new[0]} .. {new[-1]} (repairs lever {k + 1})", lever.unit_cost * len(new),
-                           add_season(rid, days)), q, required)
-    return out
+    return _dates_fixes(parts[1], sc, q, required)
 
 
 def campaign_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
-    """More days of a campaign resource (one with ``available_dates``), through each ``dates`` lever
-    for it (declared, or the default one ``repairs.defaults`` adds): the fewest of the lever's working
-    days, those nearest the resource's own dates first, at the lever's cost per day. Without such a
-    lever: the resource on any working day, at the kind's cost."""
+    """More days of a campaign resource (one with ``available_dates``), through each ``dates`` lever for it
+    (declared, or the default one ``repairs.defaults`` adds). Without such a lever: the resource on any
+    working day, at the kind's cost."""
     rid = fact.key.split(":")[1]
-    levers = [lv for lv in lever_defs(sc) if lv.kind == "dates" and lv.target == rid]
-    if not levers:
+    if not any(lv.kind == "dates" and lv.target == rid for lv in lever_defs(sc)):
         assert fact.edit is not None
         return checked(Fix(f"{fact.key}:relax", fact.relaxed, CAMPAIGN_COST, fact.edit), q, required)
+    return _dates_fixes(rid, sc, q, required)
+
+
+SINGLE_DAY_TRIES = 8
+"""Days tried alone when a lever's fewest days, in its order, are more than one: a day farther in that order
+may do alone what the nearer ones do together (the one Saturday the aircraft flies)."""
+
+
+def _fewest(days: list[dt.date], probe: Callable[[list[dt.date]], SolveStatus]) -> tuple[list[dt.date], bool]:
+    """The fewest of ``days`` (in order of preference) that work, when all of them do, and whether that is
+    proven: a prefix found by :func:`smallest`, then, when it has more than one day, each day alone (at most
+    :data:`SINGLE_DAY_TRIES`); one day is the fewest possible."""
+    found, _ = smallest(lambda n: probe(days[:n]), len(days))
+    n = found or len(days)
+    if n == 1:
+        return days[:1], True
+    for day in days[:SINGLE_DAY_TRIES]:
+        if day not in days[:1] and probe([day]) == SolveStatus.FEASIBLE:
+            return [day], True
+    return days[:n], False
+
+
+def _dates_fixes(rid: str, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
+    """Per ``dates`` lever of resource ``rid`` (``repair``'s, so that both offer the same days at the same
+    cost): the fewest of its working days that work, those nearest the resource's own days first, at the
+    lever's cost per day. The fewest is proven only when it is one day: a day farther away may serve where a
+    nearer one does not."""
     res = next(r for r in sc.resources if r.id == rid)
     grid = build_grid(sc)
     working = {d for d, is_open in zip(grid.days, grid.open, strict=True) if is_open}
+    own = [d for d in grid.days if d in res.available_dates or (res.available and in_season(res.available, d))]
     out: list[Fix] = []
-    for lever in levers:
+    for lever in (lv for lv in lever_defs(sc) if lv.kind == "dates" and lv.target == rid):
         days = sorted((d for d in lever.dates if d in working),
-                      key=lambda d: (min(abs((d - a).days) for a in res.available_dates), d))
+                      key=lambda d: (min((abs((d - a).days) for a in own), default=0), d))
         if lever.max_days is not None:
             days = days[:lever.max_days]
         if not days:
             continue
 
-        def probe(n: int, days: list[dt.date] = days) -> SolveStatus:
-            return q.prober.status([(_dates_key(rid, days[:n]), add_dates(rid, days[:n]))], required)
+        def edit(chosen: list[dt.date]) -> Edit:
+            return add_dates(rid, chosen) if res.available_dates else add_season(rid, [(d, d) for d in chosen])
 
-        if probe(len(days)) != SolveStatus.FEASIBLE:
+        def probe(chosen: list[dt.date]) -> SolveStatus:
+            return q.prober.status([(_dates_key(rid, chosen), edit(chosen))], required)
+
+        if probe(days) != SolveStatus.FEASIBLE:
             continue
-        found, exact = smallest(probe, len(days))
-        chosen = sorted(days[:found or len(days)])
+        chosen, exact = _fewest(days, probe)
+        chosen = sorted(chosen)
         n = len(chosen)
         which = f"repairs lever {lever.index + 1}" if lever.declared else "default dates lever"
         out.append(Fix(_dates_key(rid, chosen), f"open {rid} on {n} more working day{'s' if n > 1 else ''}: "
-                       f"{', '.join(str(d) for d in chosen)} ({which})", lever.unit_cost * n,
-                       add_dates(rid, chosen), exact and found is not None))
+                       f"{', '.join(str(d) for d in chosen)} ({which})", lever.unit_cost * n, edit(chosen), exact))
     return out
 
 
@@ -262,67 +318,42 @@ def _dates_key(rid: str, days: list[dt.date]) -> str:
     return f"dates:{rid}:" + ",".join(d.isoformat() for d in sorted(days))
 
 
-def _in_lever(lever: DatesLever, day: dt.date) -> bool:
-    return day in lever.dates or (lever.within is not None and lever.within.start <= day <= lever.within.end)
-
-
 def calendar_fixes(sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
-    """Work on days the calendar closes, before the goal's deadline: the fewest of them, latest first.
-
-    Candidates: every Saturday, and separately every public holiday on a
-    working weekday, inside the window before the deadline (gate days stay
-    closed), unless ``repairs.levers`` has ``workdays`` levers: then each
-    lever's days. Each set is tried whole; when it works, the fewest of its
-    days nearest the deadline that still work. Cost per day: the lever's, else
-    ``DEFAULT_COSTS["workdays"]``; none without a lever when ``repairs.defaults``
-    is off.
-    """
-    levers = [(k, x) for k, x in enumerate(sc.repairs.levers) if isinstance(x, WorkdaysLever)]
-    if not levers and not sc.repairs.defaults:
-        return []
+    """Work on days the calendar closes, before the goal's deadline, through each ``workdays`` lever
+    (``repair``'s: declared, or the default one of Saturdays, Sundays and public holidays): the fewest of
+    its days, latest first. Each lever's days are tried whole; when they work, the fewest nearest the
+    deadline that still work, at the lever's cost per day. The fewest is proven only when it is one day:
+    an earlier day may serve where a later one does not (the aircraft flies that Saturday)."""
     grid = build_grid(sc)
-    comp = next(c for c in sc.competencies if c.id == q.goal[1])
     which = dict(zip((p.id for p in sc.participants), participant_missions(sc), strict=True))
     mission = mission_times(sc)[which[q.goal[0]]]
+    comp = next(c for c in sc.competencies if c.id == q.goal[1])
     deadline = min(grid.training_end, mission.training_end)
     if comp.deadline:
         deadline = min(deadline, gate_date(mission.gate(comp.deadline), mission.launch))
     gate_days = mission.gate_days()  # closed to this mission's people on the grid, or only to them
-    closed = [d for d, is_open in zip(grid.days, grid.open, strict=True)
-              if not is_open and d < deadline and not grid.closed_days.get(d, "").startswith("gate")
-              and d not in gate_days and d >= mission.start]
-    holiday = {d for d in closed if grid.closed_days.get(d, "").startswith("holiday")}
-    sets: list[tuple[str, list[dt.date], float, int | None]] = []
-    if levers:
-        for k, lever in levers:
-            within = lever.within
-            days = [d for d in closed if d in lever.dates or (
-                (within is None or within.start <= d <= within.end)
-                and (WEEKDAYS[d.weekday()] in lever.weekdays or (lever.holidays and d in holiday)))]
-            sets.append((f"repairs lever {k + 1}", days, lever.unit_cost, lever.max))
-    else:
-        cost = DEFAULT_COSTS["workdays"]
-        sets.append(("Saturday", [d for d in closed if d.weekday() == 5], cost, None))
-        sets.append(("public holiday", [d for d in closed if d in holiday and d.weekday() != 5], cost, None))
     out: list[Fix] = []
-    for what, days, cost, most in sets:
-        days = days[-most:] if most is not None else days
+    for lever in (lv for lv in lever_defs(sc) if lv.kind == "workdays"):
+        days = [d for d in lever.dates if mission.start <= d < deadline and d not in gate_days]
+        days = days[-lever.max_days:] if lever.max_days is not None else days
         if not days:
             continue
 
-        def probe(n: int, days: list[dt.date] = days) -> SolveStatus:
-            chosen = days[-n:]
+        def probe(chosen: list[dt.date]) -> SolveStatus:
+            chosen = sorted(chosen)
             return q.prober.status([(_workdays_key(chosen), add_workdays(chosen))], required)
 
-        if probe(len(days)) != SolveStatus.FEASIBLE:
+        latest = days[::-1]  # nearest the deadline first
+        if probe(latest) != SolveStatus.FEASIBLE:
             continue
-        found, exact = smallest(probe, len(days))
-        n = found or len(days)
-        chosen = days[-n:]
+        chosen, exact = _fewest(latest, probe)
+        chosen = sorted(chosen)
+        n = len(chosen)
         listed = ", ".join(str(d) for d in chosen)
-        name = what if what.startswith("repairs") else f"{n} {what}{'s' if n > 1 else ''}"
-        out.append(Fix(_workdays_key(chosen), f"work on {name} before {deadline}: calendar.extra_workdays=[{listed}]",
-                       cost * n, add_workdays(chosen), exact and found is not None))
+        what = f"repairs lever {lever.index + 1}" if lever.declared else "default workdays lever"
+        out.append(Fix(_workdays_key(chosen), f"work on {n} closed day{'s' if n > 1 else ''} before {deadline} "
+                       f"({what}): calendar.extra_workdays=[{listed}]", lever.unit_cost * n, add_workdays(chosen),
+                       exact))
     return out
 
 
