@@ -60,8 +60,8 @@ def test_explain_names_the_gap_and_fixes_it_with_an_earlier_window(tmp_path: Pat
     """Tests the explanation: ann is away Tue 5 Mar .. Thu 11 Apr, so the only open days are
     Mon 4 Mar and Fri 12 Apr, 39 days apart, and m1 allows 3: NOT_READY. The conflict names the
     gap rule; the fixes open the window 3 days earlier (Fri 1 Mar: Fri 1 and Mon 4 are 3 days apart;
-    3 x 16 = 48 points) or, cheaper (8 points, as planner repair prices them), work Sat 13 Apr (13 and 12 Apr
-    1 day apart)."""
+    3 x 16 = 48 points, but no 'start' lever: no repair lever) or, cheaper (8 points, as planner repair
+    prices them), work a weekend day after Fri 12 Apr (the default workdays lever, the latest first)."""
     sc = scenario(participants=_away("2024-03-05", "2024-04-11"),
                   modules=[{**TWO_DAYS, "max_days_between_sessions": 3}])
     ex = explain(load_scenario(write(tmp_path, sc)), SolveParams(time_limit=5.0, num_workers=2), time_limit=20.0)
@@ -69,8 +69,8 @@ def test_explain_names_the_gap_and_fixes_it_with_an_earlier_window(tmp_path: Pat
     assert ge.kind == "conflict"
     pattern = next(f for f in ge.conflict if f.key == "pattern:m1")
     assert "at most 3 day(s) apart" in pattern.text
-    assert ge.fixes[0].text.startswith("work on 1 Saturday before 2024-04-15")
-    assert "open the window 3 days earlier (on 2024-03-01)" in [f.text for f in ge.fixes]
+    assert ge.fixes[0].text.startswith("work on 1 closed day before 2024-04-15 (default workdays lever)")
+    assert "open the window 3 days earlier (on 2024-03-01) (no repair lever)" in [f.text for f in ge.fixes]
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
     out = run(tmp_path, sc)
     assert out.overall == Verdict.NOT_READY

@@ -65,7 +65,7 @@ def test_explain_names_every_session_recency(tmp_path: Path) -> None:
     texts = [f.text for f in ge.conflict]
     assert any(t.startswith("every session of m1 must fall within 30 days of launch") for t in texts)
     assert any("ann is unavailable" in t for t in texts)
-    assert any(f.text == "cancel ann's absences" for f in ge.fixes)
+    assert any(f.text == "cancel ann's absences (no repair lever)" for f in ge.fixes)
 
 
 def test_recency_of_all_needs_recency_days(tmp_path: Path) -> None:

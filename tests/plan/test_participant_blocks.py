@@ -81,7 +81,7 @@ def test_explain_names_the_participants_blocks(tmp_path: Path) -> None:
     ex = explain(loaded, PARAMS, time_limit=30.0)
     ge = next(g for g in ex.goals if g.participant == "p2")
     assert "block:participant:p2" in {f.key for f in ge.conflict}
-    assert ge.fixes[0].text == "let p2 attend every block of mission m"
+    assert ge.fixes[0].text == "let p2 attend every block of mission m (no repair lever)"
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
