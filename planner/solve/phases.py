@@ -92,6 +92,11 @@ def solve_readiness(
     # alone it spent 5 s repairing it on the MS-19 file). One deterministic worker does better from the decision
     # variables alone (re-planning MS-19 in 10 units: 1 published session moved, proven, against 3 unproven).
     (hint_solution if params.deterministic else hint_every_variable)(ctx, solver)
+    # Phase 1's pairs, each (not only as many): the verdicts are phase 1's, and the plan's shape
+    # (--objective) must not trade one pair for another (which pair of 3 of 4 was met depended on it).
+    for sat, ok in zip(ctx.goal_sat, met1, strict=True):
+        if ok:
+            m.add(sat == 1)
     m.add(first >= best_value)  # as many goals, and as many of the prime crews' among them
     ctx.linear_weeks = not params.deterministic
     m.minimize(objective.plan_cost(ctx))
@@ -106,7 +111,7 @@ def solve_readiness(
         stop = StopRule(params.plan_gap, objective.cost_floor(ctx, forced), lambda cost: objective.idle_weeks(ctx, cost) <= idle_most)
         hinted = (list(m.proto.solution_hint.vars), list(m.proto.solution_hint.values))  # phase 1's plan
         schedule = plan_start(best) if plan_start is not None else None
-        start = _from_start(ctx, schedule, best, params, budget, stop) if schedule is not None else None
+        start = _from_start(ctx, schedule, met1, params, budget, stop) if schedule is not None else None
         if start == "unused":
             m.clear_hints()
             m.proto.solution_hint.vars.extend(hinted[0])
@@ -137,12 +142,13 @@ def solve_readiness(
     )
 
 
-def _from_start(ctx: Context, start: Schedule, best: int, params: SolveParams, budget: Budget,
+def _from_start(ctx: Context, start: Schedule, met: tuple[bool, ...], params: SolveParams, budget: Budget,
                 stop: StopRule) -> str:
-    """Hint phase 2 with ``start`` when it meets ``best`` goals and completes with nothing left out or
-    moved: "close" when it is within ``stop``'s gap already, "search" when phase 2 must still improve on
-    it, "unused" when it is not used (the hints may have changed: the caller sets phase 1's again)."""
-    if sum(goals_achieved(ctx.data, start)) < best:
+    """Hint phase 2 with ``start`` when it meets every goal of ``met`` (phase 1's) and completes with nothing
+    left out or moved: "close" when it is within ``stop``'s gap already, "search" when phase 2 must still
+    improve on it, "unused" when it is not used (the hints may have changed: the caller sets phase 1's again)."""
+    achieved = goals_achieved(ctx.data, start)
+    if not all(a for a, m in zip(achieved, met, strict=True) if m):
         return "unused"
     cost = completed_cost(ctx, start, params, budget, charge=budget)
     if cost is None:
