@@ -144,7 +144,9 @@ def _chains(grid: TimeGrid, data: ProblemData) -> list[str]:
             if b in stack:
                 continue
             fb, cb = finish(b, stack | {j})
-            cand = fb + lag[b, j]
+            # The job may start on its prerequisite's last day (fb - 1) plus the lag in days, as the model
+            # reads it (the same day with no lag); fb + lag made every link a day too long.
+            cand = fb - 1 + lag[b, j]
             if cand > start:
                 start, chain = cand, [*cb, j]
         open_days = [d for d in _open_before(data, j, data.num_days) if d >= start]
