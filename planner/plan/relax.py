@@ -233,7 +233,7 @@ def _load_numbers(part: ProblemData, p: int) -> tuple[int, int] | None:
     before its deadline, when the required do not fit (the usual reason); else None."""
     who, goal, S = part.participants[p], part.goals[0], part.slots_per_day
     mine = [j for j in part.jobs if p in j.participants]
-    demand = sum(j.length * j.num_sessions for j in mine)
+    demand = _least_demand(part, p)
     per_day = min(S, who.daily_cap or S)
     weeks: dict[int, int] = {}
     for d in range(min(goal.deadline_day, part.num_days)):
@@ -241,6 +241,29 @@ def _load_numbers(part: ProblemData, p: int) -> tuple[int, int] | None:
             weeks[part.week(d)] = weeks.get(part.week(d), 0) + per_day
     supply = who.within_caps(weeks)
     return (demand, supply) if demand > supply else None
+
+
+def _least_demand(part: ProblemData, p: int) -> int:
+    """The fewest slots participant ``p`` must train for the part's goal: every job of a group with one
+    option, with its prerequisites, and the lightest option of each ``any_of`` group (nobody takes both)."""
+    goal = part.goals[0]
+    preds: dict[int, list[int]] = {}
+    for prec in part.precedences:
+        preds.setdefault(prec.after, []).append(prec.before)
+    need = {group[0] for group in goal.groups if len(group) == 1}
+    stack = list(need)
+    while stack:
+        for b in preds.get(stack.pop(), ()):
+            if b not in need:
+                need.add(b)
+                stack.append(b)
+
+    def slots(j: int) -> int:
+        job = part.jobs[j]
+        return job.length * job.num_sessions if p in job.participants else 0
+
+    lightest = sum(min(slots(j) for j in group) for group in goal.groups if len(group) > 1 and not need & set(group))
+    return sum(slots(j) for j in need) + lightest
 
 
 def screen_goals(
