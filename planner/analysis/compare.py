@@ -157,10 +157,10 @@ def format_comparison(c: Comparison, max_sessions: int = 15, why: dict[tuple[str
         lines.append(f"  {s.change:7s} {s.participant}/{s.module} #{s.session}: {when}" + (f"  ({reason})" if reason else ""))
     if len(c.sessions) > max_sessions:
         lines.append(f"  ... and {len(c.sessions) - max_sessions} more (see compare.csv)")
-    lines.append("")
-    lines.append("Resource hours booked: " + ", ".join(
-        f"{rid} {hb:g} -> {ha:g}" for rid, hb, ha in c.resource_hours if hb or ha
-    ))
+    booked = [f"{rid} {hb:g} -> {ha:g}" for rid, hb, ha in c.resource_hours if hb or ha]
+    if booked:  # a file without resources (or none booked) has no such line
+        lines.append("")
+        lines.append("Resource hours booked: " + ", ".join(booked))
     if note:
         lines += ["", note]
     return "\n".join(lines)

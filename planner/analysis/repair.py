@@ -42,7 +42,7 @@ class Target:
     def label(self) -> str:
         """The target in words."""
         if self.count is not None:
-            return f"at least {self.count} pairs"
+            return f"at least {self.count} pair{'' if self.count == 1 else 's'}"
         if self.participants:
             return "every pair of " + ", ".join(self.participants)
         return "every pair"

@@ -318,7 +318,8 @@ class WindowResult:
             n = self.not_ready_days
             lower = (f"{n} day{'' if n == 1 else 's'} is proven not enough" if n >= t.shortest
                      else "no shorter one is allowed")
-            return (f"{what}: shortest {self.ready_days} days (start {self.start_for(self.ready_days)}, "
+            days = f"{self.ready_days} day{'' if self.ready_days == 1 else 's'}"
+            return (f"{what}: shortest {days} (start {self.start_for(self.ready_days)}, "
                     f"last day {last}); {lower}")
         lo = self.not_ready_days + 1 if self.not_ready_days is not None else t.shortest
         if self.ready_days is None:
