@@ -338,6 +338,10 @@ def _why_moved(data: ProblemData, j: int, old: int, S: int) -> str:
         if shut:
             return f"its published day is no longer available: {', '.join(shut)} closed (outage or season)"
         return "its published day is no longer available (new leave, outage or calendar change)"
+    teacher = data.teachers.get((j, old))
+    if teacher is not None and not data.instructors[teacher].open_days[day]:
+        # Its published instructor is away that day now (a blackout or availability edited since).
+        return f"its published day is no longer available: instructor {data.instructors[teacher].id} is away"
     return "moved to make room for retakes or displaced sessions while keeping readiness"
 
 

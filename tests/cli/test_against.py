@@ -139,3 +139,21 @@ def test_a_published_cohort_module_is_read_back(tmp_path: Path) -> None:
                            "--deterministic", "--quiet"])
     assert res.exit_code == 0, res.output
     assert "0 of its sessions moved or removed" in res.output
+
+
+def test_a_move_forced_by_an_instructor_s_new_leave_names_the_instructor(tmp_path: Path) -> None:
+    """Tests the reason of a move: m1 taught by coach; coach is away on the day of ann's first m1 session.
+    That session moves, and the reason says the instructor is away (it said "to make room for retakes")."""
+    data = {**SC, "instructors": [{"id": "coach", "qualifications": ["q"]}],
+            "modules": [{**SC["modules"][0], "instructor": "q"}, SC["modules"][1]]}
+    path = write(tmp_path, data)
+    res = RUN.invoke(app, ["plan", str(path), "--out", str(tmp_path / "pub"), "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    with (tmp_path / "pub" / "schedule.csv").open() as fh:
+        first = next(r for r in csv.DictReader(fh) if r["participant"] == "ann" and r["module"] == "m1")
+    day = first["start"][:10]
+    res = RUN.invoke(app, ["whatif", str(path), "--set", f"instructors.coach.blackouts=[{{from: {day}, to: {day}}}]",
+                           "--against", str(tmp_path / "pub"), "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert f"ann/m1 #1: {first['start'][:16].replace('T', ' ')}" in res.output
+    assert "instructor coach is away" in res.output
