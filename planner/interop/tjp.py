@@ -5,10 +5,11 @@ as soon as possible, and only *checks* deadlines. The translation:
 
 * project span: window start to the end of regular training; working hours
   from the calendar; public holidays and gate days as global leaves;
-* one resource per participant (load caps as ``limits``, blackouts as leaves);
-  one per facility and instructor, with ``efficiency 0`` so that they are
+* one resource per participant (load caps as ``limits``, blackouts and days off of their own calendar as
+  leaves); one per facility and instructor, with ``efficiency 0`` so that they are
   booked but do no work (a facility of capacity ``c`` is ``c`` instances);
-  days outside a facility's seasons or campaign dates are leaves;
+  days outside a facility's seasons or campaign dates, its site's days off and an instructor's days
+  outside their availability are leaves;
 * one task per job (participant x module, or crew x module for joint
   modules) with ``effort`` = hours x attendees, every allocation
   ``mandatory`` (all attendees, the facility and the instructor together);
@@ -19,7 +20,8 @@ as soon as possible, and only *checks* deadlines. The translation:
 
 What TaskJuggler cannot express is listed in :attr:`TjpExport.notes`:
 sessions (a task is booked in any pieces), session spacing and consecutive
-days, spacing rules, maximum lags, rest days. Recency is stricter than in
+days, spacing rules, maximum lags, rest days; working weekend days, missions' own dates, launch-site
+modules and refreshers are exported approximately, and said so. Recency is stricter than in
 the planner (the whole module, not only its last session, in the window).
 """
 
@@ -30,10 +32,10 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from planner.calendar.grid import TimeGrid, build_grid, in_any, in_season
+from planner.calendar.grid import TimeGrid, build_grid, in_any, instructor_available, resource_available
 from planner.data.days import Rule, allowed_days
 from planner.data.problem import ProblemData, build_problem
-from planner.scenario.holidays import public_holidays
+from planner.scenario.holidays import locally_closed, public_holidays
 from planner.scenario.loads import week_runs
 from planner.scenario.schema import Load, Scenario, monday_of
 
@@ -174,8 +176,17 @@ def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) ->
     if off:
         lines.append(f"  workinghours {', '.join(off)} off")
     lines += ["}", ""]
-    if cal.extra_workdays:
-        notes.append("calendar.extra_workdays are not exported (TaskJuggler working hours are weekly)")
+    if any(is_open and d.strftime("%a").lower() not in cal.workdays for d, is_open in zip(grid.days, grid.open, strict=True)):
+        notes.append("working days outside the working week (calendar.extra_workdays, official working weekend days) "
+                     "are not exported (TaskJuggler working hours are weekly)")
+    if sc.missions:
+        notes.append("missions: each mission's own window, training blocks and gates are not exported (the project "
+                     "spans the centre's window, in which TaskJuggler may book a crew outside its mission's dates)")
+    if any(m.after_gate is not None for m in sc.modules):
+        notes.append("launch-site modules (after_gate) are exported as ordinary tasks, and the gates around them "
+                     "not as leaves")
+    if any(m.refresher is not None for m in sc.modules):
+        notes.append("refreshers are exported as ordinary tasks (needed only when the module refreshed is too old)")
 
     # Public holidays and gate days close every resource: global leaves.
     closed = dict(grid.closed_days)
@@ -201,19 +212,19 @@ def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) ->
                 lim.append(f"weeklymax {_hours(p.load.max_hours_per_week)}")
             if lim:
                 body.append(f"  limits {{ {' '.join(lim)} }}")
-        body += _leaves("annual", [d for d in span if in_any(p.blackouts, d)], "  ")
+        body += _leaves("annual", [d for d in span if in_any(p.blackouts, d) or locally_closed(p.calendar, d)], "  ")
         lines += [f"resource {pid} {_q(p.name or p.id)} {{", *body, "}"]
 
     facility_ids: list[list[str]] = []
     for r, rid in zip(sc.resources, tj_ids([r.id for r in sc.resources], "r_"), strict=True):
-        dates = set(r.available_dates)
-        shut = [d for d in span if in_any(r.blackouts, d) or not in_season(r.available, d) or (dates and d not in dates)]
+        site = next((x.calendar for x in sc.sites if x.id == r.site), None)
+        shut = [d for d in span if not resource_available(r, d) or locally_closed(site, d)]
         more, ids = _resource(rid, r.name or r.id, r.capacity, shut)
         lines += more
         facility_ids.append(ids)
     instructor_ids: list[list[str]] = []
     for ins, iid in zip(sc.instructors, tj_ids([i.id for i in sc.instructors], "i_"), strict=True):
-        more, ids = _resource(iid, ins.name or ins.id, ins.capacity, [d for d in span if in_any(ins.blackouts, d)])
+        more, ids = _resource(iid, ins.name or ins.id, ins.capacity, [d for d in span if not instructor_available(ins, d)])
         lines += more
         instructor_ids.append(ids)
     lines.append("")

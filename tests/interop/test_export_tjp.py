@@ -8,12 +8,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from planner.cli import app
 from planner.interop.tjp import REPORT_ID, export_tjp, tj_ids
 from planner.scenario.generate import generate_yaml
 from planner.scenario.load import load_scenario
+from tests.plan.test_missions import centre
 
 SMALL = Path(__file__).parents[1] / "data" / "small_report.yaml"
 runner = CliRunner()
@@ -145,3 +147,20 @@ def test_instructor_and_staff_get_different_first_choices(tmp_path: Path) -> Non
         proc = subprocess.run(["tj3", "--no-color", "--silent", "-o", str(tmp_path), str(tjp)],
                               capture_output=True, text=True, timeout=120, check=False)
         assert proc.returncode == 0 and "could not be scheduled" not in proc.stderr, proc.stderr
+
+
+def test_an_instructor_s_availability_and_a_centre_s_missions_are_exported_or_noted(tmp_path: Path) -> None:
+    """Tests the day rules TaskJuggler was not told: an instructor available only 10..14 Mar 2025 is on leave
+    on the other days of the project (only his blackout was a leave before); a file with missions says that
+    their own dates are not exported."""
+    missions = [{"id": "a", "start": "2025-03-03", "launch": "2025-04-14", "crews": {"prime": ["c1"]}}]
+    data = centre(missions, [{"id": "ann", "role": "sfp", "crew": "c1"}],
+                  [{"id": "m1", "hours": 4, "session_hours": 4, "instructor": "q"}],
+                  instructors=[{"id": "doc", "qualifications": ["q"],
+                                "available": [{"from": "2025-03-10", "to": "2025-03-14"}]}])
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    exp = export_tjp(load_scenario(path).scenario)
+    block = exp.text.split('resource i_doc "doc" {', 1)[1].split("}", 1)[0]
+    assert "leaves unpaid 2025-03-03 +7d" in block and "leaves unpaid 2025-03-15" in block
+    assert any(n.startswith("missions: each mission's own window") for n in exp.notes)
