@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from planner.calendar.grid import TimeGrid
+from planner.calendar.missions import mission_times, participant_missions
 from planner.data.days import Rule, allowed_days
 from planner.data.problem import ProblemData
 from planner.scenario.schema import Scenario
@@ -101,9 +102,14 @@ def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
         worst, days = min(short, key=lambda jd: len(jd[1]))
         need = data.days_needed(worst)
         if not days:
+            # The window of the worst job's mission (its participant's): the centre's says nothing of theirs.
+            first, end = grid.window_start, grid.training_end
+            if sc.missions:
+                t = mission_times(sc)[participant_missions(sc)[data.jobs[worst].participants[0]]]
+                first, end = t.start, t.training_end
             out.append(
                 f"season: {m.id} is limited to {'; '.join(limits)}, which leaves no working day in the "
-                f"training window {grid.window_start}..{grid.training_end}{who}{note}"
+                f"training window {first}..{end}{who}{note}"
             )
         else:
             out.append(

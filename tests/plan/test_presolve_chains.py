@@ -9,6 +9,7 @@ from planner.plan.pipeline import prepare
 from planner.plan.presolve import presolve_checks
 from planner.scenario.load import load_scenario
 from tests.helpers import write
+from tests.plan.test_missions import centre
 
 
 def _chains(tmp_path: Path, lag: int, exams: str) -> list[str]:
@@ -41,3 +42,18 @@ def test_a_chain_a_day_too_long_is_reported(tmp_path: Path) -> None:
     """Tests the same chain with the exams on Wed 5 Mar: b2 cannot be on Wed 5 Mar or earlier."""
     (found,) = _chains(tmp_path, 2, "2025-03-05")
     assert found.startswith("chain: ann/b2 cannot end before 2025-03-05") and "b1 -> b2" in found
+
+
+def test_a_season_warning_quotes_the_mission_s_window(tmp_path: Path) -> None:
+    """Tests the season finding of a training centre: the forest is open 10 Jan .. 28 Feb; mission a trains
+    4 Mar .. 15 Apr 2024 (its launch), the centre until b's launch on 3 Jun. The finding names a's window,
+    where the days are missing, not the centre's."""
+    missions = [{"id": "a", "start": "2024-03-04", "launch": "2024-04-15", "crews": {"prime": ["c1"]}},
+                {"id": "b", "start": "2024-03-04", "launch": "2024-06-03", "crews": {"prime": ["c2"]}}]
+    data = centre(missions, [{"id": "ann", "role": "sfp", "crew": "c1"}, {"id": "bob", "role": "sfp", "crew": "c2"}],
+                  [{"id": "forest", "hours": 4, "session_hours": 4, "resources": ["site"]}],
+                  resources=[{"id": "site", "available": [{"from": "01-10", "to": "02-28"}]}])
+    loaded = load_scenario(write(tmp_path, data))
+    grid, pdata = prepare(loaded)
+    (found,) = [f for f in presolve_checks(loaded.scenario, grid, pdata) if f.startswith("season:")]
+    assert "training window 2024-03-04..2024-04-15" in found
