@@ -475,7 +475,8 @@ class Scenario(StrictModel):
                 return {**value, "window": {"start": "2000-01-01", "launch": "2000-03-01"}}  # the mission's own error
         derived = {"start": min(firsts), "launch": max(launches)}
         if given is not None and not _same_window(given, derived):  # a dumped scenario carries the derived one
-            raise ValueError("give either 'window' (one launch) or 'missions' (each with its own launch), not both")
+            raise ValueError("@window: give either 'window' (one launch) or 'missions' (each with its own launch), "
+                             f"not both (the missions imply {derived['start']} .. {derived['launch']})")
         return {**value, "window": derived}
 
     @property

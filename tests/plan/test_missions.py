@@ -282,7 +282,7 @@ def test_one_mission_file_gives_the_one_launch_files_verdicts(tmp_path: Path) ->
     (lambda d: d["participants"].append({"id": "zed", "role": "sfp", "crew": "nowhere"}),
      "participants[1].crew", "crew 'nowhere' is in no mission"),
     (lambda d: d["modules"][0].update(deadline="exams"), "modules[0].deadline", "mission 'm' (whose participants take the module) has no gate 'exams'"),
-    (lambda d: d.update(window={"start": "2024-03-04", "launch": "2024-04-15"}), "", "give either 'window'"),
+    (lambda d: d.update(window={"start": "2024-03-04", "launch": "2024-04-15"}), ": window: ", "give either 'window'"),
     (lambda d: d["missions"][0]["crews"].update(backup_ready_by="mvk"), "missions[0].crews.backup_ready_by", "has no gate 'mvk'"),
     (lambda d: d["missions"][0].update(start="2024-03-01"), "missions[0]", "exactly one of 'start'"),
     (lambda d: d["modules"][0].update(block="b9"), "modules[0].block", "has no block 'b9'"),
