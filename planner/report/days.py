@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from planner.plan.pipeline import PlanOutcome, schedule_rows
@@ -63,7 +64,7 @@ def day_by_day(out: PlanOutcome) -> list[Para | Table]:
             staff = [str(x).split(":", 1)[1] + f" ({str(x).split(':', 1)[0]})" for x in r["staff"]]  # type: ignore[attr-defined]
             table.append([
                 f"{start:%a %d %b}",  # type: ignore[str-format]
-                f"{start:%H:%M}-{end:%H:%M}",  # type: ignore[str-format]
+                f"{start:%H:%M}-{_until(start, end)}",  # type: ignore[arg-type]
                 f"{names[str(r['module'])]} ({r['session']}/{r['sessions']})",
                 ", ".join(r["resources"]) or "-",  # type: ignore[arg-type]
                 ", ".join([*map(str, r["instructors"]), *staff, *others]) or "-",  # type: ignore[call-overload]
@@ -82,3 +83,8 @@ def participant_sections(out: PlanOutcome) -> tuple[Section, Section]:
     ], id="dashboard-section")
     days = day_by_day(out) or [Para("No session is scheduled.")]
     return board, Section("Day by day", days, id="days")
+
+
+def _until(start: dt.datetime, end: dt.datetime) -> str:
+    """A session's end time; 24:00 for one that ends at the midnight after its day (not 00:00)."""
+    return "24:00" if end.date() > start.date() and end.time() == dt.time(0) else f"{end:%H:%M}"
