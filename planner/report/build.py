@@ -28,6 +28,7 @@ from planner.report.gantt import instructor_label, instructor_unavailable, resou
 from planner.report.html import Bullets, Cell, Document, Image, Para, Section, Table, render_html, render_markdown
 from planner.report.missions import launches, mission_sections
 from planner.report.tables import unscheduled_modules
+from planner.scenario.schema import requirement_options
 
 _CSS = {Verdict.READY: "ready", Verdict.NOT_READY: "not-ready", Verdict.UNKNOWN: "unknown", Verdict.WAIVED: "waived"}
 
@@ -62,13 +63,21 @@ def gates_table(out: PlanOutcome) -> Table:
     """The gates with their dates and the competencies due by each."""
     sc = out.scenario
     rows: list[list[str | Cell]] = []
-    for g in sorted(sc.gates, key=lambda g: gate_date(g, sc.window.launch)):
+    gates = sorted(sc.gates, key=lambda g: gate_date(g, sc.window.launch))
+    # A competency without a deadline is due at the end of regular training (the first until-launch gate),
+    # one a launch-site module gives at launch.
+    end = next((g.id for g in gates if g.until_launch), "launch")
+    site = {m.id for m in sc.modules if m.after_gate is not None}
+    at = {c.id: c.deadline or ("launch" if any(o in site for r in c.requires for o in requirement_options(r)) else end)
+          for c in sc.competencies}
+    for g in gates:
         first = gate_date(g, sc.window.launch)
         last = sc.window.launch if g.until_launch else first + dt.timedelta(days=g.days - 1)
-        due = [c.id for c in sc.competencies if c.deadline == g.id]
+        due = [cid for cid, when in at.items() if when == g.id]
         note = "regular training ends" if g.until_launch else ""
         rows.append([g.id, g.name, _date(first), _date(last), ", ".join(due), note])
-    rows.append(["launch", "Launch", _date(sc.window.launch), _date(sc.window.launch), "", ""])
+    due = [cid for cid, when in at.items() if when == "launch"]
+    rows.append(["launch", "Launch", _date(sc.window.launch), _date(sc.window.launch), ", ".join(due), ""])
     return Table(["gate", "name", "from", "to", "competencies due", "note"], rows, id="gates")
 
 
