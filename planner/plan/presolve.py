@@ -109,7 +109,7 @@ def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
                 first, end = t.start, t.training_end
             out.append(
                 f"season: {m.id} is limited to {'; '.join(limits)}, which leaves no working day in the "
-                f"training window {first}..{end}{who}{note}"
+                f"training window {first}..{end}{who}{_absent(grid, data, worst)}{note}"
             )
         else:
             out.append(
@@ -117,6 +117,18 @@ def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
                 f"{len(days)} working day(s) in the window{who}{note}"
             )
     return out
+
+
+def _absent(grid: TimeGrid, data: ProblemData, j: int) -> str:
+    """", where its attendees are away": when the days its season and resources leave are all days an
+    attendee is away (a crew member's leave on the only campaign day), so that the finding names them."""
+    job = data.jobs[j]
+    left = [d for d in range(data.num_days) if grid.open[d] and (job.season_days is None or job.season_days[d])
+            and all((days := data.resources[r].open_days) is None or days[d] for r, _ in job.resources)]
+    if not left or any(job.open_days[d] for d in left):
+        return ""
+    dates = ", ".join(str(grid.days[d]) for d in left[:3]) + (" ..." if len(left) > 3 else "")
+    return f" (an attendee is away on the days they leave: {dates})"
 
 
 # These bounds count the days the calendars and seasons leave, deliberately

@@ -57,3 +57,24 @@ def test_a_season_warning_quotes_the_mission_s_window(tmp_path: Path) -> None:
     grid, pdata = prepare(loaded)
     (found,) = [f for f in presolve_checks(loaded.scenario, grid, pdata) if f.startswith("season:")]
     assert "training window 2024-03-04..2024-04-15" in found
+
+
+def test_a_season_finding_names_an_attendee_s_absence(tmp_path: Path) -> None:
+    """Tests the season finding when the campaign's only day (Thu 20 Mar 2025) falls in a crew member's leave
+    (ann, 17..21 Mar): the joint drill has no day, and the finding says an attendee is away on it (it named
+    only the campaign)."""
+    data: dict[str, Any] = {
+        "name": "leave",
+        "window": {"start": "2025-03-03", "launch": "2025-04-11"},
+        "calendar": {"day_hours": 8},
+        "roles": [{"id": "sfp", "requires": ["descent"]}],
+        "participants": [{"id": "ann", "role": "sfp", "crew": "c1", "blackouts": [{"from": "2025-03-17", "to": "2025-03-21"}]},
+                         {"id": "bob", "role": "sfp", "crew": "c1"}],
+        "resources": [{"id": "sim", "capacity": 1, "available_dates": ["2025-03-20"]}],
+        "modules": [{"id": "drill", "hours": 6, "session_hours": 6, "joint": "crew", "resources": ["sim"]}],
+        "competencies": [{"id": "descent", "requires": ["drill"]}],
+    }
+    loaded = load_scenario(write(tmp_path, data))
+    grid, pdata = prepare(loaded)
+    (found,) = [f for f in presolve_checks(loaded.scenario, grid, pdata) if f.startswith("season:")]
+    assert found.endswith("(an attendee is away on the days they leave: 2025-03-20)")
