@@ -215,17 +215,23 @@ def _facility_words(data: ProblemData, fac: Facility, budget: Budget, all_pairs:
 def goal_part(data: ProblemData, g: int) -> ProblemData:
     """Goal ``g`` alone with the jobs it needs (its options and, transitively,
     their prerequisites; crew-mates only in joint sessions): a relaxation."""
+    keep = _with_prerequisites(data, {j for group in data.goals[g].groups for j in group})
+    return restrict(data, sorted(keep), [g])
+
+
+def _with_prerequisites(data: ProblemData, jobs: set[int]) -> set[int]:
+    """``jobs`` and, transitively, their prerequisites."""
     before: dict[int, list[int]] = {}
     for pr in data.precedences:
         before.setdefault(pr.after, []).append(pr.before)
-    keep = {j for group in data.goals[g].groups for j in group}
+    keep = set(jobs)
     stack = list(keep)
     while stack:
         for b in before.get(stack.pop(), ()):
             if b not in keep:
                 keep.add(b)
                 stack.append(b)
-    return restrict(data, sorted(keep), [g])
+    return keep
 
 
 def _load_numbers(part: ProblemData, p: int) -> tuple[int, int] | None:
@@ -247,16 +253,7 @@ def _least_demand(part: ProblemData, p: int) -> int:
     """The fewest slots participant ``p`` must train for the part's goal: every job of a group with one
     option, with its prerequisites, and the lightest option of each ``any_of`` group (nobody takes both)."""
     goal = part.goals[0]
-    preds: dict[int, list[int]] = {}
-    for prec in part.precedences:
-        preds.setdefault(prec.after, []).append(prec.before)
-    need = {group[0] for group in goal.groups if len(group) == 1}
-    stack = list(need)
-    while stack:
-        for b in preds.get(stack.pop(), ()):
-            if b not in need:
-                need.add(b)
-                stack.append(b)
+    need = _with_prerequisites(part, {group[0] for group in goal.groups if len(group) == 1})
 
     def slots(j: int) -> int:
         job = part.jobs[j]

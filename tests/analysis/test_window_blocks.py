@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from planner.analysis.sweep import sweep
-from planner.analysis.window import min_window
+from planner.analysis.window import WindowResult, min_window
 from planner.analysis.window_target import Target, TargetError, resolve_target
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
@@ -65,17 +65,22 @@ def test_min_window_on_a_mission_start_keeps_the_other_mission() -> None:
     assert a.start == dt.date(2021, 2, 1) and b.blocks[1].start == dt.date(2021, 3, 1)
 
 
+def _mission_a_with(tmp_path: Path, who: int, hours: int) -> WindowResult:
+    """min-window of mission a in two_missions_window.yaml with participant ``who`` needing ``hours`` of systems."""
+    data = yaml.safe_load((DATA / "two_missions_window.yaml").read_text())
+    data["participants"][who]["modules"] = {"systems": {"hours": hours}}
+    path = tmp_path / "changed.yaml"
+    path.write_text(yaml.safe_dump(data))
+    loaded = load_scenario(path)
+    return min_window(loaded, PARAMS, target=resolve_target(loaded.scenario, "a"))
+
+
 def test_min_window_of_a_mission_asks_only_its_pairs(tmp_path: Path) -> None:
     """Tests the pairs a mission's probe asks: two_missions with p2 (mission b's prime) needing 400 h of
     systems inside block b1 (4 weeks, at most 160 h): b can never be ready, at any window of a. Mission a's
     answer is still 28 days (the derivation above), not "not ready at any length": b's pairs are b's
     question. The READY plan's readiness still reads every pair of the file (p2's as that plan leaves them)."""
-    data = yaml.safe_load((DATA / "two_missions_window.yaml").read_text())
-    data["participants"][1]["modules"] = {"systems": {"hours": 400}}
-    path = tmp_path / "b_impossible.yaml"
-    path.write_text(yaml.safe_dump(data))
-    loaded = load_scenario(path)
-    result = min_window(loaded, PARAMS, target=resolve_target(loaded.scenario, "a"))
+    result = _mission_a_with(tmp_path, 1, 400)
     assert result.exact and (result.ready_days, result.not_ready_days) == (28, 27)
     ready = result.ready_probe
     assert ready is not None and ready.outcome is not None and "pairs of the mission" in ready.proof
@@ -88,12 +93,7 @@ def test_a_mission_never_ready_is_not_ready_at_its_longest_window(tmp_path: Path
     centre's window may not exceed 366). p1 needs 2000 h of systems before a's exams (15 Feb 2021); from
     14 Apr 2020 that is about 218 working days, 1744 h: NOT_READY at every length, proven, without asking for
     a 411-day centre window (a ScenarioError before)."""
-    data = yaml.safe_load((DATA / "two_missions_window.yaml").read_text())
-    data["participants"][0]["modules"] = {"systems": {"hours": 2000}}
-    path = tmp_path / "a_impossible.yaml"
-    path.write_text(yaml.safe_dump(data))
-    loaded = load_scenario(path)
-    result = min_window(loaded, PARAMS, target=resolve_target(loaded.scenario, "a"))
+    result = _mission_a_with(tmp_path, 0, 2000)
     assert result.verdict == Verdict.NOT_READY and result.not_ready_days == 321
     assert "not ready even at the longest allowed (321 days, proven)" in result.summary()
 
