@@ -174,11 +174,11 @@ def replan_problem(
     S = data.slots_per_day
     release = grid.first_day_on_or_after(as_of)
     status: dict[tuple[int, int], ProgressRow] = {}
-    whole_failed: set[int] = set()
+    whole_failed: dict[int, str] = {}  # job -> failed or missed, for the whole module
     for row in progress:
         if row.index is None:
             if row.status != "completed":
-                whole_failed.add(row.job)
+                whole_failed[row.job] = row.status
             else:
                 for kk in range(data.jobs[row.job].num_sessions):
                     status[row.job, kk] = row
@@ -188,6 +188,7 @@ def replan_problem(
     base_map: dict[tuple[int, int], int] = {}
     rows: dict[tuple[int, int], int] = {}  # (job, start slot) of a session moved by the progress file -> its line
     teachers: dict[tuple[int, int], int] = {}  # (job, published start) -> published instructor, still to come
+    spent: list[tuple[int, int, int]] = []  # (participant, day, slots) of sessions that took place and failed
     for j, job in enumerate(data.jobs):
         published = baseline.get(j, [])
         done: list[tuple[int, int | None, tuple[int, ...]]] = []  # (start slot, instructor, further staff)
@@ -200,6 +201,9 @@ def replan_problem(
                 future.append(b)
                 continue
             if prow is not None and prow.status != "completed":
+                if prow.status == "failed":  # it took place: its hours count towards the caps of its day and week
+                    at = grid.slot_of(prow.start) if prow.start is not None else None
+                    spent += [(p, (b.start if at is None else at) // S, job.length) for p in job.participants]
                 continue  # missed or failed: to be retaken
             start = b.start
             if prow is not None and prow.start is not None:
@@ -215,7 +219,10 @@ def replan_problem(
             done.append((start, b.instructor, b.staff))
             if numbers is not None:
                 numbers[j, start] = b.index + 1
-        if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions):
+        if whole_failed.get(j) == "failed":  # taken and failed as a whole: its hours were spent all the same
+            spent += [(p, at // S, job.length) for at, _, _ in done for p in job.participants]
+        if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions
+                                 and not _goes_on(job, done, published, release, S)):
             done = []  # retake the whole module (failed, or an interrupted multi-day exercise)
         done.sort()
         if len(done) > job.num_sessions:
@@ -243,8 +250,22 @@ def replan_problem(
     precedences = tuple(p for p in data.precedences if not jobs[p.after].num_fixed)
     done_after = tuple(sorted({(p.before, p.after) for p in data.precedences
                                if 0 < jobs[p.after].num_fixed < jobs[p.after].num_sessions}))
-    return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, done_after=done_after,
+    return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, done_after=done_after, spent=tuple(spent),
                                release_day=release, baseline=base_map, teachers=teachers, max_changes=max_changes)
+
+
+def _goes_on(job: Job, done: list[tuple[int, int | None, tuple[int, ...]]], published: list[BaselineSession],
+             release: int, S: int) -> bool:
+    """Whether a multi-day exercise (``consecutive``) under way on the as-of date goes on as published: every
+    session before it done at its published time, and the days that follow still open to it. Only then is
+    its history kept; an interrupted one is retaken whole."""
+    past = sorted(b.start for b in published if b.start // S < release)
+    if sorted(s for s, _, _ in done) != past:
+        return False  # a session failed, missed or done at another time: the run is broken
+    first = past[0] // S
+    rest = [first + k for k in range(len(done), job.num_sessions)]
+    return all(release <= d < len(job.open_days) and job.open_days[d]
+               and (job.season_days is None or job.season_days[d]) for d in rest)
 
 
 def _history_overlaps(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, int], int], grid: TimeGrid,
@@ -321,10 +342,18 @@ def _changes(
                               _why_moved(data, j, a, S)))
         for a in gone[len(fresh):]:
             out.append(Change(owner, job.module, published.get(a, 0), "removed", when(a), "", _why_removed(data, j)))
+        # Published sessions beyond the module's sessions now (fewer hours in the edited scenario): removed.
+        future = sorted(b.start for b in baseline.get(j, []) if b.start // S >= data.release_day)
+        for a in future[len(old):]:
+            out.append(Change(owner, job.module, published.get(a, 0), "removed", when(a), "",
+                              f"the module now has {job.num_sessions} sessions, fewer than published"))
         # An added session gets a number the published plan never used: its id stays unique.
         top = max([*published.values(), job.num_fixed], default=0)
+        retakes = len(baseline.get(j, [])) - len(future) - job.num_fixed  # published in the past, not done
         for extra, b in enumerate(fresh[len(gone):], start=1):
-            why = "retake of a failed or missed session" if baseline.get(j) else "not in the published plan; needed for readiness"
+            why = ("retake of a failed or missed session" if extra <= retakes else
+                   "the module now has more sessions than published" if baseline.get(j) else
+                   "not in the published plan; needed for readiness")
             out.append(Change(owner, job.module, top + extra if baseline.get(j) else number[b], "added", "", when(b), why))
     return out
 

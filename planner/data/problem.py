@@ -175,6 +175,7 @@ class ProblemData:
     teachers: dict[tuple[int, int], int] = field(default_factory=dict, compare=False)
     max_changes: int | None = None
     done_after: tuple[tuple[int, int], ...] = ()  # (before, after): after only with before done, in any order
+    spent: tuple[tuple[int, int, int], ...] = ()  # (participant, day, slots) trained in vain (failed): load only
 
     @property
     def horizon(self) -> int:
@@ -486,7 +487,7 @@ def restrict(data: ProblemData, keep: Sequence[int], goals: Sequence[int]) -> Pr
         release_day=data.release_day,
         baseline={(new_of[j], k): s for (j, k), s in data.baseline.items() if j in new_of},
         teachers={(new_of[j], at): i for (j, at), i in data.teachers.items() if j in new_of},
-        max_changes=data.max_changes,
+        max_changes=data.max_changes, spent=data.spent,
     )
 
 

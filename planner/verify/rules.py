@@ -251,6 +251,10 @@ def participant_load(data: ProblemData, by_job: ByJob, pi: int) -> list[str]:
             for at in job.fixed_starts:
                 per_day[at // S] += job.length
                 per_week[data.week(at // S)] += job.length
+    for who, d, v in data.spent:  # and sessions trained in vain (failed)
+        if who == pi:
+            per_day[d] += v
+            per_week[data.week(d)] += v
     planned_weeks = {data.week(d) for d in planned_days}
     out: list[str] = []
     if part.daily_cap is not None:

@@ -74,6 +74,10 @@ def add(ctx: Context) -> None:
                     wk = ctx.week(j, k)
                     itv = m.new_optional_fixed_size_interval_var(wk, 1, ctx.present[j], f"wload[{p},{j}#{k}]")
                     week_items.append((itv, job.length))
+        for who, d, v in data.spent:  # a failed session took its day's and week's hours all the same
+            if who == p and data.num_days > 1:
+                done_day[d] += v
+                done_week[data.week(d)] += v
         if daily is not None:
             day_items += [(m.new_fixed_size_interval_var(d, 1, f"dload[{p},done@{d}]"), min(v, daily))
                           for d, v in sorted(done_day.items())]

@@ -1,0 +1,69 @@
+"""Re-planning on the history as it happened: a multi-day exercise under way, a failed session's hours, a
+module with fewer sessions (hand-derived on tests/helpers BASE: Mon-Fri 4-hour days from Mon 4 Mar 2024)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from planner.cli import app
+from tests.helpers import scenario, write
+
+RUN = CliRunner()
+HEADER = "participant,module,session,status,start,end,note\n"
+
+
+def _publish(tmp_path: Path, data: dict[str, Any]) -> tuple[Path, Path]:
+    path = write(tmp_path, data)
+    res = RUN.invoke(app, ["plan", str(path), "--out", str(tmp_path / "pub"), "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    return path, tmp_path / "pub"
+
+
+def _replan(tmp_path: Path, path: Path, pub: Path, progress: str, as_of: str) -> pd.DataFrame:
+    prog = tmp_path / "progress.csv"
+    prog.write_text(HEADER + progress)
+    res = RUN.invoke(app, ["replan", str(path), "--progress", str(prog), "--as-of", as_of, "--baseline", str(pub),
+                           "--out", str(tmp_path / "re"), "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    return pd.read_csv(tmp_path / "re" / "changes.csv")
+
+
+def test_a_multi_day_exercise_under_way_goes_on(tmp_path: Path) -> None:
+    """Tests a three-day course (consecutive days) re-planned on its second day with nothing to report: its
+    first day stays done and the other two are kept. It was retaken whole (the first day thrown away, a
+    fourth day added, and the week over the cap)."""
+    data = scenario(modules=[{"id": "m1", "sessions": 3, "session_hours": 4, "consecutive_days": True}])
+    path, pub = _publish(tmp_path, data)  # earliest: Mon 4, Tue 5, Wed 6 Mar
+    changes = _replan(tmp_path, path, pub, "", "2024-03-05")
+    assert sorted(zip(changes["session"], changes["change"], strict=True)) == [(1, "done"), (2, "kept"), (3, "kept")]
+
+
+def test_a_failed_session_s_hours_count_towards_its_week(tmp_path: Path) -> None:
+    """Tests the weekly cap (8 h) after a failure: four 4-h sessions, published Mon 4, Tue 5, Mon 11 and Tue 12
+    Mar (earliest, two a week). Session 1 failed on Mon 4, session 2 done on Tue 5: the week of 4 Mar has
+    trained its 8 h, so the retake goes to a later week. The failed hours did not count: the retake took
+    Wed 6 Mar (12 h that week)."""
+    data = scenario(participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 8}}],
+                    modules=[{"id": "m1", "sessions": 4, "session_hours": 4}])
+    path, pub = _publish(tmp_path, data)
+    changes = _replan(tmp_path, path, pub, "ann,m1,1,failed,,,\n", "2024-03-06")
+    (added,) = changes[changes["change"] == "added"]["new_start"]
+    assert added >= "2024-03-11"
+    schedule = pd.read_csv(tmp_path / "re" / "schedule.csv")
+    assert not (schedule["start"].str[:10] == "2024-03-06").any()
+
+
+def test_published_sessions_beyond_a_shorter_module_are_listed_as_removed(tmp_path: Path) -> None:
+    """Tests a what-if against a published plan that gives the module fewer sessions (6 h of 2-h sessions
+    instead of 8 h): the fourth published session is removed, and said so (it was left out of the list)."""
+    data = scenario(modules=[{"id": "m1", "hours": 8, "session_hours": 2}])
+    path, pub = _publish(tmp_path, data)
+    res = RUN.invoke(app, ["whatif", str(path), "--against", str(pub), "--set", "modules.m1.hours=6",
+                           "--deterministic", "--quiet", "--out", str(tmp_path / "w")])
+    assert res.exit_code == 0, res.output
+    assert "3 unchanged, 0 moved, 0 added, 1 removed" in res.output
+    assert "the module now has 3 sessions, fewer than published" in res.output
