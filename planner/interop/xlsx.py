@@ -72,6 +72,8 @@ def _cell(value: Any) -> Any:
     """What a cell holds for ``value``: plain scalars as they are, lists and mappings as flow text."""
     if isinstance(value, Mapping | list | tuple):
         return flow(value)
+    if isinstance(value, str) and value.strip()[:1] == "=":
+        return "'" + value.replace("'", "''") + "'"  # single-quoted YAML text: a spreadsheet would take a formula
     if isinstance(value, str) and value.strip()[:1] in ("[", "{", "'", '"'):
         return flow(value)  # quoted, so that it reads back as text, not as a list or mapping
     if isinstance(value, dt.time):
@@ -152,6 +154,9 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], Scenario]:
             return _value(raw)
         except YAMLError as exc:
             problems.append(Problem(file, at, None, f"not valid YAML flow text: {str(exc).splitlines()[0]}"))
+            return None
+        except ValueError as exc:  # a date or time the YAML reader cannot make (2022-02-30, 25:00)
+            problems.append(Problem(file, at, None, f"not a valid value: {exc}"))
             return None
 
     if SCENARIO_SHEET not in book.sheetnames:

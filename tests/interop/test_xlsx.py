@@ -89,6 +89,16 @@ def test_text_that_looks_like_a_list_reads_back_as_text(tmp_path: Path) -> None:
     plain["modules"][0]["name"] = "[draft] Fire training"
     plain["modules"][1]["name"] = "'Sokol' fit"
     plain["description"] = "{tbd}"
+    plain["name"] = "=MS-19 draft"  # a spreadsheet would read it as a formula
     _, scenario = read_workbook(write_workbook(plain, tmp_path / "s.xlsx"))
-    assert [scenario.modules[0].name, scenario.modules[1].name, scenario.description] == \
-        ["[draft] Fire training", "'Sokol' fit", "{tbd}"]
+    assert [scenario.modules[0].name, scenario.modules[1].name, scenario.description, scenario.name] == \
+        ["[draft] Fire training", "'Sokol' fit", "{tbd}", "=MS-19 draft"]
+
+
+def test_an_impossible_date_in_a_cell_is_located(tmp_path: Path) -> None:
+    """Tests a blackout from 30 Feb written in a list cell: a located error, exit 1 (a traceback, exit 5)."""
+    book = write_workbook(plain_document(read_document(SMALL)[0], str(SMALL)), tmp_path / "s.xlsx")
+    _edit(book, "participants", 2, "blackouts", "[{from: 2022-02-30, to: 2022-03-02}]")
+    res = RUN.invoke(app, ["import", str(book), "--out", str(tmp_path / "s.yaml")])
+    assert res.exit_code == 1, res.output
+    assert "sheet participants, row 2, column" in res.output and "day is out of range for month" in res.output
