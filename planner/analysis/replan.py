@@ -302,8 +302,10 @@ def _changes(
 ) -> list[Change]:
     S = data.slots_per_day
     new: dict[tuple[int, int], int] = {}
+    teachers: dict[tuple[int, int], int | None] = {}  # (job, start) -> the new plan's instructor
     if schedule is not None:
         new = {(s.job, s.index): s.start for s in schedule.sessions}
+        teachers = {(s.job, s.start): s.instructor for s in schedule.sessions}
 
     def when(slot: int | None) -> str:
         return "" if slot is None else grid.slot_start(slot).isoformat(timespec="minutes")
@@ -336,7 +338,8 @@ def _changes(
         fresh = [at for at in now if at not in kept]
         number = {at: k + 1 for (jj, k), at in new.items() if jj == j}
         for at in sorted(kept):
-            out.append(Change(owner, job.module, published.get(at, number[at]), "kept", when(at), when(at), ""))
+            out.append(Change(owner, job.module, published.get(at, number[at]), "kept", when(at), when(at),
+                              _teacher_change(data, j, at, teachers.get((j, at)))))
         for a, b in zip(gone, fresh, strict=False):
             out.append(Change(owner, job.module, published.get(a, number[b]), "moved", when(a), when(b),
                               _why_moved(data, j, a, S)))
@@ -356,6 +359,17 @@ def _changes(
                    "not in the published plan; needed for readiness")
             out.append(Change(owner, job.module, top + extra if baseline.get(j) else number[b], "added", "", when(b), why))
     return out
+
+
+def _teacher_change(data: ProblemData, j: int, at: int, now: int | None) -> str:
+    """The reason column of a session kept at its time: empty, or its instructor's change (the published one
+    away now, or taken by another session): calendars and people must hear of it too."""
+    before = data.teachers.get((j, at))
+    if before is None or now is None or before == now:
+        return ""
+    who, by = data.instructors[before].id, data.instructors[now].id
+    away = not data.instructors[before].open_days[at // data.slots_per_day]
+    return f"same time, instructor {who} -> {by}" + (f" ({who} is away)" if away else "")
 
 
 def _why_moved(data: ProblemData, j: int, old: int, S: int) -> str:

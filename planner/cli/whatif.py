@@ -84,8 +84,9 @@ def _report_against(before: LoadedScenario, after: LoadedScenario, plan_dir: Pat
         fail(exc)
     comparison = res.comparison()
     why = {(x.owner, x.module, x.session): x.reason for x in res.after.changes}
+    others = sum(1 for x in res.after.changes if x.change == "kept" and x.reason)
     note = (f"Against the published plan in {plan_dir}: {res.after.num_changes} of its sessions moved or removed, "
-            "the rest kept.")
+            "the rest kept" + (f" ({others} with another instructor: see changes.csv with --out)." if others else "."))
     typer.echo(format_comparison(comparison, max_sessions=60, why=why, note=note))
     if out is not None:
         path = write_compare(comparison, out)

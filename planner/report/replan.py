@@ -54,6 +54,9 @@ def replan_text(out: ReplanOutcome) -> str:
     """The terminal text: the verdict table, the change counts and every moved, added or removed session."""
     frame = changes_frame(out)
     counts = ", ".join(f"{k} {v}" for k, v in change_counts(frame).items())
+    teachers = frame[(frame["change"] == "kept") & (frame["reason"] != "")]
+    if len(teachers):
+        counts += f" ({len(teachers)} kept with another instructor: see changes.csv)"
     budget = "" if out.max_changes is None else f" (budget {out.max_changes})"
     lines = [verdict_table(out.plan),
              f"Changes against the baseline: {out.num_changes} moved or removed{budget}; {counts}"]

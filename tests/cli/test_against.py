@@ -157,3 +157,24 @@ def test_a_move_forced_by_an_instructor_s_new_leave_names_the_instructor(tmp_pat
     assert res.exit_code == 0, res.output
     assert f"ann/m1 #1: {first['start'][:16].replace('T', ' ')}" in res.output
     assert "instructor coach is away" in res.output
+
+
+def test_an_instructor_change_on_a_kept_session_is_reported(tmp_path: Path) -> None:
+    """Tests a kept session whose instructor changes: m1 taught by coach or deputy; coach is away from the
+    start of the window on, so every session coach published is kept at its time with deputy, and
+    changes.csv and the terminal say so (nothing did before: the calendars changed silently)."""
+    data = {**SC, "instructors": [{"id": "coach", "qualifications": ["q"]}, {"id": "deputy", "qualifications": ["q"]}],
+            "modules": [{**SC["modules"][0], "instructor": "q"}, SC["modules"][1]]}
+    path = write(tmp_path, data)
+    res = RUN.invoke(app, ["plan", str(path), "--out", str(tmp_path / "pub"), "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    with (tmp_path / "pub" / "schedule.csv").open() as fh:
+        coach = [r for r in csv.DictReader(fh) if r["instructors"] == "coach"]
+    assert coach
+    res = RUN.invoke(app, ["whatif", str(path), "--set", "instructors.coach.blackouts=[{from: 2024-03-04, to: 2024-04-30}]",
+                           "--against", str(tmp_path / "pub"), "--deterministic", "--quiet", "--out", str(tmp_path / "a")])
+    assert res.exit_code == 0, res.output
+    assert f"({len(coach)} with another instructor: see changes.csv with --out)" in res.output
+    with (tmp_path / "a" / "changes.csv").open() as fh:
+        reasons = [c["reason"] for c in csv.DictReader(fh) if c["change"] == "kept" and c["reason"]]
+    assert reasons == ["same time, instructor coach -> deputy (coach is away)"] * len(coach)
