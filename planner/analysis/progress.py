@@ -131,6 +131,12 @@ def _parse(path: Path, data: ProblemData) -> tuple[list[ProgressRow], list[Probl
                 problems.append(bad(path, f"{key} {text!r} is not an ISO date-time (YYYY-MM-DDTHH:MM)", n))
                 break
         else:
+            if times[1] is not None and times[0] is None:
+                problems.append(bad(path, "an actual end needs its actual start (give start, or neither)", n))
+                continue
+            if times[0] is not None and times[1] is not None and times[1] <= times[0]:
+                problems.append(bad(path, f"actual end {times[1]} is not after the actual start {times[0]}", n))
+                continue
             rows.append(ProgressRow(j, index, status, times[0], times[1], n))
     return rows, problems
 
@@ -219,6 +225,13 @@ def check_progress(
                 if actual // S >= release:
                     problems.append(bad(path, f"actual start {prow.start} is not before the as-of date {as_of}",
                                         prow.row))
+                    continue
+                lasts = dt.timedelta(minutes=job.length * grid.slot_minutes)
+                if prow.end is not None and prow.end != grid.slot_start(actual) + lasts:
+                    # The plan keeps every session at its module's length: another end cannot be recorded.
+                    problems.append(bad(path, f"actual end {prow.end:%Y-%m-%d %H:%M} is not the session's "
+                                              f"{lasts.total_seconds() / 3600:g} h after its start: give the start "
+                                              f"alone (a session keeps its length)", prow.row))
                     continue
         key = (prow.job, prow.index)
         if key in last:

@@ -272,7 +272,8 @@ def _history_overlaps(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, 
                       progress_file: Path) -> None:
     """A located error when a session the progress file moved overlaps another session of the same participant
     in the history: the history is pinned, so the plan would be proven impossible ("no plan exists at all")
-    for a slip in the file."""
+    for a slip in the file. Every such row is named at once."""
+    problems: list[Problem] = []
     for p, who in enumerate(data.participants):
         done = sorted((start, start + job.length, j) for j, job in enumerate(jobs) if p in job.participants
                       for start in job.fixed_starts)
@@ -281,11 +282,13 @@ def _history_overlaps(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, 
             if reach is not None and s2 < reach[0] and ((reach[1], reach[2]) in rows or (j2, s2) in rows):
                 j1, s1 = reach[1], reach[2]
                 moved, other = ((j2, s2), (j1, s1)) if (j2, s2) in rows else ((j1, s1), (j2, s2))
-                raise _bad(progress_file, f"{who.id}: the actual time of {jobs[moved[0]].module} "
-                           f"({_at(grid, moved[1])}) overlaps their {jobs[other[0]].module} at {_at(grid, other[1])}"
-                           " in the history", rows[moved])
+                problems += _bad(progress_file, f"{who.id}: the actual time of {jobs[moved[0]].module} "
+                                 f"({_at(grid, moved[1])}) overlaps their {jobs[other[0]].module} at "
+                                 f"{_at(grid, other[1])} in the history", rows[moved]).problems
             if reach is None or e2 > reach[0]:
                 reach = (e2, j2, s2)
+    if problems:
+        raise ScenarioError(sorted(problems, key=lambda x: int(x.path.split()[-1])))
 
 
 def _at(grid: TimeGrid, slot: int) -> str:

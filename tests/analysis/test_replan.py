@@ -401,3 +401,32 @@ def test_sessions_that_stay_keep_their_published_instructors(tmp_path: Path) -> 
     both = before.merge(after, on=keys, suffixes=("_before", "_after"))
     assert len(both) == len(before)  # nothing moved
     assert (both["instructors_before"] == both["instructors_after"]).all()
+
+
+def test_an_actual_end_is_the_session_s_length_after_its_start(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests the end column: a 2-h simulator run recorded 09:00-13:00 (4 h), or an end without a start: both
+    named rows, exit 1 (both were accepted and the end ignored); an end that matches is fine. And two
+    overlapping rows are both named in one run."""
+    path, base = baseline
+    sched = pd.read_csv(base / "schedule.csv")
+    ann = sched[(sched["participant"] == "ann") & (sched["module"] == "sim_runs") & (sched["session"] == "1/6")]
+    sim = ann["start"].iloc[0]
+    as_of = str((pd.Timestamp(sim[:10]) + pd.Timedelta(days=1)).date())
+    day = sim[:11]
+    code, _, out = _replan(path, base, tmp_path, f"ann,sim_runs,1,completed,{day}09:00,{day}13:00,\n"
+                                                 f"bob,theory,1,completed,,{day}13:00,\n", as_of)
+    assert code == 1, out
+    assert "row 2: actual end" in out and "is not the session's 2 h after its start" in out
+    assert "row 3: an actual end needs its actual start" in out
+    code, _, out = _replan(path, base, tmp_path, f"ann,sim_runs,1,completed,{day}09:00,{day}11:00,\n", as_of)
+    assert "actual end" not in out
+    # Each trainee's first simulator run reported at the start of their first theory day: both rows named.
+    rows, last = "", sim
+    for who in ("ann", "bob"):
+        mine = sched[sched["participant"] == who]
+        theory = mine[(mine["module"] == "theory") & (mine["session"] == "1/2")]["start"].iloc[0]
+        run = mine[(mine["module"] == "sim_runs") & (mine["session"] == "1/6")]["start"].iloc[0]
+        rows += f"{who},sim_runs,1,completed,{theory},,\n"
+        last = max(last, theory, run)
+    code, _, out = _replan(path, base, tmp_path, rows, str((pd.Timestamp(last[:10]) + pd.Timedelta(days=1)).date()))
+    assert code == 1 and "row 2: ann: the actual time" in out and "row 3: bob: the actual time" in out
