@@ -319,13 +319,15 @@ def _changes(
         # Sessions keep their numbers of the published plan (N of the baseline's
         # schedule.csv 'N/M'); only added ones are numbered in the new plan.
         published = {b.start: b.index + 1 for b in baseline.get(j, [])}
+        planned = {b.index + 1: b.start for b in baseline.get(j, [])}
         done_numbers = set()
         for k in range(job.num_fixed):
             at = job.fixed_starts[k]
             done_as = published.get(at, (numbers or {}).get((j, at), k + 1))  # done at another time: its own number
             done_numbers.add(done_as)
-            out.append(Change(owner, job.module, done_as, "done", when(at), when(at),
-                              "history before the as-of date"))
+            was = planned.get(done_as, at)  # the published time of a session done at another time
+            out.append(Change(owner, job.module, done_as, "done", when(was), when(at),
+                              "history before the as-of date" + ("" if was == at else ", done at another time")))
         # Published before the as-of date but not done: failed or missed (or part of a module that is retaken
         # whole); its retake is an added session.
         for pub in baseline.get(j, []):

@@ -67,3 +67,14 @@ def test_published_sessions_beyond_a_shorter_module_are_listed_as_removed(tmp_pa
     assert res.exit_code == 0, res.output
     assert "3 unchanged, 0 moved, 0 added, 1 removed" in res.output
     assert "the module now has 3 sessions, fewer than published" in res.output
+
+
+def test_a_session_done_at_another_time_keeps_its_published_time_in_the_change_list(tmp_path: Path) -> None:
+    """Tests changes.csv of a session done at another time: published Mon 4 Mar 09:00 (earliest), done Tue 5
+    Mar 09:00: old_start is the published time and new_start the actual one (both were the actual time)."""
+    data = scenario(modules=[{"id": "m1", "sessions": 3, "session_hours": 4}])
+    path, pub = _publish(tmp_path, data)  # Mon 4, Tue 5, Wed 6 Mar
+    changes = _replan(tmp_path, path, pub, "ann,m1,1,completed,2024-03-07T09:00,,\n", "2024-03-08")
+    row = changes[(changes["session"] == 1)].iloc[0]
+    assert (row["change"], row["old_start"], row["new_start"]) == ("done", "2024-03-04T09:00", "2024-03-07T09:00")
+    assert row["reason"].endswith("done at another time")
