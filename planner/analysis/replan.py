@@ -390,11 +390,12 @@ def _why_moved(data: ProblemData, j: int, old: int, S: int) -> str:
     if teacher is not None and not data.instructors[teacher].open_days[day]:
         # Its published instructor is away that day now (a blackout or availability edited since).
         return f"its published day is no longer available: instructor {data.instructors[teacher].id} is away"
-    return "moved to make room for retakes or displaced sessions while keeping readiness"
+    return "moved to keep readiness with the sessions around it (room for a retake or a displaced session, a course's days kept together)"
 
 
 def _why_removed(data: ProblemData, j: int) -> str:
-    return "the module can no longer be completed in time, so its remaining sessions were dropped"
+    return ("the module is not completed in this plan, so its remaining sessions were dropped (its competency "
+            "cannot be met or gives way to others: see readiness.csv)")
 
 
 def _ignored(rows: list[IgnoredRow]) -> list[Change]:

@@ -16,7 +16,8 @@ from planner.scenario.generate import DEFAULT_START, generate_yaml
 def generate(
     crews: Annotated[int, typer.Option("--crews", min=1, max=100, help="Number of crews of 3 (K).")] = 2,
     days: Annotated[
-        int, typer.Option("--days", min=MIN_WINDOW_DAYS, max=MAX_WINDOW_DAYS, help="Window length: launch = start + days.")
+        int, typer.Option("--days", min=MIN_WINDOW_DAYS, max=MAX_WINDOW_DAYS, help="Window length: launch = start + days; the exams at L-27 need 12 working days before them "
+                                   "(about 43 days or more).")
     ] = 120,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random details (leave, outage, campaign days).")] = 1,
     start: Annotated[
