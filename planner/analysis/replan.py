@@ -126,8 +126,11 @@ def _staff_of(job: Job, text: str, teachers: dict[str, int]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, list[BaselineSession]]:
-    """Published sessions per job from a ``planner plan`` schedule.csv (or its folder)."""
+def read_baseline(path: Path, grid: TimeGrid, data: ProblemData,
+                  gone: list[Change] | None = None) -> dict[int, list[BaselineSession]]:
+    """Published sessions per job from a ``planner plan`` schedule.csv (or its folder). With ``gone``, a row of
+    a participant or module the scenario no longer has is added to it as removed instead of being an error
+    (a what-if that drops them)."""
     file = path / "schedule.csv" if path.is_dir() else path
     if not file.exists():
         raise _bad(file, "baseline schedule.csv not found (give the --out folder of an earlier 'planner plan')")
@@ -142,9 +145,14 @@ def read_baseline(path: Path, grid: TimeGrid, data: ProblemData) -> dict[int, li
     records: list[dict[str, str]] = [{str(k): str(v) for k, v in r.items()} for r in frame.to_dict("records")]
     for n, row in enumerate(records, start=2):
         pid, module = row["participant"], row["module"]
+        j = taken.get((pid, module))
+        if j is None and gone is not None:
+            why = f"participant {pid} is" if pid not in parts else f"module {module} of {pid} is"
+            gone.append(Change(pid, module, int(row["session"].split("/")[0]), "removed", row["start"][:16], "",
+                               f"{why} no longer in the scenario"))
+            continue
         if pid not in parts:
             raise _bad(file, f"unknown participant {pid!r}", n)
-        j = taken.get((pid, module))
         if j is None:
             raise _bad(file, f"{pid} does not take module {module!r} in this scenario", n)
         try:
@@ -426,7 +434,8 @@ def replan(
     as_of = grid.window_start if as_of is None else as_of
     if not grid.window_start <= as_of <= grid.training_end:
         raise ScenarioError([Problem(str(loaded.path), "", None, f"--as-of {as_of} is outside the training window {grid.window_start}..{grid.training_end}")])
-    baseline = read_baseline(baseline_dir, grid, data)
+    gone: list[Change] | None = [] if progress_file is None else None  # a what-if may drop people and modules
+    baseline = read_baseline(baseline_dir, grid, data, gone)
     rows, ignored = check_progress(progress_file, data, grid, baseline, as_of) if progress_file else ([], [])
     for row in ignored:
         if say is not None and progress_file is not None:
@@ -468,5 +477,5 @@ def replan(
             for r in readiness
         ]
     outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
-    changes = _changes(loaded, grid, data2, result.schedule, baseline, numbers) + _ignored(ignored)
+    changes = _changes(loaded, grid, data2, result.schedule, baseline, numbers) + (gone or []) + _ignored(ignored)
     return ReplanOutcome(outcome, tuple(changes), as_of, max_changes, tuple(ignored))

@@ -178,3 +178,14 @@ def test_an_instructor_change_on_a_kept_session_is_reported(tmp_path: Path) -> N
     with (tmp_path / "a" / "changes.csv").open() as fh:
         reasons = [c["reason"] for c in csv.DictReader(fh) if c["change"] == "kept" and c["reason"]]
     assert reasons == ["same time, instructor coach -> deputy (coach is away)"] * len(coach)
+
+
+def test_a_what_if_that_drops_a_participant_lists_their_sessions_as_removed(tmp_path: Path) -> None:
+    """Tests compare --against with a second scenario without bob: his published sessions are removed, each
+    said so (the published plan was refused: "unknown participant 'bob'", exit 1)."""
+    path, pub, rows = _published(tmp_path)
+    other = write(tmp_path, {**SC, "participants": SC["participants"][:1]}, "without_bob.yaml")
+    res = RUN.invoke(app, ["compare", str(path), str(other), "--against", str(pub), "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    bobs = [r for r in rows if r["participant"] == "bob"]
+    assert res.output.count("(participant bob is no longer in the scenario)") == len(bobs) > 0
