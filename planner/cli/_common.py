@@ -110,6 +110,25 @@ def refuse_folder(option: str, path: Path | None, what: str) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
+def out_folder(path: Path | None) -> Path | None:
+    """Callback of an output-folder option: a usage error (exit 2) before any solving when the folder cannot be
+    made or written (a file in the way, no permission); the folder is made later, as before."""
+    import os
+
+    if path is None:
+        return None
+    if path.exists() and not path.is_dir():
+        raise typer.BadParameter(f"{path} exists and is not a folder")
+    above = path
+    while not above.exists():  # the nearest existing folder above must be a folder we may write in
+        above = above.parent
+    if not above.is_dir():
+        raise typer.BadParameter(f"cannot make the folder {path}: {above} is a file")
+    if not os.access(above if above != path else path, os.W_OK):
+        raise typer.BadParameter(f"cannot write in {above} (permission denied)")
+    return path
+
+
 def unwritable(option: str, path: Path, exc: OSError) -> NoReturn:
     """A file option's path that cannot be written (no such folder, permissions): a usage error (exit 2)."""
     err(f"error: {option} {path}: cannot write it ({exc.strerror or exc})")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from planner.cli._common import EXIT_BAD_INPUT, EXIT_USAGE, Command, Group
+from planner.cli._common import EXIT_BAD_INPUT, EXIT_USAGE, Command, Group, out_folder
 
 bench_app = typer.Typer(
     cls=Group,
@@ -34,7 +34,7 @@ def _suite(suite: str | None, old_set: str | None) -> str:
 
 @bench_app.command(cls=Command)
 def psplib(
-    out: Annotated[Path, typer.Option("--out", help="Output folder: results.csv and schedules/.", file_okay=False)],
+    out: Annotated[Path, typer.Option("--out", help="Output folder: results.csv and schedules/.", file_okay=False, callback=out_folder)],
     suite: Annotated[
         str | None, typer.Option("--suite", help="j30, j60, j90, j120 or rcpsp-max/SUBSET, e.g. rcpsp-max/sm_j10.")
     ] = None,

@@ -20,6 +20,7 @@ from planner.cli._common import (
     err,
     fail,
     load,
+    out_folder,
     params,
 )
 from planner.constants import DEFAULT_SEED
@@ -29,7 +30,7 @@ from planner.report.explain import write_explain
 
 def explain(
     scenario: ScenarioArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for explain.csv (created if missing).", file_okay=False)] = Path(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for explain.csv (created if missing).", file_okay=False, callback=out_folder)] = Path(
         "out"
     ),
     time_limit: Annotated[

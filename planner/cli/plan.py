@@ -18,6 +18,7 @@ from planner.cli._common import (
     Seed,
     TimeLimit,
     Variant,
+    out_folder,
     plan_or_exit,
     with_objective,
 )
@@ -28,7 +29,7 @@ from planner.report.text import verdict_table
 
 def plan(
     scenario: ScenarioArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).", file_okay=False)] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).", file_okay=False, callback=out_folder)] = Path("out"),
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,

@@ -24,6 +24,7 @@ from planner.cli._common import (
     err,
     fail,
     load,
+    out_folder,
     params,
 )
 from planner.constants import DEFAULT_SEED
@@ -61,7 +62,7 @@ def repair(
     top: Annotated[int, typer.Option("--top", min=1, max=20, help="How many repair sets, cheapest first.")] = 1,
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Folder for repair.csv, repair.md/.html, repair-K.yaml and repair-K.edits.txt.",
-        file_okay=False)] = Path("out"),
+        file_okay=False, callback=out_folder)] = Path("out"),
     time_limit: TimeLimit = 60.0,
     verify_limit: Annotated[float | None, typer.Option(
         "--verify-limit", min=0.1, max=1e6,

@@ -22,6 +22,7 @@ from planner.cli._common import (
     err,
     fail,
     load,
+    out_folder,
     params,
 )
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S
@@ -35,7 +36,7 @@ def replan_cmd(
                                                   exists=True, dir_okay=False)],
     as_of: Annotated[dt.datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Re-plan from this date (YYYY-MM-DD).")],
     baseline: Annotated[Path, typer.Option("--baseline", help="Folder (or schedule.csv) of the published plan.", exists=True)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = Path("out-replan"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False, callback=out_folder)] = Path("out-replan"),
     max_changes: Annotated[int | None, typer.Option("--max-changes", min=0, help="Hard budget of published sessions moved or dropped.")] = None,
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,

@@ -18,6 +18,7 @@ from planner.cli._common import (
     TimeLimit,
     Variant,
     err,
+    out_folder,
     plan_or_exit,
 )
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S, PLAN_GAP
@@ -26,7 +27,7 @@ from planner.report.text import verdict_table
 
 def report(
     scenario: ScenarioArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder (created if missing).", file_okay=False)] = Path("report"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder (created if missing).", file_okay=False, callback=out_folder)] = Path("report"),
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,

@@ -30,6 +30,7 @@ from planner.cli._common import (
     err,
     fail,
     load,
+    out_folder,
 )
 from planner.data.result import SolveStatus
 from planner.exceptions import PlannerError
@@ -42,7 +43,7 @@ PROGRESS_INTERVAL_S = 0.3  # at most about three progress lines a second
 
 def stress(
     scenario: ScenarioArg,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = Path("out-stress"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False, callback=out_folder)] = Path("out-stress"),
     samples: Annotated[int | None, typer.Option("--samples", min=1, help="Monte Carlo samples (omit for the outage study).")] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed of the disruptions.")] = 0,
     executor: Annotated[str, typer.Option("--executor", help="local (processes), serial or ray.")] = "local",

@@ -23,6 +23,7 @@ from planner.cli._common import (
     err,
     fail,
     load,
+    out_folder,
     params,
     refuse_folder,
     unwritable,
@@ -102,7 +103,7 @@ def whatif(
     save: Annotated[
         Path | None, typer.Option("--save", help="Write the edited scenario here (comments and layout kept).")
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write compare.csv to this folder.", file_okay=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write compare.csv to this folder.", file_okay=False, callback=out_folder)] = None,
     against: Against = None,
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,
@@ -156,7 +157,7 @@ def compare(
     ] = None,
     variant: Variant = None,
     edits: Edits = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for compare.csv.", file_okay=False)] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for compare.csv.", file_okay=False, callback=out_folder)] = Path("out"),
     against: Against = None,
     time_limit: TimeLimit = DEFAULT_TIME_LIMIT_S,
     deterministic: Deterministic = False,

@@ -24,6 +24,7 @@ from planner.cli._common import (
     err,
     fail,
     load,
+    out_folder,
     params,
 )
 from planner.constants import DEFAULT_SEED
@@ -33,7 +34,7 @@ from planner.report.window import window_text, write_window
 from planner.scenario.load import LoadedScenario
 
 ProbeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, max=1e6, help="Solver seconds per probed window.")]
-Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).", file_okay=False)]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if missing).", file_okay=False, callback=out_folder)]
 Mission = Annotated[str | None, typer.Option(
     "--mission", metavar="ID",
     help="With missions: the mission whose window varies (may be omitted when there is one).")]
@@ -59,7 +60,7 @@ def min_window(
     scenario: ScenarioArg,
     time_limit: ProbeLimit = 60.0,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Also write window.csv and the READY plan's CSVs here.", file_okay=False)
+        Path | None, typer.Option("--out", "-o", help="Also write window.csv and the READY plan's CSVs here.", file_okay=False, callback=out_folder)
     ] = None,
     deterministic: Deterministic = False,
     seed: Seed = DEFAULT_SEED,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
@@ -169,3 +170,14 @@ def test_ctrl_c_stops_a_long_solve_at_once(tmp_path: Path) -> None:
     code = proc.wait(timeout=60)
     assert code == 130
     assert time.perf_counter() - t0 < 15
+
+
+@pytest.mark.parametrize("command", [["plan"], ["report"], ["min-window"], ["explain"], ["repair"], ["sweep", "--months", "2"], ["stress"]])
+def test_an_output_folder_behind_a_file_is_a_usage_error_before_solving(tmp_path: Path, command: list[str]) -> None:
+    """Tests --out naming a folder that cannot be made (a file where a folder should be): exit 2 naming the
+    option, at once (it was exit 1 with a bare errno after the whole solve)."""
+    blocker = tmp_path / "afile.txt"
+    blocker.write_text("x")
+    res = runner.invoke(app, [command[0], str(write(tmp_path, scenario())), *command[1:], "--out", str(blocker / "sub")])
+    assert res.exit_code == 2, res.output
+    assert "--out" in res.output and "is a file" in res.output
