@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 _ID = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
 Id = Annotated[str, Field(pattern=_ID, max_length=64)]
@@ -14,9 +15,27 @@ MAX_DAYS = 366  # the longest window: no lag, gap or offset in days can usefully
 
 
 class StrictModel(BaseModel):
-    """Base of every scenario model: unknown keys are errors, values frozen."""
+    """Base of every scenario model: unknown keys are errors, values frozen, and a yes/no is never a number."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_number(cls, value: object, info: ValidationInfo) -> object:
+        # pydantic reads true/false as 1/0 for a number field: 'sessions: true' was one session.
+        if isinstance(value, bool) and info.field_name is not None:
+            kinds = _kinds(cls.model_fields[info.field_name].annotation)
+            if kinds & {int, float} and bool not in kinds:
+                raise ValueError(f"expected a number, got {str(value).lower()} (a yes/no)")
+        return value
+
+
+def _kinds(annotation: object) -> set[object]:
+    """The plain types an annotation allows (``int | None`` -> {int, NoneType})."""
+    args = typing.get_args(annotation)
+    if not args:
+        return {annotation}
+    return {k for a in args for k in _kinds(a)}
 
 
 class DateRange(StrictModel):

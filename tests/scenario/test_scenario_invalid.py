@@ -23,6 +23,8 @@ CASES = [
     ("not_yaml.yaml", None, "", "not valid YAML"),
     ("weekly_caps_overlap.yaml", 8, "participants[0].load",
      "weeks[0] and weeks[1] both set the cap of the week of 2024-03-11"),
+    # 'sessions: true' was read as one session (pydantic takes true/false for 1/0).
+    ("sessions_yes_no.yaml", 7, "modules[0].sessions", "expected a number, got true (a yes/no)"),
 ]
 
 
