@@ -28,6 +28,10 @@ class BenchInputError(ValueError):
     """Bad benchmark input: unknown set, missing folder or unreadable file."""
 
 
+class BenchUsageError(BenchInputError):
+    """An option that names nothing there is: an unknown set, a missing folder (a usage error, exit 2)."""
+
+
 @dataclass(frozen=True)
 class RcpspInstance:
     """One RCPSP(/max) instance, indexed ``0..n-1`` in file order.
@@ -305,16 +309,16 @@ def known_sets(root: Path) -> list[str]:
 def set_folder(root: Path, set_name: str) -> Path:
     """The folder of ``set_name``; raises :class:`BenchInputError` if unknown or missing."""
     if not root.is_dir():
-        raise BenchInputError(f"PSPLIB folder not found: {root} (set PLANNER_PSPLIB or pass --root)")
+        raise BenchUsageError(f"PSPLIB folder not found: {root} (set PLANNER_PSPLIB or pass --root)")
     sub = set_name.removeprefix(f"{MAX_DIR}/")
     if set_name in SM_SETS:
         folder = root / set_name
     elif set_name.startswith(f"{MAX_DIR}/") and sub and "/" not in sub and sub not in (".", ".."):
         folder = root / MAX_DIR / sub
     else:
-        raise BenchInputError(f"unknown set {set_name!r}; known: {', '.join(known_sets(root))}")
+        raise BenchUsageError(f"unknown set {set_name!r}; known: {', '.join(known_sets(root))}")
     if not folder.is_dir():
-        raise BenchInputError(f"set folder not found: {folder}; known: {', '.join(known_sets(root))}")
+        raise BenchUsageError(f"set folder not found: {folder}; known: {', '.join(known_sets(root))}")
     return folder
 
 

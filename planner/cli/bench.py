@@ -73,15 +73,15 @@ def psplib(
 
     Prints one line per instance, then a summary. An unreadable instance file
     gets an ERROR row and the run goes on. schedules/ is emptied first, so it
-    matches results.csv. Exit 0, or 1 on bad input (also when some file was
-    unreadable; the other instances are still run and written). Without
+    matches results.csv. Exit 0; 2 for an unknown set or a missing folder; 1 on bad input (also when
+    some file was unreadable; the other instances are still run and written). Without
     numba (the ``bench`` extra) the GA runs as plain Python, with a note.
     Without --root and $PLANNER_PSPLIB the instances are read from
     ../shared/benchmarks/psplib.
     """
     # Imported here, not at the top: the GA imports numba (about 0.3 s), which no other command needs.
     from planner.bench.ga import INSTALL_HINT, NUMBA_INSTALLED
-    from planner.bench.instance import MAX_DIR, BenchInputError, default_root
+    from planner.bench.instance import MAX_DIR, BenchInputError, BenchUsageError, default_root
     from planner.bench.runner import format_summary, run_benchmark, summarize
 
     set_name = _suite(suite, old_set)
@@ -103,7 +103,7 @@ def psplib(
         )
     except (BenchInputError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise typer.Exit(EXIT_USAGE if isinstance(exc, BenchUsageError) else EXIT_BAD_INPUT) from None
     typer.echo(format_summary(summarize(df)))
     typer.echo(f"results: {out / 'results.csv'}")
     errors = df[df["status"] == "ERROR"]

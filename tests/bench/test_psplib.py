@@ -231,17 +231,24 @@ def test_cli_writes_results(tmp_path: Path) -> None:
     assert list(sched.columns) == ["activity", "start"] and sched["activity"].tolist() == list(range(1, 33))
 
     bad = runner.invoke(app, ["bench", "psplib", "--suite", "j31", "--out", str(out), "--root", str(ROOT)])
-    assert bad.exit_code == 1 and "unknown set" in bad.output
+    # An unknown set or a missing folder is an option naming nothing: a usage error, exit 2 (it was 1, the
+    # code of a bad file, while a missing --suite was 2).
+    assert bad.exit_code == 2 and "unknown set" in bad.output
     missing = runner.invoke(
         app, ["bench", "psplib", "--suite", "j30", "--out", str(out), "--root", "/no/such/dir"]
     )
-    assert missing.exit_code == 1 and "not found" in missing.output
+    assert missing.exit_code == 2 and "not found" in missing.output
 
 
 def test_stride_samples_across_parameter_sets(tmp_path: Path) -> None:
     df = run_benchmark(ROOT, "j30", 3, 2.0, tmp_path, stride=10, deterministic=True)
     assert df["instance"].tolist() == ["j301_1", "j302_1", "j303_1"]
     assert (df["status"] == "OPTIMAL").all() and df["verified"].all()
+    # --deterministic: results.csv has the same bytes on any machine; the wall seconds are in timings.csv.
+    first = (tmp_path / "results.csv").read_bytes()
+    run_benchmark(ROOT, "j30", 3, 2.0, tmp_path, stride=10, deterministic=True)
+    assert (tmp_path / "results.csv").read_bytes() == first
+    assert len(pd.read_csv(tmp_path / "timings.csv")) == 3
 
 
 def test_hybrid_and_cpsat_alone_agree_on_easy_instances() -> None:
