@@ -32,6 +32,10 @@ class ScenarioError(PlannerError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class OptionError(PlannerError):
+    """An option value that does not fit the scenario (``--as-of`` outside its window): a usage error."""
+
+
 class VerificationError(PlannerError):
     """A produced schedule broke a rule: a bug in the model, never user error."""
 

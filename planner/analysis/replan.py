@@ -36,7 +36,7 @@ from planner.calendar.grid import TimeGrid
 from planner.data.days import Rule, closed_by
 from planner.data.problem import Job, ProblemData
 from planner.data.result import Schedule, SolveStatus
-from planner.exceptions import Problem, ScenarioError, VerificationError
+from planner.exceptions import OptionError, Problem, ScenarioError, VerificationError
 from planner.plan.pipeline import PlanOutcome, prepare, schedule_rows
 from planner.plan.readiness import Verdict, assess
 from planner.scenario.load import LoadedScenario
@@ -433,7 +433,7 @@ def replan(
     grid, data = prepare(loaded)
     as_of = grid.window_start if as_of is None else as_of
     if not grid.window_start <= as_of <= grid.training_end:
-        raise ScenarioError([Problem(str(loaded.path), "", None, f"--as-of {as_of} is outside the training window {grid.window_start}..{grid.training_end}")])
+        raise OptionError(f"--as-of {as_of} is outside the training window {grid.window_start}..{grid.training_end}")
     gone: list[Change] | None = [] if progress_file is None else None  # a what-if may drop people and modules
     baseline = read_baseline(baseline_dir, grid, data, gone)
     rows, ignored = check_progress(progress_file, data, grid, baseline, as_of) if progress_file else ([], [])

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from planner.constants import PLAN_GAP
-from planner.exceptions import PlannerError, ScenarioError, VerificationError
+from planner.exceptions import OptionError, PlannerError, ScenarioError, VerificationError
 from planner.plan.pipeline import PlanOutcome, plan
 from planner.plan.readiness import Verdict
 from planner.scenario.load import LoadedScenario, load_scenario
@@ -145,7 +145,7 @@ def fail(exc: PlannerError) -> NoReturn:
         err(f"internal error: {exc}")
         raise typer.Exit(EXIT_INTERNAL)
     err(f"error: {exc}")
-    raise typer.Exit(EXIT_BAD_INPUT)
+    raise typer.Exit(EXIT_USAGE if isinstance(exc, OptionError) else EXIT_BAD_INPUT)
 
 
 def load(path: Path, variant: str | None = None, edits: list[str] | None = None) -> LoadedScenario:

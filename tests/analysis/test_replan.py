@@ -430,3 +430,11 @@ def test_an_actual_end_is_the_session_s_length_after_its_start(tmp_path: Path, b
         last = max(last, theory, run)
     code, _, out = _replan(path, base, tmp_path, rows, str((pd.Timestamp(last[:10]) + pd.Timedelta(days=1)).date()))
     assert code == 1 and "row 2: ann: the actual time" in out and "row 3: bob: the actual time" in out
+
+
+def test_an_as_of_date_outside_the_window_is_a_usage_error(tmp_path: Path, baseline: tuple[Path, Path]) -> None:
+    """Tests --as-of after the training window (BASE: 4 Mar .. 15 Apr 2024): exit 2, an option value out of
+    range (it was 1, the code of a bad file)."""
+    path, base = baseline
+    code, _, out = _replan(path, base, tmp_path, "", "2030-03-20")
+    assert code == 2 and "--as-of 2030-03-20 is outside the training window" in out
