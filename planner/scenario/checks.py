@@ -253,7 +253,9 @@ def _dates(sc: Scenario) -> Iterator[Found]:
     inside = f"the window {start} .. {launch}"
     for i, _g in enumerate(sc.gates):
         day = _gate_day(sc, i)
-        if not start <= day < launch:
+        if day == launch:
+            yield ("gates", i), f"gate on {day}, the launch day: a gate must start before launch (at the latest L-1)"
+        elif not start <= day < launch:
             yield ("gates", i), f"gate on {day} lies outside {inside}"
 
 

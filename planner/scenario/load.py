@@ -195,6 +195,7 @@ def validate_plain(plain: Any, locate: Callable[[Sequence[str | int], str], Prob
                 loc = list(path.split("."))
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (not part of the scenario format)"
+            msg = _plain_words(err, msg)
             key = (format_path(loc), msg)
             if key in seen:
                 continue
@@ -246,3 +247,17 @@ def load_scenario(
 ) -> LoadedScenario:
     """Load, apply a named variant and ``PATH=VALUE`` edits, and validate."""
     return load_document(path, variant, edits)[1]
+
+
+def _plain_words(err: Any, msg: str) -> str:
+    """pydantic's wording of an id or a list error in the scenario's own terms."""
+    kind, value = err["type"], err.get("input")
+    if kind == "string_pattern_mismatch" and isinstance(value, str):
+        odd = next((c for c in value if not (c.isascii() and (c.isalnum() or c in "_.-"))), None)
+        what = f" ({odd!r} is U+{ord(odd):04X})" if odd is not None and not odd.isascii() else (
+            f" ({odd!r} is not allowed)" if odd is not None else "")
+        return (f"{value!r} is not an id: ids are ASCII letters, digits, '_', '.' and '-', starting with a "
+                f"letter{what}")
+    if kind in ("tuple_type", "list_type"):
+        return f"expected a list (e.g. [a, b]), not {type(value).__name__ if value is not None else 'nothing'}"
+    return msg

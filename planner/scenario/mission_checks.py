@@ -182,7 +182,10 @@ def mission_problems(sc: Scenario) -> Iterator[Found]:
         yield from _gate_equipment(sc, mission.gates, ("missions", mi, "gates"))
         for gi, gate in enumerate(mission.gates):
             day = gate_first_day(gate, mission.launch)
-            if not mission.first_day <= day < mission.launch:
+            if day == mission.launch:
+                yield ("missions", mi, "gates", gi), (
+                    f"gate on {day}, the mission's launch day: a gate must start before launch (at the latest L-1)")
+            elif not mission.first_day <= day < mission.launch:
                 yield ("missions", mi, "gates", gi), (
                     f"gate on {day} lies outside the mission's window {mission.first_day} .. {mission.launch}")
     for i, p in enumerate(sc.participants):

@@ -168,7 +168,7 @@ class Calendar(StrictModel):
             return value
         if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
             raise ValueError(f"day_start must be a clock time \"HH:MM\" in quotes, not {value!r}")
-        return value
+        return value.strip().zfill(5)  # 9:00 as 09:00 (the time parser wants two digits)
 
 
 class LocalCalendar(StrictModel):

@@ -25,6 +25,13 @@ CASES = [
      "weeks[0] and weeks[1] both set the cap of the week of 2024-03-11"),
     # 'sessions: true' was read as one session (pydantic takes true/false for 1/0).
     ("sessions_yes_no.yaml", 7, "modules[0].sessions", "expected a number, got true (a yes/no)"),
+    # It said the launch day "lies outside the window 2024-03-04 .. 2024-04-15".
+    ("gate_on_launch_day.yaml", 4, "gates[0]", "the launch day: a gate must start before launch (at the latest L-1)"),
+    # pydantic's "String should match pattern '^[A-Za-z]...'" for a Cyrillic e that looks like a Latin one.
+    ("id_not_ascii.yaml", 8, "modules[1].prerequisites[0]", "is not an id: ids are ASCII letters, digits, "
+     "'_', '.' and '-', starting with a letter ('\u0435' is U+0435)"),
+    # pydantic's "Input should be a valid tuple".
+    ("holds_not_a_list.yaml", 5, "participants[0].holds", "expected a list (e.g. [a, b]), not str"),
 ]
 
 
@@ -92,3 +99,12 @@ def test_a_bad_item_is_not_also_a_missing_one(tmp_path: Path) -> None:
                      + "competencies: [{id: comp, requires: [m1]}]\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="at least 1 item"):
         load_scenario(empty)
+
+
+def test_an_unquoted_one_digit_hour_is_a_day_start(tmp_path: Path) -> None:
+    """Tests 'day_start: 9:00' written without quotes and without the leading zero: 09:00, as '10:30' is
+    10:30 (it was "Input should be in a valid time format, input is too short")."""
+    path = tmp_path / "s.yaml"
+    text = (INVALID / "unknown_role.yaml").read_text().replace("bob, role: pilot", "bob, role: sfp")
+    path.write_text(text.replace("name: unknown role\n", "name: nine\ncalendar: {day_start: 9:00}\n"))
+    assert load_scenario(path).scenario.calendar.day_start.isoformat() == "09:00:00"
