@@ -76,7 +76,7 @@ def test_bench_suite_has_its_own_name(tmp_path: Any) -> None:
     args = ["bench", "psplib", "--out", str(tmp_path), "--root", str(tmp_path / "none")]
     new = runner.invoke(app, [*args, "--suite", "j30"])
     old = runner.invoke(app, [*args, "--set", "j30"])
-    assert new.exit_code == old.exit_code == 1 and "not found" in new.output and "not found" in old.output
+    assert new.exit_code == old.exit_code == 2 and "not found" in new.output and "not found" in old.output  # no folder: usage
     assert "deprecated" in old.output and "deprecated" not in new.output
     assert runner.invoke(app, args).exit_code == 2
     assert runner.invoke(app, [*args, "--suite", "j30", "--set", "j60"]).exit_code == 2
