@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,3 +84,17 @@ def test_bench_suite_has_its_own_name(tmp_path: Any) -> None:
     assert "deprecated" in old.output and "deprecated" not in new.output
     assert runner.invoke(app, args).exit_code == 2
     assert runner.invoke(app, [*args, "--suite", "j30", "--set", "j60"]).exit_code == 2
+
+
+def test_help_piped_into_head_ends_with_the_sigpipe_code() -> None:
+    """Tests 'planner --help | head -1': 141, as the commands' own output piped into head (rich ended the
+    closed pipe with exit 1, the code of bad input); a bad file with its output thrown away stays 1."""
+    proc = subprocess.Popen([sys.executable, "-m", "planner", "--help"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "80"})
+    assert proc.stdout is not None
+    proc.stdout.close()  # closed before the help is written: every write meets a closed pipe
+    assert proc.wait(timeout=60) == 141
+    bad = Path(__file__).parents[1] / "data" / "invalid" / "unknown_role.yaml"
+    code = subprocess.run([sys.executable, "-m", "planner", "validate", str(bad)], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, timeout=60, check=False).returncode
+    assert code == 1
