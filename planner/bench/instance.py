@@ -202,13 +202,22 @@ def parse(path: Path) -> RcpspInstance:
     suffix = path.suffix.lower()
     if suffix not in (".sm", ".sch"):
         raise BenchInputError(f"{path.name}: not a .sm or .sch file")
+    if not path.read_text(encoding="latin-1").strip():
+        raise BenchInputError(f"{path.name}: the file is empty")
     try:
         return check_instance(parse_sm(path) if suffix == ".sm" else parse_sch(path), path.name)
     except BenchInputError as exc:
         text = str(exc)
         raise BenchInputError(text if text.startswith(path.name) else f"{path.name}: {text}") from None
-    except (ValueError, IndexError, KeyError) as exc:
-        raise BenchInputError(f"{path.name}: cannot parse ({exc!r})") from exc
+    except KeyError as exc:  # a successor number that no activity of the file has
+        raise BenchInputError(f"{path.name}: activity {exc.args[0]} is listed as a successor but the file has "
+                              "no such activity") from None
+    except IndexError:
+        raise BenchInputError(f"{path.name}: a row is shorter than the format needs (a truncated file?)") from None
+    except ValueError as exc:  # int() of a word
+        found = re.search(r"'(.*)'", str(exc))
+        raise BenchInputError(f"{path.name}: a whole number was expected, found "
+                              f"{found.group(0) if found else str(exc)}") from None
 
 
 # -- the instance as planner data ---------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -404,3 +405,20 @@ def test_a_corrupt_file_is_an_error_row_and_the_run_goes_on(tmp_path: Path, edit
     assert sorted(p.name for p in (out / "schedules").iterdir()) == ["j301_1.csv"]  # the stale one is gone
     assert "makespan,seconds" in (out / "results.csv").read_text().splitlines()[0]
     assert ",43," in (out / "results.csv").read_text().splitlines()[1]  # whole numbers stay whole
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    (lambda text: "", "the file is empty"),
+    (lambda text: text.replace("jobs (incl. supersource/sink ):  32", "jobs (incl. supersource/sink ):  xx"),
+     "field 'jobs (incl. supersource/sink' not found"),
+    (lambda text: text.replace("\n   1        1          3           2   3   4", "\n   1        1          3           2   3  99"),
+     "activity 99 is listed as a successor but the file has no such activity"),
+    (lambda text: text.replace("\n   2        1          3", "\n   2        1          x"),
+     "a whole number was expected, found 'x'"),
+])
+def test_a_malformed_instance_file_says_what_is_wrong(tmp_path: Path, edit: object, says: str) -> None:
+    """Tests the words of a broken .sm file (they were Python's: KeyError(99), IndexError(...))."""
+    path = tmp_path / "j301_1.sm"
+    path.write_text(edit((ROOT / "j30" / "j301_1.sm").read_text()), encoding="latin-1")  # type: ignore[operator]
+    with pytest.raises(BenchInputError, match=re.escape(f"j301_1.sm: {says}")):
+        parse(path)
