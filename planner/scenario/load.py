@@ -190,9 +190,9 @@ def validate_plain(plain: Any, locate: Callable[[Sequence[str | int], str], Prob
                 continue
             loc = _clean_loc(err["loc"])
             msg = err["msg"].removeprefix("Value error, ")
-            if not loc and msg.startswith("@"):  # a whole-document check naming the key it is about
+            if msg.startswith("@"):  # a check of a whole mapping naming the key it is about
                 path, msg = msg[1:].split(": ", 1)
-                loc = list(path.split("."))
+                loc = [*loc, *path.split(".")]
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (not part of the scenario format)"
             msg = _plain_words(err, msg)

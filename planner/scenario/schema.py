@@ -143,20 +143,20 @@ class Calendar(StrictModel):
     @model_validator(mode="after")
     def _grid(self) -> Calendar:
         if 60 % self.slot_minutes and self.slot_minutes % 60:
-            raise ValueError("slot_minutes must divide an hour or be whole hours")
+            raise ValueError("@slot_minutes: slot_minutes must divide an hour or be whole hours")
         minutes = self.day_hours * 60
         if abs(minutes / self.slot_minutes - round(minutes / self.slot_minutes)) > 1e-9:
             raise ValueError(
-                f"day_hours ({self.day_hours}) is not a whole number of "
+                f"@day_hours: day_hours ({self.day_hours}) is not a whole number of "
                 f"{self.slot_minutes}-minute slots"
             )
         if self.official_workdays and not self.country:
-            raise ValueError("official_workdays needs a country (calendar.country)")
+            raise ValueError("@official_workdays: official_workdays needs a country (calendar.country)")
         start_min = self.day_start.hour * 60 + self.day_start.minute
         if start_min + minutes > 24 * 60:
-            raise ValueError("the working day must end by midnight")
+            raise ValueError("@day_hours: the working day (day_start + day_hours) must end by midnight")
         if not self.workdays:
-            raise ValueError("at least one workday is needed")
+            raise ValueError("@workdays: at least one workday is needed")
         return self
 
     @field_validator("day_start", mode="before")

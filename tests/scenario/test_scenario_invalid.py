@@ -32,6 +32,8 @@ CASES = [
      "'_', '.' and '-', starting with a letter ('\u0435' is U+0435)"),
     # pydantic's "Input should be a valid tuple".
     ("holds_not_a_list.yaml", 5, "participants[0].holds", "expected a list (e.g. [a, b]), not str"),
+    # It was located at 'calendar:' (line 3), not at the key.
+    ("slot_minutes_seven.yaml", 5, "calendar.slot_minutes", "slot_minutes must divide an hour or be whole hours"),
 ]
 
 
