@@ -269,8 +269,8 @@ def _week_room(data: ProblemData, who: ParticipantData, days: set[int], done: li
 
 def _level_of(need: int, room: list[int]) -> int:
     """The least peak ``P`` with ``sum(min(P, r) for r in room) >= need`` (0 when ``need`` is 0). When
-    even the whole room cannot hold ``need``, no plan leaving nothing out exists: any floor is a floor,
-    and the largest peak is returned (a week's slots are at most the room's largest)."""
+    even the whole room cannot hold ``need``, no plan leaving nothing out exists: any floor is a floor, and
+    :data:`NO_PLAN` is returned (the caller clips it to a week's slots)."""
     if need <= 0:
         return 0
     rooms = sorted(room)
@@ -280,7 +280,11 @@ def _level_of(need: int, room: list[int]) -> int:
         if level <= r:
             return level
         below += r
-    return 7 * max(rooms) + 1
+    return NO_PLAN
+
+
+NO_PLAN = 1 << 30
+"""The level of a need no room holds: above any week's slots."""
 
 
 def _job_floor(data: ProblemData, consecutive: bool, length: int, free: list[list[int]], done: list[int]) -> int:

@@ -11,7 +11,7 @@ from planner.data.result import SolveStatus
 from planner.heuristics.level import level_start
 from planner.heuristics.swo import squeaky_wheel
 from planner.model.builder import build_model
-from planner.model.objective import _level_of, cost_floor, idle_floor, peak_floors
+from planner.model.objective import NO_PLAN, _level_of, cost_floor, idle_floor, peak_floors
 from planner.plan.pipeline import plan, prepare
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
@@ -85,11 +85,13 @@ def test_a_goal_that_must_be_met_ends_training_at_its_deadline(tmp_path: Path) -
 def test_the_least_level_of_weeks_with_their_own_room() -> None:
     """Tests the energy floor's level: 160 slots in weeks holding 80, 80 and 32 take 64 a week (64 + 64 +
     32); 100 slots take 34 (34 + 34 + 32); nothing takes 0. When 200 slots do not fit the 192 the weeks
-    hold, no plan leaving nothing out exists and the level exceeds every week (7 x 80 + 1)."""
+    hold, no plan leaving nothing out exists and the level exceeds every week (NO_PLAN); so does any need
+    where every week is closed."""
     assert _level_of(160, [80, 32, 80]) == 64
     assert _level_of(100, [80, 32, 80]) == 34
     assert _level_of(0, [80, 32, 80]) == 0
-    assert _level_of(200, [80, 32, 80]) == 561
+    assert _level_of(200, [80, 32, 80]) == NO_PLAN
+    assert _level_of(1, [0, 0]) == NO_PLAN
 
 
 def test_the_cost_floor_is_the_peaks_weight_times_the_floors(tmp_path: Path) -> None:
