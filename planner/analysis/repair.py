@@ -161,7 +161,7 @@ def find_repairs(
     for k, found in enumerate(search.found, 1):
         changes = changes_for(loaded.scenario, rp.defs, found.repair)
         checked = CheckedRepair(found, changes, edit_lines(changes))
-        say(f"repair {k}: {found.cost:g} points, {len(changes)} change(s); re-planning to verify")
+        say(f"repair {k}: {len(changes)} change(s); re-planning to verify")
         checked.outcome, checked.verified, checked.why = _verify(loaded, changes, params, verify_limit,
                                                                  [names[g] for g in targets], need,
                                                                  rp, found.schedule)

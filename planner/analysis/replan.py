@@ -147,9 +147,10 @@ def read_baseline(path: Path, grid: TimeGrid, data: ProblemData,
         pid, module = row["participant"], row["module"]
         j = taken.get((pid, module))
         if j is None and gone is not None:
-            why = f"participant {pid} is" if pid not in parts else f"module {module} of {pid} is"
-            gone.append(Change(pid, module, int(row["session"].split("/")[0]), "removed", row["start"][:16], "",
-                               f"{why} no longer in the scenario"))
+            why = (f"participant {pid} is no longer in the scenario" if pid not in parts else
+                   f"nobody takes module {module} any more" if module not in {job.module for job in data.jobs}
+                   else f"{pid} no longer takes module {module}")
+            gone.append(Change(pid, module, int(row["session"].split("/")[0]), "removed", row["start"][:16], "", why))
             continue
         if pid not in parts:
             raise _bad(file, f"unknown participant {pid!r}", n)
@@ -211,7 +212,8 @@ def replan_problem(
             if prow is not None and prow.status != "completed":
                 if prow.status == "failed":  # it took place: its hours count towards the caps of its day and week
                     at = grid.slot_of(prow.start) if prow.start is not None else None
-                    spent += [(p, (b.start if at is None else at) // S, job.length) for p in job.participants]
+                    at = b.start if at is None or at // S >= release else at  # an odd actual start: the published
+                    spent += [(p, at // S, job.length) for p in job.participants]
                 continue  # missed or failed: to be retaken
             start = b.start
             if prow is not None and prow.start is not None:
@@ -220,17 +222,15 @@ def replan_problem(
                     raise _bad(progress_file, f"actual start {prow.start} is not on the time grid", prow.row)
                 if actual // S >= release:
                     raise _bad(progress_file, f"actual start {prow.start} is not before the as-of date {as_of}", prow.row)
-                if prow.end is not None and prow.end <= prow.start:
-                    raise _bad(progress_file, f"actual end {prow.end} is not after the actual start {prow.start}", prow.row)
                 start = actual
                 rows[j, start] = prow.row
             done.append((start, b.instructor, b.staff))
             if numbers is not None:
                 numbers[j, start] = b.index + 1
-        if whole_failed.get(j) == "failed":  # taken and failed as a whole: its hours were spent all the same
-            spent += [(p, at // S, job.length) for at, _, _ in done for p in job.participants]
         if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions
                                  and not _goes_on(job, done, published, release, S)):
+            if whole_failed.get(j) != "missed":  # taken (failed, or interrupted): its hours were spent all the same
+                spent += [(p, at // S, job.length) for at, _, _ in done for p in job.participants]
             done = []  # retake the whole module (failed, or an interrupted multi-day exercise)
         done.sort()
         if len(done) > job.num_sessions:

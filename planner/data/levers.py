@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from planner.calendar.grid import build_grid, resource_available
 from planner.calendar.missions import participant_missions
@@ -68,6 +68,7 @@ class LeverDef:
     declared: bool = True
     weeks: tuple[dt.date, dt.date] | None = None  # a weekly-cap lever's first and last Monday (None: every week)
     since: dt.date | None = None  # a block lever: the block's own first day
+    number: int = 0  # its place in the file's repairs.levers, from 1 (0: a default lever)
 
     def covers(self, monday: dt.date) -> bool:
         """Whether this (weekly load) lever raises the cap of the week starting on ``monday``."""
@@ -136,7 +137,7 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
     wide = build_grid(sc.model_copy(update={"window": sc.window.model_copy(update={"start": start})}))
     gate_days = {d for d, why in wide.closed_days.items() if why.startswith("gate")}
     out: list[LeverDef] = []
-    for lever, declared in _levers(sc):
+    for place, (lever, declared) in enumerate(_levers(sc), start=1):  # the declared ones come first, in order
         i = len(out)
         cost = lever.unit_cost
         if isinstance(lever, WorkdaysLever):
@@ -215,6 +216,8 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
         elif isinstance(lever, DropLever):
             out.append(LeverDef(i, "drop", f"drop module {lever.module}", "module", cost, target=lever.module,
                                 declared=declared))
+        if declared:  # one lever may make several (a load lever's weekly and daily raises)
+            out[i:] = [replace(d, number=place) for d in out[i:]]
     return out
 
 

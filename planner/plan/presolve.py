@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from planner.calendar.grid import TimeGrid
+from planner.calendar.grid import TimeGrid, in_any
 from planner.calendar.missions import mission_times, participant_missions
 from planner.data.days import Rule, allowed_days
 from planner.data.problem import ProblemData
+from planner.scenario.holidays import locally_closed
 from planner.scenario.schema import Scenario
 
 
@@ -109,7 +110,7 @@ def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
                 first, end = t.start, t.training_end
             out.append(
                 f"season: {m.id} is limited to {'; '.join(limits)}, which leaves no working day in the "
-                f"training window {first}..{end}{who}{_absent(grid, data, worst)}{note}"
+                f"training window {first}..{end}{who}{_absent(sc, grid, data, worst)}{note}"
             )
         else:
             out.append(
@@ -119,13 +120,20 @@ def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
     return out
 
 
-def _absent(grid: TimeGrid, data: ProblemData, j: int) -> str:
-    """", where its attendees are away": when the days its season and resources leave are all days an
-    attendee is away (a crew member's leave on the only campaign day), so that the finding names them."""
+def _absent(sc: Scenario, grid: TimeGrid, data: ProblemData, j: int) -> str:
+    """", where its attendees are away": when every day its season and resources leave is a day an attendee
+    is away (a blackout or their own calendar's day off: a crew member's leave on the only campaign day), so
+    that the finding names it. Days closed for another reason (outside a mission's dates) make no claim."""
     job = data.jobs[j]
     left = [d for d in range(data.num_days) if grid.open[d] and (job.season_days is None or job.season_days[d])
             and all((days := data.resources[r].open_days) is None or days[d] for r, _ in job.resources)]
-    if not left or any(job.open_days[d] for d in left):
+    people = [sc.participants[p] for p in job.participants]
+
+    def away(d: int) -> bool:
+        day = grid.days[d]
+        return any(in_any(p.blackouts, day) or locally_closed(p.calendar, day) for p in people)
+
+    if not left or not all(away(d) for d in left):
         return ""
     dates = ", ".join(str(grid.days[d]) for d in left[:3]) + (" ..." if len(left) > 3 else "")
     return f" (an attendee is away on the days they leave: {dates})"

@@ -105,8 +105,8 @@ def solve_readiness(
         # Level only: earliest and fresh minimise the slack (or the freshness) itself, which the verdicts
         # report day by day; level's terms after the peaks weigh less than one slot of a peak.
         idle, counted = objective.idle_floor(ctx)
-        # Phase 2 meets as many goals as phase 1: all those not forbidden when phase 1 met them all.
-        forced = set(range(num_goals)) - set(forbid_goals) if best == num_goals - len(set(forbid_goals)) else set(require_goals)
+        # Phase 2 meets each goal phase 1 met (fixed above): their deadlines bound the floor.
+        forced = {g for g, ok in enumerate(met1) if ok}
         idle_most = idle + math.ceil(params.plan_gap * counted)
         stop = StopRule(params.plan_gap, objective.cost_floor(ctx, forced), lambda cost: objective.idle_weeks(ctx, cost) <= idle_most)
         hinted = (list(m.proto.solution_hint.vars), list(m.proto.solution_hint.values))  # phase 1's plan

@@ -81,3 +81,42 @@ repairs:
     texts = [(f.text, f.cost) for f in ge.fixes[:2]]
     assert texts == [("let medic teach 2 sessions at a time (was 1; repairs lever 1)", 30),
                      ("add one instructor qualified for medical", 60)]
+
+
+def test_caps_of_their_own_weeks_rise_as_repair_raises_them(tmp_path: Path) -> None:
+    """Tests the load fix of a participant whose only weekly cap is one week's own (8 h in the week of 10 Mar
+    2025): 49 one-hour lectures before the exams on Mon 17 Mar, the week of 3 Mar holds 40 (five 8-h days) and
+    the capped week 8, so it needs 1 h more: 4 points, as repair's whole-window lever raises it. Explain offered only to
+    lift the caps (60, "no repair lever")."""
+    ex = _explain(tmp_path, """
+gates: [{id: exams, date: 2025-03-17}]
+roles: [{id: sfp, requires: [comp]}]
+participants:
+  - {id: ann, role: sfp, crew: c1, load: {weeks: [{from: 2025-03-10, to: 2025-03-16, max_hours_per_week: 8}]}}
+modules: [{id: lectures, sessions: 49, session_hours: 1}]
+competencies: [{id: comp, requires: [lectures], deadline: exams}]
+""")
+    (ge,) = ex.goals
+    fix = next(f for f in ge.fixes if f.key.startswith("load:"))
+    assert (fix.text, fix.cost) == ("raise ann's weekly caps of their own weeks by 1 h", 4)
+
+
+def test_a_lever_is_named_by_its_place_in_the_file(tmp_path: Path) -> None:
+    """Tests the lever's number: a load lever with a weekly and a daily raise (two levers inside), then a
+    workdays lever: the workdays lever is the file's second, "repairs lever 2" (it read 3). One more flight
+    day is needed (the plane flies Wed 5 and Sat 8 Mar 2025; Sat 8 Mar is closed)."""
+    ex = _explain(tmp_path, """
+gates: [{id: exams, date: 2025-03-17}]
+roles: [{id: sfp, requires: [zero_g]}]
+participants: [{id: ann, role: sfp, crew: c1, load: {max_hours_per_day: 8, max_hours_per_week: 40}}]
+resources: [{id: plane, capacity: 10, unit: participants, available_dates: [2025-03-05, 2025-03-08]}]
+modules: [{id: flights, sessions: 2, session_hours: 2, resources: [plane], min_days_between_sessions: 1}]
+competencies: [{id: zero_g, requires: [flights], deadline: exams}]
+repairs:
+  defaults: false
+  levers:
+    - {kind: load, extra_hours_per_week: 4, extra_hours_per_day: 2}
+    - {kind: workdays, weekdays: [sat], cost: 8}
+""")
+    (ge,) = ex.goals
+    assert ge.fixes[0].text.startswith("work on 1 closed day before 2025-03-17 (repairs lever 2)")

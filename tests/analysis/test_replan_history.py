@@ -78,3 +78,15 @@ def test_a_session_done_at_another_time_keeps_its_published_time_in_the_change_l
     row = changes[(changes["session"] == 1)].iloc[0]
     assert (row["change"], row["old_start"], row["new_start"]) == ("done", "2024-03-04T09:00", "2024-03-07T09:00")
     assert row["reason"].endswith("done at another time")
+
+
+def test_an_interrupted_exercise_retaken_whole_still_spent_its_hours(tmp_path: Path) -> None:
+    """Tests the retake of a two-day exercise (consecutive days) whose second day failed: published Mon 4 and
+    Tue 5 Mar, as of Wed 6 Mar. Day 1 took place and so did day 2: their 8 h count towards the week's 12-h
+    cap, so the retake (two days in a row) cannot be Wed 6 - Thu 7 (16 h that week): next week. The retake's
+    first day was not counted before (the week trained 16 h)."""
+    data = scenario(participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 12}}],
+                    modules=[{"id": "m1", "sessions": 2, "session_hours": 4, "consecutive_days": True}])
+    path, pub = _publish(tmp_path, data)
+    changes = _replan(tmp_path, path, pub, "ann,m1,2,failed,,,\n", "2024-03-06")
+    assert all(day >= "2024-03-11" for day in changes[changes["change"] == "added"]["new_start"])

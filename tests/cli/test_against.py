@@ -189,3 +189,15 @@ def test_a_what_if_that_drops_a_participant_lists_their_sessions_as_removed(tmp_
     assert res.exit_code == 0, res.output
     bobs = [r for r in rows if r["participant"] == "bob"]
     assert res.output.count("(participant bob is no longer in the scenario)") == len(bobs) > 0
+
+
+def test_a_participant_who_no_longer_takes_a_module_is_named_so(tmp_path: Path) -> None:
+    """Tests the reason when the module stays but bob no longer takes it (his role now has no modules)."""
+    path, pub, _ = _published(tmp_path)
+    other = {**SC, "roles": [*SC["roles"], {"id": "observer", "requires": []}],
+             "participants": [SC["participants"][0], {"id": "bob", "role": "observer", "crew": "c2"}],
+             "modules": [{**m, "roles": ["sfp"]} for m in SC["modules"]]}
+    res = RUN.invoke(app, ["compare", str(path), str(write(tmp_path, other, "observer.yaml")), "--against", str(pub),
+                           "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert "(bob no longer takes module m1)" in res.output and "(bob no longer takes module lab)" in res.output

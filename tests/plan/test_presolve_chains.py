@@ -78,3 +78,18 @@ def test_a_season_finding_names_an_attendee_s_absence(tmp_path: Path) -> None:
     grid, pdata = prepare(loaded)
     (found,) = [f for f in presolve_checks(loaded.scenario, grid, pdata) if f.startswith("season:")]
     assert found.endswith("(an attendee is away on the days they leave: 2025-03-20)")
+
+
+def test_days_after_a_mission_s_launch_are_not_an_absence(tmp_path: Path) -> None:
+    """Tests the absence note's claim: the site opens 6..10 May 2024, after mission a's launch (15 Apr) but in
+    the centre's window (to 3 Jun): ann misses the days because of her mission's dates, not a leave, so the
+    finding says nothing of absences (it said "an attendee is away")."""
+    missions = [{"id": "a", "start": "2024-03-04", "launch": "2024-04-15", "crews": {"prime": ["c1"]}},
+                {"id": "b", "start": "2024-03-04", "launch": "2024-06-03", "crews": {"prime": ["c2"]}}]
+    data = centre(missions, [{"id": "ann", "role": "sfp", "crew": "c1"}, {"id": "bob", "role": "sfp", "crew": "c2"}],
+                  [{"id": "forest", "hours": 4, "session_hours": 4, "resources": ["site"]}],
+                  resources=[{"id": "site", "available": [{"from": "05-06", "to": "05-10"}]}])
+    loaded = load_scenario(write(tmp_path, data))
+    grid, pdata = prepare(loaded)
+    (found,) = [f for f in presolve_checks(loaded.scenario, grid, pdata) if f.startswith("season:")]
+    assert "for ann" in found and "away" not in found

@@ -35,7 +35,7 @@ from planner.analysis.explain.edits import (
     window_earlier,
 )
 from planner.analysis.explain.probes import Question
-from planner.analysis.explain.types import Edit, Fact, Fix, GoalKey
+from planner.analysis.explain.types import Edit, Fact, Fix, GoalKey, Plain
 from planner.analysis.window_target import resolve_target
 from planner.calendar.grid import build_grid, gate_date, in_season
 from planner.calendar.missions import mission_times, participant_missions
@@ -183,29 +183,33 @@ def capacity_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey
 
 
 def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
-    """The least raise of a weekly cap (in the calendar's slots, as ``repair``'s load lever raises it),
-    else lifting the caps."""
+    """The least raise of the weekly caps, as ``repair``'s whole-window load lever raises them: the weekly cap
+    and each week's own cap (``load.weeks``) by as much, one slot at a time; else lifting the caps."""
     pid = fact.key.split(":")[1]
     p = next(x for x in sc.participants if x.id == pid)
     assert p.load is not None and fact.edit is not None
     daily, weekly = p.load.max_hours_per_day, p.load.max_hours_per_week
-    # Weeks with caps of their own keep them (the prober checks whether the raise is enough).
-    weeks = {"weeks": [w.model_dump(mode="json", by_alias=True) for w in p.load.weeks]} if p.load.weeks else {}
-    if weekly is not None:
-        # Up to every working hour of a week, one slot at a time.
+    own = [w.model_dump(mode="json", by_alias=True) for w in p.load.weeks]
+    if weekly is not None or own:
         step = sc.calendar.slot_minutes / 60
-        steps = int((7 * sc.calendar.day_hours - weekly) / step + 1e-9)
+        lowest = min([*([weekly] if weekly is not None else []), *(w["max_hours_per_week"] for w in own)])
+        steps = int((7 * sc.calendar.day_hours - lowest) / step + 1e-9)  # until the lowest cap is every hour
 
         def value(k: int) -> dict[str, object]:
-            return {"max_hours_per_day": daily, "max_hours_per_week": weekly + step * k, **weeks}
+            weeks = [{**w, "max_hours_per_week": w["max_hours_per_week"] + step * k} for w in own]
+            return {"max_hours_per_day": daily, "max_hours_per_week": None if weekly is None else weekly + step * k,
+                    **({"weeks": weeks} if own else {})}
 
         def load(k: int) -> SolveStatus:
             return q.prober.status([(f"load:{pid}:{k}", set_value("participants", pid, "load", value(k)))], required)
 
         found, exact = smallest(load, steps, max(1, round(2 / step))) if steps > 0 else (None, False)
         if found is not None:
-            return [Fix(f"load:{pid}:{found}", f"raise {pid}'s weekly cap from {weekly:g} h to "
-                        f"{weekly + step * found:g} h", unit_cost(sc, "load", participant=pid) * step * found,
+            more = step * found
+            text = (f"raise {pid}'s weekly cap from {weekly:g} h to {weekly + more:g} h"
+                    + (f" (and each week's own cap by {more:g} h)" if own else "") if weekly is not None
+                    else f"raise {pid}'s weekly caps of their own weeks by {more:g} h")
+            return [Fix(f"load:{pid}:{found}", text, unit_cost(sc, "load", participant=pid) * more,
                         set_value("participants", pid, "load", value(found)), exact)]
     return checked(Fix(f"load:{pid}:none", fact.relaxed, LIFT_LOAD_COST, fact.edit), q, required)
 
@@ -229,7 +233,7 @@ def instructor_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalK
         found, exact = smallest(more, lever.most) if lever.most > 0 else (None, False)
         if found is not None:
             out.append(Fix(f"icapacity:{lever.target}:{found}", f"let {lever.target} teach {now + found} sessions at "
-                           f"a time (was {now}; repairs lever {lever.index + 1})", lever.unit_cost * found,
+                           f"a time (was {now}; repairs lever {lever.number})", lever.unit_cost * found,
                            set_value("instructors", lever.target, "capacity", now + found), exact))
     return out
 
@@ -298,7 +302,16 @@ def _dates_fixes(rid: str, sc: Scenario, q: Question, required: list[GoalKey]) -
             continue
 
         def edit(chosen: list[dt.date]) -> Edit:
-            return add_dates(rid, chosen) if res.available_dates else add_season(rid, [(d, d) for d in chosen])
+            # Both lists where the resource has both (a day must be in each to open), as repair's edit does.
+            edits = [e for e in (add_dates(rid, chosen) if res.available_dates else None,
+                                 add_season(rid, [(d, d) for d in chosen]) if res.available or not res.available_dates
+                                 else None) if e is not None]
+
+            def both(plain: Plain) -> None:
+                for e in edits:
+                    e(plain)
+
+            return both
 
         def probe(chosen: list[dt.date]) -> SolveStatus:
             return q.prober.status([(_dates_key(rid, chosen), edit(chosen))], required)
@@ -308,7 +321,7 @@ def _dates_fixes(rid: str, sc: Scenario, q: Question, required: list[GoalKey]) -
         chosen, exact = _fewest(days, probe)
         chosen = sorted(chosen)
         n = len(chosen)
-        which = f"repairs lever {lever.index + 1}" if lever.declared else "default dates lever"
+        which = f"repairs lever {lever.number}" if lever.declared else "default dates lever"
         out.append(Fix(_dates_key(rid, chosen), f"open {rid} on {n} more working day{'s' if n > 1 else ''}: "
                        f"{', '.join(str(d) for d in chosen)} ({which})", lever.unit_cost * n, edit(chosen), exact))
     return out
@@ -350,7 +363,7 @@ def calendar_fixes(sc: Scenario, q: Question, required: list[GoalKey]) -> list[F
         chosen = sorted(chosen)
         n = len(chosen)
         listed = ", ".join(str(d) for d in chosen)
-        what = f"repairs lever {lever.index + 1}" if lever.declared else "default workdays lever"
+        what = f"repairs lever {lever.number}" if lever.declared else "default workdays lever"
         out.append(Fix(_workdays_key(chosen), f"work on {n} closed day{'s' if n > 1 else ''} before {deadline} "
                        f"({what}): calendar.extra_workdays=[{listed}]", lever.unit_cost * n, add_workdays(chosen),
                        exact))
