@@ -228,7 +228,7 @@ def replan_problem(
             if numbers is not None:
                 numbers[j, start] = b.index + 1
         if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions
-                                 and not _goes_on(job, done, published, release, S)):
+                                 and not _goes_on(data, job, done, published, release)):
             if whole_failed.get(j) != "missed":  # taken (failed, or interrupted): its hours were spent all the same
                 spent += [(p, at // S, job.length) for at, _, _ in done for p in job.participants]
             done = []  # retake the whole module (failed, or an interrupted multi-day exercise)
@@ -262,18 +262,21 @@ def replan_problem(
                                release_day=release, baseline=base_map, teachers=teachers, max_changes=max_changes)
 
 
-def _goes_on(job: Job, done: list[tuple[int, int | None, tuple[int, ...]]], published: list[BaselineSession],
-             release: int, S: int) -> bool:
+def _goes_on(data: ProblemData, job: Job, done: list[tuple[int, int | None, tuple[int, ...]]],
+             published: list[BaselineSession], release: int) -> bool:
     """Whether a multi-day exercise (``consecutive``) under way on the as-of date goes on as published: every
-    session before it done at its published time, and the days that follow still open to it. Only then is
-    its history kept; an interrupted one is retaken whole."""
+    session before it done at its published time, and the days that follow still open to it (and to one of
+    its instructors). Only then is its history kept; an interrupted one is retaken whole."""
+    S = data.slots_per_day
     past = sorted(b.start for b in published if b.start // S < release)
     if sorted(s for s, _, _ in done) != past:
         return False  # a session failed, missed or done at another time: the run is broken
     first = past[0] // S
     rest = [first + k for k in range(len(done), job.num_sessions)]
     return all(release <= d < len(job.open_days) and job.open_days[d]
-               and (job.season_days is None or job.season_days[d]) for d in rest)
+               and (job.season_days is None or job.season_days[d])
+               and (not job.needs_instructor or any(data.instructors[i].open_days[d] for i in job.instructors))
+               for d in rest)
 
 
 def _history_overlaps(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, int], int], grid: TimeGrid,

@@ -90,3 +90,22 @@ def test_an_interrupted_exercise_retaken_whole_still_spent_its_hours(tmp_path: P
     path, pub = _publish(tmp_path, data)
     changes = _replan(tmp_path, path, pub, "ann,m1,2,failed,,,\n", "2024-03-06")
     assert all(day >= "2024-03-11" for day in changes[changes["change"] == "added"]["new_start"])
+
+
+def test_an_exercise_whose_instructor_is_away_on_a_coming_day_is_retaken_whole(tmp_path: Path) -> None:
+    """Tests the other side: the same three-day course with its only instructor, away on its third day (Wed 6
+    Mar) as of its second: it cannot go on as published, so it is retaken whole later (READY), not kept and
+    left unfinishable."""
+    data = scenario(instructors=[{"id": "coach", "qualifications": ["q"]}],
+                    modules=[{"id": "m1", "sessions": 3, "session_hours": 4, "consecutive_days": True, "instructor": "q"}])
+    path, pub = _publish(tmp_path, data)  # Mon 4, Tue 5, Wed 6 Mar
+    prog = tmp_path / "progress.csv"
+    prog.write_text(HEADER)
+    res = RUN.invoke(app, ["replan", str(path), "--progress", str(prog), "--as-of", "2024-03-05", "--baseline", str(pub),
+                           "--set", "instructors.coach.blackouts=[{from: 2024-03-06, to: 2024-03-06}]",
+                           "--out", str(tmp_path / "re"), "--deterministic", "--quiet"])
+    assert res.exit_code == 0, res.output
+    changes = pd.read_csv(tmp_path / "re" / "changes.csv")
+    # Day 1 is not done (the course starts again), days 2 and 3 move, one session is added: three days later.
+    assert sorted(changes["change"]) == ["added", "moved", "moved", "not done"]
+    assert all(day >= "2024-03-07" for day in changes["new_start"].dropna())
