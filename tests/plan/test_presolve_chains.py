@@ -44,18 +44,25 @@ def test_a_chain_a_day_too_long_is_reported(tmp_path: Path) -> None:
     assert found.startswith("chain: ann/b2 cannot end before 2025-03-05") and "b1 -> b2" in found
 
 
-def test_a_season_warning_quotes_the_mission_s_window(tmp_path: Path) -> None:
-    """Tests the season finding of a training centre: the forest is open 10 Jan .. 28 Feb; mission a trains
-    4 Mar .. 15 Apr 2024 (its launch), the centre until b's launch on 3 Jun. The finding names a's window,
-    where the days are missing, not the centre's."""
+def _two_missions_season(tmp_path: Path, first: str, last: str) -> str:
+    """The season finding of a forest open ``first`` .. ``last`` (MM-DD) for ann (mission a, 4 Mar .. 15 Apr
+    2024) and bob (mission b, to 3 Jun)."""
     missions = [{"id": "a", "start": "2024-03-04", "launch": "2024-04-15", "crews": {"prime": ["c1"]}},
                 {"id": "b", "start": "2024-03-04", "launch": "2024-06-03", "crews": {"prime": ["c2"]}}]
     data = centre(missions, [{"id": "ann", "role": "sfp", "crew": "c1"}, {"id": "bob", "role": "sfp", "crew": "c2"}],
                   [{"id": "forest", "hours": 4, "session_hours": 4, "resources": ["site"]}],
-                  resources=[{"id": "site", "available": [{"from": "01-10", "to": "02-28"}]}])
+                  resources=[{"id": "site", "available": [{"from": first, "to": last}]}])
     loaded = load_scenario(write(tmp_path, data))
     grid, pdata = prepare(loaded)
     (found,) = [f for f in presolve_checks(loaded.scenario, grid, pdata) if f.startswith("season:")]
+    return found
+
+
+def test_a_season_warning_quotes_the_mission_s_window(tmp_path: Path) -> None:
+    """Tests the season finding of a training centre: the forest is open 10 Jan .. 28 Feb; mission a trains
+    4 Mar .. 15 Apr 2024 (its launch), the centre until b's launch on 3 Jun. The finding names a's window,
+    where the days are missing, not the centre's."""
+    found = _two_missions_season(tmp_path, "01-10", "02-28")
     assert "training window 2024-03-04..2024-04-15" in found
 
 
@@ -84,12 +91,5 @@ def test_days_after_a_mission_s_launch_are_not_an_absence(tmp_path: Path) -> Non
     """Tests the absence note's claim: the site opens 6..10 May 2024, after mission a's launch (15 Apr) but in
     the centre's window (to 3 Jun): ann misses the days because of her mission's dates, not a leave, so the
     finding says nothing of absences (it said "an attendee is away")."""
-    missions = [{"id": "a", "start": "2024-03-04", "launch": "2024-04-15", "crews": {"prime": ["c1"]}},
-                {"id": "b", "start": "2024-03-04", "launch": "2024-06-03", "crews": {"prime": ["c2"]}}]
-    data = centre(missions, [{"id": "ann", "role": "sfp", "crew": "c1"}, {"id": "bob", "role": "sfp", "crew": "c2"}],
-                  [{"id": "forest", "hours": 4, "session_hours": 4, "resources": ["site"]}],
-                  resources=[{"id": "site", "available": [{"from": "05-06", "to": "05-10"}]}])
-    loaded = load_scenario(write(tmp_path, data))
-    grid, pdata = prepare(loaded)
-    (found,) = [f for f in presolve_checks(loaded.scenario, grid, pdata) if f.startswith("season:")]
+    found = _two_missions_season(tmp_path, "05-06", "05-10")
     assert "for ann" in found and "away" not in found
