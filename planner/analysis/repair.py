@@ -20,8 +20,8 @@ from planner.data.levers import changes_for
 from planner.data.problem import ProblemData
 from planner.data.repair_problem import RepairProblem, build_repair_problem
 from planner.data.result import Schedule, ScheduledSession, SolveStatus
-from planner.plan.pipeline import PlanOutcome, greedy_start, plan, prepare
-from planner.plan.readiness import Verdict
+from planner.plan.pipeline import PlanOutcome, check_schedule, greedy_start, plan, prepare
+from planner.plan.readiness import Verdict, assess
 from planner.scenario.changes import Change, apply_changes, edit_lines
 from planner.scenario.load import LoadedScenario, load_document, plain_document, validate_document
 from planner.solve.budget import REPAIR_BASE, REPAIR_START, REPAIR_UNLOCKS
@@ -118,6 +118,12 @@ def find_repairs(
     names = _pair_names(rp)
     status = {f"{r.participant}/{r.competency}": r.status for r in now.readiness}
     met_now = sum(1 for g in targets if status.get(names[g]) == Verdict.READY)
+    some = need == len(targets) < len(rp.data.goals)  # some participants' pairs, each: the plan may trade them
+    if some and met_now < need:
+        # The plan met as many pairs as it could, not these first: ask for a plan meeting every one of them.
+        meeting = plan_meeting(loaded, params, base_s, [names[g] for g in targets])
+        if meeting is not None:
+            now, met_now = meeting, need
     answer = RepairAnswer(loaded, rp, target, targets, met_now, RepairSearch(SolveStatus.UNKNOWN), base=now)
     say(f"as it is: {met_now}/{len(targets)} targeted pairs READY ({now.overall.value})")
     if met_now >= need:
@@ -213,11 +219,34 @@ def _verify(
     outcome = plan(edited, replace(params, time_limit=limit or params.time_limit, plan_phase=False), hint=start)
     status = {f"{r.participant}/{r.competency}": r.status for r in outcome.readiness}
     ready = [p for p in wanted if status.get(p, Verdict.READY) == Verdict.READY]
+    if len(ready) < need == len(wanted) < len(data.goals):
+        # Some participants' pairs, each: the re-plan met the most pairs, maybe others' first. The question is
+        # whether a plan meets these: the re-plan with them required (verified the same way).
+        meeting = plan_meeting(edited, params, limit or params.time_limit, wanted, start)
+        if meeting is not None:
+            return meeting, True, ""
     # A pair that is no longer a goal was waived by the repair: it counts as met, never as READY.
     if len(ready) >= need:
         return outcome, True, ""
     missing = [p for p in wanted if p not in ready]
     return outcome, False, f"the re-plan leaves {len(missing)} pair(s) not READY: {', '.join(missing[:6])}"
+
+
+def plan_meeting(loaded: LoadedScenario, params: SolveParams, limit: float, wanted: Sequence[str],
+                 hint: Schedule | None = None) -> PlanOutcome | None:
+    """A plan of ``loaded`` meeting every pair of ``wanted`` ("participant/competency"), verified by both
+    verifiers, or None when none was found in ``limit``: phase 1 with them required. Its other pairs are
+    as that plan leaves them (UNKNOWN when unmet: the plan proves nothing about them)."""
+    grid, data = prepare(loaded)
+    index = {f"{data.participants[g.participant].id}/{g.competency}": k for k, g in enumerate(data.goals)}
+    required = tuple(sorted(index[p] for p in wanted if p in index))
+    result = solve(data, replace(params, time_limit=limit, plan_phase=False), hint=hint, require_goals=required)
+    if result.schedule is None or not all(result.goals_met[g] for g in required):
+        return None
+    result = replace(result, status=SolveStatus.FEASIBLE, goals_bound=None)  # a plan, not a proof of the rest
+    check_schedule(loaded.scenario, grid, data, result)
+    readiness = assess(loaded.scenario, grid, data, result, params, confirm=False)
+    return PlanOutcome(loaded, grid, data, result, tuple(readiness), params)
 
 
 def moved_schedule(rp: RepairProblem, schedule: Schedule, grid: TimeGrid, data: ProblemData) -> Schedule:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from planner.analysis.repair import find_repairs
+from planner.analysis.repair import Target, find_repairs
 from planner.data.levers import lever_defs
 from planner.scenario.load import load_scenario
 from tests.analysis.test_repair import PARAMS, TWO_WEEKS, WEEK, _flights
@@ -69,3 +69,31 @@ def test_a_start_lever_on_a_file_with_missions_is_left_out_with_a_warning(tmp_pa
     (warning,) = [w for w in loaded.warnings if "'start' lever" in str(w)]
     assert "repairs.levers[0].kind" in str(warning)
     assert not any(lv.kind == "start" for lv in lever_defs(loaded.scenario))
+
+
+# Three trainees, one simulator, five 4-h days before the exams on Mon 11 Mar 2024 and five sessions each: one
+# trainee's programme fills the simulator's week. Any one of them can be ready as it is; two need a second
+# simulator (40 points).
+SIM_WEEK: dict[str, Any] = {
+    "name": "one simulator", "objective": "earliest",
+    "window": {"start": "2024-03-04", "launch": "2024-04-15"},
+    "calendar": {"day_hours": 4, "slot_minutes": 60, "day_start": "09:00"},
+    "gates": [{"id": "exams", "date": "2024-03-11"}],
+    "roles": [{"id": "sfp", "requires": ["basic"]}],
+    "participants": [{"id": p, "role": "sfp", "crew": f"c{k}"} for k, p in enumerate(("ann", "bob", "cy"))],
+    "resources": [{"id": "sim"}],
+    "modules": [{"id": "simrun", "sessions": 5, "session_hours": 4, "resources": ["sim"]}],
+    "competencies": [{"id": "basic", "requires": ["simrun"], "deadline": "exams"}],
+    "repairs": {"defaults": False, "levers": [{"kind": "capacity", "resource": "sim", "max": 2, "cost": 40}]},
+}
+
+
+def test_a_participant_target_may_take_the_shared_resource_from_the_others(tmp_path: Path) -> None:
+    """Tests --target bob (nothing needed: bob may have the simulator, ann is not targeted) and --target bob,cy
+    (40 points, verified). The plans checking them met the most pairs, ann's first: 'not verified' (exit 4)."""
+    loaded = load_scenario(write(tmp_path, SIM_WEEK))
+    assert find_repairs(loaded, PARAMS, target=Target(participants=("bob",))).verdict == "nothing needed"
+    answer = find_repairs(loaded, PARAMS, target=Target(participants=("bob", "cy")))
+    assert answer.verdict == "repaired"
+    best = answer.repairs[0]
+    assert best.found.cost == 40 and best.verified
