@@ -105,8 +105,7 @@ def _levers(sc: Scenario) -> list[tuple[Lever, bool]]:
             out.append((DatesLever.model_construct(kind="dates", resource=r.id, dates=(), within=None, max=None,
                                                    cost=None, note=""), False))
     if "hours" not in kinds:
-        longest = 24 - (sc.calendar.day_start.hour + sc.calendar.day_start.minute / 60) - sc.calendar.day_hours
-        extra = min(DEFAULT_EXTRA_DAY_HOURS, 16 - sc.calendar.day_hours, longest)
+        extra = min(DEFAULT_EXTRA_DAY_HOURS, _longest_extra(sc))
         step = sc.calendar.slot_minutes / 60
         extra = int(extra / step + 1e-9) * step
         if extra > 0:
@@ -122,6 +121,12 @@ def _levers(sc: Scenario) -> list[tuple[Lever, bool]]:
         if r.capacity == 1 and r.id not in widened:
             out.append((CapacityLever(kind="capacity", resource=r.id, max=DEFAULT_EXTRA_UNITS), False))
     return out
+
+
+def _longest_extra(sc: Scenario) -> float:
+    """The most hours a working day may grow: to midnight, and to the format's 16-h day."""
+    cal = sc.calendar
+    return max(0.0, min(16 - cal.day_hours, 24 - (cal.day_start.hour + cal.day_start.minute / 60) - cal.day_hours))
 
 
 def earliest_start(sc: Scenario) -> dt.date:
@@ -191,8 +196,10 @@ def lever_defs(sc: Scenario) -> list[LeverDef]:
                                         step=sc.calendar.slot_minutes / 60, declared=declared, weeks=weeks))
         elif isinstance(lever, HoursLever):
             step = sc.calendar.slot_minutes / 60
+            # At most to midnight and to a 16-h day (the format's limits), as the default lever is made.
+            room = min(lever.extra_hours_per_day, _longest_extra(sc))
             out.append(LeverDef(i, "hours", "longer working days", "hour", cost,
-                                most=round(lever.extra_hours_per_day / step), step=step, declared=declared))
+                                most=int(room / step + 1e-9), step=step, declared=declared))
         elif isinstance(lever, StartLever) and not sc.missions:  # a file with missions: left out (a warning)
             earlier = (sc.window.start - start).days
             out.append(LeverDef(i, "start", "earlier window start", "day", cost, most=min(lever.max_days, earlier),

@@ -37,6 +37,10 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
+def _points(cost: float) -> str:
+    return f"{cost:g} point{'' if cost == 1 else 's'}"
+
+
 def _total(levers: Sequence[LeverLine]) -> float:
     """A set's cost: the sum of its levers' (units x cost per unit, as declared). The model counts costs in
     hundredths of a point per unit, so a cost per hour of 3.33 on half-hour slots made the total 8.3 against
@@ -127,7 +131,7 @@ def repair_text(answer: RepairAnswer) -> str:
         check = "verified: the re-plan of the edited scenario meets the target" if checked.verified else \
             f"NOT verified: {checked.why}"
         levers = lever_lines(answer, checked)
-        lines.append(f"Option {k + 1}: {_total(levers):g} points ({_status_words(answer, k)}); {check}")
+        lines.append(f"Option {k + 1}: {_points(_total(levers))} ({_status_words(answer, k)}); {check}")
         rows = [(ln.lever, ln.change, _num(ln.cost), ln.unlocks) for ln in levers]
         lines += _table(("lever", "change", "cost", "pairs it unlocks"), rows)
     if answer.note:
@@ -175,7 +179,7 @@ def repair_section(answer: RepairAnswer) -> Section:
         blocks.append(Para(f"No repair: {answer.note}."))
     for k, checked in enumerate(answer.repairs):
         css = "ready" if checked.verified else "unknown"
-        blocks.append(Para(f"Option {k + 1}: {_total(lever_lines(answer, checked)):g} points ({_status_words(answer, k)}); "
+        blocks.append(Para(f"Option {k + 1}: {_points(_total(lever_lines(answer, checked)))} ({_status_words(answer, k)}); "
                            + ("verified by a whole re-plan." if checked.verified else f"not verified: {checked.why}")))
         rows: list[list[str | Cell]] = [[ln.lever, ln.change, Cell(_num(ln.cost), css), ln.unlocks]
                                         for ln in lever_lines(answer, checked)]

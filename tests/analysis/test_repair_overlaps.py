@@ -97,3 +97,18 @@ def test_a_participant_target_may_take_the_shared_resource_from_the_others(tmp_p
     assert answer.verdict == "repaired"
     best = answer.repairs[0]
     assert best.found.cost == 40 and best.verified
+
+
+def test_a_longer_day_lever_stops_at_the_format_s_16_hour_day(tmp_path: Path) -> None:
+    """Tests a declared 'hours' lever of 2 h on 15-h days (06:00-21:00): 80 one-hour sessions in the five days
+    before the exams (75 h) need 1 h more a day, which the 16-h limit still allows: 1 point (the lever's price
+    per hour of the working day). The lever at its most (17 h) made the relaxed scenario invalid: exit 1 with
+    '<every lever at its most>: calendar.day_hours'."""
+    data = {**SIM_WEEK, "calendar": {"day_hours": 15, "slot_minutes": 60, "day_start": "06:00"},
+            "participants": [{"id": "ann", "role": "sfp", "crew": "c1"}], "resources": [],
+            "modules": [{"id": "m1", "sessions": 80, "session_hours": 1}],
+            "competencies": [{"id": "basic", "requires": ["m1"], "deadline": "exams"}],
+            "repairs": {"defaults": False, "levers": [{"kind": "hours", "extra_hours_per_day": 2, "cost": 1}]}}
+    answer = find_repairs(load_scenario(write(tmp_path, data)), PARAMS)
+    assert answer.verdict == "repaired" and answer.repairs[0].verified
+    assert list(answer.repairs[0].edits) == ["calendar.day_hours=16"]
