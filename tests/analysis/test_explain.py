@@ -252,7 +252,7 @@ def test_spacing_conflict_and_fixes(tmp_path: Path) -> None:
     # A working weekend day (8 points, Sun 10 Mar) before 3 days of an earlier window (48, no repair lever).
     assert texts[0].startswith("work on 1 closed day before 2024-03-11 (default workdays lever)")
     assert "open the window 3 days earlier (on 2024-03-01) (no repair lever)" in texts
-    assert "drop the spacing rule a -> b (waiver)" in texts
+    assert "drop the spacing rule a -> b (waiver) (no repair lever)" in texts
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
 
 

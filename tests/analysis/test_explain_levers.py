@@ -120,3 +120,27 @@ repairs:
 """)
     (ge,) = ex.goals
     assert ge.fixes[0].text.startswith("work on 1 closed day before 2025-03-17 (repairs lever 2)")
+
+
+def test_a_lever_with_max_looks_beyond_its_nearest_days(tmp_path: Path) -> None:
+    """Tests a dates lever with 'max: 1' whose nearest day (Thu 7 Mar 2024, next to the plane's 5 and 6 Mar) is
+    ann's dentist day: Fri 8 Mar alone does it (three flights on different days), 20 points, proven least, as
+    repair finds. Explain tried only the nearest day and found nothing."""
+    path = tmp_path / "s.yaml"
+    path.write_text("""name: max one
+window: {start: 2024-03-04, launch: 2024-04-15}
+calendar: {day_hours: 4, slot_minutes: 60, day_start: "09:00"}
+gates: [{id: exams, date: 2024-04-08}]
+roles: [{id: sfp, requires: [zerog]}]
+participants: [{id: ann, role: sfp, crew: c1, blackouts: [{from: 2024-03-07, to: 2024-03-07}]}]
+resources: [{id: plane, available_dates: [2024-03-05, 2024-03-06]}]
+modules: [{id: flight, sessions: 3, session_hours: 2, resources: [plane], min_days_between_sessions: 1}]
+competencies: [{id: zerog, requires: [flight], deadline: exams}]
+repairs:
+  defaults: false
+  levers: [{kind: dates, resource: plane, within: {from: 2024-03-07, to: 2024-03-22}, max: 1, cost: 20}]
+""", encoding="utf-8")
+    ex = explain(load_scenario(path), PARAMS, time_limit=30.0)
+    (ge,) = ex.goals
+    fix = ge.fixes[0]
+    assert (fix.text, fix.cost, fix.least) == ("open plane on 1 more working day: 2024-03-08 (repairs lever 1)", 20, True)

@@ -76,7 +76,7 @@ def by_lever(fix: Fix, sc: Scenario) -> Fix:
     kind, *parts = fix.key.split(":")
     amount = int(parts[-1]) if parts and parts[-1].isdigit() else 0
     levers = lever_defs(sc)
-    if fix.waiver or kind in ("dates", "calendar", "icapacity"):  # waivers say so; these come from the levers
+    if kind in ("dates", "calendar", "icapacity"):  # these come from the levers
         return fix
     if kind == "window" and len(parts) == 1:
         ok = any(lv.kind == "start" and lv.most >= amount for lv in levers)
@@ -93,7 +93,7 @@ def by_lever(fix: Fix, sc: Scenario) -> Fix:
                  and lv.most * lv.step >= amount * step - 1e-9 for lv in levers)
     else:
         ok = False  # a relaxed fact: lifting caps, an availability, a block tie, a campaign on any day
-    return fix if ok else replace(fix, text=f"{fix.text} (no repair lever)")
+    return fix if ok else replace(fix, text=f"{fix.text} (no repair lever)", lever=False)
 
 
 def checked(fix: Fix, q: Question, required: list[GoalKey]) -> list[Fix]:
@@ -269,18 +269,23 @@ SINGLE_DAY_TRIES = 8
 may do alone what the nearer ones do together (the one Saturday the aircraft flies)."""
 
 
-def _fewest(days: list[dt.date], probe: Callable[[list[dt.date]], SolveStatus]) -> tuple[list[dt.date], bool]:
-    """The fewest of ``days`` (in order of preference) that work, when all of them do, and whether that is
-    proven: a prefix found by :func:`smallest`, then, when it has more than one day, each day alone (at most
-    :data:`SINGLE_DAY_TRIES`); one day is the fewest possible."""
-    found, _ = smallest(lambda n: probe(days[:n]), len(days))
-    n = found or len(days)
-    if n == 1:
-        return days[:1], True
+def _fewest(days: list[dt.date], probe: Callable[[list[dt.date]], SolveStatus],
+            most: int | None = None) -> tuple[list[dt.date], bool] | None:
+    """The fewest of ``days`` (in order of preference), at most ``most`` (a lever's ``max``), that work, and
+    whether that is proven; None when no set tried works. A prefix found by :func:`smallest` when the first
+    ``most`` work together, then, when it has more than one day (or none works), each day alone (at most
+    :data:`SINGLE_DAY_TRIES`, from all of the lever's days); one day is the fewest possible."""
+    top = len(days) if most is None else min(most, len(days))
+    n = None
+    if top and probe(days[:top]) == SolveStatus.FEASIBLE:
+        found, _ = smallest(lambda k: probe(days[:k]), top)
+        n = found or top
+        if n == 1:
+            return days[:1], True
     for day in days[:SINGLE_DAY_TRIES]:
-        if day not in days[:1] and probe([day]) == SolveStatus.FEASIBLE:
+        if probe([day]) == SolveStatus.FEASIBLE:
             return [day], True
-    return days[:n], False
+    return None if n is None else (days[:n], False)
 
 
 def _dates_fixes(rid: str, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
@@ -296,8 +301,6 @@ def _dates_fixes(rid: str, sc: Scenario, q: Question, required: list[GoalKey]) -
     for lever in (lv for lv in lever_defs(sc) if lv.kind == "dates" and lv.target == rid):
         days = sorted((d for d in lever.dates if d in working),
                       key=lambda d: (min((abs((d - a).days) for a in own), default=0), d))
-        if lever.max_days is not None:
-            days = days[:lever.max_days]
         if not days:
             continue
 
@@ -316,10 +319,10 @@ def _dates_fixes(rid: str, sc: Scenario, q: Question, required: list[GoalKey]) -
         def probe(chosen: list[dt.date]) -> SolveStatus:
             return q.prober.status([(_dates_key(rid, chosen), edit(chosen))], required)
 
-        if probe(days) != SolveStatus.FEASIBLE:
+        fewest = _fewest(days, probe, lever.max_days)
+        if fewest is None:
             continue
-        chosen, exact = _fewest(days, probe)
-        chosen = sorted(chosen)
+        chosen, exact = sorted(fewest[0]), fewest[1]
         n = len(chosen)
         which = f"repairs lever {lever.number}" if lever.declared else "default dates lever"
         out.append(Fix(_dates_key(rid, chosen), f"open {rid} on {n} more working day{'s' if n > 1 else ''}: "
@@ -348,7 +351,6 @@ def calendar_fixes(sc: Scenario, q: Question, required: list[GoalKey]) -> list[F
     out: list[Fix] = []
     for lever in (lv for lv in lever_defs(sc) if lv.kind == "workdays"):
         days = [d for d in lever.dates if mission.start <= d < deadline and d not in gate_days]
-        days = days[-lever.max_days:] if lever.max_days is not None else days
         if not days:
             continue
 
@@ -356,11 +358,10 @@ def calendar_fixes(sc: Scenario, q: Question, required: list[GoalKey]) -> list[F
             chosen = sorted(chosen)
             return q.prober.status([(_workdays_key(chosen), add_workdays(chosen))], required)
 
-        latest = days[::-1]  # nearest the deadline first
-        if probe(latest) != SolveStatus.FEASIBLE:
+        fewest = _fewest(days[::-1], probe, lever.max_days)  # nearest the deadline first
+        if fewest is None:
             continue
-        chosen, exact = _fewest(latest, probe)
-        chosen = sorted(chosen)
+        chosen, exact = sorted(fewest[0]), fewest[1]
         n = len(chosen)
         listed = ", ".join(str(d) for d in chosen)
         what = f"repairs lever {lever.number}" if lever.declared else "default workdays lever"

@@ -57,11 +57,12 @@ class Fix:
     edit: Edit
     least: bool = True  # False when a smaller amount could not be ruled out in time
     waiver: bool = False
+    lever: bool = True  # made by a lever of planner repair (False: said "(no repair lever)")
 
     @property
-    def order(self) -> tuple[bool, float, str]:
-        """Sort key: real fixes cheapest first, then waivers cheapest first."""
-        return self.waiver, self.cost, self.key
+    def order(self) -> tuple[bool, float, bool, str]:
+        """Sort key: real fixes cheapest first, then waivers cheapest first; of equal cost, a lever's first."""
+        return self.waiver, self.cost, not self.lever, self.key
 
 
 @dataclass
