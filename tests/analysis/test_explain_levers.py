@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from planner.analysis.explain import explain
-from planner.analysis.explain.types import Explanation
+from planner.analysis.explain.types import Explanation, Fix
 from planner.scenario.load import load_scenario
 from planner.solve.run import SolveParams
 
@@ -144,3 +144,12 @@ repairs:
     (ge,) = ex.goals
     fix = ge.fixes[0]
     assert (fix.text, fix.cost, fix.least) == ("open plane on 1 more working day: 2024-03-08 (repairs lever 1)", 20, True)
+
+
+def test_of_two_fixes_of_equal_cost_the_lever_s_comes_first() -> None:
+    """Tests the order of fixes: 60 points to hire (a lever) and 60 to make an instructor available all year (no
+    lever): the hire is shown first (it sorted by key: the other one was shown as the cheapest)."""
+    hire = Fix("instructors:q:1", "add one instructor qualified for q", 60, lambda plain: None)
+    relax = Fix("available:instructor:fay:relax", "make fay available all year (no repair lever)", 60,
+                lambda plain: None, lever=False)
+    assert sorted([relax, hire], key=lambda f: f.order) == [hire, relax]
