@@ -316,8 +316,9 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
             if not days:
                 continue
             why = f"repair: {len(days)} more {res.id} day(s), {_points(lv.unit_cost * len(days))}"
-            if res.available_dates:
-                out.append(Change(f"resources.{res.id}.available_dates", list(days), True, why))
+            new_dates = [d for d in days if d not in res.available_dates]  # a campaign day only its season closed
+            if res.available_dates and new_dates:
+                out.append(Change(f"resources.{res.id}.available_dates", new_dates, True, why))
             if res.available:
                 out.append(Change(f"resources.{res.id}.available", _ranges(days), True, why))
         elif lv.kind == "capacity":

@@ -112,3 +112,27 @@ def test_a_longer_day_lever_stops_at_the_format_s_16_hour_day(tmp_path: Path) ->
     answer = find_repairs(load_scenario(write(tmp_path, data)), PARAMS)
     assert answer.verdict == "repaired" and answer.repairs[0].verified
     assert list(answer.repairs[0].edits) == ["calendar.day_hours=16"]
+
+
+def test_a_campaign_day_its_season_closed_is_not_listed_twice(tmp_path: Path) -> None:
+    """Tests a resource with a season (March) and campaign days (5, 6 Mar and 2 Apr): opening 2 Apr takes the
+    season only; 'available_dates' keeps 2 Apr once (the saved file listed it twice)."""
+    path = tmp_path / "s.yaml"
+    path.write_text("""name: both lists
+window: {start: 2024-03-04, launch: 2024-04-22}
+calendar: {day_hours: 4, slot_minutes: 60, day_start: "09:00"}
+gates: [{id: exams, date: 2024-04-15}]
+roles: [{id: sfp, requires: [zerog]}]
+participants: [{id: ann, role: sfp, crew: c1}]
+resources:
+  - {id: plane, available: [{from: 2024-03-01, to: 2024-03-31}], available_dates: [2024-03-05, 2024-03-06, 2024-04-02]}
+modules: [{id: flight, sessions: 3, session_hours: 2, resources: [plane], min_days_between_sessions: 1}]
+competencies: [{id: zerog, requires: [flight], deadline: exams}]
+repairs:
+  defaults: false
+  levers: [{kind: dates, resource: plane, dates: [2024-04-02], cost: 20}]
+""", encoding="utf-8")
+    answer = find_repairs(load_scenario(path), PARAMS)
+    best = answer.repairs[0]
+    assert best.found.cost == 20 and best.verified
+    assert list(best.edits) == ["resources.plane.available+=[{from: '2024-04-02', to: '2024-04-02'}]"]
