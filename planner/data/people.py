@@ -67,6 +67,15 @@ class Staff:
     count: int
 
 
+def takes(sc: Scenario, p: Participant, m: Module) -> bool:
+    """Whether ``p`` takes module ``m``: their role does and it is not waived for them; a refresher only with
+    the module it refreshes (with that one waived, or not their role's, there is nothing to refresh)."""
+    if (m.roles and p.role not in m.roles) or waived(p, m.id):
+        return False
+    of = None if m.refresher is None else next((x for x in sc.modules if x.id == m.refresher.of), None)
+    return of is None or takes(sc, p, of)
+
+
 def waived(p: Participant, module: str) -> bool:
     """Whether ``p``'s individual needs waive ``module`` (``participants[].modules``)."""
     own = p.modules.get(module)

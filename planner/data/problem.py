@@ -300,8 +300,7 @@ def build_problem(sc: Scenario, grid: TimeGrid) -> ProblemData:
         if rule.after == rule.forbid:
             self_gap[rule.after] = max(self_gap[rule.after], math.ceil(rule.hours / 24) + 1)
     for m in sc.modules:
-        takers = [pi for pi, p in enumerate(sc.participants)
-                  if (not m.roles or p.role in m.roles) and not waived(p, m.id)]
+        takers = [pi for pi, p in enumerate(sc.participants) if people.takes(sc, p, m)]
         if m.joint == "crew":
             groups = [
                 (crew, tuple(pi for pi in members if pi in takers)) for crew, members in crews.items()

@@ -52,6 +52,18 @@ def test_refresher_runs_only_when_the_drill_is_old(tmp_path: Path) -> None:
     assert sessions(calm, "refresh") == [] and calm.overall == Verdict.READY
 
 
+def test_no_refresher_for_someone_whose_drill_is_waived(tmp_path: Path) -> None:
+    """Tests a participant with the drill waived (a navy diver): there is nothing to refresh, so she takes no
+    refresher either. Bob takes both (14-day rule: refreshed from Mon 18 Mar). The plan crashed: 'refresher
+    scheduled without drill' (exit 5)."""
+    data = _sc(14)
+    data["participants"] = [{"id": "ann", "role": "sfp", "crew": "c1", "modules": {"drill": {"waived": True}}},
+                            {"id": "bob", "role": "sfp", "crew": "c2"}]
+    out = run(tmp_path, data)
+    assert sessions(out, "refresh", "ann") == [] and len(sessions(out, "refresh", "bob")) == 1
+    assert out.overall == Verdict.READY
+
+
 def test_refreshed_competency_is_ready_when_refreshed(tmp_path: Path) -> None:
     """Tests the refresher's own recency and the readiness date: the drill, in the first week, is
     old at the exams (Mon 1 Apr) under a 14-day rule; the refresher must then end within 14 days
