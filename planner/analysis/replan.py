@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.analysis.history import goes_on, lapsed
 from planner.analysis.keep import KEEP_PUBLISHED, keep_published
 from planner.analysis.progress import IgnoredRow, ProgressRow, check_progress
 from planner.calendar.grid import TimeGrid
@@ -228,13 +229,17 @@ def replan_problem(
             if numbers is not None:
                 numbers[j, start] = b.index + 1
         if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions
-                                 and not _goes_on(data, job, done, published, release)):
+                                 and not goes_on(data, job, done, published, release)):
             if whole_failed.get(j) != "missed":  # taken (failed, or interrupted): its hours were spent all the same
                 spent += [(p, at // S, job.length) for at, _, _ in done for p in job.participants]
             done = []  # retake the whole module (failed, or an interrupted multi-day exercise)
         done.sort()
         if len(done) > job.num_sessions:
             done = done[: job.num_sessions]
+        old = lapsed(job, done, S)  # done too early for the recency rule (at another time than published)
+        if old:
+            spent += [(p, at // S, job.length) for at, _, _ in old for p in job.participants]
+            done = [x for x in done if x not in old]
         jobs.append(
             dataclasses.replace(
                 job,
@@ -260,23 +265,6 @@ def replan_problem(
                                if 0 < jobs[p.after].num_fixed < jobs[p.after].num_sessions}))
     return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, done_after=done_after, spent=tuple(spent),
                                release_day=release, baseline=base_map, teachers=teachers, max_changes=max_changes)
-
-
-def _goes_on(data: ProblemData, job: Job, done: list[tuple[int, int | None, tuple[int, ...]]],
-             published: list[BaselineSession], release: int) -> bool:
-    """Whether a multi-day exercise (``consecutive``) under way on the as-of date goes on as published: every
-    session before it done at its published time, and the days that follow still open to it (and to one of
-    its instructors). Only then is its history kept; an interrupted one is retaken whole."""
-    S = data.slots_per_day
-    past = sorted(b.start for b in published if b.start // S < release)
-    if sorted(s for s, _, _ in done) != past:
-        return False  # a session failed, missed or done at another time: the run is broken
-    first = past[0] // S
-    rest = [first + k for k in range(len(done), job.num_sessions)]
-    return all(release <= d < len(job.open_days) and job.open_days[d]
-               and (job.season_days is None or job.season_days[d])
-               and (not job.needs_instructor or any(data.instructors[i].open_days[d] for i in job.instructors))
-               for d in rest)
 
 
 def _history_overlaps(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, int], int], grid: TimeGrid,

@@ -109,3 +109,15 @@ def test_an_exercise_whose_instructor_is_away_on_a_coming_day_is_retaken_whole(t
     # Day 1 is not done (the course starts again), days 2 and 3 move, one session is added: three days later.
     assert sorted(changes["change"]) == ["added", "moved", "moved", "not done"]
     assert all(day >= "2024-03-07" for day in changes["new_start"].dropna())
+
+
+def test_a_session_done_too_early_for_its_recency_rule_is_taken_again(tmp_path: Path) -> None:
+    """Tests recency on the history: first aid must end within 30 days of launch (Mon 15 Apr 2024), so on or
+    after Sat 16 Mar; published (earliest) on Mon 18 Mar, reported done on Fri 15 Mar. Done then, it does not
+    count at launch: it is taken again after the as-of date (Tue 19 Mar), and the pair stays READY. It was
+    READY on the lapsed session ("expires" before launch)."""
+    data = scenario(modules=[{"id": "m1", "sessions": 1, "session_hours": 4, "recency_days": 30}])
+    path, pub = _publish(tmp_path, data)
+    changes = _replan(tmp_path, path, pub, "ann,m1,1,completed,2024-03-15T09:00,,\n", "2024-03-19")
+    (added,) = changes[changes["change"] == "added"]["new_start"]
+    assert added >= "2024-03-19"

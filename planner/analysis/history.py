@@ -1,0 +1,46 @@
+"""A published plan's history as it happened: which done sessions of a module still count on the as-of date
+(a multi-day exercise under way goes on, or is retaken whole; a session done too long before launch for its
+recency rule is taken again)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.analysis.replan import BaselineSession
+    from planner.data.problem import Job, ProblemData
+
+Done = tuple[int, "int | None", tuple[int, ...]]
+
+
+def lapsed(job: Job, done: list[Done], S: int) -> list[Done]:
+    """The done sessions that do not count under the module's recency rule (a session done earlier than
+    published, too long before launch): every one outside the rule's days with ``recency_of: all``, else the
+    last one of a finished module. They are taken again (their hours were spent)."""
+    days = job.last_open_days
+    if days is None or not done:
+        return []
+
+    def current(at: int) -> bool:
+        return at // S < len(days) and days[at // S]
+
+    if job.recent_all:
+        return [x for x in done if not current(x[0])]
+    return [done[-1]] if len(done) == job.num_sessions and not current(done[-1][0]) else []
+
+
+def goes_on(data: ProblemData, job: Job, done: list[Done],
+             published: list[BaselineSession], release: int) -> bool:
+    """Whether a multi-day exercise (``consecutive``) under way on the as-of date goes on as published: every
+    session before it done at its published time, and the days that follow still open to it (and to one of
+    its instructors). Only then is its history kept; an interrupted one is retaken whole."""
+    S = data.slots_per_day
+    past = sorted(b.start for b in published if b.start // S < release)
+    if sorted(s for s, _, _ in done) != past:
+        return False  # a session failed, missed or done at another time: the run is broken
+    first = past[0] // S
+    rest = [first + k for k in range(len(done), job.num_sessions)]
+    return all(release <= d < len(job.open_days) and job.open_days[d]
+               and (job.season_days is None or job.season_days[d])
+               and (not job.needs_instructor or any(data.instructors[i].open_days[d] for i in job.instructors))
+               for d in rest)
