@@ -36,14 +36,14 @@ from planner.analysis.progress import IgnoredRow, ProgressRow, check_progress
 from planner.calendar.grid import TimeGrid
 from planner.data.days import Rule, closed_by
 from planner.data.problem import Job, ProblemData
-from planner.data.result import Schedule, SolveStatus
+from planner.data.result import Schedule, ScheduledSession, SolveStatus
 from planner.exceptions import OptionError, Problem, ScenarioError, VerificationError
 from planner.plan.pipeline import PlanOutcome, prepare, schedule_rows
 from planner.plan.readiness import Verdict, assess
 from planner.scenario.load import LoadedScenario
 from planner.solve.budget import AFTER_SOLVE
 from planner.solve.run import Progress, SolveParams, solve
-from planner.verify.checks import verify_dates, verify_schedule
+from planner.verify.checks import goals_achieved, verify_dates, verify_schedule
 
 
 @dataclass(frozen=True)
@@ -263,8 +263,13 @@ def replan_problem(
     precedences = tuple(p for p in data.precedences if not jobs[p.after].num_fixed)
     done_after = tuple(sorted({(p.before, p.after) for p in data.precedences
                                if 0 < jobs[p.after].num_fixed < jobs[p.after].num_sessions}))
+    published_plan = Schedule(tuple(sorted(
+        ScheduledSession(j, b.index, b.start, b.start + data.jobs[j].length, b.instructor, b.staff)
+        for j, sessions in baseline.items() for b in sessions if b.index < data.jobs[j].num_sessions)))
+    met = frozenset(g for g, ok in enumerate(goals_achieved(data, published_plan)) if ok)
     return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, done_after=done_after, spent=tuple(spent),
-                               release_day=release, baseline=base_map, teachers=teachers, max_changes=max_changes)
+                               release_day=release, baseline=base_map, teachers=teachers, max_changes=max_changes,
+                               published_goals=met)
 
 
 def _history_overlaps(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, int], int], grid: TimeGrid,

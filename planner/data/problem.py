@@ -176,6 +176,7 @@ class ProblemData:
     max_changes: int | None = None
     done_after: tuple[tuple[int, int], ...] = ()  # (before, after): after only with before done, in any order
     spent: tuple[tuple[int, int, int], ...] = ()  # (participant, day, slots) trained in vain (failed): load only
+    published_goals: frozenset[int] = frozenset()  # re-planning: the goals the published plan meets (ties keep them)
 
     @property
     def horizon(self) -> int:

@@ -26,14 +26,16 @@ def goals_priority(ctx: Context) -> tuple[cp_model.LinearExprT, int]:
       take the prime crew's place (one simulator for both);
     * the most goals of competencies that are not waivable: a waivable one can be waived (the programme
       goes ahead, "ready with waivers"), another one not (one tank day for both: the waivable pair waits);
-    * of the waivable ones, the dearest to waive kept (``waive_cost``: a higher cost, a later resort).
+    * of the waivable ones, the dearest to waive kept (``waive_cost``: a higher cost, a later resort);
+    * re-planning, the goals the published plan meets (a tie is settled as it was published).
 
     ``value // w`` is the number of goals met, also of a bound. A tier that tells no goals apart is left
     out: without backup crews and waivable competencies ``w`` is 1 and the objective the count."""
     goals = ctx.data.goals
     costs = sorted({g.waive_cost for g in goals if g.waive_cost is not None})
     tiers = [[int(not g.backup) for g in goals], [int(g.waive_cost is None) for g in goals],
-             [0 if g.waive_cost is None else 1 + costs.index(g.waive_cost) for g in goals]]
+             [0 if g.waive_cost is None else 1 + costs.index(g.waive_cost) for g in goals],
+             [int(k in ctx.data.published_goals) for k in range(len(goals))]]
     tiers = [t for t in tiers if any(t) and len(set(t)) > 1]
     coef, weight = [0] * len(goals), 1
     for tier in reversed(tiers):  # the last tier weighs 1, each one before it more than all after it

@@ -3,15 +3,16 @@ first (hand-derived: one tank day, 12 Feb 2025, for two one-day courses)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from planner.plan.pipeline import plan
+from planner.plan.pipeline import plan, prepare
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
-from planner.solve.run import SolveParams
+from planner.solve.run import SolveParams, solve
 from tests.helpers import write
 
 PARAMS = SolveParams(time_limit=10, deterministic=True)
@@ -52,3 +53,14 @@ def test_the_cheaper_waiver_is_taken(tmp_path: Path) -> None:
     out = plan(load_scenario(write(tmp_path, _tank({"waivable": True, "waive_cost": 10},
                                                   {"waivable": True, "waive_cost": 500}))), PARAMS)
     assert {r.participant: r.status for r in out.readiness} == {"a1": Verdict.WAIVED, "b1": Verdict.READY}
+
+
+def test_re_planning_settles_a_tie_as_it_was_published(tmp_path: Path) -> None:
+    """Tests the last tier of phase 1: two pairs of equal standing (both waivable at 50) compete for the tank
+    day; the one the published plan met is kept, whichever it is (re-planning with nothing new kept the count
+    and could swap the pair: mission verdicts changed)."""
+    data = _tank({"waivable": True, "waive_cost": 50}, {"waivable": True, "waive_cost": 50})
+    _, pdata = prepare(load_scenario(write(tmp_path, data)))
+    for published in (0, 1):
+        result = solve(dataclasses.replace(pdata, published_goals=frozenset({published})), PARAMS)
+        assert [g for g, ok in enumerate(result.goals_met) if ok] == [published]
