@@ -13,6 +13,7 @@ import pandas as pd
 from planner.analysis.window import Say, with_target_days
 from planner.analysis.window_target import Target, resolve_target
 from planner.exceptions import Problem, ScenarioError
+from planner.plan.missions import combine
 from planner.plan.pipeline import plan
 from planner.plan.readiness import Verdict
 from planner.scenario.load import LoadedScenario
@@ -81,16 +82,18 @@ def sweep(
             counts = {v: sum(r.status == v for r in rs) for v in Verdict}
             # One proven NOT_READY pair settles a row; the whole window also
             # counts a relaxation's proof (PlanOutcome.overall).
-            verdict = out.overall if cid == "ALL" else (
-                Verdict.READY if counts[Verdict.READY] == len(rs)
-                else Verdict.NOT_READY if counts[Verdict.NOT_READY] else Verdict.UNKNOWN)
+            verdict = out.overall if cid == "ALL" else combine(r.status for r in rs)  # a WAIVED pair: WAIVED
             rows.append({"months": m, "window_start": start.isoformat(), "window_days": days, "competency": cid,
                          "ready": counts[Verdict.READY], "not_ready": counts[Verdict.NOT_READY],
-                         "unknown": counts[Verdict.UNKNOWN], "total": len(rs), "verdict": verdict.value})
+                         "unknown": counts[Verdict.UNKNOWN], "total": len(rs), "verdict": verdict.value,
+                         "waived": counts[Verdict.WAIVED]})
     if not rows:
         raise ScenarioError([Problem(str(loaded.path), target.path, None, "; ".join(skipped))])
+    # A 'waived' column only where some pair is WAIVED, so that the counts add up to the total; a file without
+    # waivers keeps its columns byte for byte.
+    columns = [*SWEEP_COLUMNS, *(["waived"] if any(r["waived"] for r in rows) else [])]
     if target.whole:
-        return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+        return pd.DataFrame(rows, columns=columns)
     # Only with missions: a file without them keeps its columns byte for byte.
-    return pd.DataFrame(rows, columns=SWEEP_COLUMNS).assign(varied=target.label)
+    return pd.DataFrame(rows, columns=columns).assign(varied=target.label)
 

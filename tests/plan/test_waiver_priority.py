@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from planner.analysis.sweep import sweep
 from planner.plan.pipeline import plan, prepare
 from planner.plan.readiness import Verdict
 from planner.scenario.load import load_scenario
@@ -64,3 +65,13 @@ def test_re_planning_settles_a_tie_as_it_was_published(tmp_path: Path) -> None:
     for published in (0, 1):
         result = solve(dataclasses.replace(pdata, published_goals=frozenset({published})), PARAMS)
         assert [g for g, ok in enumerate(result.goals_met) if ok] == [published]
+
+
+def test_a_sweep_counts_waived_pairs(tmp_path: Path) -> None:
+    """Tests sweep on the tank file (cold waivable, water not): 2 months before launch (10 Jan 2025 .. 10 Mar,
+    the tank day 12 Feb inside), cold's row is WAIVED with 1 waived pair, and the counts add up to the total
+    (it read UNKNOWN with 0 + 0 + 0 of 1)."""
+    frame = sweep(load_scenario(write(tmp_path, _tank({"waivable": True, "waive_cost": 50}, {}))), [2], PARAMS)
+    cold = frame[frame["competency"] == "cold"].iloc[0]
+    assert (cold["verdict"], cold["waived"]) == ("WAIVED", 1)
+    assert (frame[["ready", "not_ready", "unknown", "waived"]].sum(axis=1) == frame["total"]).all()
