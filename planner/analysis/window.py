@@ -179,7 +179,13 @@ def readiness_probe(
     def verified(schedule: Schedule) -> PlanOutcome:  # read on the whole file: every pair as this plan leaves it
         result = Result(SolveStatus.FEASIBLE, schedule, goals_met=goals_achieved(whole, schedule),
                         goals_bound=len(whole.goals) if asked is None else None)
-        return _verified(loaded, grid, whole, result, params)
+        out = _verified(loaded, grid, whole, result, params)
+        if asked is None:
+            return out
+        # A pair of another mission this plan leaves unmet was not asked: no time limit cut it.
+        why = "not asked by this probe (it varies another mission's window): plan the file to answer it"
+        return replace(out, readiness=tuple(r if r.participant in asked or r.status != Verdict.UNKNOWN
+                                            else replace(r, reason=why) for r in out.readiness))
     missing = [g for g in data.goals if g.missing]
     if missing:
         g = missing[0]

@@ -86,6 +86,10 @@ def test_min_window_of_a_mission_asks_only_its_pairs(tmp_path: Path) -> None:
     assert ready is not None and ready.outcome is not None and "pairs of the mission" in ready.proof
     assert {r.participant for r in ready.outcome.readiness} == {"p1", "p2", "p3"}
     assert all(r.status == Verdict.READY for r in ready.outcome.readiness if r.participant == "p1")
+    # p2's unmet pairs were not asked (they read "time limit", though no limit was reached).
+    assert all(r.reason.startswith("not asked by this probe") for r in ready.outcome.readiness
+               if r.participant == "p2" and r.status == Verdict.UNKNOWN)
+    assert any(r.participant == "p2" and r.status == Verdict.UNKNOWN for r in ready.outcome.readiness)
 
 
 def test_a_mission_never_ready_is_not_ready_at_its_longest_window(tmp_path: Path) -> None:
