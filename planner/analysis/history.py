@@ -4,10 +4,14 @@ recency rule is taken again)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from planner.exceptions import Problem
 
 if TYPE_CHECKING:
     from planner.analysis.replan import BaselineSession
+    from planner.calendar.grid import TimeGrid
     from planner.data.problem import Job, ProblemData
 
 Done = tuple[int, "int | None", tuple[int, ...]]
@@ -44,3 +48,29 @@ def goes_on(data: ProblemData, job: Job, done: list[Done],
                and (job.season_days is None or job.season_days[d])
                and (not job.needs_instructor or any(data.instructors[i].open_days[d] for i in job.instructors))
                for d in rest)
+
+
+def history_clashes(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, int], int], grid: TimeGrid,
+                     progress_file: Path) -> list[Problem]:
+    """The rows whose actual time takes an instructor or a resource beyond its capacity in the history
+    (another session already had them then): named, for the same reason as a participant's overlap."""
+    users: dict[tuple[str, int], list[tuple[int, int, int, int]]] = {}  # holder -> (start, end, demand, job)
+    for j, job in enumerate(jobs):
+        for k, start in enumerate(job.fixed_starts):
+            who = job.fixed_instructors[k] if k < len(job.fixed_instructors) else None
+            for key, demand in [*([(("instructor", who), 1)] if who is not None else []),
+                                *((("resource", r), d) for r, d in job.resources)]:
+                users.setdefault(key, []).append((start, start + job.length, demand, j))
+    out: list[Problem] = []
+    for (kind, i), items in users.items():
+        cap = data.instructors[i].capacity if kind == "instructor" else data.resources[i].capacity
+        for s1, e1, _, j1 in items:
+            if (j1, s1) not in rows:
+                continue
+            load = max(sum(d for s, e, d, _ in items if s <= t < e) for t in {s1, *(s for s, _, _, _ in items if s1 < s < e1)})
+            if load > cap:
+                name = data.instructors[i].id if kind == "instructor" else data.resources[i].id
+                at = grid.slot_start(s1).strftime("%Y-%m-%d %H:%M")
+                out.append(Problem(str(progress_file), f"row {rows[j1, s1]}", None, f"the actual time of {jobs[j1].id} "
+                                   f"({at}) takes {kind} {name} beyond its capacity ({cap}) in the history"))
+    return out

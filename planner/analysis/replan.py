@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.analysis.history import goes_on, lapsed
+from planner.analysis.history import goes_on, history_clashes, lapsed
 from planner.analysis.keep import KEEP_PUBLISHED, keep_published
 from planner.analysis.progress import IgnoredRow, ProgressRow, check_progress
 from planner.calendar.grid import TimeGrid
@@ -291,6 +291,7 @@ def _history_overlaps(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, 
                                  f"{_at(grid, other[1])} in the history", rows[moved]).problems
             if reach is None or e2 > reach[0]:
                 reach = (e2, j2, s2)
+    problems += history_clashes(data, jobs, rows, grid, progress_file)
     if problems:
         raise ScenarioError(sorted(problems, key=lambda x: int(x.path.split()[-1])))
 
@@ -327,7 +328,9 @@ def _changes(
         done_numbers = set()
         for k in range(job.num_fixed):
             at = job.fixed_starts[k]
-            done_as = published.get(at, (numbers or {}).get((j, at), k + 1))  # done at another time: its own number
+            # Its own number (of the progress row, or its published slot's): done at another time, even in
+            # another session's published slot, it keeps its number.
+            done_as = (numbers or {}).get((j, at)) or published.get(at, k + 1)
             done_numbers.add(done_as)
             was = planned.get(done_as, at)  # the published time of a session done at another time
             out.append(Change(owner, job.module, done_as, "done", when(was), when(at),

@@ -345,12 +345,20 @@ def test_a_session_done_at_another_time_keeps_its_number(tmp_path: Path, baselin
     published = pd.read_csv(base / "schedule.csv")
     second = published[(published["participant"] == "ann") & (published["module"] == "sim_runs")
                        & (published["session"] == "2/6")]["start"].iloc[0]
-    later = pd.Timestamp(second) + pd.Timedelta(hours=1)
-    if later.hour + 2 > 13:  # the 2-h session must end by 13:00, when the 4-h day (from 09:00) ends
-        later = pd.Timestamp(second) - pd.Timedelta(hours=1)
+    # Another time before the as-of date when the 2-h session fits the day (09:00-13:00), the one simulator is
+    # free (session 1's slot: missed) and so is ann (else the history would double-book them: a located error).
+    as_of = _after_first_sim(base, 4)
+    missed = (published["participant"] == "ann") & (published["module"] == "sim_runs") & (published["session"] == "1/6")
+    others = published[(published["start"] != second) & ~missed & ((published["module"] == "sim_runs")
+                                                                    | (published["participant"] == "ann"))]
+    busy = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in zip(others["start"], others["end"], strict=True)]
+    day0 = pd.Timestamp(published["start"].min()[:10])
+    later = next(t for d in range(30) for h in (9, 10, 11) if (t := day0 + pd.Timedelta(days=d, hours=h)) != pd.Timestamp(second)
+                 and t.weekday() < 5 and t < pd.Timestamp(as_of)
+                 and not any(a < t + pd.Timedelta(hours=2) and t < b for a, b in busy))
     progress = (f"ann,sim_runs,1,missed,,,ill\n"
                 f"ann,sim_runs,2,completed,{later.isoformat(timespec='minutes')},,\n")
-    code, changes, out = _replan(path, base, tmp_path, progress, _after_first_sim(base, 4))
+    code, changes, out = _replan(path, base, tmp_path, progress, as_of)
     assert code == 0, out
     ann = changes[(changes["owner"] == "ann") & (changes["module"] == "sim_runs")]
     done = ann[ann["change"] == "done"]

@@ -121,3 +121,21 @@ def test_a_session_done_too_early_for_its_recency_rule_is_taken_again(tmp_path: 
     changes = _replan(tmp_path, path, pub, "ann,m1,1,completed,2024-03-15T09:00,,\n", "2024-03-19")
     (added,) = changes[changes["change"] == "added"]["new_start"]
     assert added >= "2024-03-19"
+
+
+def test_an_actual_time_that_double_books_the_instructor_is_named(tmp_path: Path) -> None:
+    """Tests the history's instructors: ann and bob each take one 4-h session with coach (capacity 1), published
+    Mon 4 and Tue 5 Mar (earliest). Ann's reported done on Tue 5 Mar would have coach teach both at once: exit 1
+    naming the row (it was accepted, with coach double-booked in the history)."""
+    data = scenario(participants=[{"id": "ann", "role": "sfp", "crew": "c1"}, {"id": "bob", "role": "sfp", "crew": "c2"}],
+                    instructors=[{"id": "coach", "qualifications": ["q"]}],
+                    modules=[{"id": "m1", "sessions": 1, "session_hours": 4, "instructor": "q"}])
+    path, pub = _publish(tmp_path, data)
+    published = pd.read_csv(pub / "schedule.csv")
+    bob = published[published["participant"] == "bob"]["start"].iloc[0]
+    prog = tmp_path / "progress.csv"
+    prog.write_text(HEADER + f"ann,m1,1,completed,{bob},,\n")
+    res = RUN.invoke(app, ["replan", str(path), "--progress", str(prog), "--as-of", "2024-03-08", "--baseline", str(pub),
+                           "--out", str(tmp_path / "re"), "--deterministic", "--quiet"])
+    assert res.exit_code == 1, res.output
+    assert "row 2: the actual time of ann/m1" in res.output and "takes instructor coach beyond its capacity" in res.output
