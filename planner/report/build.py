@@ -26,9 +26,8 @@ from planner.report.days import participant_sections
 from planner.report.export import write_plan
 from planner.report.gantt import instructor_label, instructor_unavailable, resource_unavailable, write_gantts
 from planner.report.html import Bullets, Cell, Document, Image, Para, Section, Table, render_html, render_markdown
-from planner.report.missions import launches, mission_sections
+from planner.report.missions import due_at, launches, mission_sections
 from planner.report.tables import unscheduled_modules
-from planner.scenario.schema import requirement_options
 
 _CSS = {Verdict.READY: "ready", Verdict.NOT_READY: "not-ready", Verdict.UNKNOWN: "unknown", Verdict.WAIVED: "waived"}
 
@@ -64,12 +63,7 @@ def gates_table(out: PlanOutcome) -> Table:
     sc = out.scenario
     rows: list[list[str | Cell]] = []
     gates = sorted(sc.gates, key=lambda g: gate_date(g, sc.window.launch))
-    # A competency without a deadline is due at the end of regular training (the first until-launch gate),
-    # one a launch-site module gives at launch.
-    end = next((g.id for g in gates if g.until_launch), "launch")
-    site = {m.id for m in sc.modules if m.after_gate is not None}
-    at = {c.id: c.deadline or ("launch" if any(o in site for r in c.requires for o in requirement_options(r)) else end)
-          for c in sc.competencies}
+    at = due_at(sc, gates, sc.window.launch)
     for g in gates:
         first = gate_date(g, sc.window.launch)
         last = sc.window.launch if g.until_launch else first + dt.timedelta(days=g.days - 1)

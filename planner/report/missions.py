@@ -8,14 +8,17 @@ keeps that table as it was.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from planner.calendar.grid import gate_date
 from planner.calendar.missions import MissionTimes
+from planner.data.people import takes as takes_module
 from planner.plan.missions import MissionVerdict
 from planner.plan.pipeline import PlanOutcome
 from planner.report.html import Cell, Para, Section, Table
 from planner.report.mission_gantt import mission_order
-from planner.scenario.schema import Scenario
+from planner.scenario.common import Gate
+from planner.scenario.schema import Scenario, requirement_options
 
 
 def _date(day: dt.date) -> str:
@@ -62,26 +65,40 @@ def mission_facts(sc: Scenario, m: MissionTimes, members: list[int]) -> Para:
     return Para(text)
 
 
+def due_at(sc: Scenario, gates: Sequence[Gate], launch: dt.date) -> dict[str, str]:
+    """Competency -> the gate it is due at (its deadline), or at the end of regular training (the first
+    until-launch gate) without one; "launch" for those a launch-site module gives, or with no such gate."""
+    ordered = sorted(gates, key=lambda g: gate_date(g, launch))
+    end = next((g.id for g in ordered if g.until_launch), "launch")
+    site = {mod.id for mod in sc.modules if mod.after_gate is not None}
+    return {c.id: c.deadline or ("launch" if any(o in site for r in c.requires for o in requirement_options(r)) else end)
+            for c in sc.competencies}
+
+
 def mission_gates(sc: Scenario, m: MissionTimes, members: list[int]) -> Table:
     """The mission's gates with their dates, the competencies due by each (for its participants'
     roles), what each takes for every mission, and the launch."""
     roles = {p.role for pi, p in enumerate(sc.participants) if pi in members}
     needed = {c for r in sc.roles if r.id in roles for c in r.requires}
     rows: list[list[str | Cell]] = []
+    at = due_at(sc, m.gates, m.launch)
     for g in sorted(m.gates, key=lambda g: gate_date(g, m.launch)):
         first = gate_date(g, m.launch)
         last = m.launch if g.until_launch else first + dt.timedelta(days=g.days - 1)
-        due = [c.id for c in sc.competencies if c.deadline == g.id and c.id in needed]
+        due = [cid for cid, when in at.items() if when == g.id and cid in needed]
         takes = [u.id if u.demand is None else f"{u.id} x{u.demand}" for u in g.resources]
         takes += [f"{i} (examiner)" for i in g.instructors]
         notes = ["regular training ends"] if g.until_launch else []
         if g.id == m.backup_ready_by:
             notes.append("backup crew ready by")
-        site = [mod.id for mod in sc.modules if mod.after_gate == g.id]
+        # Only the modules this mission's participants take (another mission's fit check is not this one's).
+        site = [mod.id for mod in sc.modules if mod.after_gate == g.id
+                and any(takes_module(sc, sc.participants[pi], mod) for pi in members)]
         if site:
             notes.append(f"launch-site modules after it: {', '.join(site)}")
         rows.append([g.id, g.name, _date(first), _date(last), ", ".join(due), ", ".join(takes), "; ".join(notes)])
-    rows.append(["launch", "Launch", _date(m.launch), _date(m.launch), "", "", ""])
+    at_launch = [cid for cid, when in at.items() if when == "launch" and cid in needed]
+    rows.append(["launch", "Launch", _date(m.launch), _date(m.launch), ", ".join(at_launch), "", ""])
     return Table(["gate", "name", "from", "to", "competencies due", "takes", "note"], rows, id=f"gates-{m.id}")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from matplotlib.patches import Rectangle
 
+from planner.calendar.missions import mission_times
 from planner.plan.pipeline import PlanOutcome, plan
 from planner.report.build import write_report
 from planner.report.gantt import (
@@ -19,6 +20,7 @@ from planner.report.gantt import (
     write_gantts,
 )
 from planner.report.mission_gantt import draw_groups
+from planner.report.missions import mission_gates
 from planner.scenario.load import load_scenario
 from planner.solve.run import SolveParams
 
@@ -110,3 +112,21 @@ def test_file_without_missions_keeps_its_charts(tmp_path: Path) -> None:
     for name in ("gantt_participants.svg", "gantt_resources.svg"):
         svg = (tmp_path / name).read_text(encoding="utf-8")
         assert not re.search(r'id="(gate|launch|break)-', svg), name
+
+
+def test_a_mission_s_gates_name_only_its_own_launch_site_modules_and_what_is_due_at_launch(tmp_path: Path) -> None:
+    """Tests the per-mission gates table of two_missions.yaml with the fit check for p1's role only: mission a's
+    pre-launch gate names it, b's does not (it named every mission's); cold (given by the launch-site fit
+    check) is due at a's launch, and the launch rows listed nothing."""
+    text = TWO.read_text().replace("  - {id: sfp, requires: [fire, cold]}",
+                                   "  - {id: sfp, requires: [fire, cold]}\n  - {id: sfp2, requires: [fire]}")
+    text = text.replace("{id: p2, role: sfp,", "{id: p2, role: sfp2,").replace("{id: p3, role: sfp,", "{id: p3, role: sfp2,")
+    text = text.replace("after_gate: prelaunch}", "after_gate: prelaunch, roles: [sfp]}")
+    path = tmp_path / "two.yaml"
+    path.write_text(text, encoding="utf-8")
+    sc = load_scenario(path).scenario
+    a, b = mission_times(sc)
+    rows_a = {str(r[0]): r for r in mission_gates(sc, a, [0]).rows}
+    rows_b = {str(r[0]): r for r in mission_gates(sc, b, [1, 2]).rows}
+    assert "fitcheck" in str(rows_a["prelaunch"][6]) and "fitcheck" not in str(rows_b["prelaunch"][6])
+    assert rows_a["launch"][4] == "cold" and rows_b["launch"][4] == ""
