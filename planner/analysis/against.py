@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.analysis.compare import Comparison, SessionChange, compare_outcomes
-from planner.analysis.replan import ReplanOutcome, read_baseline, read_csv_text, replan
-from planner.data.result import Result, Schedule, ScheduledSession, SolveStatus
+from planner.analysis.replan import ReplanOutcome, baseline_schedule, read_baseline, read_csv_text, replan
+from planner.data.result import Result, SolveStatus
 from planner.exceptions import Problem, ScenarioError
 from planner.plan.pipeline import PlanOutcome, prepare
 from planner.plan.readiness import Readiness, Verdict
@@ -55,11 +55,7 @@ def published_outcome(loaded: LoadedScenario, plan_dir: Path, params: SolveParam
     its published verdicts (``readiness.csv``), as they were written, not re-derived."""
     grid, data = prepare(loaded)
     baseline = read_baseline(plan_dir, grid, data)
-    sessions = tuple(sorted(
-        ScheduledSession(j, b.index, b.start, b.start + data.jobs[j].length, b.instructor, b.staff)
-        for j, published in baseline.items() for b in published
-    ))
-    schedule = Schedule(sessions)
+    schedule = baseline_schedule(data, baseline)
     file = plan_dir / "readiness.csv" if plan_dir.is_dir() else plan_dir.parent / "readiness.csv"
     if not file.exists():
         raise ScenarioError([Problem(str(file), "", None, "the published plan has no readiness.csv")])

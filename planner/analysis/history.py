@@ -1,6 +1,6 @@
 """A published plan's history as it happened: which done sessions of a module still count on the as-of date
 (a multi-day exercise under way goes on, or is retaken whole; a session done too long before launch for its
-recency rule is taken again)."""
+recency rule is taken again), and the progress rows that contradict it (overlaps, double bookings)."""
 
 from __future__ import annotations
 
@@ -33,8 +33,7 @@ def lapsed(job: Job, done: list[Done], S: int) -> list[Done]:
     return [done[-1]] if len(done) == job.num_sessions and not current(done[-1][0]) else []
 
 
-def goes_on(data: ProblemData, job: Job, done: list[Done],
-             published: list[BaselineSession], release: int) -> bool:
+def goes_on(data: ProblemData, job: Job, done: list[Done], published: list[BaselineSession], release: int) -> bool:
     """Whether a multi-day exercise (``consecutive``) under way on the as-of date goes on as published: every
     session before it done at its published time, and the days that follow still open to it (and to one of
     its instructors). Only then is its history kept; an interrupted one is retaken whole."""
@@ -70,7 +69,38 @@ def history_clashes(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, in
             load = max(sum(d for s, e, d, _ in items if s <= t < e) for t in {s1, *(s for s, _, _, _ in items if s1 < s < e1)})
             if load > cap:
                 name = data.instructors[i].id if kind == "instructor" else data.resources[i].id
-                at = grid.slot_start(s1).strftime("%Y-%m-%d %H:%M")
-                out.append(Problem(str(progress_file), f"row {rows[j1, s1]}", None, f"the actual time of {jobs[j1].id} "
-                                   f"({at}) takes {kind} {name} beyond its capacity ({cap}) in the history"))
+                out.append(_row(progress_file, rows[j1, s1], f"the actual time of {jobs[j1].id} ({_at(grid, s1)}) "
+                                f"takes {kind} {name} beyond its capacity ({cap}) in the history"))
     return out
+
+
+def history_problems(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, int], int], grid: TimeGrid,
+                     progress_file: Path) -> list[Problem]:
+    """The rows of the progress file whose actual time overlaps another session of the same participant in the
+    history, or takes an instructor or a resource beyond its capacity there (:func:`history_clashes`), sorted
+    by row: the history is pinned, so the plan would be proven impossible ("no plan exists at all") for a slip
+    in the file. Every such row is named at once."""
+    problems: list[Problem] = []
+    for p, who in enumerate(data.participants):
+        done = sorted((start, start + job.length, j) for j, job in enumerate(jobs) if p in job.participants
+                      for start in job.fixed_starts)
+        reach: tuple[int, int, int] | None = None  # (end, job, start) of the session ending last so far
+        for s2, e2, j2 in done:
+            if reach is not None and s2 < reach[0] and ((reach[1], reach[2]) in rows or (j2, s2) in rows):
+                j1, s1 = reach[1], reach[2]
+                moved, other = ((j2, s2), (j1, s1)) if (j2, s2) in rows else ((j1, s1), (j2, s2))
+                problems.append(_row(progress_file, rows[moved], f"{who.id}: the actual time of {jobs[moved[0]].module} "
+                                     f"({_at(grid, moved[1])}) overlaps their {jobs[other[0]].module} at "
+                                     f"{_at(grid, other[1])} in the history"))
+            if reach is None or e2 > reach[0]:
+                reach = (e2, j2, s2)
+    problems += history_clashes(data, jobs, rows, grid, progress_file)
+    return sorted(problems, key=lambda x: int(x.path.split()[-1]))
+
+
+def _row(file: Path, row: int, message: str) -> Problem:
+    return Problem(str(file), f"row {row}", None, message)
+
+
+def _at(grid: TimeGrid, slot: int) -> str:
+    return grid.slot_start(slot).strftime("%Y-%m-%d %H:%M")

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.analysis.history import goes_on, history_clashes, lapsed
+from planner.analysis.history import goes_on, history_problems, lapsed
 from planner.analysis.keep import KEEP_PUBLISHED, keep_published
 from planner.analysis.progress import IgnoredRow, ProgressRow, check_progress
 from planner.calendar.grid import TimeGrid
@@ -127,6 +127,19 @@ def _staff_of(job: Job, text: str, teachers: dict[str, int]) -> tuple[int, ...]:
     return tuple(out)
 
 
+def baseline_schedule(data: ProblemData, baseline: dict[int, list[BaselineSession]]) -> Schedule:
+    """The published sessions as a schedule of ``data``."""
+    return Schedule(tuple(sorted(
+        ScheduledSession(j, b.index, b.start, b.start + data.jobs[j].length, b.instructor, b.staff)
+        for j, sessions in baseline.items() for b in sessions)))
+
+
+def _spent(job: Job, starts: list[int], S: int) -> list[tuple[int, int, int]]:
+    """(participant, day, slots) of ``job``'s sessions at ``starts`` that took place but count for nothing
+    (failed, interrupted, lapsed): their hours still count towards the load caps (``ProblemData.spent``)."""
+    return [(p, at // S, job.length) for at in starts for p in job.participants]
+
+
 def read_baseline(path: Path, grid: TimeGrid, data: ProblemData,
                   gone: list[Change] | None = None) -> dict[int, list[BaselineSession]]:
     """Published sessions per job from a ``planner plan`` schedule.csv (or its folder). With ``gone``, a row of
@@ -214,7 +227,7 @@ def replan_problem(
                 if prow.status == "failed":  # it took place: its hours count towards the caps of its day and week
                     at = grid.slot_of(prow.start) if prow.start is not None else None
                     at = b.start if at is None or at // S >= release else at  # an odd actual start: the published
-                    spent += [(p, at // S, job.length) for p in job.participants]
+                    spent += _spent(job, [at], S)
                 continue  # missed or failed: to be retaken
             start = b.start
             if prow is not None and prow.start is not None:
@@ -231,14 +244,14 @@ def replan_problem(
         if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions
                                  and not goes_on(data, job, done, published, release)):
             if whole_failed.get(j) != "missed":  # taken (failed, or interrupted): its hours were spent all the same
-                spent += [(p, at // S, job.length) for at, _, _ in done for p in job.participants]
+                spent += _spent(job, [at for at, _, _ in done], S)
             done = []  # retake the whole module (failed, or an interrupted multi-day exercise)
         done.sort()
         if len(done) > job.num_sessions:
             done = done[: job.num_sessions]
         old = lapsed(job, done, S)  # done too early for the recency rule (at another time than published)
         if old:
-            spent += [(p, at // S, job.length) for at, _, _ in old for p in job.participants]
+            spent += _spent(job, [at for at, _, _ in old], S)
             done = [x for x in done if x not in old]
         jobs.append(
             dataclasses.replace(
@@ -255,7 +268,9 @@ def replan_problem(
                 base_map[j, k] = b.start
                 if b.instructor is not None:
                     teachers[j, b.start] = b.instructor
-    _history_overlaps(data, jobs, rows, grid, progress_file)
+    problems = history_problems(data, jobs, rows, grid, progress_file)
+    if problems:
+        raise ScenarioError(problems)
     # A module that has already begun keeps its place after its prerequisites
     # even when one of them failed and is retaken later: history is not
     # re-ordered. Unless it is finished, it still counts as done only once the
@@ -263,41 +278,13 @@ def replan_problem(
     precedences = tuple(p for p in data.precedences if not jobs[p.after].num_fixed)
     done_after = tuple(sorted({(p.before, p.after) for p in data.precedences
                                if 0 < jobs[p.after].num_fixed < jobs[p.after].num_sessions}))
-    published_plan = Schedule(tuple(sorted(
-        ScheduledSession(j, b.index, b.start, b.start + data.jobs[j].length, b.instructor, b.staff)
-        for j, sessions in baseline.items() for b in sessions if b.index < data.jobs[j].num_sessions)))
+    # Of the published sessions, those the module still has (an edit may have shortened it).
+    published_plan = baseline_schedule(data, {j: [b for b in sessions if b.index < data.jobs[j].num_sessions]
+                                              for j, sessions in baseline.items()})
     met = frozenset(g for g, ok in enumerate(goals_achieved(data, published_plan)) if ok)
     return dataclasses.replace(data, jobs=tuple(jobs), precedences=precedences, done_after=done_after, spent=tuple(spent),
                                release_day=release, baseline=base_map, teachers=teachers, max_changes=max_changes,
                                published_goals=met)
-
-
-def _history_overlaps(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, int], int], grid: TimeGrid,
-                      progress_file: Path) -> None:
-    """A located error when a session the progress file moved overlaps another session of the same participant
-    in the history: the history is pinned, so the plan would be proven impossible ("no plan exists at all")
-    for a slip in the file. Every such row is named at once."""
-    problems: list[Problem] = []
-    for p, who in enumerate(data.participants):
-        done = sorted((start, start + job.length, j) for j, job in enumerate(jobs) if p in job.participants
-                      for start in job.fixed_starts)
-        reach: tuple[int, int, int] | None = None  # (end, job, start) of the session ending last so far
-        for s2, e2, j2 in done:
-            if reach is not None and s2 < reach[0] and ((reach[1], reach[2]) in rows or (j2, s2) in rows):
-                j1, s1 = reach[1], reach[2]
-                moved, other = ((j2, s2), (j1, s1)) if (j2, s2) in rows else ((j1, s1), (j2, s2))
-                problems += _bad(progress_file, f"{who.id}: the actual time of {jobs[moved[0]].module} "
-                                 f"({_at(grid, moved[1])}) overlaps their {jobs[other[0]].module} at "
-                                 f"{_at(grid, other[1])} in the history", rows[moved]).problems
-            if reach is None or e2 > reach[0]:
-                reach = (e2, j2, s2)
-    problems += history_clashes(data, jobs, rows, grid, progress_file)
-    if problems:
-        raise ScenarioError(sorted(problems, key=lambda x: int(x.path.split()[-1])))
-
-
-def _at(grid: TimeGrid, slot: int) -> str:
-    return grid.slot_start(slot).strftime("%Y-%m-%d %H:%M")
 
 
 def _changes(

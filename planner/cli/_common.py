@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from enum import Enum
@@ -113,8 +114,6 @@ def refuse_folder(option: str, path: Path | None, what: str) -> None:
 def out_folder(path: Path | None) -> Path | None:
     """Callback of an output-folder option: a usage error (exit 2) before any solving when the folder cannot be
     made or written (a file in the way, no permission); the folder is made later, as before."""
-    import os
-
     if path is None:
         return None
     if path.exists() and not path.is_dir():

@@ -33,7 +33,8 @@ def goals_priority(ctx: Context) -> tuple[cp_model.LinearExprT, int]:
     out: without backup crews and waivable competencies ``w`` is 1 and the objective the count."""
     goals = ctx.data.goals
     costs = sorted({g.waive_cost for g in goals if g.waive_cost is not None})
-    tiers = [[int(not g.backup) for g in goals], [int(g.waive_cost is None) for g in goals],
+    prime_tier = [int(not g.backup) for g in goals]
+    tiers = [prime_tier, [int(g.waive_cost is None) for g in goals],
              [0 if g.waive_cost is None else 1 + costs.index(g.waive_cost) for g in goals],
              [int(k in ctx.data.published_goals) for k in range(len(goals))]]
     tiers = [t for t in tiers if any(t) and len(set(t)) > 1]
@@ -43,7 +44,7 @@ def goals_priority(ctx: Context) -> tuple[cp_model.LinearExprT, int]:
         weight *= sum(tier) + 1
     if weight == 1:
         return goals_met(ctx), 1
-    if len(tiers) == 1 and tiers[0] == [int(not g.backup) for g in goals]:  # the prime tier alone, as written before
+    if tiers == [prime_tier]:  # the prime tier alone, as written before
         prime = [sat for sat, goal in zip(ctx.goal_sat, goals, strict=True) if not goal.backup]
         return cp_model.LinearExpr.weighted_sum([*ctx.goal_sat, *prime], [weight] * len(goals) + [1] * len(prime)), weight
     return cp_model.LinearExpr.weighted_sum(ctx.goal_sat, [weight + c for c in coef]), weight

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planner.analysis.explain.text import points
 from planner.analysis.repair import CheckedRepair, RepairAnswer
 from planner.data.levers import LeverDef
 from planner.data.result import SolveStatus
@@ -35,10 +36,6 @@ def _day(d: dt.date) -> str:
 
 def _num(x: float) -> str:
     return f"{x:g}"
-
-
-def _points(cost: float) -> str:
-    return f"{cost:g} point{'' if cost == 1 else 's'}"
 
 
 def _total(levers: Sequence[LeverLine]) -> float:
@@ -131,7 +128,7 @@ def repair_text(answer: RepairAnswer) -> str:
         check = "verified: the re-plan of the edited scenario meets the target" if checked.verified else \
             f"NOT verified: {checked.why}"
         levers = lever_lines(answer, checked)
-        lines.append(f"Option {k + 1}: {_points(_total(levers))} ({_status_words(answer, k)}); {check}")
+        lines.append(f"Option {k + 1}: {points(_total(levers))} ({_status_words(answer, k)}); {check}")
         rows = [(ln.lever, ln.change, _num(ln.cost), ln.unlocks) for ln in levers]
         lines += _table(("lever", "change", "cost", "pairs it unlocks"), rows)
     if answer.note:
@@ -179,7 +176,7 @@ def repair_section(answer: RepairAnswer) -> Section:
         blocks.append(Para(f"No repair: {answer.note}."))
     for k, checked in enumerate(answer.repairs):
         css = "ready" if checked.verified else "unknown"
-        blocks.append(Para(f"Option {k + 1}: {_points(_total(lever_lines(answer, checked)))} ({_status_words(answer, k)}); "
+        blocks.append(Para(f"Option {k + 1}: {points(_total(lever_lines(answer, checked)))} ({_status_words(answer, k)}); "
                            + ("verified by a whole re-plan." if checked.verified else f"not verified: {checked.why}")))
         rows: list[list[str | Cell]] = [[ln.lever, ln.change, Cell(_num(ln.cost), css), ln.unlocks]
                                         for ln in lever_lines(answer, checked)]

@@ -79,7 +79,7 @@ def solve_readiness(
     best = best_value // weight
     goals_bound = min(num_goals, count(solver.best_objective_bound))
     if status1 == SolveStatus.FEASIBLE and goals_bound == best:
-        # The count is proven best; only the prime crews' tie-break among such plans is not (missions).
+        # The count is proven best; only the tie-break among such plans (prime crews, waivers) is not.
         status1 = SolveStatus.OPTIMAL
     sched1 = extract_schedule(ctx, solver)
     met1 = tuple(solver.boolean_value(s) for s in ctx.goal_sat)
@@ -97,7 +97,7 @@ def solve_readiness(
     for sat, ok in zip(ctx.goal_sat, met1, strict=True):
         if ok:
             m.add(sat == 1)
-    m.add(first >= best_value)  # as many goals, and as many of the prime crews' among them
+    m.add(first >= best_value)  # implied by the pairs fixed above (every tier counts a met pair), kept as the solver knows it
     ctx.linear_weeks = not params.deterministic
     m.minimize(objective.plan_cost(ctx))
     phase2, stop = params.for_plan_phase(), None

@@ -74,10 +74,10 @@ def by_lever(fix: Fix, sc: Scenario) -> Fix:
     amount is not among the scenario's levers, declared or default): explain shows every single change
     that works, repair chooses only among the levers, and the two must not read as contradicting."""
     kind, *parts = fix.key.split(":")
-    amount = int(parts[-1]) if parts and parts[-1].isdigit() else 0
-    levers = lever_defs(sc)
     if kind in ("dates", "calendar", "icapacity"):  # these come from the levers
         return fix
+    amount = int(parts[-1]) if parts and parts[-1].isdigit() else 0
+    levers = lever_defs(sc)
     if kind == "window" and len(parts) == 1:
         ok = any(lv.kind == "start" and lv.most >= amount for lv in levers)
     elif kind == "window":  # window:<mission>:<block or ''>:<days>
