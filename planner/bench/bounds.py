@@ -72,6 +72,22 @@ def _int(text: str) -> int | None:
     return int(text) if text else None
 
 
+def path_references(root: Path, path: Path) -> dict[str, Reference]:
+    """Bounds of the user's own instances (:func:`planner.bench.instance.suite_path`) by lower-case file
+    name: the folder's own ``optimum/optimum.csv`` (RCPSP/max style) where there is one, else the j-sets'
+    published bounds of ``root`` for ``.sm`` files of those names (their names are unique across j-sets;
+    RCPSP/max names repeat across sub-sets, so they are never guessed)."""
+    folder = path if path.is_dir() else path.parent
+    own = folder / "optimum" / "optimum.csv"
+    if own.is_file():
+        return _optimum(own)
+    out: dict[str, Reference] = {}
+    if root.is_dir():
+        for name in SM_SETS:
+            out.update(load_references(root, name))
+    return out
+
+
 def load_references(root: Path, set_name: str) -> dict[str, Reference]:
     """Bounds by lower-case file name: ``solutions/reference_bounds.csv`` for
     j-sets, ``optimum/optimum.csv`` (int, ``lb..ub``, ``..ub`` or ``unsat``)
@@ -89,8 +105,12 @@ def load_references(root: Path, set_name: str) -> dict[str, Reference]:
                     )
         return out
     path = set_folder(root, set_name) / "optimum" / "optimum.csv"
-    if not path.is_file():
-        return out
+    return _optimum(path) if path.is_file() else out
+
+
+def _optimum(path: Path) -> dict[str, Reference]:
+    """An RCPSP/max ``optimum.csv``: an optimum, ``lb..ub``, ``..ub`` or ``unsat`` per problem."""
+    out: dict[str, Reference] = {}
     with path.open(newline="") as fh:
         for row in csv.DictReader(fh):
             value = row["optimum"].strip()

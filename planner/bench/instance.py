@@ -325,10 +325,26 @@ def set_folder(root: Path, set_name: str) -> Path:
     elif set_name.startswith(f"{MAX_DIR}/") and sub and "/" not in sub and sub not in (".", ".."):
         folder = root / MAX_DIR / sub
     else:
-        raise BenchUsageError(f"unknown set {set_name!r}; known: {', '.join(known_sets(root))}")
+        raise BenchUsageError(f"unknown set {set_name!r} (no set of that name, nor a folder or .sm/.sch file there); "
+                              f"known: {', '.join(known_sets(root))}")
     if not folder.is_dir():
         raise BenchUsageError(f"set folder not found: {folder}; known: {', '.join(known_sets(root))}")
     return folder
+
+
+def suite_path(root: Path, set_name: str) -> Path | None:
+    """``set_name`` as a path of the user's own instances (a folder of .sm/.sch files, or one such
+    file) when it names no set of ``root`` and exists; None for a set name."""
+    if set_name in known_sets(root) if root.is_dir() else set_name in SM_SETS:
+        return None
+    path = Path(set_name).expanduser()
+    if path.is_dir():
+        return path
+    if path.is_file():
+        if path.suffix.lower() not in (".sm", ".sch"):
+            raise BenchUsageError(f"{path}: not an instance file (.sm for RCPSP, .sch for RCPSP/max)")
+        return path
+    return None
 
 
 def list_instances(folder: Path) -> list[Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.bench.bounds import Reference, cpm_lower_bound, load_references
+from planner.bench.bounds import Reference, cpm_lower_bound, load_references, path_references
 from planner.bench.checker import check_rcpsp, planner_verify
 from planner.bench.hybrid import solve_instance
 from planner.bench.instance import (
@@ -19,6 +19,7 @@ from planner.bench.instance import (
     parse,
     schedule_starts,
     set_folder,
+    suite_path,
 )
 from planner.bench.sgs import serial_sgs
 from planner.data.result import SolveStatus
@@ -136,17 +137,18 @@ def run_benchmark(
     Writes ``out/results.csv`` (rewritten after every instance, so a long run
     that is stopped keeps what it did) and ``out/schedules/INSTANCE.csv``.
     """
-    folder = set_folder(root, set_name)
+    own = suite_path(root, set_name)
+    folder = own if own is not None else set_folder(root, set_name)
     if stride < 1:
         raise BenchInputError(f"stride must be at least 1, got {stride}")
-    files = list_instances(folder)[::stride]
+    files = ([folder] if folder.is_file() else list_instances(folder))[::stride]
     if not files:
         raise BenchInputError(f"no .sm/.sch files in {folder}")
     if instances is not None:
         if instances < 1:
             raise BenchInputError(f"--instances must be at least 1, got {instances}")
         files = files[:instances]
-    refs = load_references(root, set_name)
+    refs = path_references(root, own) if own is not None else load_references(root, set_name)
     sched_dir = out / "schedules"
     sched_dir.mkdir(parents=True, exist_ok=True)
     for old in sched_dir.glob("*.csv"):

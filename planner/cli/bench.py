@@ -36,7 +36,8 @@ def _suite(suite: str | None, old_set: str | None) -> str:
 def psplib(
     out: Annotated[Path, typer.Option("--out", help="Output folder: results.csv and schedules/.", file_okay=False, callback=out_folder)],
     suite: Annotated[
-        str | None, typer.Option("--suite", help="j30, j60, j90, j120 or rcpsp-max/SUBSET, e.g. rcpsp-max/sm_j10.")
+        str | None, typer.Option("--suite", help="j30, j60, j90, j120 or rcpsp-max/SUBSET, e.g. rcpsp-max/sm_j10; or a folder of "
+                                     "your own .sm/.sch files, or one such file.")
     ] = None,
     instances: Annotated[
         int | None, typer.Option("--instances", min=1, help="Only the first N instances (natural order).")
@@ -71,7 +72,9 @@ def psplib(
 ) -> None:
     """Solve a PSPLIB set, verify every schedule and compare with best known bounds.
 
-    Prints one line per instance, then a summary. An unreadable instance file
+    --suite also takes a folder of your own instance files (.sm: RCPSP, .sch: RCPSP/max) or one file;
+    their bounds are the folder's optimum/optimum.csv, else the published j-set bounds of the same file
+    names. Prints one line per instance, then a summary. An unreadable instance file
     gets an ERROR row and the run goes on. schedules/ is emptied first, so it
     matches results.csv. Exit 0; 2 for an unknown set or a missing folder; 1 on bad input (also when
     some file was unreadable; the other instances are still run and written). Without
@@ -85,7 +88,7 @@ def psplib(
     from planner.bench.runner import format_summary, run_benchmark, summarize
 
     set_name = _suite(suite, old_set)
-    if ga and not NUMBA_INSTALLED and not set_name.startswith(f"{MAX_DIR}/"):
+    if ga and not NUMBA_INSTALLED and not set_name.startswith(f"{MAX_DIR}/") and not set_name.lower().endswith(".sch"):
         # numba is an optional extra: the GA still runs, as plain Python.
         typer.echo(f"note: numba is not installed, so the activity-list GA runs as plain Python (much slower; "
                    f"the same schedules under --deterministic); for the compiled GA: {INSTALL_HINT}", err=True)

@@ -241,6 +241,34 @@ def test_cli_writes_results(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "not found" in missing.output
 
 
+def test_cli_runs_a_folder_or_a_file_of_ones_own(tmp_path: Path) -> None:
+    """--suite also names the user's own instances: a folder (its own optimum.csv, else the j-sets' bounds by
+    file name) or one file; a path that is neither, or a file of another kind, is a usage error (exit 2)."""
+    app = typer.Typer()
+    app.add_typer(bench_app, name="bench")
+    runner = CliRunner()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    for name in ("j301_1.sm", "j301_2.sm"):
+        (mine / name).write_bytes((ROOT / "j30" / name).read_bytes())
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["bench", "psplib", "--suite", str(mine), "--time-limit", "2", "--out", str(out),
+                                 "--root", str(ROOT)])
+    assert result.exit_code == 0, result.output
+    df = pd.read_csv(out / "results.csv")
+    # j301_1 and j301_2 are closed at 43 and 47 (reference_bounds.csv, set j30).
+    assert df["instance"].tolist() == ["j301_1", "j301_2"] and df["best_known"].tolist() == [43, 47]
+    one = runner.invoke(app, ["bench", "psplib", "--suite", str(mine / "j301_2.sm"), "--time-limit", "2",
+                              "--out", str(out), "--root", str(tmp_path / "none")])
+    assert one.exit_code == 0, one.output
+    df = pd.read_csv(out / "results.csv")
+    assert df["instance"].tolist() == ["j301_2"] and df["makespan"].tolist() == [47] and df["best_known"].isna().all()
+    (mine / "notes.txt").write_text("x")
+    for bad, words in ((mine / "notes.txt", "not an instance file"), (tmp_path / "nowhere", "unknown set")):
+        res = runner.invoke(app, ["bench", "psplib", "--suite", str(bad), "--out", str(out), "--root", str(ROOT)])
+        assert res.exit_code == 2 and words in res.output, res.output
+
+
 def test_stride_samples_across_parameter_sets(tmp_path: Path) -> None:
     df = run_benchmark(ROOT, "j30", 3, 2.0, tmp_path, stride=10, deterministic=True)
     assert df["instance"].tolist() == ["j301_1", "j302_1", "j303_1"]
