@@ -23,6 +23,9 @@ def verdict_table(out: PlanOutcome) -> str:
     lines = [" " * width + " | " + " | ".join(c.ljust(cw) for c in comps)]
     lines.append("-" * len(lines[0]))
     held = held_pairs(out.scenario)
+    if not comps:  # no role requires a competency: nothing to be ready for (an empty matrix says nothing)
+        lines[:] = ["No role requires a competency: there is no participant-competency pair to be ready for."]
+        people = []
     for p in people:
         cells = []
         for c in comps:

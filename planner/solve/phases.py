@@ -179,6 +179,6 @@ def _plan_progress(ctx: Context, progress: Progress | None, met: int) -> Progres
             say(phase, seconds, float(left_out), -1.0)
         else:
             # Goals not met have a free completion day: the average is exact only when all are met.
-            say(phase, seconds, float(left_out), days / met + 1 if met == len(ctx.goal_completion) else -1.0)
+            say(phase, seconds, float(left_out), days / met + 1 if met and met == len(ctx.goal_completion) else -1.0)
 
     return report
