@@ -300,6 +300,7 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
     opened: dict[str, set[dt.date]] = {}  # per resource: the days a dates lever opens
     extra_units: dict[tuple[str, str], int] = {}
     weekly: dict[str, list[tuple[LeverDef, float]]] = {}  # participant: (weekly load lever, hours)
+    released: dict[str, str] = {}  # competency no role requires any more (waived, or its only module dropped): why
     for i in repair.used():
         if defs[i].kind == "load" and defs[i].week:
             for pid, extra in repair.hours[i].items():
@@ -362,16 +363,22 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
             out.append(Change("window.start", new, False,
                               f"repair: {n} day(s) earlier than {sc.window.start}, {_points(lv.unit_cost * n)}"))
         elif lv.kind == "waive":
-            for role in sc.roles:
-                if lv.target in role.requires:
-                    out.append(Change(f"roles.{role.id}.requires", [c for c in role.requires if c != lv.target],
-                                      False, f"repair: {lv.target} waived"))
+            released.setdefault(lv.target, f"{lv.target} waived")
         elif lv.kind == "drop":
             for comp in sc.competencies:
                 kept = [r for r in comp.requires if not _only(r, lv.target)]
-                if len(kept) < len(comp.requires):
+                if not kept:
+                    # Nothing left to train for it: the roles no longer require it (a competency must require
+                    # some module, so an empty list would not load).
+                    released[comp.id] = f"module {lv.target} dropped, the only module {comp.id} requires"
+                elif len(kept) < len(comp.requires):
                     out.append(Change(f"competencies.{comp.id}.requires", [_plain_req(r) for r in kept], False,
                                       f"repair: module {lv.target} dropped"))
+    for role in sc.roles:  # one edit per role for every competency waived or left with nothing to train
+        gone = [c for c in role.requires if c in released]
+        if gone:
+            out.append(Change(f"roles.{role.id}.requires", [c for c in role.requires if c not in released], False,
+                              "repair: " + "; ".join(released[c] for c in gone)))
     if workdays:
         days = sorted(set(workdays))
         cost = sum(defs[i].unit_cost * len(repair.dates[i]) for i in repair.used() if defs[i].kind == "workdays")

@@ -29,3 +29,26 @@ def test_no_pair_to_be_ready_for_plans_ready(tmp_path: Path) -> None:
         assert "m1,1/1,2024-03-04T09:00" in (out / "schedule.csv").read_text()
     assert "No role requires a competency" in runner.invoke(
         app, ["plan", str(tmp_path / "none.yaml"), "--out", str(tmp_path / "o"), "-q"]).output
+
+
+def test_repair_dropping_a_competencys_only_module_writes_a_valid_file(tmp_path: Path) -> None:
+    """Tests that a `drop` lever on the only module of a competency saves a scenario that loads (it wrote
+    `competencies.comp2.requires=[]`, which does not load, and the run ended in exit 1 blaming the file).
+
+    comp2 needs m2, open only in June (outside the window): nobody meets it. The drop lever (25) is the only
+    one: dropping m2 leaves comp2 nothing to train, so the roles no longer require it; 25 points, verified."""
+    data = scenario(
+        roles=[{"id": "sfp", "requires": ["comp", "comp2"]}],
+        modules=[{"id": "m1", "hours": 2, "session_hours": 2},
+                 {"id": "m2", "hours": 2, "session_hours": 2, "allowed": [{"from": "06-01", "to": "06-30"}]}],
+        competencies=[{"id": "comp", "requires": ["m1"]}, {"id": "comp2", "requires": ["m2"]}],
+        repairs={"defaults": False, "levers": [{"kind": "drop", "module": "m2", "cost": 25}]},
+    )
+    out = tmp_path / "r"
+    res = runner.invoke(app, ["repair", str(write(tmp_path, data)), "--out", str(out), "--time-limit", "10",
+                              "--deterministic"])
+    assert res.exit_code == 0, res.output
+    assert "25 points (proven cheapest)" in res.output and "verified" in res.output
+    assert (out / "repair-1.edits.txt").read_text().strip() == "roles.sfp.requires=[comp]"
+    again = runner.invoke(app, ["plan", str(out / "repair-1.yaml"), "--out", str(tmp_path / "p"), "-q"])
+    assert again.exit_code == 0, again.output
