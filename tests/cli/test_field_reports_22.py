@@ -52,3 +52,30 @@ def test_repair_dropping_a_competencys_only_module_writes_a_valid_file(tmp_path:
     assert (out / "repair-1.edits.txt").read_text().strip() == "roles.sfp.requires=[comp]"
     again = runner.invoke(app, ["plan", str(out / "repair-1.yaml"), "--out", str(tmp_path / "p"), "-q"])
     assert again.exit_code == 0, again.output
+
+
+def test_instructor_capacity_lever_is_not_forced_by_a_day_off(tmp_path: Path) -> None:
+    """Tests that an instructor's day off does not make repair buy the instructor's capacity lever (it reported
+    48 points, "proven cheapest": the day off took the whole relaxed capacity and the unbought units again).
+
+    ann needs 6 sessions of 8 h before the exam on Mon 11 Mar; the window opens Mon 4 Mar: 5 working days,
+    so one weekend day must be worked (Sat 9 Mar, 8 points). bob's one 2-h session with olga fits as it is;
+    olga's leave (1-2 Apr) comes after the exam. Cheapest: 8 points, the capacity lever (40) unused."""
+    data = scenario(
+        calendar={"day_hours": 8, "slot_minutes": 60, "day_start": "09:00"},
+        gates=[{"id": "exam", "date": "2024-03-11"}],
+        roles=[{"id": "a", "requires": ["ca"]}, {"id": "b", "requires": ["cb"]}],
+        participants=[{"id": "ann", "role": "a", "crew": "c1"}, {"id": "bob", "role": "b", "crew": "c2"}],
+        instructors=[{"id": "olga", "qualifications": ["x"],
+                      "blackouts": [{"from": "2024-04-01", "to": "2024-04-02", "reason": "leave"}]}],
+        modules=[{"id": "m1", "sessions": 6, "session_hours": 8, "roles": ["a"]},
+                 {"id": "m2", "sessions": 1, "session_hours": 2, "roles": ["b"], "instructor": "x"}],
+        competencies=[{"id": "ca", "requires": ["m1"], "deadline": "exam"},
+                      {"id": "cb", "requires": ["m2"], "deadline": "exam"}],
+        repairs={"defaults": False, "levers": [{"kind": "workdays", "weekdays": ["sat", "sun"], "cost": 8},
+                                               {"kind": "capacity", "instructor": "olga", "cost": 40}]},
+    )
+    res = runner.invoke(app, ["repair", str(write(tmp_path, data)), "--out", str(tmp_path / "r"),
+                              "--time-limit", "10", "--deterministic"])
+    assert res.exit_code == 0, res.output
+    assert "8 points (proven cheapest)" in res.output and "olga capacity 1 -> 2" not in res.output

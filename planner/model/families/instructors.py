@@ -117,8 +117,12 @@ def _pool_with_fillers(
     m, S = ctx.model, ctx.data.slots_per_day
     items: list[tuple[cp_model.IntervalVar, cp_model.LinearExprT]] = [(itv, 1) for itv in intervals]
     if ctx.data.num_days > 1:
+        # A day off takes the units bought, not the whole relaxed capacity: the fillers (over the whole
+        # horizon) already take the units not bought, and counting them twice made any day off in the
+        # window cost every capacity unit (a repair set with a capacity nobody needed).
+        off = cap - sum(demand for _, demand in fillers)
         for a, b in _runs(ctx.data.instructors[members[0]].open_days, False):
-            items.append((m.new_fixed_size_interval_var(a * S, (b - a) * S, f"off[pool{members[0]},{a}]"), cap))
+            items.append((m.new_fixed_size_interval_var(a * S, (b - a) * S, f"off[pool{members[0]},{a}]"), off))
     items += fillers
     m.add_cumulative([i for i, _ in items], [d for _, d in items], cap)
 
