@@ -84,7 +84,7 @@ def test_capacity_fixes_are_least_and_verified(capacity: Explanation) -> None:
     (ge,) = capacity.goals
     texts = [f.text for f in ge.fixes]
     assert texts[0] == ("work on 1 closed day before 2021-03-08 (default workdays lever): "
-                        "calendar.extra_workdays=[2021-03-07]")
+                        "calendar.extra_workdays+=[2021-03-07]")
     cost = {f.text: f.cost for f in ge.fixes}
     assert cost["open the window 3 days earlier (on 2021-02-26) (no repair lever)"] == 48
     assert cost["raise sim capacity from 1 to 2"] == 40
@@ -356,7 +356,7 @@ def test_calendar_fixes_work_a_saturday_or_a_holiday(tmp_path: Path) -> None:
     ex = _short_week(tmp_path)
     (ge,) = ex.goals
     texts = [f.text for f in ge.fixes]
-    assert texts[0] == "work on 1 closed day before 2024-03-11 (default workdays lever): calendar.extra_workdays=[2024-03-10]"
+    assert texts[0] == "work on 1 closed day before 2024-03-11 (default workdays lever): calendar.extra_workdays+=[2024-03-10]"
     assert ge.fixes[0].cost == 8.0 and ge.fixes[0].least
     assert ex.verified(ge.fixes[0], ge.goal) == "yes"
     assert ge.fixes[-1].waiver and "(waiver)" in texts[-1]
@@ -368,7 +368,7 @@ def test_waivers_come_after_real_fixes_whatever_their_cost(tmp_path: Path) -> No
     ex = _short_week(tmp_path, [{"kind": "workdays", "weekdays": ["sat"], "cost": 200}])
     (ge,) = ex.goals
     texts = [f.text for f in ge.fixes]
-    lever = "work on 1 closed day before 2024-03-11 (repairs lever 1): calendar.extra_workdays=[2024-03-09]"
+    lever = "work on 1 closed day before 2024-03-11 (repairs lever 1): calendar.extra_workdays+=[2024-03-09]"
     assert lever in texts and not any("2024-03-08" in t for t in texts)
     waivers = [k for k, f in enumerate(ge.fixes) if f.waiver]
     assert waivers and texts.index(lever) < min(waivers)

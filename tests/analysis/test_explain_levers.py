@@ -41,7 +41,7 @@ competencies: [{id: zero_g, requires: [flights], deadline: exams}]
 """)
     (ge,) = ex.goals
     fix = ge.fixes[0]
-    assert fix.text == "work on 1 closed day before 2025-03-17 (default workdays lever): calendar.extra_workdays=[2025-03-08]"
+    assert fix.text == "work on 1 closed day before 2025-03-17 (default workdays lever): calendar.extra_workdays+=[2025-03-08]"
     assert (fix.cost, fix.least) == (8, True)
 
 

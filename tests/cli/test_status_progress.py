@@ -110,7 +110,7 @@ def test_explain_counts_unchecked_fixes_and_prices_them_in_points(tmp_path: Path
     text = result.output
     # Priced as planner repair prices the same change (its levers' defaults): a weekend day 8, a unit 40, a day
     # of window 16 (no 'start' lever: repair would not move it, and explain says so).
-    assert ("- work on 1 closed day before 2021-03-08 (default workdays lever): calendar.extra_workdays=[2021-03-07] "
+    assert ("- work on 1 closed day before 2021-03-08 (default workdays lever): calendar.extra_workdays+=[2021-03-07] "
             "[cost 8 points]: whole plan: yes") in text
     assert "3 more fixes not checked (a cheaper fix is verified):" in text
     assert "raise sim capacity from 1 to 2 [cost 40 points]" in text

@@ -366,7 +366,7 @@ def calendar_fixes(sc: Scenario, q: Question, required: list[GoalKey]) -> list[F
         listed = ", ".join(str(d) for d in chosen)
         what = f"repairs lever {lever.number}" if lever.declared else "default workdays lever"
         out.append(Fix(_workdays_key(chosen), f"work on {n} closed day{'s' if n > 1 else ''} before {deadline} "
-                       f"({what}): calendar.extra_workdays=[{listed}]", lever.unit_cost * n, add_workdays(chosen),
+                       f"({what}): calendar.extra_workdays+=[{listed}]", lever.unit_cost * n, add_workdays(chosen),
                        exact))
     return out
 
