@@ -17,6 +17,7 @@ from planner.solve.budget import Budget
 from planner.solve.cpsat import ANSWERED, STATUS, extract_schedule, note_if_cut, solve_interruptibly
 from planner.solve.hints import complete_hint
 from planner.solve.params import SolveParams
+from planner.verify.checks import verify_schedule
 
 
 def plan_meeting_goals(
@@ -65,8 +66,12 @@ def _search(ctx: Context, params: SolveParams, hint: Schedule | None, budget: Bu
             ) -> tuple[SolveStatus, Schedule | None]:
     """Solve ``ctx``'s model from ``hint`` within ``params``: FEASIBLE with a schedule (any solution
     found), INFEASIBLE or UNKNOWN; ``budget`` is charged the work of the hint's completion and the search."""
-    if hint is not None:
-        complete_hint(ctx, hint, params, charge=budget)
+    # A completion that solved the model with the hint's decisions fixed makes the hint an answer. CP-SAT from
+    # it may still spend its whole limit in presolve (41 half-hour sessions under a weekly cap of exactly
+    # their hours: 4 work units, no plan). Checked by the independent verifier all the same.
+    if (hint is not None and complete_hint(ctx, hint, params, charge=budget) and not ctx.model.has_objective()
+            and not verify_schedule(ctx.data, hint)):
+        return SolveStatus.FEASIBLE, hint
     solver = cp_model.CpSolver()
     params.apply(solver, params.time_limit)
     status = STATUS[solve_interruptibly(solver, ctx.model)]

@@ -79,3 +79,23 @@ def test_instructor_capacity_lever_is_not_forced_by_a_day_off(tmp_path: Path) ->
                               "--time-limit", "10", "--deterministic"])
     assert res.exit_code == 0, res.output
     assert "8 points (proven cheapest)" in res.output and "olga capacity 1 -> 2" not in res.output
+
+
+def test_a_fix_whose_greedy_plan_fits_is_verified_under_deterministic(tmp_path: Path) -> None:
+    """Tests that explain --deterministic verifies a fix that a plan evidently meets (it read "unknown (time
+    limit)": the single search spent its 4 work units in presolve, from a hint that already was a plan).
+
+    ann needs 41 half-hour sessions (20.5 h) before the exam on Mon 11 Mar, 5 working days of 8 h, under a
+    20-h weekly cap: 0.5 h short. Raising the cap to 20.5 h (1.65 points) fits: 41 slots in 80."""
+    data = scenario(
+        calendar={"day_hours": 8, "slot_minutes": 30, "day_start": "09:00"},
+        gates=[{"id": "exam", "date": "2024-03-11"}],
+        roles=[{"id": "a", "requires": ["ca"]}],
+        participants=[{"id": "ann", "role": "a", "crew": "c1", "load": {"max_hours_per_week": 20}}],
+        modules=[{"id": "m1", "hours": 20.5, "session_hours": 0.5}],
+        competencies=[{"id": "ca", "requires": ["m1"], "deadline": "exam"}],
+        repairs={"defaults": False, "levers": [{"kind": "load", "extra_hours_per_week": 24, "cost": 3.3}]},
+    )
+    res = runner.invoke(app, ["explain", str(write(tmp_path, data)), "--out", str(tmp_path / "e"), "--deterministic"])
+    assert res.exit_code == 3, res.output
+    assert "raise ann's weekly cap from 20 h to 20.5 h [cost 1.65 points]: whole plan: yes" in res.output
