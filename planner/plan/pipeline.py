@@ -293,17 +293,31 @@ def plan(
     proof = ""
     statuses = {r.status for r in readiness}
     if Verdict.UNKNOWN in statuses and Verdict.NOT_READY not in statuses:
-        # The time limit left pairs open. Phase 1's bound below the number of pairs already proves that
-        # not everybody can be ready (which pairs is open); else one resource or one participant alone may.
+        # The time limit left pairs open. A proof that not every pair can be met says "not ready" only if it
+        # reaches a pair that cannot be waived; when every open pair is waivable, the plan meets the others
+        # and the proof says some waiver is needed: ready with waivers.
+        cost = {(data.participants[g.participant].id, g.competency): g.waive_cost for g in data.goals}
+        waivable = sum(c is not None for c in cost.values())
+        open_waivable = all(cost.get((r.participant, r.competency)) is not None
+                            for r in readiness if r.status == Verdict.UNKNOWN)
+        needed = 1 if open_waivable else waivable + 1  # pairs that must stay unmet for the proof to count
         total = len(data.goals)
-        if result.goals_bound is not None and result.goals_bound < total:
+        if result.goals_bound is not None and total - result.goals_bound >= needed:
             proof = f"proven: at most {result.goals_bound} of {total} pairs can be met together (the solver's bound)"
-        elif facility is not None:
+        elif facility is not None and total - facility.pairs >= needed:
             proof = facility.text  # and a proven bound on the pairs, tighter than the solver's
             result = dataclasses.replace(result, goals_bound=min(result.goals_bound or total, facility.pairs))
         if not proof and len(data.participants) > 1:
             # One participant alone; else the whole problem day by day with the instructors' days (a chain
-            # through two groups of instructors that no participant and no facility alone shows).
-            proof = (relaxation_proof(data, params, budget.after(PLAN_RELAX))
-                     or whole_days_proof(data, params, budget.after(PLAN_RELAX)) or "")
+            # through two groups of instructors that no participant and no facility alone shows). Asked of the
+            # pairs that cannot be waived when some open pair cannot be.
+            asked = data if open_waivable or not waivable else dataclasses.replace(
+                data, goals=tuple(g for g in data.goals if g.waive_cost is None))
+            proof = (relaxation_proof(asked, params, budget.after(PLAN_RELAX))
+                     or whole_days_proof(asked, params, budget.after(PLAN_RELAX)) or "") if asked.goals else ""
+        if proof and open_waivable:
+            readiness = [r if r.status != Verdict.UNKNOWN else dataclasses.replace(
+                r, status=Verdict.WAIVED, reason=f"waived (cost {cost[r.participant, r.competency]:g} points): "
+                f"{proof}; this plan leaves it out") for r in readiness]
+            proof = ""  # the verdict is ready with waivers: no pair that cannot be waived is left open
     return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))

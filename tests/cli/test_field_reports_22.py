@@ -99,3 +99,27 @@ def test_a_fix_whose_greedy_plan_fits_is_verified_under_deterministic(tmp_path: 
     res = runner.invoke(app, ["explain", str(write(tmp_path, data)), "--out", str(tmp_path / "e"), "--deterministic"])
     assert res.exit_code == 3, res.output
     assert "raise ann's weekly cap from 20 h to 20.5 h [cost 1.65 points]: whole plan: yes" in res.output
+
+
+def test_a_proof_that_not_all_pairs_fit_gives_ready_with_waivers_when_every_open_pair_is_waivable(
+        tmp_path: Path) -> None:
+    """Tests that a relaxation's proof that not every pair can be met gives "ready with waivers" (exit 6) when
+    every pair the plan leaves open is waivable (it gave NOT_READY, exit 3, with those pairs UNKNOWN).
+
+    16 participants each need 3 sessions of 3 h on one simulator open Mon 4 - Fri 29 Mar 2030: 20 working
+    days of 8 h hold 2 sessions each, 40 sessions for the 48 needed, so at most 13 pairs; every pair is
+    waivable. With 1 work unit phase 1 does not close its bound; the day-by-day relaxation proves the rest."""
+    people = [{"id": f"p{i}", "role": "sfp", "crew": f"c{i}"} for i in range(1, 17)]
+    data = scenario(
+        window={"start": "2030-03-04", "launch": "2030-05-06"},
+        calendar={"day_hours": 8, "slot_minutes": 60, "day_start": "09:00"},
+        participants=people,
+        resources=[{"id": "sim", "available": [{"from": "2030-03-04", "to": "2030-03-29"}]}],
+        modules=[{"id": "m1", "sessions": 3, "session_hours": 3, "resources": ["sim"]}],
+        competencies=[{"id": "comp", "requires": ["m1"], "waivable": True}],
+    )
+    res = runner.invoke(app, ["plan", str(write(tmp_path, data)), "--out", str(tmp_path / "o"), "--deterministic",
+                              "--time-limit", "1", "-q"])
+    assert res.exit_code == 6, res.output
+    assert "Readiness: WAIVED" in res.output and "UNKNOWN" not in res.output
+    assert res.output.count(": WAIVED - waived (cost") == 16 - int(res.output.split("(")[1].split("/")[0])
