@@ -8,11 +8,16 @@ the file (the header is line 1), in one run. A row that is valid but changes
 nothing (a failed or missed session that is planned on or after the as-of
 date, a session the published plan does not have, a row given again for the
 same session) is ignored with a note that says so, never silently.
+
+A joint module's rows are each member's: its session is done when every member did it (a member without a
+row did, as planned); a session one member missed or failed is retaken by the crew together, and its hours
+count for the members who were there.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +42,10 @@ class ProgressRow:
     start: dt.datetime | None
     end: dt.datetime | None
     row: int
+    participant: int = -1  # whose row it is (a joint module's rows are each member's)
+    # A joint session some member missed: the members who attended (their hours count), and why it is retaken.
+    attended: tuple[int, ...] | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,7 +146,7 @@ def _parse(path: Path, data: ProblemData) -> tuple[list[ProgressRow], list[Probl
             if times[0] is not None and times[1] is not None and times[1] <= times[0]:
                 problems.append(bad(path, f"actual end {times[1]} is not after the actual start {times[0]}", n))
                 continue
-            rows.append(ProgressRow(j, index, status, times[0], times[1], n))
+            rows.append(ProgressRow(j, index, status, times[0], times[1], n, list(parts).index(pid)))
     return rows, problems
 
 
@@ -166,7 +175,7 @@ def check_progress(
     release = grid.first_day_on_or_after(as_of)
     used: list[ProgressRow] = []
     ignored: list[IgnoredRow] = []
-    last: dict[tuple[int, int | None], ProgressRow] = {}
+    last: dict[tuple[int, int | None, int], ProgressRow] = {}
 
     def day(slot: int) -> str:
         return grid.slot_start(slot).date().isoformat()
@@ -233,7 +242,7 @@ def check_progress(
                                               f"{lasts.total_seconds() / 3600:g} h after its start: give the start "
                                               f"alone (a session keeps its length)", prow.row))
                     continue
-        key = (prow.job, prow.index)
+        key = (prow.job, prow.index, prow.participant if len(job.participants) > 1 else -1)
         if key in last:
             earlier = last[key]
             ignored.append(IgnoredRow(earlier.row, owner, module, number,
@@ -243,6 +252,42 @@ def check_progress(
             used.remove(earlier)
         last[key] = prow
         used.append(prow)
+    used = _joint(data, used, path, problems)
     if problems:
         raise ScenarioError(sorted(problems, key=lambda p: int(p.path.split()[-1]) if p.path else 0))
     return used, sorted(ignored, key=lambda i: i.row)
+
+
+def _joint(data: ProblemData, rows: list[ProgressRow], path: Path, problems: list[Problem]) -> list[ProgressRow]:
+    """One row per session of a joint module, from its members' rows: done when every member did it (a member
+    without a row did, as planned); else retaken by them all together, the hours counting for those who were
+    there (a session one member missed took place for the others). Two members' different actual starts of
+    one session are a located error."""
+    groups: dict[tuple[int, int | None], list[ProgressRow]] = {}
+    out: list[ProgressRow] = []
+    for r in rows:
+        if len(data.jobs[r.job].participants) > 1:
+            groups.setdefault((r.job, r.index), []).append(r)
+        else:
+            out.append(r)
+    for (j, _), given in groups.items():
+        job = data.jobs[j]
+        bad_ones = [r for r in given if r.status != "completed"]
+        if not bad_ones:
+            starts = {r.start for r in given if r.start is not None}
+            if len(starts) > 1:
+                problems.append(bad(path, f"{job.id}: the members' rows give {len(starts)} different actual starts "
+                                          f"for one joint session ({', '.join(sorted(str(t) for t in starts))})",
+                                    max(r.row for r in given)))
+            out.append(next((r for r in given if r.start is not None), given[-1]))
+            continue
+        status = "failed" if any(r.status == "failed" for r in bad_ones) else "missed"
+        away = {r.participant for r in given if r.status == "missed"}
+        there = tuple(p for p in job.participants if p not in away)
+        who = ", ".join(data.participants[p].id for p in sorted({r.participant for r in bad_ones}))
+        came = ", ".join(data.participants[p].id for p in there)
+        note = f"{status} by {who}" + (f" ({came} attended: their hours count); retaken by the crew together"
+                                       if there and away else "; retaken by the crew together")
+        out.append(dataclasses.replace(bad_ones[0], status=status, attended=there, note=note,
+                                       row=min(r.row for r in given)))
+    return sorted(out, key=lambda r: r.row)

@@ -134,10 +134,11 @@ def baseline_schedule(data: ProblemData, baseline: dict[int, list[BaselineSessio
         for j, sessions in baseline.items() for b in sessions)))
 
 
-def _spent(job: Job, starts: list[int], S: int) -> list[tuple[int, int, int]]:
+def _spent(job: Job, starts: list[int], S: int, who: tuple[int, ...] | None = None) -> list[tuple[int, int, int]]:
     """(participant, day, slots) of ``job``'s sessions at ``starts`` that took place but count for nothing
-    (failed, interrupted, lapsed): their hours still count towards the load caps (``ProblemData.spent``)."""
-    return [(p, at // S, job.length) for at in starts for p in job.participants]
+    (failed, interrupted, lapsed, missed by a crew-mate): their hours still count towards the load caps
+    (``ProblemData.spent``) of those there (``who``; None: every participant of the job)."""
+    return [(p, at // S, job.length) for at in starts for p in (job.participants if who is None else who)]
 
 
 def read_baseline(path: Path, grid: TimeGrid, data: ProblemData,
@@ -191,17 +192,20 @@ def replan_problem(
     max_changes: int | None,
     progress_file: Path,
     numbers: dict[tuple[int, int], int] | None = None,
+    notes: dict[tuple[int, int], str] | None = None,
 ) -> ProblemData:
     """``data`` with history pinned, the rest released from ``as_of`` and the baseline attached.
-    ``numbers`` (when given) gets each done session's published number, by (job, actual start)."""
+    ``numbers`` (when given) gets each done session's published number, by (job, actual start); ``notes``
+    why a published session before ``as_of`` is not done, by (job, published number)."""
     S = data.slots_per_day
     release = grid.first_day_on_or_after(as_of)
+    notes = {} if notes is None else notes
     status: dict[tuple[int, int], ProgressRow] = {}
-    whole_failed: dict[int, str] = {}  # job -> failed or missed, for the whole module
+    whole_failed: dict[int, ProgressRow] = {}  # job -> its failed or missed row, for the whole module
     for row in progress:
         if row.index is None:
             if row.status != "completed":
-                whole_failed[row.job] = row.status
+                whole_failed[row.job] = row
             else:
                 for kk in range(data.jobs[row.job].num_sessions):
                     status[row.job, kk] = row
@@ -224,10 +228,14 @@ def replan_problem(
                 future.append(b)
                 continue
             if prow is not None and prow.status != "completed":
-                if prow.status == "failed":  # it took place: its hours count towards the caps of its day and week
+                # Failed, or missed by a crew-mate: it took place, its hours count towards the caps of those there.
+                there = prow.attended if prow.attended is not None else (
+                    None if prow.status == "failed" else ())
+                if there != ():
                     at = grid.slot_of(prow.start) if prow.start is not None else None
                     at = b.start if at is None or at // S >= release else at  # an odd actual start: the published
-                    spent += _spent(job, [at], S)
+                    spent += _spent(job, [at], S, there)
+                notes[j, b.index + 1] = prow.note or f"{prow.status} before the as-of date: retaken"
                 continue  # missed or failed: to be retaken
             start = b.start
             if prow is not None and prow.start is not None:
@@ -243,8 +251,16 @@ def replan_problem(
                 numbers[j, start] = b.index + 1
         if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions
                                  and not goes_on(data, job, done, published, release)):
-            if whole_failed.get(j) != "missed":  # taken (failed, or interrupted): its hours were spent all the same
-                spent += _spent(job, [at for at, _, _ in done], S)
+            whole = whole_failed.get(j)
+            there = None if whole is None else whole.attended if whole.attended is not None else (
+                None if whole.status == "failed" else ())
+            if there != ():  # taken (failed, interrupted, or by the crew-mates there): its hours were spent all the same
+                spent += _spent(job, [at for at, _, _ in done], S, there)
+            why = (f"the module is retaken whole: {whole.note or whole.status + ' as a whole'}" if whole is not None
+                   else "the multi-day exercise was interrupted: retaken whole")
+            for b in published:
+                if b.start // S < release:
+                    notes.setdefault((j, b.index + 1), why)
             done = []  # retake the whole module (failed, or an interrupted multi-day exercise)
         done.sort()
         if len(done) > job.num_sessions:
@@ -253,6 +269,11 @@ def replan_problem(
         if old:
             spent += _spent(job, [at for at, _, _ in old], S)
             done = [x for x in done if x not in old]
+            for at, _, _ in old:
+                number = (numbers or {}).get((j, at))
+                if number is not None:
+                    notes[j, number] = (f"done on {grid.slot_start(at):%Y-%m-%d}, too long before launch for the "
+                                        "module's recency rule: taken again (its hours count)")
         jobs.append(
             dataclasses.replace(
                 job,
@@ -294,6 +315,7 @@ def _changes(
     schedule: Schedule | None,
     baseline: dict[int, list[BaselineSession]],
     numbers: dict[tuple[int, int], int] | None = None,
+    notes: dict[tuple[int, int], str] | None = None,
 ) -> list[Change]:
     S = data.slots_per_day
     new: dict[tuple[int, int], int] = {}
@@ -327,7 +349,8 @@ def _changes(
         for pub in baseline.get(j, []):
             if pub.start // S < data.release_day and pub.index + 1 not in done_numbers:
                 out.append(Change(owner, job.module, pub.index + 1, "not done", when(pub.start), "",
-                                  "failed or missed before the as-of date (or its module is retaken whole)"))
+                                  (notes or {}).get((j, pub.index + 1),
+                                                    "failed or missed before the as-of date (or its module is retaken whole)")))
         # Sessions of a job are interchangeable: match published and new
         # slots as sets; the leftovers pair up in time order as moves.
         old = sorted(at for (jj, _k), at in data.baseline.items() if jj == j)
@@ -427,7 +450,9 @@ def replan(
         if say is not None and progress_file is not None:
             say(row.text(progress_file))
     numbers: dict[tuple[int, int], int] = {}
-    data2 = replan_problem(data, grid, baseline, rows, as_of, max_changes, progress_file or baseline_dir, numbers)
+    notes: dict[tuple[int, int], str] = {}
+    data2 = replan_problem(data, grid, baseline, rows, as_of, max_changes, progress_file or baseline_dir, numbers,
+                           notes)
     # One budget: in wall mode the confirmation solves come out of it, not on top.
     budget = params.budget()
     solving = budget.part(budget.rest(keep=budget.share(AFTER_SOLVE)))
@@ -453,7 +478,7 @@ def replan(
         readiness = [dataclasses.replace(r, status=Verdict.NOT_READY, achieved_on=None, slack_days=None, reason=why)
                      for r in assess(loaded.scenario, grid, data2, result, params, confirm=False)]
         outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
-        history = [c for c in _changes(loaded, grid, data2, None, baseline, numbers) if c.change == "done"]
+        history = [c for c in _changes(loaded, grid, data2, None, baseline, numbers, notes) if c.change == "done"]
         return ReplanOutcome(outcome, tuple(history + _ignored(ignored)), as_of, max_changes, tuple(ignored))
     readiness = assess(loaded.scenario, grid, data2, result, params, budget=budget)
     if max_changes is not None:
@@ -463,5 +488,5 @@ def replan(
             for r in readiness
         ]
     outcome = PlanOutcome(loaded, grid, data2, result, tuple(readiness), params)
-    changes = _changes(loaded, grid, data2, result.schedule, baseline, numbers) + (gone or []) + _ignored(ignored)
+    changes = _changes(loaded, grid, data2, result.schedule, baseline, numbers, notes) + (gone or []) + _ignored(ignored)
     return ReplanOutcome(outcome, tuple(changes), as_of, max_changes, tuple(ignored))

@@ -121,6 +121,9 @@ def test_a_session_done_too_early_for_its_recency_rule_is_taken_again(tmp_path: 
     changes = _replan(tmp_path, path, pub, "ann,m1,1,completed,2024-03-15T09:00,,\n", "2024-03-19")
     (added,) = changes[changes["change"] == "added"]["new_start"]
     assert added >= "2024-03-19"
+    # Said as it happened (it read "failed or missed before the as-of date").
+    (why,) = changes[changes["change"] == "not done"]["reason"]
+    assert why.startswith("done on 2024-03-15, too long before launch for the module's recency rule")
 
 
 def test_an_actual_time_that_double_books_the_instructor_is_named(tmp_path: Path) -> None:
@@ -139,3 +142,24 @@ def test_an_actual_time_that_double_books_the_instructor_is_named(tmp_path: Path
                            "--out", str(tmp_path / "re"), "--deterministic", "--quiet"])
     assert res.exit_code == 1, res.output
     assert "row 2: the actual time of ann/m1" in res.output and "takes instructor coach beyond its capacity" in res.output
+
+
+def test_a_joint_session_one_member_missed_took_place_for_the_others(tmp_path: Path) -> None:
+    """Tests a crew session missed by one member: it is retaken by the crew together, and the member who was
+    there keeps its hours (it was "missed" for the whole crew, ann's attendance lost, and her "completed" row
+    reported as given again).
+
+    ann and bob train m1 together (joint: crew), four 4-h sessions; ann may train 8 h a week: published Mon 4,
+    Tue 5, Mon 11 and Tue 12 Mar. bob missed session 1 (Mon 4), ann was there; session 2 done. Re-planned
+    on Wed 6 Mar: ann's week of 4 Mar already holds 8 h (4 on Mon, 4 on Tue), so the retake goes to a later
+    week; without her Monday hours it took Wed 6 Mar (12 h that week)."""
+    data = scenario(participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 8}},
+                                  {"id": "bob", "role": "sfp", "crew": "c1"}],
+                    modules=[{"id": "m1", "sessions": 4, "session_hours": 4, "joint": "crew"}])
+    path, pub = _publish(tmp_path, data)
+    changes = _replan(tmp_path, path, pub, "ann,m1,1,completed,,,\nbob,m1,1,missed,,,ill\n", "2024-03-06")
+    assert "ignored" not in set(changes["change"])
+    (why,) = changes[changes["change"] == "not done"]["reason"]
+    assert why.startswith("missed by bob (ann attended: their hours count)")
+    (added,) = changes[changes["change"] == "added"]["new_start"]
+    assert added >= "2024-03-11"
