@@ -141,6 +141,9 @@ def whatif(
                 unwritable("--save", save, exc)
     except PlannerError as exc:
         fail(exc)
+    for w in after.warnings:  # the edited scenario's own (an appended crew nobody is in): as plan would print them
+        if w not in before.warnings:
+            err(f"warning: {w}")
     if save is not None and not quiet:
         err(f"Saved the edited scenario to {save}")
     if against is not None:

@@ -317,7 +317,7 @@ def plan(
                      or whole_days_proof(asked, params, budget.after(PLAN_RELAX)) or "") if asked.goals else ""
         if proof and open_waivable:
             readiness = [r if r.status != Verdict.UNKNOWN else dataclasses.replace(
-                r, status=Verdict.WAIVED, reason=f"waived (cost {cost[r.participant, r.competency]:g} points): "
+                r, status=Verdict.WAIVED, reason=f"waived (cost {cost[r.participant, r.competency]:.10g} points): "
                 f"{proof}; this plan leaves it out") for r in readiness]
             proof = ""  # the verdict is ready with waivers: no pair that cannot be waived is left open
     return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))

@@ -280,7 +280,9 @@ def _participants(grid: TimeGrid, data: ProblemData) -> list[str]:
         if demand > supply:
             out.append(
                 f"participant {part.id}: {_hours(grid, demand)} of required training, at most "
-                f"{_hours(grid, supply)} fit under the load caps in {len(days)} working days before "
+                f"{_hours(grid, supply)} fit "
+                f"{'under the load caps' if part.daily_cap or part.weeks_capped else 'in the working hours'} in "
+                f"{len(days)} working days before "
                 f"{grid.days[limit] if limit < grid.num_days else grid.training_end}"
             )
     return out

@@ -297,7 +297,7 @@ def assess(
 def _waived(row: Readiness, cost: float) -> Readiness:
     """A proven NOT_READY pair of a waivable competency, as WAIVED (the reason kept)."""
     return Readiness(row.participant, row.competency, Verdict.WAIVED, None, row.deadline, None,
-                     f"waived (cost {cost:g} points): {row.reason}")
+                     f"waived (cost {cost:.10g} points): {row.reason}")
 
 
 def _alone_reason(grid: TimeGrid, deadline_day: int, load: tuple[int, int] | None) -> str:

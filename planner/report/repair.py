@@ -114,7 +114,8 @@ def _status_words(answer: RepairAnswer, k: int) -> str:
 
 def repair_text(answer: RepairAnswer) -> str:
     """The terminal answer: verdict, then each repair set as a table."""
-    lines = [f"Target: {answer.target.label} ({len(answer.targets)} pairs; {answer.met_now} READY as it is)"]
+    n = len(answer.targets)
+    lines = [f"Target: {answer.target.label} ({n} pair{'' if n == 1 else 's'}; {answer.met_now} READY as it is)"]
     if answer.verdict == "nothing needed":
         lines.append("Nothing needed: the scenario meets the target as it is (verified plan).")
         return "\n".join(lines)

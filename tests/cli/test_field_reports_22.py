@@ -123,3 +123,13 @@ def test_a_proof_that_not_all_pairs_fit_gives_ready_with_waivers_when_every_open
     assert res.exit_code == 6, res.output
     assert "Readiness: WAIVED" in res.output and "UNKNOWN" not in res.output
     assert res.output.count(": WAIVED - waived (cost") == 16 - int(res.output.split("(")[1].split("/")[0])
+
+
+def test_whatif_prints_the_edited_scenarios_warnings(tmp_path: Path) -> None:
+    """Tests that whatif prints the warnings of the edited scenario, as plan of the saved file does (it printed
+    none): a blackout appended outside the window (Mon 4 Mar .. Mon 15 Apr 2024) has no effect."""
+    path = write(tmp_path, scenario())
+    res = runner.invoke(app, ["whatif", str(path), "--set", "participants.ann.blackouts+=[{from: 2025-01-06, to: "
+                              "2025-01-07}]", "--time-limit", "5", "-q"])
+    assert res.exit_code == 0, res.output
+    assert "warning:" in res.output and "lies outside the window 2024-03-04 .. 2024-04-15 (no effect)" in res.output
