@@ -321,6 +321,9 @@ def export_tjp(sc: Scenario, extra_days: int = 0, drop: Collection[str] = ()) ->
             firsts[k] = next((i for i in pools[k] if i not in firsts.values()), pools[k][0])
         for k, pool in enumerate(pools):
             body.append(_alloc(firsts[k], [i for i in pool if i not in firsts.values()]))
+            if any(i in firsts.values() and i != firsts[k] for i in pool):
+                unexpressed.add("an instructor who is one place's first choice as another place's alternative "
+                                "(a session with an instructor and staff may lose an alternative)")
         due = None
         if j in deadline:
             due = grid.days[deadline[j]] if deadline[j] < grid.num_days else grid.training_end
