@@ -99,14 +99,21 @@ def impossible_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int)
             return (f"its sessions need {wanted} different people (instructor and "
                     f"{', '.join(f'{n.count} {n.role}' for n in jb.staff)}), and the qualified ones are too few")
         case Why.OUT_OF_SEASON:
-            return f"its season ({_seasons(mod)}) has no working day in the window {_window(grid)}"
+            return (f"its season ({_seasons(mod)}) has no working day in the window {_window(grid)}"
+                    f"{_closed(grid, jb.season_days)}")
         case Why.RESOURCE_OUT_OF_SEASON:
-            return f"its season ({_limits(sc, data, why.resource)}) has no working day in the window {_window(grid)}"
+            return (f"its season ({_limits(sc, data, why.resource)}) has no working day in the window {_window(grid)}"
+                    f"{_closed(grid, data.resources[why.resource].open_days)}")
         case Why.NO_OPEN_DAY:
             return "no working day is open for it (calendars, resource availability, season or deadline)"
         case Why.NO_LAST_DAY:
             if jb.last_open_days is not None:
-                return f"the recency rule ({mod.recency_days} days before launch) leaves no open day before its deadline"
+                first = next((grid.days[d] for d, ok in enumerate(jb.last_open_days) if ok and d < grid.num_days), None)
+                since = f": from {first}" if first is not None else ""
+                other = (f"; the days otherwise open to it{' (its season)' if jb.season_days is not None else ''} "
+                         f"end on {grid.days[days[-1]]}") if days else ""
+                return (f"the recency rule ({mod.recency_days} days before launch{since}) leaves no open day before "
+                        f"its deadline{other}")
             return "no open day before its deadline"
         case Why.TOO_FEW_DAYS:
             on = "" if why.need == n else f" on at least {why.need} days"
@@ -175,6 +182,14 @@ def _deadline_reason(sc: Scenario, grid: TimeGrid, data: ProblemData, job: int, 
     return f"no working day before the deadline {by} is open for it (calendars, resource availability or season)"
 
 
+def _closed(grid: TimeGrid, season: tuple[bool, ...] | None) -> str:
+    """The season's days inside the window, all closed to training (else the season lies outside it)."""
+    inside = tuple(grid.days[d] for d, ok in enumerate(season or ()) if ok and d < grid.num_days)
+    if not inside:
+        return ""
+    return f": its days there ({_dates(inside)}) are closed to training (weekends, holidays, gates)"
+
+
 def _window(grid: TimeGrid) -> str:
     """The training window, first to last training day."""
     return f"{grid.window_start} .. {grid.training_end - dt.timedelta(days=1)}"
@@ -185,17 +200,22 @@ def _dates(days: tuple[dt.date, ...]) -> str:
     return shown + (f" and {len(days) - 4} more" if len(days) > 4 else "")
 
 
-def _binding(sc: Scenario, data: ProblemData, job: int, day: int) -> str:
-    """What holds the last module of a met goal where it is."""
+def _binding(sc: Scenario, data: ProblemData, job: int, day: int, first: int | None = None) -> str:
+    """What holds the last module of a met goal where it is (``day``: its last session's; ``first``: its
+    first session's, which a ``recency_of: all`` rule holds)."""
     jb = data.jobs[job]
     mod = next(m for m in sc.modules if m.id == jb.module)
     # The first day the module's own rules let its last session run; the
     # re-planning date is not one of them and is left out, as it always was.
     last_days = allowed_days(data, job, last=True, rules=Rule.ALL & ~Rule.RELEASE)
-    if jb.last_open_days is not None and last_days and day == last_days[0]:
+    held = first if jb.recent_all and first is not None else day
+    if jb.last_open_days is not None and last_days and held == last_days[0]:
         return f"bound by recency: {mod.id} must end within {mod.recency_days} days of launch"
     if jb.season_days is not None and last_days and day == last_days[0]:
-        return f"bound by season of {mod.id}"
+        # season_days are the module's season and its training block's days
+        what = " and ".join(x for x, on in (("season", bool(mod.allowed)), (f"block {mod.block}", mod.block is not None))
+                            if on)
+        return f"bound by the first day {mod.id} may run ({what})"
     return f"last module {mod.id}"
 
 
@@ -265,7 +285,7 @@ def assess(
             day = grid.days[end_day[last_job]]
             rows.append(
                 Readiness(pid, c.id, Verdict.READY, day, deadline, (deadline - day).days,
-                          _binding(sc, data, last_job, end_day[last_job]),
+                          _binding(sc, data, last_job, end_day[last_job], first_day.get(last_job)),
                           _expires(mods, grid, data, chosen, first_day, end_day))
             )
             continue

@@ -5,6 +5,7 @@ Each test names the defect it pins; expected values are derived in the comments.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -133,3 +134,46 @@ def test_whatif_prints_the_edited_scenarios_warnings(tmp_path: Path) -> None:
                               "2025-01-07}]", "--time-limit", "5", "-q"])
     assert res.exit_code == 0, res.output
     assert "warning:" in res.output and "lies outside the window 2024-03-04 .. 2024-04-15 (no effect)" in res.output
+
+
+def _reasons(tmp_path: Path, data: dict[str, object]) -> dict[str, str]:
+    out = tmp_path / "o"
+    res = runner.invoke(app, ["plan", str(write(tmp_path, data)), "--out", str(out), "--time-limit", "5", "-q"])
+    assert res.exit_code in (0, 3), res.output
+
+    with (out / "readiness.csv").open() as fh:
+        return {row["competency"]: row["reason"] for row in csv.DictReader(fh)}
+
+
+def test_reasons_name_the_rule_that_binds(tmp_path: Path) -> None:
+    """Tests three reasons that named the wrong rule.
+
+    * r3 is open on Wed 20 and Thu 21 Mar 2030, the exam days (the gate 12 days before the launch on Mon 1 Apr,
+      2 days): they lie in the window, so "no working day in the window" alone misled; they are closed.
+    * m2's season (1-20 Mar) ends before its recency rule (46 days before launch on Mon 6 May) opens on Thu 21
+      Mar: both rules are named, not the recency rule alone.
+    * cpr: 3 sessions at least 3 days apart, all within 10 days of launch (recency_of: all): the first on
+      Fri 22 Mar, the last on Thu 28 Mar; recency holds the first session, so it binds (it read "last module").
+    """
+    reasons = _reasons(tmp_path, scenario(
+        window={"start": "2030-03-04", "launch": "2030-04-01"},
+        calendar={"day_hours": 8, "slot_minutes": 60, "day_start": "09:00"},
+        gates=[{"id": "exams", "before_launch_days": 12, "days": 2}],
+        roles=[{"id": "sfp", "requires": ["toxic", "med"]}],
+        resources=[{"id": "r3", "available_dates": ["2030-03-20", "2030-03-21"]}],
+        modules=[{"id": "m3", "hours": 8, "session_hours": 8, "resources": ["r3"]},
+                 {"id": "cpr", "sessions": 3, "session_hours": 8, "recency_days": 10, "recency_of": "all",
+                  "min_days_between_sessions": 3}],
+        competencies=[{"id": "toxic", "requires": ["m3"]}, {"id": "med", "requires": ["cpr"]}],
+    ))
+    assert reasons["toxic"].endswith("its days there (2030-03-20, 2030-03-21) are closed to training (weekends, "
+                                     "holidays, gates)")
+    assert reasons["med"] == "bound by recency: cpr must end within 10 days of launch"
+    reasons = _reasons(tmp_path, scenario(
+        window={"start": "2030-03-04", "launch": "2030-05-06"},
+        modules=[{"id": "m2", "hours": 4, "session_hours": 4, "allowed": [{"from": "03-01", "to": "03-20"}],
+                  "recency_days": 46}],
+        competencies=[{"id": "comp", "requires": ["m2"]}],
+    ))
+    assert reasons["comp"] == ("m2: the recency rule (46 days before launch: from 2030-03-21) leaves no open day "
+                               "before its deadline; the days otherwise open to it (its season) end on 2030-03-20")
