@@ -404,9 +404,14 @@ def _why_moved(data: ProblemData, j: int, old: int, S: int) -> str:
             return f"its published day is no longer available: {', '.join(shut)} closed (outage or season)"
         return "its published day is no longer available (new leave, outage or calendar change)"
     teacher = data.teachers.get((j, old))
-    if teacher is not None and not data.instructors[teacher].open_days[day]:
-        # Its published instructor is away that day now (a blackout or availability edited since).
-        return f"its published day is no longer available: instructor {data.instructors[teacher].id} is away"
+    qualified = data.jobs[j].instructors
+    if teacher is not None and not data.instructors[teacher].open_days[day] \
+            and not any(data.instructors[i].open_days[day] for i in qualified):
+        # Its published instructor is away that day now (a blackout or availability edited since), and so is
+        # every other qualified one (one of them free, the absence alone would not have moved it).
+        away = [data.instructors[i].id for i in qualified]
+        return f"its published day is no longer available: {'instructor' if len(away) == 1 else 'instructors'} " \
+               f"{', '.join(away)} {'is' if len(away) == 1 else 'are'} away"
     return "moved to keep readiness with the sessions around it (room for a retake or a displaced session, a course's days kept together)"
 
 

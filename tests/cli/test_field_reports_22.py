@@ -177,3 +177,27 @@ def test_reasons_name_the_rule_that_binds(tmp_path: Path) -> None:
     ))
     assert reasons["comp"] == ("m2: the recency rule (46 days before launch: from 2030-03-21) leaves no open day "
                                "before its deadline; the days otherwise open to it (its season) end on 2030-03-20")
+
+
+def test_a_move_names_the_instructor_only_when_no_qualified_one_is_free(tmp_path: Path) -> None:
+    """Tests the reason of a moved session whose published instructor is away: with another qualified instructor
+    free that day, the absence did not move it (the real cause was a prerequisite's retake, and the reason
+    blamed the absent instructor); with every qualified one away, all are named (it named one)."""
+    import dataclasses
+
+    from planner.analysis.replan import _why_moved
+    from planner.plan.pipeline import prepare
+    from planner.scenario.load import load_scenario
+
+    def reason(deputy_away: bool) -> str:
+        away = [{"from": "2024-03-05", "to": "2024-03-05"}]
+        data = scenario(instructors=[{"id": "coach", "qualifications": ["q"], "blackouts": away},
+                                     {"id": "deputy", "qualifications": ["q"], "blackouts": away if deputy_away else []}],
+                        modules=[{"id": "m1", "hours": 2, "session_hours": 2, "instructor": "q"}])
+        _, pd_ = prepare(load_scenario(write(tmp_path, data)))
+        S, day = pd_.slots_per_day, 1  # Tue 5 Mar 2024, the second day of the window
+        pd_ = dataclasses.replace(pd_, teachers={(0, day * S): 0})
+        return _why_moved(pd_, 0, day * S, S)
+
+    assert "away" not in reason(deputy_away=False)
+    assert reason(deputy_away=True) == "its published day is no longer available: instructors coach, deputy are away"
