@@ -15,7 +15,7 @@ from planner.calendar.missions import mission_times, participant_missions
 from planner.data.days import Rule, allowed_days
 from planner.data.problem import ProblemData
 from planner.scenario.holidays import locally_closed
-from planner.scenario.schema import Scenario
+from planner.scenario.schema import Module, Resource, Scenario
 
 
 def _hours(grid: TimeGrid, slots: float) -> str:
@@ -75,49 +75,54 @@ def _wanted_jobs(data: ProblemData) -> set[int]:
 
 
 def _seasons(sc: Scenario, grid: TimeGrid, data: ProblemData) -> list[str]:
-    """Modules whose season or resource availability leaves too few working days."""
+    """Modules whose season or resource availability leaves too few working days: one finding per group of
+    their jobs with the same limits and days (a participant's own resource is a limit of theirs alone)."""
     out = []
     res = {r.id: r for r in sc.resources}
+    wanted = _wanted_jobs(data)  # an alternative of an ``any_of`` group is depended on too: the goal may need it
     for m in sc.modules:
-        limits = [f"the module's season {', '.join(f'{s.start}..{s.end}' for s in m.allowed)}"] if m.allowed else []
-        for use in m.resources:
-            r = res[use.id]
-            if r.available:
-                limits.append(f"{r.id} availability {', '.join(f'{s.start}..{s.end}' for s in r.available)}")
-            if r.available_dates:
-                limits.append(f"{r.id} campaign days ({len(r.available_dates)})")
-        if not limits:
-            continue
         jobs = [j for j, job in enumerate(data.jobs) if job.module == m.id]
-        # An alternative of an ``any_of`` group is depended on too: the goal may need it.
-        wanted = _wanted_jobs(data)
         note = "" if any(j in wanted for j in jobs) else " (no required competency depends on it)"
-        # The season is the module's; the days left also depend on each
-        # attendee's blackouts, so every job is checked and the short ones named.
-        short = [(j, _open_before(data, j, data.num_days)) for j in jobs]
-        short = [(j, days) for j, days in short if len(days) < data.days_needed(j)]
-        if not short:
-            continue
-        who = "" if len(short) == len(jobs) else " for " + ", ".join(
-            "/".join(data.participants[p].id for p in data.jobs[j].participants) for j, _ in short)
-        worst, days = min(short, key=lambda jd: len(jd[1]))
-        need = data.days_needed(worst)
-        if not days:
-            # The window of the worst job's mission (its participant's): the centre's says nothing of theirs.
-            first, end = grid.window_start, grid.training_end
-            if sc.missions:
-                t = mission_times(sc)[participant_missions(sc)[data.jobs[worst].participants[0]]]
-                first, end = t.start, t.training_end
-            out.append(
-                f"season: {m.id} is limited to {'; '.join(limits)}, which leaves no working day in the "
-                f"training window {first}..{end}{who}{_absent(sc, grid, data, worst)}{note}"
-            )
-        else:
-            out.append(
-                f"season: {m.id} needs {need} day(s) but {'; '.join(limits)} leave only "
-                f"{len(days)} working day(s) in the window{who}{note}"
-            )
+        # The season is the module's; the days left also depend on each attendee's blackouts and own
+        # resources, so every job is checked and the short ones named, grouped by what limits them.
+        groups: dict[tuple[tuple[str, ...], int, int], list[int]] = {}
+        for j in jobs:
+            limits = _job_limits(m, [res[data.resources[r].id] for r, _ in data.jobs[j].resources])
+            days = _open_before(data, j, data.num_days)
+            if limits and len(days) < data.days_needed(j):
+                groups.setdefault((tuple(limits), len(days), data.days_needed(j)), []).append(j)
+        for (said, n_days, need), short in groups.items():
+            who = "" if len(short) == len(jobs) else " for " + ", ".join(
+                "/".join(data.participants[p].id for p in data.jobs[j].participants) for j in short)
+            worst = short[0]
+            if not n_days:
+                # The window of the job's mission (its participant's): the centre's says nothing of theirs.
+                first, end = grid.window_start, grid.training_end
+                if sc.missions:
+                    t = mission_times(sc)[participant_missions(sc)[data.jobs[worst].participants[0]]]
+                    first, end = t.start, t.training_end
+                out.append(
+                    f"season: {m.id} is limited to {'; '.join(said)}, which leaves no working day in the "
+                    f"training window {first}..{end}{who}{_absent(sc, grid, data, worst)}{note}"
+                )
+            else:
+                out.append(
+                    f"season: {m.id} needs {need} day(s) but {'; '.join(said)} leave only "
+                    f"{n_days} working day(s) in the window{who}{note}"
+                )
     return out
+
+
+def _job_limits(m: Module, resources: list[Resource]) -> list[str]:
+    """What limits a job's days besides calendars, in the file's words: the module's season and the
+    availability of each resource it uses (the module's and its participant's own)."""
+    limits = [f"the module's season {', '.join(f'{s.start}..{s.end}' for s in m.allowed)}"] if m.allowed else []
+    for r in resources:
+        if r.available:
+            limits.append(f"{r.id} availability {', '.join(f'{s.start}..{s.end}' for s in r.available)}")
+        if r.available_dates:
+            limits.append(f"{r.id} campaign days ({len(r.available_dates)})")
+    return limits
 
 
 def _absent(sc: Scenario, grid: TimeGrid, data: ProblemData, j: int) -> str:

@@ -201,3 +201,25 @@ def test_a_move_names_the_instructor_only_when_no_qualified_one_is_free(tmp_path
 
     assert "away" not in reason(deputy_away=False)
     assert reason(deputy_away=True) == "its published day is no longer available: instructors coach, deputy are away"
+
+
+def test_a_season_finding_per_group_of_jobs_limited_alike(tmp_path: Path) -> None:
+    """Tests the pre-solve season findings of one module whose jobs are short for different reasons (one finding
+    said "no working day ... for ann, cid", naming neither ann's 3 sessions nor cid's own resource).
+
+    r is open on Tue 5 and Wed 6 Mar (capacity 3). ann takes m in 3 sessions: 2 days for 3 (the days,
+    not the season); cid also needs rx, open only on Thu 7 Mar: no common day at all; bob is fine."""
+    data = scenario(
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1", "modules": {"m1": {"sessions": 3}}},
+                      {"id": "bob", "role": "sfp", "crew": "c2"},
+                      {"id": "cid", "role": "sfp", "crew": "c3", "modules": {"m1": {"resources": ["rx"]}}}],
+        resources=[{"id": "r", "capacity": 3, "available_dates": ["2024-03-05", "2024-03-06"]},
+                   {"id": "rx", "available_dates": ["2024-03-07"]}],
+        modules=[{"id": "m1", "sessions": 1, "session_hours": 4, "resources": ["r"]}],
+    )
+    res = runner.invoke(app, ["validate", str(write(tmp_path, data))])
+    seasons = [line for line in res.output.splitlines() if "season:" in line]
+    assert seasons == [
+        "warning: season: m1 needs 3 day(s) but r campaign days (2) leave only 2 working day(s) in the window for ann",
+        "warning: season: m1 is limited to r campaign days (2); rx campaign days (1), which leaves no working day "
+        "in the training window 2024-03-04..2024-04-15 for cid"], res.output
