@@ -17,12 +17,13 @@ from planner.analysis.stress import (
     estimate,
     monte_carlo,
     outage_study,
-    reference,
+    studied_data,
 )
 from planner.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_NOT_READY,
     EXIT_USAGE,
+    EXIT_WAIVED,
     Edits,
     Quiet,
     ScenarioArg,
@@ -86,11 +87,21 @@ def stress(
 
     # Disruptions only make sense on a scenario that is READY without them.
     # (UNKNOWN: the study runs without a reference plan, as a time limit is no proof.)
-    status, reference_plan = reference(data, time_limit * 4, 0)
+    every = len(data.goals)
+    status, reference_plan, data = studied_data(data, time_limit * 4, 0)
     if status == SolveStatus.INFEASIBLE:
         err("The scenario is NOT_READY (proven) without any disruption: nothing to stress. "
             "See 'planner plan' and 'planner explain'.")
         raise typer.Exit(EXIT_NOT_READY)
+    if len(data.goals) < every:
+        # Ready with waivers: the study asks whether the pairs that cannot be waived stay ready.
+        firm, left = len(data.goals), every - len(data.goals)
+        err(f"note: without any disruption not every pair can be met (proven), but the {firm} pair"
+            f"{'' if firm == 1 else 's'} that cannot be waived can: the scenario is ready with waivers, and the study "
+            f"asks for those only ({left} waivable pair{'' if left == 1 else 's'} left out)")
+        if not data.goals:
+            err("Every pair is waivable: nothing to stress.")
+            raise typer.Exit(EXIT_WAIVED)
     if samples is None:
         say(f"Outage study: outages of 1..{max_outage_days} working days, a start every {stride} working days "
             "and on each day an entity used on few days is used")

@@ -17,9 +17,16 @@ OUTAGE_COLUMNS = ["kind", "entity", "max_outage_days", "capped", "worst_start", 
 
 
 def outage_text(results: Sequence[OutageResult]) -> str:
-    """The outage study as a table, one entity a line."""
+    """The outage study as a table, one entity a line; ``proven`` says whether every case tried was decided
+    (a case the time limit cut counts as survived, so its length is a claim, not a proof)."""
     frame = pd.DataFrame([dataclasses.asdict(r) for r in results])
-    return frame[OUTAGE_COLUMNS].to_string(index=False)
+    frame["proven"] = [("yes" if r.cases else "no (no case tried)") if not r.unknown_cases
+                       else f"no ({r.unknown_cases} of {r.cases} cases hit the time limit)" for r in results]
+    text = frame[[*OUTAGE_COLUMNS, "proven"]].to_string(index=False)
+    if any(r.unknown_cases or not r.cases for r in results):
+        text += ("\n(proven 'no': the length survived only because a case ran out of time, or none was tried; "
+                 "raise --time-limit)")
+    return text
 
 
 def write_outages(results: Sequence[OutageResult], out: Path) -> list[Path]:

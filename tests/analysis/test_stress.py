@@ -151,3 +151,30 @@ def test_stress_ray_missing_is_a_usage_error_before_any_work(tmp_path: Path, mon
     result = runner.invoke(app, ["stress", str(write(tmp_path, _sc())), "--samples", "2", "--executor", "ray"])
     assert result.exit_code == 2
     assert '.[ray]' in result.output and "--executor local" in result.output
+
+
+def test_an_outage_near_the_end_runs_to_the_last_day(tmp_path: Path) -> None:
+    """Tests an outage cap longer than the days left after a start: the outage runs to the last working day
+    (those starts were skipped, so a cap of 12 "survived" with 2 cases tried, none of them near the end).
+
+    The exam on Mon 11 Mar leaves Mon 4 - Fri 8 Mar, three sessions needed: any 3-day outage breaks it
+    (2 days of slack), also one starting on Wed 6 Mar and running to Fri 8 Mar."""
+    grid, data = prepare(load_scenario(write(tmp_path, _sc())))
+    res = outage_study_one(data, grid, "resource", 0, "sim", max_days=12, stride=5, time_limit=5, seed=0)
+    assert res.max_outage_days == 2 and not res.capped
+
+
+def test_a_file_ready_with_waivers_is_stressed_on_the_pairs_that_cannot_be_waived(tmp_path: Path) -> None:
+    """Tests stress on a file plan calls ready with waivers (exit 6): the waivable pair (its module open only in
+    June, outside the window) is left out, and the study asks for the other one (it said "NOT_READY (proven)
+    without any disruption", exit 3). The exam leaves 5 days for 3 sessions: 2 days of slack, as above."""
+    data = _sc(roles=[{"id": "sfp", "requires": ["comp", "cold"]}])
+    data["modules"].append({"id": "m2", "hours": 4, "session_hours": 4, "allowed": [{"from": "06-01", "to": "06-30"}]})
+    data["competencies"].append({"id": "cold", "requires": ["m2"], "waivable": True})
+    out = tmp_path / "st"
+    result = CliRunner().invoke(app, ["stress", str(write(tmp_path, data)), "--max-outage-days", "3",
+                                      "--stride", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "ready with waivers" in result.output and "1 waivable pair left out" in result.output
+    frame = pd.read_csv(out / "stress.csv").set_index("entity")
+    assert frame.loc["sim", "max_outage_days"] == 2

@@ -44,14 +44,17 @@ def test_write_sweep_creates_the_folder_and_both_files(tmp_path: Path) -> None:
 
 
 def test_outage_text_and_files(tmp_path: Path) -> None:
-    """Tests the outage table (no case counts on screen) and the CSV with every field."""
+    """Tests the outage table (whether each length is proven) and the CSV with every field."""
     results = [
         OutageResult("resource", "centrifuge", 3, False, "2021-07-12", "zero_g", 0, 8),
         OutageResult("participant", "ann", 10, True, "", "", 2, 20),
     ]
     text = outage_text(results).splitlines()
-    assert text[0].split() == ["kind", "entity", "max_outage_days", "capped", "worst_start", "fails_first"]
-    assert text[1].split() == ["resource", "centrifuge", "3", "False", "2021-07-12", "zero_g"]
+    assert text[0].split() == ["kind", "entity", "max_outage_days", "capped", "worst_start", "fails_first", "proven"]
+    assert text[1].split() == ["resource", "centrifuge", "3", "False", "2021-07-12", "zero_g", "yes"]
+    # 2 of ann's 20 cases ran out of time: her 10 days are not proven, and the table says so.
+    assert "no (2 of 20 cases hit the time limit)" in text[2]
+    assert "raise --time-limit" in text[-1]
     written = write_outages(results, tmp_path)
     assert written == [tmp_path / "stress.csv", tmp_path / "stress.png"]
     csv = (tmp_path / "stress.csv").read_text().splitlines()
