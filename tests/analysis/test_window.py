@@ -57,6 +57,17 @@ def test_min_window_with_zero_spare_hours() -> None:
     assert result.start_for(56) == dt.date(2021, 2, 1)
 
 
+def test_a_probe_takes_a_greedy_plan_meeting_every_pair() -> None:
+    """Tests a min-window probe at the zero-spare length of benchmarks/cases/zero-spare-2.yaml (two trainees,
+    one simulator; from Mon 1 Feb every working hour is used): the greedy packs it at once, so the probe is
+    READY within a 0.2-unit limit (it read UNKNOWN, "best plan meets 0 of 2 pairs", where plan's greedy start
+    meets both; min-window --time-limit 2 answered "between 56 and 59 days")."""
+    case = Path(__file__).parents[2] / "benchmarks" / "cases" / "zero-spare-2.yaml"
+    verdict, why, _ = readiness_probe(load_scenario(case, edits=["window.start=2021-02-01"]),
+                                      SolveParams(time_limit=0.2, deterministic=True))
+    assert verdict == Verdict.READY, why
+
+
 def test_min_window_beyond_the_own_window() -> None:
     """Tests tiny_season: summer-only sessions, launch Mon 12 April 2021.
 
