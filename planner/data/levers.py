@@ -391,6 +391,24 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
                    if defs[i].kind == "capacity" and defs[i].target == target)
         out.append(Change(f"{section}.{target}.capacity", now + units, False,
                           f"repair: was {now}, {_points(cost)}"))
+        if section == "resources":
+            out += _gates_keep(sc, target, now)
+    return out
+
+
+def _gates_keep(sc: Scenario, rid: str, units: int) -> list[Change]:
+    """A gate taking the whole of resource ``rid`` (no ``demand``) keeps taking the ``units`` it took before a
+    repair raised the capacity: the repair model leaves the units bought free on the gate's days
+    (:func:`planner.data.repair_problem.build_repair_problem`), so the saved file says so (it wrote the capacity
+    alone, the gate then took both units, and the set failed its re-plan)."""
+    out = []
+    for prefix, gates in (("gates", sc.gates), *((f"missions.{m.id}.gates", m.gates) for m in sc.missions)):
+        for g in gates:
+            if any(u.id == rid and u.demand is None for u in g.resources):
+                uses = [{"id": u.id, "demand": units} if u.id == rid and u.demand is None else
+                        u.id if u.demand is None else {"id": u.id, "demand": u.demand} for u in g.resources]
+                out.append(Change(f"{prefix}.{g.id}.resources", uses, False,
+                                  f"repair: the gate keeps taking {units} {rid} (all of it before the repair)"))
     return out
 
 

@@ -223,3 +223,38 @@ def test_a_season_finding_per_group_of_jobs_limited_alike(tmp_path: Path) -> Non
         "warning: season: m1 needs 3 day(s) but r campaign days (2) leave only 2 working day(s) in the window for ann",
         "warning: season: m1 is limited to r campaign days (2); rx campaign days (1), which leaves no working day "
         "in the training window 2024-03-04..2024-04-15 for cid"], res.output
+
+
+def test_a_capacity_repair_keeps_a_gate_at_the_units_it_took(tmp_path: Path) -> None:
+    """Tests a capacity lever on a simulator a gate takes whole (no demand): the saved file pins the gate at the
+    one unit it took, as the repair model assumes (it wrote the capacity alone; the gate then took both units,
+    the set failed its re-plan, and the run ended "no repair set passed", exit 4).
+
+    Window Mon 7 Mar - Sun 3 Apr 2022: 20 weekdays; m1's exams take sim on Mon 21 - Fri 25 Mar. a needs 10
+    sim days before the exams (all of 7-18 Mar); b (m2) needs 16: with one unit only 28 Mar - 1 Apr are left
+    (5). A second unit the gate leaves free gives b 20 days: 40 points, where 4 Saturdays (80) are too few."""
+    data = {
+        "name": "gate takes the simulator",
+        "calendar": {"workdays": ["mon", "tue", "wed", "thu", "fri"], "day_hours": 8},
+        "missions": [{"id": "m1", "launch": "2022-04-04", "start": "2022-03-07", "crews": {"prime": ["k1"]},
+                      "gates": [{"id": "exams", "date": "2022-03-21", "days": 5, "resources": ["sim"]}]},
+                     {"id": "m2", "launch": "2022-04-04", "start": "2022-03-07", "crews": {"prime": ["k2"]}}],
+        "roles": [{"id": "ra", "requires": ["ca"]}, {"id": "rb", "requires": ["cb"]}],
+        "participants": [{"id": "a", "role": "ra", "crew": "k1"}, {"id": "b", "role": "rb", "crew": "k2"}],
+        "resources": [{"id": "sim", "capacity": 1}],
+        "modules": [{"id": "sa", "sessions": 10, "session_hours": 8, "resources": ["sim"], "roles": ["ra"]},
+                    {"id": "sb", "sessions": 16, "session_hours": 8, "resources": ["sim"], "roles": ["rb"]}],
+        "competencies": [{"id": "ca", "requires": ["sa"], "deadline": "exams"}, {"id": "cb", "requires": ["sb"]}],
+        "repairs": {"defaults": False, "levers": [
+            {"kind": "workdays", "weekdays": ["sat"], "within": {"from": "2022-03-07", "to": "2022-04-03"}, "cost": 20},
+            {"kind": "capacity", "resource": "sim", "max": 1, "cost": 40}]},
+    }
+    out = tmp_path / "r"
+    res = runner.invoke(app, ["repair", str(write(tmp_path, data)), "--out", str(out), "--time-limit", "10",
+                              "--deterministic"])
+    assert res.exit_code == 0, res.output
+    assert "40 points (proven cheapest); verified" in res.output
+    assert (out / "repair-1.edits.txt").read_text().splitlines() == [
+        "resources.sim.capacity=2", "missions.m1.gates.exams.resources=[{id: sim, demand: 1}]"]
+    again = runner.invoke(app, ["plan", str(out / "repair-1.yaml"), "--out", str(tmp_path / "p"), "-q"])
+    assert again.exit_code == 0, again.output
