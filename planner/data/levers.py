@@ -14,6 +14,7 @@ re-plan then verifies.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -326,8 +327,8 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
             key = ("resources" if lv.week else "instructors", lv.target)
             extra_units[key] = extra_units.get(key, 0) + repair.units[i]
         elif lv.kind == "instructor":
-            for k in range(repair.units[i]):
-                item = {"id": f"new_{lv.target}_{k + 1}", "name": f"New {lv.target} instructor {k + 1}",
+            for k, new_id in enumerate(hire_ids(sc, lv.target, repair.units[i])):
+                item = {"id": new_id, "name": f"New {lv.target} instructor {k + 1}",
                         "qualifications": [lv.target]}
                 out.append(Change("instructors", item, True,
                                   f"repair: hire a {lv.target} instructor, {_points(lv.unit_cost)}"))
@@ -410,6 +411,13 @@ def _gates_keep(sc: Scenario, rid: str, units: int) -> list[Change]:
                 out.append(Change(f"{prefix}.{g.id}.resources", uses, False,
                                   f"repair: the gate keeps taking {units} {rid} (all of it before the repair)"))
     return out
+
+
+def hire_ids(sc: Scenario, qualification: str, n: int) -> list[str]:
+    """The ids of ``n`` instructors hired with ``qualification``: ``new_<qualification>_<k>``, skipping ids the
+    file already has (a file saved by an earlier repair has ``new_q_1``: hiring again clashed, exit 1)."""
+    taken = {ins.id for ins in sc.instructors}
+    return list(itertools.islice((x for k in itertools.count(1) if (x := f"new_{qualification}_{k}") not in taken), n))
 
 
 def _only(req: str | AnyOf, module: str) -> bool:

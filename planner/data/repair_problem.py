@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from planner.calendar.grid import TimeGrid, build_grid
-from planner.data.levers import LeverDef, Repair, changes_for, lever_defs, most_repair
+from planner.data.levers import LeverDef, Repair, changes_for, hire_ids, lever_defs, most_repair
 from planner.data.problem import ProblemData, build_problem
 from planner.scenario.changes import changed_scenario
 from planner.scenario.schema import Scenario
@@ -91,7 +91,7 @@ def build_repair_problem(sc: Scenario) -> RepairProblem:
         if lv.kind == "capacity" and not lv.week:
             instructors[lv.index] = tuple(i for i, ins in enumerate(data.instructors) if ins.id == lv.target)
         elif lv.kind == "instructor":
-            names = {f"new_{lv.target}_{k + 1}" for k in range(lv.most)}
+            names = set(hire_ids(sc, lv.target, lv.most))
             instructors[lv.index] = tuple(i for i, ins in enumerate(data.instructors) if ins.id in names)
     people = {lv.index: tuple(p for p, part in enumerate(data.participants) if part.id in lv.participants)
               for lv in defs if lv.kind in ("load", "block")}

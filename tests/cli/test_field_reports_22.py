@@ -258,3 +258,30 @@ def test_a_capacity_repair_keeps_a_gate_at_the_units_it_took(tmp_path: Path) -> 
         "resources.sim.capacity=2", "missions.m1.gates.exams.resources=[{id: sim, demand: 1}]"]
     again = runner.invoke(app, ["plan", str(out / "repair-1.yaml"), "--out", str(tmp_path / "p"), "-q"])
     assert again.exit_code == 0, again.output
+
+
+def test_hired_instructors_get_ids_the_file_does_not_have(tmp_path: Path) -> None:
+    """Tests hiring where the file already has an instructor named like a hire (``new_q_1``: a file saved by an
+    earlier repair): the hires are ``new_q_2`` and ``new_q_3`` (it failed with "duplicate id 'new_q_1'", exit 1).
+
+    3 participants x 30 sessions of 4 h with a q instructor; window Mon 7 Mar - Sun 3 Apr 2022: 20 days of 8 h,
+    40 sessions per instructor; 90 sessions need 3 instructors: hire 2 (60 each, 120; the capacity lever of
+    new_q_1 at 70 per unit: 140)."""
+    data = scenario(
+        window={"start": "2022-03-07", "launch": "2022-04-04"},
+        calendar={"workdays": ["mon", "tue", "wed", "thu", "fri"], "day_hours": 8},
+        roles=[{"id": "r", "requires": ["c"]}],
+        participants=[{"id": f"p{i}", "role": "r", "crew": f"k{i}"} for i in (1, 2, 3)],
+        instructors=[{"id": "new_q_1", "qualifications": ["q"]}],
+        modules=[{"id": "m", "hours": 120, "session_hours": 4, "instructor": "q"}],
+        competencies=[{"id": "c", "requires": ["m"]}],
+        repairs={"defaults": False, "levers": [{"kind": "instructor", "qualification": "q", "max": 3, "cost": 60},
+                                               {"kind": "capacity", "instructor": "new_q_1", "max": 2, "cost": 70}]},
+    )
+    out = tmp_path / "r"
+    res = runner.invoke(app, ["repair", str(write(tmp_path, data)), "--out", str(out), "--time-limit", "10",
+                              "--deterministic"])
+    assert res.exit_code == 0, res.output
+    assert "120 points (proven cheapest); verified" in res.output
+    saved = (out / "repair-1.yaml").read_text()
+    assert "new_q_2" in saved and "new_q_3" in saved
