@@ -107,9 +107,14 @@ def lever_lines(answer: RepairAnswer, checked: CheckedRepair) -> list[LeverLine]
 
 def _status_words(answer: RepairAnswer, k: int) -> str:
     found = answer.repairs[k].found
-    if found.status == SolveStatus.OPTIMAL:
+    # The last set found when the search then proved there is no other: the only one left, so the cheapest left.
+    last = answer.search.exhausted and k == len(answer.search.found) - 1
+    if found.status == SolveStatus.OPTIMAL or last:
         return "proven cheapest" if k == 0 else "proven cheapest of the sets not using all of an earlier one's units"
-    return f"best found; nothing costs less than {found.bound:g} points (not proven cheapest)"
+    # No set costs less than the cheapest of all, once that one is proven.
+    first = answer.repairs[0].found
+    bound = max(found.bound, first.cost) if k and first.status == SolveStatus.OPTIMAL else found.bound
+    return f"best found; nothing costs less than {bound:g} points (not proven cheapest)"
 
 
 def repair_text(answer: RepairAnswer) -> str:
