@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from planner.data.people import staffed
 from planner.plan.pipeline import PlanOutcome, schedule_rows
@@ -92,7 +92,10 @@ def _event(sc: Scenario, summary: str, uid: str, stamp: dt.datetime, when: tuple
 def _finish(cal: Calendar, sc: Scenario) -> bytes:
     """The calendar's bytes, with a VTIMEZONE for every TZID it uses."""
     if sc.calendar.timezone:
-        cal.add_missing_timezones()
+        # The time-zone rules must span the window: icalendar's default ends in 2038, so a 2040 session would
+        # read an hour off in summer. 1970-2038 kept where it spans the window (the same bytes as before).
+        cal.add_missing_timezones(min(dt.date(1970, 1, 1), sc.window.start.replace(month=1, day=1)),
+                                  max(dt.date(2038, 1, 1), dt.date(sc.window.launch.year + 1, 1, 1)))
     return cal.to_ical()
 
 
@@ -101,7 +104,7 @@ def _calendar(name: str) -> Calendar:
     cal.add("prodid", _PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", vText(name))  # escaped: a name with a line break (an Excel cell's) crashed the export
     return cal
 
 
@@ -172,12 +175,15 @@ def write_ics(out: PlanOutcome, folder: Path, ids: Mapping[tuple[str, str, str],
     events = session_events(out, ids)
     combined = _calendar(sc.name)
     paths = []
+    for old in folder.glob("schedule*.ics"):
+        old.unlink()  # a calendar of an earlier plan (a participant renamed since) would contradict this one
+    taken: set[str] = {"schedule"}
     for p in sc.participants:
         cal = _calendar(f"{p.name or p.id}: {sc.name}")
         for ev in events[p.id]:
             cal.add_component(ev)
             combined.add_component(ev)
-        path = folder / f"schedule-{p.id}.ics"
+        path = folder / f"{_unique(taken, f'schedule-{p.id}')}.ics"
         path.write_bytes(_finish(cal, sc))
         paths.append(path)
     teaching = instructor_events(out, ids)
@@ -188,12 +194,23 @@ def write_ics(out: PlanOutcome, folder: Path, ids: Mapping[tuple[str, str, str],
         cal = _calendar(f"{ins.name or ins.id} (instructor): {sc.name}")
         for ev in mine:
             cal.add_component(ev)
-        path = folder / f"schedule-instructor-{ins.id}.ics"
+        path = folder / f"{_unique(taken, f'schedule-instructor-{ins.id}')}.ics"
         path.write_bytes(_finish(cal, sc))
         paths.append(path)
     path = folder / "schedule.ics"
     path.write_bytes(_finish(combined, sc))
     return [path, *paths]
+
+
+def _unique(taken: set[str], stem: str) -> str:
+    """``stem``, or ``stem~2``, ``~3``... when a file of that name (ignoring case: Windows and macOS) is taken: a
+    participant ``instructor-ivan`` and instructor ``ivan``, or ``Anna`` and ``anna``, overwrote each other."""
+    name, k = stem, 1
+    while name.lower() in taken:
+        k += 1
+        name = f"{stem}~{k}"
+    taken.add(name.lower())
+    return name
 
 
 def participant_frame(out: PlanOutcome, participant: str) -> pd.DataFrame:

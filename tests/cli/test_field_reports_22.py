@@ -288,3 +288,29 @@ def test_hired_instructors_get_ids_the_file_does_not_have(tmp_path: Path) -> Non
     assert "proven cheapest of the sets" in second or "nothing costs less than 120 points" in second, second
     saved = (out / "repair-1.yaml").read_text()
     assert "new_q_2" in saved and "new_q_3" in saved
+
+
+def test_calendars_of_odd_names_and_far_years(tmp_path: Path) -> None:
+    """Tests the ICS export on names it mishandled: a line break in a name (an Excel cell's) crashed the report
+    (exit 5); a participant with the id ``instructor-coach`` and the instructor coach overwrote each other's
+    file; a calendar of an earlier report in the folder stayed; and in 2040 the time-zone rules stopped at 2038
+    (summer sessions an hour off). CEST 2040 begins on Sun 25 Mar 2040, 03:00."""
+    data = scenario(
+        window={"start": "2040-06-04", "launch": "2040-07-16"},
+        calendar={"day_hours": 4, "slot_minutes": 60, "day_start": "09:00", "timezone": "Europe/Berlin"},
+        participants=[{"id": "ann", "name": "Ann\nLee", "role": "sfp", "crew": "c1"},
+                      {"id": "instructor-coach", "role": "sfp", "crew": "c2"}],
+        instructors=[{"id": "coach", "qualifications": ["q"]}],
+        modules=[{"id": "m1", "hours": 2, "session_hours": 2, "instructor": "q"}],
+    )
+    out = tmp_path / "rep"
+    out.mkdir()
+    (out / "schedule-old.ics").write_text("stale")
+    res = runner.invoke(app, ["report", str(write(tmp_path, data)), "--out", str(out), "--deterministic", "-q",
+                              "--time-limit", "10"])
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in out.glob("*.ics"))
+    assert names == ["schedule-ann.ics", "schedule-instructor-coach.ics", "schedule-instructor-coach~2.ics",
+                     "schedule.ics"]
+    assert "X-WR-CALNAME:Ann\\nLee" in (out / "schedule-ann.ics").read_text()
+    assert "20400325T030000" in (out / "schedule.ics").read_bytes().decode().replace("\r\n ", "")
