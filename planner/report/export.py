@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import platform
+import shlex
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -93,7 +94,7 @@ def manifest(out: PlanOutcome, command: str = "plan") -> dict[str, object]:
         "presolve_findings": list(out.findings),
         **_missions(out),
         "verified": res.schedule is not None,
-        "reproduce": " ".join(argv) + " --out DIR",
+        "reproduce": shlex.join(argv) + " --out DIR",  # quoted: a path with a space, a value with $
     }
     if not params.deterministic:
         data["created"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

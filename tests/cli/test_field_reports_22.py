@@ -314,3 +314,17 @@ def test_calendars_of_odd_names_and_far_years(tmp_path: Path) -> None:
                      "schedule.ics"]
     assert "X-WR-CALNAME:Ann\\nLee" in (out / "schedule-ann.ics").read_text()
     assert "20400325T030000" in (out / "schedule.ics").read_bytes().decode().replace("\r\n ", "")
+
+
+def test_the_manifests_reproduce_line_is_shell_quoted(tmp_path: Path) -> None:
+    """Tests the manifest's command line with a path holding a space and an edit with a space and a $: pasted into a
+    shell it must give back the same arguments (it was joined with spaces: 'file /tmp/my' does not exist)."""
+    import json
+    import shlex
+
+    path = write(tmp_path, scenario(), "my scen.yaml")
+    edit = "participants.ann.name=Ann $HOME Lee"
+    res = runner.invoke(app, ["plan", str(path), "--out", str(tmp_path / "o"), "-q", "--set", edit])
+    assert res.exit_code == 0, res.output
+    words = shlex.split(json.loads((tmp_path / "o" / "manifest.json").read_text())["reproduce"])
+    assert words[:3] == ["planner", "plan", str(path)] and edit in words
