@@ -82,8 +82,10 @@ def tj_ids(texts: list[str], prefix: str) -> list[str]:
 
 
 def _q(text: str) -> str:
-    """A TaskJuggler string literal (double quotes; inner ones become single)."""
-    return '"' + text.replace('"', "'").replace("\n", " ") + '"'
+    """A TaskJuggler string literal (double quotes; inner ones become single). tj3 expands ``${...}`` inside
+    strings (an undefined macro stops it) and reads a backslash before the closing quote as escaping it: the
+    first is broken up, backslashes become slashes."""
+    return '"' + text.replace('"', "'").replace("\n", " ").replace("\\", "/").replace("${", "$ {") + '"'
 
 
 def _hours(h: float) -> str:

@@ -164,3 +164,11 @@ def test_an_instructor_s_availability_and_a_centre_s_missions_are_exported_or_no
     block = exp.text.split('resource i_doc "doc" {', 1)[1].split("}", 1)[0]
     assert "leaves unpaid 2025-03-03 +7d" in block and "leaves unpaid 2025-03-15" in block
     assert any(n.startswith("missions: each mission's own window") for n in exp.notes)
+
+
+def test_strings_tj3_would_misread_are_written_safely() -> None:
+    """Tests names tj3 could not read: ``${budget}`` is a macro call inside a tj3 string (undefined: tj3 stops),
+    and a backslash before the closing quote escapes it (a parse error further on)."""
+    from planner.interop.tjp import _q
+
+    assert _q('Anna ${budget} "x" C:\\\\') == '"Anna $ {budget} ' + "'x'" + ' C://"'
