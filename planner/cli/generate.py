@@ -42,6 +42,11 @@ def generate(
     except ValueError as exc:
         err(f"error: --start {start}: {exc} (give a date as YYYY-MM-DD)")
         raise typer.Exit(EXIT_USAGE) from None
+    launch = first + dt.timedelta(days=days)
+    if first.year < 1957 or launch.year > 2199:  # the scenario format's plausible years
+        err(f"error: --start {start}: the window {first} .. {launch} lies outside the years 1957 to 2199 that a "
+            "scenario may use")
+        raise typer.Exit(EXIT_USAGE)
     try:
         text = generate_yaml(crews, days, seed, first, staffing)
     except ValueError as exc:  # --staffing: an option value

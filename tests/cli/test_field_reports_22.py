@@ -328,3 +328,12 @@ def test_the_manifests_reproduce_line_is_shell_quoted(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     words = shlex.split(json.loads((tmp_path / "o" / "manifest.json").read_text())["reproduce"])
     assert words[:3] == ["planner", "plan", str(path)] and edit in words
+
+
+def test_generate_refuses_a_window_the_format_refuses(tmp_path: Path) -> None:
+    """Tests generate with a window outside the format's years 1957-2199: a usage error (exit 2); it wrote a file
+    that validate then refused (exit 1). 2199-12-01 + 120 days ends in 2200."""
+    for start in ("1950-01-01", "2199-12-01"):
+        res = runner.invoke(app, ["generate", "--start", start, "--out", str(tmp_path / "g.yaml")])
+        assert res.exit_code == 2 and "1957 to 2199" in res.output, res.output
+    assert not (tmp_path / "g.yaml").exists()
