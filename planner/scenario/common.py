@@ -22,11 +22,23 @@ class StrictModel(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_bool_number(cls, value: object, info: ValidationInfo) -> object:
-        # pydantic reads true/false as 1/0 for a number field: 'sessions: true' was one session.
-        if isinstance(value, bool) and info.field_name is not None:
-            kinds = _kinds(cls.model_fields[info.field_name].annotation)
+        # pydantic's lax mode reads true/false as 1/0 for a number ('sessions: true' was one session), the text
+        # "2" as a number, "yes" as true and a number as a Unix time for a date: the format is strict.
+        if info.field_name is None or isinstance(value, list | tuple | dict) or value is None:
+            return value
+        kinds = _kinds(cls.model_fields[info.field_name].annotation)
+        if isinstance(value, bool):
             if kinds & {int, float} and bool not in kinds:
                 raise ValueError(f"expected a number, got {str(value).lower()} (a yes/no)")
+        elif isinstance(value, str) and str not in kinds:
+            if kinds & {int, float}:
+                quoted = value.strip().lstrip("+-").replace(".", "", 1).isdigit()
+                raise ValueError(f"expected a number, got the text {value!r}"
+                                 + (" (write it without quotes)" if quoted else ""))
+            if bool in kinds:
+                raise ValueError(f"expected true or false, got the text {value!r}")
+        elif isinstance(value, int | float) and dt.date in kinds and not kinds & {int, float}:
+            raise ValueError(f"expected a date YYYY-MM-DD, got the number {value}")
         return value
 
 

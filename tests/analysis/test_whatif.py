@@ -88,7 +88,7 @@ def test_whatif_bad_value_names_path_and_edit(source: Path) -> None:
     file's line 25 (which still reads 'capacity: 1')."""
     result = runner.invoke(app, ["whatif", str(source), "--set", "resources.sim.capacity=abc"])
     assert result.exit_code == 1
-    assert "resources[0].capacity: Input should be a valid integer" in result.output
+    assert "resources[0].capacity: expected a number, got the text 'abc'" in result.output
     assert "(set by --set resources.sim.capacity=abc)" in result.output
     assert f"{source}:25:" not in result.output
 

@@ -337,3 +337,19 @@ def test_generate_refuses_a_window_the_format_refuses(tmp_path: Path) -> None:
         res = runner.invoke(app, ["generate", "--start", start, "--out", str(tmp_path / "g.yaml")])
         assert res.exit_code == 2 and "1957 to 2199" in res.output, res.output
     assert not (tmp_path / "g.yaml").exists()
+
+
+def test_quoted_numbers_and_yes_no_texts_are_errors(tmp_path: Path) -> None:
+    """Tests the strict format on values pydantic's lax mode converted silently: a quoted number ("2"), the text
+    "yes" for true, and a number for a date (read as a Unix time: 1622505600 was 1 Jun 2021). Each is an error
+    at its YAML path (exit 1)."""
+    cases = [
+        (scenario(resources=[{"id": "sim", "capacity": "2"}]), "resources[0].capacity: expected a number, got the text '2' (write it without quotes)"),
+        (scenario(modules=[{"id": "m1", "hours": 2, "session_hours": 2, "consecutive_days": "yes"}]),
+         "modules[0].consecutive_days: expected true or false, got the text 'yes'"),
+        (scenario(window={"start": 1622505600, "launch": "2021-08-02"}),
+         "window.start: expected a date YYYY-MM-DD, got the number 1622505600"),
+    ]
+    for k, (data, words) in enumerate(cases):
+        res = runner.invoke(app, ["validate", str(write(tmp_path, data, f"s{k}.yaml"))])
+        assert res.exit_code == 1 and words in res.output, res.output
