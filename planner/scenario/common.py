@@ -39,6 +39,11 @@ class StrictModel(BaseModel):
                 raise ValueError(f"expected true or false, got the text {value!r}")
         elif isinstance(value, int | float) and dt.date in kinds and not kinds & {int, float}:
             raise ValueError(f"expected a date YYYY-MM-DD, got the number {value}")
+        if isinstance(value, str) and dt.date in kinds and str not in kinds:
+            try:
+                return dt.date.fromisoformat(value.strip())  # as ISO 8601 reads it ("20210601" too)
+            except ValueError:  # pydantic's words ("invalid character in year") name no format
+                raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}") from None
         return value
 
 

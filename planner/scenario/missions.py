@@ -71,6 +71,8 @@ class Mission(StrictModel):
         if not 1957 <= self.launch.year <= 2199 or not 1957 <= first.year <= 2199:
             raise ValueError(f"{first} .. {self.launch} is not a plausible training window (years 1957 to 2199)")
         days = (self.launch - first).days
+        if days <= 0:
+            raise ValueError(f"the launch ({self.launch}) must come after the mission's first training day ({first})")
         if not MIN_WINDOW_DAYS <= days <= MAX_WINDOW_DAYS:
             raise ValueError(
                 f"the mission's window is {days} days long ({first} to launch {self.launch}); it must be "

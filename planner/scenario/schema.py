@@ -98,6 +98,8 @@ class Window(StrictModel):
             if not 1957 <= when.year <= 2199:  # room for gates and seasons around the window
                 raise ValueError(f"{when} is not a plausible training date (years 1957 to 2199)")
         days = (self.launch - self.start).days
+        if days <= 0:
+            raise ValueError(f"the launch ({self.launch}) must come after the window's start ({self.start})")
         if days < 28:
             raise ValueError(
                 f"window is {days} days long; it must be at least 1 month (28 days)"

@@ -349,6 +349,11 @@ def test_quoted_numbers_and_yes_no_texts_are_errors(tmp_path: Path) -> None:
          "modules[0].consecutive_days: expected true or false, got the text 'yes'"),
         (scenario(window={"start": 1622505600, "launch": "2021-08-02"}),
          "window.start: expected a date YYYY-MM-DD, got the number 1622505600"),
+        # pydantic's words were "invalid character in year" and "window is -31 days long"
+        (scenario(window={"start": "01/06/2021", "launch": "2021-08-02"}),
+         "window.start: expected a date YYYY-MM-DD, got '01/06/2021'"),
+        (scenario(window={"start": "2021-06-01", "launch": "2021-05-01"}),
+         "window: the launch (2021-05-01) must come after the window's start (2021-06-01)"),
     ]
     for k, (data, words) in enumerate(cases):
         res = runner.invoke(app, ["validate", str(write(tmp_path, data, f"s{k}.yaml"))])
