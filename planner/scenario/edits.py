@@ -338,7 +338,11 @@ def save_document(doc: Any, target: Path, source: Path) -> None:
         # does not fit the source's lines around it: the writer's whole text is the safe copy.
         merged = edited
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(merged, encoding="utf-8")
+    try:  # the source's line ends (a file from Windows keeps CRLF)
+        crlf = b"\r\n" in source.read_bytes()
+    except OSError:
+        crlf = False
+    target.write_text(merged, encoding="utf-8", newline="\r\n" if crlf else "\n")
 
 
 def _same_data(a: str, b: str) -> bool:

@@ -358,3 +358,16 @@ def test_quoted_numbers_and_yes_no_texts_are_errors(tmp_path: Path) -> None:
     for k, (data, words) in enumerate(cases):
         res = runner.invoke(app, ["validate", str(write(tmp_path, data, f"s{k}.yaml"))])
         assert res.exit_code == 1 and words in res.output, res.output
+
+
+def test_a_saved_edit_keeps_the_files_line_ends(tmp_path: Path) -> None:
+    """Tests whatif --save on a file written on Windows (CRLF): the saved file keeps CRLF (it was rewritten with
+    LF, so a diff showed every line changed)."""
+    path = write(tmp_path, scenario())
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    saved = tmp_path / "saved.yaml"
+    res = runner.invoke(app, ["whatif", str(path), "--set", "modules.m1.hours=4", "--save", str(saved), "-q",
+                              "--time-limit", "5"])
+    assert res.exit_code == 0, res.output
+    raw = saved.read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n") > 5
