@@ -180,8 +180,9 @@ def render_html(doc: Document) -> str:
 
 
 def _md_text(text: str) -> str:
-    """Escape what would break a Markdown table row or start markup."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("*", "\\*").replace("_", "\\_")
+    """Escape what would break a Markdown table row or start markup (raw HTML and code spans included)."""
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("*", "\\*").replace("_", "\\_")
+            .replace("`", "\\`").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _md_cell(cell: str | Cell) -> str:

@@ -200,3 +200,11 @@ def test_write_replan_without_changes(tmp_path: Path, tiny: PlanOutcome) -> None
     assert replan_text(_replan(tiny, ())).splitlines()[-1] == (
         "Changes against the baseline: 0 moved or removed (budget 3); "
     )
+
+
+def test_markdown_escapes_html_and_code_spans_in_names() -> None:
+    """Tests report.md on names with markup: a participant named ``<b>Bob</b>`` or with backticks was rendered as
+    markup by a Markdown viewer (report.html escaped them)."""
+    from planner.report.html import _md_text
+
+    assert _md_text("<b>Bob</b> `x` & co") == "&lt;b&gt;Bob&lt;/b&gt; \\`x\\` &amp; co"
