@@ -27,7 +27,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from planner.scenario.holidays import public_holidays
+from planner.scenario.holidays import official_workdays, public_holidays
 
 DEFAULT_START = dt.date(2021, 5, 24)  # MS-19 training start [S]
 COMPETENCIES = ["fire", "depress", "toxic", "descent", "egress", "water", "zero_g"]
@@ -233,7 +233,11 @@ def generate_scenario(
         "description": "Synthetic scenario for scaling studies, from the module catalogue of domain-facts 7.2.",
         "window": {"start": start, "launch": launch},
         "calendar": {"country": "RU", "workdays": ["mon", "tue", "wed", "thu", "fri"], "day_start": DoubleQuotedScalarString("09:00"),
-                     "day_hours": 8, "slot_minutes": 30},
+                     "day_hours": 8, "slot_minutes": 30,
+                     # The centre works Russia's official working Saturdays (a day off moved): said only when the
+                     # window has one, so that the file does not warn of itself.
+                     **({"official_workdays": True} if any(start <= d < launch for d in official_workdays(
+                         "RU", None, range(start.year, launch.year + 1))) else {})},
         "gates": [
             {"id": gid, "name": name, "before_launch_days": before, "days": n, **({"until_launch": True} if until else {})}
             for gid, name, before, n, until in _GATES

@@ -371,3 +371,13 @@ def test_a_saved_edit_keeps_the_files_line_ends(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     raw = saved.read_bytes()
     assert raw.count(b"\r\n") == raw.count(b"\n") > 5
+
+
+def test_a_generated_year_does_not_warn_of_itself(tmp_path: Path) -> None:
+    """Tests generate --days 366 from its default start: the window holds Russia's official working Saturday
+    (5 Mar 2022), and the file now says the centre works it (validate warned that the file did not)."""
+    out = tmp_path / "g.yaml"
+    assert runner.invoke(app, ["generate", "--days", "366", "--out", str(out)]).exit_code == 0
+    res = runner.invoke(app, ["validate", str(out)])
+    assert res.exit_code == 0 and "warning" not in res.output, res.output
+    assert "official_workdays: true" in out.read_text()
