@@ -381,3 +381,12 @@ def test_a_generated_year_does_not_warn_of_itself(tmp_path: Path) -> None:
     res = runner.invoke(app, ["validate", str(out)])
     assert res.exit_code == 0 and "warning" not in res.output, res.output
     assert "official_workdays: true" in out.read_text()
+
+
+def test_a_file_not_in_utf8_names_the_line(tmp_path: Path) -> None:
+    """Tests a scenario saved as Latin-1 (a name with an e-acute on line 3): the error names the line and the byte
+    (it named neither)."""
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"name: tiny\nwindow: {start: 2024-03-04, launch: 2024-04-15}\ndescription: caf\xe9\n")
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 1 and f"{path}:3: cannot read file: it is not UTF-8 text (byte 0xe9" in res.output
