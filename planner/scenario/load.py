@@ -53,8 +53,8 @@ def read_document(path: Path) -> tuple[Any, str]:
     except UnicodeDecodeError as exc:
         # Its line (a name typed in Latin-1 or cp1251): the lines before the first byte that is not UTF-8.
         raw = path.read_bytes()
-        line = raw[:exc.start].count(b"\n") + 1
-        raise ScenarioError([Problem(str(path), "", line, f"cannot read file: it is not UTF-8 text (byte "
+        at = raw[:exc.start].count(b"\n") + 1
+        raise ScenarioError([Problem(str(path), "", at, f"cannot read file: it is not UTF-8 text (byte "
                                      f"0x{raw[exc.start]:02x}; save the file as UTF-8)")]) from None
     try:
         doc = _yaml().load(text)
