@@ -276,6 +276,14 @@ def scenario_warnings(sc: Scenario) -> list[Found]:
         for j, day in enumerate(r.available_dates):
             if not start <= day <= launch:
                 found.append((("resources", i, "available_dates", j), f"{day} lies outside {inside} (no effect)"))
+    for j, day in enumerate(sc.calendar.holidays):
+        if not start <= day <= launch:
+            found.append((("calendar", "holidays", j), f"holiday {day} lies outside {inside} (no effect)"))
+    for i, p in enumerate(sc.participants):
+        for j, w in enumerate(p.load.weeks if p.load is not None else ()):
+            if w.end < start or w.start > launch:
+                found.append((("participants", i, "load", "weeks", j),
+                              f"weeks {w.start} .. {w.end} lie outside {inside} (no effect)"))
     cal = sc.calendar
     if cal.country and not cal.official_workdays:
         try:

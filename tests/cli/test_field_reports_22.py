@@ -390,3 +390,16 @@ def test_a_file_not_in_utf8_names_the_line(tmp_path: Path) -> None:
     path.write_bytes(b"name: tiny\nwindow: {start: 2024-03-04, launch: 2024-04-15}\ndescription: caf\xe9\n")
     res = runner.invoke(app, ["validate", str(path)])
     assert res.exit_code == 1 and f"{path}:3: cannot read file: it is not UTF-8 text (byte 0xe9" in res.output
+
+
+def test_holidays_and_load_weeks_outside_the_window_are_warned_of(tmp_path: Path) -> None:
+    """Tests two dates with no effect that passed silently (a typo in the year, or a window moved by an edit), as
+    blackouts outside the window already were: a holiday and a participant's load.weeks (window 4 Mar - 15 Apr
+    2024)."""
+    data = scenario(calendar={"day_hours": 4, "slot_minutes": 60, "day_start": "09:00", "holidays": ["2023-03-08"]},
+                    participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": {"weeks": [
+                        {"from": "2025-03-03", "to": "2025-03-09", "max_hours_per_week": 10}]}}])
+    res = runner.invoke(app, ["validate", str(write(tmp_path, data))])
+    assert res.exit_code == 0, res.output
+    assert "calendar.holidays[0]: holiday 2023-03-08 lies outside the window 2024-03-04 .. 2024-04-15" in res.output
+    assert "participants[0].load.weeks[0]: weeks 2025-03-03 .. 2025-03-09 lie outside the window" in res.output
