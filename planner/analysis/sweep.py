@@ -43,6 +43,7 @@ def sweep(
     params: SolveParams,
     say: Say | None = None,
     target: Target | None = None,
+    note: Say | None = None,
 ) -> pd.DataFrame:
     """Plan the scenario for each window length; count who is ready per competency.
 
@@ -66,8 +67,9 @@ def sweep(
                    else "the block before it; the mission's 28 days to 12 months and its gates")
             skipped.append(f"a {m}-month window ({days} days) is outside the allowed "
                            f"{shortest}..{longest} days ({why})")
-            if say is not None:
-                say(f"  {m} months: skipped, {skipped[-1]}")
+            tell = note or say  # ``note``: said even when the progress lines are not (--quiet)
+            if tell is not None:
+                tell(f"  {m} months: skipped, {skipped[-1]}")
             continue
         t0 = time.perf_counter()
         out = plan(with_target_days(loaded, target, days), params, confirm=False)

@@ -92,7 +92,7 @@ def min_window(
                                 target=target)
     except PlannerError as exc:
         fail(exc)
-    typer.echo(window_text(result))
+    typer.echo(window_text(result, timings=not deterministic))
     if out is not None:
         written = write_window(result, out, timings=not deterministic)
         typer.echo(f"Wrote {', '.join(str(p) for p in written)}")
@@ -134,7 +134,7 @@ def sweep(
     target = _target(loaded, mission, block, quiet)
     try:
         frame = run_sweep(loaded, values, params(time_limit, deterministic, seed), say=None if quiet else err,
-                          target=target)
+                          target=target, note=err)
     except PlannerError as exc:
         fail(exc)
     varied = "" if target.whole else f", varying {target.label}"

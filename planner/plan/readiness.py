@@ -210,7 +210,8 @@ def _binding(sc: Scenario, data: ProblemData, job: int, day: int, first: int | N
     last_days = allowed_days(data, job, last=True, rules=Rule.ALL & ~Rule.RELEASE)
     held = first if jb.recent_all and first is not None else day
     if jb.last_open_days is not None and last_days and held == last_days[0]:
-        return f"bound by recency: {mod.id} must end within {mod.recency_days} days of launch"
+        which = f"every session of {mod.id} must be" if jb.recent_all else f"{mod.id} must end"
+        return f"bound by recency: {which} within {mod.recency_days} days of launch"
     if jb.season_days is not None and last_days and day == last_days[0]:
         # season_days are the module's season and its training block's days
         what = " and ".join(x for x, on in (("season", bool(mod.allowed)), (f"block {mod.block}", mod.block is not None))

@@ -28,10 +28,10 @@ def probes_frame(result: WindowResult, timings: bool = True) -> pd.DataFrame:
     return frame if result.target is None else frame.assign(varied=result.target.label)
 
 
-def window_text(result: WindowResult) -> str:
-    """The terminal text: every probe (with its seconds), a blank line, the summary
-    (with missions, a first line names what was varied)."""
-    table = probes_frame(result)
+def window_text(result: WindowResult, timings: bool = True) -> str:
+    """The terminal text: every probe (with its seconds unless ``timings`` is False: --deterministic output is the
+    same bytes run after run), a blank line, the summary (with missions, a first line names what was varied)."""
+    table = probes_frame(result, timings=timings)
     if result.target is None:
         return f"{table.to_string(index=False)}\n\n{result.summary()}"
     varied = f"Varied: {result.target.label} ({result.target.path}, last day {result.target.end - dt.timedelta(days=1)})"

@@ -168,7 +168,7 @@ def test_reasons_name_the_rule_that_binds(tmp_path: Path) -> None:
     ))
     assert reasons["toxic"].endswith("its days there (2030-03-20, 2030-03-21) are closed to training (weekends, "
                                      "holidays, gates)")
-    assert reasons["med"] == "bound by recency: cpr must end within 10 days of launch"
+    assert reasons["med"] == "bound by recency: every session of cpr must be within 10 days of launch"
     reasons = _reasons(tmp_path, scenario(
         window={"start": "2030-03-04", "launch": "2030-05-06"},
         modules=[{"id": "m2", "hours": 4, "session_hours": 4, "allowed": [{"from": "03-01", "to": "03-20"}],

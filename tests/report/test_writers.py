@@ -65,6 +65,9 @@ def test_window_text_lists_probes_then_the_summary() -> None:
     assert lines[3] == ""
     assert lines[4] == ("shortest window: 40 days (start 2024-03-06 for launch 2024-04-15); "
                         "39 days is proven not enough")
+    # --deterministic: no wall seconds on the terminal either (its stdout differed run to run).
+    assert window_text(_window(None), timings=False).splitlines()[0].split() == ["days", "window_start", "verdict",
+                                                                               "proof"]
 
 
 def test_write_window_without_timings_and_without_a_plan(tmp_path: Path) -> None:
