@@ -237,6 +237,12 @@ def _capped(load: Load, weeks: tuple[dt.date, dt.date] | None) -> bool:
     return any(weeks is None or (w.mondays()[0] <= weeks[1] and w.mondays()[1] >= weeks[0]) for w in load.weeks)
 
 
+def week_raise(p: Participant, lever: LeverDef, hours: float) -> list[Change]:
+    """The edits of participant ``p``'s weekly caps that weekly load ``lever`` raising them by ``hours`` makes
+    (as ``repair`` writes them: explain prices a lever of some weeks through these)."""
+    return _week_changes(p, [(lever, hours)])
+
+
 def _week_changes(p: Participant, raises: list[tuple[LeverDef, float]]) -> list[Change]:
     """The edits of participant ``p``'s weekly caps that the (lever, hours) ``raises`` make: the weekly
     cap raised by the whole-window levers, and ``load.weeks`` rewritten when some week differs from it

@@ -403,3 +403,28 @@ def test_holidays_and_load_weeks_outside_the_window_are_warned_of(tmp_path: Path
     assert res.exit_code == 0, res.output
     assert "calendar.holidays[0]: holiday 2023-03-08 lies outside the window 2024-03-04 .. 2024-04-15" in res.output
     assert "participants[0].load.weeks[0]: weeks 2025-03-03 .. 2025-03-09 lie outside the window" in res.output
+
+
+def test_explain_prices_a_weekly_lever_of_some_weeks_as_repair_does(tmp_path: Path) -> None:
+    """Tests explain with a load lever raising the weekly cap in some weeks only (``within``): its fix is that
+    lever's, 8 points as repair finds, not the whole-window raise at the default price (32, "(no repair lever)").
+
+    p may train 20 h a week, 4 h a day, 12 h in the week of 28 Mar; the window Mon 7 Mar - Sun 3 Apr 2022 has
+    4 weeks: 20 + 20 + 20 + 12 = 72 h for 80 h needed. The lever (+8 h a week in 21 Mar - 3 Apr, 1 point an
+    hour): 8 h more in one of those weeks, 8 points."""
+    data = scenario(
+        window={"start": "2022-03-07", "launch": "2022-04-04"},
+        calendar={"workdays": ["mon", "tue", "wed", "thu", "fri"], "day_hours": 8},
+        roles=[{"id": "r", "requires": ["c"]}],
+        participants=[{"id": "p", "role": "r", "crew": "k", "load": {
+            "max_hours_per_week": 20, "max_hours_per_day": 4,
+            "weeks": [{"from": "2022-03-30", "to": "2022-04-01", "max_hours_per_week": 12}]}}],
+        modules=[{"id": "m", "hours": 80, "session_hours": 2}],
+        competencies=[{"id": "c", "requires": ["m"]}],
+        repairs={"defaults": False, "levers": [{"kind": "load", "extra_hours_per_week": 8, "cost": 1,
+                                                "within": {"from": "2022-03-21", "to": "2022-04-03"}}]},
+    )
+    res = runner.invoke(app, ["explain", str(write(tmp_path, data)), "--out", str(tmp_path / "e"), "--deterministic"])
+    assert res.exit_code == 3, res.output
+    assert ("raise p's weekly caps by 8 h in the weeks of 2022-03-21 .. 2022-03-28 (repairs lever 1) [cost 8 points]: "
+            "whole plan: yes") in res.output

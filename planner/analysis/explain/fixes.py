@@ -40,10 +40,10 @@ from planner.analysis.window_target import resolve_target
 from planner.calendar.grid import build_grid, gate_date, in_season
 from planner.calendar.missions import mission_times, participant_missions
 from planner.constants import MAX_WINDOW_DAYS
-from planner.data.levers import lever_defs
+from planner.data.levers import LeverDef, lever_defs, week_raise
 from planner.data.result import SolveStatus
 from planner.scenario.repairs import DEFAULT_COSTS, LoadLever
-from planner.scenario.schema import Scenario
+from planner.scenario.schema import Participant, Scenario
 
 WAIVER = 100.0
 LIFT_LOAD_COST = 0.6 * WAIVER
@@ -74,7 +74,7 @@ def by_lever(fix: Fix, sc: Scenario) -> Fix:
     amount is not among the scenario's levers, declared or default): explain shows every single change
     that works, repair chooses only among the levers, and the two must not read as contradicting."""
     kind, *parts = fix.key.split(":")
-    if kind in ("dates", "calendar", "icapacity"):  # these come from the levers
+    if kind in ("dates", "calendar", "icapacity", "loadweeks"):  # these come from the levers
         return fix
     amount = int(parts[-1]) if parts and parts[-1].isdigit() else 0
     levers = lever_defs(sc)
@@ -188,6 +188,7 @@ def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -
     pid = fact.key.split(":")[1]
     p = next(x for x in sc.participants if x.id == pid)
     assert p.load is not None and fact.edit is not None
+    out = _some_weeks(sc, q, required, p)
     daily, weekly = p.load.max_hours_per_day, p.load.max_hours_per_week
     own = [w.model_dump(mode="json", by_alias=True) for w in p.load.weeks]
     if weekly is not None or own:
@@ -209,9 +210,40 @@ def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -
             text = (f"raise {pid}'s weekly cap from {weekly:g} h to {weekly + more:g} h"
                     + (f" (and each week's own cap by {more:g} h)" if own else "") if weekly is not None
                     else f"raise {pid}'s weekly caps of their own weeks by {more:g} h")
-            return [Fix(f"load:{pid}:{found}", text, unit_cost(sc, "load", participant=pid) * more,
-                        set_value("participants", pid, "load", value(found)), exact)]
-    return checked(Fix(f"load:{pid}:none", fact.relaxed, LIFT_LOAD_COST, fact.edit), q, required)
+            return [*out, Fix(f"load:{pid}:{found}", text, unit_cost(sc, "load", participant=pid) * more,
+                              set_value("participants", pid, "load", value(found)), exact)]
+    return [*out, *checked(Fix(f"load:{pid}:none", fact.relaxed, LIFT_LOAD_COST, fact.edit), q, required)]
+
+
+def _some_weeks(sc: Scenario, q: Question, required: list[GoalKey], p: Participant) -> list[Fix]:
+    """Through each declared weekly load lever of some weeks only (``within``) that covers participant ``p``: the
+    least raise of those weeks' caps that works, written and priced as ``repair`` makes it (explain offered
+    only the whole-window raise, at 32 points where the lever's 8 do)."""
+    assert p.load is not None
+    out = []
+    for lv in lever_defs(sc):
+        if lv.kind != "load" or not lv.week or lv.weeks is None or p.id not in lv.participants or not lv.most:
+            continue
+
+        def value(k: int, lv: LeverDef = lv) -> dict[str, object]:
+            assert p.load is not None
+            load = p.load.model_dump(mode="json", by_alias=True)
+            for change in week_raise(p, lv, k * lv.step):
+                load[change.path.rsplit(".", 1)[1]] = change.value
+            return load
+
+        def test(k: int, lv: LeverDef = lv) -> SolveStatus:
+            return q.prober.status([(f"loadweeks:{p.id}:{lv.number}:{k}",
+                                     set_value("participants", p.id, "load", value(k)))], required)
+
+        found, exact = smallest(test, lv.most)
+        if found is not None:
+            hours = found * lv.step
+            out.append(Fix(f"loadweeks:{p.id}:{lv.number}:{found}",
+                           f"raise {p.id}'s weekly caps by {hours:g} h in the weeks of {lv.weeks[0]} .. {lv.weeks[1]} "
+                           f"(repairs lever {lv.number})", lv.unit_cost * hours,
+                           set_value("participants", p.id, "load", value(found)), exact))
+    return out
 
 
 def instructor_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -> list[Fix]:
