@@ -11,6 +11,7 @@ from planner.cli._common import (
     VERDICT_EXIT,
     Deterministic,
     Edits,
+    Objective,
     PlanGap,
     Quiet,
     ScenarioArg,
@@ -20,6 +21,7 @@ from planner.cli._common import (
     err,
     out_folder,
     plan_or_exit,
+    with_objective,
 )
 from planner.constants import DEFAULT_SEED, DEFAULT_TIME_LIMIT_S, PLAN_GAP
 from planner.report.text import verdict_table
@@ -35,16 +37,18 @@ def report(
     variant: Variant = None,
     edits: Edits = None,
     quiet: Quiet = False,
+    objective: Objective = None,
 ) -> None:
     """Plan, then write report.html/.md, Gantt charts, calendars (ICS), a workbook (XLSX) and the CSVs.
 
     The exit code is that of plan: 0 all ready, 3 not ready (proven),
-    4 unknown (time limit), 1 bad input.
+    4 unknown (time limit), 6 ready with waivers, 1 bad input.
     """
     # Imported here: matplotlib and openpyxl slow down every other command's start-up.
     from planner.report.build import write_report
 
-    outcome = plan_or_exit(scenario, variant, edits, time_limit, deterministic, seed, quiet, plan_gap)
+    outcome = plan_or_exit(scenario, variant, with_objective(edits, objective), time_limit, deterministic, seed, quiet,
+                           plan_gap)
     if not quiet:
         err(f"Writing the report to {out}")
     paths = write_report(outcome, out)
