@@ -66,6 +66,9 @@ class Context:
         # ("resource", r), ("instructor", i), ("week", p) or ("day", p); the
         # capacity families add them to their Cumulative.
         self.fillers: dict[tuple[str, int], list[tuple[cp_model.IntervalVar, cp_model.LinearExprT]]] = {}
+        # The units an instructor's levers may buy, each (units bought, at most): a day off takes those bought
+        # as intervals of one variable each (a Cumulative's demand is affine in one variable).
+        self.bought: dict[tuple[str, int], list[tuple[cp_model.LinearExprT, int]]] = {}
         self._make_variables()
 
     # -- variables ---------------------------------------------------------

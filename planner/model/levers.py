@@ -117,9 +117,10 @@ def _variables(ctx: Context, rp: RepairProblem) -> LeverVars:
                 # Capacity lever of an instructor: its own units; new instructors: one unit each,
                 # the k-th there when more than k are hired.
                 for k, i in enumerate(rp.instructors[d.index]):
-                    demand = d.most - x if d.kind == "capacity" else 1 - _at_least(m, x, k + 1)
+                    units, most = (x, d.most) if d.kind == "capacity" else (_at_least(m, x, k + 1), 1)
                     itv = m.new_fixed_size_interval_var(0, horizon, f"filler[{d.index},{i}]")
-                    ctx.fillers.setdefault(("instructor", i), []).append((itv, demand))
+                    ctx.fillers.setdefault(("instructor", i), []).append((itv, most - units))
+                    ctx.bought.setdefault(("instructor", i), []).append((units, most))
         elif d.kind == "load":
             for p in rp.people[d.index]:
                 x = m.new_int_var(0, d.most, f"load[{d.index},{p}]")

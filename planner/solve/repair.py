@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 from planner.data.levers import Repair
 from planner.data.repair_problem import RepairProblem
 from planner.data.result import PhaseInfo, Schedule, SolveStatus
+from planner.exceptions import VerificationError
 from planner.model.levers import COST_SCALE, RepairModel, build_repair_model, exclude, read_repair, short_weight
 from planner.solve.budget import REPAIR_FIRST, REPAIR_HINT, REPAIR_UNLOCKS, Budget
 from planner.solve.cpsat import ANSWERED, STATUS, extract_schedule, run_phase, solve_interruptibly
@@ -83,6 +84,8 @@ def search_repairs(
         if limit <= 0.05:
             break
         solver, status, info = run_phase(model.ctx, params, limit, f"repair {k + 1}", shown, t0, budget)
+        if status == SolveStatus.MODEL_INVALID:  # a bug in the lever model, never a time limit
+            raise VerificationError([f"CP-SAT rejected the repair model (MODEL_INVALID) in search {k + 1}"])
         out.phases.append(info)
         short = solver.value(lv.shortfall) if status in ANSWERED else None
         bound = solver.best_objective_bound if status != SolveStatus.INFEASIBLE else None

@@ -428,3 +428,27 @@ def test_explain_prices_a_weekly_lever_of_some_weeks_as_repair_does(tmp_path: Pa
     assert res.exit_code == 3, res.output
     assert ("raise p's weekly caps by 8 h in the weeks of 2022-03-21 .. 2022-03-28 (repairs lever 1) [cost 8 points]: "
             "whole plan: yes") in res.output
+
+
+def test_capacity_levers_of_two_instructors_of_one_pool_with_a_day_off(tmp_path: Path) -> None:
+    """Tests two capacity levers in one instructor pool (olga and ivan: same qualification, same day off): the day
+    off summed both levers into one demand, which CP-SAT rejects (MODEL_INVALID, read as a time limit: exit 4).
+
+    8 participants, 2 sessions of 4 h each before the exam on Sat 9 Mar: Mon 4 - Fri 8 Mar, one 4-h session a day
+    per person and per instructor unit; both instructors are away on Wed 6 Mar: 2 x 4 = 8 sessions for the 16
+    needed. A second unit of each (5 points each): 16 sessions, 10 points."""
+    away = [{"from": "2024-03-06", "to": "2024-03-06", "reason": "leave"}]
+    data = scenario(
+        gates=[{"id": "exam", "date": "2024-03-09"}],
+        participants=[{"id": f"p{i}", "role": "sfp", "crew": f"c{i}"} for i in range(8)],
+        instructors=[{"id": "olga", "qualifications": ["x"], "blackouts": away},
+                     {"id": "ivan", "qualifications": ["x"], "blackouts": away}],
+        modules=[{"id": "m1", "sessions": 2, "session_hours": 4, "instructor": "x"}],
+        competencies=[{"id": "comp", "requires": ["m1"], "deadline": "exam"}],
+        repairs={"defaults": False, "levers": [{"kind": "capacity", "instructor": "olga", "cost": 5},
+                                               {"kind": "capacity", "instructor": "ivan", "cost": 5}]},
+    )
+    res = runner.invoke(app, ["repair", str(write(tmp_path, data)), "--out", str(tmp_path / "r"), "--time-limit", "10",
+                              "--deterministic"])
+    assert res.exit_code == 0, res.output
+    assert "10 points (proven cheapest); verified" in res.output

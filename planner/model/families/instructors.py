@@ -58,7 +58,8 @@ def add(ctx: Context) -> None:
         cap = sum(data.instructors[i].capacity for i in members[p])
         fillers = [f for i in members[p] for f in ctx.fillers.get(("instructor", i), [])]
         if fillers:  # repair levers: capacity not bought is taken by fillers
-            _pool_with_fillers(ctx, members[p], intervals, fillers, cap)
+            bought = [b for i in members[p] for b in ctx.bought.get(("instructor", i), [])]
+            _pool_with_fillers(ctx, members[p], intervals, fillers, bought, cap)
             continue
         blockers = 0
         if data.num_days > 1:
@@ -111,18 +112,22 @@ def _pool_with_fillers(
     members: list[int],
     intervals: list[cp_model.IntervalVar],
     fillers: list[tuple[cp_model.IntervalVar, cp_model.LinearExprT]],
+    bought: list[tuple[cp_model.LinearExprT, int]],
     cap: int,
 ) -> None:
-    """One pool's Cumulative when repair levers may add capacity to it."""
+    """One pool's Cumulative when repair levers may add capacity to it (``bought``: each lever's units bought
+    and its most, see :attr:`Context.bought`)."""
     m, S = ctx.model, ctx.data.slots_per_day
     items: list[tuple[cp_model.IntervalVar, cp_model.LinearExprT]] = [(itv, 1) for itv in intervals]
     if ctx.data.num_days > 1:
-        # A day off takes the units bought, not the whole relaxed capacity: the fillers (over the whole
-        # horizon) already take the units not bought, and counting them twice made any day off in the
-        # window cost every capacity unit (a repair set with a capacity nobody needed).
-        off = cap - sum(demand for _, demand in fillers)
+        # A day off takes the units no lever buys and, one interval per lever, the units bought: the fillers
+        # (over the whole horizon) already take the units not bought. Taking the whole relaxed capacity made any
+        # day off cost every capacity unit; one demand summing several levers is not affine (MODEL_INVALID).
+        fixed = cap - sum(most for _, most in bought)
         for a, b in _runs(ctx.data.instructors[members[0]].open_days, False):
-            items.append((m.new_fixed_size_interval_var(a * S, (b - a) * S, f"off[pool{members[0]},{a}]"), off))
+            items.append((m.new_fixed_size_interval_var(a * S, (b - a) * S, f"off[pool{members[0]},{a}]"), fixed))
+            items += [(m.new_fixed_size_interval_var(a * S, (b - a) * S, f"off[pool{members[0]},{a},{k}]"), units)
+                      for k, (units, _) in enumerate(bought)]
     items += fillers
     m.add_cumulative([i for i, _ in items], [d for _, d in items], cap)
 
