@@ -8,9 +8,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
+from planner.data.result import Schedule, SolveStatus
 from tests.helpers import scenario, write
 
 runner = CliRunner()
@@ -452,3 +454,45 @@ def test_capacity_levers_of_two_instructors_of_one_pool_with_a_day_off(tmp_path:
                               "--deterministic"])
     assert res.exit_code == 0, res.output
     assert "10 points (proven cheapest); verified" in res.output
+
+
+def test_a_bound_that_only_counts_pairs_screened_out_proves_nothing(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests the proof that gives "ready with waivers": a pair screened out as impossible alone (q's cold course,
+    out of season, waivable) is in every bound, so "at most 2 of 3 pairs" says nothing of the open pair (b's,
+    left open by a time limit, simulated here). It must stay UNKNOWN, not WAIVED with that bound as its proof."""
+    import dataclasses
+
+    from planner.plan import pipeline
+    from planner.plan.readiness import Verdict
+    from planner.scenario.load import load_scenario
+    from planner.solve.run import SolveParams
+    from planner.verify.checks import goals_achieved
+
+    real = pipeline.solve
+
+    def cut(data, params, *args, **kw):  # type: ignore[no-untyped-def]
+        res = real(data, params, *args, **kw)
+        forbid_goals = kw.get("forbid_goals", ())
+        b = next(i for i, x in enumerate(data.participants) if x.id == "bob")
+        assert res.schedule is not None
+        kept = Schedule(tuple(s for s in res.schedule.sessions if b not in data.jobs[s.job].participants))
+        return dataclasses.replace(res, status=SolveStatus.FEASIBLE, schedule=kept, goals_met=goals_achieved(data, kept),
+                                   goals_bound=len(data.goals) - len(forbid_goals))
+
+    monkeypatch.setattr(pipeline, "solve", cut)
+    monkeypatch.setattr(pipeline, "_decomposed", lambda data, params, budget, result, *a: result)
+    data = scenario(
+        roles=[{"id": "sfp", "requires": ["comp"]}, {"id": "x", "requires": ["cold"]}],
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1"}, {"id": "bob", "role": "sfp", "crew": "c2"},
+                      {"id": "q", "role": "x", "crew": "c3"}],
+        modules=[{"id": "m1", "hours": 2, "session_hours": 2},
+                 {"id": "m2", "hours": 2, "session_hours": 2, "allowed": [{"from": "08-01", "to": "08-31"}]}],
+        competencies=[{"id": "comp", "requires": ["m1"], "waivable": True},
+                      {"id": "cold", "requires": ["m2"], "waivable": True}],
+    )
+    out = pipeline.plan(load_scenario(write(tmp_path, data)), SolveParams(time_limit=2, deterministic=True),
+                        confirm=False)
+    status = {(r.participant, r.competency): r.status for r in out.readiness}
+    assert status[("q", "cold")] == Verdict.WAIVED and status[("bob", "comp")] == Verdict.UNKNOWN
+    assert out.overall == Verdict.UNKNOWN
