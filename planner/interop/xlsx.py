@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -138,6 +140,31 @@ def _value(raw: Any) -> Any:
     return raw
 
 
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def _typed(section: str, key: str, value: Any) -> Any:
+    """A text cell of a number or yes/no column as its number or boolean: Excel keeps a number typed in a
+    text-formatted cell (or pasted from a CSV) as text, which the strict scenario format refuses."""
+    if not isinstance(value, str):
+        return value
+    field = Scenario.model_fields.get(section)
+    items = typing.get_args(field.annotation) if field is not None else ()
+    model = items[0] if items and isinstance(items[0], type) and issubclass(items[0], BaseModel) else None
+    inner = model.model_fields.get(key) if model is not None else None
+    if inner is None:
+        return value
+    kinds = set(typing.get_args(inner.annotation)) or {inner.annotation}
+    if str in kinds:
+        return value
+    if kinds & {int, float} and _NUMBER.fullmatch(value):
+        number = float(value)
+        return int(number) if int in kinds and number.is_integer() else number
+    if bool in kinds and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
 def read_workbook(path: Path) -> tuple[dict[str, Any], Scenario]:
     """The scenario a filled workbook describes, validated; every problem located by sheet, row and column."""
     file = str(path)
@@ -187,7 +214,7 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], Scenario]:
                     continue
                 at = f"sheet {section}, row {r}, column {get_column_letter(c)} ({key or 'no header'})"
                 where[(section, len(items), key)] = at
-                item[key] = parse(raw, at)
+                item[key] = _typed(section, key, parse(raw, at))
             where[(section, len(items))] = f"sheet {section}, row {r}"
             items.append(item)
         plain[section] = items

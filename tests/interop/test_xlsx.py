@@ -102,3 +102,15 @@ def test_an_impossible_date_in_a_cell_is_located(tmp_path: Path) -> None:
     res = RUN.invoke(app, ["import", str(book), "--out", str(tmp_path / "s.yaml")])
     assert res.exit_code == 1, res.output
     assert "sheet participants, row 2, column" in res.output and "day is out of range for month" in res.output
+
+
+def test_numbers_and_yes_no_typed_as_text_in_cells_are_read(tmp_path: Path) -> None:
+    """Tests cells Excel keeps as text (a text-formatted column, a pasted CSV): "8" in the hours column (4-h
+    sessions) and "TRUE" in consecutive_days read as 8 and true (the strict YAML format refuses them quoted, and
+    the import failed: "expected a number, got the text '8' (write it without quotes)")."""
+    book = write_workbook(plain_document(read_document(SMALL)[0], str(SMALL)), tmp_path / "s.xlsx")
+    _edit(book, "modules", 2, "hours", "8")
+    _edit(book, "modules", 2, "consecutive_days", "TRUE")
+    plain, scenario = read_workbook(book)
+    assert scenario.modules[0].hours == 8 and scenario.modules[0].consecutive_days is True
+    assert plain["modules"][0]["hours"] == 8  # and so written to the YAML file
