@@ -103,6 +103,9 @@ class Result:
     bound: float | None = None
     runtime: float = 0.0
     phases: tuple[PhaseInfo, ...] = field(default_factory=tuple)
+    # Whether the pairs a proven count leaves unmet are settled too: False when only the count is proven and
+    # the tie-break (pairs that cannot be waived before waivable ones) is not.
+    settled: bool = True
 
     @property
     def num_goals_met(self) -> int:
@@ -149,6 +152,8 @@ def status_words(res: Result) -> str:
 
 def _plan_words(res: Result) -> str:
     words = _READINESS_WORDS[res.status]
+    if res.status == SolveStatus.OPTIMAL and not res.settled:
+        words = "how many pairs can be met proven, not which (time limit)"
     plan = next((p for p in res.phases if p.phase == "plan"), None)
     if plan is None:
         return words

@@ -287,7 +287,8 @@ def plan(
         # The plan meets as many pairs as the facility allows: its count is proven best, as if phase 1
         # had closed its bound, so each unmet pair gets its own verdict (impossible alone or trade-off).
         result = dataclasses.replace(result, status=SolveStatus.OPTIMAL, goals_bound=facility.pairs, phases=(
-            *result.phases, PhaseInfo("facility", SolveStatus.OPTIMAL, question=facility.text)))
+            *result.phases, PhaseInfo("facility", SolveStatus.OPTIMAL, question=facility.text)),
+            settled=all(g.waive_cost is None for g in data.goals))  # the count, not which pairs give way
     readiness = assess(loaded.scenario, grid, data, result, params, confirm=confirm, impossible=impossible,
                        budget=budget)
     proof = ""

@@ -258,6 +258,9 @@ def assess(
             end_slot[s.job] = max(end_slot.get(s.job, -1), s.end)
     comp = {c.id: c for c in sc.competencies}
     mods = {m.id: m for m in sc.modules}
+    # A waivable pair this plan meets: an unmet pair that cannot be waived might be met in its place.
+    swappable = any(goal.waive_cost is not None and result.goals_met and result.goals_met[g]
+                    for g, goal in enumerate(data.goals))
     for g, goal in enumerate(data.goals):
         pid = data.participants[goal.participant].id
         c = comp[goal.competency]
@@ -301,6 +304,7 @@ def assess(
                                   f"time limit: {what}; not proven impossible"))
         else:
             why = "not all competencies can be met together (proven)"
+            alone = SolveStatus.UNKNOWN
             if confirm and confirming.worth(CONFIRM_MIN_S):
                 limit = confirming.rest(cap=CONFIRM_EACH_S)
                 alone = plan_meeting_goals(data, (g,), SolveParams(time_limit=limit, deterministic=params.deterministic,
@@ -310,6 +314,14 @@ def assess(
                     why = "cannot be met even on its own (proven); see 'planner explain'"
                 elif alone == SolveStatus.FEASIBLE:
                     why = "possible on its own but only at the expense of other competencies (proven trade-off)"
+            if alone != SolveStatus.INFEASIBLE and not result.settled and goal.waive_cost is None and swappable:
+                # The count is proven, not which pairs give way: a plan meeting as many may meet this one and
+                # leave a waivable pair (met here) unmet instead.
+                rows.append(Readiness(pid, c.id, Verdict.UNKNOWN, None, deadline, None,
+                                      f"time limit: not every pair can be met together (proven: at most "
+                                      f"{result.goals_bound} of {len(data.goals)}), but whether this one or a "
+                                      "waivable pair gives way is not settled"))
+                continue
             rows.append(Readiness(pid, c.id, Verdict.NOT_READY, None, deadline, None, why))
     return [_waived(r, comp[r.competency].waive_cost) if r.status == Verdict.NOT_READY and comp[r.competency].waivable
             else r for r in rows]

@@ -78,14 +78,15 @@ def solve_readiness(
     best_value = round(solver.objective_value)
     best = best_value // weight
     goals_bound = min(num_goals, count(solver.best_objective_bound))
+    settled = True
     if status1 == SolveStatus.FEASIBLE and goals_bound == best:
         # The count is proven best; only the tie-break among such plans (prime crews, waivers) is not.
-        status1 = SolveStatus.OPTIMAL
+        status1, settled = SolveStatus.OPTIMAL, weight == 1
     sched1 = extract_schedule(ctx, solver)
     met1 = tuple(solver.boolean_value(s) for s in ctx.goal_sat)
     if not params.plan_phase:
         return Result(status1, sched1, goals_met=met1, goals_bound=goals_bound,
-                      runtime=time.perf_counter() - t0, phases=(info1,))
+                      runtime=time.perf_counter() - t0, phases=(info1,), settled=settled)
 
     # Phase 2: keep the goals count, complete the programme, finish early.
     # Wall mode: the whole phase-1 solution, which the portfolio completes at once (from the decision variables
@@ -139,6 +140,7 @@ def solve_readiness(
         bound=bnd,
         runtime=time.perf_counter() - t0,
         phases=(info1, info2),
+        settled=settled,
     )
 
 

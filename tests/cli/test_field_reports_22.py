@@ -496,3 +496,31 @@ def test_a_bound_that_only_counts_pairs_screened_out_proves_nothing(tmp_path: Pa
     status = {(r.participant, r.competency): r.status for r in out.readiness}
     assert status[("q", "cold")] == Verdict.WAIVED and status[("bob", "comp")] == Verdict.UNKNOWN
     assert out.overall == Verdict.UNKNOWN
+
+
+def test_a_proven_count_does_not_say_which_pair_that_cannot_be_waived_is_lost(tmp_path: Path) -> None:
+    """Tests a count of pairs proven best while the tie-break (pairs that cannot be waived first) is not: no pair
+    that cannot be waived may read NOT_READY then (they read "proven trade-off", exit 3, where every one of them
+    can be met and the answer is ready with waivers).
+
+    20 participants with a waivable competency and 20 with one that cannot be waived each need one 4-h tank
+    session; the tank is open on the 30 weekdays of 4 Mar - 12 Apr 2024: 30 of 40 pairs, all 20 that cannot be
+    waived among them. Three 2-session classroom modules each (room for 40) keep phase 1 busy at 0.2 units."""
+    days = [f"2024-{m:02d}-{d:02d}" for m, ds in ((3, (4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 18, 19, 20, 21, 22, 25, 26,
+                                                       27, 28, 29)), (4, (1, 2, 3, 4, 5, 8, 9, 10, 11, 12))) for d in ds]
+    extra = ["cx0", "cx1", "cx2"]
+    data = scenario(
+        roles=[{"id": "rw", "requires": ["cw", *extra]}, {"id": "rn", "requires": ["cn", *extra]}],
+        participants=[{"id": f"{k}{i}", "role": f"r{k}", "crew": f"c{k}{i}"} for k in "wn" for i in range(20)],
+        resources=[{"id": "tank", "capacity": 1, "available_dates": days}, {"id": "room", "capacity": 40}],
+        modules=[{"id": "tank", "sessions": 1, "session_hours": 4, "resources": ["tank"]},
+                 *({"id": f"x{i}", "sessions": 2, "session_hours": 2, "resources": ["room"]} for i in range(3))],
+        competencies=[{"id": "cw", "requires": ["tank"], "waivable": True}, {"id": "cn", "requires": ["tank"]},
+                      *({"id": f"cx{i}", "requires": [f"x{i}"]} for i in range(3))],
+    )
+    out = tmp_path / "o"
+    res = runner.invoke(app, ["plan", str(write(tmp_path, data)), "--out", str(out), "--deterministic",
+                              "--time-limit", "0.2", "-q"])
+    assert res.exit_code in (4, 6), res.output
+    with (out / "readiness.csv").open() as fh:
+        assert not [r for r in csv.DictReader(fh) if r["competency"] == "cn" and r["status"] == "NOT_READY"]
