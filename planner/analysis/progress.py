@@ -10,7 +10,7 @@ date, a session the published plan does not have, a row given again for the
 same session) is ignored with a note that says so, never silently.
 
 A joint module's rows are each member's: its session is done when every member did it (a member without a
-row did, as planned); a session one member missed or failed is retaken by the crew together, and its hours
+row did, as planned); a session one member missed or failed is retaken by them all together, and its hours
 count for the members who were there.
 """
 
@@ -272,22 +272,28 @@ def _joint(data: ProblemData, rows: list[ProgressRow], path: Path, problems: lis
             out.append(r)
     for (j, _), given in groups.items():
         job = data.jobs[j]
+        starts = {r.start for r in given if r.start is not None}
+        if len(starts) > 1:  # one joint session took place once, whatever each member reports of it
+            problems.append(bad(path, f"{job.id}: the members' rows give {len(starts)} different actual starts "
+                                      f"for one joint session ({', '.join(sorted(str(t) for t in starts))})",
+                                max(r.row for r in given)))
+        start = next((r for r in given if r.start is not None), None)
         bad_ones = [r for r in given if r.status != "completed"]
         if not bad_ones:
-            starts = {r.start for r in given if r.start is not None}
-            if len(starts) > 1:
-                problems.append(bad(path, f"{job.id}: the members' rows give {len(starts)} different actual starts "
-                                          f"for one joint session ({', '.join(sorted(str(t) for t in starts))})",
-                                    max(r.row for r in given)))
-            out.append(next((r for r in given if r.start is not None), given[-1]))
+            out.append(start or given[-1])
             continue
         status = "failed" if any(r.status == "failed" for r in bad_ones) else "missed"
         away = {r.participant for r in given if r.status == "missed"}
         there = tuple(p for p in job.participants if p not in away)
-        who = ", ".join(data.participants[p].id for p in sorted({r.participant for r in bad_ones}))
+
+        def names(kind: str, given: list[ProgressRow] = given) -> str:
+            return ", ".join(data.participants[p].id for p in sorted({r.participant for r in given if r.status == kind}))
+
+        said = "; ".join(f"{kind} by {names(kind)}" for kind in ("failed", "missed") if names(kind))
         came = ", ".join(data.participants[p].id for p in there)
-        note = f"{status} by {who}" + (f" ({came} attended: their hours count); retaken by the crew together"
-                                       if there and away else "; retaken by the crew together")
+        note = said + (f" ({came} attended: their hours count)" if there and away else "") + "; retaken together"
+        # The time it took place (an attendee's actual start), for the hours of those there.
         out.append(dataclasses.replace(bad_ones[0], status=status, attended=there, note=note,
+                                       start=start.start if start is not None else None,
                                        row=min(r.row for r in given)))
     return sorted(out, key=lambda r: r.row)

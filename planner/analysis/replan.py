@@ -202,7 +202,9 @@ def replan_problem(
     notes = {} if notes is None else notes
     status: dict[tuple[int, int], ProgressRow] = {}
     whole_failed: dict[int, ProgressRow] = {}  # job -> its failed or missed row, for the whole module
-    for row in progress:
+    # A session's own row before a whole module's (a crew-mate's missed session stays missed whatever the order
+    # of the rows: a whole-module "completed" row after it cancelled it).
+    for row in sorted(progress, key=lambda r: r.index is not None):
         if row.index is None:
             if row.status != "completed":
                 whole_failed[row.job] = row
@@ -376,7 +378,7 @@ def _changes(
         top = max([*published.values(), job.num_fixed], default=0)
         retakes = len(baseline.get(j, [])) - len(future) - job.num_fixed  # published in the past, not done
         for extra, b in enumerate(fresh[len(gone):], start=1):
-            why = ("retake of a failed or missed session" if extra <= retakes else
+            why = ("retake of a session not done (see its 'not done' line)" if extra <= retakes else
                    "the module now has more sessions than published" if baseline.get(j) else
                    "not in the published plan; needed for readiness")
             out.append(Change(owner, job.module, top + extra if baseline.get(j) else number[b], "added", "", when(b), why))

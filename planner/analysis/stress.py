@@ -209,6 +209,7 @@ def outage_study_one(
     campaign resource), each of those days: a single flight day must not fall
     between two starts."""
     work = _working_days(grid, data)
+    max_days = min(max_days, len(work))  # no outage is longer than the working days (45 of 30 read "45, capped")
     used = _used_days(data, hint, kind, index)
     sparse = used if len(used) <= len(work) // stride else set()
     starts = sorted(set(range(0, len(work), stride)) | {pos for pos, d in enumerate(work) if d in sparse})

@@ -163,3 +163,26 @@ def test_a_joint_session_one_member_missed_took_place_for_the_others(tmp_path: P
     assert why.startswith("missed by bob (ann attended: their hours count)")
     (added,) = changes[changes["change"] == "added"]["new_start"]
     assert added >= "2024-03-11"
+
+
+def test_a_crew_mates_missed_session_stands_beside_a_whole_module_row_and_an_actual_start(tmp_path: Path) -> None:
+    """Tests two joint-session reports: bob's missed session 2 stays missed although ann's whole module is
+    reported completed after it (the later whole-module row cancelled it: no retake, bob READY without it); and
+    ann's actual start of a session bob missed (Fri 8 Mar, not the published Mon 11) is where her hours count.
+
+    ann (8 h a week) and bob train m1 together, four 4-h sessions, published Mon 4, Tue 5, Mon 11, Tue 12 Mar.
+    Re-planned on Wed 13 Mar. First case: the week of 11 Mar holds 8 h, the retake goes to Mon 18 Mar. Second
+    case: session 3 took place on Fri 8 Mar, so the week of 11 Mar holds only Tue 12 (4 h) and the retake takes
+    Wed 13 Mar; counted on the published Mon 11 it went to Mon 18 Mar."""
+    data = scenario(participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_week": 8}},
+                                  {"id": "bob", "role": "sfp", "crew": "c1"}],
+                    modules=[{"id": "m1", "sessions": 4, "session_hours": 4, "joint": "crew"}])
+    path, pub = _publish(tmp_path, data)
+    changes = _replan(tmp_path, path, pub, "bob,m1,2,missed,,,ill\nann,m1,,completed,,,\n", "2024-03-13")
+    assert list(changes[changes["change"] == "not done"]["session"]) == [2]
+    (added,) = changes[changes["change"] == "added"]["new_start"]
+    assert added >= "2024-03-18"
+    changes = _replan(tmp_path, path, pub, "ann,m1,3,completed,2024-03-08T09:00,,\nbob,m1,3,missed,,,ill\n",
+                      "2024-03-13")
+    (added,) = changes[changes["change"] == "added"]["new_start"]
+    assert added == "2024-03-13T09:00"
