@@ -308,6 +308,8 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
     extra_units: dict[tuple[str, str], int] = {}
     weekly: dict[str, list[tuple[LeverDef, float]]] = {}  # participant: (weekly load lever, hours)
     released: dict[str, str] = {}  # competency no role requires any more (waived, or its only module dropped): why
+    dropped: list[str] = []  # modules a drop lever drops
+    hired: set[str] = set()  # ids of the instructors hired so far (two levers may hire one qualification)
     for i in repair.used():
         if defs[i].kind == "load" and defs[i].week:
             for pid, extra in repair.hours[i].items():
@@ -333,7 +335,7 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
             key = ("resources" if lv.week else "instructors", lv.target)
             extra_units[key] = extra_units.get(key, 0) + repair.units[i]
         elif lv.kind == "instructor":
-            for k, new_id in enumerate(hire_ids(sc, lv.target, repair.units[i])):
+            for k, new_id in enumerate(hire_ids(sc, lv.target, repair.units[i], hired)):
                 item = {"id": new_id, "name": f"New {lv.target} instructor {k + 1}",
                         "qualifications": [lv.target]}
                 out.append(Change("instructors", item, True,
@@ -372,15 +374,17 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
         elif lv.kind == "waive":
             released.setdefault(lv.target, f"{lv.target} waived")
         elif lv.kind == "drop":
-            for comp in sc.competencies:
-                kept = [r for r in comp.requires if not _only(r, lv.target)]
-                if not kept:
-                    # Nothing left to train for it: the roles no longer require it (a competency must require
-                    # some module, so an empty list would not load).
-                    released[comp.id] = f"module {lv.target} dropped, the only module {comp.id} requires"
-                elif len(kept) < len(comp.requires):
-                    out.append(Change(f"competencies.{comp.id}.requires", [_plain_req(r) for r in kept], False,
-                                      f"repair: module {lv.target} dropped"))
+            dropped.append(lv.target)
+    for comp in sc.competencies:  # every drop at once: two levers may empty one competency between them
+        kept = [r for r in comp.requires if not any(_only(r, m) for m in dropped)]
+        cut = ", ".join(m for m in dropped if any(_only(r, m) for r in comp.requires))
+        if not kept:
+            # Nothing left to train for it: the roles no longer require it (a competency must require
+            # some module, so an empty list would not load).
+            released[comp.id] = f"module {cut} dropped, all {comp.id} requires"
+        elif len(kept) < len(comp.requires):
+            out.append(Change(f"competencies.{comp.id}.requires", [_plain_req(r) for r in kept], False,
+                              f"repair: module {cut} dropped"))
     for role in sc.roles:  # one edit per role for every competency waived or left with nothing to train
         gone = [c for c in role.requires if c in released]
         if gone:
@@ -419,11 +423,15 @@ def _gates_keep(sc: Scenario, rid: str, units: int) -> list[Change]:
     return out
 
 
-def hire_ids(sc: Scenario, qualification: str, n: int) -> list[str]:
+def hire_ids(sc: Scenario, qualification: str, n: int, hired: set[str] | None = None) -> list[str]:
     """The ids of ``n`` instructors hired with ``qualification``: ``new_<qualification>_<k>``, skipping ids the
-    file already has (a file saved by an earlier repair has ``new_q_1``: hiring again clashed, exit 1)."""
-    taken = {ins.id for ins in sc.instructors}
-    return list(itertools.islice((x for k in itertools.count(1) if (x := f"new_{qualification}_{k}") not in taken), n))
+    file already has (a file saved by an earlier repair has ``new_q_1``: hiring again clashed, exit 1) and those
+    in ``hired`` (other levers' hires), which the new ones join."""
+    hired = set() if hired is None else hired
+    taken = {ins.id for ins in sc.instructors} | hired
+    ids = list(itertools.islice((x for k in itertools.count(1) if (x := f"new_{qualification}_{k}") not in taken), n))
+    hired.update(ids)
+    return ids
 
 
 def _only(req: str | AnyOf, module: str) -> bool:

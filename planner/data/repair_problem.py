@@ -87,11 +87,12 @@ def build_repair_problem(sc: Scenario) -> RepairProblem:
     resources = {lv.index: next(r for r, res in enumerate(data.resources) if res.id == lv.target)
                  for lv in defs if lv.kind == "capacity" and lv.week}
     instructors: dict[int, tuple[int, ...]] = {}
+    hired: set[str] = set()  # in lever order, as changes_for names them
     for lv in defs:
         if lv.kind == "capacity" and not lv.week:
             instructors[lv.index] = tuple(i for i, ins in enumerate(data.instructors) if ins.id == lv.target)
         elif lv.kind == "instructor":
-            names = set(hire_ids(sc, lv.target, lv.most))
+            names = set(hire_ids(sc, lv.target, lv.most, hired))
             instructors[lv.index] = tuple(i for i, ins in enumerate(data.instructors) if ins.id in names)
     people = {lv.index: tuple(p for p, part in enumerate(data.participants) if part.id in lv.participants)
               for lv in defs if lv.kind in ("load", "block")}

@@ -524,3 +524,35 @@ def test_a_proven_count_does_not_say_which_pair_that_cannot_be_waived_is_lost(tm
     assert res.exit_code in (4, 6), res.output
     with (out / "readiness.csv").open() as fh:
         assert not [r for r in csv.DictReader(fh) if r["competency"] == "cn" and r["status"] == "NOT_READY"]
+
+
+def test_two_hiring_levers_and_two_drop_levers_combine(tmp_path: Path) -> None:
+    """Tests levers of one kind used together: two hiring levers of one qualification named both hires new_x_1
+    (a duplicate id: exit 1); two drop levers emptying one competency each kept the other's module (exit 4).
+
+    Hiring: 6 participants x 2 sessions of 4 h before the exam on Sat 9 Mar (Mon 4 - Fri 8, one session a day per
+    unit); olga is away on Wed 6 Mar: 4 + 5 + 5 = 14 >= 12 with both hires (5 + 6 = 11 points), 9 with one.
+    Dropping: comp2 requires m2 and m3, both open only in June: both drops (25 each), 50 points."""
+    away = [{"from": "2024-03-06", "to": "2024-03-06"}]
+    hire = scenario(
+        gates=[{"id": "exam", "date": "2024-03-09"}],
+        participants=[{"id": f"p{i}", "role": "sfp", "crew": f"c{i}"} for i in range(6)],
+        instructors=[{"id": "olga", "qualifications": ["x"], "blackouts": away}],
+        modules=[{"id": "m1", "sessions": 2, "session_hours": 4, "instructor": "x"}],
+        competencies=[{"id": "comp", "requires": ["m1"], "deadline": "exam"}],
+        repairs={"defaults": False, "levers": [{"kind": "instructor", "qualification": "x", "max": 1, "cost": 5},
+                                               {"kind": "instructor", "qualification": "x", "max": 1, "cost": 6}]},
+    )
+    june = [{"from": "06-01", "to": "06-30"}]
+    drop = scenario(
+        roles=[{"id": "sfp", "requires": ["comp", "comp2"]}],
+        modules=[{"id": "m1", "hours": 2, "session_hours": 2}, {"id": "m2", "hours": 2, "session_hours": 2, "allowed": june},
+                 {"id": "m3", "hours": 2, "session_hours": 2, "allowed": june}],
+        competencies=[{"id": "comp", "requires": ["m1"]}, {"id": "comp2", "requires": ["m2", "m3"]}],
+        repairs={"defaults": False, "levers": [{"kind": "drop", "module": "m2", "cost": 25},
+                                               {"kind": "drop", "module": "m3", "cost": 25}]},
+    )
+    for name, data, cost in (("hire.yaml", hire, 11), ("drop.yaml", drop, 50)):
+        res = runner.invoke(app, ["repair", str(write(tmp_path, data, name)), "--out", str(tmp_path / f"out-{name}"),
+                                  "--time-limit", "10", "--deterministic"])
+        assert res.exit_code == 0 and f"{cost} points (proven cheapest); verified" in res.output, res.output
