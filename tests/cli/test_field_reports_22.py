@@ -102,6 +102,9 @@ def test_a_fix_whose_greedy_plan_fits_is_verified_under_deterministic(tmp_path: 
     res = runner.invoke(app, ["explain", str(write(tmp_path, data)), "--out", str(tmp_path / "e"), "--deterministic"])
     assert res.exit_code == 3, res.output
     assert "raise ann's weekly cap from 20 h to 20.5 h [cost 1.65 points]: whole plan: yes" in res.output
+    # Its whole plan has every pair ready: a single change does it (the footer said none did).
+    assert "One change makes every pair ready (its whole plan verified): raise ann's weekly cap" in res.output
+    assert "No single change" not in res.output
 
 
 def test_a_proof_that_not_all_pairs_fit_gives_ready_with_waivers_when_every_open_pair_is_waivable(

@@ -89,7 +89,15 @@ def format_explanation(ex: Explanation) -> str:
                 lines.append(f"    {len(rest)} {'more ' if upto else ''}fix{'' if len(rest) == 1 else 'es'} "
                              f"not checked ({why}):")
                 lines += [f"      - {_fix_text(fix, alike)}" for fix in rest]
-    if any(not any(ex.verified(f, ge.goal) == "yes" for f in ge.fixes if not f.waiver) for ge in ex.goals):
+    # A fix whose whole plan had every pair ready is a single change that makes every pair ready.
+    whole = sorted(((f.cost, f.text) for ge in ex.goals for f in ge.fixes if not f.waiver
+                    and ex.verified(f, ge.goal) == "yes" and (v := ex.verifications.get(f.key)) is not None
+                    and v.ready == v.total), key=lambda t: t[0])
+    if whole:
+        lines.append("")
+        lines.append(f"One change makes every pair ready (its whole plan verified): {whole[0][1]} [cost {points(whole[0][0])}]; "
+                     f"'planner repair {out.loaded.path}' proves the cheapest set of changes.")
+    elif any(not any(ex.verified(f, ge.goal) == "yes" for f in ge.fixes if not f.waiver) for ge in ex.goals):
         lines.append("")
         lines.append(f"No single change (other than a waiver) is verified to make every pair above ready: 'planner repair {out.loaded.path}' "
                      "finds the cheapest combination of changes, each set verified by a whole re-plan.")
