@@ -138,7 +138,8 @@ def sweep(
     except PlannerError as exc:
         fail(exc)
     varied = "" if target.whole else f", varying {target.label}"
-    typer.echo(f"Ready participants per competency and window{varied} ('?': some unknown at the time limit)")
+    waived = "; '+Nw': N pairs waived" if "waived" in frame.columns else ""
+    typer.echo(f"Ready participants per competency and window{varied} ('?': some unknown at the time limit{waived})")
     typer.echo(sweep_table(frame))
     written = write_sweep(frame, out, f"{loaded.scenario.name}: ready per competency{varied}")
     typer.echo(f"Wrote {', '.join(str(p) for p in written)}")

@@ -8,12 +8,16 @@ import pandas as pd
 
 
 def sweep_table(frame: pd.DataFrame) -> str:
-    """Ready/total per competency (rows) and window length (columns); '?' marks unknown pairs."""
+    """Ready/total per competency (rows) and window length (columns); '?' marks unknown pairs, '+Nw' the pairs
+    waived (a waived pair read like one not ready)."""
     table = frame.pivot(index="competency", columns="months", values="ready").astype(str)
     totals = frame.pivot(index="competency", columns="months", values="total").astype(str)
     unknown = frame.pivot(index="competency", columns="months", values="unknown")
     marks = unknown.map(lambda n: "?" if n else "")
     cells = table + "/" + totals + marks
+    if "waived" in frame.columns:
+        waived = frame.pivot(index="competency", columns="months", values="waived")
+        cells = cells + waived.map(lambda n: f" +{n}w" if n else "")
     cells = cells.reindex(list(dict.fromkeys(frame["competency"])))
     cells.columns = [f"{m} mo" for m in cells.columns]
     return cells.to_string()

@@ -32,6 +32,9 @@ def test_sweep_table_marks_unknown_pairs() -> None:
     assert [line.split()[0] for line in lines[2:]] == ["fire", "ALL"]
     assert lines[2].split()[1:] == ["1/2?", "2/2"]  # 2 months: 1 of 2 ready, 1 unknown; 3 months: both
     assert lines[0].split() == ["2", "mo", "3", "mo"]
+    # A waived pair is marked (it read like one not ready): 1 of 2 ready at 3 months, the other waived.
+    waived = _sweep_frame().assign(waived=[0, 0, 1, 1], ready=[1, 1, 1, 1], verdict=["UNKNOWN"] * 2 + ["WAIVED"] * 2)
+    assert sweep_table(waived).splitlines()[2].split()[1:] == ["1/2?", "1/2", "+1w"]
 
 
 def test_write_sweep_creates_the_folder_and_both_files(tmp_path: Path) -> None:
