@@ -559,3 +559,22 @@ def test_two_hiring_levers_and_two_drop_levers_combine(tmp_path: Path) -> None:
         res = runner.invoke(app, ["repair", str(write(tmp_path, data, name)), "--out", str(tmp_path / f"out-{name}"),
                                   "--time-limit", "10", "--deterministic"])
         assert res.exit_code == 0 and f"{cost} points (proven cheapest); verified" in res.output, res.output
+
+
+def test_explain_raises_a_daily_cap_step_by_step_as_repair_does(tmp_path: Path) -> None:
+    """Tests a pair a daily cap holds back: explain offers the least raise of that cap, priced by the daily load
+    lever (it only lifted the caps whole, at 60 points "(no repair lever)", where repair raised it by 2 h for 8).
+
+    ann may train 6 h a day; the exam on Mon 11 Mar leaves Mon 4 - Fri 8 Mar: 30 h for 32 h of 2-h sessions.
+    7 h a day gives 35 h: +1 h at 3 points an hour."""
+    data = scenario(
+        calendar={"day_hours": 8, "slot_minutes": 60, "day_start": "09:00"},
+        gates=[{"id": "exam", "date": "2024-03-11"}],
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_day": 6}}],
+        modules=[{"id": "m1", "hours": 32, "session_hours": 1}],
+        competencies=[{"id": "comp", "requires": ["m1"], "deadline": "exam"}],
+        repairs={"defaults": False, "levers": [{"kind": "load", "extra_hours_per_day": 2, "cost": 3}]},
+    )
+    res = runner.invoke(app, ["explain", str(write(tmp_path, data)), "--out", str(tmp_path / "e"), "--deterministic"])
+    assert res.exit_code == 3, res.output
+    assert "raise ann's daily cap from 6 h to 7 h [cost 3 points]: whole plan: yes" in res.output

@@ -91,6 +91,10 @@ def by_lever(fix: Fix, sc: Scenario) -> Fix:
         step = sc.calendar.slot_minutes / 60
         ok = any(lv.kind == "load" and lv.week and lv.weeks is None and parts[0] in lv.participants
                  and lv.most * lv.step >= amount * step - 1e-9 for lv in levers)
+    elif kind == "loadday":
+        step = sc.calendar.slot_minutes / 60
+        ok = any(lv.kind == "load" and not lv.week and parts[0] in lv.participants
+                 and lv.most * lv.step >= amount * step - 1e-9 for lv in levers)
     else:
         ok = False  # a relaxed fact: lifting caps, an availability, a block tie, a campaign on any day
     return fix if ok else replace(fix, text=f"{fix.text} (no repair lever)", lever=False)
@@ -188,7 +192,7 @@ def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -
     pid = fact.key.split(":")[1]
     p = next(x for x in sc.participants if x.id == pid)
     assert p.load is not None and fact.edit is not None
-    out = _some_weeks(sc, q, required, p)
+    out = _some_weeks(sc, q, required, p) + _daily(sc, q, required, p)
     daily, weekly = p.load.max_hours_per_day, p.load.max_hours_per_week
     own = [w.model_dump(mode="json", by_alias=True) for w in p.load.weeks]
     if weekly is not None or own:
@@ -213,6 +217,34 @@ def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -
             return [*out, Fix(f"load:{pid}:{found}", text, unit_cost(sc, "load", participant=pid) * more,
                               set_value("participants", pid, "load", value(found)), exact)]
     return [*out, *checked(Fix(f"load:{pid}:none", fact.relaxed, LIFT_LOAD_COST, fact.edit), q, required)]
+
+
+def _daily(sc: Scenario, q: Question, required: list[GoalKey], p: Participant) -> list[Fix]:
+    """The least raise of participant ``p``'s daily cap, one slot at a time up to the working day, priced by the
+    daily load lever covering ``p`` (repair's; a daily cap was only lifted whole, at 60 points, where repair's
+    default lever raised it by 2 h for 8)."""
+    assert p.load is not None
+    daily = p.load.max_hours_per_day
+    step = sc.calendar.slot_minutes / 60
+    steps = 0 if daily is None else int((sc.calendar.day_hours - daily) / step + 1e-9)
+    if daily is None or steps <= 0:
+        return []
+    lever = next((lv for lv in lever_defs(sc) if lv.kind == "load" and not lv.week and p.id in lv.participants), None)
+    now = p.load.model_dump(mode="json", by_alias=True)
+
+    def value(k: int) -> dict[str, object]:
+        return {**now, "max_hours_per_day": daily + step * k}
+
+    def test(k: int) -> SolveStatus:
+        return q.prober.status([(f"loadday:{p.id}:{k}", set_value("participants", p.id, "load", value(k)))], required)
+
+    found, exact = smallest(test, steps)
+    if found is None:
+        return []
+    more = step * found
+    cost = (lever.unit_cost if lever is not None else DEFAULT_COSTS["load"]) * more
+    return [Fix(f"loadday:{p.id}:{found}", f"raise {p.id}'s daily cap from {daily:g} h to {daily + more:g} h", cost,
+                set_value("participants", p.id, "load", value(found)), exact)]
 
 
 def _some_weeks(sc: Scenario, q: Question, required: list[GoalKey], p: Participant) -> list[Fix]:
