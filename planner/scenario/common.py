@@ -6,7 +6,7 @@ import datetime as dt
 import typing
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 _ID = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
 Id = Annotated[str, Field(pattern=_ID, max_length=64)]
@@ -24,9 +24,11 @@ class StrictModel(BaseModel):
     def _no_bool_number(cls, value: object, info: ValidationInfo) -> object:
         # pydantic's lax mode reads true/false as 1/0 for a number ('sessions: true' was one session), the text
         # "2" as a number, "yes" as true and a number as a Unix time for a date: the format is strict.
-        if info.field_name is None or isinstance(value, list | tuple | dict) or value is None:
+        if info.field_name is None or isinstance(value, dict) or value is None:
             return value
         kinds = _kinds(cls.model_fields[info.field_name].annotation)
+        if isinstance(value, list | tuple):  # a list of dates is typed Date: each item checked where it stands
+            return value
         if isinstance(value, bool):
             if kinds & {int, float} and bool not in kinds:
                 raise ValueError(f"expected a number, got {str(value).lower()} (a yes/no)")
@@ -40,11 +42,39 @@ class StrictModel(BaseModel):
         elif isinstance(value, int | float) and dt.date in kinds and not kinds & {int, float}:
             raise ValueError(f"expected a date YYYY-MM-DD, got the number {value}")
         if isinstance(value, str) and dt.date in kinds and str not in kinds:
-            try:
-                return dt.date.fromisoformat(value.strip())  # as ISO 8601 reads it ("20210601" too)
-            except ValueError:  # pydantic's words ("invalid character in year") name no format
-                raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+            return _date(value)
         return value
+
+
+def _date_item(value: object) -> object:
+    """:data:`Date`'s check: a date stays, a text or a number is read by :func:`_date` (anything else is
+    pydantic's to refuse)."""
+    if isinstance(value, dt.date | bool) or not isinstance(value, str | int | float):
+        return value
+    return _date(value)
+
+
+def _date(value: str | int | float) -> dt.date:
+    """A date written as text: ISO 8601 (a date-time at midnight too); a number is not a date (a lax reader
+    takes it for a Unix time). Pydantic's own words ("invalid character in year") name no format."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date YYYY-MM-DD, got the number {value}")
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text)  # as ISO 8601 reads it ("20210601" too)
+    except ValueError:
+        pass
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+    if when.time() != dt.time(0):
+        raise ValueError(f"expected a date YYYY-MM-DD, got the date-time {value!r}")
+    return when.date()
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_item)]
+"""A date in a list of dates (holidays, campaign days): as strict as a single date field, located at its item."""
 
 
 def _kinds(annotation: object) -> set[object]:

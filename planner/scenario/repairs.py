@@ -24,6 +24,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from planner.scenario.common import Date
+
 _ID = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
 Id = Annotated[str, Field(pattern=_ID, max_length=64)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -79,7 +81,7 @@ class WorkdaysLever(_Lever):
     """Work on days the calendar closes: named dates, or given weekdays within a range (cost per day)."""
 
     kind: Literal["workdays"]
-    dates: tuple[dt.date, ...] = ()
+    dates: tuple[Date, ...] = ()
     weekdays: tuple[Weekday, ...] = ()
     within: Span | None = None
     holidays: bool = Field(False, description="every public holiday within the range (or the window)")
@@ -98,7 +100,7 @@ class DatesLever(_Lever):
 
     kind: Literal["dates"]
     resource: Id
-    dates: tuple[dt.date, ...] = ()
+    dates: tuple[Date, ...] = ()
     within: Span | None = None
     max: int | None = Field(None, ge=1, le=366, description="at most this many extra days")
 

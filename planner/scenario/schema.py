@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from planner.scenario.common import _ID, MAX_DAYS, WEEKDAYS, DateRange, Gate, GateUse, Id, StrictModel, bare_ids
+from planner.scenario.common import _ID, MAX_DAYS, WEEKDAYS, Date, DateRange, Gate, GateUse, Id, StrictModel, bare_ids
 from planner.scenario.loads import Load, WeekLoad, monday_of
 from planner.scenario.missions import Mission
 from planner.scenario.needs import ModuleOverride, ResourceUse, StaffNeed
@@ -126,8 +126,8 @@ class Calendar(StrictModel):
     slot_minutes: int = Field(30, ge=5, le=240)
     country: str | None = Field(None, description="holidays-package country code")
     subdivision: str | None = None
-    holidays: tuple[dt.date, ...] = ()
-    extra_workdays: tuple[dt.date, ...] = ()
+    holidays: tuple[Date, ...] = ()
+    extra_workdays: tuple[Date, ...] = ()
     # Work the weekend days the country officially works (transferred days off), from the holidays package.
     official_workdays: bool = False
     timezone: str | None = None  # IANA name (Europe/Moscow): calendars (.ics) carry it; none: floating local times
@@ -179,7 +179,7 @@ class LocalCalendar(StrictModel):
 
     country: str | None = None
     subdivision: str | None = None
-    holidays: tuple[dt.date, ...] = ()
+    holidays: tuple[Date, ...] = ()
 
 
 class Participant(StrictModel):
@@ -222,7 +222,7 @@ class Resource(StrictModel):
     capacity: int = Field(1, ge=1, le=1000)
     unit: Literal["sessions", "participants"] = "sessions"
     available: tuple[SeasonRange, ...] = ()
-    available_dates: tuple[dt.date, ...] = ()
+    available_dates: tuple[Date, ...] = ()
     blackouts: tuple[DateRange, ...] = ()
     calendar: LocalCalendar | None = None  # the facility's own days off (e.g. Baikonur: country KZ)
     site: Id | None = None  # where it is (sites[]): its travel days and days off

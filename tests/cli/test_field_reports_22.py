@@ -359,10 +359,16 @@ def test_quoted_numbers_and_yes_no_texts_are_errors(tmp_path: Path) -> None:
          "window.start: expected a date YYYY-MM-DD, got '01/06/2021'"),
         (scenario(window={"start": "2021-06-01", "launch": "2021-05-01"}),
          "window: the launch (2021-05-01) must come after the window's start (2021-06-01)"),
+        # a number in a list of dates was still read as a Unix time
+        (scenario(calendar={"day_hours": 4, "slot_minutes": 60, "day_start": "09:00", "holidays": [1622505600]}),
+         "calendar.holidays[0]: expected a date YYYY-MM-DD, got the number 1622505600"),
     ]
     for k, (data, words) in enumerate(cases):
         res = runner.invoke(app, ["validate", str(write(tmp_path, data, f"s{k}.yaml"))])
         assert res.exit_code == 1 and words in res.output, res.output
+    # A date-time at midnight written as text is still a date, as before.
+    midnight = scenario(window={"start": "2024-03-04T00:00:00", "launch": "2024-04-15"})
+    assert runner.invoke(app, ["validate", str(write(tmp_path, midnight, "m.yaml"))]).exit_code == 0
 
 
 def test_a_saved_edit_keeps_the_files_line_ends(tmp_path: Path) -> None:
