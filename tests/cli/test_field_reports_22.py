@@ -9,7 +9,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from planner.cli import app
 from planner.data.result import Schedule, SolveStatus
@@ -84,23 +84,31 @@ def test_instructor_capacity_lever_is_not_forced_by_a_day_off(tmp_path: Path) ->
     assert "8 points (proven cheapest)" in res.output and "olga capacity 1 -> 2" not in res.output
 
 
+def _explain_one_pair(tmp_path: Path, slot_minutes: int, load: dict[str, float], module: dict[str, object],
+                      lever: dict[str, object]) -> Result:
+    """explain --deterministic of ann alone, her load caps ``load``, ``module`` due by the exam on Mon 11 Mar 2024
+    (8-h days Mon 4 - Fri 8 Mar), one repair ``lever``: exit 3 (not ready as it is)."""
+    data = scenario(
+        calendar={"day_hours": 8, "slot_minutes": slot_minutes, "day_start": "09:00"},
+        gates=[{"id": "exam", "date": "2024-03-11"}],
+        participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": load}],
+        modules=[module],
+        competencies=[{"id": "comp", "requires": [module["id"]], "deadline": "exam"}],
+        repairs={"defaults": False, "levers": [lever]},
+    )
+    res = runner.invoke(app, ["explain", str(write(tmp_path, data)), "--out", str(tmp_path / "e"), "--deterministic"])
+    assert res.exit_code == 3, res.output
+    return res
+
+
 def test_a_fix_whose_greedy_plan_fits_is_verified_under_deterministic(tmp_path: Path) -> None:
     """Tests that explain --deterministic verifies a fix that a plan evidently meets (it read "unknown (time
     limit)": the single search spent its 4 work units in presolve, from a hint that already was a plan).
 
     ann needs 41 half-hour sessions (20.5 h) before the exam on Mon 11 Mar, 5 working days of 8 h, under a
     20-h weekly cap: 0.5 h short. Raising the cap to 20.5 h (1.65 points) fits: 41 slots in 80."""
-    data = scenario(
-        calendar={"day_hours": 8, "slot_minutes": 30, "day_start": "09:00"},
-        gates=[{"id": "exam", "date": "2024-03-11"}],
-        roles=[{"id": "a", "requires": ["ca"]}],
-        participants=[{"id": "ann", "role": "a", "crew": "c1", "load": {"max_hours_per_week": 20}}],
-        modules=[{"id": "m1", "hours": 20.5, "session_hours": 0.5}],
-        competencies=[{"id": "ca", "requires": ["m1"], "deadline": "exam"}],
-        repairs={"defaults": False, "levers": [{"kind": "load", "extra_hours_per_week": 24, "cost": 3.3}]},
-    )
-    res = runner.invoke(app, ["explain", str(write(tmp_path, data)), "--out", str(tmp_path / "e"), "--deterministic"])
-    assert res.exit_code == 3, res.output
+    res = _explain_one_pair(tmp_path, 30, {"max_hours_per_week": 20}, {"id": "m1", "hours": 20.5, "session_hours": 0.5},
+                            {"kind": "load", "extra_hours_per_week": 24, "cost": 3.3})
     assert "raise ann's weekly cap from 20 h to 20.5 h [cost 1.65 points]: whole plan: yes" in res.output
     # Its whole plan has every pair ready: a single change does it (the footer said none did).
     assert "One change makes every pair ready (its whole plan verified): raise ann's weekly cap" in res.output
@@ -571,16 +579,8 @@ def test_explain_raises_a_daily_cap_step_by_step_as_repair_does(tmp_path: Path) 
     """Tests a pair a daily cap holds back: explain offers the least raise of that cap, priced by the daily load
     lever (it only lifted the caps whole, at 60 points "(no repair lever)", where repair raised it by 2 h for 8).
 
-    ann may train 6 h a day; the exam on Mon 11 Mar leaves Mon 4 - Fri 8 Mar: 30 h for 32 h of 2-h sessions.
+    ann may train 6 h a day; the exam on Mon 11 Mar leaves Mon 4 - Fri 8 Mar: 30 h for 32 h of 1-h sessions.
     7 h a day gives 35 h: +1 h at 3 points an hour."""
-    data = scenario(
-        calendar={"day_hours": 8, "slot_minutes": 60, "day_start": "09:00"},
-        gates=[{"id": "exam", "date": "2024-03-11"}],
-        participants=[{"id": "ann", "role": "sfp", "crew": "c1", "load": {"max_hours_per_day": 6}}],
-        modules=[{"id": "m1", "hours": 32, "session_hours": 1}],
-        competencies=[{"id": "comp", "requires": ["m1"], "deadline": "exam"}],
-        repairs={"defaults": False, "levers": [{"kind": "load", "extra_hours_per_day": 2, "cost": 3}]},
-    )
-    res = runner.invoke(app, ["explain", str(write(tmp_path, data)), "--out", str(tmp_path / "e"), "--deterministic"])
-    assert res.exit_code == 3, res.output
+    res = _explain_one_pair(tmp_path, 60, {"max_hours_per_day": 6}, {"id": "m1", "hours": 32, "session_hours": 1},
+                            {"kind": "load", "extra_hours_per_day": 2, "cost": 3})
     assert "raise ann's daily cap from 6 h to 7 h [cost 3 points]: whole plan: yes" in res.output
