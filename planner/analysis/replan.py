@@ -204,7 +204,7 @@ def replan_problem(
     whole_failed: dict[int, ProgressRow] = {}  # job -> its failed or missed row, for the whole module
     # A session's own row before a whole module's (a crew-mate's missed session stays missed whatever the order
     # of the rows: a whole-module "completed" row after it cancelled it).
-    for row in sorted(progress, key=lambda r: r.index is not None):
+    for row in sorted(progress, key=lambda r: r.index is not None and len(data.jobs[r.job].participants) > 1):
         if row.index is None:
             if row.status != "completed":
                 whole_failed[row.job] = row

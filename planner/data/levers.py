@@ -309,7 +309,10 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
     weekly: dict[str, list[tuple[LeverDef, float]]] = {}  # participant: (weekly load lever, hours)
     released: dict[str, str] = {}  # competency no role requires any more (waived, or its only module dropped): why
     dropped: list[str] = []  # modules a drop lever drops
-    hired: set[str] = set()  # ids of the instructors hired so far (two levers may hire one qualification)
+    # Each hiring lever's ids, all of its units in lever order, as the repair model names them
+    # (data.repair_problem): the k-th hire of a lever is the same person in the model and in the file.
+    hired: set[str] = set()
+    hires = {lv.index: hire_ids(sc, lv.target, lv.most, hired) for lv in defs if lv.kind == "instructor"}
     for i in repair.used():
         if defs[i].kind == "load" and defs[i].week:
             for pid, extra in repair.hours[i].items():
@@ -335,7 +338,7 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
             key = ("resources" if lv.week else "instructors", lv.target)
             extra_units[key] = extra_units.get(key, 0) + repair.units[i]
         elif lv.kind == "instructor":
-            for k, new_id in enumerate(hire_ids(sc, lv.target, repair.units[i], hired)):
+            for k, new_id in enumerate(hires[i][:repair.units[i]]):
                 item = {"id": new_id, "name": f"New {lv.target} instructor {k + 1}",
                         "qualifications": [lv.target]}
                 out.append(Change("instructors", item, True,

@@ -301,9 +301,10 @@ def plan(
         waivable = sum(c is not None for c in cost.values())
         open_waivable = all(cost.get((r.participant, r.competency)) is not None
                             for r in readiness if r.status == Verdict.UNKNOWN)
-        # Pairs a bound must leave unmet for the proof to reach an open pair (the pairs screened out as
-        # impossible alone, all waivable here, count in every bound), or one that cannot be waived.
-        needed = len(impossible) + 1 if open_waivable else waivable + 1
+        # Pairs a bound must leave unmet for the proof to reach an open pair (the pairs already WAIVED, screened
+        # out or with a static reason, count in every bound), or one that cannot be waived.
+        settled_out = {(r.participant, r.competency) for r in readiness if r.status == Verdict.WAIVED}
+        needed = len(settled_out) + 1 if open_waivable else waivable + 1
         total = len(data.goals)
         if result.goals_bound is not None and total - result.goals_bound >= needed:
             proof = f"proven: at most {result.goals_bound} of {total} pairs can be met together (the solver's bound)"
@@ -314,8 +315,10 @@ def plan(
             # One participant alone; else the whole problem day by day with the instructors' days (a chain
             # through two groups of instructors that no participant and no facility alone shows). Asked of the
             # pairs that cannot be waived when some open pair cannot be.
-            asked = open_data if open_waivable or not waivable else dataclasses.replace(
-                data, goals=tuple(g for g in data.goals if g.waive_cost is None))
+            ids = [p.id for p in data.participants]
+            asked = dataclasses.replace(data, goals=tuple(
+                g for g in data.goals if (ids[g.participant], g.competency) not in settled_out
+                and (open_waivable or g.waive_cost is None)))
             proof = (relaxation_proof(asked, params, budget.after(PLAN_RELAX))
                      or whole_days_proof(asked, params, budget.after(PLAN_RELAX)) or "") if asked.goals else ""
         if proof and open_waivable:

@@ -258,9 +258,13 @@ def assess(
             end_slot[s.job] = max(end_slot.get(s.job, -1), s.end)
     comp = {c.id: c for c in sc.competencies}
     mods = {m.id: m for m in sc.modules}
-    # A waivable pair this plan meets: an unmet pair that cannot be waived might be met in its place.
-    swappable = any(goal.waive_cost is not None and result.goals_met and result.goals_met[g]
-                    for g, goal in enumerate(data.goals))
+    # Not settled which pairs give way (the count proven, not the tie-break): an unmet decisive pair (a prime
+    # crew's, that cannot be waived) might be met in place of a met pair that is not (waivable, or a backup
+    # crew's), unless more pairs must be missed than there are such pairs (then some decisive one always is).
+    lesser = [g for g, goal in enumerate(data.goals) if goal.waive_cost is not None or goal.backup]
+    missed = len(data.goals) - (result.goals_bound if result.goals_bound is not None else len(data.goals))
+    swappable = (not result.settled and missed <= len(lesser)
+                 and any(result.goals_met and result.goals_met[g] for g in lesser))
     for g, goal in enumerate(data.goals):
         pid = data.participants[goal.participant].id
         c = comp[goal.competency]
@@ -314,13 +318,13 @@ def assess(
                     why = "cannot be met even on its own (proven); see 'planner explain'"
                 elif alone == SolveStatus.FEASIBLE:
                     why = "possible on its own but only at the expense of other competencies (proven trade-off)"
-            if alone != SolveStatus.INFEASIBLE and not result.settled and goal.waive_cost is None and swappable:
+            if alone != SolveStatus.INFEASIBLE and swappable and goal.waive_cost is None and not goal.backup:
                 # The count is proven, not which pairs give way: a plan meeting as many may meet this one and
-                # leave a waivable pair (met here) unmet instead.
+                # leave a waivable or backup pair (met here) unmet instead.
                 rows.append(Readiness(pid, c.id, Verdict.UNKNOWN, None, deadline, None,
                                       f"time limit: not every pair can be met together (proven: at most "
                                       f"{result.goals_bound} of {len(data.goals)}), but whether this one or a "
-                                      "waivable pair gives way is not settled"))
+                                      "waivable or backup crew's pair gives way is not settled"))
                 continue
             rows.append(Readiness(pid, c.id, Verdict.NOT_READY, None, deadline, None, why))
     return [_waived(r, comp[r.competency].waive_cost) if r.status == Verdict.NOT_READY and comp[r.competency].waivable

@@ -68,7 +68,7 @@ def _date(value: str | int | float) -> dt.date:
         when = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}") from None
-    if when.time() != dt.time(0):
+    if when.time() != dt.time(0) or when.tzinfo is not None:
         raise ValueError(f"expected a date YYYY-MM-DD, got the date-time {value!r}")
     return when.date()
 

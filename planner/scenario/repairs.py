@@ -19,7 +19,6 @@ defaults: they change the question, not the means.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -67,8 +66,8 @@ class Span(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
-    start: dt.date = Field(alias="from")
-    end: dt.date = Field(alias="to")
+    start: Date = Field(alias="from")  # as strict as every date of the format (a number is not a Unix time)
+    end: Date = Field(alias="to")
 
     @model_validator(mode="after")
     def _ordered(self) -> Span:

@@ -81,8 +81,10 @@ def solve_readiness(
     settled = True
     if status1 == SolveStatus.FEASIBLE and goals_bound == best:
         # The count is proven best; only the tie-break among such plans (prime crews, waivers) is not.
-        # Which pairs give way matters to the verdicts only between pairs that can and cannot be waived.
-        status1, settled = SolveStatus.OPTIMAL, weight == 1 or all(g.waive_cost is None for g in data.goals)
+        # Which pairs give way matters to the verdicts only between decisive pairs (a prime crew's, that cannot
+        # be waived) and the others (waivable, or a backup crew's).
+        status1, settled = SolveStatus.OPTIMAL, weight == 1 or all(g.waive_cost is None and not g.backup
+                                                                   for g in data.goals)
     sched1 = extract_schedule(ctx, solver)
     met1 = tuple(solver.boolean_value(s) for s in ctx.goal_sat)
     if not params.plan_phase:

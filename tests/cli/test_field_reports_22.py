@@ -584,3 +584,27 @@ def test_explain_raises_a_daily_cap_step_by_step_as_repair_does(tmp_path: Path) 
     res = _explain_one_pair(tmp_path, 60, {"max_hours_per_day": 6}, {"id": "m1", "hours": 32, "session_hours": 1},
                             {"kind": "load", "extra_hours_per_day": 2, "cost": 3})
     assert "raise ann's daily cap from 6 h to 7 h [cost 3 points]: whole plan: yes" in res.output
+
+
+def test_an_unsettled_tie_break_leaves_a_prime_pair_open_while_a_backup_pair_is_met() -> None:
+    """Tests assess on a count proven but not its tie-break (``Result.settled`` False): a prime crew's pair left
+    unmet while a backup crew's pair is met may be met in its place, so it is UNKNOWN, not a proven NOT_READY
+    (which made its mission NOT_READY, exit 3); and when more pairs must be missed than there are waivable or
+    backup pairs, some decisive pair always is: it stays NOT_READY."""
+    import dataclasses
+
+    from planner.plan.pipeline import plan
+    from planner.plan.readiness import Verdict, assess
+    from planner.scenario.load import load_scenario
+    from planner.solve.params import SolveParams
+
+    loaded = load_scenario(Path(__file__).parents[1] / "data" / "two_missions.yaml")
+    params = SolveParams(time_limit=10, deterministic=True)
+    out = plan(loaded, params)
+    data = dataclasses.replace(out.data, goals=tuple(dataclasses.replace(g, waive_cost=None) for g in out.data.goals))
+    prime = next(g for g, goal in enumerate(data.goals) if not goal.backup)
+    met = tuple(g != prime for g in range(len(data.goals)))
+    for bound, want in ((len(data.goals) - 1, Verdict.UNKNOWN), (0, Verdict.NOT_READY)):
+        res = dataclasses.replace(out.result, status=SolveStatus.OPTIMAL, goals_met=met, goals_bound=bound,
+                                  settled=False)
+        assert assess(loaded.scenario, out.grid, data, res, params, confirm=False)[prime].status == want

@@ -229,7 +229,8 @@ def _daily(sc: Scenario, q: Question, required: list[GoalKey], p: Participant) -
     steps = 0 if daily is None else int((sc.calendar.day_hours - daily) / step + 1e-9)
     if daily is None or steps <= 0:
         return []
-    lever = next((lv for lv in lever_defs(sc) if lv.kind == "load" and not lv.week and p.id in lv.participants), None)
+    lever = min((lv for lv in lever_defs(sc) if lv.kind == "load" and not lv.week and p.id in lv.participants),
+                key=lambda lv: lv.unit_cost, default=None)  # the cheapest, as repair would choose
     now = p.load.model_dump(mode="json", by_alias=True)
 
     def value(k: int) -> dict[str, object]:
