@@ -10,6 +10,7 @@ import typer
 
 from planner.cli._common import EXIT_USAGE, err, refuse_folder, unwritable
 from planner.constants import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
+from planner.scenario.common import FIRST_YEAR, LAST_YEAR
 from planner.scenario.generate import DEFAULT_START, generate_yaml
 
 
@@ -43,9 +44,9 @@ def generate(
         err(f"error: --start {start}: {exc} (give a date as YYYY-MM-DD)")
         raise typer.Exit(EXIT_USAGE) from None
     launch = first + dt.timedelta(days=days)
-    if first.year < 1957 or launch.year > 2199:  # the scenario format's plausible years
-        err(f"error: --start {start}: the window {first} .. {launch} lies outside the years 1957 to 2199 that a "
-            "scenario may use")
+    if first.year < FIRST_YEAR or launch.year > LAST_YEAR:  # the scenario format's plausible years
+        err(f"error: --start {start}: the window {first} .. {launch} lies outside the years {FIRST_YEAR} to "
+            f"{LAST_YEAR} that a scenario may use")
         raise typer.Exit(EXIT_USAGE)
     try:
         text = generate_yaml(crews, days, seed, first, staffing)

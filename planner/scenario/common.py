@@ -12,6 +12,7 @@ _ID = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
 Id = Annotated[str, Field(pattern=_ID, max_length=64)]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_DAYS = 366  # the longest window: no lag, gap or offset in days can usefully exceed it
+FIRST_YEAR, LAST_YEAR = 1957, 2199  # the plausible years of a training date (room for gates and seasons)
 
 
 class StrictModel(BaseModel):

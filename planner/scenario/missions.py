@@ -16,7 +16,7 @@ import datetime as dt
 
 from pydantic import ConfigDict, Field, model_validator
 
-from planner.scenario.common import Gate, Id, StrictModel
+from planner.scenario.common import FIRST_YEAR, LAST_YEAR, Gate, Id, StrictModel
 
 MIN_WINDOW_DAYS = 28  # the shortest window, as for the top-level one
 MAX_WINDOW_DAYS = 366
@@ -68,8 +68,9 @@ class Mission(StrictModel):
         if (self.start is None) == (not self.blocks):
             raise ValueError("give exactly one of 'start' (one window) and 'blocks' (training blocks)")
         first = self.first_day
-        if not 1957 <= self.launch.year <= 2199 or not 1957 <= first.year <= 2199:
-            raise ValueError(f"{first} .. {self.launch} is not a plausible training window (years 1957 to 2199)")
+        if not FIRST_YEAR <= self.launch.year <= LAST_YEAR or not FIRST_YEAR <= first.year <= LAST_YEAR:
+            raise ValueError(f"{first} .. {self.launch} is not a plausible training window (years {FIRST_YEAR} to "
+                             f"{LAST_YEAR})")
         days = (self.launch - first).days
         if days <= 0:
             raise ValueError(f"the launch ({self.launch}) must come after the mission's first training day ({first})")

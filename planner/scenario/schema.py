@@ -15,7 +15,20 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from planner.scenario.common import _ID, MAX_DAYS, WEEKDAYS, Date, DateRange, Gate, GateUse, Id, StrictModel, bare_ids
+from planner.scenario.common import (
+    _ID,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_DAYS,
+    WEEKDAYS,
+    Date,
+    DateRange,
+    Gate,
+    GateUse,
+    Id,
+    StrictModel,
+    bare_ids,
+)
 from planner.scenario.loads import Load, WeekLoad, monday_of
 from planner.scenario.missions import Mission
 from planner.scenario.needs import ModuleOverride, ResourceUse, StaffNeed
@@ -95,8 +108,8 @@ class Window(StrictModel):
     @model_validator(mode="after")
     def _length(self) -> Window:
         for when in (self.start, self.launch):
-            if not 1957 <= when.year <= 2199:  # room for gates and seasons around the window
-                raise ValueError(f"{when} is not a plausible training date (years 1957 to 2199)")
+            if not FIRST_YEAR <= when.year <= LAST_YEAR:  # room for gates and seasons around the window
+                raise ValueError(f"{when} is not a plausible training date (years {FIRST_YEAR} to {LAST_YEAR})")
         days = (self.launch - self.start).days
         if days <= 0:
             raise ValueError(f"the launch ({self.launch}) must come after the window's start ({self.start})")
