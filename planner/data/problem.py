@@ -134,6 +134,12 @@ class Goal:
     backup: bool = False
     waive_cost: float | None = None
 
+    @property
+    def decisive(self) -> bool:
+        """Whether the verdict rests on it: a prime crew's pair that cannot be waived (a waivable one may be
+        waived, a backup crew's never decides)."""
+        return self.waive_cost is None and not self.backup
+
 
 @dataclass(frozen=True)
 class SpacingRule:

@@ -21,7 +21,7 @@ from planner.heuristics.level import level_start
 from planner.heuristics.swo import SwoResult, squeaky_wheel
 from planner.plan.missions import MissionVerdict, combine, mission_verdicts
 from planner.plan.presolve import presolve_checks
-from planner.plan.readiness import Readiness, Verdict, assess
+from planner.plan.readiness import Readiness, Verdict, assess, waived_row
 from planner.plan.relax import facility_proof, relaxation_proof, screen_goals, whole_days_proof
 from planner.scenario.load import LoadedScenario
 from planner.scenario.schema import Scenario
@@ -297,10 +297,10 @@ def plan(
         # The time limit left pairs open. A proof that not every pair can be met says "not ready" only if it
         # reaches a pair that cannot be waived; when every open pair is waivable, the plan meets the others
         # and the proof says some waiver is needed: ready with waivers.
-        cost = {(data.participants[g.participant].id, g.competency): g.waive_cost for g in data.goals}
-        waivable = sum(c is not None for c in cost.values())
-        open_waivable = all(cost.get((r.participant, r.competency)) is not None
-                            for r in readiness if r.status == Verdict.UNKNOWN)
+        cost = {(data.participants[g.participant].id, g.competency): g.waive_cost for g in data.goals
+                if g.waive_cost is not None}  # the waivable pairs
+        waivable = len(cost)
+        open_waivable = all((r.participant, r.competency) in cost for r in readiness if r.status == Verdict.UNKNOWN)
         # Pairs a bound must leave unmet for the proof to reach an open pair (the pairs already WAIVED, screened
         # out or with a static reason, count in every bound), or one that cannot be waived.
         settled_out = {(r.participant, r.competency) for r in readiness if r.status == Verdict.WAIVED}
@@ -322,8 +322,8 @@ def plan(
             proof = (relaxation_proof(asked, params, budget.after(PLAN_RELAX))
                      or whole_days_proof(asked, params, budget.after(PLAN_RELAX)) or "") if asked.goals else ""
         if proof and open_waivable:
-            readiness = [r if r.status != Verdict.UNKNOWN else dataclasses.replace(
-                r, status=Verdict.WAIVED, reason=f"waived (cost {cost[r.participant, r.competency]:.10g} points): "
-                f"{proof}; this plan leaves it out") for r in readiness]
+            readiness = [r if r.status != Verdict.UNKNOWN else waived_row(
+                dataclasses.replace(r, reason=f"{proof}; this plan leaves it out"), cost[r.participant, r.competency])
+                for r in readiness]
             proof = ""  # the verdict is ready with waivers: no pair that cannot be waived is left open
     return PlanOutcome(loaded, grid, data, result, tuple(readiness), params, findings, proof, (len(impossible), spent))

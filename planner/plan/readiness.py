@@ -261,7 +261,7 @@ def assess(
     # Not settled which pairs give way (the count proven, not the tie-break): an unmet decisive pair (a prime
     # crew's, that cannot be waived) might be met in place of a met pair that is not (waivable, or a backup
     # crew's), unless more pairs must be missed than there are such pairs (then some decisive one always is).
-    lesser = [g for g, goal in enumerate(data.goals) if goal.waive_cost is not None or goal.backup]
+    lesser = [g for g, goal in enumerate(data.goals) if not goal.decisive]
     missed = len(data.goals) - (result.goals_bound if result.goals_bound is not None else len(data.goals))
     swappable = (not result.settled and missed <= len(lesser)
                  and any(result.goals_met and result.goals_met[g] for g in lesser))
@@ -318,7 +318,7 @@ def assess(
                     why = "cannot be met even on its own (proven); see 'planner explain'"
                 elif alone == SolveStatus.FEASIBLE:
                     why = "possible on its own but only at the expense of other competencies (proven trade-off)"
-            if alone != SolveStatus.INFEASIBLE and swappable and goal.waive_cost is None and not goal.backup:
+            if alone != SolveStatus.INFEASIBLE and swappable and goal.decisive:
                 # The count is proven, not which pairs give way: a plan meeting as many may meet this one and
                 # leave a waivable or backup pair (met here) unmet instead.
                 rows.append(Readiness(pid, c.id, Verdict.UNKNOWN, None, deadline, None,
@@ -327,12 +327,13 @@ def assess(
                                       "waivable or backup crew's pair gives way is not settled"))
                 continue
             rows.append(Readiness(pid, c.id, Verdict.NOT_READY, None, deadline, None, why))
-    return [_waived(r, comp[r.competency].waive_cost) if r.status == Verdict.NOT_READY and comp[r.competency].waivable
-            else r for r in rows]
+    return [waived_row(r, comp[r.competency].waive_cost) if r.status == Verdict.NOT_READY
+            and comp[r.competency].waivable else r for r in rows]
 
 
-def _waived(row: Readiness, cost: float) -> Readiness:
-    """A proven NOT_READY pair of a waivable competency, as WAIVED (the reason kept)."""
+def waived_row(row: Readiness, cost: float) -> Readiness:
+    """A pair of a waivable competency proven not to be met (by itself or among others), as WAIVED (the
+    reason kept)."""
     return Readiness(row.participant, row.competency, Verdict.WAIVED, None, row.deadline, None,
                      f"waived (cost {cost:.10g} points): {row.reason}")
 

@@ -83,8 +83,7 @@ def solve_readiness(
         # The count is proven best; only the tie-break among such plans (prime crews, waivers) is not.
         # Which pairs give way matters to the verdicts only between decisive pairs (a prime crew's, that cannot
         # be waived) and the others (waivable, or a backup crew's).
-        status1, settled = SolveStatus.OPTIMAL, weight == 1 or all(g.waive_cost is None and not g.backup
-                                                                   for g in data.goals)
+        status1, settled = SolveStatus.OPTIMAL, weight == 1 or all(g.decisive for g in data.goals)
     sched1 = extract_schedule(ctx, solver)
     met1 = tuple(solver.boolean_value(s) for s in ctx.goal_sat)
     if not params.plan_phase:
