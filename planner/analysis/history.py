@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.analysis.progress import bad
 from planner.exceptions import Problem
 
 if TYPE_CHECKING:
@@ -69,8 +70,8 @@ def history_clashes(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, in
             load = max(sum(d for s, e, d, _ in items if s <= t < e) for t in {s1, *(s for s, _, _, _ in items if s1 < s < e1)})
             if load > cap:
                 name = data.instructors[i].id if kind == "instructor" else data.resources[i].id
-                out.append(_row(progress_file, rows[j1, s1], f"the actual time of {jobs[j1].id} ({_at(grid, s1)}) "
-                                f"takes {kind} {name} beyond its capacity ({cap}) in the history"))
+                out.append(bad(progress_file, f"the actual time of {jobs[j1].id} ({_at(grid, s1)}) "
+                               f"takes {kind} {name} beyond its capacity ({cap}) in the history", rows[j1, s1]))
     return out
 
 
@@ -89,17 +90,13 @@ def history_problems(data: ProblemData, jobs: list[Job], rows: dict[tuple[int, i
             if reach is not None and s2 < reach[0] and ((reach[1], reach[2]) in rows or (j2, s2) in rows):
                 j1, s1 = reach[1], reach[2]
                 moved, other = ((j2, s2), (j1, s1)) if (j2, s2) in rows else ((j1, s1), (j2, s2))
-                problems.append(_row(progress_file, rows[moved], f"{who.id}: the actual time of {jobs[moved[0]].module} "
-                                     f"({_at(grid, moved[1])}) overlaps their {jobs[other[0]].module} at "
-                                     f"{_at(grid, other[1])} in the history"))
+                problems.append(bad(progress_file, f"{who.id}: the actual time of {jobs[moved[0]].module} "
+                                    f"({_at(grid, moved[1])}) overlaps their {jobs[other[0]].module} at "
+                                    f"{_at(grid, other[1])} in the history", rows[moved]))
             if reach is None or e2 > reach[0]:
                 reach = (e2, j2, s2)
     problems += history_clashes(data, jobs, rows, grid, progress_file)
     return sorted(problems, key=lambda x: int(x.path.split()[-1]))
-
-
-def _row(file: Path, row: int, message: str) -> Problem:
-    return Problem(str(file), f"row {row}", None, message)
 
 
 def _at(grid: TimeGrid, slot: int) -> str:

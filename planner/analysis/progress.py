@@ -47,6 +47,14 @@ class ProgressRow:
     attended: tuple[int, ...] | None = None
     note: str = ""
 
+    @property
+    def there(self) -> tuple[int, ...] | None:
+        """Who took part in a session not completed, their hours spent: those who attended a joint session a
+        crew-mate missed; else everybody (None) when it failed, nobody when it was missed."""
+        if self.attended is not None:
+            return self.attended
+        return None if self.status == "failed" else ()
+
 
 @dataclass(frozen=True)
 class IgnoredRow:

@@ -231,8 +231,7 @@ def replan_problem(
                 continue
             if prow is not None and prow.status != "completed":
                 # Failed, or missed by a crew-mate: it took place, its hours count towards the caps of those there.
-                there = prow.attended if prow.attended is not None else (
-                    None if prow.status == "failed" else ())
+                there = prow.there
                 if there != ():
                     at = grid.slot_of(prow.start) if prow.start is not None else None
                     at = b.start if at is None or at // S >= release else at  # an odd actual start: the published
@@ -254,8 +253,7 @@ def replan_problem(
         if j in whole_failed or (job.consecutive and 0 < len(done) < job.num_sessions
                                  and not goes_on(data, job, done, published, release)):
             whole = whole_failed.get(j)
-            there = None if whole is None else whole.attended if whole.attended is not None else (
-                None if whole.status == "failed" else ())
+            there = None if whole is None else whole.there
             if there != ():  # taken (failed, interrupted, or by the crew-mates there): its hours were spent all the same
                 spent += _spent(job, [at for at, _, _ in done], S, there)
             why = (f"the module is retaken whole: {whole.note or whole.status + ' as a whole'}" if whole is not None
