@@ -33,14 +33,10 @@ from planner.scenario.schema import Scenario, requirement_options
 
 @dataclass(frozen=True)
 class ResourceData:
-    """A renewable resource of ``capacity`` units.
-
-    ``open_days``: the days its own availability, campaign days and outages
-    leave open (None: every day). ``reserved``: (day, units) taken for the
-    whole day by gates (exams on the simulators), for every mission. Each job's ``open_days`` already folds them
-    in; they are kept here only to say *why* a job's days are closed
-    (:func:`planner.data.days.impossible`).
-    """
+    """A renewable resource of ``capacity`` units. ``open_days``: the days its own availability, campaign days
+    and outages leave open (None: every day). ``reserved``: (day, units) taken for the whole day by gates (exams
+    on the simulators), for every mission. Each job's ``open_days`` already folds them in; they are kept here
+    only to say *why* a job's days are closed (:func:`planner.data.days.impossible`)."""
 
     id: str
     capacity: int
@@ -135,9 +131,7 @@ class Goal:
     waive_cost: float | None = None
 
     @property
-    def decisive(self) -> bool:
-        """Whether the verdict rests on it: a prime crew's pair that cannot be waived (a waivable one may be
-        waived, a backup crew's never decides)."""
+    def decisive(self) -> bool:  # the verdict rests on it: a prime crew's, that cannot be waived
         return self.waive_cost is None and not self.backup
 
 

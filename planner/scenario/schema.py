@@ -15,20 +15,8 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from planner.scenario.common import (
-    _ID,
-    FIRST_YEAR,
-    LAST_YEAR,
-    MAX_DAYS,
-    WEEKDAYS,
-    Date,
-    DateRange,
-    Gate,
-    GateUse,
-    Id,
-    StrictModel,
-    bare_ids,
-)
+from planner.scenario import common
+from planner.scenario.common import _ID, MAX_DAYS, WEEKDAYS, Date, DateRange, Gate, GateUse, Id, StrictModel, bare_ids
 from planner.scenario.loads import Load, WeekLoad, monday_of
 from planner.scenario.missions import Mission
 from planner.scenario.needs import ModuleOverride, ResourceUse, StaffNeed
@@ -108,8 +96,8 @@ class Window(StrictModel):
     @model_validator(mode="after")
     def _length(self) -> Window:
         for when in (self.start, self.launch):
-            if not FIRST_YEAR <= when.year <= LAST_YEAR:  # room for gates and seasons around the window
-                raise ValueError(f"{when} is not a plausible training date (years {FIRST_YEAR} to {LAST_YEAR})")
+            if not common.FIRST_YEAR <= when.year <= common.LAST_YEAR:  # room for gates and seasons around it
+                raise ValueError(f"{when} is not a plausible training date (years {common.FIRST_YEAR} to {common.LAST_YEAR})")
         days = (self.launch - self.start).days
         if days <= 0:
             raise ValueError(f"the launch ({self.launch}) must come after the window's start ({self.start})")
