@@ -23,7 +23,7 @@ from planner.calendar.grid import TimeGrid
 from planner.constants import MAX_WINDOW_DAYS
 from planner.data.problem import ProblemData
 from planner.data.result import Result, Schedule, SolveStatus
-from planner.heuristics.decompose import by_participant, greedy_meeting_all
+from planner.heuristics.decompose import by_participant, greedy_meeting
 from planner.plan.pipeline import PlanOutcome, check_schedule, prepare
 from planner.plan.readiness import Verdict, assess
 from planner.plan.relax import facility_proof, relaxation_proof, relaxation_status
@@ -202,7 +202,7 @@ def readiness_probe(
             return Verdict.NOT_READY, proof, None
     # Without a hint the feasibility solve is only there for presolve's quick
     # proofs: cold, it rarely finds a plan that phase 1 would not find sooner.
-    hint = greedy_meeting_all(data, params.seed) or hint  # a greedy plan meeting all: the search takes it at once
+    hint = greedy_meeting(data, seed=params.seed) or hint  # a greedy plan meeting all: the search takes it at once
     first = budget.take(PROBE_FEASIBILITY_HINTED if hint is not None else PROBE_FEASIBILITY_COLD)
     status, schedule = plan_meeting_goals(data, None, params.within(first), hint)
     if status == SolveStatus.INFEASIBLE:

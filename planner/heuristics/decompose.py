@@ -21,7 +21,7 @@ the whole problem before it is returned, like any other plan.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from planner.data.problem import ProblemData, restrict
 from planner.data.result import Schedule, ScheduledSession, SolveStatus
@@ -113,13 +113,16 @@ def _step(data: ProblemData, p: int, placed: dict[int, list[ScheduledSession]], 
 
 
 GREEDY_PASSES = 20
-"""Squeaky-wheel passes of :func:`greedy_meeting_all` (counted, so the same on any machine; tens of
+"""Squeaky-wheel passes of :func:`greedy_meeting` (counted, so the same on any machine; tens of
 milliseconds on the MS-19 files)."""
 
 
-def greedy_meeting_all(data: ProblemData, seed: int = 0, passes: int = GREEDY_PASSES) -> Schedule | None:
-    """The squeaky-wheel greedy's schedule when it meets every goal and the independent verifier passes it
-    (a plan at once, where a cold search of a zero-spare window may find none in its limit), else None."""
+def greedy_meeting(data: ProblemData, goals: Collection[int] | None = None, seed: int = 0,
+                   passes: int = GREEDY_PASSES) -> Schedule | None:
+    """The squeaky-wheel greedy's schedule when it meets every goal of ``goals`` (None: all) and the independent
+    verifier passes it (a plan at once, where a cold search of a zero-spare window may find none in its limit),
+    else None."""
     found = squeaky_wheel(data, seconds=None, passes=passes, seed=seed).schedule
     met = goals_achieved(data, found)
-    return found if all(met) and not verify_schedule(data, found, met) else None
+    wanted = range(len(met)) if goals is None else goals
+    return found if all(met[g] for g in wanted) and not verify_schedule(data, found, met) else None

@@ -42,7 +42,7 @@ from planner.analysis.explain.types import (
 )
 from planner.analysis.window import reload, shift_schedule
 from planner.data.result import Result, SolveStatus
-from planner.heuristics.swo import squeaky_wheel
+from planner.heuristics.decompose import greedy_meeting
 from planner.plan.pipeline import PlanOutcome, check_schedule, plan, prepare
 from planner.plan.presolve import presolve_checks
 from planner.plan.readiness import Verdict
@@ -240,10 +240,7 @@ def _verify(outcome: PlanOutcome, plain: Plain, fix: Fix, wanted: Sequence[GoalK
     # The plan being explained misses the wanted goals by definition; a few greedy passes on the edited
     # scenario often meet them (a weekly cap raised to exactly the hours needed: the single search from the
     # old plan used its 4 units without a plan). Counted in passes, so the same under --deterministic.
-    greedy = squeaky_wheel(data, seconds=None, passes=CHECK_GREEDY_PASSES, seed=params.seed).schedule
-    reached = goals_achieved(data, greedy)
-    if all(reached[i] for i in keep) and all(reached[i] for i in targets.values()):
-        hint = greedy
+    hint = greedy_meeting(data, (*keep, *targets.values()), params.seed, CHECK_GREEDY_PASSES) or hint
     if len(wanted) == 1:
         status, schedule = plan_meeting_goals(data, tuple(sorted({*keep, *targets.values()})), one, hint,
                                               budget=budget)
