@@ -335,7 +335,7 @@ def set_folder(root: Path, set_name: str) -> Path:
 def suite_path(root: Path, set_name: str) -> Path | None:
     """``set_name`` as a path of the user's own instances (a folder of .sm/.sch files, or one such
     file) when it names no set of ``root`` and exists; None for a set name."""
-    if set_name in known_sets(root) if root.is_dir() else set_name in SM_SETS:
+    if set_name in (known_sets(root) if root.is_dir() else SM_SETS):
         return None
     path = Path(set_name).expanduser()
     if path.is_dir():

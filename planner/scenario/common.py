@@ -40,10 +40,8 @@ class StrictModel(BaseModel):
                                  + (" (write it without quotes)" if quoted else ""))
             if bool in kinds:
                 raise ValueError(f"expected true or false, got the text {value!r}")
-        elif isinstance(value, int | float) and dt.date in kinds and not kinds & {int, float}:
-            raise ValueError(f"expected a date YYYY-MM-DD, got the number {value}")
-        if isinstance(value, str) and dt.date in kinds and str not in kinds:
-            return _date(value)
+        if dt.date in kinds and not kinds & {int, float, str}:  # a date field: as a date in a list (Date)
+            return _date_item(value)
         return value
 
 
