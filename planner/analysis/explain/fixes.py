@@ -205,10 +205,8 @@ def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -
             return {"max_hours_per_day": daily, "max_hours_per_week": None if weekly is None else weekly + step * k,
                     **({"weeks": weeks} if own else {})}
 
-        def load(k: int) -> SolveStatus:
-            return q.prober.status([(f"load:{pid}:{k}", set_value("participants", pid, "load", value(k)))], required)
-
-        found, exact = smallest(load, steps, max(1, round(2 / step))) if steps > 0 else (None, False)
+        found, exact = _least_load(q, required, f"load:{pid}", pid, value, steps, max(1, round(2 / step))) \
+            if steps > 0 else (None, False)
         if found is not None:
             more = step * found
             text = (f"raise {pid}'s weekly cap from {weekly:g} h to {weekly + more:g} h"
@@ -217,6 +215,14 @@ def load_fixes(fact: Fact, sc: Scenario, q: Question, required: list[GoalKey]) -
             return [*out, Fix(f"load:{pid}:{found}", text, unit_cost(sc, "load", participant=pid) * more,
                               set_value("participants", pid, "load", value(found)), exact)]
     return [*out, *checked(Fix(f"load:{pid}:none", fact.relaxed, LIFT_LOAD_COST, fact.edit), q, required)]
+
+
+def _least_load(q: Question, required: list[GoalKey], key: str, pid: str, value: Callable[[int], dict[str, object]],
+                steps: int, first: int = 1) -> tuple[int | None, bool]:
+    """The least ``k`` in ``1..steps`` whose load caps ``value(k)`` for participant ``pid`` make ``required``
+    achievable (:func:`smallest`); each probe is cached under ``key:k``."""
+    return smallest(lambda k: q.prober.status([(f"{key}:{k}", set_value("participants", pid, "load", value(k)))],
+                                              required), steps, first)
 
 
 def _daily(sc: Scenario, q: Question, required: list[GoalKey], p: Participant) -> list[Fix]:
@@ -236,10 +242,7 @@ def _daily(sc: Scenario, q: Question, required: list[GoalKey], p: Participant) -
     def value(k: int) -> dict[str, object]:
         return {**now, "max_hours_per_day": daily + step * k}
 
-    def test(k: int) -> SolveStatus:
-        return q.prober.status([(f"loadday:{p.id}:{k}", set_value("participants", p.id, "load", value(k)))], required)
-
-    found, exact = smallest(test, steps)
+    found, exact = _least_load(q, required, f"loadday:{p.id}", p.id, value, steps)
     if found is None:
         return []
     more = step * found
@@ -265,11 +268,7 @@ def _some_weeks(sc: Scenario, q: Question, required: list[GoalKey], p: Participa
                 load[change.path.rsplit(".", 1)[1]] = change.value
             return load
 
-        def test(k: int, lv: LeverDef = lv) -> SolveStatus:
-            return q.prober.status([(f"loadweeks:{p.id}:{lv.number}:{k}",
-                                     set_value("participants", p.id, "load", value(k)))], required)
-
-        found, exact = smallest(test, lv.most)
+        found, exact = _least_load(q, required, f"loadweeks:{p.id}:{lv.number}", p.id, value, lv.most)
         if found is not None:
             hours = found * lv.step
             out.append(Fix(f"loadweeks:{p.id}:{lv.number}:{found}",
