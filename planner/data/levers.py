@@ -309,10 +309,7 @@ def changes_for(sc: Scenario, defs: Sequence[LeverDef], repair: Repair) -> list[
     weekly: dict[str, list[tuple[LeverDef, float]]] = {}  # participant: (weekly load lever, hours)
     released: dict[str, str] = {}  # competency no role requires any more (waived, or its only module dropped): why
     dropped: list[str] = []  # modules a drop lever drops
-    # Each hiring lever's ids, all of its units in lever order, as the repair model names them
-    # (data.repair_problem): the k-th hire of a lever is the same person in the model and in the file.
-    hired: set[str] = set()
-    hires = {lv.index: hire_ids(sc, lv.target, lv.most, hired) for lv in defs if lv.kind == "instructor"}
+    hires = hire_blocks(sc, defs)  # the k-th hire of a lever is the same person in the model and in the file
     for i in repair.used():
         if defs[i].kind == "load" and defs[i].week:
             for pid, extra in repair.hours[i].items():
@@ -424,6 +421,13 @@ def _gates_keep(sc: Scenario, rid: str, units: int) -> list[Change]:
                 out.append(Change(f"{prefix}.{g.id}.resources", uses, False,
                                   f"repair: the gate keeps taking {units} {rid} (all of it before the repair)"))
     return out
+
+
+def hire_blocks(sc: Scenario, defs: Sequence[LeverDef]) -> dict[int, list[str]]:
+    """Each hiring lever's instructor ids, all of its units, in lever order: the names the repair model gives
+    the hires (:mod:`planner.data.repair_problem`) and the saved file writes."""
+    hired: set[str] = set()
+    return {lv.index: hire_ids(sc, lv.target, lv.most, hired) for lv in defs if lv.kind == "instructor"}
 
 
 def hire_ids(sc: Scenario, qualification: str, n: int, hired: set[str] | None = None) -> list[str]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from planner.calendar.grid import TimeGrid, build_grid
-from planner.data.levers import LeverDef, Repair, changes_for, hire_ids, lever_defs, most_repair
+from planner.data.levers import LeverDef, Repair, changes_for, hire_blocks, lever_defs, most_repair
 from planner.data.problem import ProblemData, build_problem
 from planner.scenario.changes import changed_scenario
 from planner.scenario.schema import Scenario
@@ -87,13 +87,12 @@ def build_repair_problem(sc: Scenario) -> RepairProblem:
     resources = {lv.index: next(r for r, res in enumerate(data.resources) if res.id == lv.target)
                  for lv in defs if lv.kind == "capacity" and lv.week}
     instructors: dict[int, tuple[int, ...]] = {}
-    hired: set[str] = set()  # in lever order, as changes_for names them
+    hires = hire_blocks(sc, defs)  # as changes_for names them
     for lv in defs:
         if lv.kind == "capacity" and not lv.week:
             instructors[lv.index] = tuple(i for i, ins in enumerate(data.instructors) if ins.id == lv.target)
         elif lv.kind == "instructor":
-            names = set(hire_ids(sc, lv.target, lv.most, hired))
-            instructors[lv.index] = tuple(i for i, ins in enumerate(data.instructors) if ins.id in names)
+            instructors[lv.index] = tuple(i for i, ins in enumerate(data.instructors) if ins.id in hires[lv.index])
     people = {lv.index: tuple(p for p, part in enumerate(data.participants) if part.id in lv.participants)
               for lv in defs if lv.kind in ("load", "block")}
     return RepairProblem(sc, relaxed, defs, base_grid, base, grid, data, start_day, drops, waives, resources, instructors, people)
